@@ -1,0 +1,81 @@
+import type { InputOf, OutputOf, WebhookCall } from './contracts';
+import { CONTRACTS } from './contracts';
+import type { PluginContext } from './context';
+import type { EventDelivery } from './events';
+import type { ManifestInput, PluginType } from './manifest';
+
+type Awaitable<T> = T | Promise<T>;
+type Handler<I, O> = (ctx: PluginContext, input: I) => Awaitable<O>;
+
+type ContractHandlers<T extends keyof typeof CONTRACTS> = {
+  [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true } ? O : never]: Handler<
+    InputOf<T, O>,
+    OutputOf<T, O>
+  >;
+} & {
+  [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true } ? never : O]?: Handler<
+    InputOf<T, O>,
+    OutputOf<T, O>
+  >;
+};
+
+/** The handler group each plugin type brings. */
+export interface TypeHandlers {
+  configuration: ContractHandlers<'configuration'>;
+  logs: ContractHandlers<'logs'>;
+  identity: ContractHandlers<'identity'>;
+  deployment: ContractHandlers<'deployment'>;
+  lifecycle: ContractHandlers<'lifecycle'>;
+  webhook: Record<string, Handler<WebhookCall, unknown>>;
+}
+
+export type ActionHandler = Handler<Record<string, unknown>, unknown>;
+export type HttpHandler = (ctx: PluginContext, request: Request) => Awaitable<Response>;
+export type EventHandler = (ctx: PluginContext, delivery: EventDelivery) => Awaitable<void>;
+
+/** What an authorizer or pre-hook sees of the call it guards. */
+export interface GuardedCall {
+  instance: string;
+  plugin: string;
+  kind: 'operation' | 'action';
+  name: string;
+  input: Record<string, unknown>;
+}
+export type AuthorizerHandler = (ctx: PluginContext, call: GuardedCall) => Awaitable<{ allow: boolean; reason?: string }>;
+export type PreHookHandler = (ctx: PluginContext, call: GuardedCall) => Awaitable<void | { veto: string }>;
+
+/** Handlers any plugin may have, whatever its types. */
+export interface CommonHandlers {
+  actions?: Record<string, ActionHandler>;
+  http?: HttpHandler;
+  events?: EventHandler;
+  authorizer?: AuthorizerHandler;
+  preHook?: PreHookHandler;
+}
+
+type DeclaredTypes<M> = M extends { types: readonly (infer T)[] } ? T & PluginType : never;
+type ActionNames<M> = M extends { actions: readonly { name: infer N }[] } ? N & string : never;
+
+/** The declared types' handler groups are required and typed; undeclared ones are forbidden. */
+export type PluginDefinitionInput<M extends ManifestInput> = { manifest: M } & {
+  [T in DeclaredTypes<M>]: TypeHandlers[T];
+} & { [T in Exclude<PluginType, DeclaredTypes<M>>]?: never } & Omit<CommonHandlers, 'actions'> &
+  ([ActionNames<M>] extends [never]
+    ? { actions?: Record<string, never> }
+    : { actions: { [A in ActionNames<M>]: ActionHandler } });
+
+/** A plugin as the platform sees it: an unvalidated manifest plus its handlers. */
+export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> {
+  manifest: ManifestInput;
+}
+
+export const PLUGIN_MARK = Symbol.for('plugboard.plugin');
+
+/** Declares a plugin; the loader validates the manifest and checks the handlers against `types`. */
+export function definePlugin<const M extends ManifestInput>(definition: PluginDefinitionInput<M>): PluginDefinition {
+  return Object.assign(definition as unknown as PluginDefinition, { [PLUGIN_MARK]: true });
+}
+
+export function isPluginDefinition(value: unknown): value is PluginDefinition {
+  return typeof value === 'object' && value !== null && 'manifest' in value;
+}
