@@ -6,7 +6,16 @@ import { type ErrorCode, isErrorCode } from '../sdk/errors';
  * The invocation envelope (DESIGN.md §4): JSON, versioned and language-neutral, so a plugin
  * function in another language can implement it.
  */
-export const ENVELOPE_KINDS = ['operation', 'action', 'http', 'event', 'lifecycle', 'webhook', 'authorizer', 'preHook'] as const;
+export const ENVELOPE_KINDS = [
+  'operation',
+  'action',
+  'http',
+  'event',
+  'lifecycle',
+  'webhook',
+  'authorizer',
+  'preHook',
+] as const;
 export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
 
 export const EnvelopeSchema = z.object({
@@ -51,7 +60,10 @@ const AnswerSchema = z.union([
 export function parseAnswer(raw: unknown): Answer {
   const parsed = AnswerSchema.safeParse(raw);
   if (parsed.success) return parsed.data as Answer;
-  return { ok: false, error: { code: 'PluginFailed', message: 'the plugin answered with a malformed envelope' } };
+  return {
+    ok: false,
+    error: { code: 'PluginFailed', message: 'the plugin answered with a malformed envelope' },
+  };
 }
 
 /** An http-kind envelope carries a serialised web request and answers a serialised response. */

@@ -40,7 +40,9 @@ export interface InstanceRecord {
   updatedAt: string;
 }
 export type NewInstance = Omit<InstanceRecord, 'version' | 'createdAt' | 'updatedAt'>;
-export type InstanceChanges = Partial<Pick<InstanceRecord, 'description' | 'options' | 'context' | 'order' | 'credentialsSet'>>;
+export type InstanceChanges = Partial<
+  Pick<InstanceRecord, 'description' | 'options' | 'context' | 'order' | 'credentialsSet'>
+>;
 
 /** Manifests, instances and plugin-owned storage. Writes are single-item and conditional. */
 export interface Registry {

@@ -88,7 +88,11 @@ export const CONTRACTS = {
       output: ConfigKeySchema,
       required: true,
     },
-    deleteKey: { input: z.strictObject({ key: z.string().min(1).max(1024) }), output: z.unknown(), required: true },
+    deleteKey: {
+      input: z.strictObject({ key: z.string().min(1).max(1024) }),
+      output: z.unknown(),
+      required: true,
+    },
   },
   logs: {
     search: {
@@ -114,7 +118,11 @@ export const CONTRACTS = {
     },
   },
   identity: {
-    getUser: { input: z.strictObject({ id: z.string().min(1).max(500) }), output: IdentitySchema, required: true },
+    getUser: {
+      input: z.strictObject({ id: z.string().min(1).max(500) }),
+      output: IdentitySchema,
+      required: true,
+    },
     listUsers: {
       input: z.strictObject({
         limit: z.number().int().min(1).max(1000).default(100),
@@ -134,7 +142,11 @@ export const CONTRACTS = {
       output: DeploymentSchema,
       required: true,
     },
-    getStatus: { input: z.strictObject({ deploymentId: z.string().min(1).max(500) }), output: DeploymentSchema, required: true },
+    getStatus: {
+      input: z.strictObject({ deploymentId: z.string().min(1).max(500) }),
+      output: DeploymentSchema,
+      required: true,
+    },
   },
   lifecycle: {
     onInstanceCreated: { input: z.object({}).loose(), output: z.unknown(), required: false },
@@ -158,12 +170,14 @@ export function operationSpec(name: string): OperationSpec | undefined {
   return Object.hasOwn(ops, op) ? ops[op] : undefined;
 }
 
-export type InputOf<T extends ContractType, O extends keyof Contracts[T]> = Contracts[T][O] extends OperationSpec
-  ? z.output<Contracts[T][O]['input']>
-  : never;
-export type OutputOf<T extends ContractType, O extends keyof Contracts[T]> = Contracts[T][O] extends OperationSpec
-  ? z.input<Contracts[T][O]['output']>
-  : never;
+export type InputOf<
+  T extends ContractType,
+  O extends keyof Contracts[T],
+> = Contracts[T][O] extends OperationSpec ? z.output<Contracts[T][O]['input']> : never;
+export type OutputOf<
+  T extends ContractType,
+  O extends keyof Contracts[T],
+> = Contracts[T][O] extends OperationSpec ? z.input<Contracts[T][O]['output']> : never;
 
 /** Input of a webhook action handler. */
 export interface WebhookCall {

@@ -1,6 +1,5 @@
-import type { InputOf, OutputOf, WebhookCall } from './contracts';
-import { CONTRACTS } from './contracts';
 import type { PluginContext } from './context';
+import type { CONTRACTS, InputOf, OutputOf, WebhookCall } from './contracts';
 import type { EventDelivery } from './events';
 import type { ManifestInput, PluginType } from './manifest';
 
@@ -8,15 +7,13 @@ type Awaitable<T> = T | Promise<T>;
 type Handler<I, O> = (ctx: PluginContext, input: I) => Awaitable<O>;
 
 type ContractHandlers<T extends keyof typeof CONTRACTS> = {
-  [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true } ? O : never]: Handler<
-    InputOf<T, O>,
-    OutputOf<T, O>
-  >;
+  [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true }
+    ? O
+    : never]: Handler<InputOf<T, O>, OutputOf<T, O>>;
 } & {
-  [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true } ? never : O]?: Handler<
-    InputOf<T, O>,
-    OutputOf<T, O>
-  >;
+  [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true }
+    ? never
+    : O]?: Handler<InputOf<T, O>, OutputOf<T, O>>;
 };
 
 /** The handler group each plugin type brings. */
@@ -41,8 +38,14 @@ export interface GuardedCall {
   name: string;
   input: Record<string, unknown>;
 }
-export type AuthorizerHandler = (ctx: PluginContext, call: GuardedCall) => Awaitable<{ allow: boolean; reason?: string }>;
-export type PreHookHandler = (ctx: PluginContext, call: GuardedCall) => Awaitable<void | { veto: string }>;
+export type AuthorizerHandler = (
+  ctx: PluginContext,
+  call: GuardedCall,
+) => Awaitable<{ allow: boolean; reason?: string }>;
+export type PreHookHandler = (
+  ctx: PluginContext,
+  call: GuardedCall,
+) => Awaitable<undefined | { veto: string }>;
 
 /** Handlers any plugin may have, whatever its types. */
 export interface CommonHandlers {
@@ -72,7 +75,9 @@ export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> 
 export const PLUGIN_MARK = Symbol.for('plugboard.plugin');
 
 /** Declares a plugin; the loader validates the manifest and checks the handlers against `types`. */
-export function definePlugin<const M extends ManifestInput>(definition: PluginDefinitionInput<M>): PluginDefinition {
+export function definePlugin<const M extends ManifestInput>(
+  definition: PluginDefinitionInput<M>,
+): PluginDefinition {
   return Object.assign(definition as unknown as PluginDefinition, { [PLUGIN_MARK]: true });
 }
 

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** The plugin types a manifest may declare; each one brings a handler contract (see contracts.ts). */
-export const PLUGIN_TYPES = ['configuration', 'logs', 'identity', 'deployment', 'lifecycle', 'webhook'] as const;
+export const PLUGIN_TYPES = [
+  'configuration',
+  'logs',
+  'identity',
+  'deployment',
+  'lifecycle',
+  'webhook',
+] as const;
 export type PluginType = (typeof PLUGIN_TYPES)[number];
 
 export const SUPPORTED_API_VERSION = 1;
@@ -64,15 +71,26 @@ export const ParamSchema = z
     type: z.enum(OPTION_TYPES),
     required: z.boolean().default(false),
     default: scalarValue.optional(),
-    choices: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    choices: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
   })
   .superRefine((param, ctx) => {
     if (param.choices && (param.type === 'boolean' || param.type === 'mapping' || param.type === 'secret')) {
-      ctx.addIssue({ code: 'custom', path: ['choices'], message: `choices are not allowed on a ${param.type}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['choices'],
+        message: `choices are not allowed on a ${param.type}`,
+      });
     }
     for (const [i, choice] of (param.choices ?? []).entries()) {
       if (!valueFitsType(param.type, choice)) {
-        ctx.addIssue({ code: 'custom', path: ['choices', i], message: `choice does not fit type ${param.type}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['choices', i],
+          message: `choice does not fit type ${param.type}`,
+        });
       }
     }
     if (param.default === undefined) return;
@@ -101,13 +119,24 @@ export const DataTypeSchema = z.strictObject({
   secret: z.boolean().default(false),
 });
 
-function uniqueNames(items: readonly { name: string }[], ctx: z.RefinementCtx, what: string): void {
+/** Reports each repeated name at its own path; `groups` are lists that share one namespace. */
+function uniqueNames(
+  groups: readonly { path: string; items: readonly { name: string }[] }[],
+  ctx: z.RefinementCtx,
+  what: string,
+): void {
   const seen = new Set<string>();
-  for (const [i, item] of items.entries()) {
-    if (seen.has(item.name)) {
-      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate ${what} name "${item.name}"` });
+  for (const { path, items } of groups) {
+    for (const [i, item] of items.entries()) {
+      if (seen.has(item.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [path, i, 'name'],
+          message: `duplicate ${what} name "${item.name}"`,
+        });
+      }
+      seen.add(item.name);
     }
-    seen.add(item.name);
   }
 }
 
@@ -124,10 +153,21 @@ export const ActionSchema = z
     optionalParams: params,
   })
   .superRefine((action, ctx) => {
-    uniqueNames([...action.requiredParams, ...action.optionalParams], ctx, 'param');
+    uniqueNames(
+      [
+        { path: 'requiredParams', items: action.requiredParams },
+        { path: 'optionalParams', items: action.optionalParams },
+      ],
+      ctx,
+      'param',
+    );
     for (const [i, p] of action.optionalParams.entries()) {
       if (p.required) {
-        ctx.addIssue({ code: 'custom', path: ['optionalParams', i, 'required'], message: 'an optional param cannot be required' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['optionalParams', i, 'required'],
+          message: 'an optional param cannot be required',
+        });
       }
     }
   });
@@ -184,19 +224,27 @@ export const ManifestSchema = z
     memoryMb: z.number().int().min(128).max(10_240).default(256),
   })
   .superRefine((m, ctx) => {
-    uniqueNames(m.options, ctx, 'option');
-    uniqueNames(m.credentials, ctx, 'credential');
-    uniqueNames(m.dataTypes, ctx, 'data type');
-    uniqueNames(m.actions, ctx, 'action');
-    uniqueNames(m.webhookActions, ctx, 'webhook action');
+    uniqueNames([{ path: 'options', items: m.options }], ctx, 'option');
+    uniqueNames([{ path: 'credentials', items: m.credentials }], ctx, 'credential');
+    uniqueNames([{ path: 'dataTypes', items: m.dataTypes }], ctx, 'data type');
+    uniqueNames([{ path: 'actions', items: m.actions }], ctx, 'action');
+    uniqueNames([{ path: 'webhookActions', items: m.webhookActions }], ctx, 'webhook action');
     if (new Set(m.types).size !== m.types.length) {
       ctx.addIssue({ code: 'custom', path: ['types'], message: 'types must not repeat' });
     }
     if (m.authType !== 'none' && m.credentials.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['credentials'], message: `authType ${m.authType} needs credentials` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['credentials'],
+        message: `authType ${m.authType} needs credentials`,
+      });
     }
     if (m.webhookActions.length > 0 && !m.types.includes('webhook')) {
-      ctx.addIssue({ code: 'custom', path: ['webhookActions'], message: 'webhookActions need type "webhook"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['webhookActions'],
+        message: 'webhookActions need type "webhook"',
+      });
     }
   });
 

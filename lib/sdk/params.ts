@@ -3,7 +3,8 @@ import type { Param } from './manifest';
 import { valueFitsType } from './manifest';
 
 /** RFC 6901 escaping of one pointer segment. */
-export const pointerSegment = (s: string | number): string => String(s).replaceAll('~', '~0').replaceAll('/', '~1');
+export const pointerSegment = (s: string | number): string =>
+  String(s).replaceAll('~', '~0').replaceAll('/', '~1');
 
 export interface ParamCheck {
   values: Record<string, unknown>;
@@ -28,18 +29,27 @@ export function checkParams(params: readonly Param[], input: unknown, base: stri
     const pointer = `${base}/${pointerSegment(name)}`;
     const param = byName.get(name);
     if (!param) {
-      errors.push({ pointer, detail: `unknown parameter "${name}"; known: ${[...byName.keys()].join(', ') || 'none'}` });
+      errors.push({
+        pointer,
+        detail: `unknown parameter "${name}"; known: ${[...byName.keys()].join(', ') || 'none'}`,
+      });
       continue;
     }
     if (param.type === 'secret') {
-      errors.push({ pointer, detail: `"${name}" is a secret: set it with PUT /v1/instances/{name}/credentials` });
+      errors.push({
+        pointer,
+        detail: `"${name}" is a secret: set it with PUT /v1/instances/{name}/credentials`,
+      });
       continue;
     }
     const value = given[name];
     if (!valueFitsType(param.type, value)) {
       errors.push({ pointer, detail: `must be of type ${param.type}` });
     } else if (param.choices && !param.choices.includes(value as string | number)) {
-      errors.push({ pointer, detail: `must be one of ${param.choices.map((c) => JSON.stringify(c)).join(', ')}` });
+      errors.push({
+        pointer,
+        detail: `must be one of ${param.choices.map((c) => JSON.stringify(c)).join(', ')}`,
+      });
     } else {
       values[name] = value;
     }
@@ -48,7 +58,10 @@ export function checkParams(params: readonly Param[], input: unknown, base: stri
     if (param.name in values || Object.hasOwn(given, param.name) || param.type === 'secret') continue;
     if (param.default !== undefined) values[param.name] = param.default;
     else if (param.required) {
-      errors.push({ pointer: `${base}/${pointerSegment(param.name)}`, detail: `"${param.name}" is required` });
+      errors.push({
+        pointer: `${base}/${pointerSegment(param.name)}`,
+        detail: `"${param.name}" is required`,
+      });
     }
   }
   return { values, errors };

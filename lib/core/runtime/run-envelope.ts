@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { CallContext, PluginContext } from '../../sdk/context';
+import type { PluginDefinition } from '../../sdk/define-plugin';
+import { PlugboardError } from '../../sdk/errors';
+import { pluginSource } from '../../sdk/events';
+import { type Manifest, ManifestSchema } from '../../sdk/manifest';
+import { expandTemplate } from '../../sdk/templates';
+import { type Answer, type EnvelopeError, EnvelopeSchema } from '../envelope';
+import { zodFieldErrors } from '../zod-errors';
+import { dispatchHandler } from './handlers';
+import { createRedactor } from './redact';
+import type { LogLevel, RuntimeServices } from './services';
+
+const manifests = new WeakMap<PluginDefinition, Manifest>();
+function manifestOf(plugin: PluginDefinition): Manifest {
+  let manifest = manifests.get(plugin);
+  if (!manifest) {
+    manifest = ManifestSchema.parse(plugin.manifest);
+    manifests.set(plugin, manifest);
+  }
+  return manifest;
+}
+
+const fail = (code: EnvelopeError['code'], message: string, extra: Partial<EnvelopeError> = {}): Answer => ({
+  ok: false,
+  error: { code, message, ...extra },
+});
+
+function errorAnswer(error: unknown, redact: <T>(v: T) => T): Answer {
+  if (error instanceof PlugboardError) {
+    const details = error.errors ? { errors: error.errors } : error.details;
+    return fail(error.code, redact(error.message), {
+      retryAt: error.retryAt?.toISOString(),
+      details: details ? redact(details) : undefined,
+    });
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return fail('PluginFailed', `the plugin threw ${redact(message).slice(0, 500)}`);
+}
+
+/** Races the handler with the deadline so a handler that ignores ctx.signal still answers Timeout. */
+function untilDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new PlugboardError('Timeout', 'the plugin did not answer before its deadline'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * The plugin runtime: turns an envelope (DESIGN.md §4) into one handler call and the outcome into an
+ * answer. The Lambda and the local worker both run exactly this. Secrets resolved from the
+ * credentialsRef are scrubbed from everything the call returns or logs.
+ */
+export async function runEnvelope(
+  plugin: PluginDefinition,
+  raw: unknown,
+  services: RuntimeServices,
+): Promise<Answer> {
+  const parsed = EnvelopeSchema.safeParse(raw);
+  if (!parsed.success) {
+    return fail('Validation', 'the envelope is not valid', {
+      details: { errors: zodFieldErrors(parsed.error) },
+    });
+  }
+  const envelope = parsed.data;
+  const manifest = manifestOf(plugin);
+  if (envelope.plugin !== manifest.slug) {
+    return fail('NotFound', `this function runs plugin "${manifest.slug}", not "${envelope.plugin}"`);
+  }
+
+  let credentials: Record<string, string> = {};
+  let redact = createRedactor([]);
+  try {
+    if (envelope.credentialsRef)
+      credentials = (await services.credentials.resolve(envelope.credentialsRef)) ?? {};
+    redact = createRedactor(Object.values(credentials));
+    const missing = manifest.credentials.filter((c) => c.required && !credentials[c.name]).map((c) => c.name);
+    const needsCredentials =
+      envelope.kind === 'operation' || envelope.kind === 'action' || envelope.kind === 'http';
+    if (missing.length > 0 && needsCredentials) {
+      return fail(
+        'CredentialsMissing',
+        `instance "${envelope.instance}" has no value for ${missing.join(', ')}`,
+      );
+    }
+  } catch (error) {
+    return errorAnswer(error, redact);
+  }
+
+  const signal = AbortSignal.timeout(Math.max(0, envelope.deadline - Date.now()));
+  const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
+    services.log({
+      level,
+      message: redact(message),
+      fields: fields === undefined ? undefined : redact(fields),
+      plugin: envelope.plugin,
+      instance: envelope.instance,
+      requestId: envelope.requestId,
+    });
+  const callContext: CallContext = envelope.context;
+  const ctx: PluginContext = {
+    ...callContext,
+    requestId: envelope.requestId,
+    plugin: envelope.plugin,
+    instance: envelope.instance,
+    options: envelope.options,
+    credentials: Object.freeze({ ...credentials }),
+    log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    signal,
+    deadline: envelope.deadline,
+    store: services.store(envelope.plugin, envelope.instance),
+    expand: (template) => expandTemplate(template, callContext),
+    publish: async (detailType, detail) => {
+      await services.publish({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': detailType,
+        source: pluginSource(manifest.slug),
+        account: services.account,
+        time: new Date().toISOString(),
+        region: services.region,
+        resources: [],
+        detail: redact({ ...detail, instance: envelope.instance }),
+      });
+    },
+  };
+
+  try {
+    const result = await untilDeadline(dispatchHandler(plugin, manifest, envelope, ctx), signal);
+    return { ok: true, result: redact(result) };
+  } catch (error) {
+    return errorAnswer(error, redact);
+  }
+}
