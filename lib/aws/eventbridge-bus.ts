@@ -1,0 +1,125 @@
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandOutput,
+  type PutEventsRequestEntry,
+  type PutEventsResultEntry,
+} from '@aws-sdk/client-eventbridge';
+import type { EventBus } from '../core/ports';
+import { PlugboardError } from '../sdk/errors';
+import type { PlatformEvent } from '../sdk/events';
+
+export interface EventBridgeBusOptions {
+  readonly client: EventBridgeClient;
+  readonly busName: string;
+  /**
+   * How many times an entry EventBridge reports as failed is sent in all.
+   * @default 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * First delay before resending failed entries; doubles each attempt (full jitter).
+   * @default 100
+   */
+  readonly baseDelayMs?: number;
+}
+
+/** PutEvents takes at most 10 entries and 256 KB per request. */
+const MAX_ENTRIES = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
+
+/** Puts platform events on an EventBridge bus; rules on the bus do the fan-out. */
+export class EventBridgeBus implements EventBus {
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+
+  constructor(private readonly options: EventBridgeBusOptions) {
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.baseDelayMs = options.baseDelayMs ?? 100;
+  }
+
+  async publish(events: PlatformEvent[]): Promise<void> {
+    // Batches are built before anything is sent, so an oversized event rejects the whole call.
+    const entries = events.map((event) => toEntry(event, this.options.busName));
+    for (const batch of batches(entries)) await this.putWithRetries(batch);
+  }
+
+  private async putWithRetries(batch: PutEventsRequestEntry[]): Promise<void> {
+    let pending = batch;
+    let results: PutEventsResultEntry[] = [];
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(Math.random() * this.baseDelayMs * 2 ** (attempt - 2));
+      results = await this.put(pending);
+      // Results come back in request order; an entry failed when its result has an ErrorCode.
+      const failed = pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
+      if (failed.length === 0) return;
+      results = results.filter((result) => result.ErrorCode !== undefined);
+      pending = failed;
+    }
+    const codes = [...new Set(results.map((result) => result.ErrorCode))].join(', ');
+    throw new PlugboardError(
+      'Unavailable',
+      `${pending.length} event(s) could not be put on the bus after ${this.maxAttempts} attempts (${codes})`,
+    );
+  }
+
+  private async put(entries: PutEventsRequestEntry[]): Promise<PutEventsResultEntry[]> {
+    let output: PutEventsCommandOutput;
+    try {
+      output = await this.options.client.send(new PutEventsCommand({ Entries: entries }));
+    } catch {
+      throw new PlugboardError('Unavailable', 'the event bus could not be reached');
+    }
+    if (!output.FailedEntryCount) return entries.map(() => ({}));
+    return output.Entries ?? entries.map(() => ({ ErrorCode: 'Unknown' }));
+  }
+}
+
+function toEntry(event: PlatformEvent, busName: string): PutEventsRequestEntry {
+  return {
+    EventBusName: busName,
+    Source: event.source,
+    DetailType: event['detail-type'],
+    Detail: JSON.stringify(event.detail),
+    Resources: event.resources,
+    Time: new Date(event.time),
+  };
+}
+
+/** Entry size as EventBridge counts it (time 14 bytes plus the UTF-8 of the strings). */
+function entrySize(entry: PutEventsRequestEntry): number {
+  const bytes = (text = '') => Buffer.byteLength(text);
+  return (
+    14 +
+    bytes(entry.Source) +
+    bytes(entry.DetailType) +
+    bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((sum, resource) => sum + bytes(resource), 0)
+  );
+}
+
+function batches(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
+  const all: PutEventsRequestEntry[][] = [];
+  let batch: PutEventsRequestEntry[] = [];
+  let size = 0;
+  for (const entry of entries) {
+    const bytes = entrySize(entry);
+    if (bytes > MAX_REQUEST_BYTES) {
+      throw new PlugboardError(
+        'PayloadTooLarge',
+        `an event of ${bytes} bytes is over EventBridge's 256 KB limit`,
+      );
+    }
+    if (batch.length === MAX_ENTRIES || size + bytes > MAX_REQUEST_BYTES) {
+      all.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(entry);
+    size += bytes;
+  }
+  if (batch.length > 0) all.push(batch);
+  return all;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,90 @@
+import {
+  InvokeCommand,
+  type LambdaClient,
+  RequestTooLargeException,
+  ResourceNotFoundException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-lambda';
+import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../core/envelope';
+import type { Invoker } from '../core/ports';
+import { type ErrorCode, PlugboardError } from '../sdk/errors';
+import { pluginFunctionName } from './names';
+
+export interface LambdaInvokerOptions {
+  readonly client: LambdaClient;
+  /** Stage whose plugin functions are invoked (`plugboard-<stage>-<slug>`). */
+  readonly stage: string;
+}
+
+/**
+ * What Lambda reports in the payload of a failed invocation. Only `errorType` is used: the message
+ * and trace come from the plugin's process and may hold paths or secrets.
+ */
+const FUNCTION_ERROR_CODES: Record<string, ErrorCode> = {
+  'Sandbox.Timedout': 'Timeout',
+  'Function.ResponseSizeTooLarge': 'PayloadTooLarge',
+};
+
+/** Runs envelopes in the plugin's own Lambda function, synchronously. */
+export class LambdaInvoker implements Invoker {
+  constructor(private readonly options: LambdaInvokerOptions) {}
+
+  async invoke(plugin: string, envelope: Envelope): Promise<Answer> {
+    const payload = Buffer.from(JSON.stringify(envelope));
+    if (payload.byteLength > MAX_PAYLOAD_BYTES) {
+      throw new PlugboardError(
+        'PayloadTooLarge',
+        `the request is over Lambda's ${MAX_PAYLOAD_BYTES} byte limit`,
+      );
+    }
+    const output = await this.send(plugin, payload);
+    const text = Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8');
+    if (output.FunctionError) {
+      const code = FUNCTION_ERROR_CODES[errorTypeOf(text)] ?? 'PluginFailed';
+      return {
+        ok: false,
+        error: { code, message: `the plugin "${plugin}" failed (${output.FunctionError})` },
+      };
+    }
+    return parseAnswer(parseJson(text));
+  }
+
+  private async send(plugin: string, payload: Uint8Array) {
+    try {
+      return await this.options.client.send(
+        new InvokeCommand({
+          FunctionName: pluginFunctionName(this.options.stage, plugin),
+          InvocationType: 'RequestResponse',
+          Payload: payload,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) {
+        throw new PlugboardError('NotFound', `the plugin "${plugin}" is not deployed`);
+      }
+      if (error instanceof RequestTooLargeException) {
+        throw new PlugboardError('PayloadTooLarge', 'the request is over the size Lambda accepts');
+      }
+      if (error instanceof TooManyRequestsException) {
+        throw new PlugboardError('Unavailable', `the plugin "${plugin}" is at its concurrency limit`);
+      }
+      throw new PlugboardError('Unavailable', `the plugin "${plugin}" could not be reached`);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorTypeOf(text: string): string {
+  const parsed = parseJson(text);
+  if (typeof parsed === 'object' && parsed !== null && 'errorType' in parsed) {
+    return String((parsed as { errorType: unknown }).errorType);
+  }
+  return '';
+}

@@ -1,0 +1,20 @@
+import { credentialsRef } from '../core/ports';
+
+/**
+ * Names of AWS resources that code and IAM policies must agree on. Plugin functions carry a fixed
+ * prefix so the dispatcher's role can invoke `plugboard-<stage>-*` and nothing else.
+ */
+export const pluginFunctionName = (stage: string, slug: string): string => `plugboard-${stage}-${slug}`;
+
+/** The Secrets Manager name of an instance's credentials (the same shape as `credentialsRef`). */
+export const secretName = (stage: string, slug: string, instance: string): string =>
+  credentialsRef(stage, slug, instance);
+
+/** Prefix under which every secret of a stage lives; the dispatcher may write below it. */
+export const stageSecretPrefix = (stage: string): string => `plugboard/${stage}/`;
+
+/** Prefix under which one plugin's secrets live; only that plugin's role may read below it. */
+export const pluginSecretPrefix = (stage: string, slug: string): string => `plugboard/${stage}/${slug}/`;
+
+/** Prefix of the EventBridge rules that hold subscriptions, so roles can be limited to them. */
+export const subscriptionRulePrefix = (stage: string): string => `plugboard-${stage}-`;

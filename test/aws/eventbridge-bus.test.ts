@@ -1,0 +1,104 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EventBridgeBus } from '../../lib/aws/eventbridge-bus';
+import { PlugboardError } from '../../lib/sdk/errors';
+import type { PlatformEvent } from '../../lib/sdk/events';
+
+const eventBridge = mockClient(EventBridgeClient);
+const client = new EventBridgeClient({ region: 'eu-west-1' });
+const bus = (maxAttempts = 4) =>
+  new EventBridgeBus({ client, busName: 'plugboard-test', maxAttempts, baseDelayMs: 1 });
+
+const event = (n: number, detail: Record<string, unknown> = { n }): PlatformEvent => ({
+  version: '0',
+  id: `id-${n}`,
+  'detail-type': 'Instance Created',
+  source: 'plugboard',
+  account: '123456789012',
+  time: '2030-01-01T00:00:00.000Z',
+  region: 'eu-west-1',
+  resources: [],
+  detail,
+});
+const sentDetails = (call: number) =>
+  eventBridge
+    .commandCalls(PutEventsCommand)
+    [call]!.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).n);
+
+describe('EventBridgeBus', () => {
+  beforeEach(() => eventBridge.reset());
+
+  it('puts 25 events in 3 calls of at most 10, in order, on the named bus', async () => {
+    eventBridge.on(PutEventsCommand).callsFake((input) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map((_: unknown, i: number) => ({ EventId: `e${i}` })),
+    }));
+    await bus().publish(Array.from({ length: 25 }, (_, i) => event(i)));
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls.map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 5]);
+    expect([0, 1, 2].flatMap(sentDetails)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    const first = calls[0]!.args[0].input.Entries![0]!;
+    expect(first).toMatchObject({
+      EventBusName: 'plugboard-test',
+      Source: 'plugboard',
+      DetailType: 'Instance Created',
+    });
+    expect(first.Time?.toISOString()).toBe('2030-01-01T00:00:00.000Z');
+  });
+
+  it('resends only the entries EventBridge reported as failed', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({
+        FailedEntryCount: 2,
+        Entries: [
+          { EventId: 'a' },
+          { ErrorCode: 'InternalFailure' },
+          { EventId: 'c' },
+          { ErrorCode: 'ThrottlingException' },
+        ],
+      })
+      .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'b' }, { EventId: 'd' }] });
+    await bus().publish([0, 1, 2, 3].map((n) => event(n)));
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
+    expect(sentDetails(1)).toEqual([1, 3]);
+  });
+
+  it('gives up with Unavailable after the last attempt, naming the error codes', async () => {
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+    const error = await bus(3)
+      .publish([event(1)])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlugboardError);
+    expect((error as PlugboardError).code).toBe('Unavailable');
+    expect((error as PlugboardError).message).toContain('InternalFailure');
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
+  });
+
+  it('splits batches by size and rejects an event over 256 KB before sending anything', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const big = (n: number) => event(n, { n, pad: 'x'.repeat(100 * 1024) });
+    await bus().publish([big(0), big(1), big(2)]);
+    expect(eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([
+      2, 1,
+    ]);
+
+    eventBridge.resetHistory();
+    const error = await bus()
+      .publish([event(0), event(1, { pad: 'x'.repeat(257 * 1024) })])
+      .catch((e: unknown) => e);
+    expect((error as PlugboardError).code).toBe('PayloadTooLarge');
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('reports an unreachable bus as Unavailable', async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('socket hang up'));
+    const error = await bus()
+      .publish([event(1)])
+      .catch((e: unknown) => e);
+    expect((error as PlugboardError).code).toBe('Unavailable');
+  });
+});

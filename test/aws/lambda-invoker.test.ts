@@ -1,0 +1,124 @@
+import {
+  InvokeCommand,
+  LambdaClient,
+  RequestTooLargeException,
+  ResourceNotFoundException,
+  ServiceException,
+} from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LambdaInvoker } from '../../lib/aws/lambda-invoker';
+import { type Envelope, MAX_PAYLOAD_BYTES } from '../../lib/core/envelope';
+import { PlugboardError } from '../../lib/sdk/errors';
+
+const lambda = mockClient(LambdaClient);
+const invoker = new LambdaInvoker({ client: new LambdaClient({ region: 'eu-west-1' }), stage: 'test' });
+
+const envelope = (input: unknown = {}): Envelope => ({
+  v: 1,
+  kind: 'operation',
+  plugin: 'kv-config',
+  instance: 'prod',
+  name: 'configuration.getValues',
+  input,
+  requestId: 'req-1',
+  deadline: Date.now() + 10_000,
+});
+const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+async function rejection(promise: Promise<unknown>): Promise<PlugboardError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PlugboardError);
+  return error as PlugboardError;
+}
+
+describe('LambdaInvoker', () => {
+  beforeEach(() => lambda.reset());
+
+  it('invokes the plugin function synchronously with the envelope and returns its answer', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ ok: true, result: { a: 1 } }) });
+    const answer = await invoker.invoke('kv-config', envelope({ keys: ['a'] }));
+    expect(answer).toEqual({ ok: true, result: { a: 1 } });
+    const call = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
+    expect(call.FunctionName).toBe('plugboard-test-kv-config');
+    expect(call.InvocationType).toBe('RequestResponse');
+    expect(JSON.parse(Buffer.from(call.Payload as Uint8Array).toString())).toMatchObject({
+      input: { keys: ['a'] },
+    });
+  });
+
+  it('passes an error answer through unchanged', async () => {
+    const error = { code: 'RateLimited', message: 'slow down', retryAt: '2030-01-01T00:00:00.000Z' };
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ ok: false, error }) });
+    expect(await invoker.invoke('kv-config', envelope())).toEqual({ ok: false, error });
+  });
+
+  it('turns a FunctionError into PluginFailed without the stack or message of the crash', async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: payload({
+        errorType: 'Error',
+        errorMessage: 'secret=hunter2',
+        trace: ['at /var/task/index.mjs:1'],
+      }),
+    });
+    const answer = await invoker.invoke('kv-config', envelope());
+    expect(answer.ok).toBe(false);
+    if (answer.ok) return;
+    expect(answer.error.code).toBe('PluginFailed');
+    expect(JSON.stringify(answer)).not.toMatch(/hunter2|var\/task|trace/);
+  });
+
+  it('maps a Lambda timeout to Timeout and an oversized response to PayloadTooLarge', async () => {
+    lambda
+      .on(InvokeCommand)
+      .resolvesOnce({
+        FunctionError: 'Unhandled',
+        Payload: payload({
+          errorType: 'Sandbox.Timedout',
+          errorMessage: 'Task timed out after 10.00 seconds',
+        }),
+      })
+      .resolvesOnce({
+        FunctionError: 'Unhandled',
+        Payload: payload({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'too big' }),
+      });
+    const timedOut = await invoker.invoke('kv-config', envelope());
+    const tooBig = await invoker.invoke('kv-config', envelope());
+    expect(timedOut.ok ? undefined : timedOut.error.code).toBe('Timeout');
+    expect(tooBig.ok ? undefined : tooBig.error.code).toBe('PayloadTooLarge');
+  });
+
+  it('turns a malformed answer into PluginFailed', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('not json') });
+    const answer = await invoker.invoke('kv-config', envelope());
+    expect(answer.ok ? undefined : answer.error.code).toBe('PluginFailed');
+  });
+
+  it('rejects a payload over 6 MB before sending anything', async () => {
+    const error = await rejection(invoker.invoke('kv-config', envelope('x'.repeat(MAX_PAYLOAD_BYTES))));
+    expect(error.code).toBe('PayloadTooLarge');
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it('maps a missing function to NotFound and other SDK failures to PayloadTooLarge or Unavailable', async () => {
+    const sdkError = (Type: typeof ResourceNotFoundException | typeof RequestTooLargeException) =>
+      new Type({ message: 'arn:aws:lambda:eu-west-1:123456789012:function:x', $metadata: {} });
+    lambda
+      .on(InvokeCommand)
+      .rejectsOnce(sdkError(ResourceNotFoundException))
+      .rejectsOnce(sdkError(RequestTooLargeException))
+      .rejectsOnce(
+        new ServiceException({ name: 'ServiceException', $fault: 'server', message: 'boom', $metadata: {} }),
+      );
+    const notFound = await rejection(invoker.invoke('nope', envelope()));
+    expect(notFound.code).toBe('NotFound');
+    expect(notFound.message).not.toContain('arn:');
+    expect((await rejection(invoker.invoke('kv-config', envelope()))).code).toBe('PayloadTooLarge');
+    expect((await rejection(invoker.invoke('kv-config', envelope()))).code).toBe('Unavailable');
+  });
+});
