@@ -1,5 +1,6 @@
 import {
   InvokeCommand,
+  type InvokeCommandOutput,
   LambdaClient,
   RequestTooLargeException,
   ResourceNotFoundException,
@@ -24,7 +25,9 @@ const envelope = (input: unknown = {}): Envelope => ({
   requestId: 'req-1',
   deadline: Date.now() + 10_000,
 });
-const payload = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+// The SDK wraps payloads in a blob adapter; a plain Uint8Array is what it holds.
+const bytes = (text: string) => new TextEncoder().encode(text) as InvokeCommandOutput['Payload'];
+const payload = (value: unknown) => bytes(JSON.stringify(value));
 
 async function rejection(promise: Promise<unknown>): Promise<PlugboardError> {
   const error = await promise.then(
@@ -94,7 +97,7 @@ describe('LambdaInvoker', () => {
   });
 
   it('turns a malformed answer into PluginFailed', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('not json') });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: bytes('not json') });
     const answer = await invoker.invoke('kv-config', envelope());
     expect(answer.ok ? undefined : answer.error.code).toBe('PluginFailed');
   });
@@ -112,9 +115,7 @@ describe('LambdaInvoker', () => {
       .on(InvokeCommand)
       .rejectsOnce(sdkError(ResourceNotFoundException))
       .rejectsOnce(sdkError(RequestTooLargeException))
-      .rejectsOnce(
-        new ServiceException({ name: 'ServiceException', $fault: 'server', message: 'boom', $metadata: {} }),
-      );
+      .rejectsOnce(new ServiceException({ $fault: 'server', message: 'boom', $metadata: {} }));
     const notFound = await rejection(invoker.invoke('nope', envelope()));
     expect(notFound.code).toBe('NotFound');
     expect(notFound.message).not.toContain('arn:');
