@@ -115,7 +115,7 @@ describe('LambdaInvoker', () => {
       .on(InvokeCommand)
       .rejectsOnce(sdkError(ResourceNotFoundException))
       .rejectsOnce(sdkError(RequestTooLargeException))
-      .rejectsOnce(new ServiceException({ $fault: 'server', message: 'boom', $metadata: {} }));
+      .rejectsOnce(new ServiceException({ message: 'boom', $metadata: {} }));
     const notFound = await rejection(invoker.invoke('nope', envelope()));
     expect(notFound.code).toBe('NotFound');
     expect(notFound.message).not.toContain('arn:');
