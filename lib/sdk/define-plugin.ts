@@ -45,7 +45,10 @@ export type AuthorizerHandler = (
 export type PreHookHandler = (
   ctx: PluginContext,
   call: GuardedCall,
-) => Awaitable<undefined | { veto: string }>;
+) => Awaitable<
+  // biome-ignore lint/suspicious/noConfusingVoidType: a pre-hook that lets the call through returns nothing
+  void | { veto: string }
+>;
 
 /** Handlers any plugin may have, whatever its types. */
 export interface CommonHandlers {
@@ -60,7 +63,7 @@ type DeclaredTypes<M> = M extends { types: readonly (infer T)[] } ? T & PluginTy
 type ActionNames<M> = M extends { actions: readonly { name: infer N }[] } ? N & string : never;
 
 /** The declared types' handler groups are required and typed; undeclared ones are forbidden. */
-export type PluginDefinitionInput<M extends ManifestInput> = { manifest: M } & {
+export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } & {
   [T in DeclaredTypes<M>]: TypeHandlers[T];
 } & { [T in Exclude<PluginType, DeclaredTypes<M>>]?: never } & Omit<CommonHandlers, 'actions'> &
   ([ActionNames<M>] extends [never]
@@ -74,8 +77,16 @@ export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> 
 
 export const PLUGIN_MARK = Symbol.for('plugboard.plugin');
 
+/** Lets `definePlugin<const M>` accept the readonly literal types a const type parameter infers. */
+type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+export type ManifestLiteral = DeepReadonly<ManifestInput>;
+
 /** Declares a plugin; the loader validates the manifest and checks the handlers against `types`. */
-export function definePlugin<const M extends ManifestInput>(
+export function definePlugin<const M extends ManifestLiteral>(
   definition: PluginDefinitionInput<M>,
 ): PluginDefinition {
   return Object.assign(definition as unknown as PluginDefinition, { [PLUGIN_MARK]: true });

@@ -1,0 +1,138 @@
+import { Worker } from 'node:worker_threads';
+import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../../core/envelope';
+import type { LogRecord } from '../../core/runtime/services';
+import type { FromWorker, HostMethod, HostMethods, ToWorker } from './protocol';
+import { WORKER_DATA_MARK } from './protocol';
+
+export interface PluginWorkerOptions {
+  slug: string;
+  bundleFile: string;
+  memoryMb: number;
+  host: HostMethods;
+  onLog(record: LogRecord): void;
+  account: string;
+  region: string;
+}
+
+interface PendingCall {
+  resolve(answer: Answer): void;
+  timer: NodeJS.Timeout;
+}
+
+/** How long past its deadline a call may run before the worker is judged hung and replaced. */
+export const HANG_GRACE_MS = 500;
+
+const failed = (code: 'PluginFailed' | 'Timeout' | 'PayloadTooLarge', message: string): Answer => ({
+  ok: false,
+  error: { code, message },
+});
+
+/**
+ * One worker thread running one plugin bundle. A call that outlives its deadline, a crash, an exit
+ * or running out of memory ends the worker; every call still waiting on it gets a clear error, and
+ * `dead` tells the invoker to start a fresh one.
+ */
+export class PluginWorker {
+  readonly ready: Promise<void>;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, PendingCall>();
+  private nextId = 0;
+  private ended = false;
+
+  constructor(private readonly options: PluginWorkerOptions) {
+    this.worker = new Worker(options.bundleFile, {
+      workerData: { mark: WORKER_DATA_MARK, account: options.account, region: options.region },
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb, maxYoungGenerationSizeMb: 32 },
+      execArgv: ['--enable-source-maps'],
+      stdout: false,
+      stderr: false,
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', (m: FromWorker) => (m.t === 'ready' ? resolve() : undefined));
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) =>
+        reject(new Error(`the worker exited with code ${code} while starting`)),
+      );
+    });
+    this.ready.catch(() => undefined);
+    this.worker.on('message', (message: FromWorker) => this.onMessage(message));
+    this.worker.on('error', (error: Error & { code?: string }) => {
+      const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.end(`the plugin's worker ${outOfMemory ? 'ran out of memory' : 'crashed'}`);
+    });
+    this.worker.on('exit', (code) => this.end(`the plugin's worker exited (code ${code})`));
+  }
+
+  get dead(): boolean {
+    return this.ended;
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  invoke(envelope: Envelope): Promise<Answer> {
+    if (this.ended) return Promise.resolve(failed('PluginFailed', "the plugin's worker is not running"));
+    const id = this.nextId++;
+    return new Promise<Answer>((resolve) => {
+      const budget = Math.max(0, envelope.deadline - Date.now()) + HANG_GRACE_MS;
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(failed('Timeout', 'the plugin did not answer before its deadline; its worker was replaced'));
+        this.end('a call on this worker hung past its deadline');
+      }, budget);
+      this.pending.set(id, { resolve, timer });
+      this.post({ t: 'invoke', id, envelope });
+    });
+  }
+
+  /** Ends the worker; calls still waiting get `reason` as a PluginFailed answer. */
+  end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const { resolve, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      resolve(failed('PluginFailed', reason));
+    }
+    this.pending.clear();
+    void this.worker.terminate();
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.t) {
+      case 'answer': {
+        const call = this.pending.get(message.id);
+        if (!call) return;
+        this.pending.delete(message.id);
+        clearTimeout(call.timer);
+        if (Buffer.byteLength(message.json) > MAX_PAYLOAD_BYTES) {
+          call.resolve(failed('PluginFailed', "the plugin's answer is larger than Lambda's 6 MB limit"));
+          return;
+        }
+        call.resolve(parseAnswer(JSON.parse(message.json)));
+        return;
+      }
+      case 'call':
+        void this.serveCall(message.id, message.method, message.args);
+        return;
+      case 'log':
+        this.options.onLog(message.record);
+        return;
+    }
+  }
+
+  private async serveCall(id: number, method: HostMethod, args: unknown[]): Promise<void> {
+    try {
+      const fn = this.options.host[method] as (...a: unknown[]) => Promise<unknown>;
+      const value = await fn(...args);
+      if (!this.ended) this.post({ t: 'reply', id, ok: true, value });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : 'the platform call failed';
+      if (!this.ended) this.post({ t: 'reply', id, ok: false, message });
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { Envelope } from '../../core/envelope';
+import type { LogRecord } from '../../core/runtime/services';
+import type { StoredItem } from '../../sdk/context';
+
+/** Messages between the platform (main thread) and a plugin worker. */
+export type ToWorker =
+  | { t: 'invoke'; id: number; envelope: Envelope }
+  | { t: 'reply'; id: number; ok: true; value: unknown }
+  | { t: 'reply'; id: number; ok: false; message: string };
+
+export type FromWorker =
+  | { t: 'ready' }
+  /** The answer travels as JSON text so its size can be checked against Lambda's limit. */
+  | { t: 'answer'; id: number; json: string }
+  | { t: 'call'; id: number; method: HostMethod; args: unknown[] }
+  | { t: 'log'; record: LogRecord };
+
+/** What a worker may ask of the platform; the host checks each call stays within the worker's plugin. */
+export interface HostMethods {
+  resolveCredentials(ref: string): Promise<Record<string, string> | undefined>;
+  storeGet(instance: string, key: string): Promise<StoredItem | undefined>;
+  storePut(instance: string, key: string, value: unknown): Promise<StoredItem>;
+  storeDelete(instance: string, key: string): Promise<void>;
+  storeList(
+    instance: string,
+    options: unknown,
+  ): Promise<{ items: StoredItem[]; nextCursor?: string | undefined }>;
+  publish(event: unknown): Promise<void>;
+}
+export type HostMethod = keyof HostMethods;
+
+export const WORKER_DATA_MARK = 'plugboard-worker';

@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import { bundlePlugin } from '../../bundle/plugin-bundle';
+import type { Answer, Envelope } from '../../core/envelope';
+import type { Invoker } from '../../core/ports';
+import type { LogRecord } from '../../core/runtime/services';
+import { PluginWorker } from './plugin-worker';
+import type { HostMethods } from './protocol';
+
+/** The glue every local bundle is built with. */
+export const WORKER_GLUE = fileURLToPath(new URL('./worker-glue.ts', import.meta.url));
+
+export interface WorkerPluginSpec {
+  slug: string;
+  /** The plugin's source entry (plugins/<slug>/index.ts). */
+  entry: string;
+  memoryMb: number;
+}
+
+export interface WorkerInvokerOptions {
+  /** Where bundles are written. */
+  bundleDir: string;
+  /** The platform side of a worker's calls, made for one plugin so it cannot reach another's data. */
+  hostFor(slug: string): HostMethods;
+  onLog(record: LogRecord): void;
+  account?: string;
+  region?: string;
+}
+
+interface Slot {
+  spec: WorkerPluginSpec;
+  bundleFile: string;
+  worker?: PluginWorker;
+}
+
+/**
+ * The local Invoker: one worker thread per plugin, running the plugin's esbuild bundle. A dead
+ * worker is replaced on the next call; `reload` swaps one plugin's worker without touching others.
+ */
+export class WorkerInvoker implements Invoker {
+  private readonly slots = new Map<string, Slot>();
+
+  constructor(private readonly options: WorkerInvokerOptions) {}
+
+  /** Bundles a plugin and starts its worker (replacing the previous one once it is ready). */
+  async load(spec: WorkerPluginSpec): Promise<{ bundleFile: string; bytes: number; ms: number }> {
+    const built = await bundlePlugin({
+      slug: spec.slug,
+      pluginEntry: spec.entry,
+      glueModule: WORKER_GLUE,
+      outDir: this.options.bundleDir,
+    });
+    const previous = this.slots.get(spec.slug);
+    const slot: Slot = { spec, bundleFile: built.file };
+    slot.worker = this.start(slot);
+    await slot.worker.ready;
+    this.slots.set(spec.slug, slot);
+    if (previous?.worker) this.retire(previous.worker);
+    return { bundleFile: built.file, bytes: built.bytes, ms: built.ms };
+  }
+
+  has(slug: string): boolean {
+    return this.slots.has(slug);
+  }
+
+  bundleFile(slug: string): string | undefined {
+    return this.slots.get(slug)?.bundleFile;
+  }
+
+  async invoke(plugin: string, envelope: Envelope): Promise<Answer> {
+    const slot = this.slots.get(plugin);
+    if (!slot)
+      return { ok: false, error: { code: 'NotFound', message: `no function runs plugin "${plugin}"` } };
+    if (!slot.worker || slot.worker.dead) slot.worker = this.start(slot);
+    const worker = slot.worker;
+    try {
+      await worker.ready;
+    } catch {
+      worker.end('the worker failed to start');
+      return { ok: false, error: { code: 'PluginFailed', message: "the plugin's worker failed to start" } };
+    }
+    return worker.invoke(envelope);
+  }
+
+  async close(): Promise<void> {
+    for (const slot of this.slots.values()) slot.worker?.end('the platform is shutting down');
+    this.slots.clear();
+  }
+
+  private start(slot: Slot): PluginWorker {
+    return new PluginWorker({
+      slug: slot.spec.slug,
+      bundleFile: slot.bundleFile,
+      memoryMb: slot.spec.memoryMb,
+      host: this.options.hostFor(slot.spec.slug),
+      onLog: this.options.onLog,
+      account: this.options.account ?? '000000000000',
+      region: this.options.region ?? 'local',
+    });
+  }
+
+  /** Lets calls already on the old worker finish, then ends it. */
+  private retire(worker: PluginWorker): void {
+    const check = setInterval(() => {
+      if (worker.inFlight > 0 && !worker.dead) return;
+      clearInterval(check);
+      worker.end('replaced by a newer build');
+    }, 50);
+    check.unref();
+  }
+}
