@@ -62,10 +62,24 @@ export interface CommonHandlers {
 type DeclaredTypes<M> = M extends { types: readonly (infer T)[] } ? T & PluginType : never;
 type ActionNames<M> = M extends { actions: readonly { name: infer N }[] } ? N & string : never;
 
+/**
+ * A declared type's handler group is required and typed; an undeclared one is forbidden. One
+ * conditional per type, not a mapped type over the declared keys: TypeScript contextually types
+ * handler parameters through the conditional, but not through a mapped type whose keys depend
+ * on the manifest being inferred (the handlers' parameters would be implicitly `any`).
+ */
+type Group<M, T extends PluginType> = [T] extends [DeclaredTypes<M>]
+  ? { [K in T]: TypeHandlers[K] }
+  : { [K in T]?: never };
+
 /** The declared types' handler groups are required and typed; undeclared ones are forbidden. */
-export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } & {
-  [T in DeclaredTypes<M>]: TypeHandlers[T];
-} & { [T in Exclude<PluginType, DeclaredTypes<M>>]?: never } & Omit<CommonHandlers, 'actions'> &
+export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } & Group<M, 'configuration'> &
+  Group<M, 'logs'> &
+  Group<M, 'identity'> &
+  Group<M, 'deployment'> &
+  Group<M, 'lifecycle'> &
+  Group<M, 'webhook'> &
+  Omit<CommonHandlers, 'actions'> &
   ([ActionNames<M>] extends [never]
     ? { actions?: Record<string, never> }
     : { actions: { [A in ActionNames<M>]: ActionHandler } });

@@ -1,0 +1,45 @@
+import { isPluginDefinition } from '../../sdk/define-plugin';
+import { ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';
+import { checkHandlers } from './check-handlers';
+import type { CheckResult } from './types';
+
+/**
+ * Validates one plugin definition without any I/O: the manifest against the schema (issue paths
+ * are relative to the manifest, `options.0.default`), then the handlers against the manifest
+ * (paths relative to the definition, `configuration.getValues`). A manifest for another apiVersion is skipped, not failed: it may
+ * be valid for a platform that does not exist yet.
+ */
+export function checkPlugin(definition: unknown): CheckResult {
+  if (!isPluginDefinition(definition)) {
+    return {
+      ok: false,
+      errors: [
+        {
+          message:
+            'the default export is not a plugin definition; use `export default definePlugin({ manifest, ... })`',
+        },
+      ],
+    };
+  }
+  const apiVersion = (definition.manifest as { apiVersion?: unknown } | null)?.apiVersion;
+  if (typeof apiVersion === 'number' && apiVersion !== SUPPORTED_API_VERSION) {
+    return {
+      ok: false,
+      skipped: `apiVersion ${apiVersion} is not supported (this platform runs apiVersion ${SUPPORTED_API_VERSION})`,
+      errors: [],
+    };
+  }
+  const parsed = ManifestSchema.safeParse(definition.manifest);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) =>
+        issue.path.length > 0
+          ? { message: issue.message, path: issue.path.map(String).join('.') }
+          : { message: issue.message },
+      ),
+    };
+  }
+  const errors = checkHandlers(definition as unknown as Record<string, unknown>, parsed.data);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, manifest: parsed.data };
+}

@@ -1,0 +1,41 @@
+import type { PluginDefinition } from '../../sdk/define-plugin';
+import type { Manifest } from '../../sdk/manifest';
+
+export interface LoadedPlugin {
+  slug: string;
+  manifest: Manifest;
+  definition: PluginDefinition;
+  /** Absolute path of the plugin's folder. */
+  dir: string;
+  /** Absolute path of the plugin's index.ts. */
+  entry: string;
+}
+
+export interface SkippedPlugin {
+  dir: string;
+  slug?: string;
+  reason: string;
+}
+
+export interface PluginLoadError {
+  dir: string;
+  slug?: string;
+  message: string;
+  /** Where in the definition the problem is, zod style: `options.0.default`, `configuration.getValues`. */
+  path?: string;
+}
+
+export interface LoadReport {
+  loaded: LoadedPlugin[];
+  skipped: SkippedPlugin[];
+  errors: PluginLoadError[];
+}
+
+export interface CheckIssue {
+  message: string;
+  path?: string;
+}
+
+export type CheckResult =
+  | { ok: true; manifest: Manifest }
+  | { ok: false; skipped?: string; errors: CheckIssue[] };

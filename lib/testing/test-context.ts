@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { CallContext, LogFields, PluginContext, PluginLogger } from '../sdk/context';
+import { ValidationError } from '../sdk/errors';
+import { type ManifestInput, ManifestSchema } from '../sdk/manifest';
+import { checkParams } from '../sdk/params';
+import { expandTemplate } from '../sdk/templates';
+import { MemoryStore } from './memory-store';
+
+export interface CapturedLog {
+  level: keyof PluginLogger;
+  message: string;
+  fields?: LogFields | undefined;
+}
+
+export interface CapturedPublish {
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+export interface TestContextInit {
+  /** When given, `options` are checked against it and filled with its defaults, as the platform does. */
+  manifest?: ManifestInput;
+  options?: Record<string, unknown>;
+  credentials?: Record<string, string>;
+  context?: CallContext;
+  plugin?: string;
+  instance?: string;
+  /** @default 10_000 ms from now, or the manifest's timeoutSeconds */
+  timeoutMs?: number;
+  /** Share one store between contexts to keep state across calls, as an instance does. */
+  store?: MemoryStore;
+}
+
+/** A real PluginContext whose store lives in memory and whose logs and publishes are captured. */
+export interface TestContext extends PluginContext {
+  readonly store: MemoryStore;
+  readonly logs: CapturedLog[];
+  readonly published: CapturedPublish[];
+  /** Aborts `signal` now, as the runtime does at the deadline. */
+  abort(): void;
+}
+
+function instanceOptions(init: TestContextInit): Record<string, unknown> {
+  if (!init.manifest) return init.options ?? {};
+  const manifest = ManifestSchema.parse(init.manifest);
+  const checked = checkParams(manifest.options, init.options ?? {}, '/options');
+  if (checked.errors.length > 0) throw new ValidationError('options are not valid', checked.errors);
+  return checked.values;
+}
+
+export function createTestContext(init: TestContextInit = {}): TestContext {
+  const logs: CapturedLog[] = [];
+  const published: CapturedPublish[] = [];
+  const controller = new AbortController();
+  const timeoutMs = init.timeoutMs ?? (init.manifest?.timeoutSeconds ?? 10) * 1000;
+  const context = init.context ?? {};
+  const logAt =
+    (level: keyof PluginLogger) =>
+    (message: string, fields?: LogFields): void => {
+      logs.push({ level, message, fields });
+    };
+  return {
+    ...context,
+    requestId: randomUUID(),
+    plugin: init.plugin ?? init.manifest?.slug ?? 'test-plugin',
+    instance: init.instance ?? 'test-instance',
+    options: instanceOptions(init),
+    credentials: Object.freeze({ ...init.credentials }),
+    log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
+    signal: controller.signal,
+    deadline: Date.now() + timeoutMs,
+    async publish(detailType, detail) {
+      published.push({ detailType, detail: structuredClone(detail) });
+    },
+    store: init.store ?? new MemoryStore(),
+    expand: (template) => expandTemplate(template, context),
+    logs,
+    published,
+    abort: () => controller.abort(),
+  };
+}
