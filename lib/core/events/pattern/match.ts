@@ -1,0 +1,76 @@
+import { isPlainObject } from './json';
+import { numberKey } from './numbers';
+import type { CompiledPattern, FieldCondition, PatternNode, Scalar } from './types';
+
+const EMPTY: Record<string, unknown> = Object.freeze({});
+
+/** Whether `event` matches: never throws, whatever JSON value it is given. */
+export function matches(compiled: CompiledPattern, event: unknown): boolean {
+  return nodeHolds(compiled.root, event);
+}
+
+/**
+ * An array under a pattern object is matched element by element, so all fields of one branch must hold
+ * in the same element (event-ruler's array consistency). A node that holds on absence alone (only
+ * `exists: false`) must hold for every element instead, as event-ruler treats a field present in any
+ * element as present.
+ */
+function nodeHolds(node: PatternNode, value: unknown): boolean {
+  if (Array.isArray(value)) return arrayHolds(node, value);
+  const object = isPlainObject(value) ? value : EMPTY;
+  for (const field of node.fields) {
+    if (!fieldHolds(field, Object.hasOwn(object, field.key) ? object[field.key] : undefined)) return false;
+  }
+  for (const child of node.children) {
+    if (!nodeHolds(child.node, Object.hasOwn(object, child.key) ? object[child.key] : undefined))
+      return false;
+  }
+  for (const group of node.anyOf) {
+    if (!group.some((branch) => nodeHolds(branch, object))) return false;
+  }
+  return true;
+}
+
+function arrayHolds(node: PatternNode, elements: readonly unknown[]): boolean {
+  if (node.needsPresence) return elements.some((element) => nodeHolds(node, element));
+  return elements.every((element) => nodeHolds(node, element));
+}
+
+const ABSENT = 0;
+const PRESENT = 1;
+const MATCHED = 2;
+
+/** A field holds if some leaf under it (arrays flattened, objects ignored) matches, or none exists and absence is allowed. */
+function fieldHolds(field: FieldCondition, value: unknown): boolean {
+  const outcome = leafOutcome(field, value);
+  return outcome === MATCHED || (outcome === ABSENT && field.matchesAbsent);
+}
+
+function leafOutcome(field: FieldCondition, value: unknown): number {
+  if (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)))
+    return ABSENT;
+  if (Array.isArray(value)) {
+    let outcome = ABSENT;
+    for (const element of value) {
+      const inner = leafOutcome(field, element);
+      if (inner === MATCHED) return MATCHED;
+      if (inner === PRESENT) outcome = PRESENT;
+    }
+    return outcome;
+  }
+  return leafMatches(field, value as Scalar) ? MATCHED : PRESENT;
+}
+
+function leafMatches(field: FieldCondition, value: Scalar): boolean {
+  if (typeof value === 'string') {
+    if (field.strings.has(value)) return true;
+  } else if (typeof value === 'number') {
+    if (field.numbers.size > 0 && field.numbers.has(numberKey(value))) return true;
+  } else if (typeof value === 'boolean' || value === null) {
+    if (field.literals.has(value)) return true;
+  } else {
+    return false;
+  }
+  for (const test of field.tests) if (test(value)) return true;
+  return false;
+}

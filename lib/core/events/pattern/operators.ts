@@ -1,0 +1,237 @@
+import { inCidr, parseCidr } from './ip';
+import { isPlainObject, pointerTo } from './json';
+import { fixedPoint, isComparable, NUMERIC_LIMIT } from './numbers';
+import type { PatternProblem, Scalar, ValueTest } from './types';
+import { matchWildcard, parseWildcard } from './wildcard';
+
+/**
+ * One `{ "<operator>": ... }` entry of a field's value array, parsed the way event-ruler's
+ * JsonRuleCompiler does; problems are reported with its wording where it has one.
+ */
+export type Operator =
+  | { readonly kind: 'exists'; readonly present: boolean }
+  | { readonly kind: 'prefix'; readonly prefix: string; readonly test: ValueTest }
+  | { readonly kind: 'test'; readonly test: ValueTest };
+
+type Report = (pointer: string, detail: string) => undefined;
+
+const lower = (text: string): string => text.toLowerCase();
+const isString = (value: Scalar): value is string => typeof value === 'string';
+
+export function parseOperator(
+  expression: Record<string, unknown>,
+  at: string,
+  problems: PatternProblem[],
+): Operator | undefined {
+  const report: Report = (pointer, detail) => {
+    problems.push({ pointer, detail });
+    return undefined;
+  };
+  const names = Object.keys(expression);
+  const name = names[0];
+  if (name === undefined) return report(at, 'Match expression name not found');
+  if (names.length > 1) return report(at, 'Only one key allowed in match expression');
+  const arg = expression[name];
+  const argAt = pointerTo(at, name);
+  switch (name) {
+    case 'prefix':
+      return affix(arg, argAt, 'prefix', report);
+    case 'suffix':
+      return affix(arg, argAt, 'suffix', report);
+    case 'equals-ignore-case': {
+      if (typeof arg !== 'string') return report(argAt, 'equals-ignore-case match pattern must be a string');
+      const wanted = lower(arg);
+      return { kind: 'test', test: (v) => isString(v) && lower(v) === wanted };
+    }
+    case 'wildcard': {
+      const test = wildcardTest(arg, argAt, report);
+      return test && { kind: 'test', test };
+    }
+    case 'anything-but':
+      return anythingBut(arg, argAt, report);
+    case 'numeric':
+      return numeric(arg, argAt, report);
+    case 'exists':
+      if (typeof arg !== 'boolean')
+        return report(argAt, 'exists match pattern must be either true or false.');
+      return { kind: 'exists', present: arg };
+    case 'cidr': {
+      if (typeof arg !== 'string') return report(argAt, 'cidr match pattern must be a string');
+      const parsed = parseCidr(arg);
+      if (!parsed.ok) return report(argAt, parsed.detail);
+      return { kind: 'test', test: (v) => isString(v) && inCidr(parsed.cidr, v) };
+    }
+    default:
+      return report(argAt, `Unrecognized match type ${name}`);
+  }
+}
+
+/** `prefix` / `suffix`, plain or with `{ "equals-ignore-case": "..." }`. */
+function affix(arg: unknown, at: string, which: 'prefix' | 'suffix', report: Report): Operator | undefined {
+  const plain = which === 'prefix';
+  if (isPlainObject(arg)) {
+    const names = Object.keys(arg);
+    if (names.length !== 1) return report(at, 'Only one key allowed in match expression');
+    if (names[0] !== 'equals-ignore-case') return report(at, `Unsupported ${which} pattern: ${names[0]}`);
+    const text = arg['equals-ignore-case'];
+    const textAt = pointerTo(at, 'equals-ignore-case');
+    if (typeof text !== 'string') return report(textAt, 'equals-ignore-case match pattern must be a string');
+    const wanted = lower(text);
+    return {
+      kind: 'test',
+      test: plain
+        ? (v) => isString(v) && lower(v).startsWith(wanted)
+        : (v) => isString(v) && lower(v).endsWith(wanted),
+    };
+  }
+  if (typeof arg !== 'string') return report(at, `${which} match pattern must be a string`);
+  if (plain) return { kind: 'prefix', prefix: arg, test: (v) => isString(v) && v.startsWith(arg) };
+  return { kind: 'test', test: (v) => isString(v) && v.endsWith(arg) };
+}
+
+function wildcardTest(arg: unknown, at: string, report: Report): ValueTest | undefined {
+  if (typeof arg !== 'string') return report(at, 'wildcard match pattern must be a string');
+  const parsed = parseWildcard(arg);
+  if (!parsed.ok) return report(at, parsed.detail);
+  const { segments } = parsed;
+  return (v) => isString(v) && matchWildcard(segments, v);
+}
+
+/** A value that is not a number EventBridge can compare is a problem in any numeric position. */
+function comparableNumber(value: unknown, at: string, what: string, report: Report): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    return report(at, `Value of ${what} must be numeric`);
+  if (!isComparable(value)) {
+    return report(
+      at,
+      `Value must be between -${NUMERIC_LIMIT.toExponential(1)} and ${NUMERIC_LIMIT.toExponential(1)}, inclusive`,
+    );
+  }
+  return value;
+}
+
+/**
+ * `anything-but`: a string, a number, a list of only strings or only numbers, or an object applying it
+ * to `prefix`, `suffix`, `equals-ignore-case` or `wildcard` (one value or a list). It holds for a
+ * present leaf that the excluded values do not match, whatever that leaf's type.
+ */
+function anythingBut(arg: unknown, at: string, report: Report): Operator | undefined {
+  if (isPlainObject(arg)) return anythingButOf(arg, at, report);
+  const values = Array.isArray(arg) ? arg : [arg];
+  if (values.length === 0) return report(at, 'Empty arrays are not allowed');
+  const strings = new Set<string>();
+  const numbers = new Set<number>();
+  for (const [i, value] of values.entries()) {
+    const valueAt = Array.isArray(arg) ? pointerTo(at, i) : at;
+    if (typeof value === 'string') strings.add(value);
+    else if (typeof value === 'number') {
+      const n = comparableNumber(value, valueAt, 'anything-but', report);
+      if (n === undefined) return undefined;
+      numbers.add(fixedPoint(n));
+    } else return report(valueAt, 'Value of anything-but must be an array or single string/number value.');
+  }
+  if (strings.size > 0 && numbers.size > 0) {
+    return report(
+      at,
+      'Inside anything but list, either all values are number or string, mixed type is not supported',
+    );
+  }
+  return {
+    kind: 'test',
+    test: (v) =>
+      !(
+        (typeof v === 'string' && strings.has(v)) ||
+        (typeof v === 'number' && isComparable(v) && numbers.has(fixedPoint(v)))
+      ),
+  };
+}
+
+function anythingButOf(arg: Record<string, unknown>, at: string, report: Report): Operator | undefined {
+  const names = Object.keys(arg);
+  const name = names[0];
+  if (name === undefined) return report(at, 'Anything-But expression name not found');
+  if (names.length > 1) return report(at, 'Only one key allowed in match expression');
+  const inner = arg[name];
+  const innerAt = pointerTo(at, name);
+  const texts = Array.isArray(inner) ? inner : [inner];
+  if (texts.length === 0) return report(innerAt, 'Empty arrays are not allowed');
+  const tests: ValueTest[] = [];
+  for (const [i, text] of texts.entries()) {
+    const textAt = Array.isArray(inner) ? pointerTo(innerAt, i) : innerAt;
+    if (typeof text !== 'string')
+      return report(textAt, `anything-but ${name} match pattern must be a string`);
+    switch (name) {
+      case 'prefix':
+      case 'suffix': {
+        if (text === '') return report(textAt, 'Null prefix/suffix not allowed');
+        tests.push(
+          name === 'prefix'
+            ? (v) => isString(v) && v.startsWith(text)
+            : (v) => isString(v) && v.endsWith(text),
+        );
+        break;
+      }
+      case 'equals-ignore-case': {
+        const wanted = lower(text);
+        tests.push((v) => isString(v) && lower(v) === wanted);
+        break;
+      }
+      case 'wildcard': {
+        const test = wildcardTest(text, textAt, report);
+        if (!test) return undefined;
+        tests.push(test);
+        break;
+      }
+      default:
+        return report(innerAt, `Unsupported anything-but pattern: ${name}`);
+    }
+  }
+  return { kind: 'test', test: (v) => !tests.some((excluded) => excluded(v)) };
+}
+
+/** `numeric`: `["=", n]`, `[op, n]` or `[">"|">=", low, "<"|"<=", high]` with low < high. */
+function numeric(arg: unknown, at: string, report: Report): Operator | undefined {
+  if (!Array.isArray(arg)) return report(at, 'Value of numeric must be an array.');
+  const [op, first, op2, second, ...rest] = arg;
+  if (typeof op !== 'string')
+    return report(pointerTo(at, 0), `Invalid member in numeric match: ${JSON.stringify(op)}`);
+  if (!['=', '<', '<=', '>', '>='].includes(op)) {
+    return report(pointerTo(at, 0), `Unrecognized numeric range operator: ${op}`);
+  }
+  const low = comparableNumber(first, pointerTo(at, 1), op, report);
+  if (low === undefined) return undefined;
+  const lowKey = fixedPoint(low);
+  const onlyOne = op === '=' || op === '<' || op === '<=';
+  if (arg.length === 2) return { kind: 'test', test: compare(op, lowKey) };
+  if (onlyOne || rest.length > 0) return report(at, 'Too many elements in numeric expression');
+  if (op2 !== '<' && op2 !== '<=') {
+    return report(
+      pointerTo(at, 2),
+      `Bad numeric range operator: ${typeof op2 === 'string' ? op2 : JSON.stringify(op2)}`,
+    );
+  }
+  const high = comparableNumber(second, pointerTo(at, 3), op2, report);
+  if (high === undefined) return undefined;
+  const highKey = fixedPoint(high);
+  if (lowKey >= highKey) return report(at, 'Bottom must be less than top');
+  const above = compare(op, lowKey);
+  const below = compare(op2, highKey);
+  return { kind: 'test', test: (v) => above(v) && below(v) };
+}
+
+function compare(op: string, bound: number): ValueTest {
+  const of = (v: Scalar): number | undefined =>
+    typeof v === 'number' && isComparable(v) ? fixedPoint(v) : undefined;
+  switch (op) {
+    case '=':
+      return (v) => of(v) === bound;
+    case '<':
+      return (v) => (of(v) ?? Number.POSITIVE_INFINITY) < bound;
+    case '<=':
+      return (v) => (of(v) ?? Number.POSITIVE_INFINITY) <= bound;
+    case '>':
+      return (v) => (of(v) ?? Number.NEGATIVE_INFINITY) > bound;
+    default:
+      return (v) => (of(v) ?? Number.NEGATIVE_INFINITY) >= bound;
+  }
+}

@@ -1,0 +1,168 @@
+import { compilePattern } from './compile';
+import { isPlainObject } from './json';
+import { matches } from './match';
+import type { CompiledPattern, EventPattern, FieldCondition } from './types';
+
+export interface PatternIndexOptions<T> {
+  /** Order of `match` results; ties, and every result without it, keep insertion order. @default insertion order */
+  readonly compare?: (a: T, b: T) => number;
+}
+
+interface Entry<T> {
+  readonly id: string;
+  readonly compiled: CompiledPattern;
+  readonly value: T;
+  readonly sequence: number;
+  readonly route: FieldCondition | undefined;
+}
+
+/** Entries routed on one top-level field, by exact value and by plain prefix. */
+class FieldRoutes<T> {
+  readonly exact = new Map<string, Set<Entry<T>>>();
+  readonly prefixes = new Map<string, Set<Entry<T>>>();
+  /** Distinct prefix lengths with how many prefixes have each, so lookups try only those. */
+  readonly prefixLengths = new Map<number, number>();
+  entries = 0;
+
+  add(entry: Entry<T>, field: FieldCondition): void {
+    this.entries++;
+    for (const value of field.strings) bucket(this.exact, value).add(entry);
+    for (const prefix of field.prefixes) {
+      bucket(this.prefixes, prefix).add(entry);
+      this.prefixLengths.set(prefix.length, (this.prefixLengths.get(prefix.length) ?? 0) + 1);
+    }
+  }
+
+  remove(entry: Entry<T>, field: FieldCondition): void {
+    this.entries--;
+    for (const value of field.strings) unbucket(this.exact, value, entry);
+    for (const prefix of field.prefixes) {
+      unbucket(this.prefixes, prefix, entry);
+      const left = (this.prefixLengths.get(prefix.length) ?? 1) - 1;
+      if (left === 0) this.prefixLengths.delete(prefix.length);
+      else this.prefixLengths.set(prefix.length, left);
+    }
+  }
+
+  collect(value: unknown, into: Set<Entry<T>>): void {
+    if (Array.isArray(value)) {
+      for (const element of value) this.collect(element, into);
+      return;
+    }
+    if (typeof value !== 'string') return;
+    const exact = this.exact.get(value);
+    if (exact) for (const entry of exact) into.add(entry);
+    for (const length of this.prefixLengths.keys()) {
+      if (length > value.length) continue;
+      const routed = this.prefixes.get(value.slice(0, length));
+      if (routed) for (const entry of routed) into.add(entry);
+    }
+  }
+}
+
+function bucket<T>(map: Map<string, Set<Entry<T>>>, key: string): Set<Entry<T>> {
+  let set = map.get(key);
+  if (!set) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
+}
+
+function unbucket<T>(map: Map<string, Set<Entry<T>>>, key: string, entry: Entry<T>): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(entry);
+  if (set.size === 0) map.delete(key);
+}
+
+/** Top-level fields tried first for routing: the ones nearly every subscription constrains. */
+const PREFERRED_ROUTES = ['source', 'detail-type'];
+
+/**
+ * Picks the field a pattern is routed on: a required top-level field holding only exact strings
+ * (best) or plain prefixes, `source` and `detail-type` first. Without one the pattern is always a candidate.
+ */
+function routeOf(compiled: CompiledPattern): FieldCondition | undefined {
+  const routable = compiled.root.fields.filter((field) => field.routable);
+  const rank = (field: FieldCondition): number => {
+    const preferred = PREFERRED_ROUTES.indexOf(field.key);
+    return (field.prefixes.length > 0 ? 10 : 0) + (preferred < 0 ? PREFERRED_ROUTES.length : preferred);
+  };
+  return routable.sort((a, b) => rank(a) - rank(b))[0];
+}
+
+/**
+ * Many patterns matched against one event: routing on exact or prefix values of top-level fields means
+ * full matching runs only on the few patterns that can match, plus those that cannot be routed.
+ */
+export class PatternIndex<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly routes = new Map<string, FieldRoutes<T>>();
+  private readonly unrouted = new Set<Entry<T>>();
+  private readonly compare: ((a: T, b: T) => number) | undefined;
+  private sequence = 0;
+
+  constructor(options: PatternIndexOptions<T> = {}) {
+    this.compare = options.compare;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Adds or replaces the pattern under `id`; throws a Validation error for an invalid pattern. */
+  add(id: string, pattern: EventPattern, value: T): void {
+    const compiled = compilePattern(pattern);
+    this.remove(id);
+    const route = routeOf(compiled);
+    const entry: Entry<T> = { id, compiled, value, sequence: this.sequence++, route };
+    this.entries.set(id, entry);
+    if (!route) {
+      this.unrouted.add(entry);
+      return;
+    }
+    let routes = this.routes.get(route.key);
+    if (!routes) {
+      routes = new FieldRoutes();
+      this.routes.set(route.key, routes);
+    }
+    routes.add(entry, route);
+  }
+
+  remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    if (!entry.route) {
+      this.unrouted.delete(entry);
+      return;
+    }
+    const routes = this.routes.get(entry.route.key);
+    if (!routes) return;
+    routes.remove(entry, entry.route);
+    if (routes.entries === 0) this.routes.delete(entry.route.key);
+  }
+
+  /** Values of every pattern the event matches, in insertion order or the order given to the constructor. */
+  match(event: unknown): T[] {
+    const matched = [...this.candidates(event)].filter((entry) => matches(entry.compiled, event));
+    const compare = this.compare;
+    matched.sort(
+      compare
+        ? (a, b) => compare(a.value, b.value) || a.sequence - b.sequence
+        : (a, b) => a.sequence - b.sequence,
+    );
+    return matched.map((entry) => entry.value);
+  }
+
+  private candidates(event: unknown): Iterable<Entry<T>> {
+    // Routing reads top-level fields; any other event shape is matched against everything.
+    if (!isPlainObject(event)) return this.entries.values();
+    const candidates = new Set<Entry<T>>(this.unrouted);
+    for (const [key, routes] of this.routes) {
+      if (Object.hasOwn(event, key)) routes.collect(event[key], candidates);
+    }
+    return candidates;
+  }
+}
