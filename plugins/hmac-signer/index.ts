@@ -1,0 +1,93 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CredentialsMissingError, definePlugin, type PluginContext } from 'plugboard/sdk';
+
+function signingKey(ctx: PluginContext): string {
+  const key = ctx.credentials.signingKey;
+  if (!key) throw new CredentialsMissingError('the signingKey credential is not set on this instance');
+  return key;
+}
+
+function sign(ctx: PluginContext, payload: string): { signature: string; algorithm: string } {
+  const algorithm = String(ctx.options.algorithm);
+  const encoding = ctx.options.encoding === 'base64' ? 'base64' : 'hex';
+  return {
+    signature: createHmac(algorithm, signingKey(ctx)).update(payload, 'utf8').digest(encoding),
+    algorithm,
+  };
+}
+
+/** Signs and verifies payloads with an HMAC whose key is a secret credential that never leaves the plugin. */
+export default definePlugin({
+  manifest: {
+    slug: 'hmac-signer',
+    name: 'HMAC signer',
+    version: '1.0.0',
+    description: 'Signs payloads and verifies signatures with an HMAC key kept as a secret credential.',
+    apiVersion: 1,
+    authType: 'api_token',
+    options: [
+      {
+        name: 'algorithm',
+        label: 'Hash algorithm',
+        type: 'string',
+        choices: ['sha256', 'sha512'],
+        default: 'sha256',
+      },
+      {
+        name: 'encoding',
+        label: 'Signature encoding',
+        type: 'string',
+        choices: ['hex', 'base64'],
+        default: 'hex',
+      },
+    ],
+    credentials: [
+      {
+        name: 'signingKey',
+        label: 'Signing key',
+        description: 'The shared HMAC secret.',
+        required: true,
+        secret: true,
+      },
+    ],
+    actions: [
+      {
+        name: 'sign',
+        label: 'Sign a payload',
+        requiredParams: [{ name: 'payload', label: 'Payload', type: 'string' }],
+      },
+      {
+        name: 'verify',
+        label: 'Verify a signature',
+        requiredParams: [
+          { name: 'payload', label: 'Payload', type: 'string' },
+          { name: 'signature', label: 'Signature', type: 'string' },
+        ],
+      },
+    ],
+    docs: {
+      overview: {
+        summary: 'HMAC signatures with a key the platform stores as a secret credential.',
+        detail: 'Set the key with PUT /v1/instances/{name}/credentials; no answer or log ever contains it.',
+      },
+    },
+  },
+  actions: {
+    sign(ctx, params) {
+      const result = sign(ctx, params.payload as string);
+      ctx.log.info('payload signed', {
+        algorithm: result.algorithm,
+        bytes: Buffer.byteLength(params.payload as string),
+      });
+      return result;
+    },
+    verify(ctx, params) {
+      const expected = Buffer.from(sign(ctx, params.payload as string).signature);
+      const given = Buffer.from(params.signature as string);
+      // Compare in constant time so the answer's timing says nothing about the expected signature.
+      const valid = expected.length === given.length && timingSafeEqual(expected, given);
+      ctx.log.info('signature checked', { valid });
+      return { valid };
+    },
+  },
+});
