@@ -1,0 +1,374 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  InstanceChanges,
+  InstanceRecord,
+  NewInstance,
+  Page,
+  PageRequest,
+  PluginRecord,
+  Registry,
+} from '../core/ports';
+import type { StoredItem, StoreListOptions } from '../sdk/context';
+import { PlugboardError } from '../sdk/errors';
+import { checkLimit, decodeCursor, encodeCursor, type PageKey } from './page-cursor';
+import {
+  checkInstanceChanges,
+  checkInstanceName,
+  checkNewInstance,
+  checkSlug,
+  checkStoreKey,
+  INSTANCES_PARTITION,
+  type Item,
+  instanceFromItem,
+  instanceItem,
+  instanceKey,
+  instancesOfPlugin,
+  PLUGINS_PARTITION,
+  pluginFromItem,
+  pluginItem,
+  pluginKey,
+  storedFromItem,
+  storedItem,
+  storeKey,
+} from './registry-items';
+import { REGISTRY_TABLE, storePartition } from './registry-table';
+
+export interface DynamoDbRegistryProps {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+const INDEX = REGISTRY_TABLE.indexes[0];
+const TABLE_KEY = ['pk', 'sk'] as const;
+const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
+
+/**
+ * The registry over one DynamoDB table (key schema in registry-table.ts). Every write is one
+ * conditional item write; instances carry a numeric `version` for optimistic concurrency, because
+ * dynalite (the local table) has no transactions.
+ */
+export class DynamoDbRegistry implements Registry {
+  private readonly db: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(props: DynamoDbRegistryProps) {
+    this.db = DynamoDBDocumentClient.from(props.client);
+    this.table = props.tableName;
+  }
+
+  async putPlugin(record: PluginRecord): Promise<void> {
+    await this.attempt(() =>
+      this.db.send(new PutCommand({ TableName: this.table, Item: pluginItem(record) })),
+    );
+  }
+
+  async getPlugin(slug: string): Promise<PluginRecord | undefined> {
+    if (typeof slug !== 'string' || slug.includes('#')) return undefined;
+    const item = await this.get(pluginKey(slug));
+    return item && pluginFromItem(item);
+  }
+
+  async listPlugins(): Promise<PluginRecord[]> {
+    const plugins: PluginRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.query(
+        { IndexName: INDEX.name, ...partitionIs(INDEX.partitionKey, PLUGINS_PARTITION) },
+        { limit: 1000, cursor },
+        INDEX_KEY,
+        (key) => key.gsi1pk === PLUGINS_PARTITION,
+      );
+      plugins.push(...page.items.map(pluginFromItem));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return plugins;
+  }
+
+  async createInstance(instance: NewInstance): Promise<InstanceRecord> {
+    const checked = checkNewInstance(instance);
+    const now = new Date().toISOString();
+    const item = instanceItem({ ...checked, version: 1, createdAt: now, updatedAt: now });
+    try {
+      await this.attempt(() =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new PlugboardError('NameTaken', `an instance named ${checked.name} already exists`);
+      }
+      throw error;
+    }
+    return instanceFromItem(item);
+  }
+
+  async getInstance(name: string): Promise<InstanceRecord | undefined> {
+    if (!instanceNameIsValid(name)) return undefined;
+    const item = await this.get(instanceKey(name));
+    return item && instanceFromItem(item);
+  }
+
+  async listInstances(
+    request: PageRequest & { plugin?: string | undefined } = {},
+  ): Promise<Page<InstanceRecord>> {
+    const plugin = request.plugin === undefined ? undefined : checkSlug(request.plugin);
+    const input: Partial<QueryCommandInput> = { IndexName: INDEX.name };
+    if (plugin === undefined) {
+      Object.assign(input, partitionIs(INDEX.partitionKey, INSTANCES_PARTITION));
+    } else {
+      input.KeyConditionExpression = '#p = :p AND begins_with(#s, :prefix)';
+      input.ExpressionAttributeNames = { '#p': INDEX.partitionKey, '#s': INDEX.sortKey };
+      input.ExpressionAttributeValues = { ':p': INSTANCES_PARTITION, ':prefix': instancesOfPlugin(plugin) };
+    }
+    const page = await this.query(
+      input,
+      request,
+      INDEX_KEY,
+      (key) =>
+        key.gsi1pk === INSTANCES_PARTITION &&
+        (plugin === undefined || (key.gsi1sk ?? '').startsWith(instancesOfPlugin(plugin))),
+    );
+    return { items: page.items.map(instanceFromItem), nextCursor: page.nextCursor };
+  }
+
+  async updateInstance(
+    name: string,
+    changes: InstanceChanges,
+    expectedVersion: number,
+  ): Promise<InstanceRecord> {
+    const checked = checkInstanceChanges(changes);
+    checkVersion(expectedVersion);
+    const current = await this.getInstance(name);
+    if (!current) throw notFound(name);
+    if (current.version !== expectedVersion) throw versionConflict(name, current.version, expectedVersion);
+    const defined = Object.fromEntries(Object.entries(checked).filter(([, value]) => value !== undefined));
+    const item = instanceItem({
+      ...current,
+      ...defined,
+      version: current.version + 1,
+      updatedAt: new Date().toISOString(),
+    });
+    try {
+      await this.attempt(() =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: item,
+            ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+            ExpressionAttributeNames: { '#v': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw await this.whyNot(name, expectedVersion);
+      throw error;
+    }
+    return instanceFromItem(item);
+  }
+
+  async deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord> {
+    if (expectedVersion !== undefined) checkVersion(expectedVersion);
+    if (!instanceNameIsValid(name)) throw notFound(name);
+    const versionCheck =
+      expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } };
+    try {
+      const { Attributes } = await this.attempt(() =>
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: instanceKey(name),
+            ConditionExpression:
+              expectedVersion === undefined
+                ? 'attribute_exists(pk)'
+                : 'attribute_exists(pk) AND #v = :expected',
+            ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' } }),
+            ...versionCheck,
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      if (!Attributes) throw notFound(name);
+      return instanceFromItem(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw await this.whyNot(name, expectedVersion);
+      throw error;
+    }
+  }
+
+  async storeGet(plugin: string, instance: string, key: string): Promise<StoredItem | undefined> {
+    const item = await this.get(checkedStoreKey(plugin, instance, key));
+    return item && storedFromItem(item);
+  }
+
+  async storePut(plugin: string, instance: string, key: string, value: unknown): Promise<StoredItem> {
+    const { sk } = checkedStoreKey(plugin, instance, key);
+    const item = storedItem(plugin, instance, sk, value, new Date().toISOString());
+    await this.attempt(() => this.db.send(new PutCommand({ TableName: this.table, Item: item })));
+    return storedFromItem(item);
+  }
+
+  async storeDelete(plugin: string, instance: string, key: string): Promise<void> {
+    await this.attempt(() =>
+      this.db.send(new DeleteCommand({ TableName: this.table, Key: checkedStoreKey(plugin, instance, key) })),
+    );
+  }
+
+  async storeList(
+    plugin: string,
+    instance: string,
+    options: StoreListOptions = {},
+  ): Promise<Page<StoredItem>> {
+    const partition = storePartition(checkSlug(plugin), checkInstanceName(instance));
+    const prefix = options.prefix ?? '';
+    if (prefix !== '') checkStoreKey(prefix);
+    const input: Partial<QueryCommandInput> =
+      prefix === ''
+        ? partitionIs('pk', partition)
+        : {
+            KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':p': partition, ':prefix': prefix },
+          };
+    const page = await this.query(
+      input,
+      options,
+      TABLE_KEY,
+      (key) => key.pk === partition && (key.sk ?? '').startsWith(prefix),
+    );
+    return { items: page.items.map(storedFromItem), nextCursor: page.nextCursor };
+  }
+
+  /** After a failed conditional write: was the instance gone, or at another version? */
+  private async whyNot(name: string, expectedVersion: number | undefined): Promise<PlugboardError> {
+    const current = await this.getInstance(name);
+    if (!current) return notFound(name);
+    return versionConflict(name, current.version, expectedVersion);
+  }
+
+  private async get(key: Record<string, string>): Promise<Item | undefined> {
+    const { Item } = await this.attempt(() =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
+    );
+    return Item;
+  }
+
+  /**
+   * One page of a query. Asks for one item more than the limit so the last page carries no cursor;
+   * a page cut short by DynamoDB's 1 MB limit continues from its LastEvaluatedKey.
+   */
+  private async query(
+    input: Partial<QueryCommandInput>,
+    request: PageRequest,
+    keyAttributes: readonly string[],
+    belongs: (key: PageKey) => boolean,
+  ): Promise<Page<Item>> {
+    const limit = checkLimit(request.limit);
+    const start = decodeCursor(request.cursor, keyAttributes, belongs);
+    const { Items = [], LastEvaluatedKey } = await this.attempt(() =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          ...input,
+          Limit: limit + 1,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      ),
+    );
+    if (Items.length > limit) {
+      const items = Items.slice(0, limit);
+      return { items, nextCursor: encodeCursor(keyOf(items[limit - 1] ?? {}, keyAttributes)) };
+    }
+    return {
+      items: Items,
+      nextCursor: LastEvaluatedKey ? encodeCursor(keyOf(LastEvaluatedKey, keyAttributes)) : undefined,
+    };
+  }
+
+  private async attempt<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+}
+
+function partitionIs(attribute: string, value: string): Partial<QueryCommandInput> {
+  return {
+    KeyConditionExpression: '#p = :p',
+    ExpressionAttributeNames: { '#p': attribute },
+    ExpressionAttributeValues: { ':p': value },
+  };
+}
+
+function keyOf(item: Item, attributes: readonly string[]): PageKey {
+  return Object.fromEntries(attributes.map((name) => [name, String(item[name])]));
+}
+
+function checkedStoreKey(plugin: string, instance: string, key: string) {
+  return storeKey(checkSlug(plugin), checkInstanceName(instance), checkStoreKey(key));
+}
+
+function instanceNameIsValid(name: unknown): name is string {
+  try {
+    checkInstanceName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkVersion(version: unknown): void {
+  if (!Number.isSafeInteger(version) || (version as number) < 1) {
+    throw new PlugboardError('Validation', 'the expected version must be a positive integer', {
+      errors: [{ pointer: '/version', detail: 'must be a positive integer' }],
+    });
+  }
+}
+
+const notFound = (name: string) => new PlugboardError('NotFound', `no instance named ${name}`);
+
+const versionConflict = (name: string, current: number, expected: number | undefined) =>
+  new PlugboardError('VersionConflict', `instance ${name} is at version ${current}, not ${expected}`, {
+    details: { currentVersion: current },
+  });
+
+/** DynamoDB's errors in the platform's terms; the conditional-check failure is left to the caller. */
+function translate(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof PlugboardError) return error;
+  if (error instanceof ConditionalCheckFailedException) return error;
+  switch (error.name) {
+    case 'ValidationException':
+      if (/item size/i.test(error.message)) {
+        return new PlugboardError(
+          'PayloadTooLarge',
+          'the item is larger than the 400 KB a registry item holds',
+        );
+      }
+      if (/starting key|exclusivestartkey/i.test(error.message)) {
+        return new PlugboardError('Validation', 'the cursor is not valid for this list');
+      }
+      return error;
+    case 'ProvisionedThroughputExceededException':
+    case 'ThrottlingException':
+    case 'RequestLimitExceeded':
+      return new PlugboardError('Unavailable', 'the registry is busy; retry shortly');
+    case 'ResourceNotFoundException':
+      return new PlugboardError('Unavailable', 'the registry table does not exist');
+    default:
+      return error;
+  }
+}

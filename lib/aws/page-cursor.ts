@@ -1,0 +1,52 @@
+import { PlugboardError } from '../sdk/errors';
+
+/**
+ * Opaque page cursors: base64url JSON of DynamoDB's LastEvaluatedKey. A cursor is only accepted back
+ * for the query that made it: same key attributes, all strings, checked by the caller's `belongs`.
+ */
+
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
+
+export type PageKey = Record<string, string>;
+
+export function encodeCursor(key: PageKey): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(
+  cursor: string | undefined,
+  attributes: readonly string[],
+  belongs: (key: PageKey) => boolean,
+): PageKey | undefined {
+  if (cursor === undefined) return undefined;
+  const invalid = new PlugboardError('Validation', 'the cursor is not valid for this list', {
+    errors: [{ pointer: '/cursor', detail: 'not a cursor returned by this list' }],
+  });
+  if (typeof cursor !== 'string' || cursor.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid;
+  const entries = Object.entries(key);
+  const wellFormed =
+    entries.length === attributes.length &&
+    entries.every(
+      ([name, value]) => attributes.includes(name) && typeof value === 'string' && value.length > 0,
+    );
+  if (!wellFormed || !belongs(key as PageKey)) throw invalid;
+  return key as PageKey;
+}
+
+export function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
+    throw new PlugboardError('Validation', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}`, {
+      errors: [{ pointer: '/limit', detail: `must be an integer from 1 to ${MAX_PAGE_LIMIT}` }],
+    });
+  }
+  return limit;
+}

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import type { InstanceChanges, InstanceRecord, NewInstance, PluginRecord } from '../core/ports';
+import { zodFieldErrors } from '../core/zod-errors';
+import { CallContextSchema, type StoredItem } from '../sdk/context';
+import { PlugboardError } from '../sdk/errors';
+import { storePartition } from './registry-table';
+
+/**
+ * How registry records become DynamoDB items and back. Free-form values (options, context,
+ * manifests, stored values) are kept as JSON strings: they round-trip exactly as JSON does over
+ * HTTP, and an item's size is known before it is written.
+ */
+
+const MAX_ITEM_BYTES = 400 * 1024;
+const MAX_SORT_KEY_BYTES = 1024;
+
+const slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a plugin slug: a-z, 0-9 and "-", at most 64');
+/** No "#": it separates the parts of a key, so a name must never contain it. */
+export const instanceName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'must be 1-128 of A-Z, a-z, 0-9, ".", "_", "-", starting alphanumeric',
+  );
+const jsonObject = z.record(z.string(), z.json());
+const order = z.number().int().min(-1_000_000).max(1_000_000);
+const credentialsSet = z.array(z.string().min(1).max(200)).max(100);
+const description = z.string().max(2000).optional();
+
+const NewInstanceSchema = z.object({
+  name: instanceName,
+  plugin: slug,
+  description,
+  options: jsonObject,
+  context: CallContextSchema,
+  order,
+  credentialsSet,
+});
+const InstanceChangesSchema = z.strictObject({
+  description,
+  options: jsonObject.optional(),
+  context: CallContextSchema.optional(),
+  order: order.optional(),
+  credentialsSet: credentialsSet.optional(),
+});
+const StoreKeySchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine(
+    (key) => Buffer.byteLength(key) <= MAX_SORT_KEY_BYTES,
+    `must be at most ${MAX_SORT_KEY_BYTES} bytes`,
+  );
+
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new PlugboardError('Validation', `${what} is not valid`, { errors: zodFieldErrors(result.error) });
+  }
+  return result.data;
+}
+
+export const checkSlug = (value: unknown): string => check(slug, value, 'the plugin slug');
+export const checkInstanceName = (value: unknown): string => check(instanceName, value, 'the instance name');
+export const checkNewInstance = (value: unknown): NewInstance =>
+  check(NewInstanceSchema, value, 'the instance');
+export const checkInstanceChanges = (value: unknown): InstanceChanges =>
+  check(InstanceChangesSchema, value, 'the instance changes');
+export const checkStoreKey = (value: unknown): string => check(StoreKeySchema, value, 'the store key');
+
+/** JSON text of a value, or Validation when it has no faithful JSON form. */
+export function toJson(value: unknown, what: string): string {
+  check(z.json(), value, what);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw new PlugboardError('Validation', `${what} cannot be written as JSON (is it circular?)`);
+  }
+}
+
+function fromJson(text: unknown, what: string): unknown {
+  if (typeof text !== 'string') throw corrupted(what);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw corrupted(what);
+  }
+}
+
+const corrupted = (what: string) => new PlugboardError('Internal', `the registry holds a corrupted ${what}`);
+
+export type Item = Record<string, unknown>;
+
+/** Approximate DynamoDB item size: attribute names plus values, numbers counted at their maximum. */
+export function itemBytes(item: Item): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    bytes += Buffer.byteLength(name);
+    if (typeof value === 'string') bytes += Buffer.byteLength(value);
+    else if (typeof value === 'number') bytes += 21;
+    else if (Array.isArray(value))
+      bytes += 3 + value.reduce((sum: number, v) => sum + 1 + Buffer.byteLength(String(v)), 0);
+    else bytes += Buffer.byteLength(JSON.stringify(value) ?? '');
+  }
+  return bytes;
+}
+
+export function assertFits(item: Item, what: string): void {
+  const bytes = itemBytes(item);
+  if (bytes > MAX_ITEM_BYTES) {
+    throw new PlugboardError(
+      'PayloadTooLarge',
+      `${what} is ${Math.ceil(bytes / 1024)} KB; a registry item holds at most ${MAX_ITEM_BYTES / 1024} KB`,
+    );
+  }
+}
+
+export const pluginKey = (slug: string) => ({ pk: `PLUGIN#${slug}`, sk: 'MANIFEST' });
+export const instanceKey = (name: string) => ({ pk: `INSTANCE#${name}`, sk: 'INSTANCE' });
+export const storeKey = (plugin: string, instance: string, key: string) => ({
+  pk: storePartition(plugin, instance),
+  sk: key,
+});
+export const PLUGINS_PARTITION = 'PLUGINS';
+export const INSTANCES_PARTITION = 'INSTANCES';
+/** Instances sort by plugin, then name, so one index lists all of them or one plugin's. */
+export const instancesOfPlugin = (plugin: string) => `${plugin}#`;
+
+export function pluginItem(record: PluginRecord): Item {
+  const slug = checkSlug(record.slug);
+  const item = {
+    ...pluginKey(slug),
+    gsi1pk: PLUGINS_PARTITION,
+    gsi1sk: slug,
+    slug,
+    manifest: toJson(record.manifest, 'the manifest'),
+    status: check(z.enum(['loaded', 'removed']), record.status, 'the plugin status'),
+    updatedAt: check(z.string().min(1).max(64), record.updatedAt, 'updatedAt'),
+  };
+  assertFits(item, `the manifest of ${slug}`);
+  return item;
+}
+
+export function pluginFromItem(item: Item): PluginRecord {
+  return {
+    slug: String(item.slug),
+    manifest: fromJson(item.manifest, 'manifest') as PluginRecord['manifest'],
+    status: item.status as PluginRecord['status'],
+    updatedAt: String(item.updatedAt),
+  };
+}
+
+export function instanceItem(record: InstanceRecord): Item {
+  const item: Item = {
+    ...instanceKey(record.name),
+    gsi1pk: INSTANCES_PARTITION,
+    gsi1sk: `${instancesOfPlugin(record.plugin)}${record.name}`,
+    name: record.name,
+    plugin: record.plugin,
+    options: toJson(record.options, 'the options'),
+    context: toJson(record.context, 'the context'),
+    order: record.order,
+    credentialsSet: record.credentialsSet,
+    version: record.version,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+  if (record.description !== undefined) item.description = record.description;
+  assertFits(item, `the instance ${record.name}`);
+  return item;
+}
+
+export function instanceFromItem(item: Item): InstanceRecord {
+  const record: InstanceRecord = {
+    name: String(item.name),
+    plugin: String(item.plugin),
+    options: fromJson(item.options, 'instance options') as InstanceRecord['options'],
+    context: fromJson(item.context, 'instance context') as InstanceRecord['context'],
+    order: Number(item.order),
+    credentialsSet: Array.isArray(item.credentialsSet) ? item.credentialsSet.map(String) : [],
+    version: Number(item.version),
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+  };
+  if (typeof item.description === 'string') record.description = item.description;
+  return record;
+}
+
+export function storedItem(
+  plugin: string,
+  instance: string,
+  key: string,
+  value: unknown,
+  updatedAt: string,
+): Item {
+  const item = { ...storeKey(plugin, instance, key), value: toJson(value, 'the stored value'), updatedAt };
+  assertFits(item, 'the stored value');
+  return item;
+}
+
+export function storedFromItem(item: Item): StoredItem {
+  return {
+    key: String(item.sk),
+    value: fromJson(item.value, 'stored value'),
+    updatedAt: String(item.updatedAt),
+  };
+}

@@ -1,0 +1,143 @@
+import type { StoredItem, StoreListOptions } from '../sdk/context';
+import type {
+  InstanceChanges,
+  InstanceRecord,
+  NewInstance,
+  Page,
+  PageRequest,
+  PluginRecord,
+  Registry,
+} from './ports';
+
+export interface CachedRegistryOptions {
+  /** How long a read is served from memory; writes made by other processes show up within it. */
+  readonly ttlMs: number;
+  /** Entries kept per kind; the oldest go first. @default 1000 */
+  readonly maxEntries?: number | undefined;
+}
+
+/** A bounded map of in-flight or settled reads that expire after `ttlMs`. */
+class ReadCache<T> {
+  private readonly entries = new Map<string, { value: Promise<T | undefined>; expiresAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  read(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = this.entries.get(key);
+    if (hit && hit.expiresAt > Date.now()) return hit.value;
+    const value = load().then(
+      (result) => {
+        // A miss is not kept: a record created elsewhere must be found on the next call.
+        if (result === undefined) this.forgetIfSame(key, value);
+        return result;
+      },
+      (error: unknown) => {
+        this.forgetIfSame(key, value);
+        throw error;
+      },
+    );
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return value;
+  }
+
+  /** A read in flight when this is called never lands in the cache afterwards: its entry is gone. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  private forgetIfSame(key: string, value: Promise<T | undefined>): void {
+    if (this.entries.get(key)?.value === value) this.entries.delete(key);
+  }
+}
+
+/**
+ * Read-through cache for the invoke path (getInstance, getPlugin) in front of any Registry.
+ * Every write made through it drops the affected entry; callers get copies, so one caller's
+ * mutation never shows up in another's record.
+ */
+export class CachedRegistry implements Registry {
+  private readonly instances: ReadCache<InstanceRecord>;
+  private readonly plugins: ReadCache<PluginRecord>;
+
+  constructor(
+    private readonly inner: Registry,
+    options: CachedRegistryOptions,
+  ) {
+    const maxEntries = options.maxEntries ?? 1000;
+    this.instances = new ReadCache(options.ttlMs, maxEntries);
+    this.plugins = new ReadCache(options.ttlMs, maxEntries);
+  }
+
+  async getPlugin(slug: string): Promise<PluginRecord | undefined> {
+    return copy(await this.plugins.read(slug, () => this.inner.getPlugin(slug)));
+  }
+
+  async getInstance(name: string): Promise<InstanceRecord | undefined> {
+    return copy(await this.instances.read(name, () => this.inner.getInstance(name)));
+  }
+
+  async putPlugin(record: PluginRecord): Promise<void> {
+    this.plugins.forget(record.slug);
+    try {
+      await this.inner.putPlugin(record);
+    } finally {
+      this.plugins.forget(record.slug);
+    }
+  }
+
+  createInstance(instance: NewInstance): Promise<InstanceRecord> {
+    return this.writingInstance(instance.name, () => this.inner.createInstance(instance));
+  }
+
+  updateInstance(name: string, changes: InstanceChanges, expectedVersion: number): Promise<InstanceRecord> {
+    return this.writingInstance(name, () => this.inner.updateInstance(name, changes, expectedVersion));
+  }
+
+  deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord> {
+    return this.writingInstance(name, () => this.inner.deleteInstance(name, expectedVersion));
+  }
+
+  listPlugins(): Promise<PluginRecord[]> {
+    return this.inner.listPlugins();
+  }
+
+  listInstances(request?: PageRequest & { plugin?: string | undefined }): Promise<Page<InstanceRecord>> {
+    return this.inner.listInstances(request);
+  }
+
+  storeGet(plugin: string, instance: string, key: string): Promise<StoredItem | undefined> {
+    return this.inner.storeGet(plugin, instance, key);
+  }
+
+  storePut(plugin: string, instance: string, key: string, value: unknown): Promise<StoredItem> {
+    return this.inner.storePut(plugin, instance, key, value);
+  }
+
+  storeDelete(plugin: string, instance: string, key: string): Promise<void> {
+    return this.inner.storeDelete(plugin, instance, key);
+  }
+
+  storeList(plugin: string, instance: string, options?: StoreListOptions): Promise<Page<StoredItem>> {
+    return this.inner.storeList(plugin, instance, options);
+  }
+
+  /** Forgets before (no stale read is served meanwhile) and after (none started meanwhile is kept). */
+  private async writingInstance<T>(name: string, write: () => Promise<T>): Promise<T> {
+    this.instances.forget(name);
+    try {
+      return await write();
+    } finally {
+      this.instances.forget(name);
+    }
+  }
+}
+
+const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));

@@ -1,0 +1,299 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceRecord, NewInstance, Registry } from '../../lib/core/ports';
+import { PlugboardError } from '../../lib/sdk/errors';
+import { ManifestSchema } from '../../lib/sdk/manifest';
+
+export interface RegistryUnderTest {
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+const instance = (name: string, plugin = 'kv-config', extra: Partial<NewInstance> = {}): NewInstance => ({
+  name,
+  plugin,
+  options: { prefix: '/org/', depth: 2, nested: { list: [1, 'two', null, true] } },
+  context: { orgSlug: 'acme' },
+  order: 0,
+  credentialsSet: [],
+  ...extra,
+});
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlugboardError);
+    return (error as PlugboardError).code;
+  }
+  throw new Error('expected the call to fail');
+}
+
+async function drain<T>(list: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string | undefined }>) {
+  const pages: T[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    pages.push(page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return pages;
+}
+
+/** One registry contract, run against every Registry implementation. */
+export function registryContract(label: string, open: () => Promise<RegistryUnderTest>): void {
+  describe(`Registry contract: ${label}`, () => {
+    let subject: RegistryUnderTest;
+    let registry: Registry;
+    beforeAll(async () => {
+      subject = await open();
+      registry = subject.registry;
+    });
+    afterAll(() => subject?.close());
+
+    it('stores plugins and lists them', async () => {
+      const manifest = ManifestSchema.parse({
+        slug: 'alpha',
+        name: 'Alpha',
+        version: '1.0.0',
+        apiVersion: 1,
+      });
+      await registry.putPlugin({
+        slug: 'alpha',
+        manifest,
+        status: 'loaded',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      });
+      await registry.putPlugin({
+        slug: 'beta',
+        manifest: { ...manifest, slug: 'beta' },
+        status: 'loaded',
+        updatedAt: 'x',
+      });
+      await registry.putPlugin({
+        slug: 'alpha',
+        manifest,
+        status: 'removed',
+        updatedAt: '2026-01-02T00:00:00.000Z',
+      });
+      expect(await registry.getPlugin('alpha')).toEqual({
+        slug: 'alpha',
+        manifest,
+        status: 'removed',
+        updatedAt: '2026-01-02T00:00:00.000Z',
+      });
+      expect(await registry.getPlugin('nope')).toBeUndefined();
+      expect(await registry.getPlugin('bad#slug')).toBeUndefined();
+      const slugs = (await registry.listPlugins()).map((p) => p.slug);
+      expect(slugs).toEqual(expect.arrayContaining(['alpha', 'beta']));
+      expect(slugs.filter((s) => s === 'alpha')).toHaveLength(1);
+    });
+
+    it('creates, reads, updates and deletes an instance', async () => {
+      const created = await registry.createInstance(
+        instance('crud-1', 'kv-config', { description: 'first' }),
+      );
+      expect(created).toMatchObject({ ...instance('crud-1'), description: 'first', version: 1 });
+      expect(created.createdAt).toBe(created.updatedAt);
+      expect(await registry.getInstance('crud-1')).toEqual(created);
+
+      const updated = await registry.updateInstance('crud-1', { options: { prefix: '/b/' }, order: 3 }, 1);
+      expect(updated).toMatchObject({
+        options: { prefix: '/b/' },
+        order: 3,
+        version: 2,
+        description: 'first',
+      });
+      expect(updated.createdAt).toBe(created.createdAt);
+      expect(await registry.getInstance('crud-1')).toEqual(updated);
+
+      expect(await registry.deleteInstance('crud-1', 2)).toEqual(updated);
+      expect(await registry.getInstance('crud-1')).toBeUndefined();
+      expect(await codeOf(registry.deleteInstance('crud-1'))).toBe('NotFound');
+    });
+
+    it('refuses a taken name and leaves the first instance alone', async () => {
+      const first = await registry.createInstance(instance('taken'));
+      expect(await codeOf(registry.createInstance(instance('taken', 'other', { order: 9 })))).toBe(
+        'NameTaken',
+      );
+      expect(await registry.getInstance('taken')).toEqual(first);
+    });
+
+    it('tells a version conflict from a missing instance', async () => {
+      await registry.createInstance(instance('versioned'));
+      expect(await codeOf(registry.updateInstance('versioned', { order: 1 }, 7))).toBe('VersionConflict');
+      expect(await codeOf(registry.deleteInstance('versioned', 7))).toBe('VersionConflict');
+      expect(await codeOf(registry.updateInstance('missing', { order: 1 }, 1))).toBe('NotFound');
+      expect(await codeOf(registry.deleteInstance('missing', 1))).toBe('NotFound');
+      expect((await registry.getInstance('versioned'))?.version).toBe(1);
+      expect(await registry.deleteInstance('versioned')).toMatchObject({ name: 'versioned', version: 1 });
+    });
+
+    it('lets exactly one of several concurrent updates with the same version win', async () => {
+      await registry.createInstance(instance('contended'));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => registry.updateInstance('contended', { order: i + 1 }, 1)),
+      );
+      const winners = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      for (const o of outcomes) {
+        if (o.status === 'rejected') expect((o.reason as PlugboardError).code).toBe('VersionConflict');
+      }
+      const stored = await registry.getInstance('contended');
+      expect(stored).toEqual((winners[0] as PromiseFulfilledResult<InstanceRecord>).value);
+      expect(stored?.version).toBe(2);
+    });
+
+    it('pages through more instances than one page holds, filtered by plugin', async () => {
+      const names = Array.from({ length: 250 }, (_, i) => `page-${String(i).padStart(3, '0')}`);
+      for (let i = 0; i < names.length; i += 25) {
+        await Promise.all(names.slice(i, i + 25).map((n) => registry.createInstance(instance(n, 'paged'))));
+      }
+      await registry.createInstance(instance('page-other', 'paged-not'));
+
+      const pages = await drain((cursor) => registry.listInstances({ plugin: 'paged', limit: 100, cursor }));
+      expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
+      expect(pages.flat().map((i) => i.name)).toEqual(names);
+      expect(pages.flat().every((i) => i.plugin === 'paged')).toBe(true);
+
+      const exact = await drain((cursor) => registry.listInstances({ plugin: 'paged', limit: 125, cursor }));
+      expect(exact.map((p) => p.length)).toEqual([125, 125]);
+
+      const all = (await drain((cursor) => registry.listInstances({ limit: 1000, cursor }))).flat();
+      expect(all.map((i) => i.name)).toEqual(expect.arrayContaining([...names, 'page-other']));
+      expect((await registry.listInstances({ plugin: 'paged-not' })).items.map((i) => i.name)).toEqual([
+        'page-other',
+      ]);
+      expect((await registry.listInstances({ plugin: 'paged' })).items).toHaveLength(100);
+    });
+
+    it('rejects a tampered or foreign cursor and a limit out of range', async () => {
+      const page = await registry.listInstances({ plugin: 'paged', limit: 2 });
+      expect(page.nextCursor).toBeTypeOf('string');
+      const cursor = page.nextCursor as string;
+      const key = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+      const forged = (k: unknown) => Buffer.from(JSON.stringify(k)).toString('base64url');
+      for (const bad of [
+        'not a cursor',
+        `${cursor}x`,
+        forged({ ...key, extra: 'x' }),
+        forged({ ...key, gsi1pk: 'PLUGINS' }),
+        forged({ ...key, pk: 1 }),
+        forged([key]),
+      ]) {
+        expect(await codeOf(registry.listInstances({ plugin: 'paged', cursor: bad }))).toBe('Validation');
+      }
+      expect(await codeOf(registry.listInstances({ plugin: 'paged-not', cursor }))).toBe('Validation');
+      expect(await codeOf(registry.storeList('paged', 'page-000', { cursor }))).toBe('Validation');
+      for (const limit of [0, 1001, 1.5, Number.NaN]) {
+        expect(await codeOf(registry.listInstances({ limit }))).toBe('Validation');
+      }
+    });
+
+    it('keeps each instance its own store', async () => {
+      await registry.storePut('kv-config', 'one', 'shared-key', { n: 1 });
+      await registry.storePut('kv-config', 'one-two', 'k', 'other instance');
+      await registry.storePut('other', 'one', 'shared-key', 'other plugin');
+      expect(await registry.storeGet('kv-config', 'one', 'shared-key')).toMatchObject({
+        key: 'shared-key',
+        value: { n: 1 },
+      });
+      expect((await registry.storeGet('kv-config', 'two', 'shared-key'))?.value).toBeUndefined();
+      expect((await registry.storeGet('other', 'one', 'shared-key'))?.value).toBe('other plugin');
+      expect((await registry.storeList('kv-config', 'one')).items.map((i) => i.key)).toEqual(['shared-key']);
+      expect(await codeOf(registry.storeGet('kv-config#one', 'two', 'k'))).toBe('Validation');
+      expect(await codeOf(registry.storePut('kv-config', 'one#x', 'k', 1))).toBe('Validation');
+      await registry.storeDelete('kv-config', 'one', 'shared-key');
+      await registry.storeDelete('kv-config', 'one', 'shared-key');
+      expect(await registry.storeGet('kv-config', 'one', 'shared-key')).toBeUndefined();
+    });
+
+    it('lists a store by prefix over several pages', async () => {
+      const keys = Array.from({ length: 30 }, (_, i) => `cfg/${String(i).padStart(2, '0')}`);
+      await Promise.all(keys.map((k, i) => registry.storePut('kv-config', 'paged-store', k, i)));
+      await registry.storePut('kv-config', 'paged-store', 'zzz', 'outside the prefix');
+      const pages = await drain((cursor) =>
+        registry.storeList('kv-config', 'paged-store', { prefix: 'cfg/', limit: 7, cursor }),
+      );
+      expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 7, 2]);
+      expect(pages.flat().map((i) => [i.key, i.value])).toEqual(keys.map((k, i) => [k, i]));
+    });
+
+    it('refuses oversized or unserialisable values before writing anything', async () => {
+      const big = 'x'.repeat(401 * 1024);
+      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k', big))).toBe('PayloadTooLarge');
+      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k', { f: () => 1 }))).toBe('Validation');
+      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k', Number.NaN))).toBe('Validation');
+      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k'.repeat(1025), 1))).toBe('Validation');
+      expect(await codeOf(registry.storePut('kv-config', 'sizes', '', 1))).toBe('Validation');
+      expect(await registry.storeGet('kv-config', 'sizes', 'k')).toBeUndefined();
+      await registry.storePut('kv-config', 'sizes', 'k'.repeat(1024), 'x'.repeat(390 * 1024));
+      expect(await codeOf(registry.createInstance(instance('huge', 'kv-config', { options: { big } })))).toBe(
+        'PayloadTooLarge',
+      );
+      expect(await registry.getInstance('huge')).toBeUndefined();
+    });
+
+    it('never corrupts an instance, whatever is written to it', async () => {
+      const base = await registry.createInstance(instance('property'));
+      let expected: InstanceRecord = base;
+      const outcomes = new Set<string>();
+      const junk = fc.oneof(fc.anything(), fc.constant('x'.repeat(410 * 1024)), fc.constant(Number.NaN));
+      /** Mostly valid values, sometimes junk: both kinds must leave the stored record whole. */
+      const field = <T>(valid: fc.Arbitrary<T>) =>
+        fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: junk as fc.Arbitrary<unknown>, weight: 1 });
+      const value = fc.oneof(fc.jsonValue(), junk);
+      const changes = fc.record(
+        {
+          description: field(fc.string({ maxLength: 40 })),
+          options: field(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }))),
+          context: field(fc.record({ orgSlug: fc.string({ maxLength: 40 }) })),
+          order: field(fc.integer({ min: -1000, max: 1000 })),
+          credentialsSet: field(fc.array(fc.string({ minLength: 1, maxLength: 20 }), { maxLength: 5 })),
+          name: fc.string(),
+        },
+        { requiredKeys: [] },
+      );
+      await fc.assert(
+        fc.asyncProperty(changes, fc.boolean(), async (change, staleVersion) => {
+          const version = staleVersion ? expected.version + 1 : expected.version;
+          try {
+            expected = await registry.updateInstance('property', change as never, version);
+            outcomes.add('written');
+          } catch (error) {
+            expect(error).toBeInstanceOf(PlugboardError);
+            outcomes.add((error as PlugboardError).code);
+            expect(['Validation', 'VersionConflict', 'PayloadTooLarge']).toContain(
+              (error as PlugboardError).code,
+            );
+          }
+          expect(await registry.getInstance('property')).toEqual(expected);
+        }),
+        { numRuns: 80 },
+      );
+      // The property is only worth something if both outcomes happened.
+      expect(outcomes).toContain('written');
+      expect(outcomes).toContain('Validation');
+      expect(expected.version).toBeGreaterThan(1);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({ name: fc.oneof(fc.string(), fc.constant('property')), options: value }),
+          async (n) => {
+            try {
+              const made = await registry.createInstance({ ...instance('x'), ...n } as NewInstance);
+              expect(await registry.getInstance(made.name)).toEqual(made);
+              await registry.deleteInstance(made.name, made.version);
+            } catch (error) {
+              expect(['Validation', 'NameTaken', 'PayloadTooLarge']).toContain(
+                (error as PlugboardError).code,
+              );
+            }
+            expect(await registry.getInstance('property')).toEqual(expected);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+  });
+}

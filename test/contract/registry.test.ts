@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import { CachedRegistry } from '../../lib/core/cached-registry';
+import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from '../../lib/local/dynalite';
+import { type RegistryUnderTest, registryContract } from './registry-contract';
+
+async function dynamoRegistry(path?: string): Promise<RegistryUnderTest & { inner: DynamoDbRegistry }> {
+  const dynamo = await startDynalite({ path });
+  const client = createDynamoClient(dynamo.endpoint);
+  const registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+  return {
+    registry,
+    inner: registry,
+    close: async () => {
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'plugboard-registry-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+registryContract('DynamoDbRegistry on dynalite in memory', () => dynamoRegistry());
+registryContract('DynamoDbRegistry on dynalite on disk', async () => dynamoRegistry(await tempDir()));
+registryContract('CachedRegistry over DynamoDbRegistry', async () => {
+  const under = await dynamoRegistry();
+  return { ...under, registry: new CachedRegistry(under.registry, { ttlMs: 60_000 }) };
+});
+
+describe('DynamoDbRegistry on disk', () => {
+  it('keeps instances and store items across a restart', async () => {
+    const dir = await tempDir();
+    const first = await dynamoRegistry(dir);
+    const made = await first.registry.createInstance({
+      name: 'durable',
+      plugin: 'kv-config',
+      options: { a: 1 },
+      context: {},
+      order: 0,
+      credentialsSet: ['token'],
+    });
+    await first.registry.storePut('kv-config', 'durable', 'k', { kept: true });
+    await first.close();
+
+    const second = await dynamoRegistry(dir);
+    try {
+      expect(await second.registry.getInstance('durable')).toEqual(made);
+      expect((await second.registry.storeGet('kv-config', 'durable', 'k'))?.value).toEqual({ kept: true });
+      expect(await second.registry.updateInstance('durable', { order: 2 }, 1)).toMatchObject({ version: 2 });
+    } finally {
+      await second.close();
+    }
+  });
+});
