@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { PlugboardError, ValidationError } from '../../sdk/errors';
+import { MAX_PAYLOAD_BYTES } from '../envelope';
+import type { Scope } from '../http/auth';
+import { problemResponse, toProblem } from '../http/problem';
+import { InstanceService } from '../instances/instance-service';
+import { type CallGuard, InvocationService } from '../invocation/invocation-service';
+import { zodFieldErrors } from '../zod-errors';
+import type { DispatcherDeps } from './deps';
+import type { App, AppEnv, RouteContext } from './env';
+import { registerCallRoutes } from './routes/calls';
+import { registerInstanceRoutes } from './routes/instances';
+import { registerPluginApiRoutes } from './routes/plugin-apis';
+import { registerPluginRoutes } from './routes/plugins';
+import { registerSystemRoutes } from './routes/system';
+
+/** Paths that answer without authentication: liveness, the API description, and HMAC-verified webhooks. */
+const OPEN_PATHS = [/^\/v1\/health$/, /^\/v1\/openapi\.json$/, /^\/v1\/webhooks\/[^/]+$/];
+
+/** The scope a request needs, by method and path; reads need only to be authenticated. */
+function requiredScope(method: string, path: string): Scope | undefined {
+  if (/^\/v1\/instances\/[^/]+\/(operations|actions)\//.test(path) || path.startsWith('/v1/plugin-apis/'))
+    return 'invoke';
+  if (path === '/v1/events' && method === 'POST') return 'publish';
+  if (method === 'GET' || method === 'HEAD' || path === '/v1/events/test-pattern') return undefined;
+  return 'admin';
+}
+
+const VALIDATION_TARGETS: Record<string, string> = {
+  json: '',
+  param: '/path',
+  query: '/query',
+  header: '/headers',
+};
+
+export type RouteModule = (app: App, ctx: RouteContext) => void;
+
+export interface DispatcherOptions {
+  /** Route modules added by other parts of the platform (events, webhooks). */
+  modules?: RouteModule[];
+  guard?: CallGuard;
+}
+
+/** The one HTTP application, served by @hono/node-server locally and by hono/aws-lambda on AWS. */
+export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOptions = {}): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const base = VALIDATION_TARGETS[result.target] ?? '';
+      const errors = zodFieldErrors(result.error, base);
+      throw new ValidationError(
+        `the request is not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+        errors,
+      );
+    },
+  });
+
+  app.use(async (c, next) => {
+    const requestId = deps.requestId?.(c.req.raw) ?? randomUUID();
+    c.set('requestId', requestId);
+    await next();
+    c.header('x-request-id', requestId);
+  });
+  app.use(async (c, next) => {
+    if (OPEN_PATHS.some((p) => p.test(c.req.path))) return next();
+    const principal = await deps.authenticate(c);
+    if (!principal) throw new PlugboardError('Unauthenticated', 'send Authorization: Bearer <token>');
+    const scope = requiredScope(c.req.method, c.req.path);
+    if (scope && !principal.scopes.has(scope)) {
+      throw new PlugboardError('Forbidden', `this call needs the "${scope}" scope`);
+    }
+    c.set('principal', principal);
+    return next();
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_PAYLOAD_BYTES,
+      onError: () => {
+        throw new PlugboardError('PayloadTooLarge', "the request body is larger than Lambda's 6 MB limit");
+      },
+    }),
+  );
+  app.use(async (c, next) => {
+    const type = c.req.header('content-type');
+    const hasBody = c.req.header('content-length') !== '0' && ['POST', 'PUT', 'PATCH'].includes(c.req.method);
+    const isJson = type === undefined || /^application\/([a-z.+-]*\+)?json\b/i.test(type);
+    if (
+      hasBody &&
+      type !== undefined &&
+      !isJson &&
+      !c.req.path.startsWith('/v1/plugin-apis/') &&
+      !c.req.path.startsWith('/v1/webhooks/')
+    ) {
+      throw new PlugboardError('UnsupportedMediaType', 'send the body as application/json');
+    }
+    return next();
+  });
+
+  const instances = new InstanceService(deps);
+  const ctx: RouteContext = { deps, instances, invocations: new InvocationService(deps, options.guard) };
+  for (const register of [
+    registerSystemRoutes,
+    registerPluginRoutes,
+    registerInstanceRoutes,
+    registerCallRoutes,
+    registerPluginApiRoutes,
+    ...(options.modules ?? []),
+  ]) {
+    register(app, ctx);
+  }
+
+  app.doc31('/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Plugboard', version: '1', description: 'Serverless plugin-function platform API' },
+    security: [{ bearer: [] }],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  app.notFound((c) => {
+    throw new PlugboardError('NotFound', `no route for ${c.req.method} ${c.req.path}`);
+  });
+  app.onError((error, c) => {
+    const problem = toProblem(error, c.get('requestId') ?? randomUUID());
+    if (problem.status >= 500 && !(error instanceof PlugboardError)) {
+      deps.log?.('error', 'unhandled error in the dispatcher', {
+        requestId: problem.requestId,
+        error: String(error),
+      });
+    }
+    const response = problemResponse(problem);
+    response.headers.set('x-request-id', problem.requestId);
+    return response;
+  });
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { Authenticate } from '../http/auth';
+import type { EventOrigin } from '../platform-events';
+import type { CredentialStore, EventBus, Invoker, Registry } from '../ports';
+
+export interface LoadProblems {
+  skipped: { dir: string; slug?: string | undefined; reason: string }[];
+  errors: { dir: string; slug?: string | undefined; message: string; path?: string | undefined }[];
+}
+
+export type LogFn = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+/** Everything the dispatcher needs, as ports: the same app runs on Lambda and on Node. */
+export interface DispatcherDeps {
+  registry: Registry;
+  credentials: CredentialStore;
+  invoker: Invoker;
+  bus: EventBus;
+  authenticate: Authenticate;
+  /** Names secrets `plugboard/<stage>/…`. */
+  stage: string;
+  origin: EventOrigin;
+  /** Plugins that did not load (local start and file watching); empty on AWS, where they fail synth. */
+  loadProblems?: () => LoadProblems;
+  /** The request id to use; by default a fresh UUID (the Lambda adapter passes API Gateway's). */
+  requestId?: (request: Request) => string | undefined;
+  log?: LogFn;
+}

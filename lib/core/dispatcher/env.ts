@@ -1,0 +1,17 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Principal } from '../http/auth';
+import type { InstanceService } from '../instances/instance-service';
+import type { InvocationService } from '../invocation/invocation-service';
+import type { DispatcherDeps } from './deps';
+
+export interface AppEnv {
+  Variables: { requestId: string; principal: Principal | undefined };
+}
+export type App = OpenAPIHono<AppEnv>;
+
+/** What each route module is given. */
+export interface RouteContext {
+  deps: DispatcherDeps;
+  instances: InstanceService;
+  invocations: InvocationService;
+}

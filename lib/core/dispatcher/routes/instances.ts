@@ -1,0 +1,137 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { InstanceRecord } from '../../ports';
+import type { App, RouteContext } from '../env';
+import { etagOf, versionFromIfMatch } from '../etag';
+import {
+  CreateInstanceSchema,
+  InstanceNameParam,
+  InstanceSchema,
+  json,
+  jsonBody,
+  PatchInstanceSchema,
+  problems,
+} from '../schemas';
+
+const byName = { params: z.object({ name: InstanceNameParam }) };
+const ifMatch = z.object({ 'if-match': z.string().max(100).optional() });
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/instances',
+  summary: 'Create a named instance of a plugin; options are checked against its manifest',
+  request: { body: jsonBody(CreateInstanceSchema) },
+  responses: { 201: json(InstanceSchema, 'Created'), ...problems(404, 409, 413, 415) },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/v1/instances',
+  summary: 'Instances, a page at a time',
+  request: {
+    query: z.object({
+      plugin: z.string().max(64).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      cursor: z.string().max(2000).optional(),
+    }),
+  },
+  responses: {
+    200: json(z.object({ instances: z.array(InstanceSchema), nextCursor: z.string().optional() }), 'A page'),
+    ...problems(),
+  },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/v1/instances/{name}',
+  summary: 'An instance, with its ETag',
+  request: byName,
+  responses: { 200: json(InstanceSchema, 'The instance'), ...problems(404) },
+});
+const patch = createRoute({
+  method: 'patch',
+  path: '/v1/instances/{name}',
+  summary: 'Change an instance; needs If-Match; options are a JSON merge patch',
+  request: { ...byName, headers: ifMatch, body: jsonBody(PatchInstanceSchema) },
+  responses: { 200: json(InstanceSchema, 'Updated'), ...problems(404, 412, 413, 415, 428) },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/instances/{name}',
+  summary: 'Delete an instance and its credentials; If-Match optional',
+  request: { ...byName, headers: ifMatch },
+  responses: { 204: { description: 'Deleted' }, ...problems(404, 412) },
+});
+const CredentialsView = z
+  .object({ set: z.array(z.string()), missing: z.array(z.string()) })
+  .openapi('CredentialsView');
+const putCredentials = createRoute({
+  method: 'put',
+  path: '/v1/instances/{name}/credentials',
+  summary: "Replace the instance's credentials; values are write-only",
+  request: { ...byName, body: jsonBody(z.strictObject({ values: z.record(z.string(), z.string()) })) },
+  responses: { 200: json(CredentialsView, 'Which credentials are set'), ...problems(404, 413, 415) },
+});
+const getCredentials = createRoute({
+  method: 'get',
+  path: '/v1/instances/{name}/credentials',
+  summary: 'Which credentials are set and which required ones are missing (never values)',
+  request: byName,
+  responses: { 200: json(CredentialsView, 'Which credentials are set'), ...problems(404) },
+});
+const deleteCredentials = createRoute({
+  method: 'delete',
+  path: '/v1/instances/{name}/credentials',
+  summary: "Remove the instance's credentials",
+  request: byName,
+  responses: { 204: { description: 'Removed' }, ...problems(404) },
+});
+
+export function registerInstanceRoutes(app: App, { deps, instances }: RouteContext): void {
+  const view = async (instance: InstanceRecord) => {
+    const { manifest } = await instances.loadedPlugin(instance.plugin).catch(() => ({ manifest: undefined }));
+    const required = manifest?.credentials.filter((c) => c.required).map((c) => c.name) ?? [];
+    return {
+      set: instance.credentialsSet,
+      missing: required.filter((n) => !instance.credentialsSet.includes(n)),
+    };
+  };
+
+  app.openapi(create, async (c) => {
+    const created = await instances.create(c.req.valid('json'));
+    c.header('etag', etagOf(created.version));
+    c.header('location', `/v1/instances/${created.name}`);
+    return c.json(created, 201);
+  });
+  app.openapi(list, async (c) => {
+    const { plugin, limit, cursor } = c.req.valid('query');
+    const page = await deps.registry.listInstances({ plugin, limit, cursor });
+    return c.json({ instances: page.items, nextCursor: page.nextCursor }, 200);
+  });
+  app.openapi(get, async (c) => {
+    const instance = await instances.get(c.req.valid('param').name);
+    c.header('etag', etagOf(instance.version));
+    return c.json(instance, 200);
+  });
+  app.openapi(patch, async (c) => {
+    const version = versionFromIfMatch(c.req.valid('header')['if-match'], true)!;
+    const updated = await instances.update(c.req.valid('param').name, c.req.valid('json'), version);
+    c.header('etag', etagOf(updated.version));
+    return c.json(updated, 200);
+  });
+  app.openapi(remove, async (c) => {
+    await instances.delete(
+      c.req.valid('param').name,
+      versionFromIfMatch(c.req.valid('header')['if-match'], false),
+    );
+    return c.body(null, 204);
+  });
+  app.openapi(putCredentials, async (c) => {
+    const updated = await instances.putCredentials(c.req.valid('param').name, c.req.valid('json').values);
+    return c.json(await view(updated), 200);
+  });
+  app.openapi(getCredentials, async (c) =>
+    c.json(await view(await instances.get(c.req.valid('param').name)), 200),
+  );
+  app.openapi(deleteCredentials, async (c) => {
+    await instances.deleteCredentials(c.req.valid('param').name);
+    return c.body(null, 204);
+  });
+}

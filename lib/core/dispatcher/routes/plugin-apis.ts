@@ -1,0 +1,48 @@
+import { PlugboardError } from '../../../sdk/errors';
+import type { SerializedResponse } from '../../envelope';
+import { INSTANCE_NAME } from '../../instances/instance-service';
+import type { App, RouteContext } from '../env';
+import { problems } from '../schemas';
+
+const PREFIX = '/v1/plugin-apis/';
+/** Headers that are about this hop or about the caller's identity, never passed to a plugin. */
+const DROPPED_HEADERS = new Set([
+  'authorization',
+  'cookie',
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+]);
+
+export function registerPluginApiRoutes(app: App, { invocations }: RouteContext): void {
+  app.all('/v1/plugin-apis/:instance/*', async (c) => {
+    const name = c.req.param('instance');
+    if (!INSTANCE_NAME.test(name))
+      throw new PlugboardError('Validation', 'the instance name in the path is not valid');
+    const { instance, manifest } = await invocations.resolve(name);
+    const url = new URL(c.req.url);
+    const path = url.pathname.slice(PREFIX.length + name.length) || '/';
+    const headers = Object.fromEntries([...c.req.raw.headers].filter(([k]) => !DROPPED_HEADERS.has(k)));
+    const body = ['GET', 'HEAD'].includes(c.req.method)
+      ? undefined
+      : Buffer.from(await c.req.arrayBuffer()).toString('base64');
+    const input = { method: c.req.method, path, query: url.search.slice(1), headers, body };
+    const answer = (await invocations.run(
+      { instance, manifest, requestId: c.get('requestId') },
+      'http',
+      'http',
+      input,
+    )) as SerializedResponse;
+    return new Response(c.req.method === 'HEAD' ? null : Buffer.from(answer.body, 'base64'), {
+      status: answer.status,
+      headers: answer.headers,
+    });
+  });
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/v1/plugin-apis/{instance}/{proxy}',
+    summary: "Passthrough to the plugin's http handler (any method; the rest of the path is the plugin's)",
+    responses: { 200: { description: "The plugin's response" }, ...problems(404, 409, 413, 502, 504) },
+  });
+}

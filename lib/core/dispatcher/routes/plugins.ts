@@ -1,0 +1,170 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { PlugboardError } from '../../../sdk/errors';
+import { actionParamsJsonSchema, paramsJsonSchema } from '../../../sdk/json-schema';
+import type { DocTopic, Manifest } from '../../../sdk/manifest';
+import type { PluginRecord } from '../../ports';
+import type { App, RouteContext } from '../env';
+import { json, problems, SlugParam } from '../schemas';
+
+const PluginSummary = z.object({
+  slug: z.string(),
+  name: z.string(),
+  version: z.string(),
+  description: z.string().optional(),
+  types: z.array(z.string()),
+  status: z.string(),
+  actions: z.array(z.string()),
+});
+const summary = (p: PluginRecord) => ({
+  slug: p.slug,
+  name: p.manifest.name,
+  version: p.manifest.version,
+  description: p.manifest.description,
+  types: p.manifest.types,
+  status: p.status,
+  actions: p.manifest.actions.map((a) => a.name),
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/plugins',
+  summary: 'The load report: loaded plugins, skipped ones and errors',
+  responses: {
+    200: json(
+      z.object({
+        plugins: z.array(PluginSummary),
+        skipped: z.array(z.object({ dir: z.string(), slug: z.string().optional(), reason: z.string() })),
+        errors: z.array(
+          z.object({
+            dir: z.string(),
+            slug: z.string().optional(),
+            message: z.string(),
+            path: z.string().optional(),
+          }),
+        ),
+      }),
+      'Plugins',
+    ),
+    ...problems(),
+  },
+});
+const bySlug = { params: z.object({ slug: SlugParam }) };
+const get = createRoute({
+  method: 'get',
+  path: '/v1/plugins/{slug}',
+  summary: 'A plugin: manifest, status, and JSON Schemas of its options and action params',
+  request: bySlug,
+  responses: {
+    200: json(
+      z.object({
+        manifest: z.record(z.string(), z.unknown()),
+        status: z.string(),
+        schemas: z.object({
+          options: z.record(z.string(), z.unknown()),
+          actions: z.record(z.string(), z.unknown()),
+        }),
+      }),
+      'The plugin',
+    ),
+    ...problems(404),
+  },
+});
+const docs = createRoute({
+  method: 'get',
+  path: '/v1/plugins/{slug}/docs',
+  summary: "The plugin's documentation topics (Ch-aOS explain): ?topic=a.b&detail=summary|full",
+  request: {
+    ...bySlug,
+    query: z.object({
+      topic: z
+        .string()
+        .max(200)
+        .regex(/^[A-Za-z0-9_.]*$/, 'topic is a dotted path such as overview.setup')
+        .optional(),
+      detail: z.enum(['summary', 'full']).default('summary'),
+    }),
+  },
+  responses: {
+    200: json(z.object({ topics: z.array(z.record(z.string(), z.unknown())) }), 'Topics'),
+    ...problems(404),
+  },
+});
+const template = createRoute({
+  method: 'get',
+  path: '/v1/plugins/{slug}/template',
+  summary: 'A starter instance configuration for POST /v1/instances',
+  request: bySlug,
+  responses: { 200: json(z.record(z.string(), z.unknown()), 'Starter configuration'), ...problems(404) },
+});
+
+type TopicView = Record<string, unknown>;
+function topicViews(topics: Record<string, DocTopic>, detail: 'summary' | 'full', prefix = ''): TopicView[] {
+  return Object.entries(topics)
+    .sort(([an, a], [bn, b]) => (a.order ?? 0) - (b.order ?? 0) || an.localeCompare(bn))
+    .map(([name, t]) => ({
+      topic: prefix + name,
+      summary: t.summary,
+      ...(detail === 'full' ? { detail: t.detail, examples: t.examples } : {}),
+      subtopics: t.subtopics ? topicViews(t.subtopics, detail, `${prefix}${name}.`) : [],
+    }));
+}
+
+function findTopic(manifest: Manifest, path: string): Record<string, DocTopic> {
+  let level: Record<string, DocTopic> | undefined = manifest.docs;
+  let found: Record<string, DocTopic> = manifest.docs;
+  for (const part of path.split('.')) {
+    const topic: DocTopic | undefined = level && Object.hasOwn(level, part) ? level[part] : undefined;
+    if (!topic) throw new PlugboardError('NotFound', `plugin "${manifest.slug}" has no docs topic "${path}"`);
+    found = { [part]: topic };
+    level = topic.subtopics;
+  }
+  return found;
+}
+
+function starter(manifest: Manifest) {
+  return {
+    name: `${manifest.slug}-1`,
+    plugin: manifest.slug,
+    options: Object.fromEntries(
+      manifest.options
+        .filter((o) => o.type !== 'secret' && (o.required || o.default !== undefined))
+        .map((o) => [o.name, o.default ?? `<${o.type}: ${o.label}>`]),
+    ),
+    credentials: Object.fromEntries(
+      manifest.credentials.map((c) => [c.name, `<${c.required ? 'required' : 'optional'}: ${c.label}>`]),
+    ),
+  };
+}
+
+export function registerPluginRoutes(app: App, { deps, instances }: RouteContext): void {
+  app.openapi(list, async (c) => {
+    const plugins = (await deps.registry.listPlugins()).filter((p) => p.status === 'loaded');
+    const problemsNow = deps.loadProblems?.() ?? { skipped: [], errors: [] };
+    return c.json({ plugins: plugins.map(summary), ...problemsNow }, 200);
+  });
+  app.openapi(get, async (c) => {
+    const plugin = await instances.loadedPlugin(c.req.valid('param').slug);
+    const actions = Object.fromEntries(
+      plugin.manifest.actions.map((a) => [a.name, actionParamsJsonSchema(a)]),
+    );
+    return c.json(
+      {
+        manifest: plugin.manifest as unknown as Record<string, unknown>,
+        status: plugin.status,
+        schemas: { options: paramsJsonSchema(plugin.manifest.options), actions },
+      },
+      200,
+    );
+  });
+  app.openapi(docs, async (c) => {
+    const { manifest } = await instances.loadedPlugin(c.req.valid('param').slug);
+    const { topic, detail } = c.req.valid('query');
+    const root = topic ? findTopic(manifest, topic) : manifest.docs;
+    const prefix = topic?.includes('.') ? `${topic.slice(0, topic.lastIndexOf('.'))}.` : '';
+    return c.json({ topics: topicViews(root, detail, prefix) }, 200);
+  });
+  app.openapi(template, async (c) => {
+    const { manifest } = await instances.loadedPlugin(c.req.valid('param').slug);
+    return c.json(starter(manifest), 200);
+  });
+}

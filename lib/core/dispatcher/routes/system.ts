@@ -1,0 +1,14 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App, RouteContext } from '../env';
+import { json } from '../schemas';
+
+const health = createRoute({
+  method: 'get',
+  path: '/v1/health',
+  summary: 'Liveness; needs no authentication',
+  responses: { 200: json(z.object({ status: z.literal('ok') }), 'The dispatcher is serving') },
+});
+
+export function registerSystemRoutes(app: App, _ctx: RouteContext): void {
+  app.openapi(health, (c) => c.json({ status: 'ok' as const }, 200));
+}

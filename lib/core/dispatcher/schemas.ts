@@ -1,0 +1,93 @@
+import { z } from '@hono/zod-openapi';
+import { CallContextSchema } from '../../sdk/context';
+import { INSTANCE_NAME } from '../instances/instance-service';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    requestId: z.string(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+    retryAt: z.string().optional(),
+  })
+  .openapi('Problem');
+
+/** Response entries for the error statuses a route can answer, all RFC 9457 problems. */
+export function problems(...statuses: number[]) {
+  const content = { 'application/problem+json': { schema: ProblemSchema } };
+  return Object.fromEntries(
+    [400, 401, 403, ...statuses].map((status) => [status, { description: 'RFC 9457 problem', content }]),
+  );
+}
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+export const InstanceNameParam = z
+  .string()
+  .regex(INSTANCE_NAME, 'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters')
+  .openapi({ param: { name: 'name', in: 'path' } });
+
+export const SlugParam = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'a plugin slug is a-z, 0-9 and "-", starting with a letter')
+  .openapi({ param: { name: 'slug', in: 'path' } });
+
+export const InstanceSchema = z
+  .object({
+    name: z.string(),
+    plugin: z.string(),
+    description: z.string().optional(),
+    options: z.record(z.string(), z.unknown()),
+    context: CallContextSchema,
+    order: z.number().int(),
+    credentialsSet: z.array(z.string()),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Instance');
+
+export const CreateInstanceSchema = z
+  .strictObject({
+    name: z.string().regex(INSTANCE_NAME, 'a-z, 0-9 and "-", starting with a letter, at most 63 characters'),
+    plugin: z.string().min(1).max(64),
+    description: z.string().max(1000).optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+    context: CallContextSchema.optional(),
+    order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  })
+  .openapi('CreateInstance');
+
+export const PatchInstanceSchema = z
+  .strictObject({
+    description: z.string().max(1000).optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+    context: CallContextSchema.optional(),
+    order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  })
+  .openapi('PatchInstance');
+
+export const CallSchema = z
+  .strictObject({
+    input: z.record(z.string(), z.unknown()).optional(),
+    context: CallContextSchema.optional(),
+  })
+  .openapi('OperationCall');
+export const ActionCallSchema = z
+  .strictObject({
+    params: z.record(z.string(), z.unknown()).optional(),
+    context: CallContextSchema.optional(),
+  })
+  .openapi('ActionCall');
+export const ResultSchema = z.object({ result: z.unknown(), requestId: z.string() }).openapi('Result');

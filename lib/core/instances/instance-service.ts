@@ -1,0 +1,187 @@
+import type { CallContext } from '../../sdk/context';
+import { type FieldError, PlugboardError, ValidationError } from '../../sdk/errors';
+import type { Manifest } from '../../sdk/manifest';
+import { checkParams } from '../../sdk/params';
+import type { DispatcherDeps } from '../dispatcher/deps';
+import { platformEvent } from '../platform-events';
+import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
+
+export const INSTANCE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+export interface InstanceInput {
+  name: string;
+  plugin: string;
+  description?: string | undefined;
+  options?: Record<string, unknown> | undefined;
+  context?: CallContext | undefined;
+  order?: number | undefined;
+}
+
+export interface InstancePatch {
+  description?: string | undefined;
+  /** JSON merge patch (RFC 7396) over the stored options: null removes an option. */
+  options?: Record<string, unknown> | undefined;
+  context?: CallContext | undefined;
+  order?: number | undefined;
+}
+
+/** How many times a credentials change retries its read-modify-write when another write raced it. */
+const CONFLICT_RETRIES = 5;
+
+function throwIfErrors(errors: FieldError[], what: string): void {
+  if (errors.length > 0)
+    throw new ValidationError(`${what}: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, errors);
+}
+
+/** Instances: named, validated configurations of a plugin (Digital Rebar's provider instances). */
+export class InstanceService {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async loadedPlugin(slug: string): Promise<PluginRecord> {
+    const plugin = await this.deps.registry.getPlugin(slug);
+    if (!plugin || plugin.status !== 'loaded')
+      throw new PlugboardError('NotFound', `no plugin "${slug}" is loaded`);
+    return plugin;
+  }
+
+  async get(name: string): Promise<InstanceRecord> {
+    const instance = await this.deps.registry.getInstance(name);
+    if (!instance) throw new PlugboardError('NotFound', `no instance named "${name}"`);
+    return instance;
+  }
+
+  async create(input: InstanceInput): Promise<InstanceRecord> {
+    const plugin = await this.loadedPlugin(input.plugin);
+    const options = checkParams(plugin.manifest.options, input.options ?? {}, '/options');
+    throwIfErrors(options.errors, `the options do not fit plugin "${plugin.slug}"`);
+    const created = await this.deps.registry.createInstance({
+      name: input.name,
+      plugin: plugin.slug,
+      description: input.description,
+      options: options.values,
+      context: input.context ?? {},
+      order: input.order ?? 0,
+      credentialsSet: [],
+    });
+    await this.announce('Instance Created', created);
+    return created;
+  }
+
+  async update(name: string, patch: InstancePatch, expectedVersion: number): Promise<InstanceRecord> {
+    const current = await this.get(name);
+    const plugin = await this.loadedPlugin(current.plugin);
+    const changes: InstanceChanges = {};
+    if (patch.options !== undefined) {
+      const merged = { ...current.options };
+      for (const [key, value] of Object.entries(patch.options)) {
+        if (value === null) delete merged[key];
+        else merged[key] = value;
+      }
+      const options = checkParams(plugin.manifest.options, merged, '/options');
+      throwIfErrors(options.errors, `the options do not fit plugin "${plugin.slug}"`);
+      changes.options = options.values;
+    }
+    if (patch.description !== undefined) changes.description = patch.description;
+    if (patch.context !== undefined) changes.context = patch.context;
+    if (patch.order !== undefined) changes.order = patch.order;
+    const updated = await this.deps.registry.updateInstance(name, changes, expectedVersion);
+    await this.announce('Instance Updated', updated);
+    return updated;
+  }
+
+  async delete(name: string, expectedVersion?: number): Promise<void> {
+    const deleted = await this.deps.registry.deleteInstance(name, expectedVersion);
+    if (deleted.credentialsSet.length > 0) {
+      await this.deps.credentials.delete(credentialsRef(this.deps.stage, deleted.plugin, deleted.name));
+    }
+    await this.announce('Instance Deleted', deleted);
+  }
+
+  /** Replaces the instance's credentials. Values go only to the credential store. */
+  async putCredentials(name: string, values: Record<string, string>): Promise<InstanceRecord> {
+    const instance = await this.get(name);
+    const { manifest } = await this.loadedPlugin(instance.plugin);
+    throwIfErrors(
+      credentialErrors(manifest, values),
+      `the credentials do not fit plugin "${instance.plugin}"`,
+    );
+    await this.deps.credentials.put(credentialsRef(this.deps.stage, instance.plugin, name), values);
+    const updated = await this.setCredentialNames(name, Object.keys(values).sort());
+    await this.deps.bus.publish([
+      platformEvent(this.deps.origin, 'Credentials Updated', {
+        instance: name,
+        plugin: instance.plugin,
+        names: updated.credentialsSet,
+      }),
+    ]);
+    return updated;
+  }
+
+  async deleteCredentials(name: string): Promise<InstanceRecord> {
+    const instance = await this.get(name);
+    await this.deps.credentials.delete(credentialsRef(this.deps.stage, instance.plugin, name));
+    const updated = await this.setCredentialNames(name, []);
+    await this.deps.bus.publish([
+      platformEvent(this.deps.origin, 'Credentials Updated', {
+        instance: name,
+        plugin: instance.plugin,
+        names: [],
+      }),
+    ]);
+    return updated;
+  }
+
+  private async setCredentialNames(name: string, names: string[]): Promise<InstanceRecord> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(name);
+      try {
+        return await this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version);
+      } catch (error) {
+        if (
+          !(error instanceof PlugboardError && error.code === 'VersionConflict') ||
+          attempt >= CONFLICT_RETRIES
+        )
+          throw error;
+      }
+    }
+  }
+
+  private async announce(
+    detailType: 'Instance Created' | 'Instance Updated' | 'Instance Deleted',
+    instance: InstanceRecord,
+  ): Promise<void> {
+    await this.deps.bus.publish([
+      platformEvent(this.deps.origin, detailType, {
+        instance: instance.name,
+        plugin: instance.plugin,
+        version: instance.version,
+        options: instance.options,
+      }),
+    ]);
+  }
+}
+
+const MAX_CREDENTIAL_BYTES = 10_000;
+
+function credentialErrors(manifest: Manifest, values: Record<string, string>): FieldError[] {
+  const fields = new Map(manifest.credentials.map((c) => [c.name, c]));
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const pointer = `/values/${name}`;
+    if (!fields.has(name)) {
+      errors.push({
+        pointer,
+        detail: `unknown credential; known: ${[...fields.keys()].join(', ') || 'none'}`,
+      });
+    } else if (typeof value !== 'string' || value.length === 0) {
+      errors.push({ pointer, detail: 'must be a non-empty string' });
+    } else if (Buffer.byteLength(value) > MAX_CREDENTIAL_BYTES) {
+      errors.push({ pointer, detail: `must be at most ${MAX_CREDENTIAL_BYTES} bytes` });
+    }
+  }
+  for (const field of manifest.credentials) {
+    if (field.required && !(field.name in values))
+      errors.push({ pointer: `/values/${field.name}`, detail: 'is required' });
+  }
+  return errors;
+}

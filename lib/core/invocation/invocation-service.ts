@@ -1,0 +1,164 @@
+import type { CallContext } from '../../sdk/context';
+import { operationSpec } from '../../sdk/contracts';
+import type { GuardedCall } from '../../sdk/define-plugin';
+import { PlugboardError, ValidationError } from '../../sdk/errors';
+import type { Manifest } from '../../sdk/manifest';
+import { checkParams } from '../../sdk/params';
+import type { DispatcherDeps } from '../dispatcher/deps';
+import type { Answer, Envelope, EnvelopeKind } from '../envelope';
+import { InstanceService } from '../instances/instance-service';
+import { platformEvent } from '../platform-events';
+import { credentialsRef, type InstanceRecord } from '../ports';
+import { zodFieldErrors } from '../zod-errors';
+
+/** Runs before a call reaches its plugin; throws AuthorizerDenied or PreHookVetoed to stop it. */
+export type CallGuard = (call: GuardedCall, instance: InstanceRecord, requestId: string) => Promise<void>;
+
+export interface Invocation {
+  instance: InstanceRecord;
+  manifest: Manifest;
+  requestId: string;
+  context?: CallContext | undefined;
+}
+
+/** Instance options as the handler sees them: stored values merged over the manifest's defaults. */
+export function effectiveOptions(
+  manifest: Manifest,
+  options: Record<string, unknown>,
+): Record<string, unknown> {
+  const defaults = Object.fromEntries(
+    manifest.options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default]),
+  );
+  return { ...defaults, ...options };
+}
+
+/** Turns an API call into an envelope, runs it through the Invoker and the answer back into a result. */
+export class InvocationService {
+  private readonly instances: InstanceService;
+
+  constructor(
+    private readonly deps: DispatcherDeps,
+    private readonly guard?: CallGuard,
+  ) {
+    this.instances = new InstanceService(deps);
+  }
+
+  /** Finds the instance and its loaded plugin, or throws NotFound. */
+  async resolve(name: string): Promise<{ instance: InstanceRecord; manifest: Manifest }> {
+    const instance = await this.instances.get(name);
+    const { manifest } = await this.instances.loadedPlugin(instance.plugin);
+    return { instance, manifest };
+  }
+
+  async operation(name: string, operation: string, input: unknown, requestId: string, context?: CallContext) {
+    const { instance, manifest } = await this.resolve(name);
+    const fullName = manifest.aliases[operation] ?? operation;
+    const spec = operationSpec(fullName);
+    const type = fullName.split('.')[0];
+    if (!spec || !manifest.types.includes(type as never)) {
+      const known = manifest.types.length > 0 ? `; its types are ${manifest.types.join(', ')}` : '';
+      throw new PlugboardError(
+        'NotFound',
+        `plugin "${manifest.slug}" has no operation "${operation}"${known}`,
+      );
+    }
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      throw new ValidationError(
+        `the input of ${fullName} is not valid`,
+        zodFieldErrors(parsed.error, '/input'),
+      );
+    }
+    return this.run({ instance, manifest, requestId, context }, 'operation', fullName, parsed.data);
+  }
+
+  async action(name: string, action: string, params: unknown, requestId: string, context?: CallContext) {
+    const { instance, manifest } = await this.resolve(name);
+    const declared = manifest.actions.find((a) => a.name === action);
+    if (!declared) {
+      const known = manifest.actions.map((a) => a.name).join(', ') || 'none';
+      throw new PlugboardError(
+        'NotFound',
+        `plugin "${manifest.slug}" has no action "${action}"; known: ${known}`,
+      );
+    }
+    const checked = checkParams(
+      [...declared.requiredParams.map((p) => ({ ...p, required: true })), ...declared.optionalParams],
+      params ?? {},
+      '/params',
+    );
+    if (checked.errors.length > 0) {
+      throw new ValidationError(`the params of action "${action}" are not valid`, checked.errors);
+    }
+    return this.run({ instance, manifest, requestId, context }, 'action', action, checked.values);
+  }
+
+  /** Builds the envelope for any kind of call, checks credentials and guards, invokes, and reports the outcome. */
+  async run(call: Invocation, kind: EnvelopeKind, name: string, input: unknown): Promise<unknown> {
+    const { instance, manifest, requestId } = call;
+    const missing = manifest.credentials
+      .filter((c) => c.required && !instance.credentialsSet.includes(c.name))
+      .map((c) => c.name);
+    if (missing.length > 0) {
+      throw new PlugboardError(
+        'CredentialsMissing',
+        `instance "${instance.name}" needs credentials ${missing.join(', ')}: PUT /v1/instances/${instance.name}/credentials`,
+      );
+    }
+    if (this.guard && (kind === 'operation' || kind === 'action')) {
+      await this.guard(
+        {
+          instance: instance.name,
+          plugin: instance.plugin,
+          kind,
+          name,
+          input: input as Record<string, unknown>,
+        },
+        instance,
+        requestId,
+      );
+    }
+    const envelope: Envelope = {
+      v: 1,
+      kind,
+      plugin: instance.plugin,
+      instance: instance.name,
+      name,
+      input,
+      context: { ...instance.context, ...call.context },
+      options: effectiveOptions(manifest, instance.options),
+      credentialsRef:
+        instance.credentialsSet.length > 0
+          ? credentialsRef(this.deps.stage, instance.plugin, instance.name)
+          : undefined,
+      requestId,
+      deadline: Date.now() + manifest.timeoutSeconds * 1000,
+    };
+    const started = performance.now();
+    const answer: Answer = await this.deps.invoker.invoke(instance.plugin, envelope);
+    if (kind === 'operation' || kind === 'action')
+      await this.report(envelope, answer, performance.now() - started);
+    if (answer.ok) return answer.result;
+    const { code, message, retryAt, details } = answer.error;
+    throw new PlugboardError(code, message, {
+      retryAt: retryAt ? new Date(retryAt) : undefined,
+      errors: Array.isArray(details?.errors) ? details.errors : undefined,
+    });
+  }
+
+  /** Operation Succeeded|Failed, with what happened but never the inputs, which may hold secrets. */
+  private async report(envelope: Envelope, answer: Answer, durationMs: number): Promise<void> {
+    const detail = {
+      instance: envelope.instance,
+      plugin: envelope.plugin,
+      kind: envelope.kind,
+      operation: envelope.name,
+      requestId: envelope.requestId,
+      durationMs: Math.round(durationMs * 100) / 100,
+      ...(answer.ok ? {} : { errorCode: answer.error.code }),
+    };
+    await this.deps.bus.publish([
+      platformEvent(this.deps.origin, answer.ok ? 'Operation Succeeded' : 'Operation Failed', detail),
+    ]);
+  }
+}
