@@ -1,0 +1,4 @@
+#!/usr/bin/env -S npx tsx
+import { runCli } from '../lib/cli/program';
+
+await runCli();
