@@ -1,4 +1,5 @@
 #!/usr/bin/env -S npx tsx
-import { runCli } from '../lib/cli/program';
-
-await runCli();
+// The AWS SDK warns on every client under Node 20; the platform supports Node 20 on purpose.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { buildProgram } = await import('../lib/cli/program');
+await buildProgram().parseAsync();

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { bundlePlugin } from '../../bundle/plugin-bundle';
+import { type BuiltBundle, bundlePlugin } from '../../bundle/plugin-bundle';
 import type { Answer, Envelope } from '../../core/envelope';
 import type { Invoker } from '../../core/ports';
 import type { LogRecord } from '../../core/runtime/services';
@@ -27,7 +27,8 @@ export interface WorkerInvokerOptions {
 }
 
 interface Slot {
-  spec: WorkerPluginSpec;
+  slug: string;
+  memoryMb: number;
   bundleFile: string;
   worker?: PluginWorker;
 }
@@ -42,20 +43,30 @@ export class WorkerInvoker implements Invoker {
   constructor(private readonly options: WorkerInvokerOptions) {}
 
   /** Bundles a plugin and starts its worker (replacing the previous one once it is ready). */
-  async load(spec: WorkerPluginSpec): Promise<{ bundleFile: string; bytes: number; ms: number }> {
-    const built = await bundlePlugin({
-      slug: spec.slug,
-      pluginEntry: spec.entry,
+  async load(spec: WorkerPluginSpec): Promise<BuiltBundle> {
+    const built = await this.build(spec.slug, spec.entry);
+    await this.start(spec.slug, built.file, spec.memoryMb);
+    return built;
+  }
+
+  /** Bundles a plugin source into the bundle directory, named after `name`. */
+  build(name: string, entry: string): Promise<BuiltBundle> {
+    return bundlePlugin({
+      slug: name,
+      pluginEntry: entry,
       glueModule: WORKER_GLUE,
       outDir: this.options.bundleDir,
     });
-    const previous = this.slots.get(spec.slug);
-    const slot: Slot = { spec, bundleFile: built.file };
-    slot.worker = this.start(slot);
+  }
+
+  /** Starts a worker on a built bundle; the plugin's previous worker finishes its calls, then ends. */
+  async start(slug: string, bundleFile: string, memoryMb: number): Promise<void> {
+    const previous = this.slots.get(slug);
+    const slot: Slot = { slug, memoryMb, bundleFile };
+    slot.worker = this.spawn(slot);
     await slot.worker.ready;
-    this.slots.set(spec.slug, slot);
+    this.slots.set(slug, slot);
     if (previous?.worker) this.retire(previous.worker);
-    return { bundleFile: built.file, bytes: built.bytes, ms: built.ms };
   }
 
   has(slug: string): boolean {
@@ -70,7 +81,7 @@ export class WorkerInvoker implements Invoker {
     const slot = this.slots.get(plugin);
     if (!slot)
       return { ok: false, error: { code: 'NotFound', message: `no function runs plugin "${plugin}"` } };
-    if (!slot.worker || slot.worker.dead) slot.worker = this.start(slot);
+    if (!slot.worker || slot.worker.dead) slot.worker = this.spawn(slot);
     const worker = slot.worker;
     try {
       await worker.ready;
@@ -86,12 +97,12 @@ export class WorkerInvoker implements Invoker {
     this.slots.clear();
   }
 
-  private start(slot: Slot): PluginWorker {
+  private spawn(slot: Slot): PluginWorker {
     return new PluginWorker({
-      slug: slot.spec.slug,
+      slug: slot.slug,
       bundleFile: slot.bundleFile,
-      memoryMb: slot.spec.memoryMb,
-      host: this.options.hostFor(slot.spec.slug),
+      memoryMb: slot.memoryMb,
+      host: this.options.hostFor(slot.slug),
       onLog: this.options.onLog,
       account: this.options.account ?? '000000000000',
       region: this.options.region ?? 'local',

@@ -1,0 +1,51 @@
+import { relative } from 'node:path';
+import type { Command } from 'commander';
+import { formatLoadReport } from '../../core/loader';
+import { DEFAULT_PORT, startLocalPlatform } from '../../local/platform';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run the whole platform on this machine: dispatcher, registry, credentials, workers, bus')
+    .option('--memory', 'keep the registry in memory and state in a temporary folder (nothing persists)')
+    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', String(DEFAULT_PORT))
+    .option('--no-watch', 'do not rebuild plugins when their files change')
+    .option('--plugins <dir>', 'folder holding one folder per plugin', 'plugins')
+    .option('--data <dir>', 'folder for the registry, credentials and token', '.plugboard')
+    .action(
+      async (options: { memory?: boolean; port: string; watch: boolean; plugins: string; data: string }) => {
+        const platform = await startLocalPlatform({
+          memory: options.memory,
+          port: Number(options.port),
+          watch: options.watch,
+          pluginsDir: options.plugins,
+          dataDir: options.data,
+        });
+        const near = (path: string) =>
+          relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
+        const tokenFile = near(platform.tokenFile);
+        const example = platform.report.loaded.some((p) => p.slug === 'echo')
+          ? `curl -s -H "Authorization: Bearer $(cat ${tokenFile})" ${platform.url}/v1/plugins`
+          : `curl -s ${platform.url}/v1/health`;
+        console.log(
+          [
+            `Plugboard is serving on ${platform.url}`,
+            `API token: ${tokenFile} (send it as "Authorization: Bearer <token>")`,
+            options.memory
+              ? 'State: in memory (--memory); nothing persists'
+              : `State: ${near(platform.dataDir)}`,
+            '',
+            formatLoadReport(platform.report),
+            '',
+            `Try: ${example}`,
+          ].join('\n'),
+        );
+        const stop = async () => {
+          await platform.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
+}

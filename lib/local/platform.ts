@@ -1,0 +1,212 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { DynamoDbRegistry } from '../aws/dynamodb-registry';
+import { CachedRegistry } from '../core/cached-registry';
+import { createDispatcherApp, type DispatcherOptions } from '../core/dispatcher/app';
+import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
+import type { App } from '../core/dispatcher/env';
+import { checkPlugin, loadPlugins } from '../core/loader';
+import type { LoadReport } from '../core/loader/types';
+import type { EventBus, Registry } from '../core/ports';
+import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
+import { FileCredentialStore } from './file-credential-store';
+import { createLocalLogger, type LogSink } from './log';
+import { PluginWatcher } from './plugin-watcher';
+import { bearerAuthenticator, loadOrCreateToken } from './token';
+import { hostFor } from './worker/host';
+import { WorkerInvoker } from './worker/worker-invoker';
+
+export const DEFAULT_PORT = 4680;
+export const LOCAL_STAGE = 'local';
+export const LOCAL_ORIGIN = { account: '000000000000', region: 'local' };
+
+export interface LocalPlatformOptions {
+  /** @default 'plugins' */
+  readonly pluginsDir?: string;
+  /** Registry, credentials, token and bundles live here. @default '.plugboard' */
+  readonly dataDir?: string;
+  /** Keep the registry in memory and state in a temporary folder removed on close. @default false */
+  readonly memory?: boolean;
+  /** 0 picks a free port. @default 4680 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** Rebuild and swap a plugin's worker when its files change. @default true */
+  readonly watch?: boolean;
+  /** Where log lines go. @default stdout */
+  readonly logSink?: LogSink;
+  /** The event bus; the local bus with EventBridge semantics unless given. */
+  readonly bus?: (registry: Registry) => Promise<EventBus & { close?(): Promise<void> }>;
+  /** Extra dispatcher route modules and the call guard (events, webhooks, pre-hooks). */
+  readonly dispatcher?: (deps: DispatcherDeps) => DispatcherOptions;
+}
+
+export interface LocalPlatform {
+  readonly url: string;
+  readonly token: string;
+  readonly tokenFile: string;
+  readonly dataDir: string;
+  readonly report: LoadReport;
+  readonly app: App;
+  readonly registry: Registry;
+  readonly invoker: WorkerInvoker;
+  close(): Promise<void>;
+}
+
+/** The whole platform in one process: dynalite, encrypted credentials, worker threads, the dispatcher. */
+export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
+  const pluginsDir = resolve(options.pluginsDir ?? 'plugins');
+  const dataDir = options.memory
+    ? await mkdtemp(join(tmpdir(), 'plugboard-'))
+    : resolve(options.dataDir ?? '.plugboard');
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const log = createLocalLogger(options.logSink);
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+    if (options.memory) await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const { token, file: tokenFile } = await loadOrCreateToken(dataDir);
+    const dynamo = await startDynalite({ path: options.memory ? undefined : join(dataDir, 'registry') });
+    closers.push(() => dynamo.close());
+    const client = createDynamoClient(dynamo.endpoint);
+    closers.push(async () => client.destroy());
+    const registry = new CachedRegistry(new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }), {
+      ttlMs: 60_000,
+    });
+    const credentials = new FileCredentialStore({ dir: dataDir });
+    const bus = options.bus ? await options.bus(registry) : await defaultBus(registry);
+    if (bus.close) closers.push(() => bus.close!());
+    const invoker = new WorkerInvoker({
+      bundleDir: join(dataDir, 'bundles'),
+      hostFor: (slug) => hostFor(slug, { registry, credentials, bus, stage: LOCAL_STAGE }),
+      onLog: log.plugin,
+      ...LOCAL_ORIGIN,
+    });
+    closers.push(() => invoker.close());
+
+    const report = await loadPlugins(pluginsDir);
+    const problems: LoadProblems = { skipped: report.skipped, errors: report.errors };
+    await syncPlugins(registry, invoker, report);
+
+    const deps: DispatcherDeps = {
+      registry,
+      credentials,
+      invoker,
+      bus,
+      authenticate: bearerAuthenticator(token),
+      stage: LOCAL_STAGE,
+      origin: LOCAL_ORIGIN,
+      loadProblems: () => problems,
+      log: log.platform,
+    };
+    const app = createDispatcherApp(deps, options.dispatcher?.(deps));
+    const server = serve({
+      fetch: app.fetch,
+      port: options.port ?? DEFAULT_PORT,
+      hostname: options.host ?? '127.0.0.1',
+    });
+    await new Promise<void>((ok, fail) => {
+      server.once('listening', ok);
+      server.once('error', fail);
+    });
+    closers.push(
+      () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+    );
+    const { port, address } = server.address() as AddressInfo;
+
+    if (options.watch ?? true) {
+      const watcher = new PluginWatcher(pluginsDir, async (dir) => {
+        const outcome = await reloadPlugin(dir, registry, invoker).catch((error: Error) => ({
+          error: error.message,
+        }));
+        if ('error' in outcome)
+          log.platform('error', 'plugin not reloaded; the previous build keeps serving', { dir, ...outcome });
+        else log.platform('info', 'plugin reloaded', { dir, ...outcome });
+      });
+      closers.push(() => watcher.close());
+    }
+
+    return {
+      url: `http://${address}:${port}`,
+      token,
+      tokenFile,
+      dataDir,
+      report,
+      app,
+      registry,
+      invoker,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Writes manifests into the registry, marks plugins that are gone, and (re)starts their workers. */
+async function syncPlugins(
+  registry: Registry,
+  invoker: WorkerInvoker,
+  report: LoadReport,
+  markRemoved = true,
+) {
+  const now = new Date().toISOString();
+  const slugs = new Set(report.loaded.map((p) => p.slug));
+  await Promise.all(
+    report.loaded.map(async (plugin) => {
+      await invoker.load({ slug: plugin.slug, entry: plugin.entry, memoryMb: plugin.manifest.memoryMb });
+      await registry.putPlugin({
+        slug: plugin.slug,
+        manifest: plugin.manifest,
+        status: 'loaded',
+        updatedAt: now,
+      });
+    }),
+  );
+  if (!markRemoved) return;
+  for (const stored of await registry.listPlugins()) {
+    if (!slugs.has(stored.slug) && stored.status !== 'removed') {
+      await registry.putPlugin({ ...stored, status: 'removed', updatedAt: now });
+    }
+  }
+}
+
+/**
+ * Rebuilds one plugin after its files changed and swaps its worker. The manifest is read from the
+ * new bundle (a fresh module) since Node never re-imports a module it has already loaded.
+ */
+async function reloadPlugin(
+  dir: string,
+  registry: Registry,
+  invoker: WorkerInvoker,
+): Promise<{ slug: string; ms: number } | { error: string }> {
+  const built = await invoker.build(basename(dir), join(dir, 'index.ts'));
+  const module = await import(pathToFileURL(built.file).href);
+  const checked = checkPlugin(module.plugin);
+  if (!checked.ok) return { error: checked.skipped ?? checked.errors.map((e) => e.message).join('; ') };
+  const { manifest } = checked;
+  await invoker.start(manifest.slug, built.file, manifest.memoryMb);
+  await registry.putPlugin({
+    slug: manifest.slug,
+    manifest,
+    status: 'loaded',
+    updatedAt: new Date().toISOString(),
+  });
+  return { slug: manifest.slug, ms: Math.round(built.ms) };
+}
+
+/** Until the local bus lands with its EventBridge semantics, events are kept in memory only. */
+async function defaultBus(_registry: Registry): Promise<EventBus & { close?(): Promise<void> }> {
+  return { publish: async () => undefined };
+}

@@ -1,0 +1,40 @@
+import { relative, sep } from 'node:path';
+import { watch } from 'chokidar';
+
+/** Files that do not change what a plugin does. */
+const IGNORED = /(^|[/\\])(node_modules|\.git)([/\\]|$)|\.test\.ts$|\.md$/;
+
+/**
+ * Watches the plugins folder and reports, once per burst of changes, the folder of each plugin
+ * that changed, so only that plugin's worker is rebuilt and swapped.
+ */
+export class PluginWatcher {
+  private readonly watcher;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly root: string,
+    onChange: (pluginDir: string) => Promise<void>,
+    debounceMs = 100,
+  ) {
+    this.watcher = watch(root, { ignoreInitial: true, ignored: (path) => IGNORED.test(path) });
+    this.watcher.on('all', (_event, path) => {
+      const folder = relative(this.root, path).split(sep)[0];
+      if (!folder || folder.startsWith('..')) return;
+      const dir = `${this.root}${sep}${folder}`;
+      clearTimeout(this.timers.get(dir));
+      this.timers.set(
+        dir,
+        setTimeout(() => {
+          this.timers.delete(dir);
+          void onChange(dir);
+        }, debounceMs),
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    await this.watcher.close();
+  }
+}
