@@ -1,0 +1,29 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { DynamoDbRegistry } from '../lib/aws/dynamodb-registry';
+import { syncPluginManifests } from '../lib/aws/registry-sync';
+import { REGISTRY_SYNC_PROPERTIES } from '../lib/infra/registry-sync-properties';
+import { ManifestSchema } from '../lib/sdk/manifest';
+
+const logger = new Logger();
+const registry = new DynamoDbRegistry({
+  client: new DynamoDBClient({}),
+  tableName: process.env.PLUGBOARD_TABLE_NAME ?? '',
+});
+const Manifests = z.array(ManifestSchema);
+
+/** Custom resource (Provider framework): writes the deployed manifests on create and update. */
+export const handler = middy(async (event: CloudFormationCustomResourceEvent) => {
+  // Deleting the resource (stack deletion) leaves the retained registry as it is.
+  if (event.RequestType !== 'Delete') {
+    const manifests = Manifests.parse(
+      JSON.parse(event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.manifests]),
+    );
+    logger.info('registry synced', { ...(await syncPluginManifests(registry, manifests)) });
+  }
+  return { PhysicalResourceId: `plugboard-${process.env.PLUGBOARD_STAGE}-registry-sync` };
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,31 @@
+import type { Registry } from '../core/ports';
+import type { Manifest } from '../sdk/manifest';
+
+export interface RegistrySyncResult {
+  written: string[];
+  removed: string[];
+}
+
+/**
+ * Makes the registry match a deployment: every deployed manifest is written as `loaded`, and a
+ * plugin still `loaded` in the registry but absent from the deployment is marked `removed` (kept,
+ * since instances may still name it).
+ */
+export async function syncPluginManifests(
+  registry: Registry,
+  manifests: readonly Manifest[],
+  now: Date = new Date(),
+): Promise<RegistrySyncResult> {
+  const updatedAt = now.toISOString();
+  const deployed = new Set(manifests.map((manifest) => manifest.slug));
+  for (const manifest of manifests) {
+    await registry.putPlugin({ slug: manifest.slug, manifest, status: 'loaded', updatedAt });
+  }
+  const removed: string[] = [];
+  for (const record of await registry.listPlugins()) {
+    if (deployed.has(record.slug) || record.status === 'removed') continue;
+    await registry.putPlugin({ ...record, status: 'removed', updatedAt });
+    removed.push(record.slug);
+  }
+  return { written: [...deployed], removed };
+}

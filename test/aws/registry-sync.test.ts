@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import { syncPluginManifests } from '../../lib/aws/registry-sync';
+import {
+  createDynamoClient,
+  LOCAL_REGISTRY_TABLE,
+  type LocalDynamo,
+  startDynalite,
+} from '../../lib/local/dynalite';
+import { type Manifest, ManifestSchema } from '../../lib/sdk/manifest';
+
+const manifest = (slug: string, version = '1.0.0'): Manifest =>
+  ManifestSchema.parse({ slug, name: `Plugin ${slug}`, version, apiVersion: 1 });
+
+describe('syncPluginManifests against dynalite', () => {
+  let dynamo: LocalDynamo;
+  let client: ReturnType<typeof createDynamoClient>;
+  let registry: DynamoDbRegistry;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    client = createDynamoClient(dynamo.endpoint);
+    registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.close();
+  });
+
+  const statuses = async () =>
+    Object.fromEntries((await registry.listPlugins()).map((p) => [p.slug, [p.status, p.manifest.version]]));
+
+  it('writes every manifest, then marks a plugin missing from the next deploy as removed', async () => {
+    const first = await syncPluginManifests(registry, [manifest('alpha'), manifest('beta')], new Date(1_000));
+    expect(first).toEqual({ written: ['alpha', 'beta'], removed: [] });
+    expect(await statuses()).toEqual({ alpha: ['loaded', '1.0.0'], beta: ['loaded', '1.0.0'] });
+
+    const second = await syncPluginManifests(registry, [manifest('alpha', '1.1.0')], new Date(2_000));
+    expect(second).toEqual({ written: ['alpha'], removed: ['beta'] });
+    expect(await statuses()).toEqual({ alpha: ['loaded', '1.1.0'], beta: ['removed', '1.0.0'] });
+    const beta = await registry.getPlugin('beta');
+    expect(beta?.updatedAt).toBe(new Date(2_000).toISOString());
+
+    // Already removed plugins are left alone; a plugin that comes back is loaded again.
+    const third = await syncPluginManifests(registry, [
+      manifest('alpha', '1.1.0'),
+      manifest('beta', '2.0.0'),
+    ]);
+    expect(third.removed).toEqual([]);
+    expect(await statuses()).toEqual({ alpha: ['loaded', '1.1.0'], beta: ['loaded', '2.0.0'] });
+  });
+
+  it('marks every plugin removed when a deploy has none', async () => {
+    expect((await syncPluginManifests(registry, [])).removed.sort()).toEqual(['alpha', 'beta']);
+    expect(Object.values(await statuses()).every(([status]) => status === 'removed')).toBe(true);
+  });
+});
