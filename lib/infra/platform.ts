@@ -1,0 +1,78 @@
+import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import type { JwtAuthOptions } from './platform-api';
+import type { DeployedPlugin } from './plugin-function';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+export interface PlatformProps {
+  readonly stage: string;
+  readonly plugins: readonly DeployedPlugin[];
+  /**
+   * @default - IAM (SigV4) authorization
+   */
+  readonly jwt?: JwtAuthOptions;
+  /**
+   * @default - environment-agnostic stacks (account and region come from the deploying credentials)
+   */
+  readonly env?: Environment;
+}
+
+/** Both stacks of one stage: `Plugboard-<stage>-Stateful` and `Plugboard-<stage>-Stateless`. */
+export function buildPlatform(
+  app: App,
+  props: PlatformProps,
+): { stateful: StatefulStack; stateless: StatelessStack } {
+  const { stage } = props;
+  const stateful = new StatefulStack(app, `Plugboard-${stage}-Stateful`, {
+    stage,
+    env: props.env,
+    description: `Plugboard ${stage}: registry table, event bus, dead-letter queue`,
+  });
+  const stateless = new StatelessStack(app, `Plugboard-${stage}-Stateless`, {
+    stage,
+    env: props.env,
+    description: `Plugboard ${stage}: HTTP API, dispatcher, plugin functions, event delivery`,
+    plugins: props.plugins,
+    table: stateful.table,
+    bus: stateful.bus,
+    deadLetterQueue: stateful.deadLetterQueue,
+    jwt: props.jwt,
+  });
+  Tags.of(stateful).add('plugboard:stage', stage);
+  Tags.of(stateless).add('plugboard:stage', stage);
+  return { stateful, stateless };
+}
+
+const STAGE = /^[a-z][a-z0-9-]{0,15}$/;
+
+/** `-c stage=<name>` (default `dev`): lower-case, short, since it goes into function and bus names. */
+export function stageFromContext(app: App): string {
+  const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+  if (!STAGE.test(stage)) {
+    throw new Error(`stage "${stage}" must be 1-16 characters of a-z, 0-9 and "-", starting with a letter`);
+  }
+  return stage;
+}
+
+/** `-c jwtIssuer=<url> -c jwtAudience=<id>[,<id>] [-c jwtScopePrefix=<prefix>]` switches the API to JWT. */
+export function jwtFromContext(app: App): JwtAuthOptions | undefined {
+  const issuer = app.node.tryGetContext('jwtIssuer');
+  const audience = app.node.tryGetContext('jwtAudience');
+  if (issuer === undefined && audience === undefined) return undefined;
+  if (
+    typeof issuer !== 'string' ||
+    !issuer.startsWith('https://') ||
+    typeof audience !== 'string' ||
+    !audience
+  ) {
+    throw new Error(
+      'JWT auth needs both -c jwtIssuer=https://... and -c jwtAudience=<client id>[,<client id>]',
+    );
+  }
+  const scopePrefix = app.node.tryGetContext('jwtScopePrefix');
+  return {
+    issuer,
+    audience: audience.split(',').map((value) => value.trim()),
+    scopePrefix: typeof scopePrefix === 'string' ? scopePrefix : undefined,
+  };
+}

@@ -1,0 +1,74 @@
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { REGISTRY_TABLE } from '../aws/registry-table';
+
+export interface StatefulStackProps extends StackProps {
+  readonly stage: string;
+}
+
+/** Bus names are fixed so that subscription rules and IAM conditions can name them. */
+export const busName = (stage: string): string => `plugboard-${stage}`;
+
+/**
+ * What outlives a deployment of code: the registry table, the event bus and the dead-letter queue.
+ * The table is retained and protected from deletion; the stateless stack can be replaced freely.
+ */
+export class StatefulStack extends Stack {
+  readonly table: TableV2;
+  readonly bus: EventBus;
+  /** Where events land that could not be delivered after every retry. */
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const key = (name: string) => ({ name, type: AttributeType.STRING });
+    this.table = new TableV2(this, 'Registry', {
+      partitionKey: key(REGISTRY_TABLE.partitionKey),
+      sortKey: key(REGISTRY_TABLE.sortKey),
+      globalSecondaryIndexes: REGISTRY_TABLE.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+      })),
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: busName(props.stage) });
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // Rules on the bus are also created at runtime (subscriptions); one statement covers them all,
+    // and keeps the queue's policy out of the stateless stack (which would make the stacks a cycle).
+    this.deadLetterQueue.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: `${this.bus.eventBusName}/*`,
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'BusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+  }
+}
