@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { checkPlugin } from '../../../lib/core/loader';
+
+const fn = () => undefined;
+const manifest = (extra: Record<string, unknown> = {}) => ({
+  slug: 'probe',
+  name: 'Probe',
+  version: '1.0.0',
+  apiVersion: 1,
+  ...extra,
+});
+
+describe('checkPlugin', () => {
+  it('accepts a minimal plugin and fills the manifest defaults', () => {
+    const result = checkPlugin({ manifest: manifest() });
+    expect(result).toEqual({
+      ok: true,
+      manifest: expect.objectContaining({ types: [], timeoutSeconds: 10, options: [] }),
+    });
+  });
+
+  it('accepts a full logs plugin with its optional histogram', () => {
+    const result = checkPlugin({
+      manifest: manifest({ types: ['logs', 'lifecycle'], supportsHistogram: true }),
+      logs: { search: fn, schema: fn, histogram: fn },
+      lifecycle: { onInstanceDeleted: fn },
+      http: fn,
+      events: fn,
+      authorizer: fn,
+      preHook: fn,
+    });
+    expect(result.ok).toBe(true);
+  });
+
+  it('rejects what is not a definition', () => {
+    for (const value of [undefined, null, 42, 'x', [], {}]) {
+      expect(checkPlugin(value)).toMatchObject({
+        ok: false,
+        errors: [{ message: expect.stringContaining('definePlugin') }],
+      });
+    }
+  });
+
+  it('reports every manifest issue with its path', () => {
+    const result = checkPlugin({ manifest: manifest({ slug: 'Bad Slug', timeoutSeconds: 60, extra: true }) });
+    expect(result.ok).toBe(false);
+    const paths = !result.ok ? result.errors.map((e) => e.path) : [];
+    expect(paths).toEqual(expect.arrayContaining(['slug', 'timeoutSeconds']));
+    expect(paths).toContain(undefined); // the unknown key `extra` is an issue of the manifest itself
+  });
+
+  it('treats a non-numeric apiVersion as a manifest error, not a skip', () => {
+    expect(checkPlugin({ manifest: manifest({ apiVersion: '1' }) })).toMatchObject({
+      ok: false,
+      errors: [{ path: 'apiVersion' }],
+    });
+  });
+
+  it('skips another apiVersion before looking at anything else', () => {
+    expect(checkPlugin({ manifest: { apiVersion: 3 } })).toEqual({
+      ok: false,
+      skipped: expect.stringContaining('apiVersion 3'),
+      errors: [],
+    });
+  });
+
+  it('rejects handlers that are not functions and groups that are not objects', () => {
+    const result = checkPlugin({
+      manifest: manifest({ types: ['configuration', 'identity'], actions: [{ name: 'go', label: 'Go' }] }),
+      configuration: { listKeys: fn, getValues: fn, setValue: 'nope', deleteKey: fn },
+      identity: [fn],
+      actions: { go: 1 },
+      http: {},
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { path: 'configuration.setValue', message: 'must be a function' },
+        { path: 'identity', message: 'must be an object of identity operation handlers' },
+        { path: 'actions.go', message: 'must be a function' },
+        { path: 'http', message: 'must be a function' },
+      ],
+    });
+  });
+
+  it('names the known operations when a handler is not one of them', () => {
+    const result = checkPlugin({
+      manifest: manifest({ types: ['logs'] }),
+      logs: { search: fn, schema: fn, tail: fn },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [
+        {
+          path: 'logs.tail',
+          message: '"tail" is not a declared logs operation; declared: search, schema, histogram',
+        },
+      ],
+    });
+  });
+
+  it('rejects a declared type with no handler group at all', () => {
+    expect(checkPlugin({ manifest: manifest({ types: ['deployment'] }) })).toMatchObject({
+      ok: false,
+      errors: [{ path: 'deployment' }],
+    });
+  });
+});
