@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CredentialResolver, CredentialStore } from '../../lib/core/ports';
+import { PlugboardError } from '../../lib/sdk/errors';
+
+export interface CredentialsUnderTest {
+  store: CredentialStore;
+  resolver: CredentialResolver;
+  close?(): Promise<void>;
+}
+
+export const CANARY = 'canary-7f3a9c1e-do-not-leak';
+
+/** Runs `call` expecting a PlugboardError that nowhere mentions the canary; returns its code. */
+async function failsWithout(canary: string, call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlugboardError);
+    const e = error as PlugboardError;
+    for (const text of [e.message, String(e.stack), JSON.stringify(e), JSON.stringify(e.errors ?? null)]) {
+      expect(text).not.toContain(canary);
+    }
+    return e.code;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** One credentials contract, run against every CredentialStore + CredentialResolver pair. */
+export function credentialContract(label: string, open: () => Promise<CredentialsUnderTest>): void {
+  describe(`Credential contract: ${label}`, () => {
+    let subject: CredentialsUnderTest;
+    beforeAll(async () => {
+      subject = await open();
+    });
+    afterAll(() => subject?.close?.());
+
+    it('writes values that only the resolver reads back', async () => {
+      const { store, resolver } = subject;
+      await store.put('plugboard/test/kv/one', { token: CANARY, user: 'me' });
+      expect(await resolver.resolve('plugboard/test/kv/one')).toEqual({ token: CANARY, user: 'me' });
+      const description = await store.describe('plugboard/test/kv/one');
+      expect(description?.names).toEqual(['token', 'user']);
+      expect(Number.isNaN(Date.parse(description?.updatedAt ?? ''))).toBe(false);
+      expect(JSON.stringify(description)).not.toContain(CANARY);
+    });
+
+    it('replaces all values on put', async () => {
+      const { store, resolver } = subject;
+      await store.put('plugboard/test/kv/replace', { a: '1', b: '2' });
+      await store.put('plugboard/test/kv/replace', { c: '3' });
+      expect(await resolver.resolve('plugboard/test/kv/replace')).toEqual({ c: '3' });
+      expect((await store.describe('plugboard/test/kv/replace'))?.names).toEqual(['c']);
+    });
+
+    it('keeps refs apart and deletes idempotently', async () => {
+      const { store, resolver } = subject;
+      await store.put('plugboard/test/kv/keep', { token: 'keep' });
+      await store.put('plugboard/test/kv/drop', { token: 'drop' });
+      await store.delete('plugboard/test/kv/drop');
+      await store.delete('plugboard/test/kv/drop');
+      await store.delete('plugboard/test/kv/never-set');
+      expect(await store.describe('plugboard/test/kv/drop')).toBeUndefined();
+      expect(await resolver.resolve('plugboard/test/kv/drop')).toBeUndefined();
+      expect(await resolver.resolve('plugboard/test/kv/keep')).toEqual({ token: 'keep' });
+      await store.put('plugboard/test/kv/drop', { token: 'again' });
+      expect(await resolver.resolve('plugboard/test/kv/drop')).toEqual({ token: 'again' });
+    });
+
+    it('keeps every one of many concurrent writes to different refs', async () => {
+      const { store, resolver } = subject;
+      const refs = Array.from({ length: 12 }, (_, i) => `plugboard/test/many/i${i}`);
+      await Promise.all(refs.map((ref, i) => store.put(ref, { n: String(i) })));
+      expect(await Promise.all(refs.map((ref) => resolver.resolve(ref)))).toEqual(
+        refs.map((_, i) => ({ n: String(i) })),
+      );
+    });
+
+    it('never puts a value into an error', async () => {
+      const { store, resolver } = subject;
+      const bad: unknown[] = [
+        { token: CANARY, count: 42 },
+        { 'bad name': CANARY },
+        { token: CANARY, nested: { v: CANARY } },
+        { token: CANARY.repeat(3000) },
+        [CANARY],
+        CANARY,
+      ];
+      for (const values of bad) {
+        expect(await failsWithout(CANARY, () => store.put('plugboard/test/kv/bad', values as never))).toBe(
+          'Validation',
+        );
+      }
+      expect(await store.describe('plugboard/test/kv/bad')).toBeUndefined();
+      for (const ref of ['', 'has space', 'x'.repeat(513), `bad#${CANARY}`]) {
+        await failsWithout(CANARY, () => store.put(ref, { token: CANARY }));
+      }
+      expect(await failsWithout(CANARY, () => resolver.resolve('no spaces allowed'))).toBe('Validation');
+    });
+  });
+}
