@@ -21,7 +21,8 @@ describe('event pattern table', () => {
 });
 
 describe('invalid event patterns', () => {
-  it.each(INVALID_PATTERNS)('%j is rejected: %s', (pattern, detail, pointer) => {
+  const invalid = INVALID_PATTERNS.map(([pattern, detail, pointer]) => ({ pattern, detail, pointer }));
+  it.each(invalid)('rejected: $detail', ({ pattern, detail, pointer }) => {
     const result = validatePattern(pattern);
     expect(result.ok).toBe(false);
     const errors = result.ok ? [] : result.errors;
@@ -31,7 +32,10 @@ describe('invalid event patterns', () => {
   });
 
   it('reports every problem of a pattern, each where it is', () => {
-    const result = validatePattern({ source: [], detail: { n: [{ numeric: ['>', 'x'] }], s: [{ wildcard: '**' }] } });
+    const result = validatePattern({
+      source: [],
+      detail: { n: [{ numeric: ['>', 'x'] }], s: [{ wildcard: '**' }] },
+    });
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -60,7 +64,13 @@ describe('invalid event patterns', () => {
   it('accepts the largest $or expansion EventBridge allows', () => {
     const branches = (prefix: string, n: number) =>
       Array.from({ length: n }, (_, i) => ({ [`${prefix}${i}`]: [String(i)] }));
-    expect(validatePattern({ a: { $or: branches('a', 10) }, b: { $or: branches('b', 10) }, $or: branches('c', 10) })).toEqual({
+    expect(
+      validatePattern({
+        a: { $or: branches('a', 10) },
+        b: { $or: branches('b', 10) },
+        $or: branches('c', 10),
+      }),
+    ).toEqual({
       ok: true,
     });
   });
@@ -79,7 +89,9 @@ describe('testEventPattern', () => {
   };
 
   it('answers like TestEventPattern', () => {
-    expect(testEventPattern({ source: ['plugboard'], detail: { slug: [{ prefix: 'ec' }] } }, event)).toBe(true);
+    expect(testEventPattern({ source: ['plugboard'], detail: { slug: [{ prefix: 'ec' }] } }, event)).toBe(
+      true,
+    );
     expect(testEventPattern({ source: [{ 'anything-but': 'plugboard' }] }, event)).toBe(false);
   });
 

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { PatternIndex } from '../../../lib/core/events/pattern';
+import { PlugboardError } from '../../../lib/sdk/errors';
+
+const event = (source: string, detailType: string, detail: Record<string, unknown> = {}) => ({
+  source,
+  'detail-type': detailType,
+  detail,
+});
+
+describe('PatternIndex', () => {
+  it('returns the values of matching patterns in insertion order', () => {
+    const index = new PatternIndex<string>();
+    index.add('a', { source: ['app'] }, 'A');
+    index.add('b', { 'detail-type': ['Created'] }, 'B');
+    index.add('c', { detail: { n: [{ numeric: ['>', 1] }] } }, 'C');
+    index.add('d', { source: [{ prefix: 'ap' }] }, 'D');
+    index.add('e', { source: ['other'] }, 'E');
+    expect(index.match(event('app', 'Created', { n: 2 }))).toEqual(['A', 'B', 'C', 'D']);
+    expect(index.match(event('other', 'Deleted'))).toEqual(['E']);
+    expect(index.size).toBe(5);
+  });
+
+  it('orders results by a caller-supplied comparison, ties in insertion order', () => {
+    const index = new PatternIndex<{ name: string; order: number }>({ compare: (x, y) => x.order - y.order });
+    index.add('late', { source: ['app'] }, { name: 'late', order: 5 });
+    index.add('early', { source: ['app'] }, { name: 'early', order: 1 });
+    index.add('tie', { source: [{ prefix: 'a' }] }, { name: 'tie', order: 5 });
+    expect(index.match(event('app', 'x')).map((v) => v.name)).toEqual(['early', 'late', 'tie']);
+  });
+
+  it('remove takes a pattern out; adding under an existing id replaces it', () => {
+    const index = new PatternIndex<string>();
+    index.add('a', { source: ['app'] }, 'A');
+    index.add('b', { source: [{ prefix: 'app' }] }, 'B');
+    index.add('a', { source: ['other'] }, 'A2');
+    expect(index.match(event('app', 'x'))).toEqual(['B']);
+    expect(index.match(event('other', 'x'))).toEqual(['A2']);
+    index.remove('b');
+    index.remove('missing');
+    expect(index.match(event('app', 'x'))).toEqual([]);
+    expect(index.size).toBe(1);
+  });
+
+  it('matches an event whose routed field is an array, once per pattern', () => {
+    const index = new PatternIndex<string>();
+    index.add('a', { source: ['x', 'y'] }, 'A');
+    expect(index.match({ source: ['x', 'y'] })).toEqual(['A']);
+  });
+
+  it('rejects an invalid pattern and keeps the previous one under that id', () => {
+    const index = new PatternIndex<string>();
+    index.add('a', { source: ['app'] }, 'A');
+    expect(() => index.add('a', { source: [] }, 'bad')).toThrow(PlugboardError);
+    expect(index.match(event('app', 'x'))).toEqual(['A']);
+  });
+
+  it('matches non-object events against every pattern', () => {
+    const index = new PatternIndex<string>();
+    index.add('a', { source: ['app'] }, 'A');
+    index.add('b', { source: [{ exists: false }] }, 'B');
+    expect(index.match([{ source: 'app' }])).toEqual(['A']);
+    expect(index.match('text')).toEqual(['B']);
+  });
+});
