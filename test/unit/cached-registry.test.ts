@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import { CachedRegistry } from '../../lib/core/cached-registry';
+import {
+  createDynamoClient,
+  LOCAL_REGISTRY_TABLE,
+  type LocalDynamo,
+  startDynalite,
+} from '../../lib/local/dynalite';
+import { ManifestSchema } from '../../lib/sdk/manifest';
+
+describe('CachedRegistry', () => {
+  let dynamo: LocalDynamo;
+  let client: ReturnType<typeof createDynamoClient>;
+  let inner: DynamoDbRegistry;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    client = createDynamoClient(dynamo.endpoint);
+    inner = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.close();
+  });
+
+  const newInstance = (name: string) => ({
+    name,
+    plugin: 'kv',
+    options: {},
+    context: {},
+    order: 0,
+    credentialsSet: [],
+  });
+
+  it('serves repeated and concurrent reads from one registry read', async () => {
+    await inner.createInstance(newInstance('hot'));
+    const reads = vi.spyOn(inner, 'getInstance');
+    const cached = new CachedRegistry(inner, { ttlMs: 60_000 });
+    const results = await Promise.all([cached.getInstance('hot'), cached.getInstance('hot')]);
+    await cached.getInstance('hot');
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(results[0]).toEqual(results[1]);
+    reads.mockRestore();
+  });
+
+  it('drops an entry on every write through it', async () => {
+    const cached = new CachedRegistry(inner, { ttlMs: 60_000 });
+    const made = await cached.createInstance(newInstance('written'));
+    expect(await cached.getInstance('written')).toEqual(made);
+    const updated = await cached.updateInstance('written', { order: 5 }, 1);
+    expect(await cached.getInstance('written')).toEqual(updated);
+    await cached.deleteInstance('written');
+    expect(await cached.getInstance('written')).toBeUndefined();
+
+    const manifest = ManifestSchema.parse({
+      slug: 'cached',
+      name: 'Cached',
+      version: '1.0.0',
+      apiVersion: 1,
+    });
+    await cached.putPlugin({ slug: 'cached', manifest, status: 'loaded', updatedAt: 'a' });
+    expect((await cached.getPlugin('cached'))?.status).toBe('loaded');
+    await cached.putPlugin({ slug: 'cached', manifest, status: 'removed', updatedAt: 'b' });
+    expect((await cached.getPlugin('cached'))?.status).toBe('removed');
+  });
+
+  it('serves a stale record for at most ttlMs when another process writes', async () => {
+    await inner.createInstance(newInstance('elsewhere'));
+    const cached = new CachedRegistry(inner, { ttlMs: 150 });
+    expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
+    await inner.updateInstance('elsewhere', { order: 1 }, 1);
+    expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await cached.getInstance('elsewhere'))?.order).toBe(1);
+  });
+
+  it('does not keep misses, and hands out copies', async () => {
+    const cached = new CachedRegistry(inner, { ttlMs: 60_000 });
+    expect(await cached.getInstance('later')).toBeUndefined();
+    await inner.createInstance(newInstance('later'));
+    const first = await cached.getInstance('later');
+    expect(first?.name).toBe('later');
+    (first as { options: Record<string, unknown> }).options.mutated = true;
+    expect((await cached.getInstance('later'))?.options).toEqual({});
+  });
+
+  it('keeps at most maxEntries records', async () => {
+    const reads = vi.spyOn(inner, 'getInstance');
+    const cached = new CachedRegistry(inner, { ttlMs: 60_000, maxEntries: 2 });
+    for (const name of ['hot', 'later', 'elsewhere', 'hot']) await cached.getInstance(name);
+    expect(reads).toHaveBeenCalledTimes(4);
+    reads.mockRestore();
+  });
+});
