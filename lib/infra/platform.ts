@@ -15,6 +15,11 @@ export interface PlatformProps {
    * @default - environment-agnostic stacks (account and region come from the deploying credentials)
    */
   readonly env?: Environment;
+  /**
+   * Folder of the Lambda entries.
+   * @default functions/ of this project
+   */
+  readonly functionsDir?: string;
 }
 
 /** Both stacks of one stage: `Plugboard-<stage>-Stateful` and `Plugboard-<stage>-Stateless`. */
@@ -37,6 +42,7 @@ export function buildPlatform(
     bus: stateful.bus,
     deadLetterQueue: stateful.deadLetterQueue,
     jwt: props.jwt,
+    functionsDir: props.functionsDir,
   });
   Tags.of(stateful).add('plugboard:stage', stage);
   Tags.of(stateless).add('plugboard:stage', stage);

@@ -12,6 +12,7 @@ import { storePartitionPattern } from '../aws/registry-table';
 import { pluginSource } from '../sdk/events';
 import type { Manifest } from '../sdk/manifest';
 import { BundledFunction } from './bundled-function';
+import { nagArn } from './nag';
 import { PROJECT_ROOT } from './project-root';
 
 /** What a deployment needs of a loaded plugin (a subset of the loader's LoadedPlugin). */
@@ -109,8 +110,7 @@ export class PluginFunction extends Construct {
       }),
     );
     Validations.of(role).acknowledge({
-      // cdk-nag names the finding by the ARN with its pseudo parameters written as <AWS::...>.
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${pluginSecretPrefix(props.stage, slug)}*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${pluginSecretPrefix(props.stage, slug)}*`)}]`,
       reason: `Secrets are created per instance at runtime and their ARNs end in a random suffix, so the grant names the prefix plugboard/${props.stage}/${slug}/ that holds only this plugin's instances.`,
     });
   }

@@ -12,6 +12,8 @@ import type { Construct } from 'constructs';
 import { pluginFunctionName, stageSecretPrefix, subscriptionRulePrefix } from '../aws/names';
 import { PLATFORM_SOURCE } from '../sdk/events';
 import { BundledFunction } from './bundled-function';
+import { grantRegistry } from './grant-registry';
+import { nagArn, nagRef } from './nag';
 import { type JwtAuthOptions, PlatformApi } from './platform-api';
 import { type DeployedPlugin, PluginFunction } from './plugin-function';
 import { PROJECT_ROOT } from './project-root';
@@ -31,6 +33,11 @@ export interface StatelessStackProps extends StackProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * Folder of the Lambda entries (dispatcher.ts, event-delivery.ts, plugin-runtime.ts, registry-sync.ts).
+   * @default functions/ of this project
+   */
+  readonly functionsDir?: string;
 }
 
 /** Platform events that reach plugins without a subscription: instance lifecycle and webhooks. */
@@ -52,6 +59,7 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { stage, table, bus } = props;
+    const functionsDir = props.functionsDir ?? join(PROJECT_ROOT, 'functions');
     // Imported by ARN: the queue's policy lives with the queue (see StatefulStack).
     const deadLetterQueue = Queue.fromQueueArn(this, 'DeadLetterQueue', props.deadLetterQueue.queueArn);
     const common = {
@@ -66,13 +74,19 @@ export class StatelessStack extends Stack {
     this.pluginFunctions = new Map(
       props.plugins.map((plugin) => [
         plugin.manifest.slug,
-        new PluginFunction(this, `Plugin-${plugin.manifest.slug}`, { ...common, plugin, table, bus }),
+        new PluginFunction(this, `Plugin-${plugin.manifest.slug}`, {
+          ...common,
+          plugin,
+          table,
+          bus,
+          runtimeModule: join(functionsDir, 'plugin-runtime.ts'),
+        }),
       ]),
     );
 
     this.delivery = new BundledFunction(this, 'EventDelivery', {
       ...common,
-      entry: join(PROJECT_ROOT, 'functions', 'event-delivery.ts'),
+      entry: join(functionsDir, 'event-delivery.ts'),
       serviceName: 'plugboard-event-delivery',
       description: 'Plugboard: delivers bus events to plugin functions',
       memorySize: 512,
@@ -96,7 +110,7 @@ export class StatelessStack extends Stack {
 
     this.dispatcher = new BundledFunction(this, 'Dispatcher', {
       ...common,
-      entry: join(PROJECT_ROOT, 'functions', 'dispatcher.ts'),
+      entry: join(functionsDir, 'dispatcher.ts'),
       serviceName: 'plugboard-dispatcher',
       description: 'Plugboard: the HTTP API',
       memorySize: 512,
@@ -111,10 +125,9 @@ export class StatelessStack extends Stack {
     });
 
     for (const fn of [this.dispatcher, this.delivery]) {
-      table.grantReadWriteData(fn.role);
+      grantRegistry(table, fn.role);
       bus.grantPutEventsTo(fn.role);
       this.allowInvokingPlugins(fn.role, stage);
-      acknowledgeTableIndexes(fn.role);
     }
     this.allowWritingSecrets(this.dispatcher.role, stage);
     this.allowManagingSubscriptions(this.dispatcher.role, stage, bus, this.delivery.function);
@@ -123,6 +136,7 @@ export class StatelessStack extends Stack {
 
     new RegistrySync(this, 'RegistrySync', {
       ...common,
+      entry: join(functionsDir, 'registry-sync.ts'),
       table,
       manifests: props.plugins.map((plugin) => plugin.manifest),
     });
@@ -142,7 +156,7 @@ export class StatelessStack extends Stack {
     });
     role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [functions] }));
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:${pluginFunctionName(stage, '*')}]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn('lambda', `function:${pluginFunctionName(stage, '*')}`)}]`,
       reason: `Plugins are added and removed with every deploy; the prefix plugboard-${stage}- names plugin functions of this stage only.`,
     });
   }
@@ -168,7 +182,7 @@ export class StatelessStack extends Stack {
       }),
     );
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${stageSecretPrefix(stage)}*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${stageSecretPrefix(stage)}*`)}]`,
       reason: `Each instance's secret is created at runtime under plugboard/${stage}/ with a random ARN suffix; the dispatcher may write there but has no GetSecretValue.`,
     });
   }
@@ -202,16 +216,8 @@ export class StatelessStack extends Stack {
       sourceArn: rules,
     });
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:rule/<StatefulBus>/${subscriptionRulePrefix(stage)}*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn('events', `rule/${nagRef(bus)}/${subscriptionRulePrefix(stage)}*`)}]`,
       reason: `Subscriptions are created by users at runtime; the prefix ${subscriptionRulePrefix(stage)} on this stage's bus holds only them.`,
     });
   }
-}
-
-function acknowledgeTableIndexes(role: Role): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::<Registry>/index/*]',
-    reason:
-      'The registry lists plugins and instances through its one index; the grant covers the indexes of that table only.',
-  });
 }
