@@ -95,3 +95,141 @@ export interface EventBus {
 /** Name of the secret holding an instance's credentials: the plugin role may read only its own prefix. */
 export const credentialsRef = (stage: string, plugin: string, instance: string): string =>
   `plugboard/${stage}/${plugin}/${instance}`;
+
+/**
+ * What a subscription calls: the plugin's `events` handler, one of its lifecycle hooks
+ * (`lifecycle:onInstanceCreated`), or one of its actions (`action:<name>`, with `params`).
+ */
+export type SubscriptionHandler = 'events' | `lifecycle:${string}` | `action:${string}`;
+
+export interface SubscriptionRecord {
+  id: string;
+  /** An EventBridge event pattern. */
+  pattern: Record<string, unknown>;
+  /** The target instance's name. */
+  instance: string;
+  handler: SubscriptionHandler;
+  /** Action params (action handlers only). */
+  params: Record<string, unknown>;
+  /** Lower is delivered first; ties keep creation order. */
+  order: number;
+  createdAt: string;
+}
+
+/** An event that could not be delivered to one target after every retry. */
+export interface DeadLetter {
+  /** `<event id>:<target id>`: the delivery's idempotency key. */
+  id: string;
+  event: PlatformEvent;
+  /** A subscription id, or a built-in target (`lifecycle`, `webhooks`). */
+  target: string;
+  attempts: number;
+  reason: string;
+  failedAt: string;
+}
+
+export interface TimeRange {
+  /** ISO time, inclusive. */
+  from: string;
+  /** ISO time, exclusive. */
+  to: string;
+}
+
+export interface WebhookSourceRecord {
+  name: string;
+  /** Header carrying the signature, e.g. `x-hub-signature-256`. */
+  signatureHeader: string;
+  /** How the signature is written: `sha256=<hex>` of the HMAC-SHA256 of the raw body. */
+  signatureScheme: 'sha256';
+  /** Header carrying the sender's delivery id, used to process each delivery once. */
+  deliveryIdHeader: string;
+  createdAt: string;
+}
+
+export interface WebhookRuleRecord {
+  id: string;
+  source: string;
+  /** An event pattern over `{ headers, payload }`. */
+  filter: Record<string, unknown>;
+  /** JSON pointer into the payload giving the external identifier. */
+  identifierSelector?: string | undefined;
+  /** `slug#action`: a webhook action of a plugin. */
+  handler: string;
+  actionConfig: Record<string, unknown>;
+  order: number;
+  createdAt: string;
+}
+
+export type WebhookOutcome = 'succeeded' | 'failed' | 'skipped';
+export interface WebhookDeliveryRecord {
+  source: string;
+  deliveryId: string;
+  receivedAt: string;
+  headers: Record<string, string>;
+  payload: unknown;
+  status: 'received' | 'processed';
+  outcomes: { rule: string; instance: string; outcome: WebhookOutcome; reason?: string | undefined }[];
+}
+
+/**
+ * Event persistence: subscriptions, the event log (written before a publish is acknowledged), the
+ * events still being delivered, dead letters, and webhook sources, rules and deliveries.
+ * Webhook secrets are not here: they live in the CredentialStore.
+ */
+export interface EventStore {
+  putSubscription(record: SubscriptionRecord): Promise<void>;
+  getSubscription(id: string): Promise<SubscriptionRecord | undefined>;
+  listSubscriptions(request?: PageRequest): Promise<Page<SubscriptionRecord>>;
+  deleteSubscription(id: string): Promise<boolean>;
+
+  /** Logs the event and marks it pending until `completeEvent`; idempotent by event id. */
+  appendEvent(event: PlatformEvent): Promise<void>;
+  completeEvent(id: string): Promise<void>;
+  /** Logged events not yet delivered to every target, oldest first. */
+  listPending(request?: PageRequest): Promise<Page<PlatformEvent>>;
+  /** Logged events whose time falls in the range, oldest first. */
+  listEvents(range: TimeRange, request?: PageRequest): Promise<Page<PlatformEvent>>;
+
+  putDeadLetter(letter: DeadLetter): Promise<void>;
+  getDeadLetter(id: string): Promise<DeadLetter | undefined>;
+  listDeadLetters(request?: PageRequest): Promise<Page<DeadLetter>>;
+  deleteDeadLetter(id: string): Promise<void>;
+
+  putWebhookSource(record: WebhookSourceRecord): Promise<void>;
+  getWebhookSource(name: string): Promise<WebhookSourceRecord | undefined>;
+  listWebhookSources(): Promise<WebhookSourceRecord[]>;
+  deleteWebhookSource(name: string): Promise<boolean>;
+  putWebhookRule(record: WebhookRuleRecord): Promise<void>;
+  listWebhookRules(source: string): Promise<WebhookRuleRecord[]>;
+  deleteWebhookRule(source: string, id: string): Promise<boolean>;
+  /** Records a new delivery; false when one with the same delivery id is already recorded. */
+  recordWebhookDelivery(record: WebhookDeliveryRecord): Promise<boolean>;
+  updateWebhookDelivery(record: WebhookDeliveryRecord): Promise<void>;
+  getWebhookDelivery(source: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined>;
+  /** Newest first. */
+  listWebhookDeliveries(source: string, request?: PageRequest): Promise<Page<WebhookDeliveryRecord>>;
+}
+
+export type GuardRole = 'authorizer' | 'preHook';
+/** An instance attached as an authorizer or pre-hook (Vespene's chains). */
+export interface GuardRecord {
+  /** `<role>:<instance>` */
+  id: string;
+  role: GuardRole;
+  instance: string;
+  /** Plugins whose calls it guards; empty guards every plugin's operations and actions. */
+  plugins: string[];
+  /** Lower runs first; ties by instance name. */
+  order: number;
+  createdAt: string;
+}
+
+export interface GuardStore {
+  putGuard(record: GuardRecord): Promise<void>;
+  listGuards(): Promise<GuardRecord[]>;
+  deleteGuard(id: string): Promise<boolean>;
+}
+
+/** Where a webhook source's HMAC secret is kept: `_` cannot start a plugin slug, so no plugin role can read it. */
+export const webhookSecretRef = (stage: string, source: string): string =>
+  `plugboard/${stage}/_webhooks/${source}`;

@@ -1,0 +1,278 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  DeadLetter,
+  EventStore,
+  GuardRecord,
+  GuardStore,
+  Page,
+  PageRequest,
+  SubscriptionRecord,
+  TimeRange,
+  WebhookDeliveryRecord,
+  WebhookRuleRecord,
+  WebhookSourceRecord,
+} from '../core/ports';
+import type { PlatformEvent } from '../sdk/events';
+import {
+  deadLetterKey,
+  EVENT_PARTITIONS,
+  eventLogKey,
+  guardKey,
+  keyPart,
+  pendingKey,
+  RULE_PREFIX,
+  recordItem,
+  recordOf,
+  subscriptionKey,
+  timeKey,
+  webhookDeliveryKey,
+  webhookPartition,
+  webhookRuleKey,
+  webhookSourceKey,
+} from './event-items';
+import { type Item, queryAll, queryPage } from './query-page';
+import { REGISTRY_TABLE } from './registry-table';
+
+export interface DynamoDbEventStoreProps {
+  readonly client: DynamoDBClient;
+  /** The registry table: event items live beside instances under their own pk prefixes. */
+  readonly tableName: string;
+}
+
+const INDEX = REGISTRY_TABLE.indexes[0];
+const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
+
+/** Event persistence over the registry's DynamoDB table; single-item writes only (dynalite has no transactions). */
+export class DynamoDbEventStore implements EventStore, GuardStore {
+  private readonly db: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(props: DynamoDbEventStoreProps) {
+    this.db = DynamoDBDocumentClient.from(props.client);
+    this.table = props.tableName;
+  }
+
+  putSubscription(record: SubscriptionRecord): Promise<void> {
+    const id = keyPart(record.id, 'the subscription id');
+    return this.put(
+      recordItem(subscriptionKey(id), record, 'the subscription', {
+        gsi1pk: EVENT_PARTITIONS.subscriptions,
+        gsi1sk: `${timeKey(record.createdAt, 'createdAt')}#${id}`,
+      }),
+    );
+  }
+  getSubscription(id: string): Promise<SubscriptionRecord | undefined> {
+    return this.getRecord(subscriptionKey(keyPart(id, 'the subscription id')));
+  }
+  listSubscriptions(request: PageRequest = {}): Promise<Page<SubscriptionRecord>> {
+    return this.indexPage(EVENT_PARTITIONS.subscriptions, request);
+  }
+  deleteSubscription(id: string): Promise<boolean> {
+    return this.deleteExisting(subscriptionKey(keyPart(id, 'the subscription id')));
+  }
+
+  async appendEvent(event: PlatformEvent): Promise<void> {
+    const id = keyPart(event.id, 'the event id');
+    const index = (gsi1pk: string) => ({ gsi1pk, gsi1sk: `${timeKey(event.time, 'the event time')}#${id}` });
+    // Pending first: an event logged but not marked pending could be skipped by recovery.
+    await this.put(recordItem(pendingKey(id), event, 'the event', index(EVENT_PARTITIONS.pending)));
+    await this.put(recordItem(eventLogKey(id), event, 'the event', index(EVENT_PARTITIONS.log)));
+  }
+  async completeEvent(id: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({ TableName: this.table, Key: pendingKey(keyPart(id, 'the event id')) }),
+    );
+  }
+  listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
+    return this.indexPage(EVENT_PARTITIONS.pending, request);
+  }
+  async listEvents(range: TimeRange, request: PageRequest = {}): Promise<Page<PlatformEvent>> {
+    // `<to>` sorts before every `<to>#<id>`, so BETWEEN leaves out events at `to` itself.
+    const from = timeKey(range.from, 'from');
+    const to = timeKey(range.to, 'to');
+    const page = await queryPage(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX.name,
+        KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#p': INDEX.partitionKey, '#s': INDEX.sortKey },
+        ExpressionAttributeValues: { ':p': EVENT_PARTITIONS.log, ':from': from, ':to': to },
+      },
+      request,
+      INDEX_KEY,
+      (key) => key.gsi1pk === EVENT_PARTITIONS.log,
+    );
+    return { items: page.items.map((item) => recordOf<PlatformEvent>(item)), nextCursor: page.nextCursor };
+  }
+
+  putDeadLetter(letter: DeadLetter): Promise<void> {
+    const id = keyPart(letter.id, 'the dead letter id');
+    return this.put(
+      recordItem(deadLetterKey(id), letter, 'the dead letter', {
+        gsi1pk: EVENT_PARTITIONS.deadLetters,
+        gsi1sk: `${timeKey(letter.failedAt, 'failedAt')}#${id}`,
+      }),
+    );
+  }
+  getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.getRecord(deadLetterKey(keyPart(id, 'the dead letter id')));
+  }
+  listDeadLetters(request: PageRequest = {}): Promise<Page<DeadLetter>> {
+    return this.indexPage(EVENT_PARTITIONS.deadLetters, request);
+  }
+  async deleteDeadLetter(id: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({ TableName: this.table, Key: deadLetterKey(keyPart(id, 'the dead letter id')) }),
+    );
+  }
+
+  putWebhookSource(record: WebhookSourceRecord): Promise<void> {
+    const name = keyPart(record.name, 'the webhook source name');
+    return this.put(
+      recordItem(webhookSourceKey(name), record, 'the webhook source', {
+        gsi1pk: EVENT_PARTITIONS.webhookSources,
+        gsi1sk: name,
+      }),
+    );
+  }
+  getWebhookSource(name: string): Promise<WebhookSourceRecord | undefined> {
+    return this.getRecord(webhookSourceKey(keyPart(name, 'the webhook source name')));
+  }
+  async listWebhookSources(): Promise<WebhookSourceRecord[]> {
+    return (await queryAll(this.db, this.indexQuery(EVENT_PARTITIONS.webhookSources))).map((item) =>
+      recordOf<WebhookSourceRecord>(item),
+    );
+  }
+  deleteWebhookSource(name: string): Promise<boolean> {
+    return this.deleteExisting(webhookSourceKey(keyPart(name, 'the webhook source name')));
+  }
+  putWebhookRule(record: WebhookRuleRecord): Promise<void> {
+    const key = webhookRuleKey(
+      keyPart(record.source, 'the webhook source'),
+      keyPart(record.id, 'the rule id'),
+    );
+    return this.put(recordItem(key, record, 'the webhook rule'));
+  }
+  async listWebhookRules(source: string): Promise<WebhookRuleRecord[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :rule)',
+      ExpressionAttributeValues: {
+        ':p': webhookPartition(keyPart(source, 'the webhook source')),
+        ':rule': RULE_PREFIX,
+      },
+      ConsistentRead: true,
+    });
+    return items.map((item) => recordOf<WebhookRuleRecord>(item));
+  }
+  deleteWebhookRule(source: string, id: string): Promise<boolean> {
+    return this.deleteExisting(
+      webhookRuleKey(keyPart(source, 'the webhook source'), keyPart(id, 'the rule id')),
+    );
+  }
+  async recordWebhookDelivery(record: WebhookDeliveryRecord): Promise<boolean> {
+    try {
+      await this.put(this.deliveryItem(record), 'attribute_not_exists(pk)');
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+  updateWebhookDelivery(record: WebhookDeliveryRecord): Promise<void> {
+    return this.put(this.deliveryItem(record));
+  }
+  getWebhookDelivery(source: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined> {
+    return this.getRecord(
+      webhookDeliveryKey(keyPart(source, 'the webhook source'), keyPart(deliveryId, 'the delivery id')),
+    );
+  }
+  async listWebhookDeliveries(
+    source: string,
+    request: PageRequest = {},
+  ): Promise<Page<WebhookDeliveryRecord>> {
+    return this.indexPage(
+      EVENT_PARTITIONS.webhookDeliveries(keyPart(source, 'the webhook source')),
+      request,
+      false,
+    );
+  }
+
+  putGuard(record: GuardRecord): Promise<void> {
+    const id = keyPart(record.id, 'the guard id');
+    return this.put(
+      recordItem(guardKey(id), record, 'the guard', { gsi1pk: EVENT_PARTITIONS.guards, gsi1sk: id }),
+    );
+  }
+  async listGuards(): Promise<GuardRecord[]> {
+    return (await queryAll(this.db, this.indexQuery(EVENT_PARTITIONS.guards))).map((item) =>
+      recordOf<GuardRecord>(item),
+    );
+  }
+  deleteGuard(id: string): Promise<boolean> {
+    return this.deleteExisting(guardKey(keyPart(id, 'the guard id')));
+  }
+
+  private deliveryItem(record: WebhookDeliveryRecord): Item {
+    const source = keyPart(record.source, 'the webhook source');
+    const deliveryId = keyPart(record.deliveryId, 'the delivery id');
+    return recordItem(webhookDeliveryKey(source, deliveryId), record, 'the webhook delivery', {
+      gsi1pk: EVENT_PARTITIONS.webhookDeliveries(source),
+      gsi1sk: `${timeKey(record.receivedAt, 'receivedAt')}#${deliveryId}`,
+    });
+  }
+
+  private indexQuery(partition: string, forward = true): QueryCommandInput {
+    return {
+      TableName: this.table,
+      IndexName: INDEX.name,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': INDEX.partitionKey },
+      ExpressionAttributeValues: { ':p': partition },
+      ScanIndexForward: forward,
+    };
+  }
+
+  private async indexPage<T>(partition: string, request: PageRequest, forward = true): Promise<Page<T>> {
+    const page = await queryPage(
+      this.db,
+      this.indexQuery(partition, forward),
+      request,
+      INDEX_KEY,
+      (key) => key.gsi1pk === partition,
+    );
+    return { items: page.items.map((item) => recordOf<T>(item)), nextCursor: page.nextCursor };
+  }
+
+  private async put(item: Item, condition?: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: item,
+        ...(condition ? { ConditionExpression: condition } : {}),
+      }),
+    );
+  }
+
+  private async getRecord<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Item ? recordOf<T>(Item) : undefined;
+  }
+
+  private async deleteExisting(key: { pk: string; sk: string }): Promise<boolean> {
+    const { Attributes } = await this.db.send(
+      new DeleteCommand({ TableName: this.table, Key: key, ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes !== undefined;
+  }
+}

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
+import {
+  createDynamoClient,
+  LOCAL_REGISTRY_TABLE,
+  type LocalDynamo,
+  startDynalite,
+} from '../../lib/local/dynalite';
+import type { PlatformEvent } from '../../lib/sdk/events';
+
+const event = (id: string, time: string): PlatformEvent => ({
+  version: '0',
+  id,
+  'detail-type': 'Thing Happened',
+  source: 'test',
+  account: '0',
+  time,
+  region: 'local',
+  resources: [],
+  detail: { id },
+});
+
+for (const mode of ['memory', 'disk'] as const) {
+  describe(`DynamoDbEventStore on dynalite (${mode})`, () => {
+    let dynamo: LocalDynamo;
+    let dir: string | undefined;
+    let store: DynamoDbEventStore;
+    let client: ReturnType<typeof createDynamoClient>;
+
+    beforeAll(async () => {
+      dir = mode === 'disk' ? mkdtempSync(join(tmpdir(), 'plugboard-events-')) : undefined;
+      dynamo = await startDynalite({ path: dir });
+      client = createDynamoClient(dynamo.endpoint);
+      store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    });
+    afterAll(async () => {
+      client.destroy();
+      await dynamo.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('logs events, lists a time range in pages and keeps them pending until completed', async () => {
+      for (let i = 0; i < 5; i++) await store.appendEvent(event(`e${i}`, `2026-01-01T00:00:0${i}.000Z`));
+      const first = await store.listEvents(
+        { from: '2026-01-01T00:00:01Z', to: '2026-01-01T00:00:04Z' },
+        { limit: 2 },
+      );
+      expect(first.items.map((e) => e.id)).toEqual(['e1', 'e2']);
+      const rest = await store.listEvents(
+        { from: '2026-01-01T00:00:01Z', to: '2026-01-01T00:00:04Z' },
+        { limit: 2, cursor: first.nextCursor },
+      );
+      expect(rest.items.map((e) => e.id)).toEqual(['e3']);
+      expect(rest.nextCursor).toBeUndefined();
+      await store.completeEvent('e0');
+      await store.completeEvent('e2');
+      expect((await store.listPending()).items.map((e) => e.id)).toEqual(['e1', 'e3', 'e4']);
+      await store.appendEvent(event('e1', '2026-01-01T00:00:01.000Z'));
+      expect(
+        (await store.listEvents({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' })).items,
+      ).toHaveLength(5);
+    });
+
+    it('keeps subscriptions in creation order and deletes them', async () => {
+      const sub = (id: string, createdAt: string) => ({
+        id,
+        pattern: { source: ['test'] },
+        instance: 'i1',
+        handler: 'events' as const,
+        params: {},
+        order: 0,
+        createdAt,
+      });
+      await store.putSubscription(sub('b', '2026-01-01T00:00:00Z'));
+      await store.putSubscription(sub('a', '2026-01-01T00:00:01Z'));
+      expect((await store.listSubscriptions()).items.map((s) => s.id)).toEqual(['b', 'a']);
+      expect(await store.getSubscription('a')).toMatchObject({ id: 'a', pattern: { source: ['test'] } });
+      expect(await store.deleteSubscription('a')).toBe(true);
+      expect(await store.deleteSubscription('a')).toBe(false);
+      expect(await store.getSubscription('a')).toBeUndefined();
+    });
+
+    it('keeps dead letters until deleted', async () => {
+      const letter = {
+        id: 'e1:s1',
+        event: event('e1', '2026-01-01T00:00:01.000Z'),
+        target: 's1',
+        attempts: 3,
+        reason: 'PluginFailed: nope',
+        failedAt: '2026-01-01T00:01:00.000Z',
+      };
+      await store.putDeadLetter(letter);
+      expect((await store.listDeadLetters()).items).toEqual([letter]);
+      await store.deleteDeadLetter('e1:s1');
+      expect(await store.getDeadLetter('e1:s1')).toBeUndefined();
+    });
+
+    it('records a webhook delivery once and lists deliveries newest first', async () => {
+      await store.putWebhookSource({
+        name: 'gh',
+        signatureHeader: 'x-sig',
+        signatureScheme: 'sha256',
+        deliveryIdHeader: 'x-id',
+        createdAt: '2026-01-01T00:00:00Z',
+      });
+      await store.putWebhookRule({
+        id: 'r1',
+        source: 'gh',
+        filter: {},
+        handler: 'x#y',
+        actionConfig: {},
+        order: 0,
+        createdAt: '2026-01-01T00:00:00Z',
+      });
+      expect((await store.listWebhookSources()).map((s) => s.name)).toEqual(['gh']);
+      expect((await store.listWebhookRules('gh')).map((r) => r.id)).toEqual(['r1']);
+      const delivery = (id: string, receivedAt: string) => ({
+        source: 'gh',
+        deliveryId: id,
+        receivedAt,
+        headers: {},
+        payload: { id },
+        status: 'received' as const,
+        outcomes: [],
+      });
+      expect(await store.recordWebhookDelivery(delivery('d1', '2026-01-01T00:00:01Z'))).toBe(true);
+      expect(await store.recordWebhookDelivery(delivery('d1', '2026-01-01T00:00:05Z'))).toBe(false);
+      expect(await store.recordWebhookDelivery(delivery('d2', '2026-01-01T00:00:02Z'))).toBe(true);
+      expect((await store.listWebhookDeliveries('gh')).items.map((d) => d.deliveryId)).toEqual(['d2', 'd1']);
+      expect(await store.deleteWebhookRule('gh', 'r1')).toBe(true);
+      expect(await store.listWebhookRules('gh')).toEqual([]);
+    });
+
+    it('keeps guards', async () => {
+      const guard = {
+        id: 'preHook:cw',
+        role: 'preHook' as const,
+        instance: 'cw',
+        plugins: [],
+        order: 1,
+        createdAt: '2026-01-01T00:00:00Z',
+      };
+      await store.putGuard(guard);
+      expect(await store.listGuards()).toEqual([guard]);
+      expect(await store.deleteGuard('preHook:cw')).toBe(true);
+      expect(await store.listGuards()).toEqual([]);
+    });
+  });
+}
