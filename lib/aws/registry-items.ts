@@ -24,7 +24,8 @@ export const instanceName = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
     'must be 1-128 of A-Z, a-z, 0-9, ".", "_", "-", starting alphanumeric',
   );
-const jsonObject = z.record(z.string(), z.json());
+/** Checked as JSON when the item is built (toJson), after undefined properties are dropped. */
+const jsonObject = z.record(z.string(), z.unknown());
 const order = z.number().int().min(-1_000_000).max(1_000_000);
 const credentialsSet = z.array(z.string().min(1).max(200)).max(100);
 const description = z.string().max(2000).optional();
@@ -53,10 +54,12 @@ const StoreKeySchema = z
     `must be at most ${MAX_SORT_KEY_BYTES} bytes`,
   );
 
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string, pointer = ''): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new PlugboardError('Validation', `${what} is not valid`, { errors: zodFieldErrors(result.error) });
+    throw new PlugboardError('Validation', `${what} is not valid`, {
+      errors: zodFieldErrors(result.error, pointer),
+    });
   }
   return result.data;
 }
@@ -69,9 +72,22 @@ export const checkInstanceChanges = (value: unknown): InstanceChanges =>
   check(InstanceChangesSchema, value, 'the instance changes');
 export const checkStoreKey = (value: unknown): string => check(StoreKeySchema, value, 'the store key');
 
+/** Object properties set to undefined mean "absent" in JS, as they do in JSON; other undefineds are errors. */
+function withoutUndefined(value: unknown, depth = 0): unknown {
+  if (depth > 64 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => withoutUndefined(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, withoutUndefined(v, depth + 1)]),
+  );
+}
+
 /** JSON text of a value, or Validation when it has no faithful JSON form. */
-export function toJson(value: unknown, what: string): string {
-  check(z.json(), value, what);
+export function toJson(input: unknown, what: string, pointer = ''): string {
+  const value = withoutUndefined(input);
+  check(z.json(), value, what, pointer);
   try {
     return JSON.stringify(value);
   } catch {
@@ -134,7 +150,7 @@ export function pluginItem(record: PluginRecord): Item {
     gsi1pk: PLUGINS_PARTITION,
     gsi1sk: slug,
     slug,
-    manifest: toJson(record.manifest, 'the manifest'),
+    manifest: toJson(record.manifest, 'the manifest', '/manifest'),
     status: check(z.enum(['loaded', 'removed']), record.status, 'the plugin status'),
     updatedAt: check(z.string().min(1).max(64), record.updatedAt, 'updatedAt'),
   };
@@ -158,8 +174,8 @@ export function instanceItem(record: InstanceRecord): Item {
     gsi1sk: `${instancesOfPlugin(record.plugin)}${record.name}`,
     name: record.name,
     plugin: record.plugin,
-    options: toJson(record.options, 'the options'),
-    context: toJson(record.context, 'the context'),
+    options: toJson(record.options, 'the options', '/options'),
+    context: toJson(record.context, 'the context', '/context'),
     order: record.order,
     credentialsSet: record.credentialsSet,
     version: record.version,

@@ -107,7 +107,11 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(updated.createdAt).toBe(created.createdAt);
       expect(await registry.getInstance('crud-1')).toEqual(updated);
 
-      expect(await registry.deleteInstance('crud-1', 2)).toEqual(updated);
+      const absent = await registry.updateInstance('crud-1', { options: { kept: 1, dropped: undefined } }, 2);
+      expect(absent.options).toEqual({ kept: 1 });
+      expect(Object.keys(absent.options)).toEqual(['kept']);
+
+      expect(await registry.deleteInstance('crud-1', 3)).toEqual(absent);
       expect(await registry.getInstance('crud-1')).toBeUndefined();
       expect(await codeOf(registry.deleteInstance('crud-1'))).toBe('NotFound');
     });
