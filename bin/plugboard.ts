@@ -3,3 +3,4 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { buildProgram } = await import('../lib/cli/program');
 await buildProgram().parseAsync();
+export {};

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 
@@ -14,7 +13,7 @@ export const PLUGIN_BUNDLE_OPTIONS = {
   format: 'esm',
   target: 'node22',
   minify: true,
-  sourcemap: 'inline',
+  sourcemap: 'linked',
   // The Lambda runtime provides the AWS SDK v3; bundling it would add megabytes to every function.
   external: ['@aws-sdk/*'],
   // ESM bundles that pull in CommonJS dependencies need a `require`.
@@ -46,10 +45,7 @@ export interface BuiltBundle {
   ms: number;
 }
 
-/**
- * Bundles one plugin with the given glue into `outDir`. The file name carries a hash of the output
- * so that a rebuilt plugin is a new module (ESM caches imports by URL).
- */
+/** Bundles one plugin with the given glue into `outDir`. */
 export async function bundlePlugin(options: {
   slug: string;
   pluginEntry: string;
@@ -64,16 +60,16 @@ export async function bundlePlugin(options: {
     entryFile,
     pluginEntrySource(resolve(options.pluginEntry), resolve(options.glueModule), outDir),
   );
+  // [hash] names each build apart: ESM caches modules by URL, so a rebuilt plugin must be a new file.
   const result = await build({
     ...PLUGIN_BUNDLE_OPTIONS,
     entryPoints: [entryFile],
-    write: false,
     outdir: outDir,
+    entryNames: `${options.slug}.[hash]`,
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
   });
-  const output = result.outputFiles[0]!;
-  const hash = createHash('sha256').update(output.contents).digest('hex').slice(0, 12);
-  const file = join(outDir, `${options.slug}.${hash}.mjs`);
-  await writeFile(`${file}.tmp`, output.contents);
-  await rename(`${file}.tmp`, file);
-  return { file, bytes: output.contents.byteLength, ms: performance.now() - started };
+  const [output, meta] = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.mjs'))!;
+  const file = resolve(output);
+  return { file, bytes: meta.bytes, ms: performance.now() - started };
 }

@@ -20,7 +20,7 @@ interface PendingCall {
 }
 
 /** How long past its deadline a call may run before the worker is judged hung and replaced. */
-export const HANG_GRACE_MS = 500;
+export const HANG_GRACE_MS = 250;
 
 const failed = (code: 'PluginFailed' | 'Timeout' | 'PayloadTooLarge', message: string): Answer => ({
   ok: false,

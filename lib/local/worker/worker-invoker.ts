@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type BuiltBundle, bundlePlugin } from '../../bundle/plugin-bundle';
 import type { Answer, Envelope } from '../../core/envelope';
@@ -66,7 +67,8 @@ export class WorkerInvoker implements Invoker {
     slot.worker = this.spawn(slot);
     await slot.worker.ready;
     this.slots.set(slug, slot);
-    if (previous?.worker) this.retire(previous.worker);
+    if (previous?.worker)
+      this.retire(previous.worker, previous.bundleFile === bundleFile ? undefined : previous.bundleFile);
   }
 
   has(slug: string): boolean {
@@ -109,12 +111,13 @@ export class WorkerInvoker implements Invoker {
     });
   }
 
-  /** Lets calls already on the old worker finish, then ends it. */
-  private retire(worker: PluginWorker): void {
+  /** Lets calls already on the old worker finish, then ends it and removes its superseded bundle. */
+  private retire(worker: PluginWorker, staleBundle: string | undefined): void {
     const check = setInterval(() => {
       if (worker.inFlight > 0 && !worker.dead) return;
       clearInterval(check);
       worker.end('replaced by a newer build');
+      if (staleBundle) for (const file of [staleBundle, `${staleBundle}.map`]) void rm(file, { force: true });
     }, 50);
     check.unref();
   }

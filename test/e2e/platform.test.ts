@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './harness';
+
+/** A canary credential: the suite fails if it shows up in any response, header or log line. */
+const CANARY = 'canary-9f2c1e7a-secret-value-do-not-leak';
+
+let pb: TestPlatform;
+
+beforeAll(async () => {
+  pb = await startTestPlatform();
+});
+afterAll(async () => {
+  await pb?.close();
+});
+
+const expectProblem = (
+  res: { status: number; headers: Headers; body: Record<string, unknown> },
+  status: number,
+) => {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    requestId: expect.any(String),
+  });
+};
+
+describe('local platform over loopback HTTP', () => {
+  it('serves health without a token and refuses other routes without one', async () => {
+    const health = await fetch(`${pb.platform.url}/v1/health`);
+    expect(health.status).toBe(200);
+    const denied = await fetch(`${pb.platform.url}/v1/plugins`);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('lists every example plugin as loaded', async () => {
+    const res = await pb.call('GET', '/v1/plugins');
+    expect(res.status).toBe(200);
+    expect(res.body.plugins.map((p: { slug: string }) => p.slug).sort()).toEqual(
+      expect.arrayContaining(['echo', 'file-logs', 'hmac-signer', 'incrementer', 'kv-config']),
+    );
+    expect(res.body.errors).toEqual([]);
+  });
+
+  it('describes a plugin with JSON Schemas, docs and a starter template', async () => {
+    const plugin = await pb.call('GET', '/v1/plugins/hmac-signer');
+    expect(plugin.status).toBe(200);
+    expect(plugin.body.schemas.actions.sign.required).toEqual(['payload']);
+    expect(plugin.body.schemas.options.properties.algorithm.enum).toEqual(['sha256', 'sha512']);
+    const docs = await pb.call('GET', '/v1/plugins/hmac-signer/docs?topic=overview&detail=full');
+    expect(docs.body.topics[0]).toMatchObject({
+      topic: 'overview',
+      detail: expect.stringContaining('credentials'),
+    });
+    expectProblem(await pb.call('GET', '/v1/plugins/hmac-signer/docs?topic=nope'), 404);
+    const template = await pb.call('GET', '/v1/plugins/hmac-signer/template');
+    expect(template.body).toMatchObject({
+      plugin: 'hmac-signer',
+      credentials: { signingKey: expect.any(String) },
+    });
+  });
+
+  it('runs every action of echo and incrementer', async () => {
+    expect((await pb.call('POST', '/v1/instances', { name: 'echo-1', plugin: 'echo' })).status).toBe(201);
+    const echoed = await pb.call('POST', '/v1/instances/echo-1/actions/echo', { params: { message: 'hi' } });
+    expect(echoed.status).toBe(200);
+    expect(echoed.body.result).toEqual({ message: 'hi' });
+
+    expect((await pb.call('POST', '/v1/instances', { name: 'counter', plugin: 'incrementer' })).status).toBe(
+      201,
+    );
+    const act = (name: string, params: Record<string, unknown> = {}) =>
+      pb.call('POST', `/v1/instances/counter/actions/${name}`, { params });
+    expect((await act('increment')).status).toBe(200);
+    expect((await act('increment', { step: 5 })).status).toBe(200);
+    const status = await act('status');
+    expect(status.status).toBe(200);
+    expect(JSON.stringify(status.body.result)).toContain('6');
+    expectProblem(await act('reset_count'), 400);
+    expect((await act('reset_count', { parameter: 'default' })).status).toBe(200);
+    expectProblem(await act('increment', { step: 'many' }), 400);
+    expectProblem(await act('no_such_action'), 404);
+  });
+
+  it('runs every configuration operation of kv-config, redacting secret values', async () => {
+    const created = await pb.call('POST', '/v1/instances', {
+      name: 'config',
+      plugin: 'kv-config',
+      context: { orgSlug: 'acme', projectSlug: 'web' },
+    });
+    expect(created.status).toBe(201);
+    const op = (name: string, input?: Record<string, unknown>) =>
+      pb.call('POST', `/v1/instances/config/operations/${name}`, input === undefined ? {} : { input });
+    const set = await op('configuration.setValue', { key: 'color', value: 'blue' });
+    expect(set.status).toBe(200);
+    expect(set.body.result).toMatchObject({ key: 'color', lastModified: expect.any(String) });
+    expect(
+      (await op('configuration.setValue', { key: 'token', value: CANARY, dataType: 'secret' })).status,
+    ).toBe(200);
+    const listed = await op('configuration.listKeys');
+    expect(listed.body.result.map((k: { key: string }) => k.key).sort()).toEqual(['color', 'token']);
+    const values = await op('configuration.getValues', { keys: ['color', 'token', 'missing'] });
+    expect(values.status).toBe(200);
+    expect(values.body.result).toHaveLength(2);
+    expect(values.body.result.find((v: { key: string }) => v.key === 'color').value).toBe('blue');
+    expect(values.body.result.find((v: { key: string }) => v.key === 'token').value).not.toBe(CANARY);
+    expect((await op('configuration.deleteKey', { key: 'color' })).status).toBe(200);
+    expect((await op('configuration.deleteKey', { key: 'color' })).status).toBe(200);
+    expectProblem(await op('configuration.setValue', { value: 1 }), 400);
+    expectProblem(await op('logs.search'), 404);
+    expectProblem(await op('configuration.nope'), 404);
+  });
+
+  it('runs every logs operation of file-logs with cursors', async () => {
+    expect((await pb.call('POST', '/v1/instances', { name: 'logs', plugin: 'file-logs' })).status).toBe(201);
+    const op = (name: string, input: Record<string, unknown> = {}) =>
+      pb.call('POST', `/v1/instances/logs/operations/${name}`, { input });
+    const first = await op('logs.search', { limit: 5 });
+    expect(first.status).toBe(200);
+    expect(first.body.result.entries).toHaveLength(5);
+    const times = first.body.result.entries.map((e: { timestamp: string }) => Date.parse(e.timestamp));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    const next = await op('logs.search', { limit: 5, cursor: first.body.result.nextCursor });
+    expect(next.status).toBe(200);
+    expect(Date.parse(next.body.result.entries[0].timestamp)).toBeLessThanOrEqual(times[4]);
+    expectProblem(await op('logs.search', { cursor: 'not-a-cursor' }), 410);
+    expectProblem(await op('logs.search', { limit: 5000 }), 400);
+    expect((await op('logs.schema')).body.result.fields.length).toBeGreaterThan(0);
+    const histogram = await op('logs.histogram', { bucketCount: 10 });
+    expect(histogram.status).toBe(200);
+  });
+
+  it('enforces credentials: 409 without, works with, never shows the value', async () => {
+    expect((await pb.call('POST', '/v1/instances', { name: 'signer', plugin: 'hmac-signer' })).status).toBe(
+      201,
+    );
+    const sign = () => pb.call('POST', '/v1/instances/signer/actions/sign', { params: { payload: 'hello' } });
+    expectProblem(await sign(), 409);
+    expectProblem(await pb.call('PUT', '/v1/instances/signer/credentials', { values: { nope: 'x' } }), 400);
+    const put = await pb.call('PUT', '/v1/instances/signer/credentials', { values: { signingKey: CANARY } });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({ set: ['signingKey'], missing: [] });
+    const signed = await sign();
+    expect(signed.status).toBe(200);
+    const verified = await pb.call('POST', '/v1/instances/signer/actions/verify', {
+      params: { payload: 'hello', signature: signed.body.result.signature },
+    });
+    expect(verified.body.result).toEqual({ valid: true });
+    expect((await pb.call('GET', '/v1/instances/signer')).body.credentialsSet).toEqual(['signingKey']);
+    expect((await pb.call('GET', '/v1/instances/signer/credentials')).body).toEqual({
+      set: ['signingKey'],
+      missing: [],
+    });
+  });
+
+  it('answers 412 to a PATCH with a stale If-Match and changes nothing', async () => {
+    const before = await pb.call('GET', '/v1/instances/signer');
+    const etag = before.headers.get('etag')!;
+    const ok = await pb.call(
+      'PATCH',
+      '/v1/instances/signer',
+      { options: { encoding: 'base64' } },
+      { 'if-match': etag },
+    );
+    expect(ok.status).toBe(200);
+    const stale = await pb.call(
+      'PATCH',
+      '/v1/instances/signer',
+      { options: { encoding: 'hex' } },
+      { 'if-match': etag },
+    );
+    expectProblem(stale, 412);
+    const after = await pb.call('GET', '/v1/instances/signer');
+    expect(after.body.options.encoding).toBe('base64');
+    expect(after.body.version).toBe(ok.body.version);
+    expectProblem(await pb.call('PATCH', '/v1/instances/signer', { description: 'x' }), 428);
+  });
+
+  it('answers 404 problems for unknown plugins, instances and routes', async () => {
+    expectProblem(await pb.call('POST', '/v1/instances', { name: 'ghost', plugin: 'no-such-plugin' }), 404);
+    expectProblem(await pb.call('GET', '/v1/instances/no-such-instance'), 404);
+    expectProblem(await pb.call('POST', '/v1/instances/no-such-instance/actions/echo', {}), 404);
+    expectProblem(await pb.call('GET', '/v1/nothing-here'), 404);
+  });
+
+  it('answers 400 naming the field for invalid options, names and bodies', async () => {
+    const bad = await pb.call('POST', '/v1/instances', {
+      name: 'bad',
+      plugin: 'hmac-signer',
+      options: { algorithm: 'md5' },
+    });
+    expectProblem(bad, 400);
+    expect(bad.body.errors[0].pointer).toBe('/options/algorithm');
+    const unknown = await pb.call('POST', '/v1/instances', {
+      name: 'bad',
+      plugin: 'echo',
+      options: { colour: 'red' },
+    });
+    expect(unknown.body.errors[0].pointer).toBe('/options/colour');
+    const name = await pb.call('POST', '/v1/instances', { name: '../etc', plugin: 'echo' });
+    expectProblem(name, 400);
+    expect(name.body.errors[0].pointer).toBe('/name');
+    expectProblem(await pb.call('POST', '/v1/instances', '{"name": "x", '), 400);
+    expectProblem(await pb.call('POST', '/v1/instances', 'name=x', { 'content-type': 'text/plain' }), 415);
+  });
+
+  it('answers 409 when the name is taken', async () => {
+    expectProblem(await pb.call('POST', '/v1/instances', { name: 'echo-1', plugin: 'echo' }), 409);
+  });
+
+  it('answers 413 for a body over 6 MB', async () => {
+    const res = await pb.call('POST', '/v1/instances/echo-1/actions/echo', {
+      params: { message: 'x'.repeat(6.5 * 1024 * 1024) },
+    });
+    expectProblem(res, 413);
+  });
+
+  it('pages through instances', async () => {
+    const first = await pb.call('GET', '/v1/instances?limit=2');
+    expect(first.body.instances).toHaveLength(2);
+    const rest = await pb.call(
+      'GET',
+      `/v1/instances?limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    const names = [...first.body.instances, ...rest.body.instances].map((i: { name: string }) => i.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['echo-1', 'counter', 'config', 'logs', 'signer']));
+  });
+
+  it('deletes an instance and its credentials', async () => {
+    expect((await pb.call('POST', '/v1/instances', { name: 'doomed', plugin: 'hmac-signer' })).status).toBe(
+      201,
+    );
+    await pb.call('PUT', '/v1/instances/doomed/credentials', { values: { signingKey: CANARY } });
+    expect((await pb.call('DELETE', '/v1/instances/doomed')).status).toBe(204);
+    expectProblem(await pb.call('GET', '/v1/instances/doomed'), 404);
+    expectProblem(await pb.call('DELETE', '/v1/instances/doomed'), 404);
+  });
+
+  it('serves a valid OpenAPI 3.1 document', async () => {
+    const res = await fetch(`${pb.platform.url}/v1/openapi.json`);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/instances/{name}/operations/{operation}', '/v1/plugins/{slug}/docs']),
+    );
+  });
+
+  it('never shows the canary credential in a response, header or log line', () => {
+    expect(pb.seen.join('\n')).not.toContain(CANARY);
+    expect(pb.logLines.length).toBeGreaterThan(0);
+    expect(pb.logLines.join('\n')).not.toContain(CANARY);
+  });
+});
