@@ -1,7 +1,7 @@
 import type { CallContext } from '../../sdk/context';
 import { type FieldError, PlugboardError, ValidationError } from '../../sdk/errors';
 import type { Manifest } from '../../sdk/manifest';
-import { checkParams } from '../../sdk/params';
+import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
@@ -39,8 +39,7 @@ export class InstanceService {
 
   async loadedPlugin(slug: string): Promise<PluginRecord> {
     const plugin = await this.deps.registry.getPlugin(slug);
-    if (!plugin || plugin.status !== 'loaded')
-      throw new PlugboardError('NotFound', `no plugin "${slug}" is loaded`);
+    if (plugin?.status !== 'loaded') throw new PlugboardError('NotFound', `no plugin "${slug}" is loaded`);
     return plugin;
   }
 
@@ -167,7 +166,7 @@ function credentialErrors(manifest: Manifest, values: Record<string, string>): F
   const fields = new Map(manifest.credentials.map((c) => [c.name, c]));
   const errors: FieldError[] = [];
   for (const [name, value] of Object.entries(values)) {
-    const pointer = `/values/${name}`;
+    const pointer = `/values/${pointerSegment(name)}`;
     if (!fields.has(name)) {
       errors.push({
         pointer,
@@ -181,7 +180,7 @@ function credentialErrors(manifest: Manifest, values: Record<string, string>): F
   }
   for (const field of manifest.credentials) {
     if (field.required && !(field.name in values))
-      errors.push({ pointer: `/values/${field.name}`, detail: 'is required' });
+      errors.push({ pointer: `/values/${pointerSegment(field.name)}`, detail: 'is required' });
   }
   return errors;
 }
