@@ -4,7 +4,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -18,7 +17,8 @@ import type {
 } from '../core/ports';
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
-import { checkLimit, decodeCursor, encodeCursor, type PageKey } from './page-cursor';
+import type { PageKey } from './page-cursor';
+import { queryPage } from './query-page';
 import {
   checkInstanceChanges,
   checkInstanceName,
@@ -265,36 +265,15 @@ export class DynamoDbRegistry implements Registry {
     return Item;
   }
 
-  /**
-   * One page of a query. Asks for one item more than the limit so the last page carries no cursor;
-   * a page cut short by DynamoDB's 1 MB limit continues from its LastEvaluatedKey.
-   */
-  private async query(
+  private query(
     input: Partial<QueryCommandInput>,
     request: PageRequest,
     keyAttributes: readonly string[],
     belongs: (key: PageKey) => boolean,
   ): Promise<Page<Item>> {
-    const limit = checkLimit(request.limit);
-    const start = decodeCursor(request.cursor, keyAttributes, belongs);
-    const { Items = [], LastEvaluatedKey } = await this.attempt(() =>
-      this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          ...input,
-          Limit: limit + 1,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      ),
+    return this.attempt(() =>
+      queryPage(this.db, { TableName: this.table, ...input }, request, keyAttributes, belongs),
     );
-    if (Items.length > limit) {
-      const items = Items.slice(0, limit);
-      return { items, nextCursor: encodeCursor(keyOf(items[limit - 1] ?? {}, keyAttributes)) };
-    }
-    return {
-      items: Items,
-      nextCursor: LastEvaluatedKey ? encodeCursor(keyOf(LastEvaluatedKey, keyAttributes)) : undefined,
-    };
   }
 
   private async attempt<T>(run: () => Promise<T>): Promise<T> {
@@ -312,10 +291,6 @@ function partitionIs(attribute: string, value: string): Partial<QueryCommandInpu
     ExpressionAttributeNames: { '#p': attribute },
     ExpressionAttributeValues: { ':p': value },
   };
-}
-
-function keyOf(item: Item, attributes: readonly string[]): PageKey {
-  return Object.fromEntries(attributes.map((name) => [name, String(item[name])]));
 }
 
 function checkedStoreKey(plugin: string, instance: string, key: string) {
