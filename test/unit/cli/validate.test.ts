@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../../lib/cli/program';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** Runs the real CLI the way the README tells a user to, in the repository root. */
+async function plugboard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'bin/plugboard.ts', ...args], {
+      cwd: ROOT,
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+describe('plugboard validate', () => {
+  it('loads every example plugin and prints the report as JSON', async () => {
+    const { code, stdout } = await plugboard('validate', 'plugins', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.loaded.map((p: { slug: string }) => p.slug)).toEqual([
+      'echo',
+      'file-logs',
+      'hmac-signer',
+      'incrementer',
+      'kv-config',
+    ]);
+    expect(report.loaded[0].manifest).toMatchObject({ slug: 'echo', apiVersion: 1, timeoutSeconds: 10 });
+    expect(report.skipped).toEqual([]);
+    expect(report.errors).toEqual([]);
+  });
+
+  it('prints the table and exits 1 for a folder with broken plugins', async () => {
+    const { code, stdout } = await plugboard('validate', 'test/fixtures/plugins-broken');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^STATUS\s+SLUG\s+FOLDER\s+DETAIL/);
+    expect(stdout).toMatch(
+      /error\s+bad-manifest\s+bad-manifest\s+options\.0\.default: default does not fit type integer/,
+    );
+    expect(stdout).toContain('2 loaded, 1 skipped, 14 errors');
+  });
+});
+
+describe('runCli', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+    vi.restoreAllMocks();
+  });
+
+  it('says in one line, without a stack, that a folder does not exist', async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    await runCli(['node', 'plugboard', 'validate', 'no-such-folder']);
+    expect(process.exitCode).toBe(1);
+    expect(printed.mock.calls).toEqual([['plugboard: plugin directory "no-such-folder" does not exist']]);
+  });
+});
