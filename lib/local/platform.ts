@@ -4,14 +4,18 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
+import { DynamoDbEventStore } from '../aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../aws/dynamodb-registry';
 import { CachedRegistry } from '../core/cached-registry';
 import { createDispatcherApp, type DispatcherOptions } from '../core/dispatcher/app';
 import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
+import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
+import type { RetryPolicy } from '../core/events/retry-policy';
 import { checkPlugin, loadPlugins } from '../core/loader';
 import type { LoadReport } from '../core/loader/types';
 import type { EventBus, Registry } from '../core/ports';
+import { LocalEventBus, timerSleep } from './bus/local-event-bus';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
 import { FileCredentialStore } from './file-credential-store';
 import { createLocalLogger, type LogSink } from './log';
@@ -41,8 +45,10 @@ export interface LocalPlatformOptions {
   readonly logSink?: LogSink;
   /** The event bus; the local bus with EventBridge semantics unless given. */
   readonly bus?: (registry: Registry) => Promise<EventBus & { close?(): Promise<void> }>;
-  /** Extra dispatcher route modules and the call guard (events, webhooks, pre-hooks). */
+  /** Route modules and the call guard; by default those of events, webhooks and guards. */
   readonly dispatcher?: (deps: DispatcherDeps) => DispatcherOptions;
+  /** Retries of the local bus before a delivery goes to the dead-letter queue. @default DEFAULT_RETRY */
+  readonly retry?: RetryPolicy;
 }
 
 export interface LocalPlatform {
@@ -52,8 +58,12 @@ export interface LocalPlatform {
   readonly dataDir: string;
   readonly report: LoadReport;
   readonly app: App;
+  /** The ports the app runs on, for building the same app behind another adapter. */
+  readonly deps: DispatcherDeps;
   readonly registry: Registry;
   readonly invoker: WorkerInvoker;
+  readonly bus: EventBus;
+  readonly events: EventsPlatform;
   close(): Promise<void>;
 }
 
@@ -81,8 +91,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       ttlMs: 60_000,
     });
     const credentials = new FileCredentialStore({ dir: dataDir });
-    const bus = options.bus ? await options.bus(registry) : await defaultBus(registry);
-    if (bus.close) closers.push(() => bus.close!());
+    const eventStore = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    const bus = options.bus ? await options.bus(registry) : new LocalEventBus(eventStore);
     const invoker = new WorkerInvoker({
       bundleDir: join(dataDir, 'bundles'),
       hostFor: (slug) => hostFor(slug, { registry, credentials, bus, stage: LOCAL_STAGE }),
@@ -106,7 +116,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       loadProblems: () => problems,
       log: log.platform,
     };
-    const app = createDispatcherApp(deps, options.dispatcher?.(deps));
+    const events = createEventsPlatform(deps, {
+      store: eventStore,
+      guards: eventStore,
+      webhookSecrets: credentials,
+      sleep: timerSleep,
+      retry: options.retry,
+    });
+    // Closed before the workers: deliveries stop retrying rather than fail on closed workers.
+    if (bus.close) closers.push(() => bus.close!());
+    const app = createDispatcherApp(deps, options.dispatcher?.(deps) ?? events.dispatcher);
     const server = serve({
       fetch: app.fetch,
       port: options.port ?? DEFAULT_PORT,
@@ -124,6 +143,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         }),
     );
     const { port, address } = server.address() as AddressInfo;
+    // Events logged before this point (or left undelivered by a killed process) are delivered now.
+    if (bus instanceof LocalEventBus) await bus.start(events.router);
 
     if (options.watch ?? true) {
       const watcher = new PluginWatcher(pluginsDir, async (dir) => {
@@ -142,10 +163,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       token,
       tokenFile,
       dataDir,
+      deps,
       report,
       app,
       registry,
       invoker,
+      bus,
+      events,
       close,
     };
   } catch (error) {
@@ -204,9 +228,4 @@ async function reloadPlugin(
     updatedAt: new Date().toISOString(),
   });
   return { slug: manifest.slug, ms: Math.round(built.ms) };
-}
-
-/** Until the local bus lands with its EventBridge semantics, events are kept in memory only. */
-async function defaultBus(_registry: Registry): Promise<EventBus & { close?(): Promise<void> }> {
-  return { publish: async () => undefined };
 }

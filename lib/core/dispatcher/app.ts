@@ -58,7 +58,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
   });
 
   app.use(async (c, next) => {
-    const requestId = deps.requestId?.(c.req.raw) ?? randomUUID();
+    const requestId = deps.requestId?.(c) ?? randomUUID();
     c.set('requestId', requestId);
     await next();
     c.header('x-request-id', requestId);

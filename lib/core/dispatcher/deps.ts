@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { Authenticate } from '../http/auth';
 import type { EventOrigin } from '../platform-events';
 import type { CredentialStore, EventBus, Invoker, Registry } from '../ports';
@@ -26,6 +27,6 @@ export interface DispatcherDeps {
   /** Plugins that did not load (local start and file watching); empty on AWS, where they fail synth. */
   loadProblems?: () => LoadProblems;
   /** The request id to use; by default a fresh UUID (the Lambda adapter passes API Gateway's). */
-  requestId?: (request: Request) => string | undefined;
+  requestId?: (c: Context) => string | undefined;
   log?: LogFn;
 }

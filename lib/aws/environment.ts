@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+const EnvironmentSchema = z.object({
+  PLUGBOARD_STAGE: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/),
+  PLUGBOARD_TABLE_NAME: z.string().min(1),
+  PLUGBOARD_BUS_NAME: z.string().min(1),
+  PLUGBOARD_AUTH: z.enum(['iam', 'jwt']).default('iam'),
+});
+export type PlatformEnvironment = z.infer<typeof EnvironmentSchema>;
+
+/** The settings the stacks hand every platform function; a missing one fails the cold start loudly. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): PlatformEnvironment {
+  const parsed = EnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))].join(', ');
+    throw new Error(`the function is missing or has invalid settings: ${names}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CachedRegistry } from '../core/cached-registry';
+import type { DispatcherDeps, LogFn } from '../core/dispatcher/deps';
+import { apiGatewayAuthenticator, apiGatewayRequestId } from './api-gateway-auth';
+import { DynamoDbRegistry } from './dynamodb-registry';
+import type { PlatformEnvironment } from './environment';
+import { EventBridgeBus } from './eventbridge-bus';
+import { LambdaInvoker } from './lambda-invoker';
+import { SecretsManagerCredentialStore } from './secrets-manager-credential-store';
+
+/** The dispatcher's ports over AWS: DynamoDB, Secrets Manager (write-only), Lambda and EventBridge. */
+export function awsDispatcherDeps(env: PlatformEnvironment, log: LogFn): DispatcherDeps {
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  return {
+    registry: new CachedRegistry(
+      new DynamoDbRegistry({ client: new DynamoDBClient({}), tableName: env.PLUGBOARD_TABLE_NAME }),
+      // Warm Lambdas are many and short-lived; a short TTL bounds how stale another one's write can look.
+      { ttlMs: 5_000 },
+    ),
+    credentials: new SecretsManagerCredentialStore({ client: new SecretsManagerClient({}) }),
+    invoker: new LambdaInvoker({ client: new LambdaClient({}), stage: env.PLUGBOARD_STAGE }),
+    bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: env.PLUGBOARD_BUS_NAME }),
+    authenticate: apiGatewayAuthenticator(env.PLUGBOARD_AUTH),
+    requestId: apiGatewayRequestId,
+    stage: env.PLUGBOARD_STAGE,
+    origin: { account: process.env.AWS_ACCOUNT_ID ?? 'unknown', region },
+    log,
+  };
+}

@@ -1,0 +1,35 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { RuntimeServices } from '../core/runtime/services';
+import type { PluginStore } from '../sdk/context';
+import { DynamoDbRegistry } from './dynamodb-registry';
+import type { PlatformEnvironment } from './environment';
+import { EventBridgeBus } from './eventbridge-bus';
+import { SecretsManagerCredentialResolver } from './secrets-manager-credential-store';
+
+/**
+ * What a plugin's Lambda gives the runtime: its own secrets, its own storage partition and the
+ * platform bus. Its IAM role, not this code, is what holds it to its own plugin.
+ */
+export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeServices['log']): RuntimeServices {
+  const registry = new DynamoDbRegistry({
+    client: new DynamoDBClient({}),
+    tableName: env.PLUGBOARD_TABLE_NAME,
+  });
+  const bus = new EventBridgeBus({ client: new EventBridgeClient({}), busName: env.PLUGBOARD_BUS_NAME });
+  const store = (plugin: string, instance: string): PluginStore => ({
+    get: (key) => registry.storeGet(plugin, instance, key),
+    put: (key, value) => registry.storePut(plugin, instance, key, value),
+    delete: (key) => registry.storeDelete(plugin, instance, key),
+    list: (options) => registry.storeList(plugin, instance, options),
+  });
+  return {
+    credentials: new SecretsManagerCredentialResolver({ client: new SecretsManagerClient({}) }),
+    store,
+    publish: (event) => bus.publish([event]),
+    log,
+    account: 'unknown',
+    region: process.env.AWS_REGION ?? 'us-east-1',
+  };
+}
