@@ -18,3 +18,6 @@ export const pluginSecretPrefix = (stage: string, slug: string): string => `plug
 
 /** Prefix of the EventBridge rules that hold subscriptions, so roles can be limited to them. */
 export const subscriptionRulePrefix = (stage: string): string => `plugboard-${stage}-`;
+
+/** The stage's event bus; fixed so that rule ARNs in IAM policies can name it. */
+export const eventBusName = (stage: string): string => `plugboard-${stage}`;

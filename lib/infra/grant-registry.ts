@@ -1,14 +1,24 @@
-import { Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { Role } from 'aws-cdk-lib/aws-iam';
-import { nagRef } from './nag';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { REGISTRY_TABLE } from '../aws/registry-table';
 
-/** Read and write the registry table and its index (the index is how plugins and instances are listed). */
+/** What DynamoDbRegistry does: single-item reads and conditional writes, and queries. */
+const REGISTRY_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+
+/**
+ * Read and write the registry table and its index, named one by one (no `index/*`): the index is how
+ * plugins and instances are listed. No Scan and no batch writes.
+ */
 export function grantRegistry(table: ITableV2, role: Role): void {
-  table.grantReadWriteData(role);
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${nagRef(table, 'Arn')}/index/*]`,
-    reason:
-      "Plugins and instances are listed through the registry table's index; the grant covers the indexes of that one table.",
-  });
+  const indexes = REGISTRY_TABLE.indexes.map((index) => `${table.tableArn}/index/${index.name}`);
+  role.addToPolicy(
+    new PolicyStatement({ actions: REGISTRY_ACTIONS, resources: [table.tableArn, ...indexes] }),
+  );
 }

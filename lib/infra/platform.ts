@@ -22,18 +22,21 @@ export interface PlatformProps {
   readonly functionsDir?: string;
 }
 
-/** Both stacks of one stage: `Plugboard-<stage>-Stateful` and `Plugboard-<stage>-Stateless`. */
+/**
+ * Both stacks of one stage: `PlugboardStateful-<stage>` and `PlugboardStateless-<stage>`. (Names that
+ * CloudFormation generates from them never start with `plugboard-<stage>-`, the plugin functions' prefix.)
+ */
 export function buildPlatform(
   app: App,
   props: PlatformProps,
 ): { stateful: StatefulStack; stateless: StatelessStack } {
   const { stage } = props;
-  const stateful = new StatefulStack(app, `Plugboard-${stage}-Stateful`, {
+  const stateful = new StatefulStack(app, `PlugboardStateful-${stage}`, {
     stage,
     env: props.env,
     description: `Plugboard ${stage}: registry table, event bus, dead-letter queue`,
   });
-  const stateless = new StatelessStack(app, `Plugboard-${stage}-Stateless`, {
+  const stateless = new StatelessStack(app, `PlugboardStateless-${stage}`, {
     stage,
     env: props.env,
     description: `Plugboard ${stage}: HTTP API, dispatcher, plugin functions, event delivery`,

@@ -12,14 +12,12 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { eventBusName } from '../aws/names';
 import { REGISTRY_TABLE } from '../aws/registry-table';
 
 export interface StatefulStackProps extends StackProps {
   readonly stage: string;
 }
-
-/** Bus names are fixed so that subscription rules and IAM conditions can name them. */
-export const busName = (stage: string): string => `plugboard-${stage}`;
 
 /**
  * What outlives a deployment of code: the registry table, the event bus and the dead-letter queue.
@@ -48,7 +46,7 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.bus = new EventBus(this, 'Bus', { eventBusName: busName(props.stage) });
+    this.bus = new EventBus(this, 'Bus', { eventBusName: eventBusName(props.stage) });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

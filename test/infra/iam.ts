@@ -1,0 +1,56 @@
+/**
+ * Just enough IAM evaluation for template tests: renders CloudFormation ARN expressions with fixed
+ * pseudo parameters and answers whether a policy's Allow statements cover an action on a resource
+ * (conditions are checked by the tests that care about them).
+ */
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-1';
+
+const PSEUDO: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': REGION,
+  'AWS::AccountId': ACCOUNT,
+};
+
+export function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    const [key, arg] = Object.entries(value)[0] ?? [];
+    if (key === 'Ref') return PSEUDO[arg as string] ?? `ref:${arg}`;
+    if (key === 'Fn::Join') {
+      const [separator, parts] = arg as [string, unknown[]];
+      return parts.map(render).join(separator);
+    }
+    if (key === 'Fn::ImportValue') return `import:${render(arg)}`;
+    if (key === 'Fn::GetAtt') return `getatt:${(arg as string[]).join('.')}`;
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+/** IAM wildcards; action names compare case-insensitively, resource ARNs exactly. */
+const glob = (pattern: string, flags = '') => {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replaceAll('*', '.*').replaceAll('?', '.')}$`, flags);
+};
+
+export interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+export function allowingStatements(statements: Statement[], action: string, resource: string): Statement[] {
+  return statements.filter(
+    (s) =>
+      s.Effect === 'Allow' &&
+      list(s.Action).some((a) => glob(a, 'i').test(action)) &&
+      list(s.Resource).some((r) => glob(render(r)).test(resource)),
+  );
+}
+
+export const secretArn = (name: string) =>
+  `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
+export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;

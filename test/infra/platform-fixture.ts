@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildPlatform } from '../../lib/infra/platform';
+import type { JwtAuthOptions } from '../../lib/infra/platform-api';
+import type { DeployedPlugin } from '../../lib/infra/plugin-function';
+import { ManifestSchema } from '../../lib/sdk/manifest';
+
+const fixture = (slug: string, manifest: Record<string, unknown>): DeployedPlugin => ({
+  manifest: ManifestSchema.parse({ slug, name: slug, version: '1.0.0', apiVersion: 1, ...manifest }),
+  entry: fileURLToPath(new URL(`../fixtures/infra-plugins/${slug}/index.ts`, import.meta.url)),
+});
+
+/** Two plugins whose slugs share a prefix, so a sloppy IAM prefix would show. */
+export const FIXTURE_PLUGINS: readonly DeployedPlugin[] = [
+  fixture('kv', { timeoutSeconds: 5, memoryMb: 512 }),
+  fixture('kv-extra', { version: '2.0.0' }),
+];
+
+export const STAGE = 'test';
+
+/** The platform as bin/app.ts builds it, cdk-nag included, without bundling (no esbuild runs). */
+export function buildFixturePlatform(options: { jwt?: JwtAuthOptions } = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stacks = buildPlatform(app, { stage: STAGE, plugins: FIXTURE_PLUGINS, jwt: options.jwt });
+  const nag = new AwsSolutionsChecks(app);
+  Validations.of(app).addPlugins(nag);
+  return { app, nag, ...stacks };
+}

@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/infra/project-root';
+import { allowingStatements, functionArn, render, type Statement, secretArn } from './iam';
+import { buildFixturePlatform, FIXTURE_PLUGINS, STAGE } from './platform-fixture';
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+/** Every path and method of DESIGN.md §5, written out here so the test does not trust the route table. */
+const DESIGN_ROUTES = [
+  'GET /v1/plugins',
+  'GET /v1/plugins/{slug}',
+  'GET /v1/plugins/{slug}/docs',
+  'GET /v1/plugins/{slug}/template',
+  'POST /v1/instances',
+  'GET /v1/instances',
+  'GET /v1/instances/{name}',
+  'PATCH /v1/instances/{name}',
+  'DELETE /v1/instances/{name}',
+  'PUT /v1/instances/{name}/credentials',
+  'DELETE /v1/instances/{name}/credentials',
+  'GET /v1/instances/{name}/credentials',
+  'POST /v1/instances/{name}/operations/{operation}',
+  'POST /v1/instances/{name}/actions/{action}',
+  'ANY /v1/plugin-apis/{instance}/{proxy+}',
+  'POST /v1/events',
+  'POST /v1/events/test-pattern',
+  'GET /v1/events/log',
+  'GET /v1/subscriptions',
+  'POST /v1/subscriptions',
+  'DELETE /v1/subscriptions',
+  'POST /v1/webhooks/{source}',
+  'GET /v1/webhooks/{source}/deliveries',
+  'GET /v1/openapi.json',
+  'GET /v1/health',
+];
+
+describe('the platform stacks (IAM auth)', () => {
+  let platform: ReturnType<typeof buildFixturePlatform>;
+  let stateful: Template;
+  let stateless: Template;
+  let resources: Record<string, Resource>;
+
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  /** The statements of every policy attached to the role of the function with this logical id prefix. */
+  const roleStatements = (functionIdPrefix: string): Statement[] => {
+    const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(functionIdPrefix))!;
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    return ofType('AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  };
+
+  beforeAll(() => {
+    platform = buildFixturePlatform();
+    stateful = Template.fromStack(platform.stateful);
+    stateless = Template.fromStack(platform.stateless);
+    resources = stateless.toJSON().Resources;
+  });
+
+  it('has one function per plugin, named plugboard-<stage>-<slug>, plus the platform functions', () => {
+    const functions = ofType('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties.FunctionName]);
+    const named = functions.map(([, name]) => name).filter(Boolean);
+    expect(named.sort()).toEqual(['plugboard-test-kv', 'plugboard-test-kv-extra']);
+    for (const prefix of ['Dispatcher', 'EventDelivery', 'RegistrySyncHandler', 'RegistrySyncProvider']) {
+      expect(functions.filter(([id]) => String(id).startsWith(prefix))).toHaveLength(1);
+    }
+    expect(functions).toHaveLength(FIXTURE_PLUGINS.length + 4);
+  });
+
+  it('builds plugin functions for Node 22 on arm64 with the manifest memory and timeout', () => {
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'plugboard-test-kv',
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 5,
+      Environment: {
+        Variables: Match.objectLike({
+          PLUGBOARD_STAGE: STAGE,
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'plugboard-plugin-kv',
+          PLUGBOARD_TABLE_NAME: Match.anyValue(),
+          PLUGBOARD_BUS_NAME: Match.anyValue(),
+        }),
+      },
+      LoggingConfig: { LogGroup: Match.anyValue() },
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'plugboard-test-kv-extra',
+      MemorySize: 256,
+      Timeout: 10,
+    });
+    stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('generates each plugin entry from its default export and the plugin runtime', () => {
+    const entry = readFileSync(join(PROJECT_ROOT, 'cdk.out', 'plugin-entries', 'kv.ts'), 'utf8');
+    expect(entry).toMatch(/^import plugin from '.*test\/fixtures\/infra-plugins\/kv\/index\.ts';$/m);
+    expect(entry).toMatch(/^import \{ createLambdaHandler \} from '.*functions\/plugin-runtime\.ts';$/m);
+    expect(entry).toContain('export const handler = createLambdaHandler(plugin);');
+    expect(entry).not.toContain(PROJECT_ROOT);
+  });
+
+  it('lets a plugin read only the secrets under its own prefix', () => {
+    const kv = roleStatements('PluginkvBundled');
+    const read = (name: string) => allowingStatements(kv, 'secretsmanager:GetSecretValue', secretArn(name));
+    expect(read('plugboard/test/kv/prod')).toHaveLength(1);
+    expect(read('plugboard/test/kv-extra/prod')).toHaveLength(0);
+    expect(read('plugboard/test/kvx/prod')).toHaveLength(0);
+    expect(read('plugboard/prod/kv/prod')).toHaveLength(0);
+    const extra = roleStatements('PluginkvextraBundled');
+    expect(
+      allowingStatements(extra, 'secretsmanager:GetSecretValue', secretArn('plugboard/test/kv/prod')),
+    ).toHaveLength(0);
+    const secretActions = kv.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('secretsmanager:'));
+    expect(secretActions).toEqual(['secretsmanager:GetSecretValue']);
+  });
+
+  it('confines a plugin to its own storage partitions and its own event source', () => {
+    const kv = roleStatements('PluginkvBundled');
+    const dynamo = kv.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect(dynamo[0]!.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#kv#*'] },
+    });
+    expect([dynamo[0]!.Action].flat()).not.toContain('dynamodb:Scan');
+    const events = kv.filter((s) => [s.Action].flat().some((a) => a.startsWith('events:')));
+    expect(events).toEqual([
+      expect.objectContaining({
+        Action: 'events:PutEvents',
+        Condition: { StringEquals: { 'events:source': ['plugboard.plugin.kv'] } },
+      }),
+    ]);
+    expect(kv.some((s) => [s.Action].flat().some((a) => a.startsWith('lambda:')))).toBe(false);
+  });
+
+  it('lets the dispatcher write secrets under its stage but never read one', () => {
+    const dispatcher = roleStatements('Dispatcher');
+    const secret = secretArn('plugboard/test/kv/prod');
+    for (const action of [
+      'CreateSecret',
+      'PutSecretValue',
+      'DeleteSecret',
+      'DescribeSecret',
+      'TagResource',
+    ]) {
+      expect(allowingStatements(dispatcher, `secretsmanager:${action}`, secret)).toHaveLength(1);
+    }
+    expect(
+      allowingStatements(dispatcher, 'secretsmanager:CreateSecret', secretArn('plugboard/prod/kv/x')),
+    ).toHaveLength(0);
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+      const roles = JSON.stringify(policy.Properties.Roles);
+      if (!roles.includes('Dispatcher')) continue;
+      expect(allowingStatements(statements, 'secretsmanager:GetSecretValue', secret)).toEqual([]);
+      expect(allowingStatements(statements, 'secretsmanager:GetSecretValue', '*')).toEqual([]);
+    }
+  });
+
+  it('lets the dispatcher invoke plugin functions of its stage and nothing else', () => {
+    const dispatcher = roleStatements('Dispatcher');
+    const invoke = (name: string) =>
+      allowingStatements(dispatcher, 'lambda:InvokeFunction', functionArn(name));
+    expect(invoke('plugboard-test-kv')).toHaveLength(1);
+    expect(invoke('plugboard-prod-kv')).toHaveLength(0);
+    expect(invoke('PlugboardStateless-test-DispatcherFunction-ABC')).toHaveLength(0);
+    expect(
+      ofType('AWS::Lambda::Function').every(
+        ([, r]) => r.Properties.FunctionName !== 'plugboard-test-dispatcher',
+      ),
+    ).toBe(true);
+  });
+
+  it('gives every rule target on the bus a retry policy and the dead-letter queue', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules.length).toBeGreaterThan(0);
+    const dlqArn = { 'Fn::ImportValue': Match.stringLikeRegexp('DeadLetterQueue') };
+    for (const [, rule] of rules) {
+      for (const target of rule.Properties.Targets as Record<string, unknown>[]) {
+        expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
+        expect(Match.objectLike({ Arn: dlqArn }).test(target.DeadLetterConfig).isSuccess).toBe(true);
+      }
+    }
+    stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: dlqArn } },
+    });
+  });
+
+  it('lets subscription rules created at runtime deliver to the delivery function and the DLQ', () => {
+    const permission = ofType('AWS::Lambda::Permission').find(([id]) => id.includes('SubscriptionRules'))![1];
+    expect(permission.Properties.Principal).toBe('events.amazonaws.com');
+    expect(render(permission.Properties.SourceArn)).toBe(
+      'arn:aws:events:eu-west-1:123456789012:rule/plugboard-test/plugboard-test-*',
+    );
+    const queuePolicy = stateful.findResources('AWS::SQS::QueuePolicy');
+    expect(JSON.stringify(queuePolicy)).toContain('events.amazonaws.com');
+    stateful.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    expect(JSON.stringify(queuePolicy)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('keeps the registry table: PITR, deletion protection, retained, on demand, the shared key schema', () => {
+    stateful.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ],
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('routes every path of DESIGN.md §5, signed with SigV4 except webhooks and health', () => {
+    const routes = Object.fromEntries(
+      ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
+        r.Properties.RouteKey,
+        r.Properties.AuthorizationType,
+      ]),
+    );
+    for (const key of DESIGN_ROUTES) expect(routes, key).toHaveProperty([key]);
+    expect(routes['POST /v1/webhooks/{source}']).toBe('NONE');
+    expect(routes['GET /v1/health']).toBe('NONE');
+    const signed = Object.entries(routes).filter(
+      ([key]) => key !== 'POST /v1/webhooks/{source}' && key !== 'GET /v1/health',
+    );
+    expect(signed.every(([, type]) => type === 'AWS_IAM')).toBe(true);
+    expect(routes.$default).toBe('AWS_IAM');
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('writes the manifests into the registry through a custom resource keyed by their hash', () => {
+    const [sync] = Object.values(stateless.findResources('Custom::PlugboardRegistrySync'));
+    const { Manifests, ManifestsHash } = sync!.Properties as { Manifests: string; ManifestsHash: string };
+    expect(JSON.parse(Manifests)).toEqual(FIXTURE_PLUGINS.map((p) => p.manifest));
+    expect(ManifestsHash).toBe(createHash('sha256').update(Manifests).digest('hex'));
+  });
+
+  it('gives the dispatcher its stage, auth mode and the names it needs', () => {
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Plugboard: the HTTP API',
+      Timeout: 29,
+      Environment: {
+        Variables: Match.objectLike({
+          PLUGBOARD_STAGE: STAGE,
+          PLUGBOARD_AUTH: 'iam',
+          PLUGBOARD_TABLE_NAME: Match.anyValue(),
+          PLUGBOARD_BUS_NAME: Match.anyValue(),
+          POWERTOOLS_SERVICE_NAME: 'plugboard-dispatcher',
+        }),
+      },
+    });
+  });
+
+  it('outputs the API URL, the bus name and the table name', () => {
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['ApiUrl', 'BusName', 'TableName']);
+    expect(Object.keys(stateful.findOutputs('*'))).toEqual(expect.arrayContaining(['BusName', 'TableName']));
+  });
+
+  it('leaves cdk-nag (AwsSolutions) with no unacknowledged finding', () => {
+    expect(platform.nag.validateScope(platform.app).violations).toEqual([]);
+    expect(() => platform.app.synth()).not.toThrow();
+  });
+});
+
+describe('the platform with JWT auth', () => {
+  const platform = buildFixturePlatform({
+    jwt: { issuer: 'https://issuer.example.com/pool', audience: ['client-a'], scopePrefix: 'plugboard/' },
+  });
+  const template = Template.fromStack(platform.stateless);
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (r) => r.Properties as { RouteKey: string; AuthorizationType: string; AuthorizationScopes?: string[] },
+  );
+  const route = (key: string) => routes.find((r) => r.RouteKey === key)!;
+
+  it('authorizes with the issuer and audience given', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://issuer.example.com/pool', Audience: ['client-a'] },
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PLUGBOARD_AUTH: 'jwt' }) },
+    });
+  });
+
+  it('maps routes to the admin, invoke and publish scopes', () => {
+    expect(route('POST /v1/instances/{name}/operations/{operation}').AuthorizationScopes).toEqual([
+      'plugboard/admin',
+      'plugboard/invoke',
+    ]);
+    expect(route('POST /v1/events').AuthorizationScopes).toEqual(['plugboard/admin', 'plugboard/publish']);
+    expect(route('POST /v1/instances').AuthorizationScopes).toEqual(['plugboard/admin']);
+    expect(route('PUT /v1/instances/{name}/credentials').AuthorizationScopes).toEqual(['plugboard/admin']);
+    expect(route('$default').AuthorizationScopes).toEqual(['plugboard/admin']);
+    const jwtRoutes = routes.filter((r) => r.AuthorizationType === 'JWT');
+    expect(jwtRoutes.length).toBe(routes.length - 2);
+    expect(jwtRoutes.every((r) => (r.AuthorizationScopes ?? []).length > 0)).toBe(true);
+  });
+
+  it('keeps webhooks and health open for HMAC and probes', () => {
+    expect(route('POST /v1/webhooks/{source}').AuthorizationType).toBe('NONE');
+    expect(route('GET /v1/health').AuthorizationType).toBe('NONE');
+  });
+
+  it('stays clean under cdk-nag', () => {
+    expect(platform.nag.validateScope(platform.app).violations).toEqual([]);
+  });
+});
