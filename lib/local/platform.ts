@@ -24,7 +24,6 @@ import { bearerAuthenticator, loadOrCreateToken } from './token';
 import { hostFor } from './worker/host';
 import { WorkerInvoker } from './worker/worker-invoker';
 
-export const DEFAULT_PORT = 4680;
 export const LOCAL_STAGE = 'local';
 export const LOCAL_ORIGIN = { account: '000000000000', region: 'local' };
 
@@ -69,10 +68,10 @@ export interface LocalPlatform {
 
 /** The whole platform in one process: dynalite, encrypted credentials, worker threads, the dispatcher. */
 export async function startLocalPlatform(options: LocalPlatformOptions = {}): Promise<LocalPlatform> {
-  const pluginsDir = resolve(options.pluginsDir ?? 'plugins');
+  const pluginsDir = resolve(options.pluginsDir ?? DEFAULT_PLUGINS_DIR);
   const dataDir = options.memory
     ? await mkdtemp(join(tmpdir(), 'plugboard-'))
-    : resolve(options.dataDir ?? '.plugboard');
+    : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const log = createLocalLogger(options.logSink);
   const closers: (() => Promise<void>)[] = [];

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatLoadReport } from '../../core/loader';
-import { DEFAULT_PORT, startLocalPlatform } from '../../local/platform';
+import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from '../../local/defaults';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -10,10 +10,12 @@ export function registerStartCommand(program: Command): void {
     .option('--memory', 'keep the registry in memory and state in a temporary folder (nothing persists)')
     .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', String(DEFAULT_PORT))
     .option('--no-watch', 'do not rebuild plugins when their files change')
-    .option('--plugins <dir>', 'folder holding one folder per plugin', 'plugins')
-    .option('--data <dir>', 'folder for the registry, credentials and token', '.plugboard')
+    .option('--plugins <dir>', 'folder holding one folder per plugin', DEFAULT_PLUGINS_DIR)
+    .option('--data <dir>', 'folder for the registry, credentials and token', DEFAULT_DATA_DIR)
     .action(
       async (options: { memory?: boolean; port: string; watch: boolean; plugins: string; data: string }) => {
+        // Loaded here, not at the top: the other commands need none of the platform's weight.
+        const { startLocalPlatform } = await import('../../local/platform');
         const platform = await startLocalPlatform({
           memory: options.memory,
           port: Number(options.port),

@@ -1,0 +1,4 @@
+/** The local platform's address and state folder, shared by the CLI and the platform without loading it. */
+export const DEFAULT_PORT = 4680;
+export const DEFAULT_DATA_DIR = '.plugboard';
+export const DEFAULT_PLUGINS_DIR = 'plugins';
