@@ -16,6 +16,7 @@ import { checkPlugin, loadPlugins } from '../core/loader';
 import type { LoadReport } from '../core/loader/types';
 import type { EventBus, Registry } from '../core/ports';
 import { LocalEventBus, timerSleep } from './bus/local-event-bus';
+import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
 import { FileCredentialStore } from './file-credential-store';
 import { createLocalLogger, type LogSink } from './log';
