@@ -44,7 +44,8 @@ export interface EnvelopeError {
 export type Answer = { ok: true; result: unknown } | { ok: false; error: EnvelopeError };
 
 const AnswerSchema = z.union([
-  z.object({ ok: z.literal(true), result: z.unknown() }),
+  // A handler that returns nothing answers `{ "ok": true }`: JSON has no undefined.
+  z.object({ ok: z.literal(true), result: z.unknown().optional() }),
   z.object({
     ok: z.literal(false),
     error: z.object({

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from '../../sdk/errors';
+import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
+import type { EventOrigin } from '../platform-events';
+
+/** One entry of EventBridge's PutEvents request, as callers send it to `POST /v1/events`. */
+export interface PutEventsEntry {
+  Source: string;
+  DetailType: string;
+  /** The detail as a JSON object in a string, as PutEvents takes it. */
+  Detail: string;
+  Resources?: string[] | undefined;
+  Time?: string | undefined;
+}
+
+/**
+ * Turns caller entries into events. The `plugboard` sources belong to the platform and its plugins:
+ * a caller may not publish as them. Every entry is checked before any is accepted.
+ */
+export function callerEvents(entries: readonly PutEventsEntry[], origin: EventOrigin): PlatformEvent[] {
+  const errors: { pointer: string; detail: string }[] = [];
+  const events = entries.map((entry, i): PlatformEvent | undefined => {
+    if (entry.Source.startsWith(PLATFORM_SOURCE)) {
+      errors.push({
+        pointer: `/Entries/${i}/Source`,
+        detail: `source "${entry.Source}" is reserved: sources starting with "${PLATFORM_SOURCE}" are the platform's`,
+      });
+      return undefined;
+    }
+    let detail: unknown;
+    try {
+      detail = JSON.parse(entry.Detail);
+    } catch {
+      detail = undefined;
+    }
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+      errors.push({ pointer: `/Entries/${i}/Detail`, detail: 'must be a JSON object written as a string' });
+      return undefined;
+    }
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': entry.DetailType,
+      source: entry.Source,
+      account: origin.account,
+      time: entry.Time ? new Date(entry.Time).toISOString() : new Date().toISOString(),
+      region: origin.region,
+      resources: entry.Resources ?? [],
+      detail: detail as Record<string, unknown>,
+    };
+  });
+  if (errors.length > 0) {
+    throw new ValidationError(
+      `the events are not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+      errors,
+    );
+  }
+  return events as PlatformEvent[];
+}

@@ -1,0 +1,194 @@
+import { PlugboardError } from '../../sdk/errors';
+import type { PlatformEvent } from '../../sdk/events';
+import type { LogFn } from '../dispatcher/deps';
+import type { InvocationService } from '../invocation/invocation-service';
+import type { DeadLetter, EventStore, TimeRange } from '../ports';
+import type { BuiltinTarget, DeliveryTarget } from './delivery-target';
+import { compilePattern, matches } from './pattern';
+import { backoffMs, DEFAULT_RETRY, type RetryPolicy, type Sleep } from './retry-policy';
+import type { SubscriptionService } from './subscription-service';
+import { subscriptionTarget } from './subscription-target';
+
+export interface EventRouterProps {
+  readonly store: EventStore;
+  readonly subscriptions: SubscriptionService;
+  readonly invocations: InvocationService;
+  /** Reactions with no subscription record (lifecycle hooks, webhook processing). @default none */
+  readonly builtins?: readonly BuiltinTarget[];
+  /** @default DEFAULT_RETRY */
+  readonly retry?: RetryPolicy;
+  readonly sleep: Sleep;
+  readonly log?: LogFn;
+}
+
+/** Thrown out of a delivery when the router stops: the event stays pending for the next start. */
+class Stopped extends Error {}
+
+/**
+ * The bus's core, free of timers and AWS. Delivery runs every target in declared order, each at least once, with retries and backoff, then to
+ * the dead-letter store; an event leaves the pending list only once every target has it or its letter.
+ */
+export class EventRouter {
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Ids of events being delivered, so recovery does not start a second delivery of one. */
+  private readonly active = new Set<string>();
+  private readonly stopping = new AbortController();
+  private readonly attempts: number;
+
+  constructor(private readonly props: EventRouterProps) {
+    this.attempts = props.retry?.attempts ?? DEFAULT_RETRY.attempts;
+  }
+
+  /** Delivers in the background unless already under way; `stop` waits for it or leaves it pending. */
+  dispatch(event: PlatformEvent): void {
+    if (this.active.has(event.id)) return;
+    this.active.add(event.id);
+    this.track(this.deliver(event).finally(() => this.active.delete(event.id)));
+  }
+
+  /** Every target in order, then the event is no longer pending. */
+  async deliver(event: PlatformEvent): Promise<void> {
+    const builtins = (this.props.builtins ?? []).filter((target) => target.applies(event));
+    const subscriptions = await this.props.subscriptions.match(event);
+    for (const target of [
+      ...builtins,
+      ...subscriptions.map((s) => subscriptionTarget(s, this.props.invocations)),
+    ]) {
+      await this.deliverTo(target, event);
+    }
+    await this.props.store.completeEvent(event.id);
+  }
+
+  /** Starts delivery of every event logged but not fully delivered (after a crash or a stop). */
+  async recover(): Promise<number> {
+    let count = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.props.store.listPending({ limit: 500, cursor });
+      for (const event of page.items) this.dispatch(event);
+      count += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return count;
+  }
+
+  /** Delivers dead letters again (all, or those named); a letter is removed only once delivered. */
+  async redrive(ids?: readonly string[]): Promise<number> {
+    const letters: DeadLetter[] = [];
+    if (ids) {
+      for (const id of ids) {
+        const letter = await this.props.store.getDeadLetter(id);
+        if (!letter) throw new PlugboardError('NotFound', `no dead letter "${id}"`);
+        letters.push(letter);
+      }
+    } else {
+      let cursor: string | undefined;
+      do {
+        const page = await this.props.store.listDeadLetters({ limit: 1000, cursor });
+        letters.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    for (const letter of letters) {
+      this.track(
+        (async () => {
+          const target = await this.targetById(letter.target, letter.event);
+          if (await this.deliverTo(target, letter.event, letter))
+            await this.props.store.deleteDeadLetter(letter.id);
+        })(),
+      );
+    }
+    return letters.length;
+  }
+
+  /** Delivers the logged events of a time range that match a subscription's pattern to it again. */
+  async replay(subscriptionId: string, range: TimeRange): Promise<number> {
+    const subscription = await this.props.subscriptions.get(subscriptionId);
+    const pattern = compilePattern(subscription.pattern);
+    const target = subscriptionTarget(subscription, this.props.invocations);
+    const events: PlatformEvent[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.props.store.listEvents(range, { limit: 1000, cursor });
+      events.push(...page.items.filter((event) => matches(pattern, event)));
+      cursor = page.nextCursor;
+    } while (cursor);
+    this.track(
+      (async () => {
+        for (const event of events) await this.deliverTo(target, event);
+      })(),
+    );
+    return events.length;
+  }
+
+  /** Stops retrying and waits for deliveries under way; unfinished events stay pending. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Waits until no delivery is under way (tests and orderly shutdowns). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Attempts with backoff; after the last failure the event goes to the dead-letter store with the
+   * reason (a redriven letter is rewritten with its new count). True when delivered.
+   */
+  private async deliverTo(
+    target: DeliveryTarget,
+    event: PlatformEvent,
+    letter?: DeadLetter,
+  ): Promise<boolean> {
+    const idempotencyKey = `${event.id}:${target.id}`;
+    const signal = this.stopping.signal;
+    let reason = '';
+    for (let attempt = 1; attempt <= this.attempts; attempt++) {
+      if (signal.aborted) throw new Stopped();
+      try {
+        await target.deliver({ event, idempotencyKey, attempt: (letter?.attempts ?? 0) + attempt });
+        return true;
+      } catch (error) {
+        reason = describe(error);
+        this.props.log?.('warn', 'event delivery failed', { idempotencyKey, attempt, reason });
+      }
+      if (attempt < this.attempts) {
+        await this.props.sleep(backoffMs(this.props.retry ?? {}, attempt), signal).catch(() => {
+          throw new Stopped();
+        });
+      }
+    }
+    if (signal.aborted) throw new Stopped();
+    await this.props.store.putDeadLetter({
+      id: idempotencyKey,
+      event,
+      target: target.id,
+      attempts: (letter?.attempts ?? 0) + this.attempts,
+      reason,
+      failedAt: new Date().toISOString(),
+    });
+    return false;
+  }
+
+  private async targetById(id: string, event: PlatformEvent): Promise<DeliveryTarget> {
+    const builtin = this.props.builtins?.find((target) => target.id === id && target.applies(event));
+    if (builtin) return builtin;
+    return subscriptionTarget(await this.props.subscriptions.get(id), this.props.invocations);
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((error) => {
+      if (!(error instanceof Stopped))
+        this.props.log?.('error', 'event delivery stopped by an error', { error: describe(error) });
+    });
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+}
+
+/** A reason safe to store and show: the error code and message, never a stack. */
+function describe(error: unknown): string {
+  if (error instanceof PlugboardError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

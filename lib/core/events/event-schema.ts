@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { ValidationError } from '../../sdk/errors';
+import type { PlatformEvent } from '../../sdk/events';
+import { zodFieldErrors } from '../zod-errors';
+
+/** EventBridge's event envelope; PutEvents caps an entry at 256 KB. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+export const PlatformEventSchema = z.object({
+  version: z.literal('0'),
+  id: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable characters without spaces'),
+  'detail-type': z.string().min(1).max(128),
+  source: z.string().min(1).max(256),
+  account: z.string().max(64),
+  time: z.iso.datetime({ offset: true }),
+  region: z.string().max(64),
+  resources: z.array(z.string().max(2048)).max(100),
+  detail: z.record(z.string(), z.json()),
+});
+
+/** Throws Validation naming the field when an event does not have EventBridge's shape or is too large. */
+export function checkEvent(event: unknown, pointer = ''): PlatformEvent {
+  const parsed = PlatformEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const errors = zodFieldErrors(parsed.error, pointer);
+    throw new ValidationError(
+      `the event is not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+      errors,
+    );
+  }
+  if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_EVENT_BYTES) {
+    throw new ValidationError(`the event is larger than ${MAX_EVENT_BYTES / 1024} KB`, [
+      { pointer: pointer || '/', detail: `must be at most ${MAX_EVENT_BYTES / 1024} KB` },
+    ]);
+  }
+  return parsed.data as PlatformEvent;
+}

@@ -1,0 +1,74 @@
+import type { DispatcherOptions } from '../dispatcher/app';
+import type { DispatcherDeps } from '../dispatcher/deps';
+import { guardChain } from '../guards/guard-chain';
+import { guardRoutes } from '../guards/guard-routes';
+import { GuardService } from '../guards/guard-service';
+import { InstanceService } from '../instances/instance-service';
+import { InvocationService } from '../invocation/invocation-service';
+import type { CredentialResolver, EventStore, GuardStore } from '../ports';
+import { webhookRoutes } from '../webhooks/webhook-routes';
+import { WebhookService } from '../webhooks/webhook-service';
+import { webhookTarget } from '../webhooks/webhook-target';
+import { EventRouter } from './event-router';
+import { lifecycleTarget } from './lifecycle-target';
+import type { RetryPolicy, Sleep } from './retry-policy';
+import { dlqRoutes } from './routes/dlq-routes';
+import { eventRoutes } from './routes/event-routes';
+import { subscriptionRoutes } from './routes/subscription-routes';
+import { SubscriptionService } from './subscription-service';
+
+export interface EventsPlatformProps {
+  readonly store: EventStore;
+  readonly guards: GuardStore;
+  /** Reads webhook secrets (the dispatcher's CredentialStore can only write them). */
+  readonly webhookSecrets: CredentialResolver;
+  readonly sleep: Sleep;
+  /** @default DEFAULT_RETRY */
+  readonly retry?: RetryPolicy;
+}
+
+export interface EventsPlatform {
+  readonly router: EventRouter;
+  /** Route modules (events, subscriptions, DLQ, webhooks, guards) and the guard chain for the dispatcher. */
+  readonly dispatcher: DispatcherOptions;
+}
+
+/**
+ * Events, webhooks and guards assembled over the ports. Deliveries, webhook actions and guards all
+ * go through an InvocationService that carries the guard chain, so an action a subscription
+ * triggers is guarded like one a caller triggers.
+ */
+export function createEventsPlatform(deps: DispatcherDeps, props: EventsPlatformProps): EventsPlatform {
+  const instances = new InstanceService(deps);
+  const guards = new GuardService(props.guards, instances);
+  const guard = guardChain(guards, new InvocationService(deps));
+  const invocations = new InvocationService(deps, guard);
+  const subscriptions = new SubscriptionService(props.store, instances);
+  const router = new EventRouter({
+    store: props.store,
+    subscriptions,
+    invocations,
+    builtins: [
+      lifecycleTarget(deps.registry, invocations),
+      webhookTarget(props.store, deps.registry, invocations),
+    ],
+    retry: props.retry,
+    sleep: props.sleep,
+    log: deps.log,
+  });
+  const webhooks = new WebhookService(deps, props.store, props.webhookSecrets, instances);
+  const services = { store: props.store, router, subscriptions, bus: deps.bus };
+  return {
+    router,
+    dispatcher: {
+      guard,
+      modules: [
+        eventRoutes(services),
+        subscriptionRoutes(services),
+        dlqRoutes(services),
+        webhookRoutes(webhooks, props.store),
+        guardRoutes(guards),
+      ],
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../../dispatcher/env';
+import { json, problems } from '../../dispatcher/schemas';
+import type { EventsServices } from '../events-services';
+import { EventSchema, PageQuery } from './schemas';
+
+const DeadLetterSchema = z
+  .object({
+    id: z.string().openapi({ description: '`<event id>:<target>`' }),
+    event: EventSchema,
+    target: z
+      .string()
+      .openapi({ description: 'A subscription id, or a built-in reaction: lifecycle, webhooks' }),
+    attempts: z.number().int(),
+    reason: z.string(),
+    failedAt: z.string(),
+  })
+  .openapi('DeadLetter');
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/dlq',
+  summary: 'Deliveries that failed every retry, oldest first, with the reason',
+  request: { query: z.object(PageQuery) },
+  responses: {
+    200: json(
+      z.object({ deadLetters: z.array(DeadLetterSchema), nextCursor: z.string().optional() }),
+      'A page',
+    ),
+    ...problems(),
+  },
+});
+const redrive = createRoute({
+  method: 'post',
+  path: '/v1/dlq/redrive',
+  summary: 'Deliver dead letters again (all, or the ids given); each leaves the queue once delivered',
+  request: {
+    body: {
+      required: false,
+      content: {
+        'application/json': {
+          schema: z.strictObject({ ids: z.array(z.string().min(1).max(600)).max(1000).optional() }),
+        },
+      },
+    },
+  },
+  responses: { 202: json(z.object({ redriving: z.number().int() }), 'Delivery started'), ...problems(404) },
+});
+
+export function dlqRoutes({ store, router }: EventsServices) {
+  return (app: App): void => {
+    app.openapi(list, async (c) => {
+      const page = await store.listDeadLetters(c.req.valid('query'));
+      return c.json(
+        { deadLetters: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        200,
+      );
+    });
+    app.openapi(redrive, async (c) => {
+      const body = c.req.valid('json') ?? {};
+      return c.json({ redriving: await router.redrive(body.ids) }, 202);
+    });
+  };
+}

@@ -1,0 +1,105 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App, RouteContext } from '../../dispatcher/env';
+import { json, jsonBody, problems } from '../../dispatcher/schemas';
+import { callerEvents } from '../caller-events';
+import type { EventsServices } from '../events-services';
+import { testEventPattern } from '../pattern';
+import { EventSchema, PageQuery, PatternSchema, TimeRangeQuery, timeRange } from './schemas';
+
+const PutEventsSchema = z
+  .strictObject({
+    Entries: z
+      .array(
+        z.strictObject({
+          Source: z.string().min(1).max(256),
+          DetailType: z.string().min(1).max(128),
+          Detail: z.string().max(256 * 1024),
+          Resources: z.array(z.string().max(2048)).max(100).optional(),
+          Time: z.iso.datetime({ offset: true }).optional(),
+        }),
+      )
+      .min(1)
+      .max(10),
+  })
+  .openapi('PutEvents');
+
+const publish = createRoute({
+  method: 'post',
+  path: '/v1/events',
+  summary: 'Publish events (scope "publish")',
+  description: [
+    'The body is EventBridge\'s PutEvents request: `{ "Entries": [{ "Source", "DetailType",',
+    '"Detail" (a JSON object written as a string), "Resources"?, "Time"? }] }`, 1 to 10 entries.',
+    'Sources starting with `plugboard` belong to the platform and its plugins and are refused (400).',
+    'Every event is in the log before the answer; delivery to subscriptions follows asynchronously.',
+  ].join(' '),
+  request: { body: jsonBody(PutEventsSchema) },
+  responses: {
+    200: json(
+      z.object({ Entries: z.array(z.object({ EventId: z.string() })), FailedEntryCount: z.literal(0) }),
+      'Logged; the ids of the events',
+    ),
+    ...problems(413, 415),
+  },
+});
+
+const testPattern = createRoute({
+  method: 'post',
+  path: '/v1/events/test-pattern',
+  summary: "Whether an event matches an event pattern, like EventBridge's TestEventPattern",
+  request: { body: jsonBody(z.strictObject({ pattern: PatternSchema, event: z.unknown() })) },
+  responses: { 200: json(z.object({ result: z.boolean() }), 'The match'), ...problems() },
+});
+
+const log = createRoute({
+  method: 'get',
+  path: '/v1/events/log',
+  summary: 'Logged events of a time range, oldest first, a page at a time',
+  request: { query: z.object({ ...TimeRangeQuery, ...PageQuery }) },
+  responses: {
+    200: json(z.object({ events: z.array(EventSchema), nextCursor: z.string().optional() }), 'A page'),
+    ...problems(),
+  },
+});
+
+const replay = createRoute({
+  method: 'post',
+  path: '/v1/events/replay',
+  summary: 'Deliver a time range of the log again to one subscription (events its pattern matches)',
+  request: {
+    body: jsonBody(
+      z.strictObject({
+        subscriptionId: z.string().min(1).max(256),
+        from: z.iso.datetime({ offset: true }),
+        to: z.iso.datetime({ offset: true }),
+      }),
+    ),
+  },
+  responses: { 202: json(z.object({ replaying: z.number().int() }), 'Delivery started'), ...problems(404) },
+});
+
+export function eventRoutes(events: EventsServices) {
+  return (app: App, { deps }: RouteContext): void => {
+    app.openapi(publish, async (c) => {
+      const published = callerEvents(c.req.valid('json').Entries, deps.origin);
+      await events.bus.publish(published);
+      return c.json(
+        { Entries: published.map((e) => ({ EventId: e.id })), FailedEntryCount: 0 as const },
+        200,
+      );
+    });
+    app.openapi(testPattern, (c) => {
+      const { pattern, event } = c.req.valid('json');
+      return c.json({ result: testEventPattern(pattern, event) }, 200);
+    });
+    app.openapi(log, async (c) => {
+      const query = c.req.valid('query');
+      const page = await events.store.listEvents(timeRange(query), query);
+      return c.json({ events: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }, 200);
+    });
+    app.openapi(replay, async (c) => {
+      const { subscriptionId, from, to } = c.req.valid('json');
+      return c.json({ replaying: await events.router.replay(subscriptionId, { from, to }) }, 202);
+    });
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from '@hono/zod-openapi';
+
+export const EventSchema = z
+  .object({
+    version: z.string(),
+    id: z.string(),
+    'detail-type': z.string(),
+    source: z.string(),
+    account: z.string(),
+    time: z.string(),
+    region: z.string(),
+    resources: z.array(z.string()),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi('Event');
+
+export const PatternSchema = z
+  .record(z.string(), z.unknown())
+  .openapi({
+    description: 'An EventBridge event pattern',
+    example: { source: ['plugboard.plugin.incrementer'] },
+  });
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(8192).optional(),
+};
+
+export const TimeRangeQuery = {
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'ISO time, inclusive; default 24 h ago' }),
+  to: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: 'ISO time, exclusive; default now' }),
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The range a query names, by default the last 24 hours (a moment ahead of now, so "now" is in it). */
+export function timeRange(query: { from?: string | undefined; to?: string | undefined }) {
+  const to = query.to ?? new Date(Date.now() + 1000).toISOString();
+  const from = query.from ?? new Date(Date.parse(to) - DAY_MS).toISOString();
+  return { from, to };
+}

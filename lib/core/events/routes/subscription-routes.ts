@@ -1,0 +1,95 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App } from '../../dispatcher/env';
+import { json, jsonBody, problems } from '../../dispatcher/schemas';
+import type { EventsServices } from '../events-services';
+import { PageQuery, PatternSchema } from './schemas';
+
+const SubscriptionSchema = z
+  .object({
+    id: z.string(),
+    pattern: PatternSchema,
+    instance: z.string(),
+    handler: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    order: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi('Subscription');
+
+const NewSubscriptionSchema = z
+  .strictObject({
+    pattern: PatternSchema,
+    instance: z.string().min(1).max(128),
+    handler: z
+      .string()
+      .max(100)
+      .openapi({ description: '"events", "lifecycle:<hook>" or "action:<name>"', example: 'events' }),
+    params: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Action params' }),
+    order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  })
+  .openapi('NewSubscription');
+
+const byId = {
+  params: z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(256)
+      .openapi({ param: { name: 'id', in: 'path' } }),
+  }),
+};
+
+const create = createRoute({
+  method: 'post',
+  path: '/v1/subscriptions',
+  summary: 'Subscribe an instance to the events an EventBridge pattern matches',
+  description:
+    'Matching events are delivered at least once, lower `order` first, with retries and then the dead-letter queue. Handlers get the idempotency key `<event id>:<subscription id>`.',
+  request: { body: jsonBody(NewSubscriptionSchema) },
+  responses: { 201: json(SubscriptionSchema, 'Created'), ...problems(404, 413, 415) },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/v1/subscriptions',
+  summary: 'Subscriptions, a page at a time',
+  request: { query: z.object(PageQuery) },
+  responses: {
+    200: json(
+      z.object({ subscriptions: z.array(SubscriptionSchema), nextCursor: z.string().optional() }),
+      'A page',
+    ),
+    ...problems(),
+  },
+});
+const get = createRoute({
+  method: 'get',
+  path: '/v1/subscriptions/{id}',
+  summary: 'A subscription',
+  request: byId,
+  responses: { 200: json(SubscriptionSchema, 'The subscription'), ...problems(404) },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/subscriptions/{id}',
+  summary: 'Delete a subscription',
+  request: byId,
+  responses: { 204: { description: 'Deleted' }, ...problems(404) },
+});
+
+export function subscriptionRoutes({ subscriptions }: EventsServices) {
+  return (app: App): void => {
+    app.openapi(create, async (c) => c.json(await subscriptions.create(c.req.valid('json')), 201));
+    app.openapi(list, async (c) => {
+      const page = await subscriptions.list(c.req.valid('query'));
+      return c.json(
+        { subscriptions: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        200,
+      );
+    });
+    app.openapi(get, async (c) => c.json(await subscriptions.get(c.req.valid('param').id), 200));
+    app.openapi(remove, async (c) => {
+      await subscriptions.delete(c.req.valid('param').id);
+      return c.body(null, 204);
+    });
+  };
+}

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { PlugboardError, ValidationError } from '../../sdk/errors';
+import type { PlatformEvent } from '../../sdk/events';
+import type { Manifest } from '../../sdk/manifest';
+import { checkParams } from '../../sdk/params';
+import type { InstanceService } from '../instances/instance-service';
+import type { EventStore, Page, PageRequest, SubscriptionHandler, SubscriptionRecord } from '../ports';
+import { PatternIndex, validatePattern } from './pattern';
+
+export interface NewSubscription {
+  pattern: Record<string, unknown>;
+  instance: string;
+  handler: string;
+  params?: Record<string, unknown> | undefined;
+  order?: number | undefined;
+}
+
+export const LIFECYCLE_HOOKS = ['onInstanceCreated', 'onInstanceUpdated', 'onInstanceDeleted'];
+
+const byOrder = (a: SubscriptionRecord, b: SubscriptionRecord) =>
+  a.order - b.order || a.createdAt.localeCompare(b.createdAt);
+
+/**
+ * Subscriptions: kept in the EventStore, matched through a PatternIndex held in memory. The index is
+ * loaded once and then changed by this service, the only writer of subscriptions in a process.
+ */
+export class SubscriptionService {
+  private readonly index = new PatternIndex<SubscriptionRecord>({ compare: byOrder });
+  private loaded: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly instances: InstanceService,
+  ) {}
+
+  /** Subscriptions whose pattern the event matches, in declared order. */
+  async match(event: PlatformEvent): Promise<SubscriptionRecord[]> {
+    await this.load();
+    return this.index.match(event);
+  }
+
+  async create(input: NewSubscription): Promise<SubscriptionRecord> {
+    const validation = validatePattern(input.pattern);
+    if (!validation.ok) {
+      const errors = validation.errors.map((e) => ({ pointer: `/pattern${e.pointer}`, detail: e.detail }));
+      throw new ValidationError(
+        `the event pattern is not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+        errors,
+      );
+    }
+    const instance = await this.instances.get(input.instance);
+    const { manifest } = await this.instances.loadedPlugin(instance.plugin);
+    const { handler, params } = checkHandler(manifest, input.handler, input.params ?? {});
+    const record: SubscriptionRecord = {
+      id: randomUUID(),
+      pattern: input.pattern,
+      instance: instance.name,
+      handler,
+      params,
+      order: input.order ?? 0,
+      createdAt: new Date().toISOString(),
+    };
+    await this.load();
+    await this.store.putSubscription(record);
+    this.index.add(record.id, record.pattern, record);
+    return record;
+  }
+
+  async get(id: string): Promise<SubscriptionRecord> {
+    const record = await this.store.getSubscription(id);
+    if (!record) throw new PlugboardError('NotFound', `no subscription "${id}"`);
+    return record;
+  }
+
+  list(request?: PageRequest): Promise<Page<SubscriptionRecord>> {
+    return this.store.listSubscriptions(request);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.load();
+    if (!(await this.store.deleteSubscription(id)))
+      throw new PlugboardError('NotFound', `no subscription "${id}"`);
+    this.index.remove(id);
+  }
+
+  private load(): Promise<void> {
+    this.loaded ??= (async () => {
+      let cursor: string | undefined;
+      do {
+        const page = await this.store.listSubscriptions({ limit: 1000, cursor });
+        for (const record of page.items) this.index.add(record.id, record.pattern, record);
+        cursor = page.nextCursor;
+      } while (cursor);
+    })().catch((error) => {
+      this.loaded = undefined;
+      throw error;
+    });
+    return this.loaded;
+  }
+}
+
+/** `events`, `lifecycle:<hook>` or `action:<name>` of the target's plugin, with the action's params checked. */
+function checkHandler(
+  manifest: Manifest,
+  handler: string,
+  params: Record<string, unknown>,
+): { handler: SubscriptionHandler; params: Record<string, unknown> } {
+  const invalid = (detail: string) =>
+    new ValidationError(`the handler is not valid: ${detail}`, [{ pointer: '/handler', detail }]);
+  if (handler === 'events') return { handler, params: {} };
+  const [kind, name = ''] = handler.split(':', 2);
+  if (kind === 'lifecycle') {
+    if (!LIFECYCLE_HOOKS.includes(name))
+      throw invalid(`a lifecycle hook is one of ${LIFECYCLE_HOOKS.join(', ')}`);
+    return { handler: `lifecycle:${name}`, params: {} };
+  }
+  if (kind === 'action') {
+    const action = manifest.actions.find((a) => a.name === name);
+    if (!action) {
+      const known = manifest.actions.map((a) => a.name).join(', ') || 'none';
+      throw invalid(`plugin "${manifest.slug}" has no action "${name}"; known: ${known}`);
+    }
+    const checked = checkParams(
+      [...action.requiredParams.map((p) => ({ ...p, required: true })), ...action.optionalParams],
+      params,
+      '/params',
+    );
+    if (checked.errors.length > 0)
+      throw new ValidationError(`the params of action "${name}" are not valid`, checked.errors);
+    return { handler: `action:${name}`, params: checked.values };
+  }
+  throw invalid('must be "events", "lifecycle:<hook>" or "action:<name>"');
+}

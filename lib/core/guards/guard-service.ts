@@ -1,0 +1,66 @@
+import { PlugboardError } from '../../sdk/errors';
+import type { InstanceService } from '../instances/instance-service';
+import type { GuardRecord, GuardRole, GuardStore } from '../ports';
+
+export interface NewGuard {
+  instance: string;
+  role: GuardRole;
+  plugins?: string[] | undefined;
+  order?: number | undefined;
+}
+
+/** How long a dispatcher trusts its copy of the guard list written by another process. */
+const CACHE_MS = 5_000;
+
+const byOrder = (a: GuardRecord, b: GuardRecord) => a.order - b.order || a.instance.localeCompare(b.instance);
+
+/** Attachments of authorizer and pre-hook instances, read on every guarded call (cached briefly). */
+export class GuardService {
+  private cached: { at: number; guards: Promise<GuardRecord[]> } | undefined;
+
+  constructor(
+    private readonly store: GuardStore,
+    private readonly instances: InstanceService,
+  ) {}
+
+  async attach(input: NewGuard): Promise<GuardRecord> {
+    const instance = await this.instances.get(input.instance);
+    const record: GuardRecord = {
+      id: `${input.role}:${instance.name}`,
+      role: input.role,
+      instance: instance.name,
+      plugins: input.plugins ?? [],
+      order: input.order ?? instance.order,
+      createdAt: new Date().toISOString(),
+    };
+    await this.store.putGuard(record);
+    this.cached = undefined;
+    return record;
+  }
+
+  async detach(id: string): Promise<void> {
+    this.cached = undefined;
+    if (!(await this.store.deleteGuard(id))) throw new PlugboardError('NotFound', `no guard "${id}"`);
+  }
+
+  /** Every attachment, in the order the chain runs them. */
+  async list(): Promise<GuardRecord[]> {
+    if (!this.cached || Date.now() - this.cached.at > CACHE_MS) {
+      const guards = this.store.listGuards().then((all) => all.sort(byOrder));
+      guards.catch(() => {
+        this.cached = undefined;
+      });
+      this.cached = { at: Date.now(), guards };
+    }
+    return this.cached.guards;
+  }
+
+  /** The chain for a call to a plugin: its authorizers, then its pre-hooks, each in order. */
+  async chainFor(plugin: string): Promise<{ authorizers: GuardRecord[]; preHooks: GuardRecord[] }> {
+    const guards = (await this.list()).filter((g) => g.plugins.length === 0 || g.plugins.includes(plugin));
+    return {
+      authorizers: guards.filter((g) => g.role === 'authorizer'),
+      preHooks: guards.filter((g) => g.role === 'preHook'),
+    };
+  }
+}

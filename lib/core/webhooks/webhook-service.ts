@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { PlugboardError, ValidationError } from '../../sdk/errors';
+import type { DispatcherDeps } from '../dispatcher/deps';
+import { validatePattern } from '../events/pattern';
+import type { InstanceService } from '../instances/instance-service';
+import { platformEvent } from '../platform-events';
+import {
+  type CredentialResolver,
+  type EventStore,
+  type WebhookDeliveryRecord,
+  type WebhookRuleRecord,
+  type WebhookSourceRecord,
+  webhookSecretRef,
+} from '../ports';
+import { zodFieldErrors } from '../zod-errors';
+import { isJsonPointer } from './json-pointer';
+import { signatureMatches } from './signature';
+
+export interface NewWebhookSource {
+  name: string;
+  secret: string;
+  signatureHeader?: string | undefined;
+  deliveryIdHeader?: string | undefined;
+}
+
+export interface NewWebhookRule {
+  filter?: Record<string, unknown> | undefined;
+  identifierSelector?: string | undefined;
+  handler: string;
+  actionConfig?: Record<string, unknown> | undefined;
+  order?: number | undefined;
+}
+
+export type ReceiveOutcome = { status: 'accepted' | 'duplicate'; deliveryId: string };
+
+/** Webhook sources and rules (admin), and receiving deliveries: verify, dedupe, record, publish. */
+export class WebhookService {
+  constructor(
+    private readonly deps: DispatcherDeps,
+    private readonly store: EventStore,
+    private readonly secrets: CredentialResolver,
+    private readonly instances: InstanceService,
+  ) {}
+
+  /** Creates or replaces a source; the secret goes to the credential store only. */
+  async putSource(input: NewWebhookSource): Promise<WebhookSourceRecord> {
+    const record: WebhookSourceRecord = {
+      name: input.name,
+      signatureHeader: (input.signatureHeader ?? 'x-hub-signature-256').toLowerCase(),
+      signatureScheme: 'sha256',
+      deliveryIdHeader: (input.deliveryIdHeader ?? 'x-delivery-id').toLowerCase(),
+      createdAt: new Date().toISOString(),
+    };
+    await this.deps.credentials.put(webhookSecretRef(this.deps.stage, input.name), { secret: input.secret });
+    await this.store.putWebhookSource(record);
+    return record;
+  }
+
+  async source(name: string): Promise<WebhookSourceRecord> {
+    const record = await this.store.getWebhookSource(name);
+    if (!record) throw new PlugboardError('NotFound', `no webhook source "${name}"`);
+    return record;
+  }
+
+  async deleteSource(name: string): Promise<void> {
+    for (const rule of await this.store.listWebhookRules(name))
+      await this.store.deleteWebhookRule(name, rule.id);
+    if (!(await this.store.deleteWebhookSource(name)))
+      throw new PlugboardError('NotFound', `no webhook source "${name}"`);
+    await this.deps.credentials.delete(webhookSecretRef(this.deps.stage, name));
+  }
+
+  /** Checks the filter, the selector, that `slug#action` is a webhook action, and its actionConfig schema. */
+  async addRule(source: string, input: NewWebhookRule): Promise<WebhookRuleRecord> {
+    await this.source(source);
+    const filter = input.filter ?? {};
+    const validation = validatePattern(filter);
+    if (!validation.ok) {
+      const errors = validation.errors.map((e) => ({ pointer: `/filter${e.pointer}`, detail: e.detail }));
+      throw new ValidationError(`the filter is not a valid event pattern: ${errors[0]?.detail}`, errors);
+    }
+    if (input.identifierSelector !== undefined && !isJsonPointer(input.identifierSelector)) {
+      throw new ValidationError('identifierSelector must be a JSON pointer', [
+        { pointer: '/identifierSelector', detail: 'must be a JSON pointer such as /repository/id' },
+      ]);
+    }
+    const [slug = '', action = ''] = input.handler.split('#');
+    const { manifest } = await this.instances.loadedPlugin(slug);
+    const declared = manifest.webhookActions.find((a) => a.name === action);
+    if (!declared) {
+      const known = manifest.webhookActions.map((a) => a.name).join(', ') || 'none';
+      throw new ValidationError(`plugin "${slug}" has no webhook action "${action}"; known: ${known}`, [
+        { pointer: '/handler', detail: 'must be slug#action naming a webhook action' },
+      ]);
+    }
+    const actionConfig = input.actionConfig ?? {};
+    const checked = z.fromJSONSchema(declared.configSchema as never).safeParse(actionConfig);
+    if (!checked.success) {
+      const errors = zodFieldErrors(checked.error, '/actionConfig');
+      throw new ValidationError(
+        `actionConfig does not fit the configSchema of ${input.handler}: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+        errors,
+      );
+    }
+    const rule: WebhookRuleRecord = {
+      id: randomUUID(),
+      source,
+      filter,
+      identifierSelector: input.identifierSelector,
+      handler: `${slug}#${action}`,
+      actionConfig,
+      order: input.order ?? 0,
+      createdAt: new Date().toISOString(),
+    };
+    await this.store.putWebhookRule(rule);
+    return rule;
+  }
+
+  async deleteRule(source: string, id: string): Promise<void> {
+    if (!(await this.store.deleteWebhookRule(source, id)))
+      throw new PlugboardError('NotFound', `no rule "${id}" on webhook source "${source}"`);
+  }
+
+  /**
+   * Verifies the signature before anything is written (a bad one records nothing), then records the
+   * delivery once per delivery id and publishes `Webhook Received`; processing follows on the bus.
+   */
+  async receive(name: string, headers: Record<string, string>, body: Uint8Array): Promise<ReceiveOutcome> {
+    const source = await this.store.getWebhookSource(name);
+    const secret = source && (await this.secrets.resolve(webhookSecretRef(this.deps.stage, name)))?.secret;
+    // An unknown source answers like a bad signature, so senders cannot probe for source names.
+    if (!source || !secret || !signatureMatches(secret, body, headers[source.signatureHeader])) {
+      throw new PlugboardError('Unauthenticated', 'the webhook signature does not match');
+    }
+    const deliveryId = headers[source.deliveryIdHeader];
+    if (!deliveryId || !/^[\x21-\x7e]{1,200}$/.test(deliveryId)) {
+      throw new ValidationError(`the delivery id header ${source.deliveryIdHeader} is missing or not valid`, [
+        { pointer: `/headers/${source.deliveryIdHeader}`, detail: 'must be 1-200 printable characters' },
+      ]);
+    }
+    const record: WebhookDeliveryRecord = {
+      source: name,
+      deliveryId,
+      receivedAt: new Date().toISOString(),
+      headers,
+      payload: parsePayload(body),
+      status: 'received',
+      outcomes: [],
+    };
+    if (!(await this.store.recordWebhookDelivery(record))) return { status: 'duplicate', deliveryId };
+    await this.deps.bus.publish([
+      platformEvent(this.deps.origin, 'Webhook Received', { source: name, deliveryId }, [
+        `webhook/${name}/${deliveryId}`,
+      ]),
+    ]);
+    return { status: 'accepted', deliveryId };
+  }
+}
+
+/** JSON when the body is JSON, the text otherwise (form-encoded senders). */
+function parsePayload(body: Uint8Array): unknown {
+  const text = Buffer.from(body).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './harness';
+import { waitFor } from './wait-for';
+
+let pb: TestPlatform;
+
+beforeAll(async () => {
+  pb = await startTestPlatform({ retry: { attempts: 3, baseDelayMs: 20 } });
+});
+afterAll(async () => {
+  await pb?.close();
+});
+
+async function create(name: string, plugin: string, options: Record<string, unknown> = {}) {
+  const res = await pb.call('POST', '/v1/instances', { name, plugin, options });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+const seen = async (instance: string) =>
+  (await pb.call('POST', `/v1/instances/${instance}/actions/seen`, {})).body.result;
+
+describe('events over loopback HTTP', () => {
+  it('delivers an incrementer event to every matching subscription once, in declared order', async () => {
+    await create('counter', 'incrementer');
+    await create('audit-a', 'audit-log');
+    await create('audit-b', 'audit-log');
+    const pattern = { source: ['plugboard.plugin.incrementer'], 'detail-type': ['Counter Changed'] };
+    const second = await pb.call('POST', '/v1/subscriptions', {
+      pattern,
+      instance: 'audit-b',
+      handler: 'events',
+      order: 2,
+    });
+    const first = await pb.call('POST', '/v1/subscriptions', {
+      pattern,
+      instance: 'audit-a',
+      handler: 'events',
+      order: 1,
+    });
+    const note = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { ...pattern, detail: { value: [{ numeric: ['>=', 1] }] } },
+      instance: 'audit-b',
+      handler: 'action:note',
+      params: { text: 'counter moved' },
+      order: 3,
+    });
+    expect([first.status, second.status, note.status]).toEqual([201, 201, 201]);
+
+    const inc = await pb.call('POST', '/v1/instances/counter/actions/increment', { params: { step: 2 } });
+    expect(inc.status).toBe(200);
+    await waitFor(async () => (await seen('audit-b')).events.length === 2);
+    const a = await seen('audit-a');
+    const b = await seen('audit-b');
+    expect(a.events).toEqual([
+      expect.objectContaining({
+        detailType: 'Counter Changed',
+        detail: expect.objectContaining({ value: 2 }),
+        attempt: 1,
+      }),
+    ]);
+    expect(b.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ detailType: 'Counter Changed' }),
+        { note: 'counter moved' },
+      ]),
+    );
+    // Declared order: audit-a (order 1) had the event before audit-b (order 2), though subscribed later.
+    const bEvent = b.events.find((e: { detailType?: string }) => e.detailType === 'Counter Changed');
+    expect(bEvent.id).toBe(a.events[0].id);
+    expect(a.events[0].at).toBeLessThan(bEvent.at);
+
+    const log = await pb.call('GET', '/v1/events/log?limit=1000');
+    expect(log.status).toBe(200);
+    const counted = log.body.events.filter((e: { id: string }) => e.id === a.events[0].id);
+    expect(counted).toHaveLength(1);
+    await pb.platform.events.router.idle();
+    expect((await seen('audit-a')).events).toHaveLength(1);
+  });
+
+  it('publishes caller events in the PutEvents shape and refuses the platform sources', async () => {
+    const sub = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: ['shop'], detail: { total: [{ numeric: ['>', 100] }] } },
+      instance: 'audit-a',
+      handler: 'events',
+    });
+    expect(sub.status).toBe(201);
+    const put = await pb.call('POST', '/v1/events', {
+      Entries: [
+        { Source: 'shop', DetailType: 'Order Placed', Detail: JSON.stringify({ total: 250 }) },
+        { Source: 'shop', DetailType: 'Order Placed', Detail: JSON.stringify({ total: 5 }) },
+      ],
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.Entries).toHaveLength(2);
+    await waitFor(async () =>
+      (await seen('audit-a')).events.some((e: { source: string }) => e.source === 'shop'),
+    );
+    await pb.platform.events.router.idle();
+    const shop = (await seen('audit-a')).events.filter((e: { source: string }) => e.source === 'shop');
+    expect(shop.map((e: { detail: { total: number } }) => e.detail.total)).toEqual([250]);
+
+    const reserved = await pb.call('POST', '/v1/events', {
+      Entries: [{ Source: 'plugboard.plugin.incrementer', DetailType: 'Counter Changed', Detail: '{}' }],
+    });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.errors[0]).toMatchObject({ pointer: '/Entries/0/Source' });
+    expect(reserved.body.detail).toContain('plugboard.plugin.incrementer');
+  });
+
+  it('tests patterns like TestEventPattern and names an invalid one', async () => {
+    const event = {
+      id: '1',
+      account: '1',
+      source: 'shop',
+      time: '2026-01-01T00:00:00Z',
+      region: 'x',
+      'detail-type': 'A',
+      resources: [],
+      detail: { n: 5 },
+    };
+    const yes = await pb.call('POST', '/v1/events/test-pattern', {
+      pattern: { detail: { n: [{ numeric: ['>', 1] }] } },
+      event,
+    });
+    expect(yes.body).toEqual({ result: true });
+    const no = await pb.call('POST', '/v1/events/test-pattern', { pattern: { source: ['other'] }, event });
+    expect(no.body).toEqual({ result: false });
+    const bad = await pb.call('POST', '/v1/events/test-pattern', { pattern: { source: 'shop' }, event });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toMatch(/^\/pattern\/source/);
+    const badSub = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: 'shop' },
+      instance: 'audit-a',
+      handler: 'events',
+    });
+    expect(badSub.status).toBe(400);
+  });
+
+  it('sends an always-failing subscriber to the DLQ with its reason, and redrive delivers once fixed', async () => {
+    const grumpy = await create('grumpy', 'audit-log', { reject: true });
+    const sub = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: ['tests'], 'detail-type': ['Ping'] },
+      instance: 'grumpy',
+      handler: 'events',
+    });
+    await pb.call('POST', '/v1/events', {
+      Entries: [{ Source: 'tests', DetailType: 'Ping', Detail: '{"n":1}' }],
+    });
+    let letters: { id: string; target: string; attempts: number; reason: string }[] = [];
+    await waitFor(async () => {
+      letters = (await pb.call('GET', '/v1/dlq')).body.deadLetters.filter(
+        (l: { target: string }) => l.target === sub.body.id,
+      );
+      return letters.length === 1;
+    });
+    expect(letters[0]).toMatchObject({
+      attempts: 3,
+      reason: expect.stringContaining('audit-log is set to reject events'),
+    });
+    expect((await seen('grumpy')).events).toEqual([]);
+
+    const patch = await pb.call(
+      'PATCH',
+      '/v1/instances/grumpy',
+      { options: { reject: false } },
+      {
+        'if-match': `"${grumpy.version}"`,
+      },
+    );
+    expect(patch.status).toBe(200);
+    const redrive = await pb.call('POST', '/v1/dlq/redrive', { ids: [letters[0]?.id] });
+    expect(redrive.status).toBe(202);
+    await waitFor(async () => (await seen('grumpy')).events.length === 1);
+    await pb.platform.events.router.idle();
+    expect((await seen('grumpy')).events[0]).toMatchObject({ detail: { n: 1 }, attempt: 4 });
+    expect(
+      (await pb.call('GET', '/v1/dlq')).body.deadLetters.filter(
+        (l: { target: string }) => l.target === sub.body.id,
+      ),
+    ).toEqual([]);
+  });
+
+  it('replays a time range of the log to one subscription', async () => {
+    await create('replayed', 'audit-log');
+    const from = new Date(Date.now() - 60_000).toISOString();
+    await pb.call('POST', '/v1/events', {
+      Entries: [{ Source: 'replay-test', DetailType: 'Old', Detail: '{}' }],
+    });
+    const sub = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: ['replay-test'] },
+      instance: 'replayed',
+      handler: 'events',
+    });
+    await pb.platform.events.router.idle();
+    expect((await seen('replayed')).events).toEqual([]);
+    const replay = await pb.call('POST', '/v1/events/replay', {
+      subscriptionId: sub.body.id,
+      from,
+      to: new Date(Date.now() + 1000).toISOString(),
+    });
+    expect(replay.body).toEqual({ replaying: 1 });
+    await waitFor(async () => (await seen('replayed')).events.length === 1);
+  });
+
+  it('runs lifecycle hooks of a plugin for its own instances without a subscription', async () => {
+    await create('lifecycled', 'audit-log');
+    await waitFor(async () => (await seen('lifecycled')).lifecycle.length === 1);
+    expect((await seen('lifecycled')).lifecycle[0]).toMatchObject({
+      instance: 'lifecycled',
+      plugin: 'audit-log',
+    });
+  });
+});
