@@ -74,8 +74,9 @@ export class WebhookService {
   /** Checks the filter, the selector, that `slug#action` is a webhook action, and its actionConfig schema. */
   async addRule(source: string, input: NewWebhookRule): Promise<WebhookRuleRecord> {
     await this.source(source);
+    // No filter (or an empty one) takes every delivery; EventBridge itself has no empty pattern.
     const filter = input.filter ?? {};
-    const validation = validatePattern(filter);
+    const validation = Object.keys(filter).length === 0 ? { ok: true as const } : validatePattern(filter);
     if (!validation.ok) {
       const errors = validation.errors.map((e) => ({ pointer: `/filter${e.pointer}`, detail: e.detail }));
       throw new ValidationError(`the filter is not a valid event pattern: ${errors[0]?.detail}`, errors);

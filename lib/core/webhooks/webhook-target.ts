@@ -38,8 +38,9 @@ export function webhookTarget(
       );
       const outcomes: Outcome[] = [];
       for (const rule of rules) {
-        if (!matches(compilePattern(rule.filter), { headers: delivery.headers, payload: delivery.payload }))
-          continue;
+        const everything = Object.keys(rule.filter).length === 0;
+        const message = { headers: delivery.headers, payload: delivery.payload };
+        if (!everything && !matches(compilePattern(rule.filter), message)) continue;
         outcomes.push(...(await runRule(rule, delivery, registry, invocations)));
       }
       await store.updateWebhookDelivery({ ...delivery, status: 'processed', outcomes });

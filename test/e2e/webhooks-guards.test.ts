@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signBody } from '../../lib/core/webhooks/signature';
+import { startTestPlatform, type TestPlatform } from './harness';
+import { waitFor } from './wait-for';
+
+const SECRET = 'webhook-secret-0123456789abcdef';
+let pb: TestPlatform;
+
+beforeAll(async () => {
+  pb = await startTestPlatform({ retry: { attempts: 2, baseDelayMs: 20 } });
+});
+afterAll(async () => {
+  await pb?.close();
+});
+
+async function create(name: string, plugin: string, options: Record<string, unknown> = {}) {
+  const res = await pb.call('POST', '/v1/instances', { name, plugin, options });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+const seen = async (instance: string) =>
+  (await pb.call('POST', `/v1/instances/${instance}/actions/seen`, {})).body.result;
+
+/** Posts a webhook as a sender would: no bearer token, the raw body signed. */
+async function deliver(body: string, deliveryId: string, signature = signBody(SECRET, Buffer.from(body))) {
+  const response = await fetch(`${pb.platform.url}/v1/webhooks/gh`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signature,
+      'x-delivery-id': deliveryId,
+      'x-event': 'push',
+    },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('webhooks over loopback HTTP', () => {
+  it('verifies, dedupes, records and dispatches to every instance of the rule plugin', async () => {
+    await create('hooks-a', 'audit-log');
+    await create('hooks-b', 'audit-log');
+    const source = await pb.call('PUT', '/v1/webhook-sources/gh', { secret: SECRET });
+    expect(source.status).toBe(200);
+    expect(source.text).not.toContain(SECRET);
+    const badConfig = await pb.call('POST', '/v1/webhook-sources/gh/rules', {
+      handler: 'audit-log#record',
+      actionConfig: { label: 7 },
+    });
+    expect(badConfig.status).toBe(400);
+    expect(badConfig.body.errors[0].pointer).toBe('/actionConfig/label');
+    const rule = await pb.call('POST', '/v1/webhook-sources/gh/rules', {
+      filter: { headers: { 'x-event': ['push'] } },
+      identifierSelector: '/repository/id',
+      handler: 'audit-log#record',
+      actionConfig: { label: 'pushes' },
+    });
+    expect(rule.status).toBe(201);
+
+    const body = JSON.stringify({ repository: { id: 42 } });
+    const forged = await deliver(body, 'd-forged', signBody('wrong-secret-0000000000', Buffer.from(body)));
+    expect(forged.status).toBe(401);
+    const deliveries = async () => (await pb.call('GET', '/v1/webhooks/gh/deliveries')).body.deliveries;
+    expect(await deliveries()).toEqual([]);
+
+    const first = await deliver(body, 'd-1');
+    expect(first).toEqual({ status: 202, body: { status: 'accepted', deliveryId: 'd-1' } });
+    const again = await deliver(body, 'd-1');
+    expect(again).toEqual({ status: 200, body: { status: 'duplicate', deliveryId: 'd-1' } });
+
+    await waitFor(async () => (await deliveries())[0]?.status === 'processed');
+    const [recorded] = await deliveries();
+    expect((await deliveries()).length).toBe(1);
+    expect(recorded.outcomes).toEqual([
+      { rule: rule.body.id, instance: 'hooks-a', outcome: 'succeeded' },
+      { rule: rule.body.id, instance: 'hooks-b', outcome: 'succeeded' },
+    ]);
+    await pb.platform.events.router.idle();
+    expect((await seen('hooks-a')).webhooks).toEqual([
+      { label: 'pushes', externalIdentifier: '42', payload: { repository: { id: 42 } } },
+    ]);
+    const log = await pb.call('GET', '/v1/events/log?limit=1000');
+    expect(
+      log.body.events.filter((e: { 'detail-type': string }) => e['detail-type'] === 'Webhook Received'),
+    ).toHaveLength(1);
+  });
+});
+
+describe('guards over loopback HTTP', () => {
+  it('stops an action with 424 naming the pre-hook, and the action never runs', async () => {
+    await create('guarded', 'incrementer');
+    const window = await create('freeze', 'change-window', { frozen: true });
+    const attach = await pb.call('POST', '/v1/guards', {
+      instance: 'freeze',
+      role: 'preHook',
+      plugins: ['incrementer'],
+    });
+    expect(attach.status).toBe(201);
+
+    const vetoed = await pb.call('POST', '/v1/instances/guarded/actions/increment', { params: { step: 5 } });
+    expect(vetoed.status).toBe(424);
+    expect(vetoed.body).toMatchObject({ code: 'PreHookVetoed', detail: expect.stringContaining('"freeze"') });
+    expect(vetoed.body.detail).toContain('changes are frozen');
+
+    await pb.call(
+      'PATCH',
+      '/v1/instances/freeze',
+      { options: { frozen: false } },
+      { 'if-match': `"${window.version}"` },
+    );
+    const status = await pb.call('POST', '/v1/instances/guarded/actions/status', {});
+    expect(status.status).toBe(200);
+    // The vetoed increment never ran: the counter was never written.
+    expect(status.body.result).toEqual({ counters: {} });
+    await pb.call('DELETE', '/v1/guards/preHook:freeze');
+  });
+
+  it('denies with 403 naming the authorizer when any authorizer in the chain refuses', async () => {
+    await create('open-door', 'allow-list', { instances: '*' });
+    await create('picky', 'allow-list', { instances: 'somebody-else' });
+    await pb.call('POST', '/v1/guards', {
+      instance: 'open-door',
+      role: 'authorizer',
+      plugins: ['incrementer'],
+      order: 1,
+    });
+    await pb.call('POST', '/v1/guards', {
+      instance: 'picky',
+      role: 'authorizer',
+      plugins: ['incrementer'],
+      order: 2,
+    });
+    const denied = await pb.call('POST', '/v1/instances/guarded/actions/increment', {});
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({
+      code: 'AuthorizerDenied',
+      detail: expect.stringContaining('"picky"'),
+    });
+    expect((await pb.call('POST', '/v1/instances/guarded/actions/status', {})).status).toBe(403);
+    await pb.call('DELETE', '/v1/guards/authorizer:picky');
+    const allowed = await pb.call('POST', '/v1/instances/guarded/actions/increment', {});
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.result).toMatchObject({ value: 1 });
+    await pb.call('DELETE', '/v1/guards/authorizer:open-door');
+  });
+});
