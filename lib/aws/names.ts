@@ -1,4 +1,4 @@
-import { credentialsRef } from '../core/ports';
+import { credentialsRef, webhookSecretRef } from '../core/ports';
 
 /**
  * Names of AWS resources that code and IAM policies must agree on. Plugin functions carry a fixed
@@ -16,8 +16,8 @@ export const stageSecretPrefix = (stage: string): string => `plugboard/${stage}/
 /** Prefix under which one plugin's secrets live; only that plugin's role may read below it. */
 export const pluginSecretPrefix = (stage: string, slug: string): string => `plugboard/${stage}/${slug}/`;
 
-/** Prefix of the EventBridge rules that hold subscriptions, so roles can be limited to them. */
-export const subscriptionRulePrefix = (stage: string): string => `plugboard-${stage}-`;
+/** Prefix of the webhook sources' HMAC secrets (see webhookSecretRef); `_` starts no plugin slug. */
+export const webhookSecretPrefix = (stage: string): string => webhookSecretRef(stage, '');
 
 /** The stage's event bus; fixed so that rule ARNs in IAM policies can name it. */
 export const eventBusName = (stage: string): string => `plugboard-${stage}`;

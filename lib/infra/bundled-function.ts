@@ -91,7 +91,7 @@ export class BundledFunction extends Construct {
         target: PLUGIN_BUNDLE_OPTIONS.target,
         minify: PLUGIN_BUNDLE_OPTIONS.minify,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.INLINE,
+        sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         externalModules: [...PLUGIN_BUNDLE_OPTIONS.external],
         banner: PLUGIN_BUNDLE_OPTIONS.banner.js,

@@ -28,6 +28,8 @@ export interface JwtAuthOptions {
 
 export interface PlatformApiProps {
   readonly dispatcher: IFunction;
+  /** Serves `POST /v1/webhooks/{source}`, the one route without an authorizer. */
+  readonly webhookReceiver: IFunction;
   /**
    * @default - IAM (SigV4) on every route but the open ones
    */
@@ -38,7 +40,9 @@ export interface PlatformApiProps {
   readonly accessLogRetention?: RetentionDays;
 }
 
-/** The HTTP API: every route of DESIGN.md §5 plus `$default`, all served by the dispatcher. */
+const WEBHOOK_PATH = '/v1/webhooks/{source}';
+
+/** The HTTP API: every route of DESIGN.md §5 plus `$default`, served by the dispatcher (webhooks by the receiver). */
 export class PlatformApi extends Construct {
   readonly api: HttpApi;
   readonly url: string;
@@ -47,6 +51,9 @@ export class PlatformApi extends Construct {
     super(scope, id);
     const integration = new HttpLambdaIntegration('Dispatcher', props.dispatcher, {
       // One permission for the whole API instead of one per route: the dispatcher serves them all.
+      scopePermissionToRoute: false,
+    });
+    const webhooks = new HttpLambdaIntegration('WebhookReceiver', props.webhookReceiver, {
       scopePermissionToRoute: false,
     });
     const jwt = props.jwt;
@@ -80,7 +87,7 @@ export class PlatformApi extends Construct {
       const added = this.api.addRoutes({
         path: route.path,
         methods: route.methods.map((method) => HttpMethod[method]),
-        integration,
+        integration: route.path === WEBHOOK_PATH ? webhooks : integration,
         authorizer: open ? new HttpNoneAuthorizer() : authorizer,
         authorizationScopes: route.scopes === 'open' ? undefined : scopes(route.scopes),
       });
@@ -89,7 +96,7 @@ export class PlatformApi extends Construct {
         Validations.of(openRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            route.path === '/v1/health'
+            route.path !== WEBHOOK_PATH
               ? 'The health check answers a fixed status and reveals no data, so load balancers and monitors can call it unsigned.'
               : 'Webhook senders (GitHub and the like) cannot sign with SigV4 or fetch a JWT; the dispatcher verifies every delivery by HMAC in constant time before recording it.',
         });

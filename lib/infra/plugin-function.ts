@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -9,6 +9,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { pluginFunctionName, pluginSecretPrefix } from '../aws/names';
 import { storePartitionPattern } from '../aws/registry-table';
+import { pluginEntrySource } from '../bundle/plugin-bundle';
 import { pluginSource } from '../sdk/events';
 import type { Manifest } from '../sdk/manifest';
 import { BundledFunction } from './bundled-function';
@@ -28,7 +29,7 @@ export interface PluginFunctionProps {
   readonly table: ITableV2;
   readonly bus: IEventBus;
   /**
-   * Module exporting `createLambdaHandler(plugin)`.
+   * The Lambda glue: a module exporting `serve(plugin)`, which returns the handler.
    * @default functions/plugin-runtime.ts of this project
    */
   readonly runtimeModule?: string;
@@ -116,12 +117,7 @@ export class PluginFunction extends Construct {
   }
 }
 
-const toImport = (fromDir: string, file: string): string => {
-  const path = relative(fromDir, file).replaceAll('\\', '/');
-  return path.startsWith('.') ? path : `./${path}`;
-};
-
-/** Writes the few lines of glue that turn the plugin's default export into a Lambda handler. */
+/** Writes the glue entry, the same source the local workers are built from (lib/bundle). */
 function writeLambdaEntry(
   slug: string,
   pluginEntry: string,
@@ -130,14 +126,6 @@ function writeLambdaEntry(
 ): string {
   mkdirSync(entriesDir, { recursive: true });
   const file = join(entriesDir, `${slug}.ts`);
-  writeFileSync(
-    file,
-    [
-      `import plugin from '${toImport(entriesDir, pluginEntry)}';`,
-      `import { createLambdaHandler } from '${toImport(entriesDir, runtimeModule)}';`,
-      'export const handler = createLambdaHandler(plugin);',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(file, pluginEntrySource(pluginEntry, runtimeModule, entriesDir));
   return file;
 }

@@ -1,17 +1,15 @@
 import { join } from 'node:path';
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, type Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { eventBusName, pluginFunctionName, stageSecretPrefix, subscriptionRulePrefix } from '../aws/names';
-import { PLATFORM_SOURCE } from '../sdk/events';
-import { BundledFunction } from './bundled-function';
+import { pluginFunctionName, stageSecretPrefix, webhookSecretPrefix } from '../aws/names';
+import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 import { grantRegistry } from './grant-registry';
 import { nagArn } from './nag';
 import { type JwtAuthOptions, PlatformApi } from './platform-api';
@@ -23,7 +21,6 @@ export interface StatelessStackProps extends StackProps {
   readonly stage: string;
   readonly plugins: readonly DeployedPlugin[];
   readonly table: ITableV2;
-  /** The stage's bus, named `eventBusName(stage)` (subscription rule ARNs in policies name it). */
   readonly bus: IEventBus;
   readonly deadLetterQueue: IQueue;
   /**
@@ -41,18 +38,16 @@ export interface StatelessStackProps extends StackProps {
   readonly functionsDir?: string;
 }
 
-/** Platform events that reach plugins without a subscription: instance lifecycle and webhooks. */
-const PLATFORM_DELIVERIES = ['Instance Created', 'Instance Updated', 'Instance Deleted', 'Webhook Received'];
-
 /** EventBridge's own maximum: retry for 24 hours before the dead-letter queue. */
 const DELIVERY_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) };
 
 /**
- * Code that can be replaced on every deploy: the HTTP API and dispatcher, one function per plugin,
- * event delivery and the registry sync.
+ * Code that can be replaced on every deploy: the HTTP API with the dispatcher and the webhook
+ * receiver, one function per plugin, event delivery and the registry sync.
  */
 export class StatelessStack extends Stack {
   readonly dispatcher: BundledFunction;
+  readonly webhookReceiver: BundledFunction;
   readonly delivery: BundledFunction;
   readonly pluginFunctions: ReadonlyMap<string, PluginFunction>;
   readonly api: PlatformApi;
@@ -63,80 +58,79 @@ export class StatelessStack extends Stack {
     const functionsDir = props.functionsDir ?? join(PROJECT_ROOT, 'functions');
     // Imported by ARN: the queue's policy lives with the queue (see StatefulStack).
     const deadLetterQueue = Queue.fromQueueArn(this, 'DeadLetterQueue', props.deadLetterQueue.queueArn);
-    const common = {
-      stage,
-      logRetention: props.logRetention,
-    };
-    const platformEnvironment = {
-      PLUGBOARD_TABLE_NAME: table.tableName,
-      PLUGBOARD_BUS_NAME: bus.eventBusName,
-    };
+    const platformFunction = (fnId: string, fn: Omit<BundledFunctionProps, 'stage'>) =>
+      new BundledFunction(this, fnId, {
+        stage,
+        logRetention: props.logRetention,
+        ...fn,
+        environment: {
+          PLUGBOARD_TABLE_NAME: table.tableName,
+          PLUGBOARD_BUS_NAME: bus.eventBusName,
+          ...fn.environment,
+        },
+      });
 
     this.pluginFunctions = new Map(
       props.plugins.map((plugin) => [
         plugin.manifest.slug,
         new PluginFunction(this, `Plugin-${plugin.manifest.slug}`, {
-          ...common,
+          stage,
           plugin,
           table,
           bus,
           runtimeModule: join(functionsDir, 'plugin-runtime.ts'),
+          logRetention: props.logRetention,
         }),
       ]),
     );
 
-    this.delivery = new BundledFunction(this, 'EventDelivery', {
-      ...common,
-      entry: join(functionsDir, 'event-delivery.ts'),
-      serviceName: 'plugboard-event-delivery',
-      description: 'Plugboard: delivers bus events to plugin functions',
-      memorySize: 512,
-      timeout: Duration.seconds(60),
-      environment: platformEnvironment,
-    });
-    // A delivery that fails inside the function is retried twice by Lambda, then parked in the DLQ.
-    this.delivery.function.configureAsyncInvoke({
-      retryAttempts: 2,
-      onFailure: new SqsDestination(deadLetterQueue),
-    });
-
-    const deliveryRule = new Rule(this, 'PlatformDeliveries', {
-      eventBus: bus,
-      description: 'Instance lifecycle and webhook events, delivered to the plugins that handle them',
-      eventPattern: { source: [PLATFORM_SOURCE], detailType: PLATFORM_DELIVERIES },
-    });
-    deliveryRule.addTarget(
-      new LambdaFunction(this.delivery.function, { ...DELIVERY_RETRY, deadLetterQueue }),
-    );
-
-    this.dispatcher = new BundledFunction(this, 'Dispatcher', {
-      ...common,
+    const auth = { PLUGBOARD_AUTH: props.jwt ? 'jwt' : 'iam' };
+    this.dispatcher = platformFunction('Dispatcher', {
       entry: join(functionsDir, 'dispatcher.ts'),
       serviceName: 'plugboard-dispatcher',
       description: 'Plugboard: the HTTP API',
       memorySize: 512,
       // API Gateway gives up on an integration after 30 s; plugins get at most 29.
       timeout: Duration.seconds(29),
-      environment: {
-        ...platformEnvironment,
-        PLUGBOARD_AUTH: props.jwt ? 'jwt' : 'iam',
-        PLUGBOARD_DELIVERY_FUNCTION_ARN: this.delivery.function.functionArn,
-        PLUGBOARD_DEAD_LETTER_QUEUE_ARN: deadLetterQueue.queueArn,
-      },
+      environment: auth,
+    });
+    // The same app behind the one unsigned route, so that only this function may read webhook
+    // HMAC secrets and the dispatcher reads no secret at all.
+    this.webhookReceiver = platformFunction('WebhookReceiver', {
+      entry: join(functionsDir, 'dispatcher.ts'),
+      serviceName: 'plugboard-webhooks',
+      description: 'Plugboard: verifies and records webhook deliveries',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: auth,
+    });
+    this.delivery = platformFunction('EventDelivery', {
+      entry: join(functionsDir, 'event-delivery.ts'),
+      serviceName: 'plugboard-event-delivery',
+      description: 'Plugboard: delivers bus events to lifecycle hooks, webhook rules and subscriptions',
+      memorySize: 512,
+      // Room for every target of one event, each with its retries, plugins taking up to 29 s.
+      timeout: Duration.minutes(5),
     });
 
-    for (const fn of [this.dispatcher, this.delivery]) {
+    for (const fn of [this.dispatcher, this.webhookReceiver, this.delivery]) {
       grantRegistry(table, fn.role);
       bus.grantPutEventsTo(fn.role);
-      this.allowInvokingPlugins(fn.role, stage);
     }
+    for (const fn of [this.dispatcher, this.delivery]) this.allowInvokingPlugins(fn.role, stage);
     this.allowWritingSecrets(this.dispatcher.role, stage);
-    this.allowManagingSubscriptions(this.dispatcher.role, stage, this.delivery.function);
+    this.allowReadingWebhookSecrets(this.webhookReceiver.role, stage);
+    this.deliverEveryEvent(bus, deadLetterQueue);
 
-    this.api = new PlatformApi(this, 'Api', { dispatcher: this.dispatcher.function, jwt: props.jwt });
+    this.api = new PlatformApi(this, 'Api', {
+      dispatcher: this.dispatcher.function,
+      webhookReceiver: this.webhookReceiver.function,
+      jwt: props.jwt,
+    });
 
     new RegistrySync(this, 'RegistrySync', {
-      ...common,
+      stage,
+      logRetention: props.logRetention,
       entry: join(functionsDir, 'registry-sync.ts'),
       table,
       manifests: props.plugins.map((plugin) => plugin.manifest),
@@ -145,6 +139,25 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'BusName', { value: bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+  }
+
+  /**
+   * One rule sends every event on the bus to the delivery function, which logs it and runs the same
+   * router as the local bus (lifecycle hooks, webhook rules, subscriptions stored in the registry).
+   * EventBridge retries for a day, Lambda twice more; what still fails lands in the dead-letter queue.
+   */
+  private deliverEveryEvent(bus: IEventBus, deadLetterQueue: IQueue): void {
+    this.delivery.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new SqsDestination(deadLetterQueue),
+    });
+    const rule = new Rule(this, 'Deliveries', {
+      eventBus: bus,
+      description: 'Every event on the bus, to the delivery function',
+      // An empty prefix matches every source: EventBridge needs at least one field in a pattern.
+      eventPattern: { source: Match.prefix('') },
+    });
+    rule.addTarget(new LambdaFunction(this.delivery.function, { ...DELIVERY_RETRY, deadLetterQueue }));
   }
 
   /** Plugin functions only, by name: platform functions are not named `plugboard-<stage>-*`. */
@@ -162,14 +175,9 @@ export class StatelessStack extends Stack {
     });
   }
 
-  /** Create, update and delete instance credentials; never read them (no GetSecretValue). */
+  /** Create, update and delete instance credentials and webhook secrets; never read them (no GetSecretValue). */
   private allowWritingSecrets(role: Role, stage: string): void {
-    const secrets = this.formatArn({
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName: `${stageSecretPrefix(stage)}*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const secrets = this.secretArn(`${stageSecretPrefix(stage)}*`);
     role.addToPolicy(
       new PolicyStatement({
         actions: [
@@ -188,38 +196,24 @@ export class StatelessStack extends Stack {
     });
   }
 
-  /**
-   * Subscriptions are rules on the bus named `plugboard-<stage>-*`, created at runtime, that target
-   * the delivery function with the dead-letter queue; EventBridge may invoke it for those rules.
-   */
-  private allowManagingSubscriptions(role: Role, stage: string, delivery: IFunction): void {
-    const rules = this.formatArn({
-      service: 'events',
-      resource: 'rule',
-      // The bus name as a literal, not a reference, so the policy is readable and cdk-nag's finding stable.
-      resourceName: `${eventBusName(stage)}/${subscriptionRulePrefix(stage)}*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+  /** Webhook HMAC secrets only: `_webhooks` cannot be a plugin slug, so no instance credentials match. */
+  private allowReadingWebhookSecrets(role: Role, stage: string): void {
+    const secrets = this.secretArn(`${webhookSecretPrefix(stage)}*`);
     role.addToPolicy(
-      new PolicyStatement({
-        actions: [
-          'events:PutRule',
-          'events:DeleteRule',
-          'events:DescribeRule',
-          'events:PutTargets',
-          'events:RemoveTargets',
-          'events:ListTargetsByRule',
-        ],
-        resources: [rules],
-      }),
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }),
     );
-    delivery.addPermission('SubscriptionRules', {
-      principal: new ServicePrincipal('events.amazonaws.com'),
-      sourceArn: rules,
-    });
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArn('events', `rule/${eventBusName(stage)}/${subscriptionRulePrefix(stage)}*`)}]`,
-      reason: `Subscriptions are created by users at runtime; the prefix ${subscriptionRulePrefix(stage)} on this stage's bus holds only them.`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${webhookSecretPrefix(stage)}*`)}]`,
+      reason: `Webhook sources are created at runtime, each with its HMAC secret under ${webhookSecretPrefix(stage)}; the receiver reads those to verify signatures and nothing else.`,
+    });
+  }
+
+  private secretArn(namePattern: string): string {
+    return Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: namePattern,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
 }

@@ -65,10 +65,17 @@ describe('the platform stacks (IAM auth)', () => {
     const functions = ofType('AWS::Lambda::Function').map(([id, r]) => [id, r.Properties.FunctionName]);
     const named = functions.map(([, name]) => name).filter(Boolean);
     expect(named.sort()).toEqual(['plugboard-test-kv', 'plugboard-test-kv-extra']);
-    for (const prefix of ['Dispatcher', 'EventDelivery', 'RegistrySyncHandler', 'RegistrySyncProvider']) {
+    const platformFunctions = [
+      'Dispatcher',
+      'WebhookReceiver',
+      'EventDelivery',
+      'RegistrySyncHandler',
+      'RegistrySyncProvider',
+    ];
+    for (const prefix of platformFunctions) {
       expect(functions.filter(([id]) => String(id).startsWith(prefix))).toHaveLength(1);
     }
-    expect(functions).toHaveLength(FIXTURE_PLUGINS.length + 4);
+    expect(functions).toHaveLength(FIXTURE_PLUGINS.length + platformFunctions.length);
   });
 
   it('builds plugin functions for Node 22 on arm64 with the manifest memory and timeout', () => {
@@ -100,8 +107,8 @@ describe('the platform stacks (IAM auth)', () => {
   it('generates each plugin entry from its default export and the plugin runtime', () => {
     const entry = readFileSync(join(PROJECT_ROOT, 'cdk.out', 'plugin-entries', 'kv.ts'), 'utf8');
     expect(entry).toMatch(/^import plugin from '.*test\/fixtures\/infra-plugins\/kv\/index\.ts';$/m);
-    expect(entry).toMatch(/^import \{ createLambdaHandler \} from '.*functions\/plugin-runtime\.ts';$/m);
-    expect(entry).toContain('export const handler = createLambdaHandler(plugin);');
+    expect(entry).toMatch(/^import \{ serve \} from '.*functions\/plugin-runtime\.ts';$/m);
+    expect(entry).toContain('export const handler = serve(plugin);');
     expect(entry).not.toContain(PROJECT_ROOT);
   });
 
@@ -192,16 +199,36 @@ describe('the platform stacks (IAM auth)', () => {
     });
   });
 
-  it('lets subscription rules created at runtime deliver to the delivery function and the DLQ', () => {
-    const permission = ofType('AWS::Lambda::Permission').find(([id]) => id.includes('SubscriptionRules'))![1];
-    expect(permission.Properties.Principal).toBe('events.amazonaws.com');
-    expect(render(permission.Properties.SourceArn)).toBe(
-      'arn:aws:events:eu-west-1:123456789012:rule/plugboard-test/plugboard-test-*',
+  it('sends every event on the bus to the delivery function, with the DLQ behind both', () => {
+    const [rule] = ofType('AWS::Events::Rule');
+    expect(rule![1].Properties.EventPattern).toEqual({ source: [{ prefix: '' }] });
+    const permission = ofType('AWS::Lambda::Permission').find(
+      ([, p]) => p.Properties.Principal === 'events.amazonaws.com',
     );
-    const queuePolicy = stateful.findResources('AWS::SQS::QueuePolicy');
-    expect(JSON.stringify(queuePolicy)).toContain('events.amazonaws.com');
+    expect(permission![1].Properties.SourceArn).toEqual({
+      'Fn::GetAtt': [ofType('AWS::Events::Rule')[0]![0], 'Arn'],
+    });
+    const queuePolicy = JSON.stringify(stateful.findResources('AWS::SQS::QueuePolicy'));
+    expect(queuePolicy).toContain('events.amazonaws.com');
+    expect(queuePolicy).toContain('"aws:SecureTransport":"false"');
     stateful.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    expect(JSON.stringify(queuePolicy)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('lets only the webhook receiver read secrets, and only webhook HMAC secrets', () => {
+    const receiver = roleStatements('WebhookReceiver');
+    const read = (name: string) =>
+      allowingStatements(receiver, 'secretsmanager:GetSecretValue', secretArn(name));
+    expect(read('plugboard/test/_webhooks/github')).toHaveLength(1);
+    expect(read('plugboard/test/kv/prod')).toHaveLength(0);
+    expect(
+      allowingStatements(receiver, 'secretsmanager:CreateSecret', secretArn('plugboard/test/kv/prod')),
+    ).toEqual([]);
+    expect(allowingStatements(receiver, 'lambda:InvokeFunction', functionArn('plugboard-test-kv'))).toEqual(
+      [],
+    );
+    for (const fn of ['EventDelivery', 'RegistrySyncHandler']) {
+      expect(allowingStatements(roleStatements(fn), 'secretsmanager:GetSecretValue', '*')).toEqual([]);
+    }
   });
 
   it('keeps the registry table: PITR, deletion protection, retained, on demand, the shared key schema', () => {
@@ -243,6 +270,18 @@ describe('the platform stacks (IAM auth)', () => {
     );
     for (const key of DESIGN_ROUTES) expect(routes, key).toHaveProperty([key]);
     expect(routes['POST /v1/webhooks/{source}']).toBe('NONE');
+    const integrations = Object.fromEntries(
+      ofType('AWS::ApiGatewayV2::Integration').map(([id, r]) => [id, render(r.Properties.IntegrationUri)]),
+    );
+    const target = (key: string) => {
+      const route = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)![1];
+      const [, parts] = (route.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] })[
+        'Fn::Join'
+      ];
+      return integrations[parts[1].Ref];
+    };
+    expect(target('POST /v1/webhooks/{source}')).toMatch(/WebhookReceiver/);
+    expect(target('GET /v1/webhooks/{source}/deliveries')).toMatch(/Dispatcher/);
     expect(routes['GET /v1/health']).toBe('NONE');
     const signed = Object.entries(routes).filter(
       ([key]) => key !== 'POST /v1/webhooks/{source}' && key !== 'GET /v1/health',
