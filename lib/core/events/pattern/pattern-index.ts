@@ -14,6 +14,8 @@ interface Entry<T> {
   readonly value: T;
   readonly sequence: number;
   readonly route: FieldCondition | undefined;
+  /** Number of the last `match` call that looked at this entry: dedupes candidates without a set. */
+  visited: number;
 }
 
 /** Entries routed on one top-level field, by exact value and by plain prefix. */
@@ -44,18 +46,18 @@ class FieldRoutes<T> {
     }
   }
 
-  collect(value: unknown, into: Set<Entry<T>>): void {
+  collect(value: unknown, visit: (entries: Iterable<Entry<T>>) => void): void {
     if (Array.isArray(value)) {
-      for (const element of value) this.collect(element, into);
+      for (const element of value) this.collect(element, visit);
       return;
     }
     if (typeof value !== 'string') return;
     const exact = this.exact.get(value);
-    if (exact) for (const entry of exact) into.add(entry);
+    if (exact) visit(exact);
     for (const length of this.prefixLengths.keys()) {
       if (length > value.length) continue;
       const routed = this.prefixes.get(value.slice(0, length));
-      if (routed) for (const entry of routed) into.add(entry);
+      if (routed) visit(routed);
     }
   }
 }
@@ -102,6 +104,7 @@ export class PatternIndex<T> {
   private readonly unrouted = new Set<Entry<T>>();
   private readonly compare: ((a: T, b: T) => number) | undefined;
   private sequence = 0;
+  private matchCount = 0;
 
   constructor(options: PatternIndexOptions<T> = {}) {
     this.compare = options.compare;
@@ -116,7 +119,7 @@ export class PatternIndex<T> {
     const compiled = compilePattern(pattern);
     this.remove(id);
     const route = routeOf(compiled);
-    const entry: Entry<T> = { id, compiled, value, sequence: this.sequence++, route };
+    const entry: Entry<T> = { id, compiled, value, sequence: this.sequence++, route, visited: 0 };
     this.entries.set(id, entry);
     if (!route) {
       this.unrouted.add(entry);
@@ -146,23 +149,32 @@ export class PatternIndex<T> {
 
   /** Values of every pattern the event matches, in insertion order or the order given to the constructor. */
   match(event: unknown): T[] {
-    const matched = [...this.candidates(event)].filter((entry) => matches(entry.compiled, event));
-    const compare = this.compare;
-    matched.sort(
-      compare
-        ? (a, b) => compare(a.value, b.value) || a.sequence - b.sequence
-        : (a, b) => a.sequence - b.sequence,
-    );
-    return matched.map((entry) => entry.value);
-  }
-
-  private candidates(event: unknown): Iterable<Entry<T>> {
-    // Routing reads top-level fields; any other event shape is matched against everything.
-    if (!isPlainObject(event)) return this.entries.values();
-    const candidates = new Set<Entry<T>>(this.unrouted);
-    for (const [key, routes] of this.routes) {
-      if (Object.hasOwn(event, key)) routes.collect(event[key], candidates);
+    const visit = ++this.matchCount;
+    const matched: Entry<T>[] = [];
+    const consider = (entries: Iterable<Entry<T>>): void => {
+      for (const entry of entries) {
+        if (entry.visited === visit) continue;
+        entry.visited = visit;
+        if (matches(entry.compiled, event)) matched.push(entry);
+      }
+    };
+    if (isPlainObject(event)) {
+      consider(this.unrouted);
+      for (const [key, routes] of this.routes) {
+        if (Object.hasOwn(event, key)) routes.collect(event[key], consider);
+      }
+    } else {
+      // Routing reads top-level fields; any other event shape is matched against everything.
+      consider(this.entries.values());
     }
-    return candidates;
+    if (matched.length > 1) {
+      const compare = this.compare;
+      matched.sort(
+        compare
+          ? (a, b) => compare(a.value, b.value) || a.sequence - b.sequence
+          : (a, b) => a.sequence - b.sequence,
+      );
+    }
+    return matched.map((entry) => entry.value);
   }
 }
