@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from './wait-for';
+
+const ROOT = join(import.meta.dirname, '../..');
+const PLUGINS = join(ROOT, 'test/fixtures/event-plugins');
+const EVENTS = 20;
+const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-crash-'));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) killGroup(child);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** `plugboard start` as its own process on the shared data dir; resolves with its URL once serving. */
+async function startPlatform(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    'npx',
+    [
+      'tsx',
+      'bin/plugboard.ts',
+      'start',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--no-watch',
+      '--plugins',
+      PLUGINS,
+    ],
+    // Its own process group: npx runs tsx, which runs node; a SIGKILL must reach all of them.
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  children.push(child);
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the platform did not start: ${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (found?.[1]) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => reject(new Error(`the platform exited (${code}): ${output}`)));
+  });
+  return { child, url };
+}
+
+function client(url: string) {
+  const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  };
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    killGroup(child);
+  });
+
+describe('the local bus across a SIGKILL', () => {
+  it('delivers every acknowledged event after the process is killed mid-delivery and restarted', async () => {
+    const first = await startPlatform();
+    const call = client(first.url);
+    expect((await call('POST', '/v1/instances', { name: 'slow', plugin: 'slow-audit' })).status).toBe(201);
+    const sub = await call('POST', '/v1/subscriptions', {
+      pattern: { source: ['crash-test'] },
+      instance: 'slow',
+      handler: 'events',
+    });
+    expect(sub.status).toBe(201);
+    for (let i = 0; i < EVENTS; i++) {
+      const put = await call('POST', '/v1/events', {
+        Entries: [{ Source: 'crash-test', DetailType: 'Tick', Detail: JSON.stringify({ i }) }],
+      });
+      expect(put.status).toBe(200);
+    }
+    const before = (await call('POST', '/v1/instances/slow/actions/count', {})).body.result.count;
+    await killed(first.child);
+    expect(before).toBeLessThan(EVENTS);
+
+    const second = await startPlatform();
+    const again = client(second.url);
+    await waitFor(
+      async () => (await again('POST', '/v1/instances/slow/actions/count', {})).body.result.count === EVENTS,
+      20_000,
+      'every event to be delivered after the restart',
+    );
+    expect((await again('GET', '/v1/dlq')).body.deadLetters).toEqual([]);
+    await killed(second.child);
+  }, 90_000);
+});
