@@ -1,4 +1,13 @@
 export { callAction, callOperation, type OperationOutput } from './call-handler';
+export {
+  type ConformanceCheck,
+  type ConformanceFixtures,
+  type ConformanceReport,
+  FIXTURES_FILE,
+  formatConformanceReport,
+  loadFixtures,
+  runConformance,
+} from './conformance';
 export { MemoryStore } from './memory-store';
 export {
   type CapturedLog,

@@ -1,0 +1,49 @@
+import type { Action } from '../../sdk/manifest';
+import { checkParams } from '../../sdk/params';
+import { assert, check, show } from './check';
+import { type ConformanceHarness, resultOf } from './harness';
+import type { ConformanceCheck } from './types';
+
+const declaredParams = (action: Action) => [
+  ...action.requiredParams.map((p) => ({ ...p, required: true })),
+  ...action.optionalParams,
+];
+
+/**
+ * Each declared action: the platform's param check (checkParams, as the dispatcher runs it)
+ * refuses a call without its required params, and the handler answers a call with valid params
+ * (the fixture's, or the defaults when none are required).
+ */
+export async function actionChecks(h: ConformanceHarness): Promise<ConformanceCheck[]> {
+  const checks: ConformanceCheck[] = [];
+  for (const action of h.manifest.actions) {
+    if (action.requiredParams.length > 0) {
+      checks.push(
+        await check(`action ${action.name}: required params are enforced`, async () => {
+          const { errors } = checkParams(declaredParams(action), {}, '/params');
+          const named = action.requiredParams.filter((p) =>
+            errors.some((e) => e.pointer === `/params/${p.name}`),
+          );
+          assert(
+            named.length === action.requiredParams.length,
+            `a call without params was not refused for every required param: ${show(errors)}`,
+          );
+          return `refused without ${named.map((p) => p.name).join(', ')}`;
+        }),
+      );
+    }
+    const given = h.fixtures.actions?.[action.name];
+    if (given === false) continue;
+    if (given === undefined && action.requiredParams.length > 0) continue;
+    checks.push(
+      await check(`action ${action.name}: answers a call with valid params`, async () => {
+        const { values, errors } = checkParams(declaredParams(action), given ?? {}, '/params');
+        assert(errors.length === 0, `the fixture's params are not valid: ${show(errors)}`);
+        const answer = await h.call('action', action.name, values);
+        resultOf(answer, `action ${action.name}`);
+        return given ? `called with ${show(Object.keys(given))}` : 'called with its defaults';
+      }),
+    );
+  }
+  return checks;
+}

@@ -1,0 +1,139 @@
+import { CursorExpiredError, definePlugin, NotFoundError } from 'plugboard/sdk';
+import { describe, expect, it } from 'vitest';
+import { runConformance } from '../../../lib/testing';
+
+/** A configuration plugin with two contract bugs: missing keys come back as null, and a second delete fails. */
+const values = new Map<string, string>();
+const leakyConfig = definePlugin({
+  manifest: {
+    slug: 'leaky-config',
+    name: 'Leaky',
+    version: '1.0.0',
+    apiVersion: 1,
+    types: ['configuration'],
+  },
+  configuration: {
+    listKeys: () => [...values.keys()].map((key) => ({ key })),
+    getValues: (_ctx, { keys = [...values.keys()] }) =>
+      keys.map((key) => ({ key, value: values.get(key) ?? null })),
+    setValue: (_ctx, { key, value }) => {
+      values.set(key, String(value));
+      return { key, lastModified: new Date().toISOString() };
+    },
+    deleteKey: (_ctx, { key }) => {
+      if (!values.delete(key)) throw new NotFoundError(`no key ${key}`);
+      return {};
+    },
+  },
+});
+
+/** A logs plugin that answers oldest first, pages with overlap and accepts any cursor. */
+const entries = Array.from({ length: 10 }, (_, i) => ({
+  timestamp: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString(),
+  message: `entry ${i}`,
+}));
+const sloppyLogs = definePlugin({
+  manifest: { slug: 'sloppy-logs', name: 'Sloppy', version: '1.0.0', apiVersion: 1, types: ['logs'] },
+  logs: {
+    search: (_ctx, { limit, cursor }) => {
+      const from = cursor === undefined ? 0 : Number.parseInt(cursor, 10) || 0;
+      const page = entries.slice(from, from + limit);
+      return from + limit < entries.length
+        ? { entries: page, nextCursor: String(from + limit - 1) }
+        : { entries: page };
+    },
+    schema: () => ({
+      fields: [
+        { name: 'message', type: 'string' },
+        { name: 'message', type: 'string' },
+      ],
+    }),
+  },
+});
+
+/** Leaks its credential base64-encoded, which the runtime's literal redaction cannot catch. */
+const leakySecret = definePlugin({
+  manifest: {
+    slug: 'leaky-secret',
+    name: 'Leaky secret',
+    version: '1.0.0',
+    apiVersion: 1,
+    authType: 'api_token',
+    credentials: [{ name: 'apiKey', label: 'API key' }],
+    actions: [{ name: 'whoami', label: 'Who am I' }],
+  },
+  actions: {
+    whoami: (ctx) => {
+      ctx.log.info('calling upstream', {
+        auth: Buffer.from(ctx.credentials.apiKey ?? '').toString('base64'),
+      });
+      return { ok: true };
+    },
+  },
+});
+
+const failed = async (plugin: unknown) =>
+  (await runConformance(plugin)).checks.filter((c) => !c.ok).map((c) => c.name);
+
+describe('runConformance catches broken plugins', () => {
+  it('a getValues that returns missing keys and a deleteKey that is not idempotent', async () => {
+    const report = await runConformance(leakyConfig);
+    expect(report.ok).toBe(false);
+    expect(report.plugin).toBe('leaky-config');
+    expect(await failed(leakyConfig)).toEqual([
+      'configuration: getValues omits missing keys',
+      'configuration: deleteKey is idempotent',
+    ]);
+    expect(report.checks.find((c) => c.name.includes('omits'))?.detail).toMatch(/missing key conformance-/);
+  });
+
+  it('logs oldest first, overlapping pages, any cursor accepted, a repeated schema field', async () => {
+    expect(await failed(sloppyLogs)).toEqual([
+      'logs: search respects limit and answers newest first',
+      'logs: cursor paging covers the entries once, in order',
+      'logs: a bad cursor answers CursorExpired',
+      'logs: schema lists named, typed fields',
+    ]);
+  });
+
+  it('a credential that leaves the plugin encoded', async () => {
+    expect(await failed(leakySecret)).toEqual([
+      'secrets: credentials never appear in answers, logs or events',
+    ]);
+  });
+
+  it('a manifest that does not validate, without running anything else', async () => {
+    const report = await runConformance({ manifest: { slug: 'Bad Slug', apiVersion: 1 } });
+    expect(report).toMatchObject({ plugin: 'Bad Slug', ok: false });
+    expect(report.checks).toHaveLength(1);
+    expect(report.checks[0]!.detail).toContain('slug');
+  });
+
+  it('a required action param left out by the fixtures is refused, a wrong fixture is reported', async () => {
+    const greeter = definePlugin({
+      manifest: {
+        slug: 'greeter',
+        name: 'Greeter',
+        version: '1.0.0',
+        apiVersion: 1,
+        actions: [
+          { name: 'greet', label: 'Greet', requiredParams: [{ name: 'who', label: 'Who', type: 'string' }] },
+        ],
+      },
+      actions: {
+        greet: (_ctx, { who }) => {
+          if (who === 'nobody') throw new CursorExpiredError('not a real error for a greeting');
+          return { greeting: `Hello, ${who}` };
+        },
+      },
+    });
+    expect((await runConformance(greeter, { actions: { greet: { who: 'Ada' } } })).ok).toBe(true);
+    const report = await runConformance(greeter, { actions: { greet: { who: 'nobody' } } });
+    expect(report.checks.find((c) => !c.ok)).toMatchObject({
+      name: 'action greet: answers a call with valid params',
+      detail: expect.stringContaining('CursorExpired'),
+    });
+    const invalid = await runConformance(greeter, { actions: { greet: { who: 42 } } });
+    expect(invalid.checks.find((c) => !c.ok)?.detail).toContain('/params/who');
+  });
+});
