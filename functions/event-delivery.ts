@@ -19,6 +19,8 @@ const deliver = createEventDelivery({
 });
 
 /** Target of the bus's delivery rule: an EventBridge event in, delivered to every target it has. */
-export const handler = middy((event: PlatformEvent) => deliver(event)).use(
-  injectLambdaContext(logger, { correlationIdPath: 'id' }),
-);
+export const handler = middy((event: PlatformEvent) => {
+  // The event id follows the event through retries, so it is the correlation id.
+  logger.setCorrelationId(event.id);
+  return deliver(event);
+}).use(injectLambdaContext(logger));

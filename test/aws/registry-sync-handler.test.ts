@@ -1,0 +1,92 @@
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import { REGISTRY_SYNC_PROPERTIES } from '../../lib/infra/registry-sync-properties';
+import {
+  createDynamoClient,
+  LOCAL_REGISTRY_TABLE,
+  type LocalDynamo,
+  startDynalite,
+} from '../../lib/local/dynalite';
+import { ManifestSchema } from '../../lib/sdk/manifest';
+
+const manifest = (slug: string) =>
+  ManifestSchema.parse({ slug, name: slug, version: '1.0.0', apiVersion: 1 });
+const context = {
+  functionName: 'registry-sync',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:registry-sync',
+  memoryLimitInMB: '256',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
+
+const cfnEvent = (
+  RequestType: 'Create' | 'Update' | 'Delete',
+  slugs: string[],
+): CloudFormationCustomResourceEvent =>
+  ({
+    RequestType,
+    ServiceToken: 'token',
+    ResponseURL: 'https://example.invalid',
+    StackId: 'stack',
+    RequestId: `cfn-${RequestType}`,
+    LogicalResourceId: 'RegistrySync',
+    ResourceType: 'Custom::PlugboardRegistrySync',
+    PhysicalResourceId: 'plugboard-test-registry-sync',
+    ResourceProperties: {
+      ServiceToken: 'token',
+      [REGISTRY_SYNC_PROPERTIES.manifests]: JSON.stringify(slugs.map(manifest)),
+      [REGISTRY_SYNC_PROPERTIES.hash]: 'h',
+    },
+    OldResourceProperties: {},
+  }) as unknown as CloudFormationCustomResourceEvent;
+
+describe('functions/registry-sync.ts against dynalite', () => {
+  let dynamo: LocalDynamo;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      PLUGBOARD_STAGE: 'test',
+      PLUGBOARD_TABLE_NAME: LOCAL_REGISTRY_TABLE,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await dynamo.close();
+  });
+
+  it('writes the manifests on create and update, marks the missing removed, leaves the registry on delete', async () => {
+    const { handler } = await import('../../functions/registry-sync');
+    const client = createDynamoClient(dynamo.endpoint);
+    const registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+    const statuses = async () =>
+      Object.fromEntries((await registry.listPlugins()).map((p) => [p.slug, p.status]));
+    try {
+      expect(await handler(cfnEvent('Create', ['alpha', 'beta']), context)).toEqual({
+        PhysicalResourceId: 'plugboard-test-registry-sync',
+      });
+      expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'loaded' });
+      await handler(cfnEvent('Update', ['alpha']), context);
+      expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'removed' });
+      await handler(cfnEvent('Delete', []), context);
+      expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'removed' });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('rejects a manifest that does not validate', async () => {
+    const { handler } = await import('../../functions/registry-sync');
+    const bad = cfnEvent('Update', []);
+    bad.ResourceProperties[REGISTRY_SYNC_PROPERTIES.manifests] = JSON.stringify([{ slug: 'Bad Slug' }]);
+    await expect(handler(bad, context)).rejects.toThrow();
+  });
+});
