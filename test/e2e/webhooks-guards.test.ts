@@ -30,6 +30,7 @@ async function deliver(body: string, deliveryId: string, signature = signBody(SE
       'x-hub-signature-256': signature,
       'x-delivery-id': deliveryId,
       'x-event': 'push',
+      authorization: 'Bearer sender-credential',
     },
     body,
     signal: AbortSignal.timeout(10_000),
@@ -72,6 +73,8 @@ describe('webhooks over loopback HTTP', () => {
     await waitFor(async () => (await deliveries())[0]?.status === 'processed');
     const [recorded] = await deliveries();
     expect((await deliveries()).length).toBe(1);
+    expect(recorded.headers['x-event']).toBe('push');
+    expect(JSON.stringify(recorded)).not.toContain('sender-credential');
     expect(recorded.outcomes).toEqual([
       { rule: rule.body.id, instance: 'hooks-a', outcome: 'succeeded' },
       { rule: rule.body.id, instance: 'hooks-b', outcome: 'succeeded' },

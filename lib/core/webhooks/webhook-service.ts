@@ -144,7 +144,7 @@ export class WebhookService {
       source: name,
       deliveryId,
       receivedAt: new Date().toISOString(),
-      headers,
+      headers: withoutCredentials(headers),
       payload: parsePayload(body),
       status: 'received',
       outcomes: [],
@@ -158,6 +158,11 @@ export class WebhookService {
     return { status: 'accepted', deliveryId };
   }
 }
+
+/** Headers that may carry a sender's credentials are never stored or shown. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+const withoutCredentials = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
 
 /** JSON when the body is JSON, the text otherwise (form-encoded senders). */
 function parsePayload(body: Uint8Array): unknown {
