@@ -55,3 +55,6 @@ export function registerCallRoutes(app: App, { invocations }: RouteContext): voi
     return c.json({ result, requestId }, 200);
   });
 }
+
+/** The route definitions, whose zod schemas type the API client (plugboard/client). */
+export const callRoutes = { operation, action };

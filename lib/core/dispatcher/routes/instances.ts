@@ -135,3 +135,15 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     return c.body(null, 204);
   });
 }
+
+/** The route definitions, whose zod schemas type the API client (plugboard/client). */
+export const instanceRoutes = {
+  create,
+  list,
+  get,
+  patch,
+  remove,
+  putCredentials,
+  getCredentials,
+  deleteCredentials,
+};

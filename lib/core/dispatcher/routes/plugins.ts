@@ -168,3 +168,6 @@ export function registerPluginRoutes(app: App, { deps, instances }: RouteContext
     return c.json(starter(manifest), 200);
   });
 }
+
+/** The route definitions, whose zod schemas type the API client (plugboard/client). */
+export const pluginRoutes = { list, get, docs, template };

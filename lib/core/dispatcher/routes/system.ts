@@ -12,3 +12,6 @@ const health = createRoute({
 export function registerSystemRoutes(app: App, _ctx: RouteContext): void {
   app.openapi(health, (c) => c.json({ status: 'ok' as const }, 200));
 }
+
+/** The route definitions, whose zod schemas type the API client (plugboard/client). */
+export const systemRoutes = { health };

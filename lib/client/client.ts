@@ -1,0 +1,220 @@
+import { apiErrorFrom } from './errors';
+import type {
+  CallContext,
+  CallResult,
+  CredentialsView,
+  DeadLetterPage,
+  EventLogPage,
+  Health,
+  Instance,
+  InstancePage,
+  InstancePatch,
+  InstanceTemplate,
+  NewInstance,
+  PluginDescription,
+  PluginDocs,
+  PluginList,
+  PutEventsEntry,
+} from './types';
+
+export interface ClientOptions {
+  /** Where the API is, e.g. `http://127.0.0.1:4680` or an API Gateway stage URL. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>` (the local platform's token, or a JWT). */
+  readonly token?: string;
+  /**
+   * Signs each request before it is sent, for an API behind IAM: pass a SigV4 signer (service
+   * `execute-api`). The client ships none, so it has no AWS dependency. @default no signing
+   */
+  readonly sign?: (request: Request) => Request | Promise<Request>;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Per request. @default 30_000 */
+  readonly timeoutMs?: number;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Every route the typed methods call, method and OpenAPI path; tests check each is in /v1/openapi.json. */
+export const CLIENT_ROUTES = [
+  ['get', '/v1/health'],
+  ['get', '/v1/plugins'],
+  ['get', '/v1/plugins/{slug}'],
+  ['get', '/v1/plugins/{slug}/docs'],
+  ['get', '/v1/plugins/{slug}/template'],
+  ['post', '/v1/instances'],
+  ['get', '/v1/instances'],
+  ['get', '/v1/instances/{name}'],
+  ['patch', '/v1/instances/{name}'],
+  ['delete', '/v1/instances/{name}'],
+  ['put', '/v1/instances/{name}/credentials'],
+  ['get', '/v1/instances/{name}/credentials'],
+  ['delete', '/v1/instances/{name}/credentials'],
+  ['post', '/v1/instances/{name}/operations/{operation}'],
+  ['post', '/v1/instances/{name}/actions/{action}'],
+  ['post', '/v1/events'],
+  ['get', '/v1/events/log'],
+  ['post', '/v1/events/replay'],
+  ['get', '/v1/dlq'],
+  ['post', '/v1/dlq/redrive'],
+] as const;
+
+const seg = encodeURIComponent;
+
+/** A small fetch-based client of the Plugboard HTTP API; a non-2xx answer throws PlugboardApiError. */
+export class PlugboardClient {
+  readonly #options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.#options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+  }
+
+  /** Any route, typed by the caller; the typed methods below are built on it. */
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const url = new URL(this.#options.baseUrl + path);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers = new Headers(options.headers);
+    if (this.#options.token) headers.set('authorization', `Bearer ${this.#options.token}`);
+    if (options.body !== undefined) headers.set('content-type', 'application/json');
+    headers.set('accept', 'application/json, application/problem+json');
+    let request = new Request(url, {
+      method: method.toUpperCase(),
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+    });
+    if (this.#options.sign) request = await this.#options.sign(request);
+    const response = await (this.#options.fetch ?? fetch)(request);
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) throw apiErrorFrom(response.status, body, text, response.headers.get('x-request-id'));
+    return { status: response.status, headers: response.headers, body: body as T };
+  }
+
+  async #body<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
+    return (await this.request<T>(method, path, options)).body;
+  }
+
+  health(): Promise<Health> {
+    return this.#body('get', '/v1/health');
+  }
+
+  readonly plugins = {
+    /** The load report: loaded plugins, skipped ones and errors. */
+    list: (): Promise<PluginList> => this.#body('get', '/v1/plugins'),
+    get: (slug: string): Promise<PluginDescription> => this.#body('get', `/v1/plugins/${seg(slug)}`),
+    docs: (slug: string, query: { topic?: string; detail?: 'summary' | 'full' } = {}): Promise<PluginDocs> =>
+      this.#body('get', `/v1/plugins/${seg(slug)}/docs`, { query }),
+    template: (slug: string): Promise<InstanceTemplate> =>
+      this.#body('get', `/v1/plugins/${seg(slug)}/template`),
+  };
+
+  readonly instances = {
+    create: (instance: NewInstance): Promise<Instance> =>
+      this.#body('post', '/v1/instances', { body: instance }),
+    /** One page; `all` follows the cursors. */
+    list: (query: { plugin?: string; limit?: number; cursor?: string } = {}): Promise<InstancePage> =>
+      this.#body('get', '/v1/instances', { query }),
+    all: (query: { plugin?: string; pageSize?: number } = {}): AsyncIterable<Instance> => {
+      const list = this.instances.list;
+      return {
+        async *[Symbol.asyncIterator]() {
+          let cursor: string | undefined;
+          do {
+            const page = await list({ plugin: query.plugin, limit: query.pageSize, cursor });
+            yield* page.instances;
+            cursor = page.nextCursor;
+          } while (cursor);
+        },
+      };
+    },
+    /** The instance and its ETag, for `patch(..., { ifMatch: etag })`. */
+    get: async (name: string): Promise<{ instance: Instance; etag: string }> => {
+      const response = await this.request<Instance>('get', `/v1/instances/${seg(name)}`);
+      return { instance: response.body, etag: response.headers.get('etag') ?? `"${response.body.version}"` };
+    },
+    patch: (name: string, patch: InstancePatch, options: { ifMatch: string }): Promise<Instance> =>
+      this.#body('patch', `/v1/instances/${seg(name)}`, {
+        body: patch,
+        headers: { 'if-match': options.ifMatch },
+      }),
+    delete: async (name: string, options: { ifMatch?: string } = {}): Promise<void> => {
+      const headers: Record<string, string> = options.ifMatch ? { 'if-match': options.ifMatch } : {};
+      await this.request('delete', `/v1/instances/${seg(name)}`, { headers });
+    },
+  };
+
+  readonly credentials = {
+    /** Replaces the instance's credentials; the answer names which are set, never their values. */
+    put: (instance: string, values: Record<string, string>): Promise<CredentialsView> =>
+      this.#body('put', `/v1/instances/${seg(instance)}/credentials`, { body: { values } }),
+    get: (instance: string): Promise<CredentialsView> =>
+      this.#body('get', `/v1/instances/${seg(instance)}/credentials`),
+    delete: async (instance: string): Promise<void> => {
+      await this.request('delete', `/v1/instances/${seg(instance)}/credentials`);
+    },
+  };
+
+  /** Invokes a contract operation (`configuration.getValues`) or one of the plugin's aliases. */
+  operation(
+    instance: string,
+    operation: string,
+    input?: Record<string, unknown>,
+    context?: CallContext,
+  ): Promise<CallResult> {
+    return this.#body('post', `/v1/instances/${seg(instance)}/operations/${seg(operation)}`, {
+      body: { input, context },
+    });
+  }
+
+  action(
+    instance: string,
+    action: string,
+    params?: Record<string, unknown>,
+    context?: CallContext,
+  ): Promise<CallResult> {
+    return this.#body('post', `/v1/instances/${seg(instance)}/actions/${seg(action)}`, {
+      body: { params, context },
+    });
+  }
+
+  readonly events = {
+    /** PutEvents-shaped publish (scope "publish"); sources starting with `plugboard` are refused. */
+    publish: (entries: PutEventsEntry[]): Promise<{ Entries: { EventId: string }[]; FailedEntryCount: 0 }> =>
+      this.#body('post', '/v1/events', { body: { Entries: entries } }),
+    log: (
+      query: { from?: string; to?: string; limit?: number; cursor?: string } = {},
+    ): Promise<EventLogPage> => this.#body('get', '/v1/events/log', { query }),
+    replay: (body: { subscriptionId: string; from: string; to: string }): Promise<{ replaying: number }> =>
+      this.#body('post', '/v1/events/replay', { body }),
+  };
+
+  readonly dlq = {
+    list: (query: { limit?: number; cursor?: string } = {}): Promise<DeadLetterPage> =>
+      this.#body('get', '/v1/dlq', { query }),
+    /** All dead letters, or the ids given. */
+    redrive: (ids?: string[]): Promise<{ redriving: number }> =>
+      this.#body('post', '/v1/dlq/redrive', { body: ids ? { ids } : {} }),
+  };
+}

@@ -1,0 +1,49 @@
+import type { Problem } from './types';
+
+/** An answer other than 2xx: the RFC 9457 problem the API sent, or one made up for a non-problem body. */
+export class PlugboardApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly errors: { pointer: string; detail: string }[];
+  readonly requestId: string | undefined;
+  /** When a RateLimited call may be retried. */
+  readonly retryAt: Date | undefined;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(`${problem.code} (${problem.status}): ${problem.detail}`);
+    this.name = 'PlugboardApiError';
+    this.problem = problem;
+    this.status = problem.status;
+    this.code = problem.code;
+    this.detail = problem.detail;
+    this.errors = problem.errors ?? [];
+    this.requestId = problem.requestId || undefined;
+    this.retryAt = problem.retryAt ? new Date(problem.retryAt) : undefined;
+  }
+}
+
+const isProblem = (body: unknown): body is Problem =>
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as Problem).status === 'number' &&
+  typeof (body as Problem).code === 'string';
+
+/** The error for a failed response; a body that is not a problem (a proxy's page, say) still gives one. */
+export function apiErrorFrom(
+  status: number,
+  body: unknown,
+  text: string,
+  requestId: string | null,
+): PlugboardApiError {
+  if (isProblem(body)) return new PlugboardApiError(body);
+  return new PlugboardApiError({
+    type: 'about:blank',
+    title: `HTTP ${status}`,
+    status,
+    code: `Http${status}`,
+    detail: text.slice(0, 200) || `the API answered ${status} without a problem document`,
+    requestId: requestId ?? '',
+  });
+}

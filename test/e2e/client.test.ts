@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { type Instance, PlugboardApiError, PlugboardClient } from '../../lib/client';
+import { apiErrorFrom } from '../../lib/client/errors';
+import { startTestPlatform, type TestPlatform } from './harness';
+
+let pb: TestPlatform;
+let client: PlugboardClient;
+
+beforeAll(async () => {
+  pb = await startTestPlatform();
+  client = new PlugboardClient({ baseUrl: pb.platform.url, token: pb.platform.token });
+});
+afterAll(async () => {
+  await pb?.close();
+});
+
+const apiError = async (promise: Promise<unknown>): Promise<PlugboardApiError> => {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PlugboardApiError);
+  return error as PlugboardApiError;
+};
+
+describe('plugboard/client against the local platform', () => {
+  it('reads health, plugins, docs and templates with types from the dispatcher schemas', async () => {
+    expect(await client.health()).toEqual({ status: 'ok' });
+    const list = await client.plugins.list();
+    expectTypeOf(list.plugins[0]!.slug).toEqualTypeOf<string>();
+    expect(list.plugins.map((p) => p.slug)).toContain('hmac-signer');
+    const plugin = await client.plugins.get('hmac-signer');
+    expect(plugin.schemas.actions.sign).toMatchObject({ required: ['payload'] });
+    const docs = await client.plugins.docs('hmac-signer', { topic: 'overview', detail: 'full' });
+    expect(docs.topics[0]).toMatchObject({ topic: 'overview' });
+    expect(await client.plugins.template('echo')).toMatchObject({ plugin: 'echo' });
+  });
+
+  it('creates, pages through, reads with an ETag, patches with If-Match and deletes instances', async () => {
+    for (const name of ['client-a', 'client-b', 'client-c']) {
+      const created = await client.instances.create({ name, plugin: 'echo', description: 'from the client' });
+      expectTypeOf(created).toEqualTypeOf<Instance>();
+      expect(created).toMatchObject({ name, plugin: 'echo', version: 1 });
+    }
+    const names: string[] = [];
+    for await (const instance of client.instances.all({ plugin: 'echo', pageSize: 1 }))
+      names.push(instance.name);
+    expect(names.filter((n) => n.startsWith('client-'))).toEqual(['client-a', 'client-b', 'client-c']);
+    const page = await client.instances.list({ plugin: 'echo', limit: 1 });
+    expect(page.instances).toHaveLength(1);
+    expect(page.nextCursor).toEqual(expect.any(String));
+
+    const { instance, etag } = await client.instances.get('client-a');
+    expect(etag).toBe(`"${instance.version}"`);
+    const patched = await client.instances.patch('client-a', { description: 'patched' }, { ifMatch: etag });
+    expect(patched).toMatchObject({ description: 'patched', version: instance.version + 1 });
+    const stale = await apiError(
+      client.instances.patch('client-a', { description: 'again' }, { ifMatch: etag }),
+    );
+    expect(stale).toMatchObject({ status: 412, code: 'VersionConflict' });
+    await client.instances.delete('client-a', { ifMatch: `"${patched.version}"` });
+    const gone = await apiError(client.instances.get('client-a'));
+    expect(gone).toMatchObject({ status: 404, code: 'NotFound', requestId: expect.any(String) });
+  });
+
+  it('sets credentials without ever reading them back, and invokes actions and operations', async () => {
+    await client.instances.create({ name: 'client-signer', plugin: 'hmac-signer' });
+    const missing = await apiError(client.action('client-signer', 'sign', { payload: 'x' }));
+    expect(missing).toMatchObject({ status: 409, code: 'CredentialsMissing' });
+    expect(await client.credentials.put('client-signer', { signingKey: 'k3y-for-the-client-test' })).toEqual({
+      set: ['signingKey'],
+      missing: [],
+    });
+    expect(await client.credentials.get('client-signer')).toEqual({ set: ['signingKey'], missing: [] });
+    const signed = await client.action('client-signer', 'sign', { payload: 'hello' });
+    expect(signed.result).toMatchObject({
+      algorithm: 'sha256',
+      signature: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(signed.requestId).toEqual(expect.any(String));
+    await client.credentials.delete('client-signer');
+    expect(await client.credentials.get('client-signer')).toEqual({ set: [], missing: ['signingKey'] });
+
+    await client.instances.create({ name: 'client-config', plugin: 'kv-config' });
+    await client.operation('client-config', 'configuration.setValue', { key: 'a', value: 'b' });
+    const values = await client.operation('client-config', 'configuration.getValues', { keys: ['a', 'z'] });
+    expect(values.result).toEqual([expect.objectContaining({ key: 'a', value: 'b' })]);
+  });
+
+  it('surfaces problems as PlugboardApiError with field errors and the request id', async () => {
+    const invalid = await apiError(client.instances.create({ name: 'Bad Name', plugin: 'echo' }));
+    expect(invalid).toMatchObject({ status: 400, code: 'Validation', detail: expect.any(String) });
+    expect(invalid.errors.map((e) => e.pointer)).toContain('/name');
+    expect(invalid.problem.type).toMatch(/^urn:plugboard:problem:/);
+    const params = await apiError(client.action('client-b', 'echo', { nope: 1 }));
+    expect(params.errors).toEqual([expect.objectContaining({ pointer: '/params/nope' })]);
+
+    const stranger = new PlugboardClient({ baseUrl: pb.platform.url, token: 'wrong' });
+    expect(await apiError(stranger.plugins.list())).toMatchObject({ status: 401, code: 'Unauthenticated' });
+  });
+
+  it('lets a sign hook authorise each request, and request() reaches any route', async () => {
+    const signed: string[] = [];
+    const signing = new PlugboardClient({
+      baseUrl: `${pb.platform.url}/`,
+      sign: (request) => {
+        signed.push(`${request.method} ${new URL(request.url).pathname}`);
+        const headers = new Headers(request.headers);
+        headers.set('authorization', `Bearer ${pb.platform.token}`);
+        return new Request(request, { headers });
+      },
+    });
+    expect((await signing.plugins.list()).errors).toEqual([]);
+    expect(signed).toEqual(['GET /v1/plugins']);
+    const raw = await signing.request<{ openapi: string }>('get', '/v1/openapi.json');
+    expect(raw.status).toBe(200);
+    expect(raw.body.openapi).toBe('3.1.0');
+  });
+
+  it('publishes events, reads the event log and the dead-letter queue', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const published = await client.events.publish([
+      { Source: 'client.test', DetailType: 'Client Tested', Detail: JSON.stringify({ n: 1 }) },
+    ]);
+    expect(published.FailedEntryCount).toBe(0);
+    const log = await client.events.log({ from: since, limit: 1000 });
+    expect(log.events.map((e) => e.id)).toContain(published.Entries[0]!.EventId);
+    expect(Array.isArray((await client.dlq.list()).deadLetters)).toBe(true);
+  });
+
+  it('turns a body that is not a problem into an error too, keeping retryAt of one that is', () => {
+    expect(apiErrorFrom(502, undefined, '<html>bad gateway</html>', 'r-1')).toMatchObject({
+      status: 502,
+      code: 'Http502',
+      requestId: 'r-1',
+    });
+    const limited = apiErrorFrom(
+      429,
+      {
+        type: 'urn:plugboard:problem:RateLimited',
+        title: 'Rate limited',
+        status: 429,
+        code: 'RateLimited',
+        detail: 'slow down',
+        requestId: 'r-2',
+        retryAt: '2030-01-01T00:00:00.000Z',
+      },
+      '',
+      null,
+    );
+    expect(limited.retryAt).toEqual(new Date('2030-01-01T00:00:00.000Z'));
+  });
+});

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_ROUTES } from '../../lib/client';
+import { startTestPlatform, type TestPlatform } from './harness';
+
+// biome-ignore lint/suspicious/noExplicitAny: the document is arbitrary JSON, checked structurally below
+type Json = any;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** The document describes the API, not itself. */
+const UNDOCUMENTED = new Set(['get /v1/openapi.json']);
+/** Routes that answer without a bearer token (health, the document, HMAC-verified webhooks). */
+const OPEN = [/^\/v1\/health$/, /^\/v1\/openapi\.json$/, /^\/v1\/webhooks\/\{source\}$/];
+
+let pb: TestPlatform;
+let doc: Json;
+
+beforeAll(async () => {
+  pb = await startTestPlatform();
+  doc = (await pb.call('GET', '/v1/openapi.json')).body;
+});
+afterAll(async () => {
+  await pb?.close();
+});
+
+/** Hono's `:name` and trailing `*` in OpenAPI's `{name}` form; the passthrough's rest is `{proxy}`. */
+const toOpenApiPath = (path: string) =>
+  path.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{proxy}');
+
+const operations = (): [string, string, Json][] =>
+  Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((m) => [m, path, item[m]] as [string, string, Json]),
+  );
+
+/** Follows a local `$ref` (`#/components/...`), failing on one that points nowhere. */
+function resolveRef(ref: string): Json {
+  expect(ref.startsWith('#/'), `${ref} is a local reference`).toBe(true);
+  let node: Json = doc;
+  for (const part of ref.slice(2).split('/')) {
+    node = node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+    expect(node, `${ref} resolves`).toBeDefined();
+  }
+  return node;
+}
+
+function* refs(node: Json): Generator<string> {
+  if (Array.isArray(node)) for (const item of node) yield* refs(item);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') yield value;
+      else yield* refs(value);
+    }
+  }
+}
+
+describe('/v1/openapi.json', () => {
+  it('is a structurally valid OpenAPI 3.1 document', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
+    for (const requirement of doc.security) {
+      for (const name of Object.keys(requirement)) expect(doc.components.securitySchemes[name]).toBeDefined();
+    }
+    for (const ref of refs(doc)) resolveRef(ref);
+    const operationIds = operations()
+      .map(([, , op]) => op.operationId)
+      .filter(Boolean);
+    expect(new Set(operationIds).size).toBe(operationIds.length);
+
+    for (const [method, path, op] of operations()) {
+      const where = `${method} ${path}`;
+      expect(path, where).toMatch(/^\//);
+      expect(Object.keys(op.responses ?? {}).length, `${where} has responses`).toBeGreaterThan(0);
+      for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
+        expect(status, `${where} status`).toMatch(/^(default|[1-5](\d\d|XX))$/);
+        expect(
+          typeof (response.description ?? resolveRef(response.$ref).description),
+          `${where} ${status}`,
+        ).toBe('string');
+      }
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const declared = (op.parameters ?? []).map((p: Json) => (p.$ref ? resolveRef(p.$ref) : p));
+      for (const name of templated) {
+        const param = declared.find((p: Json) => p.in === 'path' && p.name === name);
+        if (path.startsWith('/v1/plugin-apis/')) continue; // a passthrough whose path is the plugin's
+        expect(param, `${where} declares path parameter ${name}`).toBeDefined();
+        expect(param.required, `${where} path parameter ${name} is required`).toBe(true);
+      }
+      for (const p of declared) {
+        expect(['query', 'header', 'path', 'cookie'], `${where} parameter ${p.name}`).toContain(p.in);
+        if (p.in === 'path')
+          expect(templated, `${where} path parameter ${p.name} is in the path`).toContain(p.name);
+      }
+    }
+  });
+
+  it('describes every route the app serves', () => {
+    const documented = new Set(operations().map(([m, p]) => `${m} ${p}`));
+    const served = new Set(
+      pb.platform.app.routes
+        .filter((r) => r.path.startsWith('/v1/'))
+        .map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`),
+    );
+    expect(served.size).toBeGreaterThan(25);
+    const missing = [...served].filter((route) => {
+      if (UNDOCUMENTED.has(route)) return false;
+      const [method, path] = route.split(' ') as [string, string];
+      // `app.all` serves every method; one documented method stands for them.
+      if (method === 'all') return !METHODS.some((m) => documented.has(`${m} ${path}`));
+      return !documented.has(route);
+    });
+    expect(missing).toEqual([]);
+    const stale = [...documented].filter(
+      (route) => !served.has(route) && !served.has(`all ${route.split(' ')[1]}`),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('declares problem+json responses on every route, 401 and 403 on every authenticated one', () => {
+    const problem = resolveRef('#/components/schemas/Problem');
+    expect(problem.required).toEqual(
+      expect.arrayContaining(['type', 'title', 'status', 'detail', 'code', 'requestId']),
+    );
+    const lacking: string[] = [];
+    for (const [method, path, op] of operations()) {
+      if (path === '/v1/health') continue; // liveness has no failure to describe
+      const problems = Object.entries(op.responses as Record<string, Json>).filter(
+        ([status, response]) =>
+          /^[45]/.test(status) &&
+          response.content?.['application/problem+json']?.schema?.$ref === '#/components/schemas/Problem',
+      );
+      if (problems.length === 0) lacking.push(`${method} ${path}: no problem response`);
+      if (OPEN.some((p) => p.test(path))) continue;
+      for (const status of ['401', '403']) {
+        if (!problems.some(([s]) => s === status)) lacking.push(`${method} ${path}: no ${status}`);
+      }
+    }
+    expect(lacking).toEqual([]);
+  });
+
+  it('has every route the typed client calls', () => {
+    const documented = new Set(operations().map(([m, p]) => `${m} ${p}`));
+    expect(CLIENT_ROUTES.map(([m, p]) => `${m} ${p}`).filter((r) => !documented.has(r))).toEqual([]);
+  });
+});
