@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { DynamoDbEventStore } from '../aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../aws/dynamodb-registry';
+import { eventBusName } from '../aws/names';
 import { CachedRegistry } from '../core/cached-registry';
 import { createDispatcherApp, type DispatcherOptions } from '../core/dispatcher/app';
 import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
@@ -15,6 +16,7 @@ import type { RetryPolicy } from '../core/events/retry-policy';
 import { checkPlugin, loadPlugins } from '../core/loader';
 import type { LoadReport } from '../core/loader/types';
 import type { EventBus, Registry } from '../core/ports';
+import { withAwsCompat } from './aws-compat/aws-compat';
 import { LocalEventBus, timerSleep } from './bus/local-event-bus';
 import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
@@ -126,8 +128,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     // Closed before the workers: deliveries stop retrying rather than fail on closed workers.
     if (bus.close) closers.push(() => bus.close!());
     const app = createDispatcherApp(deps, options.dispatcher?.(deps) ?? events.dispatcher);
+    // Lambda's and EventBridge's APIs on the same port, for AWS tools pointed at the platform.
+    const fetch = withAwsCompat(app.fetch, {
+      ...deps,
+      busNames: ['default', eventBusName(LOCAL_STAGE)],
+    });
     const server = serve({
-      fetch: app.fetch,
+      fetch,
       port: options.port ?? DEFAULT_PORT,
       hostname: options.host ?? '127.0.0.1',
     });

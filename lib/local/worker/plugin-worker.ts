@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../../core/envelope';
 import type { LogRecord } from '../../core/runtime/services';
+import { functionFailure } from '../function-failure';
 import type { FromWorker, HostMethod, HostMethods, ToWorker } from './protocol';
 import { WORKER_DATA_MARK } from './protocol';
 
@@ -21,11 +22,6 @@ interface PendingCall {
 
 /** How long past its deadline a call may run before the worker is judged hung and replaced. */
 export const HANG_GRACE_MS = 250;
-
-const failed = (code: 'PluginFailed' | 'Timeout' | 'PayloadTooLarge', message: string): Answer => ({
-  ok: false,
-  error: { code, message },
-});
 
 /**
  * One worker thread running one plugin bundle. A call that outlives its deadline, a crash, an exit
@@ -72,13 +68,22 @@ export class PluginWorker {
   }
 
   invoke(envelope: Envelope): Promise<Answer> {
-    if (this.ended) return Promise.resolve(failed('PluginFailed', "the plugin's worker is not running"));
+    if (this.ended)
+      return Promise.resolve(functionFailure('PluginFailed', "the plugin's worker is not running"));
     const id = this.nextId++;
     return new Promise<Answer>((resolve) => {
-      const budget = Math.max(0, envelope.deadline - Date.now()) + HANG_GRACE_MS;
+      // A payload that is not an envelope (the Lambda endpoint passes any JSON) has no deadline: the
+      // runtime answers it at once, within the grace.
+      const remaining = Number.isFinite(envelope.deadline) ? envelope.deadline - Date.now() : 0;
+      const budget = Math.max(0, remaining) + HANG_GRACE_MS;
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve(failed('Timeout', 'the plugin did not answer before its deadline; its worker was replaced'));
+        resolve(
+          functionFailure(
+            'Timeout',
+            'the plugin did not answer before its deadline; its worker was replaced',
+          ),
+        );
         this.end('a call on this worker hung past its deadline');
       }, budget);
       this.pending.set(id, { resolve, timer });
@@ -92,7 +97,7 @@ export class PluginWorker {
     this.ended = true;
     for (const { resolve, timer } of this.pending.values()) {
       clearTimeout(timer);
-      resolve(failed('PluginFailed', reason));
+      resolve(functionFailure('PluginFailed', reason));
     }
     this.pending.clear();
     void this.worker.terminate();
@@ -110,7 +115,9 @@ export class PluginWorker {
         this.pending.delete(message.id);
         clearTimeout(call.timer);
         if (Buffer.byteLength(message.json) > MAX_PAYLOAD_BYTES) {
-          call.resolve(failed('PluginFailed', "the plugin's answer is larger than Lambda's 6 MB limit"));
+          call.resolve(
+            functionFailure('PluginFailed', "the plugin's answer is larger than Lambda's 6 MB limit"),
+          );
           return;
         }
         call.resolve(parseAnswer(JSON.parse(message.json)));

@@ -4,6 +4,7 @@ import { type BuiltBundle, bundlePlugin } from '../../bundle/plugin-bundle';
 import type { Answer, Envelope } from '../../core/envelope';
 import type { Invoker } from '../../core/ports';
 import type { LogRecord } from '../../core/runtime/services';
+import { functionFailure } from '../function-failure';
 import { PluginWorker } from './plugin-worker';
 import type { HostMethods } from './protocol';
 
@@ -89,7 +90,7 @@ export class WorkerInvoker implements Invoker {
       await worker.ready;
     } catch {
       worker.end('the worker failed to start');
-      return { ok: false, error: { code: 'PluginFailed', message: "the plugin's worker failed to start" } };
+      return functionFailure('PluginFailed', "the plugin's worker failed to start");
     }
     return worker.invoke(envelope);
   }

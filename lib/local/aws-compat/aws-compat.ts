@@ -1,0 +1,25 @@
+import type { EventBridgeEndpointProps } from './eventbridge-endpoint';
+import { eventBridgeEndpoint } from './eventbridge-endpoint';
+import type { LambdaEndpointProps } from './lambda-endpoint';
+import { lambdaEndpoint } from './lambda-endpoint';
+
+export type AwsCompatProps = LambdaEndpointProps & EventBridgeEndpointProps;
+
+type Fetch = (request: Request, ...rest: never[]) => Response | Promise<Response>;
+
+/**
+ * Serves Lambda's and EventBridge's APIs beside the dispatcher on one port, so both
+ * `AWS_ENDPOINT_URL_LAMBDA` and `AWS_ENDPOINT_URL_EVENTBRIDGE` can be the platform's URL. Neither
+ * collides with `/v1`: Lambda's paths start with its API version, and EventBridge posts to `/`
+ * with an `X-Amz-Target` header.
+ */
+export function withAwsCompat<F extends Fetch>(dispatcher: F, props: AwsCompatProps): F {
+  const lambda = lambdaEndpoint(props);
+  const eventBridge = eventBridgeEndpoint(props);
+  return ((request: Request, ...rest: never[]) => {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith('/2015-03-31/')) return lambda.fetch(request);
+    if (pathname === '/' && request.headers.has('x-amz-target')) return eventBridge.fetch(request);
+    return dispatcher(request, ...rest);
+  }) as F;
+}
