@@ -6,7 +6,8 @@ import { buildPlatform, jwtFromContext, stageFromContext } from '../lib/infra/pl
 import { PROJECT_ROOT } from '../lib/infra/project-root';
 
 const app = new App();
-const report = await loadPlugins(join(PROJECT_ROOT, 'plugins'));
+// `-c pluginsDir=<folder>` deploys another set of plugins (relative to the project).
+const report = await loadPlugins(join(PROJECT_ROOT, app.node.tryGetContext('pluginsDir') ?? 'plugins'));
 if (report.errors.length > 0) {
   // A plugin that does not load must not deploy; the loader's table names it and says why.
   console.error(`Plugboard: ${report.errors.length} plugin(s) failed to load\n${formatLoadReport(report)}`);

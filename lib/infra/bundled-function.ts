@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PLUGIN_BUNDLE_OPTIONS } from '../bundle/plugin-bundle';
@@ -87,6 +87,8 @@ export class BundledFunction extends Construct {
       },
       bundling: {
         forceDockerBundling: false,
+        // Bundle sizes on every synth are noise; warnings and errors still show.
+        logLevel: LogLevel.WARNING,
         format: OutputFormat.ESM,
         target: PLUGIN_BUNDLE_OPTIONS.target,
         minify: PLUGIN_BUNDLE_OPTIONS.minify,

@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
 import { allowingStatements, functionArn, render, type Statement, secretArn } from './iam';
@@ -371,5 +376,42 @@ describe('the platform with JWT auth', () => {
 
   it('stays clean under cdk-nag', () => {
     expect(platform.nag.validateScope(platform.app).violations).toEqual([]);
+  });
+});
+
+describe('cdk-nag during synth', () => {
+  it('stops synth on a finding nobody acknowledged (so the clean result above means something)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Careless');
+    new Queue(stack, 'Plain', { encryption: QueueEncryption.UNENCRYPTED });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+});
+
+describe('bin/app.ts', () => {
+  it('fails synth with the loader report naming a plugin that does not load', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'plugboard-synth-'));
+    try {
+      const run = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({
+            pluginsDir: 'test/fixtures/plugins-broken',
+            'aws:cdk:bundling-stacks': [],
+          }),
+        },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/plugin\(s\) failed to load/);
+      expect(run.stderr).toMatch(/bad-manifest/);
+      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
