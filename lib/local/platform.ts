@@ -21,8 +21,11 @@ import { LocalEventBus, timerSleep } from './bus/local-event-bus';
 import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
 import { FileCredentialStore } from './file-credential-store';
+import { InvokerByPlugin } from './invoker-by-plugin';
 import { createLocalLogger, type LogSink } from './log';
 import { PluginWatcher } from './plugin-watcher';
+import { ProcessInvoker } from './process/process-invoker';
+import { type ProcessLoadReport, serveProcessPlugins } from './process/process-plugins';
 import { bearerAuthenticator, loadOrCreateToken } from './token';
 import { hostFor } from './worker/host';
 import { WorkerInvoker } from './worker/worker-invoker';
@@ -51,6 +54,11 @@ export interface LocalPlatformOptions {
   readonly dispatcher?: (deps: DispatcherDeps) => DispatcherOptions;
   /** Retries of the local bus before a delivery goes to the dead-letter queue. @default DEFAULT_RETRY */
   readonly retry?: RetryPolicy;
+  /**
+   * A folder of plugins in other languages: one folder each with a `plugboard.json` naming the
+   * command that speaks the envelope as JSON lines (see plugins-external/). @default none
+   */
+  readonly processPluginsDir?: string;
 }
 
 export interface LocalPlatform {
@@ -64,6 +72,8 @@ export interface LocalPlatform {
   readonly deps: DispatcherDeps;
   readonly registry: Registry;
   readonly invoker: WorkerInvoker;
+  /** Plugins in other languages served from `processPluginsDir`, and those that did not load. */
+  readonly processPlugins: ProcessLoadReport;
   readonly bus: EventBus;
   readonly events: EventsPlatform;
   close(): Promise<void>;
@@ -104,13 +114,25 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     closers.push(() => invoker.close());
 
     const report = await loadPlugins(pluginsDir);
-    const problems: LoadProblems = { skipped: report.skipped, errors: report.errors };
     await syncPlugins(registry, invoker, report);
+    const processes = new ProcessInvoker({ onLog: log.plugin });
+    closers.push(() => processes.close());
+    const processPlugins = options.processPluginsDir
+      ? await serveProcessPlugins(options.processPluginsDir, {
+          registry,
+          invoker: processes,
+          taken: new Set(report.loaded.map((p) => p.slug)),
+        })
+      : { loaded: [], skipped: [], errors: [] };
+    const problems: LoadProblems = {
+      skipped: [...report.skipped, ...processPlugins.skipped],
+      errors: [...report.errors, ...processPlugins.errors],
+    };
 
     const deps: DispatcherDeps = {
       registry,
       credentials,
-      invoker,
+      invoker: new InvokerByPlugin([processes], invoker),
       bus,
       authenticate: bearerAuthenticator(token),
       stage: LOCAL_STAGE,
@@ -175,6 +197,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       app,
       registry,
       invoker,
+      processPlugins,
       bus,
       events,
       close,
