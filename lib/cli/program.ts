@@ -1,25 +1,50 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { PlugboardApiError } from '../client';
 import { PlugboardError } from '../sdk/errors';
+import { registerCredentialsCommand } from './commands/credentials';
+import { registerInstancesCommand } from './commands/instances';
+import { registerInvokeCommand } from './commands/invoke';
+import { registerNewCommand } from './commands/new';
 import { registerStartCommand } from './commands/start';
+import { registerTestCommand } from './commands/test';
 import { registerValidateCommand } from './commands/validate';
+
+/** Exit codes: 1 for a user error (bad input, failed checks, an API error), 2 for a usage error. */
+export const EXIT_USER_ERROR = 1;
+export const EXIT_USAGE = 2;
 
 /** The `plugboard` CLI; each command lives in its own file under ./commands and registers itself here. */
 export function buildProgram(): Command {
   const program = new Command('plugboard')
     .description('Plugboard: serverless plugin functions, deployed to AWS or run on one machine')
-    .showHelpAfterError();
+    // Set before the commands are added: commander copies both settings into each subcommand.
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`plugboard: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    });
   registerStartCommand(program);
   registerValidateCommand(program);
+  registerNewCommand(program);
+  registerTestCommand(program);
+  registerInvokeCommand(program);
+  registerInstancesCommand(program);
+  registerCredentialsCommand(program);
   return program;
 }
 
-/** Runs the CLI; a PlugboardError is the user's to fix, so it prints as one line instead of a stack. */
+/** Runs the CLI; an error that is the user's to fix prints as one line instead of a stack. */
 export async function runCli(argv: readonly string[] = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (!(error instanceof PlugboardError)) throw error;
+    if (error instanceof CommanderError) {
+      // Commander has printed the message (or the help) already.
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (!(error instanceof PlugboardError || error instanceof PlugboardApiError)) throw error;
     console.error(`plugboard: ${error.message}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_USER_ERROR;
   }
 }

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { clientFor, type EndpointOptions, withEndpoint } from '../api';
+import { jsonObject } from '../input';
+
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+export function registerInstancesCommand(program: Command): void {
+  const instances = program
+    .command('instances')
+    .description('create, list, show and delete plugin instances');
+
+  withEndpoint(
+    instances
+      .command('list')
+      .description('list instances, following every page')
+      .option('--plugin <slug>', 'only instances of this plugin')
+      .option('--json', 'print them as JSON'),
+  ).action(async (options: EndpointOptions & { plugin?: string; json?: boolean }) => {
+    const all = [];
+    for await (const instance of clientFor(options).instances.all({ plugin: options.plugin }))
+      all.push(instance);
+    if (options.json) return print(all);
+    if (all.length === 0) return console.log('no instances');
+    const width = Math.max(...all.map((i) => i.name.length), 4);
+    console.log(`${'NAME'.padEnd(width)}  PLUGIN`);
+    for (const i of all) console.log(`${i.name.padEnd(width)}  ${i.plugin}`);
+  });
+
+  withEndpoint(
+    instances
+      .command('get')
+      .description('show an instance and its ETag as JSON')
+      .argument('<name>', 'instance name'),
+  ).action(async (name: string, options: EndpointOptions) => {
+    const { instance, etag } = await clientFor(options).instances.get(name);
+    print({ ...instance, etag });
+  });
+
+  withEndpoint(
+    instances
+      .command('create')
+      .description('create an instance; options are checked against the plugin manifest')
+      .argument('<name>', 'instance name: a-z, 0-9 and "-", starting with a letter')
+      .requiredOption('--plugin <slug>', 'the plugin it is an instance of')
+      .option('--options <json>', 'instance options as a JSON object')
+      .option('--description <text>', 'what the instance is for'),
+  ).action(
+    async (
+      name: string,
+      options: EndpointOptions & { plugin: string; options?: string; description?: string },
+    ) => {
+      const created = await clientFor(options).instances.create({
+        name,
+        plugin: options.plugin,
+        ...(options.options ? { options: jsonObject(options.options, '--options') } : {}),
+        ...(options.description ? { description: options.description } : {}),
+      });
+      console.log(`created instance ${created.name} of ${created.plugin}`);
+    },
+  );
+
+  withEndpoint(
+    instances
+      .command('delete')
+      .description('delete an instance and its credentials')
+      .argument('<name>', 'instance name')
+      .option('--if-match <etag>', 'only if the instance still has this ETag'),
+  ).action(async (name: string, options: EndpointOptions & { ifMatch?: string }) => {
+    await clientFor(options).instances.delete(name, { ifMatch: options.ifMatch });
+    console.log(`deleted instance ${name}`);
+  });
+}

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { ValidationError } from '../sdk/errors';
+
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses JSON that must be an object, naming where it came from when it is not. */
+export function jsonObject(text: string, from: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`${from} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(`${from} must be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The JSON object in a file, or on stdin when the file is "-". */
+export async function readJsonInput(file: string): Promise<Record<string, unknown>> {
+  const text =
+    file === '-'
+      ? await readStdin()
+      : await readFile(file, 'utf8').catch(() => {
+          throw new ValidationError(`cannot read ${file}`);
+        });
+  return jsonObject(text, file === '-' ? 'stdin' : file);
+}
