@@ -326,6 +326,32 @@ describe('EventBridge on the local platform', () => {
     ).rejects.toBeInstanceOf(InvalidEventPatternException);
   });
 
+  it('is found through AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL_EVENTBRIDGE', async () => {
+    process.env.AWS_ENDPOINT_URL_LAMBDA = pb.platform.url;
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = pb.platform.url;
+    const { endpoint: _, ...withoutEndpoint } = sdkConfig(pb.platform.url);
+    const envLambda = new LambdaClient(withoutEndpoint);
+    const envEvents = new EventBridgeClient(withoutEndpoint);
+    try {
+      const invoked = await envLambda.send(
+        new InvokeCommand({
+          FunctionName: pluginFunctionName(LOCAL_STAGE, 'echo'),
+          InvocationType: 'DryRun',
+        }),
+      );
+      expect(invoked.StatusCode).toBe(204);
+      const put = await envEvents.send(
+        new PutEventsCommand({ Entries: [{ Source: 'aws-compat.env', DetailType: 'Env', Detail: '{}' }] }),
+      );
+      expect(put.FailedEntryCount).toBe(0);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_LAMBDA;
+      delete process.env.AWS_ENDPOINT_URL_EVENTBRIDGE;
+      envLambda.destroy();
+      envEvents.destroy();
+    }
+  });
+
   it('answers operations it does not emulate with UnknownOperationException', async () => {
     const res = await fetch(`${pb.platform.url}/`, {
       method: 'POST',
