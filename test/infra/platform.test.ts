@@ -8,6 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPlatform } from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
 import { allowingStatements, functionArn, render, type Statement, secretArn } from './iam';
 import { buildFixturePlatform, FIXTURE_PLUGINS, STAGE } from './platform-fixture';
@@ -376,6 +377,17 @@ describe('the platform with JWT auth', () => {
 
   it('stays clean under cdk-nag', () => {
     expect(platform.nag.validateScope(platform.app).violations).toEqual([]);
+  });
+});
+
+describe('PluginFunction names', () => {
+  it("refuses a slug whose function name would pass Lambda's 64 characters, naming the plugin", () => {
+    const slug = `p${'x'.repeat(60)}`;
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const plugin = { ...FIXTURE_PLUGINS[0]!, manifest: { ...FIXTURE_PLUGINS[0]!.manifest, slug } };
+    expect(() => buildPlatform(app, { stage: STAGE, plugins: [plugin] })).toThrow(
+      new RegExp(`plugin "${slug}".*over Lambda's 64 characters`),
+    );
   });
 });
 
