@@ -1,11 +1,19 @@
 import { compilePattern } from './compile';
 import { isPlainObject } from './json';
 import { matches } from './match';
-import type { CompiledPattern, EventPattern, FieldCondition } from './types';
+import type { CompiledPattern, EventPattern, FieldCondition, PatternNode } from './types';
 
 export interface PatternIndexOptions<T> {
   /** Order of `match` results; ties, and every result without it, keep insertion order. @default insertion order */
   readonly compare?: (a: T, b: T) => number;
+}
+
+/** Where a pattern is routed: one required field (top-level or nested) of exact strings or plain prefixes. */
+interface Route {
+  /** The field's path joined with NUL, e.g. `detail\u0000state`. */
+  readonly key: string;
+  readonly path: readonly string[];
+  readonly field: FieldCondition;
 }
 
 interface Entry<T> {
@@ -13,18 +21,28 @@ interface Entry<T> {
   readonly compiled: CompiledPattern;
   readonly value: T;
   readonly sequence: number;
-  readonly route: FieldCondition | undefined;
+  readonly route: Route | undefined;
   /** Number of the last `match` call that looked at this entry: dedupes candidates without a set. */
   visited: number;
 }
 
-/** Entries routed on one top-level field, by exact value and by plain prefix. */
+/** Entries routed on one field path, by exact value and by plain prefix. */
 class FieldRoutes<T> {
   readonly exact = new Map<string, Set<Entry<T>>>();
   readonly prefixes = new Map<string, Set<Entry<T>>>();
   /** Distinct prefix lengths with how many prefixes have each, so lookups try only those. */
   readonly prefixLengths = new Map<number, number>();
   entries = 0;
+
+  constructor(readonly path: readonly string[]) {}
+
+  /** How many entries an event with one of the field's values would make candidates. */
+  load(field: FieldCondition): number {
+    let load = 0;
+    for (const value of field.strings) load += this.exact.get(value)?.size ?? 0;
+    for (const prefix of field.prefixes) load += this.prefixes.get(prefix)?.size ?? 0;
+    return load;
+  }
 
   add(entry: Entry<T>, field: FieldCondition): void {
     this.entries++;
@@ -46,9 +64,15 @@ class FieldRoutes<T> {
     }
   }
 
-  collect(value: unknown, visit: (entries: Iterable<Entry<T>>) => void): void {
+  /** Visits the entries routed on any value found at this path of the event, through arrays too. */
+  collect(value: unknown, depth: number, visit: (entries: Iterable<Entry<T>>) => void): void {
     if (Array.isArray(value)) {
-      for (const element of value) this.collect(element, visit);
+      for (const element of value) this.collect(element, depth, visit);
+      return;
+    }
+    if (depth < this.path.length) {
+      const key = this.path[depth]!;
+      if (isPlainObject(value) && Object.hasOwn(value, key)) this.collect(value[key], depth + 1, visit);
       return;
     }
     if (typeof value !== 'string') return;
@@ -78,22 +102,19 @@ function unbucket<T>(map: Map<string, Set<Entry<T>>>, key: string, entry: Entry<
   if (set.size === 0) map.delete(key);
 }
 
-/** Top-level fields tried first for routing: the ones nearly every subscription constrains. */
-const PREFERRED_ROUTES = ['source', 'detail-type'];
-
 /**
- * Picks the field a pattern is routed on: a required top-level field holding only exact strings
- * (best) or plain prefixes, `source` and `detail-type` first. Without one the pattern is always a candidate.
+ * Every field a pattern requires that the index can route on: routable fields of the root and of
+ * nested objects reached without `$or` (a `$or` branch is not required, so it cannot route).
  */
-function routeOf(compiled: CompiledPattern): FieldCondition | undefined {
-  const routable = compiled.root.fields.filter((field) => field.routable);
-  const rank = (field: FieldCondition): number => {
-    const preferred = PREFERRED_ROUTES.indexOf(field.key);
-    return (field.prefixes.length > 0 ? 10 : 0) + (preferred < 0 ? PREFERRED_ROUTES.length : preferred);
-  };
-  return routable.sort((a, b) => rank(a) - rank(b))[0];
+function routesOf(node: PatternNode, path: readonly string[] = []): Route[] {
+  const here = node.fields
+    .filter((field) => field.routable)
+    .map((field) => {
+      const fieldPath = [...path, field.key];
+      return { key: fieldPath.join('\u0000'), path: fieldPath, field };
+    });
+  return [...here, ...node.children.flatMap((child) => routesOf(child.node, [...path, child.key]))];
 }
-
 /**
  * Many patterns matched against one event: routing on exact or prefix values of top-level fields means
  * full matching runs only on the few patterns that can match, plus those that cannot be routed.
@@ -118,7 +139,7 @@ export class PatternIndex<T> {
   add(id: string, pattern: EventPattern, value: T): void {
     const compiled = compilePattern(pattern);
     this.remove(id);
-    const route = routeOf(compiled);
+    const route = this.leastLoaded(routesOf(compiled.root));
     const entry: Entry<T> = { id, compiled, value, sequence: this.sequence++, route, visited: 0 };
     this.entries.set(id, entry);
     if (!route) {
@@ -127,10 +148,32 @@ export class PatternIndex<T> {
     }
     let routes = this.routes.get(route.key);
     if (!routes) {
-      routes = new FieldRoutes();
+      routes = new FieldRoutes(route.path);
       this.routes.set(route.key, routes);
     }
-    routes.add(entry, route);
+    routes.add(entry, route.field);
+  }
+
+  /**
+   * The route that adds the pattern to the smallest buckets, so an event draws as few candidates as
+   * possible: a crowded `detail-type` loses to a rarer `source` or a nested field. Exact values beat
+   * prefixes, and top-level fields beat nested ones, on a tie.
+   */
+  private leastLoaded(routes: Route[]): Route | undefined {
+    const cost = (route: Route) =>
+      (this.routes.get(route.key)?.load(route.field) ?? 0) * 4 +
+      (route.field.prefixes.length > 0 ? 2 : 0) +
+      (route.path.length > 1 ? 1 : 0);
+    let best: Route | undefined;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (const route of routes) {
+      const c = cost(route);
+      if (c < bestCost) {
+        best = route;
+        bestCost = c;
+      }
+    }
+    return best;
   }
 
   remove(id: string): void {
@@ -143,7 +186,7 @@ export class PatternIndex<T> {
     }
     const routes = this.routes.get(entry.route.key);
     if (!routes) return;
-    routes.remove(entry, entry.route);
+    routes.remove(entry, entry.route.field);
     if (routes.entries === 0) this.routes.delete(entry.route.key);
   }
 
@@ -160,9 +203,7 @@ export class PatternIndex<T> {
     };
     if (isPlainObject(event)) {
       consider(this.unrouted);
-      for (const [key, routes] of this.routes) {
-        if (Object.hasOwn(event, key)) routes.collect(event[key], consider);
-      }
+      for (const routes of this.routes.values()) routes.collect(event, 0, consider);
     } else {
       // Routing reads top-level fields; any other event shape is matched against everything.
       consider(this.entries.values());
