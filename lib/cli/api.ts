@@ -42,7 +42,8 @@ export function clientFor(options: EndpointOptions): PlugboardClient {
       try {
         return await fetch(input, init);
       } catch (error) {
-        const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+        const reason = cause?.code ?? cause?.errors?.[0]?.code ?? (error as Error).message;
         throw new PlugboardError(
           'Unavailable',
           `cannot reach ${endpoint} (${reason}); start the platform with \`npm start\` or pass --endpoint`,

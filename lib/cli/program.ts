@@ -44,7 +44,13 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<vo
       return;
     }
     if (!(error instanceof PlugboardError || error instanceof PlugboardApiError)) throw error;
-    console.error(`plugboard: ${error.message}`);
+    const fields =
+      error instanceof PlugboardApiError &&
+      error.errors.length > 0 &&
+      !error.detail.includes(error.errors[0]!.detail)
+        ? ` (${error.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')})`
+        : '';
+    console.error(`plugboard: ${error.message}${fields}`);
     process.exitCode = EXIT_USER_ERROR;
   }
 }

@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../../lib/cli/program';
+import { startTestPlatform, type TestPlatform } from '../../e2e/harness';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+let pb: TestPlatform;
+
+beforeAll(async () => {
+  pb = await startTestPlatform();
+});
+afterAll(async () => {
+  await pb?.close();
+});
+afterEach(() => {
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+});
+
+/** Runs the CLI in this process against the test platform; what it printed, and its exit code. */
+async function plugboard(...args: string[]) {
+  return plugboardAt(true, ...args);
+}
+async function plugboardAt(remote: boolean, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...line) => void out.push(line.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...line) => void err.push(line.join(' ')));
+  const endpoint = remote ? ['--endpoint', pb.platform.url, '--token', pb.platform.token] : [];
+  await runCli(['node', 'plugboard', ...args, ...endpoint]);
+  vi.restoreAllMocks();
+  const code = process.exitCode ?? 0;
+  process.exitCode = undefined;
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** A loopback port nothing listens on. */
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** The real bin with stdin, for credentials read from a pipe. */
+function spawned(args: string[], stdin: string) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+    const child = spawn('npx', ['tsx', 'bin/plugboard.ts', ...args], { cwd: ROOT, timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe('plugboard instances, credentials and invoke', () => {
+  it('creates, lists, shows and deletes instances', async () => {
+    expect(await plugboard('instances', 'create', 'cli-echo', '--plugin', 'echo')).toMatchObject({
+      code: 0,
+      stdout: 'created instance cli-echo of echo',
+    });
+    const list = await plugboard('instances', 'list', '--plugin', 'echo');
+    expect(list.stdout).toMatch(/^NAME\s+PLUGIN\ncli-echo\s+echo$/m);
+    const shown = JSON.parse((await plugboard('instances', 'get', 'cli-echo')).stdout);
+    expect(shown).toMatchObject({ name: 'cli-echo', plugin: 'echo', etag: '"1"' });
+    expect(await plugboard('instances', 'delete', 'cli-echo', '--if-match', '"1"')).toMatchObject({
+      code: 0,
+    });
+    expect(await plugboard('instances', 'get', 'cli-echo')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^plugboard: NotFound \(404\): /),
+    });
+  });
+
+  it('invokes actions and operations with --params, --input files and --json', async () => {
+    await plugboard('instances', 'create', 'cli-config', '--plugin', 'kv-config');
+    await plugboard('instances', 'create', 'cli-counter', '--plugin', 'incrementer');
+    const set = await plugboard(
+      'invoke',
+      'cli-config',
+      'configuration.setValue',
+      '--params',
+      '{"key":"k","value":"v"}',
+    );
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ key: 'k', dataType: 'string' });
+    const file = `${pb.platform.dataDir}/input.json`;
+    await writeFile(file, JSON.stringify({ keys: ['k'] }));
+    const got = JSON.parse(
+      (await plugboard('invoke', 'cli-config', 'configuration.getValues', '--input', file)).stdout,
+    );
+    expect(got).toEqual([expect.objectContaining({ key: 'k', value: 'v' })]);
+    const counted = await plugboard('invoke', 'cli-counter', 'increment', '--params', '{"step":3}', '--json');
+    expect(JSON.parse(counted.stdout)).toMatchObject({ result: { value: 3 }, requestId: expect.any(String) });
+    expect(await plugboard('invoke', 'cli-counter', 'reset_count')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /^plugboard: Validation \(400\): .*\/params\/parameter: "parameter" is required/,
+      ),
+    });
+    expect(
+      await plugboard('invoke', 'cli-config', 'configuration.getValues', '--params', '{oops'),
+    ).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^plugboard: --params is not valid JSON/),
+    });
+  });
+
+  it('sets credentials from --value and from stdin without echoing them, shows and deletes them', async () => {
+    await plugboard('instances', 'create', 'cli-signer', '--plugin', 'hmac-signer');
+    const secret = 'cli-secret-value-that-must-not-echo';
+    const set = await plugboard('credentials', 'set', 'cli-signer', '--value', `signingKey=${secret}`);
+    expect(set).toMatchObject({
+      code: 0,
+      stdout: 'credentials of cli-signer: set: signingKey; missing: none',
+    });
+    const piped = await spawned(
+      ['credentials', 'set', 'cli-signer', '--endpoint', pb.platform.url, '--token', pb.platform.token],
+      `signingKey=${secret}-2\n`,
+    );
+    expect(piped).toMatchObject({
+      code: 0,
+      stdout: 'credentials of cli-signer: set: signingKey; missing: none\n',
+    });
+    expect(piped.stdout + piped.stderr).not.toContain(secret);
+    const signed = await plugboard('invoke', 'cli-signer', 'sign', '--params', '{"payload":"x"}');
+    expect(signed.stdout).not.toContain(secret);
+    expect(await plugboard('credentials', 'delete', 'cli-signer')).toMatchObject({ code: 0 });
+    expect((await plugboard('credentials', 'show', 'cli-signer')).stdout).toBe(
+      'credentials of cli-signer: set: none; missing: signingKey',
+    );
+  }, 60_000);
+
+  it('says in one line that no platform answers, and that a token is wrong', async () => {
+    const out: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line) => void out.push(line));
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    await runCli(['node', 'plugboard', 'instances', 'list', '--endpoint', closed, '--token', 'x']);
+    expect(process.exitCode).toBe(1);
+    expect(out).toEqual([
+      `plugboard: cannot reach ${closed} (ECONNREFUSED); start the platform with \`npm start\` or pass --endpoint`,
+    ]);
+    out.length = 0;
+    await runCli([
+      'node',
+      'plugboard',
+      'instances',
+      'list',
+      '--endpoint',
+      pb.platform.url,
+      '--token',
+      'wrong',
+    ]);
+    expect(out).toEqual([expect.stringMatching(/^plugboard: Unauthenticated \(401\)/)]);
+  });
+});
+
+describe('plugboard test', () => {
+  it('reports a plugin as conforming, and a missing slug as an error', async () => {
+    const all = await plugboardAt(false, 'test', 'kv-config');
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('kv-config: conforms');
+    expect(all.stderr).toContain('testing kv-config ...');
+    expect(await plugboardAt(false, 'test', 'nope')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^plugboard: no plugin "nope" in plugins; loaded: /),
+    });
+  });
+});
