@@ -3,13 +3,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readEnvironment } from '../lib/aws/environment';
+import { awsEventsProps } from '../lib/aws/events-props';
 import { createLambdaDispatcher } from '../lib/aws/lambda-dispatcher';
 import { awsDispatcherDeps } from '../lib/aws/platform-deps';
+import { createEventsPlatform } from '../lib/core/events/events-platform';
 
 const logger = new Logger({ serviceName: 'plugboard-dispatcher' });
-const dispatch = createLambdaDispatcher(
-  awsDispatcherDeps(readEnvironment(), (level, message, fields) => logger[level](message, fields ?? {})),
-);
+const env = readEnvironment();
+const deps = awsDispatcherDeps(env, (level, message, fields) => logger[level](message, fields ?? {}));
+const dispatch = createLambdaDispatcher(deps, createEventsPlatform(deps, awsEventsProps(env)).dispatcher);
 
 /**
  * HTTP API (payload 2.0) → the dispatcher app; the API Gateway request id is the correlation id.

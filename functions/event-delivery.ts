@@ -1,21 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
-import { DynamoDbEventStore } from '../lib/aws/dynamodb-event-store';
 import { readEnvironment } from '../lib/aws/environment';
 import { createEventDelivery } from '../lib/aws/event-delivery';
+import { awsEventsProps } from '../lib/aws/events-props';
 import { awsDispatcherDeps } from '../lib/aws/platform-deps';
-import { SecretsManagerCredentialResolver } from '../lib/aws/secrets-manager-credential-store';
 import type { PlatformEvent } from '../lib/sdk/events';
 
 const logger = new Logger({ serviceName: 'plugboard-event-delivery' });
 const env = readEnvironment();
 const deliver = createEventDelivery({
   deps: awsDispatcherDeps(env, (level, message, fields) => logger[level](message, fields ?? {})),
-  store: new DynamoDbEventStore({ client: new DynamoDBClient({}), tableName: env.PLUGBOARD_TABLE_NAME }),
-  webhookSecrets: new SecretsManagerCredentialResolver({ client: new SecretsManagerClient({}) }),
+  ...awsEventsProps(env),
 });
 
 /** Target of the bus's delivery rule: an EventBridge event in, delivered to every target it has. */

@@ -1,7 +1,6 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import type { DispatcherDeps } from '../core/dispatcher/deps';
 import { createEventsPlatform } from '../core/events/events-platform';
-import type { Sleep } from '../core/events/retry-policy';
+import { type Sleep, timerSleep } from '../core/events/retry-policy';
 import type { CredentialResolver, EventStore, GuardStore } from '../core/ports';
 import type { PlatformEvent } from '../sdk/events';
 
@@ -13,8 +12,6 @@ export interface EventDeliveryProps {
   /** @default real timers */
   readonly sleep?: Sleep;
 }
-
-const timerSleep: Sleep = (ms, signal) => wait(ms, undefined, { signal });
 
 /**
  * What the delivery Lambda does with each event EventBridge hands it: log it (idempotent by id, so

@@ -1,3 +1,5 @@
+import { setTimeout as wait } from 'node:timers/promises';
+
 /** How often and how patiently a delivery is retried before it goes to the dead-letter store. */
 export interface RetryPolicy {
   /** Attempts in all, the first included. @default 3 */
@@ -19,3 +21,6 @@ export function backoffMs(policy: RetryPolicy, failedAttempt: number): number {
 
 /** Waits, or rejects as soon as the signal aborts (the bus is stopping). */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+/** Backoff on Node timers; an abort (the bus stopping) ends the wait at once. */
+export const timerSleep: Sleep = (ms, signal) => wait(ms, undefined, { signal });

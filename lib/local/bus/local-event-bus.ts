@@ -1,12 +1,7 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import { logEvents } from '../../core/events/event-log';
 import type { EventRouter } from '../../core/events/event-router';
-import type { Sleep } from '../../core/events/retry-policy';
 import type { EventBus, EventStore } from '../../core/ports';
 import type { PlatformEvent } from '../../sdk/events';
-
-/** Backoff on Node timers; an abort (the bus stopping) ends the wait at once. */
-export const timerSleep: Sleep = (ms, signal) => wait(ms, undefined, { signal });
 
 /**
  * The in-process bus: a publish is logged (and so acknowledged) first, then delivered in the

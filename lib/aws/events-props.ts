@@ -1,0 +1,26 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { EventsPlatformProps } from '../core/events/events-platform';
+import { timerSleep } from '../core/events/retry-policy';
+import { DynamoDbEventStore } from './dynamodb-event-store';
+import type { PlatformEnvironment } from './environment';
+import { SecretsManagerCredentialResolver } from './secrets-manager-credential-store';
+
+/**
+ * The events platform's ports on AWS. The webhook-secret resolver is only called when a webhook
+ * arrives, which only the webhook receiver function serves: the dispatcher's role cannot read secrets.
+ */
+export function awsEventsProps(
+  env: PlatformEnvironment,
+): EventsPlatformProps & { store: DynamoDbEventStore } {
+  const store = new DynamoDbEventStore({
+    client: new DynamoDBClient({}),
+    tableName: env.PLUGBOARD_TABLE_NAME,
+  });
+  return {
+    store,
+    guards: store,
+    webhookSecrets: new SecretsManagerCredentialResolver({ client: new SecretsManagerClient({}) }),
+    sleep: timerSleep,
+  };
+}
