@@ -2,3 +2,4 @@
 export const DEFAULT_PORT = 4680;
 export const DEFAULT_DATA_DIR = '.plugboard';
 export const DEFAULT_PLUGINS_DIR = 'plugins';
+export const DEFAULT_EXTERNAL_PLUGINS_DIR = 'plugins-external';

@@ -1,7 +1,13 @@
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatLoadReport } from '../../core/loader';
-import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from '../../local/defaults';
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_EXTERNAL_PLUGINS_DIR,
+  DEFAULT_PLUGINS_DIR,
+  DEFAULT_PORT,
+} from '../../local/defaults';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -12,8 +18,20 @@ export function registerStartCommand(program: Command): void {
     .option('--no-watch', 'do not rebuild plugins when their files change')
     .option('--plugins <dir>', 'folder holding one folder per plugin', DEFAULT_PLUGINS_DIR)
     .option('--data <dir>', 'folder for the registry, credentials and token', DEFAULT_DATA_DIR)
+    .option(
+      '--external <dir>',
+      'folder of plugins in other languages (a plugboard.json naming a command); skipped when absent',
+      DEFAULT_EXTERNAL_PLUGINS_DIR,
+    )
     .action(
-      async (options: { memory?: boolean; port: string; watch: boolean; plugins: string; data: string }) => {
+      async (options: {
+        memory?: boolean;
+        port: string;
+        watch: boolean;
+        plugins: string;
+        data: string;
+        external: string;
+      }) => {
         // Loaded here, not at the top: the other commands need none of the platform's weight.
         const { startLocalPlatform } = await import('../../local/platform');
         const platform = await startLocalPlatform({
@@ -22,6 +40,7 @@ export function registerStartCommand(program: Command): void {
           watch: options.watch,
           pluginsDir: options.plugins,
           dataDir: options.data,
+          processPluginsDir: existsSync(options.external) ? options.external : undefined,
         });
         const near = (path: string) =>
           relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
@@ -37,7 +56,11 @@ export function registerStartCommand(program: Command): void {
               ? 'State: in memory (--memory); nothing persists'
               : `State: ${near(platform.dataDir)}`,
             '',
-            formatLoadReport(platform.report),
+            formatLoadReport({
+              loaded: [...platform.report.loaded, ...platform.processPlugins.loaded],
+              skipped: [...platform.report.skipped, ...platform.processPlugins.skipped],
+              errors: [...platform.report.errors, ...platform.processPlugins.errors],
+            }),
             '',
             `Try: ${example}`,
           ].join('\n'),

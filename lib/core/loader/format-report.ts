@@ -1,5 +1,10 @@
 import { basename } from 'node:path';
-import type { LoadReport } from './types';
+import type { LoadedPlugin, LoadReport } from './types';
+
+/** What the table shows: any report whose plugins have a slug, a manifest and a folder. */
+export type ReportRows = Omit<LoadReport, 'loaded'> & {
+  loaded: Pick<LoadedPlugin, 'slug' | 'manifest' | 'dir'>[];
+};
 
 interface Row {
   folder: string;
@@ -19,7 +24,7 @@ function table(rows: Row[]): string {
 }
 
 /** The load report as a table, one row per loaded or skipped plugin and per error, in folder order. */
-export function formatLoadReport(report: LoadReport): string {
+export function formatLoadReport(report: ReportRows): string {
   const rows: Row[] = [
     ...report.loaded.map((p) => ({
       folder: basename(p.dir),
