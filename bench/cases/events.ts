@@ -1,0 +1,124 @@
+import { PatternIndex } from '../../lib/core/events/pattern';
+import { LocalEventBus } from '../../lib/local/bus/local-event-bus';
+import { startLocalPlatform } from '../../lib/local/platform';
+import type { PlatformEvent } from '../../lib/sdk/events';
+import { reportCase } from '../child';
+import { mixedEvent, mixedPattern, seeded } from '../event-mix';
+
+/** Mean microseconds PatternIndex.match takes per event with `subscriptions` mixed patterns (best of 3). */
+export function matchMicros(subscriptions: number, events = 20_000): number {
+  const next = seeded(42);
+  const index = new PatternIndex<number>();
+  for (let i = 0; i < subscriptions; i++) index.add(`s${i}`, mixedPattern(i, next), i);
+  const sample = Array.from({ length: 1000 }, (_, i) => mixedEvent(i, next));
+  let sink = 0;
+  for (let i = 0; i < 5000; i++) sink += index.match(sample[i % sample.length]!).length;
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    for (let i = 0; i < events; i++) sink += index.match(sample[i % sample.length]!).length;
+    best = Math.min(best, ((performance.now() - start) * 1000) / events);
+  }
+  if (sink < 0) throw new Error('unreachable: keeps the loop from being optimised away');
+  return best;
+}
+
+export interface BusFigures {
+  eventsPerS: number;
+  events: number;
+  deliveries: number;
+  matchesPerEvent: number;
+}
+
+/**
+ * The local bus of a local platform with 1,000 subscriptions of mixed patterns, each delivering to the
+ * echo plugin's action (a handler that does nothing but answer): events per second from the first
+ * publish until every delivery is done. Publishers send batches of 10 (PutEvents' limit), 10 at a time;
+ * publishing stops after `events` or `budgetMs`, whichever comes first.
+ */
+export async function busEventsPerSecond(events = 2000, budgetMs = 15_000): Promise<BusFigures> {
+  const platform = await startLocalPlatform({ memory: true, port: 0, watch: false, logSink: () => {} });
+  try {
+    const bus = platform.bus;
+    if (!(bus instanceof LocalEventBus)) throw new Error('the platform is not running the local bus');
+    const call = async (path: string, body: unknown) => {
+      const response = await fetch(`${platform.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${platform.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 201)
+        throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    };
+    await call('/v1/instances', { name: 'bench-echo', plugin: 'echo' });
+    const next = seeded(7);
+    const patterns = Array.from({ length: 1000 }, (_, i) => mixedPattern(i, next));
+    for (let i = 0; i < patterns.length; i += 20)
+      await Promise.all(
+        patterns
+          .slice(i, i + 20)
+          .map((pattern) =>
+            call('/v1/subscriptions', { pattern, instance: 'bench-echo', handler: 'action:echo' }),
+          ),
+      );
+    const index = new PatternIndex<number>();
+    for (const [i, pattern] of patterns.entries()) index.add(String(i), pattern, i);
+    const sample = Array.from({ length: events }, (_, i) => mixedEvent(i, next));
+    await bus.publish([mixedEvent(events, next)]);
+    await bus.idle();
+
+    const start = performance.now();
+    let published = 0;
+    const publisher = async () => {
+      while (published < sample.length && performance.now() - start < budgetMs) {
+        const batch: PlatformEvent[] = sample.slice(published, published + 10);
+        published += batch.length;
+        await bus.publish(batch);
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, publisher));
+    await bus.idle();
+    const seconds = (performance.now() - start) / 1000;
+    const deliveries = sample.slice(0, published).reduce((sum, event) => sum + index.match(event).length, 0);
+    const done = await deliveredActions(platform.url, platform.token);
+    // Each delivery is an echo action, which reports Operation Succeeded; the warm-up event adds its own.
+    if (done < deliveries) throw new Error(`expected ${deliveries} deliveries, the event log shows ${done}`);
+    return {
+      eventsPerS: published / seconds,
+      events: published,
+      deliveries,
+      matchesPerEvent: deliveries / published,
+    };
+  } finally {
+    await platform.close();
+  }
+}
+
+/** Operation Succeeded events of echo actions in the platform's event log, read a page at a time. */
+async function deliveredActions(url: string, token: string): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: '1000', ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${url}/v1/events/log?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw new Error(`GET /v1/events/log: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { events: PlatformEvent[]; nextCursor?: string };
+    count += page.events.filter(
+      (event) => event['detail-type'] === 'Operation Succeeded' && event.detail.kind === 'action',
+    ).length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return count;
+}
+
+export async function eventCases() {
+  return {
+    match10: matchMicros(10),
+    match1000: matchMicros(1000),
+    bus: await busEventsPerSecond(),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await reportCase(eventCases);

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { peerBin } from './peers';
+
+/** About 200 bytes of JSON: the one param the echo action accepts. */
+export const ECHO_BODY = JSON.stringify({ params: { message: 'x'.repeat(172) } });
+
+export interface LoadResult {
+  rps: number;
+  p99Ms: number;
+  requests: number;
+  /** Answers other than 2xx plus socket errors and timeouts: a valid run has none. */
+  failures: number;
+}
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** @default 50 */
+  readonly connections?: number;
+  /** @default 10 */
+  readonly seconds?: number;
+}
+
+/**
+ * POSTs ECHO_BODY with autocannon's CLI in a process of its own, so that the load generator never
+ * shares an event loop with the server it measures.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const seconds = options.seconds ?? 10;
+  const args = [
+    peerBin('autocannon/autocannon.js'),
+    '--json',
+    '-c',
+    String(options.connections ?? 50),
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
+    '-b',
+    ECHO_BODY,
+    options.url,
+  ];
+  const { stdout } = await promisify(execFile)(process.execPath, args, {
+    timeout: (seconds + 30) * 1000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const result = JSON.parse(stdout);
+  return {
+    rps: result.requests.average,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** A short run to warm the JIT, caches and connections, then the measured one. */
+export async function measure(options: LoadOptions): Promise<LoadResult> {
+  await runLoad({ ...options, seconds: 3 });
+  return runLoad(options);
+}

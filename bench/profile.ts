@@ -1,0 +1,83 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './child';
+import { measure } from './load';
+import { ensurePeers } from './peers';
+
+/**
+ * Profiles the invoke hot path once: the platform child runs under `node --cpu-prof` through the same
+ * 50-connection load as `npm run bench`, and the top self-time functions of its main thread are printed.
+ * Run: npx tsx bench/profile.ts  (the .cpuprofile lands in bench/profiles/, git-ignored)
+ */
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const where = (url: string) =>
+  url.includes('node_modules/')
+    ? url.slice(url.lastIndexOf('node_modules/') + 13)
+    : url.replace(/^file:\/\/.*?\/(lib|bench|functions|plugins)\//, '$1/');
+
+/** Self time per function and per package or project folder, as shares of all samples. */
+export function summarise(profile: Profile, top = 25): string {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  const area = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const file = where(url);
+    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + ms);
+    const group =
+      url === ''
+        ? functionName
+        : file
+            .split('/')
+            .slice(0, file.startsWith('@') ? 2 : 1)
+            .join('/');
+    area.set(group, (area.get(group) ?? 0) + ms);
+    total += ms;
+  });
+  const lines = (map: Map<string, number>, count: number) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([key, ms]) => `${((ms / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  return [
+    `total ${(total / 1000).toFixed(1)} s sampled`,
+    'by package / folder:',
+    ...lines(area, 15),
+    'top self time:',
+    ...lines(self, top),
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await ensurePeers();
+  const dir = fileURLToPath(new URL('./profiles/', import.meta.url));
+  await mkdir(dir, { recursive: true });
+  const before = new Set(await readdir(dir));
+  const platform = await startServer('bench/servers/platform.ts', ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  try {
+    console.log(await measure(platform.ready));
+  } finally {
+    await platform.stop();
+  }
+  // One profile per thread; the main thread's is the largest (the worker mostly waits).
+  const files = (await readdir(dir)).filter((file) => !before.has(file) && file.endsWith('.cpuprofile'));
+  const profiles = await Promise.all(
+    files.map(async (file) => ({ file, text: await readFile(join(dir, file), 'utf8') })),
+  );
+  for (const { file, text } of profiles.sort((a, b) => b.text.length - a.text.length)) {
+    console.log(`\n== ${file}\n${summarise(JSON.parse(text))}`);
+  }
+}
