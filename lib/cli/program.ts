@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { PlugboardApiError } from '../client';
 import { PlugboardError } from '../sdk/errors';
 import { registerCredentialsCommand } from './commands/credentials';
+import { registerDlqCommand } from './commands/dlq';
+import { registerEventsCommand } from './commands/events';
 import { registerInstancesCommand } from './commands/instances';
 import { registerInvokeCommand } from './commands/invoke';
 import { registerNewCommand } from './commands/new';
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerInvokeCommand(program);
   registerInstancesCommand(program);
   registerCredentialsCommand(program);
+  registerEventsCommand(program);
+  registerDlqCommand(program);
   return program;
 }
 

@@ -166,6 +166,30 @@ describe('plugboard instances, credentials and invoke', () => {
   });
 });
 
+describe('plugboard events and dlq', () => {
+  it('tails the event log through a pattern, and lists an empty dead-letter queue', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const entry = (DetailType: string) => ({ Source: 'cli.test', DetailType, Detail: '{"n":1}' });
+    await fetch(`${pb.platform.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pb.platform.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ Entries: [entry('Skipped'), entry('Wanted')] }),
+    });
+    const pattern = JSON.stringify({ source: ['cli.test'], 'detail-type': ['Wanted'] });
+    const tail = await plugboard('events', 'tail', '--pattern', pattern, '--since', since, '--max', '1');
+    expect(tail.code).toBe(0);
+    expect(JSON.parse(tail.stdout)).toMatchObject({ source: 'cli.test', 'detail-type': 'Wanted' });
+    expect(await plugboard('dlq', 'list')).toMatchObject({
+      code: 0,
+      stdout: 'the dead-letter queue is empty',
+    });
+    expect(await plugboard('dlq', 'redrive')).toMatchObject({
+      code: 0,
+      stdout: 'redriving 0 dead letter(s)',
+    });
+  });
+});
+
 describe('plugboard test', () => {
   it('reports a plugin as conforming, and a missing slug as an error', async () => {
     const all = await plugboardAt(false, 'test', 'kv-config');

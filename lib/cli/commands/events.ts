@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import type { PlatformEventRecord } from '../../client';
+import { testEventPattern } from '../../core/events/pattern';
+import { clientFor, type EndpointOptions, withEndpoint } from '../api';
+import { jsonObject } from '../input';
+
+const POLL_MS = 500;
+
+interface TailOptions extends EndpointOptions {
+  pattern?: string;
+  since?: string;
+  max?: string;
+}
+
+export function registerEventsCommand(program: Command): void {
+  const events = program.command('events').description('follow and replay the event log');
+
+  withEndpoint(
+    events
+      .command('tail')
+      .description('print events as they are logged, one JSON line each, until interrupted')
+      .option('--pattern <json>', 'only events this EventBridge pattern matches')
+      .option('--since <time>', 'start at this ISO time (default: now)')
+      .option('--max <count>', 'stop after this many events'),
+  ).action(async (options: TailOptions) => {
+    const client = clientFor(options);
+    const pattern = options.pattern ? jsonObject(options.pattern, '--pattern') : undefined;
+    const max = options.max === undefined ? Number.POSITIVE_INFINITY : Number(options.max);
+    const seen = new Set<string>();
+    let from = options.since ?? new Date().toISOString();
+    let printed = 0;
+    while (printed < max) {
+      let cursor: string | undefined;
+      do {
+        const page = await client.events.log({ from, limit: 1000, cursor });
+        for (const event of page.events as PlatformEventRecord[]) {
+          if (seen.has(event.id) || printed >= max) continue;
+          seen.add(event.id);
+          if (event.time > from) from = event.time;
+          if (pattern && !testEventPattern(pattern, event)) continue;
+          console.log(JSON.stringify(event));
+          printed += 1;
+        }
+        cursor = page.nextCursor;
+      } while (cursor && printed < max);
+      if (printed < max) await new Promise((done) => setTimeout(done, POLL_MS));
+    }
+  });
+
+  withEndpoint(
+    events
+      .command('replay')
+      .description('deliver a time range of the log again to one subscription (events its pattern matches)')
+      .requiredOption('--subscription <id>', 'subscription id')
+      .requiredOption('--from <time>', 'ISO time, inclusive')
+      .option('--to <time>', 'ISO time, exclusive (default: now)'),
+  ).action(async (options: EndpointOptions & { subscription: string; from: string; to?: string }) => {
+    const { replaying } = await clientFor(options).events.replay({
+      subscriptionId: options.subscription,
+      from: options.from,
+      to: options.to ?? new Date().toISOString(),
+    });
+    console.log(`replaying ${replaying} event(s) to ${options.subscription}`);
+  });
+}
