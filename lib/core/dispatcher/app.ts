@@ -131,6 +131,9 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     }
     const response = problemResponse(problem);
     response.headers.set('x-request-id', problem.requestId);
+    // A body refused unread would be left on a kept-alive connection, and the server drops the
+    // connection under the client's next request: tell the client to use a new one instead.
+    if (c.req.raw.body && !c.req.raw.bodyUsed) response.headers.set('connection', 'close');
     return response;
   });
   return app;
