@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -25,14 +26,14 @@ describe('plugboard validate', () => {
     const { code, stdout } = await plugboard('validate', 'plugins', '--json');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.loaded.map((p: { slug: string }) => p.slug)).toEqual([
-      'echo',
-      'file-logs',
-      'hmac-signer',
-      'incrementer',
-      'kv-config',
-    ]);
-    expect(report.loaded[0].manifest).toMatchObject({ slug: 'echo', apiVersion: 1, timeoutSeconds: 10 });
+    // Every folder of plugins/ is an example plugin named after its slug.
+    const folders = readdirSync('plugins', { withFileTypes: true }).filter((d) => d.isDirectory());
+    expect(report.loaded.map((p: { slug: string }) => p.slug)).toEqual(folders.map((d) => d.name).sort());
+    expect(report.loaded.map((p: { slug: string }) => p.slug)).toEqual(
+      expect.arrayContaining(['echo', 'file-logs', 'hmac-signer', 'incrementer', 'kv-config']),
+    );
+    const echo = report.loaded.find((p: { slug: string }) => p.slug === 'echo');
+    expect(echo.manifest).toMatchObject({ slug: 'echo', apiVersion: 1, timeoutSeconds: 10 });
     expect(report.skipped).toEqual([]);
     expect(report.errors).toEqual([]);
   });
