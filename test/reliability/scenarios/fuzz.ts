@@ -137,7 +137,7 @@ async function send(url: string, request: FuzzRequest): Promise<Outcome> {
     return {
       status: 599,
       headers: new Headers(),
-      text: `no answer: ${(error as Error).message} ${String((error as Error).cause)} ${JSON.stringify(request.headers).slice(0, 300)}`,
+      text: `no answer: ${(error as Error).message} (${String((error as Error).cause)})`,
     };
   }
 }
