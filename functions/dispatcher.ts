@@ -5,13 +5,14 @@ import type { Context } from 'aws-lambda';
 import { readEnvironment } from '../lib/aws/environment';
 import { awsEventsProps } from '../lib/aws/events-props';
 import { createLambdaDispatcher } from '../lib/aws/lambda-dispatcher';
-import { awsDispatcherDeps } from '../lib/aws/platform-deps';
+import { awsDispatcherDeps, awsSubscriptionRules } from '../lib/aws/platform-deps';
 import { createEventsPlatform } from '../lib/core/events/events-platform';
 
 const logger = new Logger({ serviceName: 'plugboard-dispatcher' });
 const env = readEnvironment();
 const deps = awsDispatcherDeps(env, (level, message, fields) => logger[level](message, fields ?? {}));
-const dispatch = createLambdaDispatcher(deps, createEventsPlatform(deps, awsEventsProps(env)).dispatcher);
+const events = createEventsPlatform(deps, { ...awsEventsProps(env), rules: awsSubscriptionRules(env) });
+const dispatch = createLambdaDispatcher(deps, events.dispatcher);
 
 /**
  * HTTP API (payload 2.0) → the dispatcher app; the API Gateway request id is the correlation id.

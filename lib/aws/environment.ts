@@ -5,6 +5,10 @@ const EnvironmentSchema = z.object({
   PLUGBOARD_TABLE_NAME: z.string().min(1),
   PLUGBOARD_BUS_NAME: z.string().min(1),
   PLUGBOARD_AUTH: z.enum(['iam', 'jwt']).default('iam'),
+  /** The dispatcher's only: subscription rules target this function... */
+  PLUGBOARD_DELIVERY_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
+  /** ...and send what EventBridge cannot hand it here. */
+  PLUGBOARD_DEAD_LETTER_QUEUE_ARN: z.string().startsWith('arn:').optional(),
 });
 export type PlatformEnvironment = z.infer<typeof EnvironmentSchema>;
 

@@ -13,20 +13,39 @@ export interface EventDeliveryProps {
   readonly sleep?: Sleep;
 }
 
+/** What a subscription's rule hands the function (see EventBridgeSubscriptionRules). */
+export interface SubscriptionDelivery {
+  subscriptionId: string;
+  event: PlatformEvent;
+}
+
+/** A plain event from the bus's catch-all rule, or one subscription's share of an event from its own rule. */
+export type DeliveryInput = PlatformEvent | SubscriptionDelivery;
+
 /**
- * What the delivery Lambda does with each event EventBridge hands it: log it (idempotent by id, so
- * EventBridge's retries are harmless), then run the same router as the local bus: lifecycle hooks,
- * webhook rules and subscriptions, each with retries and then the dead-letter store.
+ * What the delivery Lambda does with each input EventBridge hands it, running the same router as
+ * the local bus, each target with retries and then the dead-letter store:
+ * - a plain event (the catch-all rule): log it (idempotent by id, so EventBridge's retries are
+ *   harmless) and run the built-in reactions, lifecycle hooks and webhook rules;
+ * - `{ subscriptionId, event }` (a subscription's rule): deliver to that subscription alone.
  */
-export function createEventDelivery(props: EventDeliveryProps): (event: PlatformEvent) => Promise<void> {
+export function createEventDelivery(props: EventDeliveryProps): (input: DeliveryInput) => Promise<void> {
   const { router } = createEventsPlatform(props.deps, {
     store: props.store,
     guards: props.store,
     webhookSecrets: props.webhookSecrets,
     sleep: props.sleep ?? timerSleep,
   });
-  return async (event) => {
-    await props.store.appendEvent(event);
-    await router.deliver(event);
+  return async (input) => {
+    if ('subscriptionId' in input) {
+      await router.deliverToSubscription(input.subscriptionId, input.event);
+      return;
+    }
+    await props.store.appendEvent(input);
+    await router.deliverBuiltins(input);
   };
 }
+
+/** The event an input is about: its id follows it through retries, so it is the correlation id. */
+export const deliveredEvent = (input: DeliveryInput): PlatformEvent =>
+  'subscriptionId' in input ? input.event : input;

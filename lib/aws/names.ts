@@ -21,3 +21,16 @@ export const webhookSecretPrefix = (stage: string): string => webhookSecretRef(s
 
 /** The stage's event bus; fixed so that rule ARNs in IAM policies can name it. */
 export const eventBusName = (stage: string): string => `plugboard-${stage}`;
+
+/**
+ * Prefix of the rules the dispatcher creates on the stage's bus, one per subscription; its role may
+ * manage only rules named `<prefix>sub-*`, never the stack's own rules (named by CloudFormation).
+ */
+export const subscriptionRulePrefix = (stage: string): string => `plugboard-${stage}-`;
+
+/**
+ * A subscription's rule. The id's dashes are dropped so a UUID fits EventBridge's 64 characters
+ * beside the longest stage (16); the rule's target carries the id itself.
+ */
+export const subscriptionRuleName = (stage: string, id: string): string =>
+  `${subscriptionRulePrefix(stage)}sub-${id.replaceAll('-', '')}`;

@@ -4,10 +4,12 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CachedRegistry } from '../core/cached-registry';
 import type { DispatcherDeps, LogFn } from '../core/dispatcher/deps';
+import type { SubscriptionRules } from '../core/ports';
 import { apiGatewayAuthenticator, apiGatewayRequestId } from './api-gateway-auth';
 import { DynamoDbRegistry } from './dynamodb-registry';
 import type { PlatformEnvironment } from './environment';
 import { EventBridgeBus } from './eventbridge-bus';
+import { EventBridgeSubscriptionRules } from './eventbridge-subscription-rules';
 import { LambdaInvoker } from './lambda-invoker';
 import { SecretsManagerCredentialStore } from './secrets-manager-credential-store';
 
@@ -29,4 +31,23 @@ export function awsDispatcherDeps(env: PlatformEnvironment, log: LogFn): Dispatc
     origin: { account: process.env.AWS_ACCOUNT_ID ?? 'unknown', region },
     log,
   };
+}
+
+/**
+ * Subscriptions as rules on the bus, for the function that creates and deletes them (the
+ * dispatcher, whose settings name the delivery function and the DLQ); undefined elsewhere.
+ */
+export function awsSubscriptionRules(env: PlatformEnvironment): SubscriptionRules | undefined {
+  const {
+    PLUGBOARD_DELIVERY_FUNCTION_ARN: deliveryFunctionArn,
+    PLUGBOARD_DEAD_LETTER_QUEUE_ARN: deadLetterQueueArn,
+  } = env;
+  if (!deliveryFunctionArn || !deadLetterQueueArn) return undefined;
+  return new EventBridgeSubscriptionRules({
+    client: new EventBridgeClient({}),
+    busName: env.PLUGBOARD_BUS_NAME,
+    stage: env.PLUGBOARD_STAGE,
+    deliveryFunctionArn,
+    deadLetterQueueArn,
+  });
 }

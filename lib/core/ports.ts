@@ -116,6 +116,17 @@ export interface SubscriptionRecord {
   createdAt: string;
 }
 
+/**
+ * Where a bus that fans out by itself (EventBridge) keeps one routing rule per subscription.
+ * Without it the platform matches subscriptions in process (the local bus).
+ */
+export interface SubscriptionRules {
+  /** Creates or replaces the subscription's rule; throws PlugboardError when it cannot. */
+  put(subscription: SubscriptionRecord): Promise<void>;
+  /** Removes the subscription's rule; a rule that is already gone is not an error. */
+  remove(id: string): Promise<void>;
+}
+
 /** An event that could not be delivered to one target after every retry. */
 export interface DeadLetter {
   /** `<event id>:<target id>`: the delivery's idempotency key. */

@@ -48,15 +48,35 @@ export class EventRouter {
 
   /** Every target in order, then the event is no longer pending. */
   async deliver(event: PlatformEvent): Promise<void> {
-    const builtins = (this.props.builtins ?? []).filter((target) => target.applies(event));
     const subscriptions = await this.props.subscriptions.match(event);
-    for (const target of [
-      ...builtins,
+    await this.deliverInOrder(event, [
+      ...this.builtinsFor(event),
       ...subscriptions.map((s) => subscriptionTarget(s, this.props.invocations)),
-    ]) {
-      await this.deliverTo(target, event);
+    ]);
+  }
+
+  /**
+   * The built-in reactions only (lifecycle hooks, webhook rules), then the event is no longer
+   * pending: for a bus that fans out to subscriptions itself, which then arrive one by one.
+   */
+  async deliverBuiltins(event: PlatformEvent): Promise<void> {
+    await this.deliverInOrder(event, this.builtinsFor(event));
+  }
+
+  /**
+   * One subscription, read fresh from the store: its rule may still fire for a moment after it is
+   * deleted, and such a delivery is dropped.
+   */
+  async deliverToSubscription(id: string, event: PlatformEvent): Promise<void> {
+    const subscription = await this.props.store.getSubscription(id);
+    if (!subscription) {
+      this.props.log?.('info', 'event for a deleted subscription dropped', {
+        subscriptionId: id,
+        eventId: event.id,
+      });
+      return;
     }
-    await this.props.store.completeEvent(event.id);
+    await this.deliverTo(subscriptionTarget(subscription, this.props.invocations), event);
   }
 
   /** Starts delivery of every event logged but not fully delivered (after a crash or a stop). */
@@ -169,6 +189,15 @@ export class EventRouter {
       failedAt: new Date().toISOString(),
     });
     return false;
+  }
+
+  private builtinsFor(event: PlatformEvent): BuiltinTarget[] {
+    return (this.props.builtins ?? []).filter((target) => target.applies(event));
+  }
+
+  private async deliverInOrder(event: PlatformEvent, targets: readonly DeliveryTarget[]): Promise<void> {
+    for (const target of targets) await this.deliverTo(target, event);
+    await this.props.store.completeEvent(event.id);
   }
 
   private async targetById(id: string, event: PlatformEvent): Promise<DeliveryTarget> {

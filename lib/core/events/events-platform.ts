@@ -5,7 +5,7 @@ import { guardRoutes } from '../guards/guard-routes';
 import { GuardService } from '../guards/guard-service';
 import { InstanceService } from '../instances/instance-service';
 import { InvocationService } from '../invocation/invocation-service';
-import type { CredentialResolver, EventStore, GuardStore } from '../ports';
+import type { CredentialResolver, EventStore, GuardStore, SubscriptionRules } from '../ports';
 import { webhookRoutes } from '../webhooks/webhook-routes';
 import { WebhookService } from '../webhooks/webhook-service';
 import { webhookTarget } from '../webhooks/webhook-target';
@@ -25,6 +25,12 @@ export interface EventsPlatformProps {
   readonly sleep: Sleep;
   /** @default DEFAULT_RETRY */
   readonly retry?: RetryPolicy;
+  /**
+   * Where the bus fans out by itself (EventBridge): one rule per subscription, written as
+   * subscriptions are created and deleted.
+   * @default none: subscriptions are matched in process, as the local bus does
+   */
+  readonly rules?: SubscriptionRules;
 }
 
 export interface EventsPlatform {
@@ -43,7 +49,7 @@ export function createEventsPlatform(deps: DispatcherDeps, props: EventsPlatform
   const guards = new GuardService(props.guards, instances);
   const guard = guardChain(guards, new InvocationService(deps));
   const invocations = new InvocationService(deps, guard);
-  const subscriptions = new SubscriptionService(props.store, instances);
+  const subscriptions = new SubscriptionService(props.store, instances, props.rules);
   const router = new EventRouter({
     store: props.store,
     subscriptions,

@@ -4,7 +4,14 @@ import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import type { InstanceService } from '../instances/instance-service';
-import type { EventStore, Page, PageRequest, SubscriptionHandler, SubscriptionRecord } from '../ports';
+import type {
+  EventStore,
+  Page,
+  PageRequest,
+  SubscriptionHandler,
+  SubscriptionRecord,
+  SubscriptionRules,
+} from '../ports';
 import { PatternIndex, validatePattern } from './pattern';
 
 export interface NewSubscription {
@@ -23,6 +30,8 @@ const byOrder = (a: SubscriptionRecord, b: SubscriptionRecord) =>
 /**
  * Subscriptions: kept in the EventStore, matched through a PatternIndex held in memory. The index is
  * loaded once and then changed by this service, the only writer of subscriptions in a process.
+ * Given SubscriptionRules (EventBridge), each subscription is also a rule on the bus, so the bus
+ * does the matching and no other process needs this index.
  */
 export class SubscriptionService {
   private readonly index = new PatternIndex<SubscriptionRecord>({ compare: byOrder });
@@ -31,6 +40,7 @@ export class SubscriptionService {
   constructor(
     private readonly store: EventStore,
     private readonly instances: InstanceService,
+    private readonly rules?: SubscriptionRules,
   ) {}
 
   /** Subscriptions whose pattern the event matches, in declared order. */
@@ -62,6 +72,15 @@ export class SubscriptionService {
     };
     await this.load();
     await this.store.putSubscription(record);
+    if (this.rules) {
+      try {
+        await this.rules.put(record);
+      } catch (error) {
+        // A stored subscription without its rule would list as active and receive nothing.
+        await this.store.deleteSubscription(record.id);
+        throw ruleFailure(error, 'created', 'nothing was saved');
+      }
+    }
     this.index.add(record.id, record.pattern, record);
     return record;
   }
@@ -78,6 +97,13 @@ export class SubscriptionService {
 
   async delete(id: string): Promise<void> {
     await this.load();
+    if (this.rules) {
+      // The rule goes first: if that fails the record stays, and deleting again finishes the job.
+      await this.get(id);
+      await this.rules.remove(id).catch((error: unknown) => {
+        throw ruleFailure(error, 'removed', 'the subscription is kept; delete it again');
+      });
+    }
     if (!(await this.store.deleteSubscription(id)))
       throw new PlugboardError('NotFound', `no subscription "${id}"`);
     this.index.remove(id);
@@ -97,6 +123,16 @@ export class SubscriptionService {
     });
     return this.loaded;
   }
+}
+
+/** A pattern the bus refuses is the caller's to fix; anything else is the bus being unavailable. */
+function ruleFailure(error: unknown, done: string, outcome: string): PlugboardError {
+  if (error instanceof PlugboardError && error.code === 'Validation') return error;
+  const reason = error instanceof PlugboardError ? ` (${error.message})` : '';
+  return new PlugboardError(
+    'Unavailable',
+    `the subscription's rule on the event bus could not be ${done}${reason}; ${outcome}`,
+  );
 }
 
 /** `events`, `lifecycle:<hook>` or `action:<name>` of the target's plugin, with the action's params checked. */

@@ -1,0 +1,138 @@
+import {
+  DeleteRuleCommand,
+  type EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import type { SubscriptionRecord, SubscriptionRules } from '../core/ports';
+import { PlugboardError, ValidationError } from '../sdk/errors';
+import { subscriptionRuleName } from './names';
+
+export interface EventBridgeSubscriptionRulesOptions {
+  readonly client: EventBridgeClient;
+  readonly busName: string;
+  readonly stage: string;
+  /** The event-delivery function: every subscription rule targets it. */
+  readonly deliveryFunctionArn: string;
+  /** Where EventBridge puts an event it could not hand to the function after its retries. */
+  readonly deadLetterQueueArn: string;
+}
+
+/** EventBridge's maximum: retry for 24 hours, then the dead-letter queue. */
+export const EVENTBRIDGE_RETRY = { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 };
+
+/** The one target of a subscription rule. */
+const TARGET_ID = 'delivery';
+const MAX_RULE_NAME = 64;
+
+/**
+ * Each subscription as a rule on the platform bus, so EventBridge does the matching and the fan-out.
+ * The rule hands the delivery function `{ subscriptionId, event }`; the function reads the
+ * subscription fresh and delivers to it alone.
+ */
+export class EventBridgeSubscriptionRules implements SubscriptionRules {
+  constructor(private readonly options: EventBridgeSubscriptionRulesOptions) {}
+
+  async put(subscription: SubscriptionRecord): Promise<void> {
+    const { client, busName } = this.options;
+    const name = this.ruleName(subscription.id);
+    await send(() =>
+      client.send(
+        new PutRuleCommand({
+          Name: name,
+          EventBusName: busName,
+          EventPattern: JSON.stringify(subscription.pattern),
+          State: 'ENABLED',
+          Description: `Plugboard subscription ${subscription.id}: ${subscription.handler} of ${subscription.instance}`,
+        }),
+      ),
+    );
+    const output = await send(() =>
+      client.send(
+        new PutTargetsCommand({
+          Rule: name,
+          EventBusName: busName,
+          Targets: [
+            {
+              Id: TARGET_ID,
+              Arn: this.options.deliveryFunctionArn,
+              InputTransformer: {
+                // `aws.events.event.json` is the whole event, detail included (`aws.events.event` is not).
+                InputTemplate: `{"subscriptionId":${JSON.stringify(subscription.id)},"event":<aws.events.event.json>}`,
+              },
+              RetryPolicy: {
+                MaximumRetryAttempts: EVENTBRIDGE_RETRY.maximumRetryAttempts,
+                MaximumEventAgeInSeconds: EVENTBRIDGE_RETRY.maximumEventAgeSeconds,
+              },
+              DeadLetterConfig: { Arn: this.options.deadLetterQueueArn },
+            },
+          ],
+        }),
+      ),
+    ).catch(async (error: unknown) => {
+      // A rule without its target would match and deliver nothing: take it away again.
+      await this.deleteRule(name).catch(() => undefined);
+      throw error;
+    });
+    if (output.FailedEntryCount) {
+      await this.deleteRule(name).catch(() => undefined);
+      const codes = (output.FailedEntries ?? []).map((entry) => entry.ErrorCode).join(', ');
+      throw new PlugboardError('Unavailable', `the event bus refused the rule's target (${codes})`);
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    const { client, busName } = this.options;
+    const name = this.ruleName(id);
+    const output = await sendUnlessGone(() =>
+      client.send(new RemoveTargetsCommand({ Rule: name, EventBusName: busName, Ids: [TARGET_ID] })),
+    );
+    if (output?.FailedEntryCount) {
+      const codes = (output.FailedEntries ?? []).map((entry) => entry.ErrorCode).join(', ');
+      throw new PlugboardError('Unavailable', `the event bus kept the rule's target (${codes})`);
+    }
+    await this.deleteRule(name);
+  }
+
+  private async deleteRule(name: string): Promise<void> {
+    await sendUnlessGone(() =>
+      this.options.client.send(new DeleteRuleCommand({ Name: name, EventBusName: this.options.busName })),
+    );
+  }
+
+  private ruleName(id: string): string {
+    const name = subscriptionRuleName(this.options.stage, id);
+    if (name.length > MAX_RULE_NAME)
+      throw new Error(`rule name "${name}" is over EventBridge's ${MAX_RULE_NAME} characters`);
+    return name;
+  }
+}
+
+/** AWS errors as PlugboardErrors: a pattern EventBridge refuses is the caller's to fix. */
+async function send<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    if (name === 'InvalidEventPatternException') {
+      const detail = `EventBridge refuses the pattern: ${(error as Error).message}`;
+      throw new ValidationError(`the event pattern is not valid: ${detail}`, [
+        { pointer: '/pattern', detail },
+      ]);
+    }
+    throw new PlugboardError('Unavailable', `the event bus refused the subscription's rule (${name})`);
+  }
+}
+
+/** For removals: a rule or target that is already gone is done, so undefined rather than an error. */
+async function sendUnlessGone<T>(call: () => Promise<T>): Promise<T | undefined> {
+  return send(async () => {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
+  });
+}

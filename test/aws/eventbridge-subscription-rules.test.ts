@@ -1,0 +1,183 @@
+import {
+  DeleteRuleCommand,
+  EventBridgeClient,
+  InvalidEventPatternException,
+  LimitExceededException,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EventBridgeSubscriptionRules } from '../../lib/aws/eventbridge-subscription-rules';
+import type { SubscriptionRecord } from '../../lib/core/ports';
+import { PlugboardError } from '../../lib/sdk/errors';
+
+const eventBridge = mockClient(EventBridgeClient);
+const DELIVERY = 'arn:aws:lambda:eu-west-1:123456789012:function:PlugboardStateless-test-EventDelivery';
+const DLQ = 'arn:aws:sqs:eu-west-1:123456789012:PlugboardStateful-test-DeadLetterQueue';
+const rules = (stage = 'test') =>
+  new EventBridgeSubscriptionRules({
+    client: new EventBridgeClient({ region: 'eu-west-1' }),
+    busName: 'plugboard-test',
+    stage,
+    deliveryFunctionArn: DELIVERY,
+    deadLetterQueueArn: DLQ,
+  });
+
+const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const RULE = 'plugboard-test-sub-0f8fad5bd9cb469fa16570867728950e';
+const subscription: SubscriptionRecord = {
+  id: ID,
+  pattern: {
+    source: ['plugboard'],
+    'detail-type': ['Instance Created'],
+    detail: { plugin: [{ prefix: 'kv' }] },
+  },
+  instance: 'prod-config',
+  handler: 'events',
+  params: {},
+  order: 0,
+  createdAt: '2030-01-01T00:00:00.000Z',
+};
+const failure = async (work: Promise<unknown>) => {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PlugboardError);
+  return error as PlugboardError;
+};
+const notFound = () => new ResourceNotFoundException({ message: 'Rule does not exist', $metadata: {} });
+
+describe('EventBridgeSubscriptionRules', () => {
+  beforeEach(() => eventBridge.reset());
+
+  it('puts a rule with the pattern on the bus, targeting the delivery function with retries and the DLQ', async () => {
+    eventBridge.on(PutRuleCommand).resolves({ RuleArn: `arn:rule/${RULE}` });
+    eventBridge.on(PutTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
+    await rules().put(subscription);
+
+    const [putRule] = eventBridge.commandCalls(PutRuleCommand);
+    expect(putRule!.args[0].input).toMatchObject({
+      Name: RULE,
+      EventBusName: 'plugboard-test',
+      State: 'ENABLED',
+    });
+    expect(JSON.parse(putRule!.args[0].input.EventPattern!)).toEqual(subscription.pattern);
+
+    const [putTargets] = eventBridge.commandCalls(PutTargetsCommand);
+    const input = putTargets!.args[0].input;
+    expect(input.Rule).toBe(RULE);
+    expect(input.EventBusName).toBe('plugboard-test');
+    expect(input.Targets).toHaveLength(1);
+    const [target] = input.Targets!;
+    expect(target).toMatchObject({
+      Id: 'delivery',
+      Arn: DELIVERY,
+      RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      DeadLetterConfig: { Arn: DLQ },
+    });
+    // EventBridge puts the whole event where the placeholder stands; with it filled in, the input is JSON.
+    const template = target!.InputTransformer!.InputTemplate!;
+    const event = { id: 'e1', detail: { plugin: 'kv' } };
+    const filled = template.replace('<aws.events.event.json>', JSON.stringify(event));
+    expect(JSON.parse(filled)).toEqual({ subscriptionId: ID, event });
+    expect(eventBridge.commandCalls(DeleteRuleCommand)).toHaveLength(0);
+  });
+
+  it('keeps rule names within 64 characters for the longest stage', async () => {
+    eventBridge.on(PutRuleCommand).resolves({});
+    eventBridge.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
+    await rules('a-sixteen-chars-').put(subscription);
+    const name = eventBridge.commandCalls(PutRuleCommand)[0]!.args[0].input.Name!;
+    expect(name).toBe('plugboard-a-sixteen-chars--sub-0f8fad5bd9cb469fa16570867728950e');
+    expect(name.length).toBeLessThanOrEqual(64);
+  });
+
+  it('refuses a pattern EventBridge rejects as a validation error on /pattern, with nothing sent after', async () => {
+    eventBridge
+      .on(PutRuleCommand)
+      .rejects(new InvalidEventPatternException({ message: 'Event pattern is not valid', $metadata: {} }));
+    const error = await failure(rules().put(subscription));
+    expect(error.code).toBe('Validation');
+    expect(error.errors?.map((e) => e.pointer)).toEqual(['/pattern']);
+    expect(eventBridge.commandCalls(PutTargetsCommand)).toHaveLength(0);
+  });
+
+  it('answers Unavailable, naming the AWS error, when the rule cannot be put', async () => {
+    eventBridge
+      .on(PutRuleCommand)
+      .rejects(
+        new LimitExceededException({
+          message: 'The requested resource exceeds the maximum number allowed',
+          $metadata: {},
+        }),
+      );
+    const error = await failure(rules().put(subscription));
+    expect(error.code).toBe('Unavailable');
+    expect(error.message).toContain('LimitExceededException');
+  });
+
+  it('deletes the rule again when its target is refused, so no rule is left without one', async () => {
+    eventBridge.on(PutRuleCommand).resolves({});
+    eventBridge.on(PutTargetsCommand).resolves({
+      FailedEntryCount: 1,
+      FailedEntries: [{ TargetId: 'delivery', ErrorCode: 'ConcurrentModificationException' }],
+    });
+    eventBridge.on(DeleteRuleCommand).resolves({});
+    const error = await failure(rules().put(subscription));
+    expect(error.code).toBe('Unavailable');
+    expect(error.message).toContain('ConcurrentModificationException');
+    expect(eventBridge.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: RULE, EventBusName: 'plugboard-test' },
+    ]);
+  });
+
+  it('deletes the rule again when PutTargets itself fails', async () => {
+    eventBridge.on(PutRuleCommand).resolves({});
+    eventBridge.on(PutTargetsCommand).rejects(new Error('socket hang up'));
+    eventBridge.on(DeleteRuleCommand).resolves({});
+    expect((await failure(rules().put(subscription))).code).toBe('Unavailable');
+    expect(eventBridge.commandCalls(DeleteRuleCommand)).toHaveLength(1);
+  });
+
+  it('removes the target, then the rule', async () => {
+    eventBridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
+    eventBridge.on(DeleteRuleCommand).resolves({});
+    await rules().remove(ID);
+    expect(eventBridge.commandCalls(RemoveTargetsCommand).map((c) => c.args[0].input)).toEqual([
+      { Rule: RULE, EventBusName: 'plugboard-test', Ids: ['delivery'] },
+    ]);
+    expect(eventBridge.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: RULE, EventBusName: 'plugboard-test' },
+    ]);
+    const order = eventBridge.calls().map((call) => call.args[0].constructor.name);
+    expect(order).toEqual(['RemoveTargetsCommand', 'DeleteRuleCommand']);
+  });
+
+  it('removes idempotently: a rule already gone is not an error', async () => {
+    eventBridge.on(RemoveTargetsCommand).rejects(notFound());
+    eventBridge.on(DeleteRuleCommand).rejects(notFound());
+    await expect(rules().remove(ID)).resolves.toBeUndefined();
+    expect(eventBridge.commandCalls(DeleteRuleCommand)).toHaveLength(1);
+  });
+
+  it('keeps the rule and answers Unavailable when its target cannot be removed', async () => {
+    eventBridge.on(RemoveTargetsCommand).resolves({
+      FailedEntryCount: 1,
+      FailedEntries: [{ TargetId: 'delivery', ErrorCode: 'InternalFailure' }],
+    });
+    const error = await failure(rules().remove(ID));
+    expect(error.code).toBe('Unavailable');
+    expect(error.message).toContain('InternalFailure');
+    expect(eventBridge.commandCalls(DeleteRuleCommand)).toHaveLength(0);
+  });
+
+  it('answers Unavailable when the rule cannot be deleted', async () => {
+    eventBridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
+    eventBridge.on(DeleteRuleCommand).rejects(new Error('throttled'));
+    expect((await failure(rules().remove(ID))).code).toBe('Unavailable');
+  });
+});
