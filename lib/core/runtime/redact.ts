@@ -4,21 +4,41 @@ export const REDACTED = '********';
 /** Values shorter than this are not treated as secrets to scrub: they would blank ordinary text. */
 const MIN_SECRET_LENGTH = 4;
 
-/** A function that replaces every occurrence of the given secret values, deeply, in any JSON value. */
-export function createRedactor(secrets: readonly string[]): <T>(value: T) => T {
+export interface Redactor {
+  /** Replaces every occurrence of the secrets, deeply, in a value on its way to JSON. */
+  <T>(value: T): T;
+  /** Replaces every occurrence of the secrets' UTF-8 bytes in a body (the HTTP passthrough's). */
+  bytes(body: Buffer): Buffer;
+}
+
+/**
+ * A redactor for the given secret values. Objects of any kind are walked as JSON would see them
+ * (toJSON first, then own enumerable fields), since class instances and bare objects reach the
+ * answer, the log and the bus as their fields.
+ */
+export function createRedactor(secrets: readonly string[]): Redactor {
   const needles = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
     (a, b) => b.length - a.length,
   );
-  if (needles.length === 0) return (value) => value;
+  if (needles.length === 0) return Object.assign(<T>(value: T) => value, { bytes: (body: Buffer) => body });
   const scrub = (text: string): string =>
     needles.reduce((out, needle) => out.replaceAll(needle, REDACTED), text);
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return scrub(value);
     if (Array.isArray(value)) return value.map(walk);
-    if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    if (value && typeof value === 'object') {
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') return walk(toJSON.call(value));
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), walk(v)]));
     }
     return value;
   };
-  return <T>(value: T) => walk(value) as T;
+  // latin1 maps each byte to one character, so a byte sequence is found and replaced as text.
+  const byteNeedles = needles.map((needle) => Buffer.from(needle, 'utf8').toString('latin1'));
+  const bytes = (body: Buffer): Buffer => {
+    const text = body.toString('latin1');
+    const scrubbed = byteNeedles.reduce((out, needle) => out.replaceAll(needle, REDACTED), text);
+    return scrubbed === text ? body : Buffer.from(scrubbed, 'latin1');
+  };
+  return Object.assign(<T>(value: T) => walk(value) as T, { bytes });
 }

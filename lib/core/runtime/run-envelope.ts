@@ -5,7 +5,7 @@ import { PlugboardError } from '../../sdk/errors';
 import { pluginSource } from '../../sdk/events';
 import { type Manifest, ManifestSchema } from '../../sdk/manifest';
 import { expandTemplate } from '../../sdk/templates';
-import { type Answer, type EnvelopeError, EnvelopeSchema } from '../envelope';
+import { type Answer, type EnvelopeError, EnvelopeSchema, type SerializedResponse } from '../envelope';
 import { zodFieldErrors } from '../zod-errors';
 import { dispatchHandler } from './handlers';
 import { createRedactor } from './redact';
@@ -130,6 +130,11 @@ export async function runEnvelope(
 
   try {
     const result = await untilDeadline(dispatchHandler(plugin, manifest, envelope, ctx), signal);
+    if (envelope.kind === 'http') {
+      // The passthrough's body travels as base64, where the text walk cannot see a secret.
+      const response = result as SerializedResponse;
+      response.body = redact.bytes(Buffer.from(response.body, 'base64')).toString('base64');
+    }
     return { ok: true, result: redact(result) };
   } catch (error) {
     return errorAnswer(error, redact);
