@@ -163,7 +163,11 @@ export class InstanceService {
 const MAX_CREDENTIAL_BYTES = 10_000;
 
 function credentialErrors(manifest: Manifest, values: Record<string, string>): FieldError[] {
-  const fields = new Map(manifest.credentials.map((c) => [c.name, c]));
+  // Options of the secret type are set here too: they are refused as options so no value is stored.
+  const fields = new Map<string, { required?: boolean | undefined }>([
+    ...manifest.credentials.map((c) => [c.name, c] as const),
+    ...manifest.options.filter((o) => o.type === 'secret').map((o) => [o.name, o] as const),
+  ]);
   const errors: FieldError[] = [];
   for (const [name, value] of Object.entries(values)) {
     const pointer = `/values/${pointerSegment(name)}`;
@@ -178,9 +182,9 @@ function credentialErrors(manifest: Manifest, values: Record<string, string>): F
       errors.push({ pointer, detail: `must be at most ${MAX_CREDENTIAL_BYTES} bytes` });
     }
   }
-  for (const field of manifest.credentials) {
-    if (field.required && !(field.name in values))
-      errors.push({ pointer: `/values/${pointerSegment(field.name)}`, detail: 'is required' });
+  for (const [name, field] of fields) {
+    if (field.required && !(name in values))
+      errors.push({ pointer: `/values/${pointerSegment(name)}`, detail: 'is required' });
   }
   return errors;
 }
