@@ -31,6 +31,8 @@ async function deliver(body: string, deliveryId: string, signature = signBody(SE
       'x-delivery-id': deliveryId,
       'x-event': 'push',
       authorization: 'Bearer sender-credential',
+      'x-gitlab-token': 'sender-credential',
+      'x-api-key': 'sender-credential',
     },
     body,
     signal: AbortSignal.timeout(10_000),

@@ -159,10 +159,13 @@ export class WebhookService {
   }
 }
 
-/** Headers that may carry a sender's credentials are never stored or shown. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/**
+ * Headers that may carry a sender's credentials are never stored or shown: the standard ones and
+ * the conventional custom ones (X-Api-Key, X-Gitlab-Token, X-Auth-Token, X-Webhook-Secret, ...).
+ */
+const CREDENTIAL_HEADER = /authorization|cookie|token|secret|password|passwd|api-?key|session|credential/i;
 const withoutCredentials = (headers: Record<string, string>) =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADER.test(name)));
 
 /** JSON when the body is JSON, the text otherwise (form-encoded senders). */
 function parsePayload(body: Uint8Array): unknown {
