@@ -120,7 +120,7 @@ export class PluginWorker {
           );
           return;
         }
-        call.resolve(parseAnswer(JSON.parse(message.json)));
+        call.resolve(parseAnswer(parseJson(message.json)));
         return;
       }
       case 'call':
@@ -141,5 +141,14 @@ export class PluginWorker {
       const message = error instanceof Error ? error.message : 'the platform call failed';
       if (!this.ended) this.post({ t: 'reply', id, ok: false, message });
     }
+  }
+}
+
+/** The answer's text; undefined (a malformed answer) when it is not JSON, which must not throw here. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
