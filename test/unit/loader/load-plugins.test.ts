@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,13 +140,12 @@ describe('loadPlugins', () => {
     const report = await loadPlugins(EXAMPLES);
     expect(report.errors).toEqual([]);
     expect(report.skipped).toEqual([]);
-    expect(report.loaded.map((p) => p.slug)).toEqual([
-      'echo',
-      'file-logs',
-      'hmac-signer',
-      'incrementer',
-      'kv-config',
-    ]);
+    // Each example plugin's folder is named after its slug, and folders load in sorted order.
+    const folders = (await readdir(EXAMPLES, { withFileTypes: true })).filter((d) => d.isDirectory());
+    expect(report.loaded.map((p) => p.slug)).toEqual(folders.map((d) => d.name).sort());
+    expect(report.loaded.map((p) => p.slug)).toEqual(
+      expect.arrayContaining(['echo', 'file-logs', 'hmac-signer', 'incrementer', 'kv-config']),
+    );
   });
 
   it('reports an empty folder as no plugins', async () => {
