@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChildPlatform, startChildPlatform } from '../child-platform';
+import { RELIABILITY_PLUGINS } from './events-under-faults';
+
+export interface KilledWriteBurstResult {
+  acknowledged: number;
+  /** Acknowledged creates not found after the restart. */
+  lost: number;
+  /** Instances listed after the restart that cannot be read back whole. */
+  unreadable: number;
+  listed: number;
+}
+
+/**
+ * Creates instances eight at a time until `killAfter` are acknowledged, SIGKILLs the platform with
+ * writes still in flight, restarts it on the same data dir and looks for every acknowledged one.
+ */
+export async function runKilledWriteBurst(options: { killAfter: number }): Promise<KilledWriteBurstResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-burst-'));
+  const settings = { dataDir, pluginsDir: RELIABILITY_PLUGINS };
+  let platform: ChildPlatform | undefined;
+  try {
+    platform = await startChildPlatform(settings);
+    const first = platform;
+    const acknowledged: string[] = [];
+    let next = 0;
+    let killing: Promise<void> | undefined;
+    const writer = async (): Promise<void> => {
+      while (!killing) {
+        const name = `burst-${next++}`;
+        const created = await first
+          .call('POST', '/v1/instances', { name, plugin: 'echo', options: {}, description: name })
+          .catch(() => undefined);
+        if (created?.status === 201) acknowledged.push(name);
+        if (acknowledged.length >= options.killAfter) killing ??= first.kill();
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, writer));
+    await killing;
+
+    platform = await startChildPlatform(settings);
+    let lost = 0;
+    for (const name of acknowledged) {
+      const read = await platform.call('GET', `/v1/instances/${name}`);
+      if (read.status !== 200 || read.body.description !== name) lost++;
+    }
+    let unreadable = 0;
+    let listed = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await platform.call(
+        'GET',
+        `/v1/instances?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      if (page.status !== 200) throw new Error(`listing after the restart: ${page.status}`);
+      for (const item of page.body.instances) {
+        listed++;
+        const read = await platform.call('GET', `/v1/instances/${item.name}`);
+        if (read.status !== 200 || read.body.description !== item.name) unreadable++;
+      }
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return { acknowledged: acknowledged.length, lost, unreadable, listed };
+  } finally {
+    await platform?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
