@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import type { SubscriptionRecord, SubscriptionRules } from '../core/ports';
 import { PlugboardError, ValidationError } from '../sdk/errors';
+import { DELIVERY_RETRY } from './delivery-retry';
 import { subscriptionRuleName } from './names';
 
 export interface EventBridgeSubscriptionRulesOptions {
@@ -19,12 +20,11 @@ export interface EventBridgeSubscriptionRulesOptions {
   readonly deadLetterQueueArn: string;
 }
 
-/** EventBridge's maximum: retry for 24 hours, then the dead-letter queue. */
-export const EVENTBRIDGE_RETRY = { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86_400 };
-
 /** The one target of a subscription rule. */
 const TARGET_ID = 'delivery';
 const MAX_RULE_NAME = 64;
+/** EventBridge's limit on a rule's pattern, in characters. */
+const MAX_PATTERN = 2048;
 
 /**
  * Each subscription as a rule on the platform bus, so EventBridge does the matching and the fan-out.
@@ -37,12 +37,19 @@ export class EventBridgeSubscriptionRules implements SubscriptionRules {
   async put(subscription: SubscriptionRecord): Promise<void> {
     const { client, busName } = this.options;
     const name = this.ruleName(subscription.id);
+    const pattern = JSON.stringify(subscription.pattern);
+    if (pattern.length > MAX_PATTERN) {
+      const detail = `EventBridge takes patterns of at most ${MAX_PATTERN} characters; this one has ${pattern.length}`;
+      throw new ValidationError(`the event pattern is too long: ${detail}`, [
+        { pointer: '/pattern', detail },
+      ]);
+    }
     await send(() =>
       client.send(
         new PutRuleCommand({
           Name: name,
           EventBusName: busName,
-          EventPattern: JSON.stringify(subscription.pattern),
+          EventPattern: pattern,
           State: 'ENABLED',
           Description: `Plugboard subscription ${subscription.id}: ${subscription.handler} of ${subscription.instance}`,
         }),
@@ -62,8 +69,8 @@ export class EventBridgeSubscriptionRules implements SubscriptionRules {
                 InputTemplate: `{"subscriptionId":${JSON.stringify(subscription.id)},"event":<aws.events.event.json>}`,
               },
               RetryPolicy: {
-                MaximumRetryAttempts: EVENTBRIDGE_RETRY.maximumRetryAttempts,
-                MaximumEventAgeInSeconds: EVENTBRIDGE_RETRY.maximumEventAgeSeconds,
+                MaximumRetryAttempts: DELIVERY_RETRY.maximumRetryAttempts,
+                MaximumEventAgeInSeconds: DELIVERY_RETRY.maximumEventAgeSeconds,
               },
               DeadLetterConfig: { Arn: this.options.deadLetterQueueArn },
             },

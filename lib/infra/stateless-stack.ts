@@ -3,12 +3,19 @@ import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } f
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { pluginFunctionName, stageSecretPrefix, webhookSecretPrefix } from '../aws/names';
+import { DELIVERY_RETRY } from '../aws/delivery-retry';
+import {
+  eventBusName,
+  pluginFunctionName,
+  stageSecretPrefix,
+  subscriptionRulePrefix,
+  webhookSecretPrefix,
+} from '../aws/names';
 import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 import { grantRegistry } from './grant-registry';
 import { nagArn } from './nag';
@@ -38,8 +45,11 @@ export interface StatelessStackProps extends StackProps {
   readonly functionsDir?: string;
 }
 
-/** EventBridge's own maximum: retry for 24 hours before the dead-letter queue. */
-const DELIVERY_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) };
+/** The catch-all rule's target retries as the subscription rules' targets do. */
+const TARGET_RETRY = {
+  retryAttempts: DELIVERY_RETRY.maximumRetryAttempts,
+  maxEventAge: Duration.seconds(DELIVERY_RETRY.maximumEventAgeSeconds),
+};
 
 /**
  * Code that can be replaced on every deploy: the HTTP API with the dispatcher and the webhook
@@ -121,6 +131,7 @@ export class StatelessStack extends Stack {
     this.allowWritingSecrets(this.dispatcher.role, stage);
     this.allowReadingWebhookSecrets(this.webhookReceiver.role, stage);
     this.deliverEveryEvent(bus, deadLetterQueue);
+    this.deliverSubscriptionsByRule(stage, deadLetterQueue);
 
     this.api = new PlatformApi(this, 'Api', {
       dispatcher: this.dispatcher.function,
@@ -142,9 +153,9 @@ export class StatelessStack extends Stack {
   }
 
   /**
-   * One rule sends every event on the bus to the delivery function, which logs it and runs the same
-   * router as the local bus (lifecycle hooks, webhook rules, subscriptions stored in the registry).
-   * EventBridge retries for a day, Lambda twice more; what still fails lands in the dead-letter queue.
+   * One rule sends every event on the bus to the delivery function, which logs it and runs the
+   * platform's built-in reactions (lifecycle hooks, webhook rules). EventBridge retries for a day,
+   * Lambda twice more; what still fails lands in the dead-letter queue.
    */
   private deliverEveryEvent(bus: IEventBus, deadLetterQueue: IQueue): void {
     this.delivery.function.configureAsyncInvoke({
@@ -157,7 +168,49 @@ export class StatelessStack extends Stack {
       // An empty prefix matches every source: EventBridge needs at least one field in a pattern.
       eventPattern: { source: Match.prefix('') },
     });
-    rule.addTarget(new LambdaFunction(this.delivery.function, { ...DELIVERY_RETRY, deadLetterQueue }));
+    rule.addTarget(new LambdaFunction(this.delivery.function, { ...TARGET_RETRY, deadLetterQueue }));
+  }
+
+  /**
+   * Each subscription is a rule on the bus that the dispatcher writes at runtime
+   * (EventBridgeSubscriptionRules), so EventBridge does the matching and the fan-out: the dispatcher
+   * may manage only rules named `<prefix>sub-*` on this bus, and point them only at the delivery
+   * function, which only those rules (and the catch-all) may invoke.
+   */
+  private deliverSubscriptionsByRule(stage: string, deadLetterQueue: IQueue): void {
+    const ruleName = `${subscriptionRulePrefix(stage)}sub-*`;
+    const rules = this.formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${eventBusName(stage)}/${ruleName}`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const delivery = this.delivery.function;
+    const role = this.dispatcher.role;
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['events:PutRule', 'events:RemoveTargets', 'events:DeleteRule'],
+        resources: [rules],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['events:PutTargets'],
+        resources: [rules],
+        conditions: { ArnEquals: { 'events:TargetArn': delivery.functionArn } },
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn('events', `rule/${eventBusName(stage)}/${ruleName}`)}]`,
+      reason: `Subscriptions are created at runtime, each as a rule named ${ruleName} on this stage's bus; the dispatcher may manage those rules only, and target only the delivery function.`,
+    });
+    delivery.addPermission('SubscriptionRules', {
+      principal: new ServicePrincipal('events.amazonaws.com'),
+      sourceArn: rules,
+      sourceAccount: this.account,
+    });
+    this.dispatcher.function.addEnvironment('PLUGBOARD_DELIVERY_FUNCTION_ARN', delivery.functionArn);
+    this.dispatcher.function.addEnvironment('PLUGBOARD_DEAD_LETTER_QUEUE_ARN', deadLetterQueue.queueArn);
   }
 
   /** Plugin functions only, by name: platform functions are not named `plugboard-<stage>-*`. */

@@ -106,15 +106,24 @@ describe('EventBridgeSubscriptionRules', () => {
     expect(eventBridge.commandCalls(PutTargetsCommand)).toHaveLength(0);
   });
 
+  it("refuses a pattern over EventBridge's 2048 characters before calling it", async () => {
+    const long = {
+      ...subscription,
+      pattern: { source: Array.from({ length: 300 }, (_, i) => `source-${i}`) },
+    };
+    const error = await failure(rules().put(long));
+    expect(error.code).toBe('Validation');
+    expect(error.message).toContain('2048');
+    expect(eventBridge.calls()).toHaveLength(0);
+  });
+
   it('answers Unavailable, naming the AWS error, when the rule cannot be put', async () => {
-    eventBridge
-      .on(PutRuleCommand)
-      .rejects(
-        new LimitExceededException({
-          message: 'The requested resource exceeds the maximum number allowed',
-          $metadata: {},
-        }),
-      );
+    eventBridge.on(PutRuleCommand).rejects(
+      new LimitExceededException({
+        message: 'The requested resource exceeds the maximum number allowed',
+        $metadata: {},
+      }),
+    );
     const error = await failure(rules().put(subscription));
     expect(error.code).toBe('Unavailable');
     expect(error.message).toContain('LimitExceededException');

@@ -54,3 +54,5 @@ export function allowingStatements(statements: Statement[], action: string, reso
 export const secretArn = (name: string) =>
   `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
 export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+export const ruleArn = (bus: string, name: string) =>
+  `arn:aws:events:${REGION}:${ACCOUNT}:rule/${bus}/${name}`;

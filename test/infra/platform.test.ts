@@ -8,9 +8,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DELIVERY_RETRY } from '../../lib/aws/delivery-retry';
+import { subscriptionRuleName } from '../../lib/aws/names';
 import { buildPlatform } from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
-import { allowingStatements, functionArn, render, type Statement, secretArn } from './iam';
+import { allowingStatements, functionArn, render, ruleArn, type Statement, secretArn } from './iam';
 import { buildFixturePlatform, FIXTURE_PLUGINS, STAGE } from './platform-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -196,6 +198,11 @@ describe('the platform stacks (IAM auth)', () => {
     for (const [, rule] of rules) {
       for (const target of rule.Properties.Targets as Record<string, unknown>[]) {
         expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
+        // The subscription rules written at runtime take the same policy (see EventBridgeSubscriptionRules).
+        expect(target.RetryPolicy).toEqual({
+          MaximumRetryAttempts: DELIVERY_RETRY.maximumRetryAttempts,
+          MaximumEventAgeInSeconds: DELIVERY_RETRY.maximumEventAgeSeconds,
+        });
         expect(Match.objectLike({ Arn: dlqArn }).test(target.DeadLetterConfig).isSuccess).toBe(true);
       }
     }
@@ -208,16 +215,80 @@ describe('the platform stacks (IAM auth)', () => {
   it('sends every event on the bus to the delivery function, with the DLQ behind both', () => {
     const [rule] = ofType('AWS::Events::Rule');
     expect(rule![1].Properties.EventPattern).toEqual({ source: [{ prefix: '' }] });
-    const permission = ofType('AWS::Lambda::Permission').find(
+    const permissions = ofType('AWS::Lambda::Permission').filter(
       ([, p]) => p.Properties.Principal === 'events.amazonaws.com',
     );
-    expect(permission![1].Properties.SourceArn).toEqual({
-      'Fn::GetAtt': [ofType('AWS::Events::Rule')[0]![0], 'Arn'],
+    expect(permissions.map(([, p]) => p.Properties.SourceArn)).toContainEqual({
+      'Fn::GetAtt': [rule![0], 'Arn'],
     });
     const queuePolicy = JSON.stringify(stateful.findResources('AWS::SQS::QueuePolicy'));
     expect(queuePolicy).toContain('events.amazonaws.com');
     expect(queuePolicy).toContain('"aws:SecureTransport":"false"');
     stateful.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it("lets the dispatcher manage only its stage's subscription rules, pointed only at the delivery function", () => {
+    const dispatcher = roleStatements('Dispatcher');
+    const subscriptionRule = ruleArn('plugboard-test', subscriptionRuleName(STAGE, crypto.randomUUID()));
+    const actions = ['PutRule', 'PutTargets', 'RemoveTargets', 'DeleteRule'];
+    for (const action of actions) {
+      expect(allowingStatements(dispatcher, `events:${action}`, subscriptionRule), action).toHaveLength(1);
+      for (const other of [
+        ruleArn('plugboard-test', 'PlugboardStateless-test-Deliveries1A2B3C'),
+        ruleArn('plugboard-test', 'plugboard-prod-sub-0f8fad5bd9cb469fa16570867728950e'),
+        ruleArn('plugboard-prod', 'plugboard-test-sub-0f8fad5bd9cb469fa16570867728950e'),
+        ruleArn('default', 'plugboard-test-sub-0f8fad5bd9cb469fa16570867728950e'),
+      ]) {
+        expect(allowingStatements(dispatcher, `events:${action}`, other), `${action} ${other}`).toEqual([]);
+      }
+    }
+    const [deliveryId] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('EventDelivery'))!;
+    const deliveryArn = { 'Fn::GetAtt': [deliveryId, 'Arn'] };
+    const [putTargets] = allowingStatements(dispatcher, 'events:PutTargets', subscriptionRule);
+    expect(putTargets!.Condition).toEqual({ ArnEquals: { 'events:TargetArn': deliveryArn } });
+    for (const fn of ['EventDelivery', 'WebhookReceiver', 'RegistrySyncHandler']) {
+      expect(allowingStatements(roleStatements(fn), 'events:PutRule', subscriptionRule), fn).toEqual([]);
+    }
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Plugboard: the HTTP API',
+      Environment: {
+        Variables: Match.objectLike({
+          PLUGBOARD_DELIVERY_FUNCTION_ARN: deliveryArn,
+          PLUGBOARD_DEAD_LETTER_QUEUE_ARN: { 'Fn::ImportValue': Match.stringLikeRegexp('DeadLetterQueue') },
+        }),
+      },
+    });
+  });
+
+  it('lets the subscription rules invoke the delivery function and send to the dead-letter queue', () => {
+    const subscriptionRule = ruleArn('plugboard-test', subscriptionRuleName(STAGE, crypto.randomUUID()));
+    const [deliveryId] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('EventDelivery'))!;
+    const byRules = ofType('AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => p.Principal === 'events.amazonaws.com' && typeof p.SourceArn === 'object')
+      .filter((p) => !('Fn::GetAtt' in (p.SourceArn as object)));
+    expect(byRules).toHaveLength(1);
+    const [permission] = byRules;
+    expect(permission!.FunctionName).toEqual({ 'Fn::GetAtt': [deliveryId, 'Arn'] });
+    expect(permission!.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+    const sourceArn = render(permission!.SourceArn);
+    expect(sourceArn).toBe(ruleArn('plugboard-test', 'plugboard-test-sub-*'));
+    expect(
+      allowingStatements([{ Effect: 'Allow', Action: '*', Resource: sourceArn }], 'x', subscriptionRule),
+    ).toHaveLength(1);
+
+    // The queue's policy lets every rule of the bus send, the ones written at runtime included.
+    const [busId, bus] = Object.entries(stateful.findResources('AWS::Events::EventBus'))[0]!;
+    const [policy] = Object.values(stateful.findResources('AWS::SQS::QueuePolicy'));
+    const statements = (policy!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const fromEvents = statements.find((st) => JSON.stringify(st).includes('events.amazonaws.com'))!;
+    const allowed = render(fromEvents.Condition!.ArnLike!['aws:SourceArn']).replace(
+      `ref:${busId}`,
+      bus.Properties.Name as string,
+    );
+    expect(
+      allowingStatements([{ Effect: 'Allow', Action: '*', Resource: allowed }], 'x', subscriptionRule),
+    ).toHaveLength(1);
   });
 
   it('lets only the webhook receiver read secrets, and only webhook HMAC secrets', () => {
