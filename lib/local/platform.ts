@@ -18,7 +18,9 @@ import { checkPlugin, loadPlugins } from '../core/loader';
 import type { LoadReport } from '../core/loader/types';
 import type { EventBus, Registry } from '../core/ports';
 import { withAwsCompat } from './aws-compat/aws-compat';
+import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
+import { LocalEventStore } from './bus/local-event-store';
 import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
 import { FileCredentialStore } from './file-credential-store';
@@ -104,7 +106,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       ttlMs: 60_000,
     });
     const credentials = new FileCredentialStore({ dir: dataDir });
-    const eventStore = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    const eventLog = await FileEventLog.open({ file: join(dataDir, 'events.ndjson') });
+    closers.push(() => eventLog.close());
+    const eventStore = new LocalEventStore(
+      new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE }),
+      eventLog,
+    );
     const bus = options.bus ? await options.bus(registry) : new LocalEventBus(eventStore);
     const invoker = new WorkerInvoker({
       bundleDir: join(dataDir, 'bundles'),

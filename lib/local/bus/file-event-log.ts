@@ -1,0 +1,175 @@
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Page, PageRequest, TimeRange } from '../../core/ports';
+import { PlugboardError } from '../../sdk/errors';
+import type { PlatformEvent } from '../../sdk/events';
+
+type LogLine = { op: 'append'; event: PlatformEvent } | { op: 'complete'; id: string };
+
+export interface FileEventLogOptions {
+  /** The NDJSON file. */
+  readonly file: string;
+  /**
+   * Completed events kept for GET /v1/events/log and replay; older ones are dropped when the log is
+   * opened. Pending events are always kept. @default 100000
+   */
+  readonly retain?: number;
+}
+
+const DEFAULT_RETAIN = 100_000;
+const NEWLINE = 0x0a;
+/** Longer than any one line: an event is at most 256 KB, as on EventBridge. */
+const TAIL_WINDOW = 1024 * 1024;
+const MAX_PAGE = 1000;
+
+function offsetOf(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const offset = Number(Buffer.from(cursor, 'base64url').toString());
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new PlugboardError('Validation', 'the cursor is not valid');
+  return offset;
+}
+
+function page<T>(items: T[], request: PageRequest): Page<T> {
+  const limit = Math.min(Math.max(request.limit ?? 100, 1), MAX_PAGE);
+  const start = offsetOf(request.cursor);
+  const end = start + limit;
+  return {
+    items: items.slice(start, end),
+    nextCursor: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
+  };
+}
+
+const byTime = (a: PlatformEvent, b: PlatformEvent) =>
+  Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id);
+
+/**
+ * The local bus's event log: one append-only NDJSON file. An append returns once the line is in the
+ * operating system's hands, so an acknowledged event survives the process being killed; a line torn
+ * by a kill mid-write is skipped when the log is read back. It exists because the log sits on every
+ * invoke's path (Operation Succeeded|Failed) and a write through embedded DynamoDB costs milliseconds;
+ * on AWS the same port is DynamoDbEventStore.
+ */
+export class FileEventLog {
+  private readonly events = new Map<string, PlatformEvent>();
+  private readonly pending = new Set<string>();
+  private handle: FileHandle | undefined;
+
+  private constructor(private readonly file: string) {}
+
+  static async open(options: FileEventLogOptions): Promise<FileEventLog> {
+    const log = new FileEventLog(options.file);
+    await mkdir(dirname(options.file), { recursive: true, mode: 0o700 });
+    await log.read();
+    await log.cutTornTail();
+    await log.compact(options.retain ?? DEFAULT_RETAIN);
+    log.handle = await open(options.file, 'a', 0o600);
+    return log;
+  }
+
+  async appendEvent(event: PlatformEvent): Promise<void> {
+    if (this.events.has(event.id)) return;
+    this.events.set(event.id, event);
+    this.pending.add(event.id);
+    await this.write({ op: 'append', event });
+  }
+
+  async completeEvent(id: string): Promise<void> {
+    if (!this.pending.delete(id)) return;
+    await this.write({ op: 'complete', id });
+  }
+
+  async listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
+    return page([...this.pending].map((id) => this.events.get(id)!).sort(byTime), request);
+  }
+
+  async listEvents(range: TimeRange, request: PageRequest = {}): Promise<Page<PlatformEvent>> {
+    const from = Date.parse(range.from);
+    const to = Date.parse(range.to);
+    const inRange = [...this.events.values()].filter((e) => {
+      const time = Date.parse(e.time);
+      return time >= from && time < to;
+    });
+    return page(inRange.sort(byTime), request);
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  private async write(line: LogLine): Promise<void> {
+    if (!this.handle) throw new PlugboardError('Unavailable', 'the event log is closed');
+    await this.handle.write(`${JSON.stringify(line)}\n`);
+  }
+
+  private async read(): Promise<void> {
+    let lines: AsyncIterable<string>;
+    try {
+      lines = createInterface({ input: createReadStream(this.file), crlfDelay: Number.POSITIVE_INFINITY });
+      for await (const text of lines) this.apply(text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  private apply(text: string): void {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text);
+    } catch {
+      return; // a line torn by a kill mid-write: the event was never acknowledged
+    }
+    if (line.op === 'append' && typeof line.event?.id === 'string') {
+      this.events.set(line.event.id, line.event);
+      this.pending.add(line.event.id);
+    } else if (line.op === 'complete') {
+      this.pending.delete(line.id);
+    }
+  }
+
+  /** Cuts a line a kill left unfinished, so the next append starts a line of its own. */
+  private async cutTornTail(): Promise<void> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.file, 'r+');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      const window = Math.min(size, TAIL_WINDOW);
+      const { buffer } = await handle.read(Buffer.alloc(window), 0, window, size - window);
+      if (window === 0 || buffer[window - 1] === NEWLINE) return;
+      await handle.truncate(size - window + buffer.lastIndexOf(NEWLINE) + 1);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** When more than `retain` events are complete, rewrites the file without the oldest of them. */
+  private async compact(retain: number): Promise<void> {
+    const completed = [...this.events.values()].filter((e) => !this.pending.has(e.id)).sort(byTime);
+    const dropped = completed.slice(0, Math.max(0, completed.length - retain));
+    if (dropped.length === 0) return;
+    for (const event of dropped) this.events.delete(event.id);
+    const temp = `${this.file}.compact`;
+    const handle = await open(temp, 'w', 0o600);
+    try {
+      const lines = [...this.events.values()].sort(byTime).map((event) => {
+        const append = JSON.stringify({ op: 'append', event });
+        return this.pending.has(event.id)
+          ? append
+          : `${append}\n${JSON.stringify({ op: 'complete', id: event.id })}`;
+      });
+      await handle.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.file);
+  }
+}
