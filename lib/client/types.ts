@@ -5,6 +5,7 @@ import type { pluginRoutes } from '../core/dispatcher/routes/plugins';
 import type { systemRoutes } from '../core/dispatcher/routes/system';
 import type { CreateInstanceSchema, PatchInstanceSchema, ProblemSchema } from '../core/dispatcher/schemas';
 import type { CallContext } from '../sdk/context';
+import type { PlatformEvent } from '../sdk/events';
 
 /**
  * The API's types, inferred from the zod schemas the dispatcher validates with and describes in
@@ -32,17 +33,7 @@ export type Health = JsonSchemaOf<typeof systemRoutes.health, 200>;
 export type { CallContext };
 
 /** Events routes (lib/core/events/routes): typed here by hand, checked against the OpenAPI document in tests. */
-export interface PlatformEventRecord {
-  version: string;
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: Record<string, unknown>;
-}
+export type PlatformEventRecord = PlatformEvent;
 export interface PutEventsEntry {
   Source: string;
   DetailType: string;
