@@ -5,9 +5,9 @@ const EnvironmentSchema = z.object({
   PLUGBOARD_TABLE_NAME: z.string().min(1),
   PLUGBOARD_BUS_NAME: z.string().min(1),
   PLUGBOARD_AUTH: z.enum(['iam', 'jwt']).default('iam'),
-  /** The dispatcher's only: subscription rules target this function... */
+  /** Set for the dispatcher only, which writes subscription rules: the function they target. */
   PLUGBOARD_DELIVERY_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
-  /** ...and send what EventBridge cannot hand it here. */
+  /** Set for the dispatcher only: where its subscription rules send what they cannot deliver. */
   PLUGBOARD_DEAD_LETTER_QUEUE_ARN: z.string().startsWith('arn:').optional(),
 });
 export type PlatformEnvironment = z.infer<typeof EnvironmentSchema>;

@@ -10,7 +10,9 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readEnvironment } from '../../lib/aws/environment';
 import { EventBridgeSubscriptionRules } from '../../lib/aws/eventbridge-subscription-rules';
+import { awsSubscriptionRules } from '../../lib/aws/platform-deps';
 import type { SubscriptionRecord } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 
@@ -188,5 +190,25 @@ describe('EventBridgeSubscriptionRules', () => {
     eventBridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
     eventBridge.on(DeleteRuleCommand).rejects(new Error('throttled'));
     expect((await failure(rules().remove(ID))).code).toBe('Unavailable');
+  });
+});
+
+describe('awsSubscriptionRules', () => {
+  const base = { PLUGBOARD_STAGE: 'test', PLUGBOARD_TABLE_NAME: 't', PLUGBOARD_BUS_NAME: 'plugboard-test' };
+
+  it('gives rules to the function whose settings name the delivery function and the DLQ (the dispatcher)', () => {
+    const env = readEnvironment({
+      ...base,
+      PLUGBOARD_DELIVERY_FUNCTION_ARN: DELIVERY,
+      PLUGBOARD_DEAD_LETTER_QUEUE_ARN: DLQ,
+    });
+    expect(awsSubscriptionRules(env)).toBeInstanceOf(EventBridgeSubscriptionRules);
+  });
+
+  it('gives none elsewhere, and refuses a setting that is not an ARN', () => {
+    expect(awsSubscriptionRules(readEnvironment(base))).toBeUndefined();
+    expect(() => readEnvironment({ ...base, PLUGBOARD_DELIVERY_FUNCTION_ARN: 'delivery' })).toThrow(
+      /PLUGBOARD_DELIVERY_FUNCTION_ARN/,
+    );
   });
 });
