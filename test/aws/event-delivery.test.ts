@@ -1,6 +1,7 @@
 import {
   DeleteRuleCommand,
   EventBridgeClient,
+  InvalidEventPatternException,
   PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
@@ -265,6 +266,17 @@ describe('event delivery on AWS (dynalite registry and event store, Lambda and E
       expect(error.message).toMatch(/rule on the event bus could not be created.*nothing was saved/);
       expect(await storedIds()).toEqual(before);
       expect(eventBridge.commandCalls(DeleteRuleCommand)).toHaveLength(1);
+    });
+
+    it('passes on, with nothing stored, a pattern EventBridge refuses', async () => {
+      eventBridge
+        .on(PutRuleCommand)
+        .rejects(new InvalidEventPatternException({ message: 'Event pattern is not valid', $metadata: {} }));
+      const before = await storedIds();
+      const error = await failure(create());
+      expect(error.code).toBe('Validation');
+      expect(error.errors?.map((e) => e.pointer)).toEqual(['/pattern']);
+      expect(await storedIds()).toEqual(before);
     });
 
     it('removes the rule before forgetting the subscription', async () => {
