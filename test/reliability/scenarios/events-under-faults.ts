@@ -140,18 +140,26 @@ async function publish(platform: ChildPlatform, from: number, to: number) {
   return acknowledged;
 }
 
+/**
+ * Every key under a prefix. A page may time out while thousands of deliveries keep the plugin's
+ * worker and the registry busy, so a failed page is asked again after a pause.
+ */
 async function listKeys(platform: ChildPlatform, instance: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let cursor: string | undefined;
-  do {
+  for (let failures = 0; ; ) {
     const page = await platform.call('POST', `/v1/instances/${instance}/actions/keys`, {
       params: { prefix, ...(cursor ? { cursor } : {}) },
     });
+    if (page.status !== 200 && ++failures <= 20) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      continue;
+    }
     expectStatus(page, 200);
     keys.push(...page.body.result.keys);
     cursor = page.body.result.nextCursor;
-  } while (cursor);
-  return keys;
+    if (!cursor) return keys;
+  }
 }
 
 async function deadLetterIds(platform: ChildPlatform): Promise<string[]> {
