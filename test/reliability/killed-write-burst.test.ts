@@ -8,7 +8,7 @@ describe('the registry across a SIGKILL during a burst of writes', () => {
   it('opens cleanly and holds every acknowledged write', async () => {
     const result = await runKilledWriteBurst({ killAfter: 150 });
     console.log(
-      `persistence: ${result.acknowledged} acknowledged creates before the SIGKILL, ${result.lost} lost, ${result.listed} listed after the restart, ${result.unreadable} unreadable`,
+      `persistence: ${result.acknowledged} acknowledged creates before the SIGKILL, ${result.lost} lost, ${result.listed} listed after the restart, ${result.unreadable} unreadable, ${result.orphans} orphaned unacknowledged creates`,
     );
     expect(result.acknowledged).toBeGreaterThanOrEqual(150);
     expect(result.lost).toBe(0);

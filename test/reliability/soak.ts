@@ -39,8 +39,9 @@ try {
 
   const burst = await runKilledWriteBurst({ killAfter: BURST });
   console.log(
-    `persistence: ${burst.acknowledged} acknowledged creates before the SIGKILL, ${burst.lost} lost, ${burst.listed} listed after the restart, ${burst.unreadable} unreadable`,
+    `persistence: ${burst.acknowledged} acknowledged creates before the SIGKILL, ${burst.lost} lost, ${burst.listed} listed after the restart, ${burst.unreadable} unreadable, ${burst.orphans} orphaned unacknowledged creates`,
   );
+  for (const sample of burst.unreadableSamples) console.log(`  ${sample}`);
 
   const figures = {
     fuzz_requests: fuzz.requests,
@@ -57,11 +58,14 @@ try {
     events_dlq: events.deadLetters,
     events_expected_dlq: events.expectedDeadLetters,
     events_missing: events.missing,
+    events_both_effect_and_dlq: events.inBoth,
+    events_settled: events.delivered + events.deadLetters - events.inBoth,
     events_duplicate_deliveries_absorbed: events.duplicatesAbsorbed,
     events_seconds: events.seconds,
     persistence_acknowledged_writes: burst.acknowledged,
     persistence_lost_writes: burst.lost,
     persistence_unreadable: burst.unreadable,
+    persistence_orphaned_unacknowledged_creates: burst.orphans,
     soak_seconds: Math.round((Date.now() - started) / 1000),
     measured_at: new Date().toISOString(),
   };

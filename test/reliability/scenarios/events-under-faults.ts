@@ -91,7 +91,8 @@ export async function runEventsUnderFaults(options: {
         ...(await listKeys(platform, 'flaky-b', 'effect/')),
       ]);
       dead = new Set(await deadLetterIds(platform));
-      if (effects.size + dead.size >= expected.size || Date.now() > deadline) break;
+      const settled = [...expected].every((key) => effects.has(key) || dead.has(key));
+      if (settled || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const duplicatesAbsorbed =

@@ -8,8 +8,15 @@ export interface KilledWriteBurstResult {
   acknowledged: number;
   /** Acknowledged creates not found after the restart. */
   lost: number;
-  /** Instances listed after the restart that cannot be read back whole. */
+  /** Acknowledged instances listed after the restart that cannot be read back whole. */
   unreadable: number;
+  /**
+   * Listed after the restart but not found by name: creates in flight at the kill (never
+   * acknowledged) whose index entry was stored without the item.
+   */
+  orphans: number;
+  /** What the first few unreadable or orphaned instances answered. */
+  unreadableSamples: string[];
   listed: number;
 }
 
@@ -47,6 +54,8 @@ export async function runKilledWriteBurst(options: { killAfter: number }): Promi
       if (read.status !== 200 || read.body.description !== name) lost++;
     }
     let unreadable = 0;
+    let orphans = 0;
+    const unreadableSamples: string[] = [];
     let listed = 0;
     let cursor: string | undefined;
     do {
@@ -58,11 +67,16 @@ export async function runKilledWriteBurst(options: { killAfter: number }): Promi
       for (const item of page.body.instances) {
         listed++;
         const read = await platform.call('GET', `/v1/instances/${item.name}`);
-        if (read.status !== 200 || read.body.description !== item.name) unreadable++;
+        if (read.status !== 200 || read.body.description !== item.name) {
+          if (acknowledged.includes(item.name)) unreadable++;
+          else orphans++;
+          if (unreadableSamples.length < 5)
+            unreadableSamples.push(`${item.name}: ${read.status} ${JSON.stringify(read.body).slice(0, 300)}`);
+        }
       }
       cursor = page.body.nextCursor;
     } while (cursor);
-    return { acknowledged: acknowledged.length, lost, unreadable, listed };
+    return { acknowledged: acknowledged.length, lost, unreadable, orphans, unreadableSamples, listed };
   } finally {
     await platform?.kill();
     rmSync(dataDir, { recursive: true, force: true });
