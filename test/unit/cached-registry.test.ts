@@ -74,13 +74,15 @@ describe('CachedRegistry', () => {
     expect((await cached.getInstance('elsewhere'))?.order).toBe(1);
   });
 
-  it('does not keep misses, and hands out copies', async () => {
+  it('does not keep misses, and hands out records no caller can change', async () => {
     const cached = new CachedRegistry(inner, { ttlMs: 60_000 });
     expect(await cached.getInstance('later')).toBeUndefined();
     await inner.createInstance(newInstance('later'));
     const first = await cached.getInstance('later');
     expect(first?.name).toBe('later');
-    (first as { options: Record<string, unknown> }).options.mutated = true;
+    expect(() => {
+      (first as { options: Record<string, unknown> }).options.mutated = true;
+    }).toThrow(TypeError);
     expect((await cached.getInstance('later'))?.options).toEqual({});
   });
 
