@@ -44,7 +44,7 @@ export class WorkerInvoker implements Invoker {
 
   constructor(private readonly options: WorkerInvokerOptions) {}
 
-  /** Bundles a plugin and starts its worker (replacing the previous one once it is ready). */
+  /** Bundles a plugin and readies its function (see `start`). */
   async load(spec: WorkerPluginSpec): Promise<BuiltBundle> {
     const built = await this.build(spec.slug, spec.entry);
     await this.start(spec.slug, built.file, spec.memoryMb);
@@ -61,12 +61,18 @@ export class WorkerInvoker implements Invoker {
     });
   }
 
-  /** Starts a worker on a built bundle; the plugin's previous worker finishes its calls, then ends. */
+  /**
+   * Puts a built bundle behind the plugin's name. Like a Lambda function, a plugin that has not been
+   * called yet has no worker: its first call starts one. A plugin whose worker is running gets the new
+   * build warm: the new worker starts first, then the previous one finishes its calls and ends.
+   */
   async start(slug: string, bundleFile: string, memoryMb: number): Promise<void> {
     const previous = this.slots.get(slug);
     const slot: Slot = { slug, memoryMb, bundleFile };
-    slot.worker = this.spawn(slot);
-    await slot.worker.ready;
+    if (previous?.worker && !previous.worker.dead) {
+      slot.worker = this.spawn(slot);
+      await slot.worker.ready;
+    }
     this.slots.set(slug, slot);
     if (previous?.worker)
       this.retire(previous.worker, previous.bundleFile === bundleFile ? undefined : previous.bundleFile);
