@@ -73,3 +73,14 @@ describe('FileEventLog', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(7);
   });
 });
+
+describe('FileEventLog retention while running', () => {
+  it('forgets the oldest completed events past `retain`, never a pending one', async () => {
+    const log = await FileEventLog.open({ file: join(dir, 'd.ndjson'), retain: 2 });
+    for (let i = 0; i < 6; i++) await log.appendEvent(event(`r${i}`, i));
+    for (let i = 1; i < 6; i++) await log.completeEvent(`r${i}`);
+    expect(ids(await log.listEvents(range))).toEqual(['r0', 'r4', 'r5']);
+    expect(ids(await log.listPending())).toEqual(['r0']);
+    await log.close();
+  });
+});

@@ -12,13 +12,13 @@ export interface FileEventLogOptions {
   /** The NDJSON file. */
   readonly file: string;
   /**
-   * Completed events kept for GET /v1/events/log and replay; older ones are dropped when the log is
-   * opened. Pending events are always kept. @default 100000
+   * Completed events kept for GET /v1/events/log and replay; older ones leave memory as new ones
+   * complete, and the file when the log is next opened. Pending events are always kept. @default 10000
    */
   readonly retain?: number;
 }
 
-const DEFAULT_RETAIN = 100_000;
+const DEFAULT_RETAIN = 10_000;
 const NEWLINE = 0x0a;
 /** Longer than any one line: an event is at most 256 KB, as on EventBridge. */
 const TAIL_WINDOW = 1024 * 1024;
@@ -57,14 +57,17 @@ export class FileEventLog {
   private readonly pending = new Set<string>();
   private fd: number | undefined;
 
-  private constructor(private readonly file: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly retain: number,
+  ) {}
 
   static async open(options: FileEventLogOptions): Promise<FileEventLog> {
-    const log = new FileEventLog(options.file);
+    const log = new FileEventLog(options.file, options.retain ?? DEFAULT_RETAIN);
     await mkdir(dirname(options.file), { recursive: true, mode: 0o700 });
     await log.read();
     await log.cutTornTail();
-    await log.compact(options.retain ?? DEFAULT_RETAIN);
+    await log.compact();
     log.fd = openSync(options.file, 'a', 0o600);
     return log;
   }
@@ -79,6 +82,7 @@ export class FileEventLog {
   async completeEvent(id: string): Promise<void> {
     if (!this.pending.delete(id)) return;
     await this.write({ op: 'complete', id });
+    this.forgetOldest();
   }
 
   async listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
@@ -154,10 +158,21 @@ export class FileEventLog {
     }
   }
 
+  /** Keeps at most `retain` completed events in memory, dropping the first logged (a Map keeps that order). */
+  private forgetOldest(): void {
+    let excess = this.events.size - this.pending.size - this.retain;
+    for (const id of this.events.keys()) {
+      if (excess <= 0) return;
+      if (this.pending.has(id)) continue;
+      this.events.delete(id);
+      excess--;
+    }
+  }
+
   /** When more than `retain` events are complete, rewrites the file without the oldest of them. */
-  private async compact(retain: number): Promise<void> {
+  private async compact(): Promise<void> {
     const completed = [...this.events.values()].filter((e) => !this.pending.has(e.id)).sort(byTime);
-    const dropped = completed.slice(0, Math.max(0, completed.length - retain));
+    const dropped = completed.slice(0, Math.max(0, completed.length - this.retain));
     if (dropped.length === 0) return;
     for (const event of dropped) this.events.delete(event.id);
     const temp = `${this.file}.compact`;
