@@ -19,6 +19,11 @@ export interface EventRouterProps {
   readonly retry?: RetryPolicy;
   readonly sleep: Sleep;
   readonly log?: LogFn;
+  /**
+   * Events delivered at once in the background; the rest wait their turn, pending in the log. Without
+   * a bound a burst floods the plugins' workers until calls miss their deadlines. @default 16
+   */
+  readonly concurrency?: number;
 }
 
 /** Thrown out of a delivery when the router stops: the event stays pending for the next start. */
@@ -34,16 +39,48 @@ export class EventRouter {
   private readonly active = new Set<string>();
   private readonly stopping = new AbortController();
   private readonly attempts: number;
+  private readonly concurrency: number;
+  /** Events dispatched but not started yet; `head` is the next one (no O(n) shift per event). */
+  private waiting: PlatformEvent[] = [];
+  private head = 0;
+  private running = 0;
 
   constructor(private readonly props: EventRouterProps) {
     this.attempts = props.retry?.attempts ?? DEFAULT_RETRY.attempts;
+    this.concurrency = props.concurrency ?? 16;
   }
 
-  /** Delivers in the background unless already under way; `stop` waits for it or leaves it pending. */
+  /**
+   * Delivers in the background unless already under way or waiting; `stop` waits for deliveries
+   * under way and leaves the rest pending.
+   */
   dispatch(event: PlatformEvent): void {
     if (this.active.has(event.id)) return;
     this.active.add(event.id);
-    this.track(this.deliver(event).finally(() => this.active.delete(event.id)));
+    this.waiting.push(event);
+    this.startWaiting();
+  }
+
+  private startWaiting(): void {
+    while (
+      this.running < this.concurrency &&
+      this.head < this.waiting.length &&
+      !this.stopping.signal.aborted
+    ) {
+      const event = this.waiting[this.head++]!;
+      this.running++;
+      this.track(
+        this.deliver(event).finally(() => {
+          this.running--;
+          this.active.delete(event.id);
+          this.startWaiting();
+        }),
+      );
+    }
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /** Every target in order, then the event is no longer pending. */
