@@ -21,6 +21,7 @@ import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
 import { LocalEventStore } from './bus/local-event-store';
+import { answerClientErrors } from './client-errors';
 import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
 import { FileCredentialStore } from './file-credential-store';
@@ -168,6 +169,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       port: options.port ?? DEFAULT_PORT,
       hostname: options.host ?? '127.0.0.1',
     });
+    answerClientErrors(server);
     await new Promise<void>((ok, fail) => {
       server.once('listening', ok);
       server.once('error', fail);

@@ -18,6 +18,7 @@ export const ERROR_TABLE = {
   UnsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   PreHookVetoed: { status: 424, title: 'A pre-hook vetoed the call' },
   PreconditionRequired: { status: 428, title: 'If-Match header required' },
+  HeadersTooLarge: { status: 431, title: 'Request header fields too large' },
   RateLimited: { status: 429, title: 'Rate limited' },
   Internal: { status: 500, title: 'Internal error' },
   PluginFailed: { status: 502, title: 'The plugin failed' },

@@ -52,3 +52,19 @@ describe('plugin faults through the HTTP API', () => {
     expect(res.body.detail).toContain('6 MB');
   });
 });
+
+describe('requests the HTTP parser refuses', () => {
+  it('answers a URL over 16 KB with a 431 problem, and keeps serving', async () => {
+    const res = await fetch(`${pb.platform.url}/v1/instances/${'a'.repeat(20_000)}`, {
+      headers: { authorization: `Bearer ${pb.platform.token}` },
+    });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      status: 431,
+      code: 'HeadersTooLarge',
+      requestId: expect.any(String),
+    });
+    expect((await pb.call('GET', '/v1/health')).status).toBe(200);
+  });
+});
