@@ -14,12 +14,10 @@ export const EventSchema = z
   })
   .openapi('Event');
 
-export const PatternSchema = z
-  .record(z.string(), z.unknown())
-  .openapi({
-    description: 'An EventBridge event pattern',
-    example: { source: ['plugboard.plugin.incrementer'] },
-  });
+export const PatternSchema = z.record(z.string(), z.unknown()).openapi({
+  description: 'An EventBridge event pattern',
+  example: { source: ['plugboard.plugin.incrementer'] },
+});
 
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(1000).default(100),
