@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { killGroup, servingUrl } from './child-platform-process';
 import { waitFor } from './wait-for';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -12,7 +13,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-crash-'));
 const children: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) killGroup(child);
+  for (const child of children) void killGroup(child);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -36,21 +37,7 @@ async function startPlatform(): Promise<{ child: ChildProcess; url: string }> {
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   children.push(child);
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the platform did not start: ${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (found?.[1]) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => reject(new Error(`the platform exited (${code}): ${output}`)));
-  });
+  const url = await servingUrl(child, 30_000);
   return { child, url };
 }
 
@@ -66,20 +53,6 @@ function client(url: string) {
     return { status: response.status, body: await response.json().catch(() => undefined) };
   };
 }
-
-function killGroup(child: ChildProcess): void {
-  try {
-    if (child.pid) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    killGroup(child);
-  });
 
 describe('the local bus across a SIGKILL', () => {
   it('delivers every acknowledged event after the process is killed mid-delivery and restarted', async () => {
@@ -99,7 +72,7 @@ describe('the local bus across a SIGKILL', () => {
       expect(put.status).toBe(200);
     }
     const before = (await call('POST', '/v1/instances/slow/actions/count', {})).body.result.count;
-    await killed(first.child);
+    await killGroup(first.child);
     expect(before).toBeLessThan(EVENTS);
 
     const second = await startPlatform();
@@ -110,6 +83,6 @@ describe('the local bus across a SIGKILL', () => {
       'every event to be delivered after the restart',
     );
     expect((await again('GET', '/v1/dlq')).body.deadLetters).toEqual([]);
-    await killed(second.child);
+    await killGroup(second.child);
   }, 90_000);
 });

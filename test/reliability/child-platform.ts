@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalPlatformOptions } from '../../lib/local/platform';
+import { killGroup, servingUrl } from '../e2e/child-platform-process';
 
 const ROOT = join(import.meta.dirname, '../..');
 const MAIN = join(import.meta.dirname, 'child-platform-main.ts');
@@ -30,21 +31,7 @@ export async function startChildPlatform(
   });
   started.add(child);
   child.once('exit', () => started.delete(child));
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the platform did not start: ${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (found?.[1]) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => reject(new Error(`the platform exited (${code}): ${output}`)));
-  });
+  const url = await servingUrl(child, 60_000);
   const token = readFileSync(join(settings.dataDir, 'token'), 'utf8').trim();
   return {
     url,
@@ -59,18 +46,6 @@ export async function startChildPlatform(
     },
     kill: () => killGroup(child),
   };
-}
-
-function killGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      resolve();
-    }
-  });
 }
 
 export async function killAll(): Promise<void> {
