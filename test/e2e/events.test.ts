@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './harness';
+import { auditSeen, startTestPlatform, type TestPlatform } from './harness';
 import { waitFor } from './wait-for';
 
 let pb: TestPlatform;
@@ -11,13 +11,9 @@ afterAll(async () => {
   await pb?.close();
 });
 
-async function create(name: string, plugin: string, options: Record<string, unknown> = {}) {
-  const res = await pb.call('POST', '/v1/instances', { name, plugin, options });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-const seen = async (instance: string) =>
-  (await pb.call('POST', `/v1/instances/${instance}/actions/seen`, {})).body.result;
+const create = (name: string, plugin: string, options?: Record<string, unknown>) =>
+  pb.createInstance(name, plugin, options);
+const seen = (instance: string) => auditSeen(pb, instance);
 
 describe('events over loopback HTTP', () => {
   it('delivers an incrementer event to every matching subscription once, in declared order', async () => {

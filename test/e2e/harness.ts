@@ -48,6 +48,16 @@ export async function startTestPlatform(options: LocalPlatformOptions = {}) {
     }
     return { status: response.status, headers: response.headers, text, body: parsed };
   }
-  return { platform, call, logLines, seen, close: () => platform.close() };
+  /** Creates an instance, failing the test unless the platform answers 201. */
+  async function createInstance(name: string, plugin: string, options: Record<string, unknown> = {}) {
+    const res = await call('POST', '/v1/instances', { name, plugin, options });
+    if (res.status !== 201) throw new Error(`creating ${name} answered ${res.status}: ${res.text}`);
+    return res.body;
+  }
+  return { platform, call, createInstance, logLines, seen, close: () => platform.close() };
 }
 export type TestPlatform = Awaited<ReturnType<typeof startTestPlatform>>;
+
+/** What the audit-log plugin's instance has seen (its `seen` action). */
+export const auditSeen = async (pb: TestPlatform, instance: string) =>
+  (await pb.call('POST', `/v1/instances/${instance}/actions/seen`, {})).body.result;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../lib/core/webhooks/signature';
-import { startTestPlatform, type TestPlatform } from './harness';
+import { auditSeen, startTestPlatform, type TestPlatform } from './harness';
 import { waitFor } from './wait-for';
 
 const SECRET = 'webhook-secret-0123456789abcdef';
@@ -13,13 +13,9 @@ afterAll(async () => {
   await pb?.close();
 });
 
-async function create(name: string, plugin: string, options: Record<string, unknown> = {}) {
-  const res = await pb.call('POST', '/v1/instances', { name, plugin, options });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-const seen = async (instance: string) =>
-  (await pb.call('POST', `/v1/instances/${instance}/actions/seen`, {})).body.result;
+const create = (name: string, plugin: string, options?: Record<string, unknown>) =>
+  pb.createInstance(name, plugin, options);
+const seen = (instance: string) => auditSeen(pb, instance);
 
 /** Posts a webhook as a sender would: no bearer token, the raw body signed. */
 async function deliver(body: string, deliveryId: string, signature = signBody(SECRET, Buffer.from(body))) {
