@@ -1,4 +1,3 @@
-import { LocalEventBus } from '../../lib/local/bus/local-event-bus';
 import { startLocalPlatform } from '../../lib/local/platform';
 import { announce } from '../child';
 
@@ -16,12 +15,10 @@ const created = await fetch(`${platform.url}/v1/instances`, {
 if (created.status !== 201) throw new Error(`creating the echo instance answered ${created.status}`);
 // Deliveries of the Operation Succeeded events still under way finish first: closing the platform
 // with event-log writes in flight makes dynalite throw "Database is closed" out of the process.
-const { bus } = platform;
-const quiet = bus instanceof LocalEventBus ? () => bus.idle() : async () => undefined;
 announce(
   { url: `${platform.url}/v1/instances/bench-echo/actions/echo`, headers: { authorization } },
   async () => {
-    await quiet();
+    await platform.bus.idle();
     await platform.close();
   },
 );

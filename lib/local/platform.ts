@@ -8,15 +8,14 @@ import { DynamoDbEventStore } from '../aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../aws/dynamodb-registry';
 import { eventBusName } from '../aws/names';
 import { CachedRegistry } from '../core/cached-registry';
-import { createDispatcherApp, type DispatcherOptions } from '../core/dispatcher/app';
+import { createDispatcherApp } from '../core/dispatcher/app';
 import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
-import type { RetryPolicy } from '../core/events/retry-policy';
-import { timerSleep } from '../core/events/retry-policy';
+import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { checkPlugin, loadPlugins } from '../core/loader';
 import type { LoadReport } from '../core/loader/types';
-import type { EventBus, Registry } from '../core/ports';
+import type { Registry } from '../core/ports';
 import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
@@ -52,10 +51,6 @@ export interface LocalPlatformOptions {
   readonly watch?: boolean;
   /** Where log lines go. @default stdout */
   readonly logSink?: LogSink;
-  /** The event bus; the local bus with EventBridge semantics unless given. */
-  readonly bus?: (registry: Registry) => Promise<EventBus & { close?(): Promise<void> }>;
-  /** Route modules and the call guard; by default those of events, webhooks and guards. */
-  readonly dispatcher?: (deps: DispatcherDeps) => DispatcherOptions;
   /** Retries of the local bus before a delivery goes to the dead-letter queue. @default DEFAULT_RETRY */
   readonly retry?: RetryPolicy;
   /**
@@ -78,7 +73,7 @@ export interface LocalPlatform {
   readonly invoker: WorkerInvoker;
   /** Plugins in other languages served from `processPluginsDir`, and those that did not load. */
   readonly processPlugins: ProcessLoadReport;
-  readonly bus: EventBus;
+  readonly bus: LocalEventBus;
   readonly events: EventsPlatform;
   close(): Promise<void>;
 }
@@ -113,7 +108,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE }),
       eventLog,
     );
-    const bus = options.bus ? await options.bus(registry) : new LocalEventBus(eventStore);
+    const bus = new LocalEventBus(eventStore);
     const invoker = new WorkerInvoker({
       bundleDir: join(dataDir, 'bundles'),
       hostFor: (slug) => hostFor(slug, { registry, credentials, bus, stage: LOCAL_STAGE }),
@@ -157,8 +152,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       retry: options.retry,
     });
     // Closed before the workers: deliveries stop retrying rather than fail on closed workers.
-    if (bus.close) closers.push(() => bus.close!());
-    const app = createDispatcherApp(deps, options.dispatcher?.(deps) ?? events.dispatcher);
+    closers.push(() => bus.close());
+    const app = createDispatcherApp(deps, events.dispatcher);
     // Lambda's and EventBridge's APIs on the same port, for AWS tools pointed at the platform.
     const fetch = withAwsCompat(app.fetch, {
       ...deps,
@@ -183,7 +178,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     );
     const { port, address } = server.address() as AddressInfo;
     // Events logged before this point (or left undelivered by a killed process) are delivered now.
-    if (bus instanceof LocalEventBus) await bus.start(events.router);
+    await bus.start(events.router);
 
     if (options.watch ?? true) {
       const watcher = new PluginWatcher(pluginsDir, async (dir) => {
