@@ -251,13 +251,17 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       const changes = fc.record(
         {
           description: field(fc.string({ maxLength: 40 })),
-          options: field(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }))),
-          context: field(fc.record({ orgSlug: fc.string({ maxLength: 40 }) })),
+          options: field(
+            fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), {
+              noNullPrototype: true,
+            }),
+          ),
+          context: field(fc.record({ orgSlug: fc.string({ maxLength: 40 }) }, { noNullPrototype: true })),
           order: field(fc.integer({ min: -1000, max: 1000 })),
           credentialsSet: field(fc.array(fc.string({ minLength: 1, maxLength: 20 }), { maxLength: 5 })),
-          name: fc.string(),
         },
-        { requiredKeys: [] },
+        // JSON never yields objects without a prototype; fast-check does by default, and the registry refuses them.
+        { requiredKeys: [], noNullPrototype: true },
       );
       await fc.assert(
         fc.asyncProperty(changes, fc.boolean(), async (change, staleVersion) => {
@@ -280,6 +284,10 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(outcomes).toContain('written');
       expect(outcomes).toContain('Validation');
       expect(expected.version).toBeGreaterThan(1);
+      await expect(
+        registry.updateInstance('property', { name: 'renamed' } as never, expected.version),
+      ).rejects.toMatchObject({ code: 'Validation' });
+      expect(await registry.getInstance('property')).toEqual(expected);
       await fc.assert(
         fc.asyncProperty(
           fc.record({ name: fc.oneof(fc.string(), fc.constant('property')), options: value }),
