@@ -68,6 +68,7 @@ describe('local platform over loopback HTTP', () => {
     const echoed = await pb.call('POST', '/v1/instances/echo-1/actions/echo', { params: { message: 'hi' } });
     expect(echoed.status).toBe(200);
     expect(echoed.body.result).toEqual({ message: 'hi' });
+    expect(echoed.headers.get('x-request-id')).toBe(echoed.body.requestId);
 
     expect((await pb.call('POST', '/v1/instances', { name: 'counter', plugin: 'incrementer' })).status).toBe(
       201,

@@ -61,7 +61,9 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     const requestId = deps.requestId?.(c) ?? randomUUID();
     c.set('requestId', requestId);
     await next();
-    c.header('x-request-id', requestId);
+    // On the response's headers, not c.header(): once a response exists, c.header() rebuilds it
+    // around a web stream, which cost ~10% of the invoke path.
+    c.res.headers.set('x-request-id', requestId);
   });
   app.use(async (c, next) => {
     if (OPEN_PATHS.some((p) => p.test(c.req.path))) return next();
