@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PLATFORM_SOURCE, type PlatformDetailType, type PlatformEvent } from '../sdk/events';
+import { markPlatformMade } from './events/event-schema';
 
 export interface EventOrigin {
   account: string;
@@ -13,7 +14,7 @@ export function platformEvent(
   detail: Record<string, unknown>,
   resources: string[] = [],
 ): PlatformEvent {
-  return {
+  return markPlatformMade({
     version: '0',
     id: randomUUID(),
     'detail-type': detailType,
@@ -23,5 +24,5 @@ export function platformEvent(
     region: origin.region,
     resources,
     detail,
-  };
+  });
 }

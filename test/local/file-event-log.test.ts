@@ -45,6 +45,22 @@ describe('FileEventLog', () => {
     await reopened.close();
   });
 
+  it('writes the appends of one turn together, each acknowledged only once its line is in the file', async () => {
+    const file = join(dir, 'group.ndjson');
+    const log = await FileEventLog.open({ file });
+    const appends = Array.from({ length: 50 }, (_, i) => log.appendEvent(event(`g${i}`, i)));
+    expect(readFileSync(file, 'utf8')).toBe('');
+    await Promise.all(appends);
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(50);
+    const unflushed = log.completeEvent('g0');
+    await log.close();
+    await unflushed;
+    await expect(log.appendEvent(event('late', 1))).rejects.toThrow(/closed/);
+    const reopened = await FileEventLog.open({ file });
+    expect(ids(await reopened.listPending())).toHaveLength(49);
+    await reopened.close();
+  });
+
   it('skips a line torn by a kill mid-write', async () => {
     const file = join(dir, 'b.ndjson');
     const log = await FileEventLog.open({ file });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callerEvents } from '../../../lib/core/events/caller-events';
 import { checkEvent } from '../../../lib/core/events/event-schema';
 import { backoffMs } from '../../../lib/core/events/retry-policy';
+import { platformEvent } from '../../../lib/core/platform-events';
 import { PlugboardError } from '../../../lib/sdk/errors';
 
 const origin = { account: '1', region: 'local' };
@@ -67,5 +68,14 @@ describe('callerEvents', () => {
 describe('checkEvent', () => {
   it('names the field that breaks the EventBridge shape', () => {
     expect(() => checkEvent({ version: '0', id: 'a b' })).toThrow(/\/id/);
+  });
+
+  it("checks only the size of the platform's own events, and the shape of any copy of one", () => {
+    const origin = { account: '1', region: 'r' };
+    const event = platformEvent(origin, 'Operation Succeeded', { instance: 'a' });
+    expect(checkEvent(event)).toBe(event);
+    const big = platformEvent(origin, 'Operation Succeeded', { text: 'x'.repeat(300 * 1024) });
+    expect(() => checkEvent(big)).toThrow(/larger than 256 KB/);
+    expect(() => checkEvent({ ...event, time: 'yesterday' })).toThrow(/\/time/);
   });
 });
