@@ -87,6 +87,10 @@ describe('FileEventLog', () => {
     expect(ids(await compacted.listPending())).toEqual(['e0']);
     await compacted.close();
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(7);
+    const reopened = await FileEventLog.open({ file, retain: 3 });
+    await reopened.completeEvent('e0');
+    expect(ids(await reopened.listEvents(range))).toEqual(['e0', 'e8', 'e9']);
+    await reopened.close();
   });
 });
 

@@ -60,6 +60,9 @@ export class FileEventLog {
   private batch: string[] = [];
   private written: Promise<void> | undefined;
   private settle: { resolve(): void; reject(error: unknown): void } | undefined;
+  /** Ids of completed events still in memory, oldest completion first from `completedHead`. */
+  private completed: string[] = [];
+  private completedHead = 0;
 
   private constructor(
     private readonly file: string,
@@ -85,8 +88,9 @@ export class FileEventLog {
 
   async completeEvent(id: string): Promise<void> {
     if (!this.pending.delete(id)) return;
-    await this.write({ op: 'complete', id });
+    this.completed.push(id);
     this.forgetOldest();
+    await this.write({ op: 'complete', id });
   }
 
   async listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
@@ -187,14 +191,17 @@ export class FileEventLog {
     }
   }
 
-  /** Keeps at most `retain` completed events in memory, dropping the first logged (a Map keeps that order). */
+  /**
+   * Keeps at most `retain` completed events in memory, dropping the first completed. A queue, not a
+   * walk over the Map from its start: deleted Map entries stay as holes that every walk steps over.
+   */
   private forgetOldest(): void {
-    let excess = this.events.size - this.pending.size - this.retain;
-    for (const id of this.events.keys()) {
-      if (excess <= 0) return;
-      if (this.pending.has(id)) continue;
-      this.events.delete(id);
-      excess--;
+    while (this.completed.length - this.completedHead > this.retain) {
+      this.events.delete(this.completed[this.completedHead++]!);
+    }
+    if (this.completedHead > 1024 && this.completedHead * 2 > this.completed.length) {
+      this.completed = this.completed.slice(this.completedHead);
+      this.completedHead = 0;
     }
   }
 
@@ -202,6 +209,7 @@ export class FileEventLog {
   private async compact(): Promise<void> {
     const completed = [...this.events.values()].filter((e) => !this.pending.has(e.id)).sort(byTime);
     const dropped = completed.slice(0, Math.max(0, completed.length - this.retain));
+    this.completed = completed.slice(dropped.length).map((event) => event.id);
     if (dropped.length === 0) return;
     for (const event of dropped) this.events.delete(event.id);
     const temp = `${this.file}.compact`;

@@ -70,12 +70,10 @@ describe('checkEvent', () => {
     expect(() => checkEvent({ version: '0', id: 'a b' })).toThrow(/\/id/);
   });
 
-  it("checks only the size of the platform's own events, and the shape of any copy of one", () => {
-    const origin = { account: '1', region: 'r' };
-    const event = platformEvent(origin, 'Operation Succeeded', { instance: 'a' });
+  it("takes the platform's own events as they are, and checks any copy of one", () => {
+    const event = platformEvent({ account: '1', region: 'r' }, 'Operation Succeeded', { instance: 'a' });
     expect(checkEvent(event)).toBe(event);
-    const big = platformEvent(origin, 'Operation Succeeded', { text: 'x'.repeat(300 * 1024) });
-    expect(() => checkEvent(big)).toThrow(/larger than 256 KB/);
+    expect(checkEvent({ ...event })).toEqual(event);
     expect(() => checkEvent({ ...event, time: 'yesterday' })).toThrow(/\/time/);
   });
 });
