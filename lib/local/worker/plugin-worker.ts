@@ -87,7 +87,7 @@ export class PluginWorker {
         this.end('a call on this worker hung past its deadline');
       }, budget);
       this.pending.set(id, { resolve, timer });
-      this.post({ t: 'invoke', id, envelope });
+      this.post({ t: 'invoke', id, json: JSON.stringify(envelope) });
     });
   }
 

@@ -1,10 +1,13 @@
-import type { Envelope } from '../../core/envelope';
 import type { LogRecord } from '../../core/runtime/services';
 import type { StoredItem } from '../../sdk/context';
 
 /** Messages between the platform (main thread) and a plugin worker. */
 export type ToWorker =
-  | { t: 'invoke'; id: number; envelope: Envelope }
+  /**
+   * The envelope travels as JSON text, as it does to a Lambda: the same values arrive (no undefined,
+   * no Date), and a string crosses the thread boundary faster than a structured clone of the object.
+   */
+  | { t: 'invoke'; id: number; json: string }
   | { t: 'reply'; id: number; ok: true; value: unknown }
   | { t: 'reply'; id: number; ok: false; message: string };
 

@@ -53,7 +53,7 @@ export function serve(plugin: PluginDefinition): undefined {
       else waiter?.reject(new Error(message.message));
       return;
     }
-    void runEnvelope(plugin, message.envelope, services).then((answer) => {
+    void runEnvelope(plugin, JSON.parse(message.json), services).then((answer) => {
       let json: string;
       try {
         json = JSON.stringify(answer);

@@ -26,9 +26,15 @@ function nodeHolds(node: PatternNode, value: unknown): boolean {
       return false;
   }
   for (const group of node.anyOf) {
-    if (!group.some((branch) => nodeHolds(branch, object))) return false;
+    if (!someHolds(group, object)) return false;
   }
   return true;
+}
+
+/** A loop rather than `group.some(closure)`: this runs per candidate pattern on every event. */
+function someHolds(branches: readonly PatternNode[], object: Record<string, unknown>): boolean {
+  for (const branch of branches) if (nodeHolds(branch, object)) return true;
+  return false;
 }
 
 function arrayHolds(node: PatternNode, elements: readonly unknown[]): boolean {
