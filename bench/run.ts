@@ -60,6 +60,8 @@ const results = {
   dispatcher_bundle_kb: round(dispatcher.bundleKb, 0),
   dispatcher_import_ms: round(dispatcher.importMs, 1),
   empty_import_ms: round(dispatcher.emptyImportMs, 1),
+  plugin_bundle_kb: round(dispatcher.pluginBundleKb, 0),
+  plugin_import_ms: round(dispatcher.pluginImportMs, 1),
   bus_events_per_s_1000_subs: round(events.bus.eventsPerS, 1),
   bus_matches_per_event: round(events.bus.matchesPerEvent, 2),
   match_us_10_subs: round(events.match10),

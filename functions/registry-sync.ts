@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbRegistry } from '../lib/aws/dynamodb-registry';
 import { syncPluginManifests } from '../lib/aws/registry-sync';
 import { REGISTRY_SYNC_PROPERTIES } from '../lib/infra/registry-sync-properties';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { PLUGIN_BUNDLE_OPTIONS } from '../../lib/bundle/plugin-bundle';
+import { bundlePlugin, PLUGIN_BUNDLE_OPTIONS } from '../../lib/bundle/plugin-bundle';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -36,6 +36,9 @@ export interface DispatcherFigures {
   bundleKb: number;
   importMs: number;
   emptyImportMs: number;
+  /** The echo plugin's function as its Lambda gets it: the plugin with the Lambda glue. */
+  pluginBundleKb: number;
+  pluginImportMs: number;
 }
 
 /**
@@ -57,13 +60,27 @@ export async function dispatcherCases(runs = 15): Promise<DispatcherFigures> {
     const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
     const empty = join(dir, 'empty.mjs');
     await writeFile(empty, 'export {};\n');
+    const plugin = await bundlePlugin({
+      slug: 'echo',
+      pluginEntry: join(root, 'plugins/echo/index.ts'),
+      glueModule: join(root, 'functions/plugin-runtime.ts'),
+      outDir: dir,
+    });
     const dispatcher: number[] = [];
     const baseline: number[] = [];
+    const pluginImports: number[] = [];
     for (let i = 0; i < runs; i++) {
       dispatcher.push(await coldImportMs(join(dir, 'dispatcher.mjs')));
       baseline.push(await coldImportMs(empty));
+      pluginImports.push(await coldImportMs(plugin.file));
     }
-    return { bundleKb: bytes / 1024, importMs: median(dispatcher), emptyImportMs: median(baseline) };
+    return {
+      bundleKb: bytes / 1024,
+      importMs: median(dispatcher),
+      emptyImportMs: median(baseline),
+      pluginBundleKb: plugin.bytes / 1024,
+      pluginImportMs: median(pluginImports),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const EnvironmentSchema = z.object({
   PLUGBOARD_STAGE: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InstanceChanges, InstanceRecord, NewInstance, PluginRecord } from '../core/ports';
 import { zodFieldErrors } from '../core/zod-errors';
 import { CallContextSchema, type StoredItem } from '../sdk/context';

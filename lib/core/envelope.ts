@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CallContextSchema } from '../sdk/context';
 import { type ErrorCode, isErrorCode } from '../sdk/errors';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldError } from '../sdk/errors';
 import { pointerSegment } from '../sdk/params';
 

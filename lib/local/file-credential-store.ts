@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkCredentialsRef, checkCredentialValues, parseCredentialValues } from '../core/credential-values';
 import type { CredentialDescription, CredentialResolver, CredentialStore } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Per-call context a caller may send with an operation or action (Imbi's PluginContext). */
 export const CallContextSchema = z.strictObject({

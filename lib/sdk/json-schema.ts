@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Action, Param } from './manifest';
 import { ManifestSchema } from './manifest';
 

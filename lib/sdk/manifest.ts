@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The plugin types a manifest may declare; each one brings a handler contract (see contracts.ts). */
 export const PLUGIN_TYPES = [

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { PluginContext } from '../sdk/context';
 import { type CONTRACTS, type ContractType, type OperationName, operationSpec } from '../sdk/contracts';
 import type { PluginDefinition } from '../sdk/define-plugin';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import { zodFieldErrors } from '../zod-errors';

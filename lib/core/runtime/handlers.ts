@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { PluginContext } from '../../sdk/context';
 import { operationSpec } from '../../sdk/contracts';
 import type { GuardedCall, PluginDefinition } from '../../sdk/define-plugin';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { DispatcherDeps } from '../dispatcher/deps';
 import { validatePattern } from '../events/pattern';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PluginLoadError, SkippedPlugin } from '../../core/loader/types';
 import type { Registry } from '../../core/ports';
 import { type Manifest, ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ManifestSchema, OPTION_TYPES, PLUGIN_TYPES } from '../../../lib/sdk/manifest';
 
 /** What every failed parse must look like: a ZodError whose issues each carry a path. */
