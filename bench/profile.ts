@@ -13,6 +13,7 @@ import { ensurePeers } from './peers';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -28,7 +29,11 @@ const where = (url: string) =>
 /** Self time per function and per package or project folder, as shares of all samples. */
 export function summarise(profile: Profile, top = 25): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map<string, number>();
+  // Inclusive time of project functions: each sample counts once for every distinct one on its stack.
+  const inclusive = new Map<string, number>();
   const area = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
@@ -45,6 +50,14 @@ export function summarise(profile: Profile, top = 25): string {
             .slice(0, file.startsWith('@') ? 2 : 1)
             .join('/');
     area.set(group, (area.get(group) ?? 0) + ms);
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      const where_ = where(frame.url);
+      if (/^(lib|functions|plugins)\//.test(where_))
+        onStack.add(`${frame.functionName || '(anonymous)'} ${where_}:${frame.lineNumber + 1}`);
+    }
+    for (const key of onStack) inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
     total += ms;
   });
   const lines = (map: Map<string, number>, count: number) =>
@@ -58,6 +71,8 @@ export function summarise(profile: Profile, top = 25): string {
     ...lines(area, 15),
     'top self time:',
     ...lines(self, top),
+    'project functions, inclusive:',
+    ...lines(inclusive, top),
   ].join('\n');
 }
 

@@ -25,7 +25,9 @@ const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
 };
 
 await step('peers', ensurePeers);
-const http = await step('http: bare node:http, invoke, serverless-offline', () => httpCases());
+const http = await step('http: bare node:http, Hono, Hono + worker, invoke, serverless-offline', () =>
+  httpCases(),
+);
 const dispatcher = await step('dispatcher bundle and cold import', () => dispatcherCases());
 const events = await step('events: matching and the local bus', () =>
   runCase<Awaited<ReturnType<typeof eventCases>>>('bench/cases/events.ts'),
@@ -41,6 +43,8 @@ if (!peer)
   );
 for (const [name, run] of [
   ['bare_http', http.bare],
+  ['hono', http.hono],
+  ['hono_worker', http.honoWorker],
   ['invoke', http.invoke],
   ['serverless_offline', peer],
 ] as const)
@@ -51,8 +55,12 @@ const results = {
   invoke_rps: round(http.invoke.rps, 0),
   bare_http_rps: round(http.bare.rps, 0),
   serverless_offline_rps: peer ? round(peer.rps, 0) : null,
+  hono_rps: round(http.hono.rps, 0),
+  hono_worker_rps: round(http.honoWorker.rps, 0),
   invoke_vs_bare_http: round(http.invoke.rps / http.bare.rps, 3),
   invoke_vs_serverless_offline: peer ? round(http.invoke.rps / peer.rps, 2) : null,
+  hono_vs_bare_http: round(http.hono.rps / http.bare.rps, 3),
+  hono_worker_vs_bare_http: round(http.honoWorker.rps / http.bare.rps, 3),
   invoke_p99_ms: http.invoke.p99Ms,
   bare_http_p99_ms: http.bare.p99Ms,
   serverless_offline_p99_ms: peer ? peer.p99Ms : null,
@@ -72,6 +80,8 @@ const results = {
   failed_requests: {
     invoke: http.invoke.failures,
     bare_http: http.bare.failures,
+    hono: http.hono.failures,
+    hono_worker: http.honoWorker.failures,
     serverless_offline: peer?.failures ?? null,
   },
   machine: {

@@ -4,18 +4,29 @@ import { startServerlessOffline } from '../peers';
 
 export interface HttpFigures {
   bare: LoadResult;
+  /** Calibration: Hono alone, and Hono with a worker-thread round trip (servers/hono-echo.ts). */
+  hono: LoadResult;
+  honoWorker: LoadResult;
   invoke: LoadResult;
   invokeRssMb: number;
   serverlessOffline: LoadResult | { error: string };
 }
 
+/** A server child measured under the load, then stopped. */
+async function measureServer(script: string): Promise<LoadResult> {
+  const server = await startServer(script);
+  return measure(server.ready).finally(() => server.stop());
+}
+
 /**
- * The three HTTP cases one after another (never at once: the machine has two cores): bare node:http,
- * the platform's full invoke path, serverless-offline. `platformNodeArgs` lets a profile be taken.
+ * The HTTP cases one after another (never at once: the machine has two cores): bare node:http, Hono
+ * alone and with a worker hop, the platform's full invoke path, serverless-offline.
+ * `platformNodeArgs` lets a profile be taken.
  */
 export async function httpCases(platformNodeArgs: string[] = []): Promise<HttpFigures> {
-  const bareServer = await startServer('bench/servers/bare-http.ts');
-  const bare = await measure(bareServer.ready).finally(() => bareServer.stop());
+  const bare = await measureServer('bench/servers/bare-http.ts');
+  const hono = await measureServer('bench/servers/hono.ts');
+  const honoWorker = await measureServer('bench/servers/hono-worker.ts');
 
   const platform = await startServer('bench/servers/platform.ts', platformNodeArgs);
   let invoke: LoadResult;
@@ -34,5 +45,5 @@ export async function httpCases(platformNodeArgs: string[] = []): Promise<HttpFi
   } catch (error) {
     serverlessOffline = { error: (error as Error).message };
   }
-  return { bare, invoke, invokeRssMb: rss / 2 ** 20, serverlessOffline };
+  return { bare, hono, honoWorker, invoke, invokeRssMb: rss / 2 ** 20, serverlessOffline };
 }

@@ -1,0 +1,3 @@
+import { serveHonoEcho } from './hono-echo';
+
+serveHonoEcho(false);
