@@ -213,6 +213,23 @@ describe('event delivery on AWS (dynalite registry and event store, Lambda and E
       });
       await store.deleteSubscription('sub-failing');
     });
+
+    it('parks, without invoking, an event 16 deliveries deep in a chain (a subscription looping on its own calls)', async () => {
+      await store.putSubscription(subscription('sub-loop'));
+      const deep: PlatformEvent = {
+        ...created('evt-7'),
+        'detail-type': 'Operation Succeeded',
+        detail: { instance: 'h1', causedBy: 'evt-0', chainDepth: 16 },
+      };
+      await deliver({ subscriptionId: 'sub-loop', event: deep });
+      expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+      expect(await store.getDeadLetter('evt-7:sub-loop')).toMatchObject({
+        target: 'sub-loop',
+        attempts: 0,
+        reason: expect.stringContaining('16 deliveries in a row'),
+      });
+      await store.deleteSubscription('sub-loop');
+    });
   });
 
   describe('SubscriptionService writing rules through EventBridge', () => {

@@ -176,6 +176,41 @@ describe('events over loopback HTTP', () => {
     ).toEqual([]);
   });
 
+  it('stops a subscription that reacts to its own calls after 16 deliveries, parking the 17th', async () => {
+    await create('looper', 'echo');
+    const subscribed = await pb.call('POST', '/v1/subscriptions', {
+      pattern: {
+        source: ['plugboard'],
+        'detail-type': ['Operation Succeeded'],
+        detail: { instance: ['looper'] },
+      },
+      instance: 'looper',
+      handler: 'action:echo',
+      params: { message: 'again' },
+    });
+    expect(subscribed.status).toBe(201);
+    expect(
+      (await pb.call('POST', '/v1/instances/looper/actions/echo', { params: { message: 'go' } })).status,
+    ).toBe(200);
+    await pb.platform.events.router.idle();
+    const log = (await pb.call('GET', '/v1/events/log?limit=1000')).body.events.filter(
+      (e: { detail: { instance?: string }; 'detail-type': string }) =>
+        e['detail-type'] === 'Operation Succeeded' && e.detail.instance === 'looper',
+    );
+    expect(
+      log
+        .map((e: { detail: { chainDepth?: number } }) => e.detail.chainDepth ?? 0)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual(Array.from({ length: 17 }, (_, i) => i));
+    const letters = (await pb.call('GET', '/v1/dlq')).body.deadLetters.filter(
+      (l: { target: string }) => l.target === subscribed.body.id,
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ attempts: 0, event: { detail: { chainDepth: 16 } } });
+    expect(letters[0].reason).toMatch(/16 deliveries in a row/);
+    await pb.call('DELETE', `/v1/subscriptions/${subscribed.body.id}`);
+  });
+
   it('replays a time range of the log to one subscription', async () => {
     await create('replayed', 'audit-log');
     const from = new Date(Date.now() - 60_000).toISOString();

@@ -4,6 +4,7 @@ import type { LogFn } from '../dispatcher/deps';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { DeadLetter, EventStore, TimeRange } from '../ports';
 import type { BuiltinTarget, DeliveryTarget } from './delivery-target';
+import { CHAIN_TOO_DEEP, chainDepth, MAX_CHAIN_DEPTH } from './event-chain';
 import { compilePattern, matches } from './pattern';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, type Sleep } from './retry-policy';
 import type { SubscriptionService } from './subscription-service';
@@ -87,6 +88,11 @@ export class EventRouter {
   /** Every target in order, then the event is no longer pending. */
   async deliver(event: PlatformEvent): Promise<void> {
     const subscriptions = await this.props.subscriptions.match(event);
+    if (subscriptions.length > 0 && chainDepth(event) >= MAX_CHAIN_DEPTH) {
+      await this.stopChain(event, subscriptions);
+      await this.deliverInOrder(event, this.builtinsFor(event));
+      return;
+    }
     await this.deliverInOrder(event, [
       ...this.builtinsFor(event),
       ...subscriptions.map((s) => subscriptionTarget(s, this.props.invocations)),
@@ -114,7 +120,29 @@ export class EventRouter {
       });
       return;
     }
+    if (chainDepth(event) >= MAX_CHAIN_DEPTH) {
+      await this.stopChain(event, [subscription]);
+      return;
+    }
     await this.deliverTo(subscriptionTarget(subscription, this.props.invocations), event);
+  }
+
+  /**
+   * Dead-letters an event too deep in a chain of deliveries instead of delivering it, so a loop
+   * ends and nothing is lost: a redrive delivers it, and the next link stops here again.
+   */
+  private async stopChain(event: PlatformEvent, subscriptions: readonly { id: string }[]): Promise<void> {
+    for (const { id } of subscriptions) {
+      this.props.log?.('warn', 'event chain stopped', { eventId: event.id, subscriptionId: id });
+      await this.props.store.putDeadLetter({
+        id: `${event.id}:${id}`,
+        event,
+        target: id,
+        attempts: 0,
+        reason: CHAIN_TOO_DEEP,
+        failedAt: new Date().toISOString(),
+      });
+    }
   }
 
   /** Starts delivery of every event logged but not fully delivered (after a crash or a stop). */

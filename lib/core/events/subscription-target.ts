@@ -13,11 +13,18 @@ export function subscriptionTarget(
     async deliver({ event, idempotencyKey, attempt }) {
       const [kind, name = ''] = subscription.handler.split(':', 2);
       if (kind === 'action') {
-        await invocations.action(subscription.instance, name, subscription.params, idempotencyKey);
+        await invocations.action(
+          subscription.instance,
+          name,
+          subscription.params,
+          idempotencyKey,
+          undefined,
+          event,
+        );
         return;
       }
       const { instance, manifest } = await invocations.resolve(subscription.instance);
-      const call = { instance, manifest, requestId: idempotencyKey };
+      const call = { instance, manifest, requestId: idempotencyKey, cause: event };
       if (kind === 'lifecycle') {
         await invocations.run(call, 'lifecycle', name, event.detail);
         return;

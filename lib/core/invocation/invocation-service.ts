@@ -2,10 +2,12 @@ import type { CallContext } from '../../sdk/context';
 import { operationSpec } from '../../sdk/contracts';
 import type { GuardedCall } from '../../sdk/define-plugin';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
+import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
 import type { Answer, Envelope, EnvelopeKind } from '../envelope';
+import { causeOf } from '../events/event-chain';
 import { InstanceService } from '../instances/instance-service';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
@@ -19,6 +21,8 @@ export interface Invocation {
   manifest: Manifest;
   requestId: string;
   context?: CallContext | undefined;
+  /** The event whose delivery makes this call; its Operation event then continues that chain. */
+  cause?: PlatformEvent | undefined;
 }
 
 /** Instance options as the handler sees them: stored values merged over the manifest's defaults. */
@@ -72,7 +76,14 @@ export class InvocationService {
     return this.run({ instance, manifest, requestId, context }, 'operation', fullName, parsed.data);
   }
 
-  async action(name: string, action: string, params: unknown, requestId: string, context?: CallContext) {
+  async action(
+    name: string,
+    action: string,
+    params: unknown,
+    requestId: string,
+    context?: CallContext,
+    cause?: PlatformEvent,
+  ) {
     const { instance, manifest } = await this.resolve(name);
     const declared = manifest.actions.find((a) => a.name === action);
     if (!declared) {
@@ -90,7 +101,7 @@ export class InvocationService {
     if (checked.errors.length > 0) {
       throw new ValidationError(`the params of action "${action}" are not valid`, checked.errors);
     }
-    return this.run({ instance, manifest, requestId, context }, 'action', action, checked.values);
+    return this.run({ instance, manifest, requestId, context, cause }, 'action', action, checked.values);
   }
 
   /** Builds the envelope for any kind of call, checks credentials and guards, invokes, and reports the outcome. */
@@ -137,7 +148,7 @@ export class InvocationService {
     const started = performance.now();
     const answer: Answer = await this.deps.invoker.invoke(instance.plugin, envelope);
     if (kind === 'operation' || kind === 'action')
-      await this.report(envelope, answer, performance.now() - started);
+      await this.report(envelope, answer, performance.now() - started, call.cause);
     if (answer.ok) return answer.result;
     const { code, message, retryAt, details } = answer.error;
     throw new PlugboardError(code, message, {
@@ -147,7 +158,12 @@ export class InvocationService {
   }
 
   /** Operation Succeeded|Failed, with what happened but never the inputs, which may hold secrets. */
-  private async report(envelope: Envelope, answer: Answer, durationMs: number): Promise<void> {
+  private async report(
+    envelope: Envelope,
+    answer: Answer,
+    durationMs: number,
+    cause: PlatformEvent | undefined,
+  ): Promise<void> {
     const detail = {
       instance: envelope.instance,
       plugin: envelope.plugin,
@@ -156,6 +172,7 @@ export class InvocationService {
       requestId: envelope.requestId,
       durationMs: Math.round(durationMs * 100) / 100,
       ...(answer.ok ? {} : { errorCode: answer.error.code }),
+      ...(cause ? causeOf(cause) : {}),
     };
     await this.deps.bus.publish([
       platformEvent(this.deps.origin, answer.ok ? 'Operation Succeeded' : 'Operation Failed', detail),
