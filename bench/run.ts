@@ -72,6 +72,7 @@ const results = {
   plugin_import_ms: round(dispatcher.pluginImportMs, 1),
   bus_events_per_s_1000_subs: round(events.bus.eventsPerS, 1),
   bus_matches_per_event: round(events.bus.matchesPerEvent, 2),
+  bus_events_per_s_1000_subs_action: round(events.busActions.eventsPerS, 1),
   match_us_10_subs: round(events.match10),
   match_us_1000_subs: round(events.match1000),
   registry_get_cached_us: round(registry.getCachedUs),

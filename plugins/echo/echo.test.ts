@@ -18,4 +18,25 @@ describe('echo', () => {
     const ctx = createTestContext({ manifest: echo.manifest });
     await expect(callAction(echo, ctx, 'echo', { other: 1 })).rejects.toMatchObject({ code: 'Validation' });
   });
+
+  it('accepts an event delivery and does nothing with it', async () => {
+    const ctx = createTestContext({ manifest: echo.manifest });
+    const event = {
+      version: '0' as const,
+      id: 'e1',
+      'detail-type': 'Thing Happened',
+      source: 'acme',
+      account: '0',
+      time: '2026-01-01T00:00:00Z',
+      region: 'local',
+      resources: [],
+      detail: {},
+    };
+    await expect(
+      Promise.resolve(
+        echo.events?.(ctx, { event, idempotencyKey: 'e1:s1', subscriptionId: 's1', attempt: 1 }),
+      ),
+    ).resolves.toBeUndefined();
+    expect(echo.events).toBeTypeOf('function');
+  });
 });

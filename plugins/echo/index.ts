@@ -1,6 +1,9 @@
 import { definePlugin } from 'plugboard/sdk';
 
-/** The smallest plugin: one action that answers with what it was given. Benchmarks measure the platform with it. */
+/**
+ * The smallest plugin: one action that answers with what it was given, and an events handler that
+ * accepts every delivery and does nothing. Benchmarks measure the platform with it.
+ */
 export default definePlugin({
   manifest: {
     slug: 'echo',
@@ -20,4 +23,5 @@ export default definePlugin({
   actions: {
     echo: (_ctx, params) => params,
   },
+  events: () => undefined,
 });
