@@ -56,13 +56,26 @@ const fieldEntries = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 
-/** Exact values and prefixes only: the entries the index routes on. */
+/** A known value cut at two places: what a prefix, suffix or wildcard of it keeps. */
+const cutValue = fc
+  .constantFrom(...SOURCES, ...TYPES)
+  .chain((s) =>
+    fc
+      .tuple(fc.integer({ min: 0, max: s.length }), fc.integer({ min: 0, max: s.length }))
+      .map(([a, b]) => ({ s, from: Math.min(a, b), to: Math.max(a, b) })),
+  );
+
+/** Exact values, prefixes, suffixes and wildcards with a literal end: the entries the index routes on. */
 const routableEntries = fc.array(
   fc.oneof(
     fc.constantFrom(...SOURCES, ...TYPES),
-    fc
-      .constantFrom(...SOURCES, ...TYPES)
-      .chain((s) => fc.integer({ min: 0, max: s.length }).map((length) => ({ prefix: s.slice(0, length) }))),
+    cutValue.map(({ s, to }) => ({ prefix: s.slice(0, to) })),
+    cutValue.map(({ s, from }) => ({ suffix: s.slice(from) })),
+    cutValue.map(({ s, from, to }) => ({ wildcard: `${s.slice(0, from)}*${s.slice(to)}` })),
+    // Stars at the end: routed on the literal start; two stars in a row are not a valid wildcard.
+    cutValue.map(({ s, from, to }) => ({
+      wildcard: from < to ? `${s.slice(0, from)}*${s.slice(from, to)}*` : `${s.slice(0, from)}*`,
+    })),
   ),
   { minLength: 1, maxLength: 3 },
 );

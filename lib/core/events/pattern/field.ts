@@ -21,6 +21,7 @@ export function parseField(
   const literals = new Set<boolean | null>();
   const tests: ValueTest[] = [];
   const prefixes: string[] = [];
+  const suffixes: string[] = [];
   let routable = true;
   let matchesAbsent = false;
   const before = problems.length;
@@ -37,14 +38,15 @@ export function parseField(
         else matchesAbsent = true;
       } else {
         tests.push(operator.test);
-        if (operator.kind === 'prefix') prefixes.push(operator.prefix);
+        if (operator.route && 'prefix' in operator.route) prefixes.push(operator.route.prefix);
+        else if (operator.route) suffixes.push(operator.route.suffix);
       }
-      if (operator.kind !== 'prefix') routable = false;
+      if (operator.kind !== 'test' || !operator.route) routable = false;
     } else {
       problems.push({ pointer: entryAt, detail: 'Match value must be String, number, true, false, or null' });
     }
   }
   if (problems.length > before) return undefined;
   if (numbers.size > 0 || literals.size > 0 || matchesAbsent) routable = false;
-  return { key, strings, numbers, literals, tests, prefixes, routable, matchesAbsent };
+  return { key, strings, numbers, literals, tests, prefixes, suffixes, routable, matchesAbsent };
 }

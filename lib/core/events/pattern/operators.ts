@@ -10,8 +10,10 @@ import { matchWildcard, parseWildcard } from './wildcard';
  */
 export type Operator =
   | { readonly kind: 'exists'; readonly present: boolean }
-  | { readonly kind: 'prefix'; readonly prefix: string; readonly test: ValueTest }
-  | { readonly kind: 'test'; readonly test: ValueTest };
+  | { readonly kind: 'test'; readonly test: ValueTest; readonly route?: Affix };
+
+/** A string every value the operator accepts starts or ends with: what the index can route on. */
+export type Affix = { readonly prefix: string } | { readonly suffix: string };
 
 type Report = (pointer: string, detail: string) => undefined;
 
@@ -45,7 +47,7 @@ export function parseOperator(
     }
     case 'wildcard': {
       const test = wildcardTest(arg, argAt, report);
-      return test && { kind: 'test', test };
+      return test && { kind: 'test', test, route: wildcardRoute(arg as string) };
     }
     case 'anything-but':
       return anythingBut(arg, argAt, report);
@@ -85,8 +87,22 @@ function affix(arg: unknown, at: string, which: 'prefix' | 'suffix', report: Rep
     };
   }
   if (typeof arg !== 'string') return report(at, `${which} match pattern must be a string`);
-  if (plain) return { kind: 'prefix', prefix: arg, test: (v) => isString(v) && v.startsWith(arg) };
-  return { kind: 'test', test: (v) => isString(v) && v.endsWith(arg) };
+  if (plain) return { kind: 'test', test: (v) => isString(v) && v.startsWith(arg), route: { prefix: arg } };
+  return { kind: 'test', test: (v) => isString(v) && v.endsWith(arg), route: { suffix: arg } };
+}
+
+/**
+ * A wildcard's literal end: the text after its last `*` (the whole value when it has none), else the
+ * text before its first. `*` alone, or stars at both ends, gives nothing to route on.
+ */
+function wildcardRoute(text: string): Affix | undefined {
+  const parsed = parseWildcard(text);
+  if (!parsed.ok) return undefined;
+  const { segments } = parsed;
+  const last = segments[segments.length - 1]!;
+  if (last !== '' || segments.length === 1) return { suffix: last };
+  const first = segments[0]!;
+  return first === '' ? undefined : { prefix: first };
 }
 
 function wildcardTest(arg: unknown, at: string, report: Report): ValueTest | undefined {

@@ -8,7 +8,7 @@ export interface PatternIndexOptions<T> {
   readonly compare?: (a: T, b: T) => number;
 }
 
-/** Where a pattern is routed: one required field (top-level or nested) of exact strings or plain prefixes. */
+/** Where a pattern is routed: one required field (top-level or nested) of exact strings, prefixes or suffixes. */
 interface Route {
   /** The field's path joined with NUL, e.g. `detail\u0000state`. */
   readonly key: string;
@@ -26,12 +26,50 @@ interface Entry<T> {
   visited: number;
 }
 
-/** Entries routed on one field path, by exact value and by plain prefix. */
+/** Entries routed on strings a value starts (or ends) with, by that string. */
+class AffixRoutes<T> {
+  private readonly byAffix = new Map<string, Set<Entry<T>>>();
+  /** Distinct affix lengths with how many affixes have each, so lookups try only those. */
+  private readonly lengths = new Map<number, number>();
+
+  constructor(private readonly cut: (value: string, length: number) => string) {}
+
+  load(affixes: readonly string[]): number {
+    let load = 0;
+    for (const affix of affixes) load += this.byAffix.get(affix)?.size ?? 0;
+    return load;
+  }
+
+  add(affixes: readonly string[], entry: Entry<T>): void {
+    for (const affix of affixes) {
+      bucket(this.byAffix, affix).add(entry);
+      this.lengths.set(affix.length, (this.lengths.get(affix.length) ?? 0) + 1);
+    }
+  }
+
+  remove(affixes: readonly string[], entry: Entry<T>): void {
+    for (const affix of affixes) {
+      unbucket(this.byAffix, affix, entry);
+      const left = (this.lengths.get(affix.length) ?? 1) - 1;
+      if (left === 0) this.lengths.delete(affix.length);
+      else this.lengths.set(affix.length, left);
+    }
+  }
+
+  collect(value: string, into: Iterable<Entry<T>>[]): void {
+    for (const length of this.lengths.keys()) {
+      if (length > value.length) continue;
+      const routed = this.byAffix.get(this.cut(value, length));
+      if (routed) into.push(routed);
+    }
+  }
+}
+
+/** Entries routed on one field path, by exact value, by prefix and by suffix. */
 class FieldRoutes<T> {
   readonly exact = new Map<string, Set<Entry<T>>>();
-  readonly prefixes = new Map<string, Set<Entry<T>>>();
-  /** Distinct prefix lengths with how many prefixes have each, so lookups try only those. */
-  readonly prefixLengths = new Map<number, number>();
+  readonly prefixes = new AffixRoutes<T>((value, length) => value.slice(0, length));
+  readonly suffixes = new AffixRoutes<T>((value, length) => value.slice(value.length - length));
   entries = 0;
 
   constructor(readonly path: readonly string[]) {}
@@ -40,49 +78,39 @@ class FieldRoutes<T> {
   load(field: FieldCondition): number {
     let load = 0;
     for (const value of field.strings) load += this.exact.get(value)?.size ?? 0;
-    for (const prefix of field.prefixes) load += this.prefixes.get(prefix)?.size ?? 0;
-    return load;
+    return load + this.prefixes.load(field.prefixes) + this.suffixes.load(field.suffixes);
   }
 
   add(entry: Entry<T>, field: FieldCondition): void {
     this.entries++;
     for (const value of field.strings) bucket(this.exact, value).add(entry);
-    for (const prefix of field.prefixes) {
-      bucket(this.prefixes, prefix).add(entry);
-      this.prefixLengths.set(prefix.length, (this.prefixLengths.get(prefix.length) ?? 0) + 1);
-    }
+    this.prefixes.add(field.prefixes, entry);
+    this.suffixes.add(field.suffixes, entry);
   }
 
   remove(entry: Entry<T>, field: FieldCondition): void {
     this.entries--;
     for (const value of field.strings) unbucket(this.exact, value, entry);
-    for (const prefix of field.prefixes) {
-      unbucket(this.prefixes, prefix, entry);
-      const left = (this.prefixLengths.get(prefix.length) ?? 1) - 1;
-      if (left === 0) this.prefixLengths.delete(prefix.length);
-      else this.prefixLengths.set(prefix.length, left);
-    }
+    this.prefixes.remove(field.prefixes, entry);
+    this.suffixes.remove(field.suffixes, entry);
   }
 
-  /** Visits the entries routed on any value found at this path of the event, through arrays too. */
-  collect(value: unknown, depth: number, visit: (entries: Iterable<Entry<T>>) => void): void {
+  /** Adds the buckets routed on any value found at this path of the event, through arrays too. */
+  collect(value: unknown, depth: number, into: Iterable<Entry<T>>[]): void {
     if (Array.isArray(value)) {
-      for (const element of value) this.collect(element, depth, visit);
+      for (const element of value) this.collect(element, depth, into);
       return;
     }
     if (depth < this.path.length) {
       const key = this.path[depth]!;
-      if (isPlainObject(value) && Object.hasOwn(value, key)) this.collect(value[key], depth + 1, visit);
+      if (isPlainObject(value) && Object.hasOwn(value, key)) this.collect(value[key], depth + 1, into);
       return;
     }
     if (typeof value !== 'string') return;
     const exact = this.exact.get(value);
-    if (exact) visit(exact);
-    for (const length of this.prefixLengths.keys()) {
-      if (length > value.length) continue;
-      const routed = this.prefixes.get(value.slice(0, length));
-      if (routed) visit(routed);
-    }
+    if (exact) into.push(exact);
+    this.prefixes.collect(value, into);
+    this.suffixes.collect(value, into);
   }
 }
 
@@ -116,8 +144,9 @@ function routesOf(node: PatternNode, path: readonly string[] = []): Route[] {
   return [...here, ...node.children.flatMap((child) => routesOf(child.node, [...path, child.key]))];
 }
 /**
- * Many patterns matched against one event: routing on exact or prefix values of top-level fields means
- * full matching runs only on the few patterns that can match, plus those that cannot be routed.
+ * Many patterns matched against one event: routing on exact values, prefixes or suffixes (wildcards'
+ * literal ends included) of required fields means full matching runs only on the few patterns that
+ * can match, plus those that cannot be routed.
  */
 export class PatternIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -157,12 +186,12 @@ export class PatternIndex<T> {
   /**
    * The route that adds the pattern to the smallest buckets, so an event draws as few candidates as
    * possible: a crowded `detail-type` loses to a rarer `source` or a nested field. Exact values beat
-   * prefixes, and top-level fields beat nested ones, on a tie.
+   * affixes, and top-level fields beat nested ones, on a tie.
    */
   private leastLoaded(routes: Route[]): Route | undefined {
     const cost = (route: Route) =>
       (this.routes.get(route.key)?.load(route.field) ?? 0) * 4 +
-      (route.field.prefixes.length > 0 ? 2 : 0) +
+      (route.field.prefixes.length + route.field.suffixes.length > 0 ? 2 : 0) +
       (route.path.length > 1 ? 1 : 0);
     let best: Route | undefined;
     let bestCost = Number.POSITIVE_INFINITY;
@@ -192,21 +221,24 @@ export class PatternIndex<T> {
 
   /** Values of every pattern the event matches, in insertion order or the order given to the constructor. */
   match(event: unknown): T[] {
+    // The candidate buckets are gathered, then walked in one loop: a callback made on every call
+    // costs more than the walk itself under tsx, which names every function it makes.
+    const buckets: Iterable<Entry<T>>[] = [];
+    if (isPlainObject(event)) {
+      buckets.push(this.unrouted);
+      for (const routes of this.routes.values()) routes.collect(event, 0, buckets);
+    } else {
+      // Routing reads top-level fields; any other event shape is matched against everything.
+      buckets.push(this.entries.values());
+    }
     const visit = ++this.matchCount;
     const matched: Entry<T>[] = [];
-    const consider = (entries: Iterable<Entry<T>>): void => {
-      for (const entry of entries) {
+    for (const bucket of buckets) {
+      for (const entry of bucket) {
         if (entry.visited === visit) continue;
         entry.visited = visit;
         if (matches(entry.compiled, event)) matched.push(entry);
       }
-    };
-    if (isPlainObject(event)) {
-      consider(this.unrouted);
-      for (const routes of this.routes.values()) routes.collect(event, 0, consider);
-    } else {
-      // Routing reads top-level fields; any other event shape is matched against everything.
-      consider(this.entries.values());
     }
     if (matched.length > 1) {
       const compare = this.compare;

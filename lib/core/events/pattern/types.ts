@@ -15,9 +15,14 @@ export interface FieldCondition {
   readonly numbers: ReadonlySet<string>;
   readonly literals: ReadonlySet<boolean | null>;
   readonly tests: readonly ValueTest[];
-  /** Plain case-sensitive prefixes (also present in `tests`), exposed for the index. */
+  /**
+   * Strings every value an entry accepts starts with (a plain prefix, a wildcard's literal start), or
+   * ends with (a plain suffix, a wildcard's literal end), for the index; the entries' own checks are
+   * in `tests`.
+   */
   readonly prefixes: readonly string[];
-  /** True when the field holds only exact strings and plain prefixes: the index can route on it. */
+  readonly suffixes: readonly string[];
+  /** True when every entry is an exact string or has a prefix or suffix: the index can route on it. */
   readonly routable: boolean;
   /** `{"exists": false}` is among the entries: a field with no leaf value satisfies the condition. */
   readonly matchesAbsent: boolean;
