@@ -80,6 +80,23 @@ const routableEntries = fc.array(
   { minLength: 1, maxLength: 3 },
 );
 
+/** Numbers and numeric comparisons only: the entries the index routes on by interval. */
+const numericEntries = fc.array(
+  fc.oneof(
+    fc.integer({ min: -3, max: 3 }),
+    fc.integer({ min: -3, max: 3 }).map((n) => ({ numeric: ['=', n] })),
+    fc
+      .tuple(fc.constantFrom('<', '<=', '>', '>='), fc.double({ min: -4, max: 4, noNaN: true }))
+      .map(([op, n]) => ({ numeric: [op, n] })),
+    fc
+      .tuple(fc.integer({ min: -4, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.boolean())
+      .map(([low, width, openLow, openHigh]) => ({
+        numeric: [openLow ? '>' : '>=', low, openHigh ? '<' : '<=', low + width],
+      })),
+  ),
+  { minLength: 1, maxLength: 3 },
+);
+
 /** Mostly absent: patterns with one or two constraints match random events often enough to compare. */
 const rarely = <T>(arbitrary: fc.Arbitrary<T>) =>
   fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
@@ -88,7 +105,9 @@ const randomPattern: fc.Arbitrary<EventPattern> = fc
   .record({
     source: fc.oneof(routableEntries, fieldEntries),
     'detail-type': rarely(fc.oneof(routableEntries, fieldEntries)),
-    detail: rarely(fc.record({ a: fieldEntries, b: fieldEntries }, { requiredKeys: ['a'] })),
+    detail: rarely(
+      fc.record({ a: fc.oneof(fieldEntries, numericEntries), b: fieldEntries }, { requiredKeys: ['a'] }),
+    ),
     $or: rarely(fc.tuple(fc.record({ region: fieldEntries }), fc.record({ account: fieldEntries }))),
   })
   .map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as EventPattern);

@@ -1,5 +1,5 @@
 import { isPlainObject, pointerTo } from './json';
-import { numberKey } from './numbers';
+import { fixedPoint, isComparable, numberKey } from './numbers';
 import { parseOperator } from './operators';
 import type { FieldCondition, PatternProblem, ValueTest } from './types';
 
@@ -22,14 +22,23 @@ export function parseField(
   const tests: ValueTest[] = [];
   const prefixes: string[] = [];
   const suffixes: string[] = [];
-  let routable = true;
+  const ranges: (readonly [number, number])[] = [];
+  let byStrings = true;
+  let byNumbers = true;
   let matchesAbsent = false;
   const before = problems.length;
   for (const [i, entry] of entries.entries()) {
     const entryAt = pointerTo(at, i);
-    if (typeof entry === 'string') strings.add(entry);
-    else if (typeof entry === 'number' && Number.isFinite(entry)) numbers.add(numberKey(entry));
-    else if (entry === null || typeof entry === 'boolean') literals.add(entry);
+    if (typeof entry === 'string') {
+      strings.add(entry);
+      byNumbers = false;
+    } else if (typeof entry === 'number' && Number.isFinite(entry)) {
+      numbers.add(numberKey(entry));
+      byStrings = false;
+      // A number beyond EventBridge's comparable range still matches itself, but has no interval.
+      if (isComparable(entry)) ranges.push([fixedPoint(entry), fixedPoint(entry)]);
+      else byNumbers = false;
+    } else if (entry === null || typeof entry === 'boolean') literals.add(entry);
     else if (isPlainObject(entry)) {
       const operator = parseOperator(entry, entryAt, problems);
       if (!operator) continue;
@@ -38,15 +47,26 @@ export function parseField(
         else matchesAbsent = true;
       } else {
         tests.push(operator.test);
-        if (operator.route && 'prefix' in operator.route) prefixes.push(operator.route.prefix);
-        else if (operator.route) suffixes.push(operator.route.suffix);
+        const route = operator.route;
+        if (route && 'prefix' in route) prefixes.push(route.prefix);
+        else if (route && 'suffix' in route) suffixes.push(route.suffix);
+        else if (route) ranges.push(route.range);
       }
-      if (operator.kind !== 'test' || !operator.route) routable = false;
+      const route = operator.kind === 'test' ? operator.route : undefined;
+      if (!route || 'range' in route) byStrings = false;
+      if (!route || !('range' in route)) byNumbers = false;
     } else {
       problems.push({ pointer: entryAt, detail: 'Match value must be String, number, true, false, or null' });
     }
   }
   if (problems.length > before) return undefined;
-  if (numbers.size > 0 || literals.size > 0 || matchesAbsent) routable = false;
-  return { key, strings, numbers, literals, tests, prefixes, suffixes, routable, matchesAbsent };
+  const routing =
+    literals.size > 0 || matchesAbsent
+      ? undefined
+      : byStrings
+        ? 'strings'
+        : byNumbers
+          ? 'numbers'
+          : undefined;
+  return { key, strings, numbers, literals, tests, prefixes, suffixes, ranges, routing, matchesAbsent };
 }

@@ -12,8 +12,14 @@ export type Operator =
   | { readonly kind: 'exists'; readonly present: boolean }
   | { readonly kind: 'test'; readonly test: ValueTest; readonly route?: Affix };
 
-/** A string every value the operator accepts starts or ends with: what the index can route on. */
-export type Affix = { readonly prefix: string } | { readonly suffix: string };
+/**
+ * What the index can route on: a string every value the operator accepts starts or ends with, or
+ * the fixed-point interval (bounds included, open ends infinite) every number it accepts lies in.
+ */
+export type Affix =
+  | { readonly prefix: string }
+  | { readonly suffix: string }
+  | { readonly range: readonly [number, number] };
 
 type Report = (pointer: string, detail: string) => undefined;
 
@@ -218,7 +224,15 @@ function numeric(arg: unknown, at: string, report: Report): Operator | undefined
   if (low === undefined) return undefined;
   const lowKey = fixedPoint(low);
   const onlyOne = op === '=' || op === '<' || op === '<=';
-  if (arg.length === 2) return { kind: 'test', test: compare(op, lowKey) };
+  if (arg.length === 2) {
+    const range: [number, number] =
+      op === '='
+        ? [lowKey, lowKey]
+        : onlyOne
+          ? [Number.NEGATIVE_INFINITY, lowKey]
+          : [lowKey, Number.POSITIVE_INFINITY];
+    return { kind: 'test', test: compare(op, lowKey), route: { range } };
+  }
   if (onlyOne || rest.length > 0) return report(at, 'Too many elements in numeric expression');
   if (op2 !== '<' && op2 !== '<=') {
     return report(
@@ -232,7 +246,7 @@ function numeric(arg: unknown, at: string, report: Report): Operator | undefined
   if (lowKey >= highKey) return report(at, 'Bottom must be less than top');
   const above = compare(op, lowKey);
   const below = compare(op2, highKey);
-  return { kind: 'test', test: (v) => above(v) && below(v) };
+  return { kind: 'test', test: (v) => above(v) && below(v), route: { range: [lowKey, highKey] } };
 }
 
 function compare(op: string, bound: number): ValueTest {

@@ -1,6 +1,7 @@
 import { compilePattern } from './compile';
 import { isPlainObject } from './json';
 import { matches } from './match';
+import { fixedPoint, isComparable } from './numbers';
 import type { CompiledPattern, EventPattern, FieldCondition, PatternNode } from './types';
 
 export interface PatternIndexOptions<T> {
@@ -65,11 +66,72 @@ class AffixRoutes<T> {
   }
 }
 
-/** Entries routed on one field path, by exact value, by prefix and by suffix. */
+/**
+ * Entries routed on numeric intervals. A lookup finds the intervals holding a value: sorted by low
+ * bound, with the highest high bound so far beside each, it walks back from the last low bound at
+ * or below the value and stops where no earlier interval reaches that far. Rebuilt on the first
+ * lookup after a change, since subscriptions change far less often than events arrive.
+ */
+class RangeRoutes<T> {
+  private readonly byEntry = new Map<Entry<T>, readonly (readonly [number, number])[]>();
+  private sorted: { low: number; high: number; entry: Entry<T> }[] | undefined;
+  private reach: number[] = [];
+
+  load(ranges: readonly (readonly [number, number])[]): number {
+    let load = 0;
+    for (const intervals of this.byEntry.values())
+      if (intervals.some(([low, high]) => ranges.some(([l, h]) => low <= h && l <= high))) load++;
+    return load;
+  }
+
+  add(ranges: readonly (readonly [number, number])[], entry: Entry<T>): void {
+    if (ranges.length === 0) return;
+    this.byEntry.set(entry, ranges);
+    this.sorted = undefined;
+  }
+
+  remove(entry: Entry<T>): void {
+    if (this.byEntry.delete(entry)) this.sorted = undefined;
+  }
+
+  collect(value: number, into: Iterable<Entry<T>>[]): void {
+    const sorted = this.index();
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]!.low <= value) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: Entry<T>[] = [];
+    for (let i = lo - 1; i >= 0 && this.reach[i]! >= value; i--) {
+      if (sorted[i]!.high >= value) found.push(sorted[i]!.entry);
+    }
+    if (found.length > 0) into.push(found);
+  }
+
+  private index(): { low: number; high: number; entry: Entry<T> }[] {
+    if (this.sorted) return this.sorted;
+    const sorted = [...this.byEntry].flatMap(([entry, ranges]) =>
+      ranges.map(([low, high]) => ({ low, high, entry })),
+    );
+    sorted.sort((a, b) => a.low - b.low);
+    let reach = Number.NEGATIVE_INFINITY;
+    this.reach = sorted.map((interval) => {
+      reach = Math.max(reach, interval.high);
+      return reach;
+    });
+    this.sorted = sorted;
+    return sorted;
+  }
+}
+
+/** Entries routed on one field path, by exact value, by prefix, by suffix and by numeric interval. */
 class FieldRoutes<T> {
   readonly exact = new Map<string, Set<Entry<T>>>();
   readonly prefixes = new AffixRoutes<T>((value, length) => value.slice(0, length));
   readonly suffixes = new AffixRoutes<T>((value, length) => value.slice(value.length - length));
+  readonly ranges = new RangeRoutes<T>();
   entries = 0;
 
   constructor(readonly path: readonly string[]) {}
@@ -78,7 +140,12 @@ class FieldRoutes<T> {
   load(field: FieldCondition): number {
     let load = 0;
     for (const value of field.strings) load += this.exact.get(value)?.size ?? 0;
-    return load + this.prefixes.load(field.prefixes) + this.suffixes.load(field.suffixes);
+    return (
+      load +
+      this.prefixes.load(field.prefixes) +
+      this.suffixes.load(field.suffixes) +
+      (field.routing === 'numbers' ? this.ranges.load(field.ranges) : 0)
+    );
   }
 
   add(entry: Entry<T>, field: FieldCondition): void {
@@ -86,6 +153,7 @@ class FieldRoutes<T> {
     for (const value of field.strings) bucket(this.exact, value).add(entry);
     this.prefixes.add(field.prefixes, entry);
     this.suffixes.add(field.suffixes, entry);
+    if (field.routing === 'numbers') this.ranges.add(field.ranges, entry);
   }
 
   remove(entry: Entry<T>, field: FieldCondition): void {
@@ -93,6 +161,7 @@ class FieldRoutes<T> {
     for (const value of field.strings) unbucket(this.exact, value, entry);
     this.prefixes.remove(field.prefixes, entry);
     this.suffixes.remove(field.suffixes, entry);
+    this.ranges.remove(entry);
   }
 
   /** Adds the buckets routed on any value found at this path of the event, through arrays too. */
@@ -104,6 +173,10 @@ class FieldRoutes<T> {
     if (depth < this.path.length) {
       const key = this.path[depth]!;
       if (isPlainObject(value) && Object.hasOwn(value, key)) this.collect(value[key], depth + 1, into);
+      return;
+    }
+    if (typeof value === 'number') {
+      if (isComparable(value)) this.ranges.collect(fixedPoint(value), into);
       return;
     }
     if (typeof value !== 'string') return;
@@ -136,7 +209,7 @@ function unbucket<T>(map: Map<string, Set<Entry<T>>>, key: string, entry: Entry<
  */
 function routesOf(node: PatternNode, path: readonly string[] = []): Route[] {
   const here = node.fields
-    .filter((field) => field.routable)
+    .filter((field) => field.routing !== undefined)
     .map((field) => {
       const fieldPath = [...path, field.key];
       return { key: fieldPath.join('\u0000'), path: fieldPath, field };
@@ -186,12 +259,14 @@ export class PatternIndex<T> {
   /**
    * The route that adds the pattern to the smallest buckets, so an event draws as few candidates as
    * possible: a crowded `detail-type` loses to a rarer `source` or a nested field. Exact values beat
-   * affixes, and top-level fields beat nested ones, on a tie.
+   * affixes and numeric intervals, and top-level fields beat nested ones, on a tie.
    */
   private leastLoaded(routes: Route[]): Route | undefined {
     const cost = (route: Route) =>
       (this.routes.get(route.key)?.load(route.field) ?? 0) * 4 +
-      (route.field.prefixes.length + route.field.suffixes.length > 0 ? 2 : 0) +
+      (route.field.prefixes.length + route.field.suffixes.length > 0 || route.field.routing === 'numbers'
+        ? 2
+        : 0) +
       (route.path.length > 1 ? 1 : 0);
     let best: Route | undefined;
     let bestCost = Number.POSITIVE_INFINITY;

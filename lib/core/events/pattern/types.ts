@@ -22,8 +22,13 @@ export interface FieldCondition {
    */
   readonly prefixes: readonly string[];
   readonly suffixes: readonly string[];
-  /** True when every entry is an exact string or has a prefix or suffix: the index can route on it. */
-  readonly routable: boolean;
+  /** Fixed-point intervals (bounds included) every number an entry accepts lies in, for the index. */
+  readonly ranges: readonly (readonly [number, number])[];
+  /**
+   * How the index can route on the field: `strings` when every entry is an exact string or has a
+   * prefix or suffix, `numbers` when every entry is a comparable number or a numeric range.
+   */
+  readonly routing: 'strings' | 'numbers' | undefined;
   /** `{"exists": false}` is among the entries: a field with no leaf value satisfies the condition. */
   readonly matchesAbsent: boolean;
 }
