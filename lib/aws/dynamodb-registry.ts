@@ -1,11 +1,5 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type {
   InstanceChanges,
   InstanceRecord,
@@ -17,6 +11,7 @@ import type {
 } from '../core/ports';
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
+import { documentSdk, dynamoDbSdk, once } from './lazy-sdk';
 import type { PageKey } from './page-cursor';
 import { queryPage } from './query-page';
 import {
@@ -42,7 +37,8 @@ import {
 import { REGISTRY_TABLE, storePartition } from './registry-table';
 
 export interface DynamoDbRegistryProps {
-  readonly client: DynamoDBClient;
+  /** @default a client made on first use, the SDK loaded then */
+  readonly client?: DynamoDBClient;
   readonly tableName: string;
 }
 
@@ -56,17 +52,21 @@ const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
  * dynalite (the local table) has no transactions.
  */
 export class DynamoDbRegistry implements Registry {
-  private readonly db: DynamoDBDocumentClient;
   private readonly table: string;
+  private readonly connection: () => Promise<{ db: DynamoDBDocumentClient; sdk: DocumentSdk }>;
 
   constructor(props: DynamoDbRegistryProps) {
-    this.db = DynamoDBDocumentClient.from(props.client);
     this.table = props.tableName;
+    this.connection = once(async () => {
+      const sdk = await documentSdk();
+      const client = props.client ?? new (await dynamoDbSdk()).DynamoDBClient({});
+      return { sdk, db: sdk.DynamoDBDocumentClient.from(client) };
+    });
   }
 
   async putPlugin(record: PluginRecord): Promise<void> {
-    await this.attempt(() =>
-      this.db.send(new PutCommand({ TableName: this.table, Item: pluginItem(record) })),
+    await this.attempt((db, sdk) =>
+      db.send(new sdk.PutCommand({ TableName: this.table, Item: pluginItem(record) })),
     );
   }
 
@@ -97,9 +97,9 @@ export class DynamoDbRegistry implements Registry {
     const now = new Date().toISOString();
     const item = instanceItem({ ...checked, version: 1, createdAt: now, updatedAt: now });
     try {
-      await this.attempt(() =>
-        this.db.send(
-          new PutCommand({
+      await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.PutCommand({
             TableName: this.table,
             Item: item,
             ConditionExpression: 'attribute_not_exists(pk)',
@@ -107,7 +107,7 @@ export class DynamoDbRegistry implements Registry {
         ),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (isConditionFailure(error)) {
         throw new PlugboardError('NameTaken', `an instance named ${checked.name} already exists`);
       }
       throw error;
@@ -162,9 +162,9 @@ export class DynamoDbRegistry implements Registry {
       updatedAt: new Date().toISOString(),
     });
     try {
-      await this.attempt(() =>
-        this.db.send(
-          new PutCommand({
+      await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.PutCommand({
             TableName: this.table,
             Item: item,
             ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
@@ -174,7 +174,7 @@ export class DynamoDbRegistry implements Registry {
         ),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw await this.whyNot(name, expectedVersion);
+      if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
       throw error;
     }
     return instanceFromItem(item);
@@ -186,9 +186,9 @@ export class DynamoDbRegistry implements Registry {
     const versionCheck =
       expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } };
     try {
-      const { Attributes } = await this.attempt(() =>
-        this.db.send(
-          new DeleteCommand({
+      const { Attributes } = await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.DeleteCommand({
             TableName: this.table,
             Key: instanceKey(name),
             ConditionExpression:
@@ -204,7 +204,7 @@ export class DynamoDbRegistry implements Registry {
       if (!Attributes) throw notFound(name);
       return instanceFromItem(Attributes);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw await this.whyNot(name, expectedVersion);
+      if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
       throw error;
     }
   }
@@ -217,13 +217,13 @@ export class DynamoDbRegistry implements Registry {
   async storePut(plugin: string, instance: string, key: string, value: unknown): Promise<StoredItem> {
     const { sk } = checkedStoreKey(plugin, instance, key);
     const item = storedItem(plugin, instance, sk, value, new Date().toISOString());
-    await this.attempt(() => this.db.send(new PutCommand({ TableName: this.table, Item: item })));
+    await this.attempt((db, sdk) => db.send(new sdk.PutCommand({ TableName: this.table, Item: item })));
     return storedFromItem(item);
   }
 
   async storeDelete(plugin: string, instance: string, key: string): Promise<void> {
-    await this.attempt(() =>
-      this.db.send(new DeleteCommand({ TableName: this.table, Key: checkedStoreKey(plugin, instance, key) })),
+    await this.attempt((db, sdk) =>
+      db.send(new sdk.DeleteCommand({ TableName: this.table, Key: checkedStoreKey(plugin, instance, key) })),
     );
   }
 
@@ -259,8 +259,8 @@ export class DynamoDbRegistry implements Registry {
   }
 
   private async get(key: Record<string, string>): Promise<Item | undefined> {
-    const { Item } = await this.attempt(() =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
+    const { Item } = await this.attempt((db, sdk) =>
+      db.send(new sdk.GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
     );
     return Item;
   }
@@ -271,14 +271,16 @@ export class DynamoDbRegistry implements Registry {
     keyAttributes: readonly string[],
     belongs: (key: PageKey) => boolean,
   ): Promise<Page<Item>> {
-    return this.attempt(() =>
-      queryPage(this.db, { TableName: this.table, ...input }, request, keyAttributes, belongs),
+    return this.attempt((db) =>
+      queryPage(db, { TableName: this.table, ...input }, request, keyAttributes, belongs),
     );
   }
 
-  private async attempt<T>(run: () => Promise<T>): Promise<T> {
+  /** Runs a call with the document client, its errors in the platform's terms. */
+  private async attempt<T>(run: (db: DynamoDBDocumentClient, sdk: DocumentSdk) => Promise<T>): Promise<T> {
     try {
-      return await run();
+      const { db, sdk } = await this.connection();
+      return await run(db, sdk);
     } catch (error) {
       throw translate(error);
     }
@@ -321,10 +323,16 @@ const versionConflict = (name: string, current: number, expected: number | undef
     details: { currentVersion: current },
   });
 
+type DocumentSdk = typeof import('@aws-sdk/lib-dynamodb');
+
+/** By name: the SDK's exception classes would load the SDK with this module. */
+const isConditionFailure = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
 /** DynamoDB's errors in the platform's terms; the conditional-check failure is left to the caller. */
 function translate(error: unknown): unknown {
   if (!(error instanceof Error) || error instanceof PlugboardError) return error;
-  if (error instanceof ConditionalCheckFailedException) return error;
+  if (isConditionFailure(error)) return error;
   switch (error.name) {
     case 'ValidationException':
       if (/item size/i.test(error.message)) {

@@ -1,16 +1,17 @@
-import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsCommandOutput,
-  type PutEventsRequestEntry,
-  type PutEventsResultEntry,
+import type {
+  EventBridgeClient,
+  PutEventsCommandOutput,
+  PutEventsRequestEntry,
+  PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import type { EventBus } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 import type { PlatformEvent } from '../sdk/events';
+import { eventBridgeSdk, once } from './lazy-sdk';
 
 export interface EventBridgeBusOptions {
-  readonly client: EventBridgeClient;
+  /** @default a client made on the first publish, the SDK loaded then */
+  readonly client?: EventBridgeClient;
   readonly busName: string;
   /**
    * How many times an entry EventBridge reports as failed is sent in all.
@@ -32,6 +33,9 @@ const MAX_REQUEST_BYTES = 256 * 1024;
 export class EventBridgeBus implements EventBus {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
+  private readonly client = once(
+    async () => this.options.client ?? new (await eventBridgeSdk()).EventBridgeClient({}),
+  );
 
   constructor(private readonly options: EventBridgeBusOptions) {
     this.maxAttempts = options.maxAttempts ?? 4;
@@ -66,7 +70,8 @@ export class EventBridgeBus implements EventBus {
   private async put(entries: PutEventsRequestEntry[]): Promise<PutEventsResultEntry[]> {
     let output: PutEventsCommandOutput;
     try {
-      output = await this.options.client.send(new PutEventsCommand({ Entries: entries }));
+      const { PutEventsCommand } = await eventBridgeSdk();
+      output = await (await this.client()).send(new PutEventsCommand({ Entries: entries }));
     } catch {
       throw new PlugboardError('Unavailable', 'the event bus could not be reached');
     }

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CachedRegistry } from '../core/cached-registry';
 import type { DispatcherDeps, LogFn } from '../core/dispatcher/deps';
 import type { SubscriptionRules } from '../core/ports';
@@ -13,7 +12,11 @@ import { EventBridgeSubscriptionRules } from './eventbridge-subscription-rules';
 import { LambdaInvoker } from './lambda-invoker';
 import { SecretsManagerCredentialStore } from './secrets-manager-credential-store';
 
-/** The dispatcher's ports over AWS: DynamoDB, Secrets Manager (write-only), Lambda and EventBridge. */
+/**
+ * The dispatcher's ports over AWS: DynamoDB, Secrets Manager (write-only), Lambda and EventBridge.
+ * The clients every call needs are made at init, which Lambda runs at full CPU; Secrets Manager,
+ * needed only to write credentials, is loaded on first use.
+ */
 export function awsDispatcherDeps(env: PlatformEnvironment, log: LogFn): DispatcherDeps {
   const region = process.env.AWS_REGION ?? 'us-east-1';
   return {
@@ -22,7 +25,7 @@ export function awsDispatcherDeps(env: PlatformEnvironment, log: LogFn): Dispatc
       // Warm Lambdas are many and short-lived; a short TTL bounds how stale another one's write can look.
       { ttlMs: 5_000 },
     ),
-    credentials: new SecretsManagerCredentialStore({ client: new SecretsManagerClient({}) }),
+    credentials: new SecretsManagerCredentialStore({}),
     invoker: new LambdaInvoker({ client: new LambdaClient({}), stage: env.PLUGBOARD_STAGE }),
     bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: env.PLUGBOARD_BUS_NAME }),
     authenticate: apiGatewayAuthenticator(env.PLUGBOARD_AUTH),

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../core/ports';
+import { documentSdk } from './lazy-sdk';
 import { checkLimit, decodeCursor, encodeCursor, type PageKey } from './page-cursor';
 
 export type Item = Record<string, unknown>;
@@ -18,6 +18,7 @@ export async function queryPage(
 ): Promise<Page<Item>> {
   const limit = checkLimit(request.limit);
   const start = decodeCursor(request.cursor, keyAttributes, belongs);
+  const { QueryCommand } = await documentSdk();
   const { Items = [], LastEvaluatedKey } = await db.send(
     new QueryCommand({ ...input, Limit: limit + 1, ...(start ? { ExclusiveStartKey: start } : {}) }),
   );
@@ -32,6 +33,7 @@ export async function queryPage(
 
 /** Every item of a query, page after page (for small partitions: rules, sources, guards). */
 export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
+  const { QueryCommand } = await documentSdk();
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -1,6 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RuntimeServices } from '../core/runtime/services';
 import type { PluginStore } from '../sdk/context';
 import { DynamoDbRegistry } from './dynamodb-registry';
@@ -10,14 +7,13 @@ import { SecretsManagerCredentialResolver } from './secrets-manager-credential-s
 
 /**
  * What a plugin's Lambda gives the runtime: its own secrets, its own storage partition and the
- * platform bus. Its IAM role, not this code, is what holds it to its own plugin.
+ * platform bus. Its IAM role, not this code, is what holds it to its own plugin. Each AWS client is
+ * made, and its SDK loaded, on the first call that needs it, so a plugin that stores nothing and
+ * publishes nothing starts without them.
  */
 export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeServices['log']): RuntimeServices {
-  const registry = new DynamoDbRegistry({
-    client: new DynamoDBClient({}),
-    tableName: env.PLUGBOARD_TABLE_NAME,
-  });
-  const bus = new EventBridgeBus({ client: new EventBridgeClient({}), busName: env.PLUGBOARD_BUS_NAME });
+  const registry = new DynamoDbRegistry({ tableName: env.PLUGBOARD_TABLE_NAME });
+  const bus = new EventBridgeBus({ busName: env.PLUGBOARD_BUS_NAME });
   const store = (plugin: string, instance: string): PluginStore => ({
     get: (key) => registry.storeGet(plugin, instance, key),
     put: (key, value) => registry.storePut(plugin, instance, key, value),
@@ -25,7 +21,7 @@ export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeService
     list: (options) => registry.storeList(plugin, instance, options),
   });
   return {
-    credentials: new SecretsManagerCredentialResolver({ client: new SecretsManagerClient({}) }),
+    credentials: new SecretsManagerCredentialResolver(),
     store,
     publish: (event) => bus.publish([event]),
     log,

@@ -1,28 +1,30 @@
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  ResourceExistsException,
-  ResourceNotFoundException,
-  type SecretsManagerClient,
-  TagResourceCommand,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { checkCredentialsRef, checkCredentialValues, parseCredentialValues } from '../core/credential-values';
 import type { CredentialDescription, CredentialResolver, CredentialStore } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
+import { once, secretsManagerSdk } from './lazy-sdk';
 
 /** Tag holding the field names (space separated), so describe never needs the secret's value. */
 export const FIELDS_TAG = 'plugboard:fields';
 
 export interface SecretsManagerCredentialStoreProps {
-  readonly client: SecretsManagerClient;
+  /** @default a client made on first use, the SDK loaded then */
+  readonly client?: SecretsManagerClient;
   /** KMS key for new secrets. @default the account's aws/secretsmanager key */
   readonly kmsKeyId?: string | undefined;
 }
 
 const MAX_TAG_VALUE = 256;
+
+/** The SDK and a client, both on first use. */
+function connect(client: SecretsManagerClient | undefined) {
+  return once(async () => {
+    const sdk = await secretsManagerSdk();
+    return { sdk, client: client ?? new sdk.SecretsManagerClient({}) };
+  });
+}
+
+const named = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
 /**
  * The dispatcher's side of Secrets Manager: create, put, describe and delete; it never reads a value
@@ -30,7 +32,11 @@ const MAX_TAG_VALUE = 256;
  * and DeleteSecret on `plugboard/<stage>/*`.
  */
 export class SecretsManagerCredentialStore implements CredentialStore {
-  constructor(private readonly props: SecretsManagerCredentialStoreProps) {}
+  private readonly connection: ReturnType<typeof connect>;
+
+  constructor(private readonly props: SecretsManagerCredentialStoreProps) {
+    this.connection = connect(props.client);
+  }
 
   async put(ref: string, values: Record<string, string>): Promise<void> {
     const secretId = checkCredentialsRef(ref);
@@ -44,10 +50,10 @@ export class SecretsManagerCredentialStore implements CredentialStore {
     }
     const secretString = JSON.stringify(checked);
     const tags = [{ Key: FIELDS_TAG, Value: fields }];
-    const { client } = this.props;
+    const { sdk, client } = await this.connection();
     try {
       await client.send(
-        new CreateSecretCommand({
+        new sdk.CreateSecretCommand({
           Name: secretId,
           SecretString: secretString,
           Tags: tags,
@@ -56,31 +62,33 @@ export class SecretsManagerCredentialStore implements CredentialStore {
       );
       return;
     } catch (error) {
-      if (!(error instanceof ResourceExistsException)) throw translate(error);
+      if (!named(error, 'ResourceExistsException')) throw translate(error);
     }
     try {
-      await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString }));
-      await client.send(new TagResourceCommand({ SecretId: secretId, Tags: tags }));
+      await client.send(new sdk.PutSecretValueCommand({ SecretId: secretId, SecretString: secretString }));
+      await client.send(new sdk.TagResourceCommand({ SecretId: secretId, Tags: tags }));
     } catch (error) {
       throw translate(error);
     }
   }
 
   async delete(ref: string): Promise<void> {
+    const secretId = checkCredentialsRef(ref);
+    const { sdk, client } = await this.connection();
     try {
-      await this.props.client.send(
-        new DeleteSecretCommand({ SecretId: checkCredentialsRef(ref), ForceDeleteWithoutRecovery: true }),
+      await client.send(
+        new sdk.DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }),
       );
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw translate(error);
+      if (!named(error, 'ResourceNotFoundException')) throw translate(error);
     }
   }
 
   async describe(ref: string): Promise<CredentialDescription | undefined> {
+    const secretId = checkCredentialsRef(ref);
+    const { sdk, client } = await this.connection();
     try {
-      const secret = await this.props.client.send(
-        new DescribeSecretCommand({ SecretId: checkCredentialsRef(ref) }),
-      );
+      const secret = await client.send(new sdk.DescribeSecretCommand({ SecretId: secretId }));
       if (secret.DeletedDate) return undefined;
       const fields = secret.Tags?.find((tag) => tag.Key === FIELDS_TAG)?.Value ?? '';
       return {
@@ -88,7 +96,7 @@ export class SecretsManagerCredentialStore implements CredentialStore {
         updatedAt: (secret.LastChangedDate ?? secret.CreatedDate ?? new Date(0)).toISOString(),
       };
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) return undefined;
+      if (named(error, 'ResourceNotFoundException')) return undefined;
       throw translate(error);
     }
   }
@@ -96,17 +104,23 @@ export class SecretsManagerCredentialStore implements CredentialStore {
 
 /** The plugin function's side: reads its own instance's secret (its role allows only its prefix). */
 export class SecretsManagerCredentialResolver implements CredentialResolver {
-  constructor(private readonly props: { readonly client: SecretsManagerClient }) {}
+  private readonly connection: ReturnType<typeof connect>;
+
+  /** @param props.client @default a client made on first use, the SDK loaded then */
+  constructor(props: { readonly client?: SecretsManagerClient } = {}) {
+    this.connection = connect(props.client);
+  }
 
   async resolve(ref: string): Promise<Record<string, string> | undefined> {
     const secretId = checkCredentialsRef(ref);
+    const { sdk, client } = await this.connection();
     let secretString: string | undefined;
     try {
-      ({ SecretString: secretString } = await this.props.client.send(
-        new GetSecretValueCommand({ SecretId: secretId }),
+      ({ SecretString: secretString } = await client.send(
+        new sdk.GetSecretValueCommand({ SecretId: secretId }),
       ));
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) return undefined;
+      if (named(error, 'ResourceNotFoundException')) return undefined;
       throw translate(error);
     }
     const unreadable = new PlugboardError(

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { createRegistryTable } from '../aws/registry-table';
+import { createRegistryTable } from './create-registry-table';
 
 export const LOCAL_REGISTRY_TABLE = 'plugboard-registry';
 
