@@ -32,6 +32,11 @@ export const EnvelopeSchema = z.object({
   requestId: z.string(),
   /** Epoch milliseconds. */
   deadline: z.number(),
+  /**
+   * Set on a call an event's delivery makes: how many deliveries led to it. The runtime stamps it on
+   * the events the call publishes, so a chain of deliveries that loops is stopped (event-chain.ts).
+   */
+  chainDepth: z.number().int().min(1).optional(),
 });
 export type Envelope = z.input<typeof EnvelopeSchema>;
 

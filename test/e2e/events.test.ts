@@ -211,6 +211,39 @@ describe('events over loopback HTTP', () => {
     await pb.call('DELETE', `/v1/subscriptions/${subscribed.body.id}`);
   });
 
+  it('stops a subscription fed by the events its own handler publishes, parking the 17th', async () => {
+    await create('spinner', 'incrementer');
+    const subscribed = await pb.call('POST', '/v1/subscriptions', {
+      pattern: {
+        source: ['plugboard.plugin.incrementer'],
+        'detail-type': ['Counter Changed'],
+        detail: { instance: ['spinner'] },
+      },
+      instance: 'spinner',
+      handler: 'action:increment',
+    });
+    expect(subscribed.status).toBe(201);
+    expect((await pb.call('POST', '/v1/instances/spinner/actions/increment', { params: {} })).status).toBe(
+      200,
+    );
+    await pb.platform.events.router.idle();
+    const changes = (await pb.call('GET', '/v1/events/log?limit=1000')).body.events.filter(
+      (e: { detail: { instance?: string }; 'detail-type': string }) =>
+        e['detail-type'] === 'Counter Changed' && e.detail.instance === 'spinner',
+    );
+    expect(
+      changes
+        .map((e: { detail: { chainDepth?: number } }) => e.detail.chainDepth ?? 0)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual(Array.from({ length: 17 }, (_, i) => i));
+    const letters = (await pb.call('GET', '/v1/dlq')).body.deadLetters.filter(
+      (l: { target: string }) => l.target === subscribed.body.id,
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ attempts: 0, event: { detail: { chainDepth: 16 } } });
+    await pb.call('DELETE', `/v1/subscriptions/${subscribed.body.id}`);
+  });
+
   it('replays a time range of the log to one subscription', async () => {
     await create('replayed', 'audit-log');
     const from = new Date(Date.now() - 60_000).toISOString();

@@ -2,17 +2,21 @@ import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
 
 /**
  * How many deliveries deep a chain of events may go: each call a subscription makes reports an
- * Operation event, which may match that subscription again. AWS stops recursive Lambda loops after
- * about 16 invocations; so does the platform, here and on AWS alike.
+ * Operation event, and may publish events of its plugin, either of which may match that
+ * subscription again. AWS stops recursive Lambda loops after about 16 invocations; so does the
+ * platform, here and on AWS alike.
  */
 export const MAX_CHAIN_DEPTH = 16;
 
 /**
- * How many deliveries led to an event: an Operation event of a call made by a delivery carries
- * `chainDepth`, one more than the event delivered. Any other event starts a chain (0).
+ * How many deliveries led to an event: the Operation event of a call made by a delivery, and every
+ * event that call publishes, carry `chainDepth`, one more than the event delivered. Only the platform
+ * and its plugins publish from `plugboard` sources (callers are refused them), so the field is
+ * trusted there and ignored elsewhere. Any other event starts a chain (0).
  */
 export function chainDepth(event: PlatformEvent): number {
-  const depth = event.source === PLATFORM_SOURCE ? event.detail?.chainDepth : undefined;
+  const fromPlatform = event.source === PLATFORM_SOURCE || event.source.startsWith(`${PLATFORM_SOURCE}.`);
+  const depth = fromPlatform ? event.detail?.chainDepth : undefined;
   return typeof depth === 'number' && Number.isSafeInteger(depth) && depth > 0 ? depth : 0;
 }
 
@@ -22,4 +26,4 @@ export function causeOf(event: PlatformEvent): { causedBy: string; chainDepth: n
 }
 
 /** Why a delivery was not attempted: stored with the dead letter, shown by GET /v1/dlq. */
-export const CHAIN_TOO_DEEP = `not delivered: ${MAX_CHAIN_DEPTH} deliveries in a row each set off the next (a subscription that matches the Operation events of its own calls loops); narrow its pattern, then redrive`;
+export const CHAIN_TOO_DEEP = `not delivered: ${MAX_CHAIN_DEPTH} deliveries in a row each set off the next (a subscription that matches the Operation events of its own calls, or the events its handler publishes, loops); narrow its pattern, then redrive`;

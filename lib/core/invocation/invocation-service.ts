@@ -129,6 +129,7 @@ export class InvocationService {
         requestId,
       );
     }
+    const cause = call.cause && causeOf(call.cause);
     const envelope: Envelope = {
       v: 1,
       kind,
@@ -144,11 +145,12 @@ export class InvocationService {
           : undefined,
       requestId,
       deadline: Date.now() + manifest.timeoutSeconds * 1000,
+      chainDepth: cause?.chainDepth,
     };
     const started = performance.now();
     const answer: Answer = await this.deps.invoker.invoke(instance.plugin, envelope);
     if (kind === 'operation' || kind === 'action')
-      await this.report(envelope, answer, performance.now() - started, call.cause);
+      await this.report(envelope, answer, performance.now() - started, cause);
     if (answer.ok) return answer.result;
     const { code, message, retryAt, details } = answer.error;
     throw new PlugboardError(code, message, {
@@ -162,7 +164,7 @@ export class InvocationService {
     envelope: Envelope,
     answer: Answer,
     durationMs: number,
-    cause: PlatformEvent | undefined,
+    cause: ReturnType<typeof causeOf> | undefined,
   ): Promise<void> {
     const detail = {
       instance: envelope.instance,
@@ -172,7 +174,7 @@ export class InvocationService {
       requestId: envelope.requestId,
       durationMs: Math.round(durationMs * 100) / 100,
       ...(answer.ok ? {} : { errorCode: answer.error.code }),
-      ...(cause ? causeOf(cause) : {}),
+      ...cause,
     };
     await this.deps.bus.publish([
       platformEvent(this.deps.origin, answer.ok ? 'Operation Succeeded' : 'Operation Failed', detail),

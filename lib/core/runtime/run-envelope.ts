@@ -123,7 +123,11 @@ export async function runEnvelope(
         time: new Date().toISOString(),
         region: services.region,
         resources: [],
-        detail: redact({ ...detail, instance: envelope.instance }),
+        detail: redact({
+          ...detail,
+          instance: envelope.instance,
+          ...(envelope.chainDepth ? { chainDepth: envelope.chainDepth } : {}),
+        }),
       });
     },
   };

@@ -30,5 +30,7 @@ describe('event chains', () => {
     );
     const caller = { ...operation({ chainDepth: 99 }), source: 'acme.orders' };
     expect(chainDepth(caller)).toBe(0);
+    // A plugin's events carry the depth of the call that published them.
+    expect(chainDepth({ ...operation({ chainDepth: 3 }), source: 'plugboard.plugin.incrementer' })).toBe(3);
   });
 });
