@@ -21,7 +21,7 @@ export interface Invocation {
   manifest: Manifest;
   requestId: string;
   context?: CallContext | undefined;
-  /** The event whose delivery makes this call; its Operation event then continues that chain. */
+  /** The event whose delivery makes this call: its Operation event and what it publishes continue that chain. */
   cause?: PlatformEvent | undefined;
 }
 
