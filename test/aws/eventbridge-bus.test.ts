@@ -101,4 +101,10 @@ describe('EventBridgeBus', () => {
       .catch((e: unknown) => e);
     expect((error as PlugboardError).code).toBe('Unavailable');
   });
+
+  it('makes its own client on the first publish when given none, as a plugin function does', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e0' }] });
+    await new EventBridgeBus({ busName: 'plugboard-test' }).publish([event(0)]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
 });

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   SecretsManagerCredentialResolver,
@@ -65,5 +66,18 @@ describe('SecretsManagerCredentialStore', () => {
       /not a JSON object of string values/,
     );
     await expect(resolver.resolve('plugboard/dev/kv/odd')).rejects.not.toThrow(CANARY);
+  });
+
+  it('makes its own client on first use when given none, as a plugin function does', async () => {
+    const mock = mockClient(SecretsManagerClient);
+    try {
+      mock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ token: 'x' }) });
+      await expect(new SecretsManagerCredentialResolver().resolve('plugboard/dev/kv/c')).resolves.toEqual({
+        token: 'x',
+      });
+      expect(mock.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    } finally {
+      mock.restore();
+    }
   });
 });

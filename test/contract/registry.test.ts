@@ -36,6 +36,27 @@ registryContract('CachedRegistry over DynamoDbRegistry', async () => {
   return { ...under, registry: new CachedRegistry(under.registry, { ttlMs: 60_000 }) };
 });
 
+describe('DynamoDbRegistry without a client', () => {
+  it('makes one on first use from the SDK settings in the environment, as a plugin function does', async () => {
+    const dynamo = await startDynalite();
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: 'local',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    try {
+      const registry = new DynamoDbRegistry({ tableName: LOCAL_REGISTRY_TABLE });
+      await registry.storePut('echo', 'e1', 'k', { n: 1 });
+      expect(await registry.storeGet('echo', 'e1', 'k')).toMatchObject({ key: 'k', value: { n: 1 } });
+    } finally {
+      process.env = saved;
+      await dynamo.close();
+    }
+  });
+});
+
 describe('DynamoDbRegistry on disk', () => {
   it('keeps instances and store items across a restart', async () => {
     const dir = await tempDir();
