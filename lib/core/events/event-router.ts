@@ -1,6 +1,7 @@
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import type { LogFn } from '../dispatcher/deps';
+import { FifoQueue } from '../fifo-queue';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { DeadLetter, EventStore, TimeRange } from '../ports';
 import type { BuiltinTarget, DeliveryTarget } from './delivery-target';
@@ -42,9 +43,8 @@ export class EventRouter {
   private readonly stopping = new AbortController();
   private readonly attempts: number;
   private readonly concurrency: number;
-  /** Events dispatched but not started yet; `head` is the next one (no O(n) shift per event). */
-  private waiting: PlatformEvent[] = [];
-  private head = 0;
+  /** Events dispatched but not started yet. */
+  private readonly waiting = new FifoQueue<PlatformEvent>();
   private running = 0;
 
   constructor(private readonly props: EventRouterProps) {
@@ -64,12 +64,8 @@ export class EventRouter {
   }
 
   private startWaiting(): void {
-    while (
-      this.running < this.concurrency &&
-      this.head < this.waiting.length &&
-      !this.stopping.signal.aborted
-    ) {
-      const event = this.waiting[this.head++]!;
+    while (this.running < this.concurrency && this.waiting.size > 0 && !this.stopping.signal.aborted) {
+      const event = this.waiting.take()!;
       this.running++;
       this.track(
         this.deliver(event).finally(() => {
@@ -78,10 +74,6 @@ export class EventRouter {
           this.startWaiting();
         }),
       );
-    }
-    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-      this.waiting = this.waiting.slice(this.head);
-      this.head = 0;
     }
   }
 

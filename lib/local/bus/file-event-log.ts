@@ -2,6 +2,7 @@ import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { FifoQueue } from '../../core/fifo-queue';
 import type { Page, PageRequest, TimeRange } from '../../core/ports';
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
@@ -60,9 +61,8 @@ export class FileEventLog {
   private batch: string[] = [];
   private written: Promise<void> | undefined;
   private settle: { resolve(): void; reject(error: unknown): void } | undefined;
-  /** Ids of completed events still in memory, oldest completion first from `completedHead`. */
-  private completed: string[] = [];
-  private completedHead = 0;
+  /** Ids of completed events still in memory, oldest completion first. */
+  private completed = new FifoQueue<string>();
 
   private constructor(
     private readonly file: string,
@@ -196,20 +196,14 @@ export class FileEventLog {
    * walk over the Map from its start: deleted Map entries stay as holes that every walk steps over.
    */
   private forgetOldest(): void {
-    while (this.completed.length - this.completedHead > this.retain) {
-      this.events.delete(this.completed[this.completedHead++]!);
-    }
-    if (this.completedHead > 1024 && this.completedHead * 2 > this.completed.length) {
-      this.completed = this.completed.slice(this.completedHead);
-      this.completedHead = 0;
-    }
+    while (this.completed.size > this.retain) this.events.delete(this.completed.take()!);
   }
 
   /** When more than `retain` events are complete, rewrites the file without the oldest of them. */
   private async compact(): Promise<void> {
     const completed = [...this.events.values()].filter((e) => !this.pending.has(e.id)).sort(byTime);
     const dropped = completed.slice(0, Math.max(0, completed.length - this.retain));
-    this.completed = completed.slice(dropped.length).map((event) => event.id);
+    this.completed = new FifoQueue(completed.slice(dropped.length).map((event) => event.id));
     if (dropped.length === 0) return;
     for (const event of dropped) this.events.delete(event.id);
     const temp = `${this.file}.compact`;
