@@ -11,7 +11,7 @@ import type {
 } from '../core/ports';
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
-import { documentSdk, dynamoDbSdk, once } from './lazy-sdk';
+import { type Connection, connection, documentSdk, dynamoDbSdk, isSdkError } from './lazy-sdk';
 import type { PageKey } from './page-cursor';
 import { queryPage } from './query-page';
 import {
@@ -53,15 +53,13 @@ const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
  */
 export class DynamoDbRegistry implements Registry {
   private readonly table: string;
-  private readonly connection: () => Promise<{ db: DynamoDBDocumentClient; sdk: DocumentSdk }>;
+  private readonly connection: Connection<DocumentSdk, DynamoDBDocumentClient>;
 
   constructor(props: DynamoDbRegistryProps) {
     this.table = props.tableName;
-    this.connection = once(async () => {
-      const sdk = await documentSdk();
-      const client = props.client ?? new (await dynamoDbSdk()).DynamoDBClient({});
-      return { sdk, db: sdk.DynamoDBDocumentClient.from(client) };
-    });
+    this.connection = connection(documentSdk, async (sdk) =>
+      sdk.DynamoDBDocumentClient.from(props.client ?? new (await dynamoDbSdk()).DynamoDBClient({})),
+    );
   }
 
   async putPlugin(record: PluginRecord): Promise<void> {
@@ -279,8 +277,8 @@ export class DynamoDbRegistry implements Registry {
   /** Runs a call with the document client, its errors in the platform's terms. */
   private async attempt<T>(run: (db: DynamoDBDocumentClient, sdk: DocumentSdk) => Promise<T>): Promise<T> {
     try {
-      const { db, sdk } = await this.connection();
-      return await run(db, sdk);
+      const { sdk, client } = await this.connection();
+      return await run(client, sdk);
     } catch (error) {
       throw translate(error);
     }
@@ -325,9 +323,7 @@ const versionConflict = (name: string, current: number, expected: number | undef
 
 type DocumentSdk = typeof import('@aws-sdk/lib-dynamodb');
 
-/** By name: the SDK's exception classes would load the SDK with this module. */
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown) => isSdkError(error, 'ConditionalCheckFailedException');
 
 /** DynamoDB's errors in the platform's terms; the conditional-check failure is left to the caller. */
 function translate(error: unknown): unknown {

@@ -7,7 +7,7 @@ import type {
 import type { EventBus } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 import type { PlatformEvent } from '../sdk/events';
-import { eventBridgeSdk, once } from './lazy-sdk';
+import { connection, eventBridgeSdk } from './lazy-sdk';
 
 export interface EventBridgeBusOptions {
   /** @default a client made on the first publish, the SDK loaded then */
@@ -33,8 +33,9 @@ const MAX_REQUEST_BYTES = 256 * 1024;
 export class EventBridgeBus implements EventBus {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
-  private readonly client = once(
-    async () => this.options.client ?? new (await eventBridgeSdk()).EventBridgeClient({}),
+  private readonly connection = connection(
+    eventBridgeSdk,
+    (sdk) => this.options.client ?? new sdk.EventBridgeClient({}),
   );
 
   constructor(private readonly options: EventBridgeBusOptions) {
@@ -70,8 +71,8 @@ export class EventBridgeBus implements EventBus {
   private async put(entries: PutEventsRequestEntry[]): Promise<PutEventsResultEntry[]> {
     let output: PutEventsCommandOutput;
     try {
-      const { PutEventsCommand } = await eventBridgeSdk();
-      output = await (await this.client()).send(new PutEventsCommand({ Entries: entries }));
+      const { sdk, client } = await this.connection();
+      output = await client.send(new sdk.PutEventsCommand({ Entries: entries }));
     } catch {
       throw new PlugboardError('Unavailable', 'the event bus could not be reached');
     }

@@ -8,6 +8,7 @@ import {
 import type { SubscriptionRecord, SubscriptionRules } from '../core/ports';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DELIVERY_RETRY } from './delivery-retry';
+import { isSdkError } from './lazy-sdk';
 import { subscriptionRuleName } from './names';
 
 export interface EventBridgeSubscriptionRulesOptions {
@@ -138,7 +139,7 @@ async function sendUnlessGone<T>(call: () => Promise<T>): Promise<T | undefined>
     try {
       return await call();
     } catch (error) {
-      if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+      if (isSdkError(error, 'ResourceNotFoundException')) return undefined;
       throw error;
     }
   });

@@ -2,7 +2,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { checkCredentialsRef, checkCredentialValues, parseCredentialValues } from '../core/credential-values';
 import type { CredentialDescription, CredentialResolver, CredentialStore } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
-import { once, secretsManagerSdk } from './lazy-sdk';
+import { type Connection, connection, isSdkError, secretsManagerSdk } from './lazy-sdk';
 
 /** Tag holding the field names (space separated), so describe never needs the secret's value. */
 export const FIELDS_TAG = 'plugboard:fields';
@@ -16,15 +16,10 @@ export interface SecretsManagerCredentialStoreProps {
 
 const MAX_TAG_VALUE = 256;
 
-/** The SDK and a client, both on first use. */
-function connect(client: SecretsManagerClient | undefined) {
-  return once(async () => {
-    const sdk = await secretsManagerSdk();
-    return { sdk, client: client ?? new sdk.SecretsManagerClient({}) };
-  });
-}
+type SecretsManager = Connection<typeof import('@aws-sdk/client-secrets-manager'), SecretsManagerClient>;
 
-const named = (error: unknown, name: string) => error instanceof Error && error.name === name;
+const connect = (client: SecretsManagerClient | undefined): SecretsManager =>
+  connection(secretsManagerSdk, (sdk) => client ?? new sdk.SecretsManagerClient({}));
 
 /**
  * The dispatcher's side of Secrets Manager: create, put, describe and delete; it never reads a value
@@ -32,7 +27,7 @@ const named = (error: unknown, name: string) => error instanceof Error && error.
  * and DeleteSecret on `plugboard/<stage>/*`.
  */
 export class SecretsManagerCredentialStore implements CredentialStore {
-  private readonly connection: ReturnType<typeof connect>;
+  private readonly connection: SecretsManager;
 
   constructor(private readonly props: SecretsManagerCredentialStoreProps) {
     this.connection = connect(props.client);
@@ -62,7 +57,7 @@ export class SecretsManagerCredentialStore implements CredentialStore {
       );
       return;
     } catch (error) {
-      if (!named(error, 'ResourceExistsException')) throw translate(error);
+      if (!isSdkError(error, 'ResourceExistsException')) throw translate(error);
     }
     try {
       await client.send(new sdk.PutSecretValueCommand({ SecretId: secretId, SecretString: secretString }));
@@ -80,7 +75,7 @@ export class SecretsManagerCredentialStore implements CredentialStore {
         new sdk.DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }),
       );
     } catch (error) {
-      if (!named(error, 'ResourceNotFoundException')) throw translate(error);
+      if (!isSdkError(error, 'ResourceNotFoundException')) throw translate(error);
     }
   }
 
@@ -96,7 +91,7 @@ export class SecretsManagerCredentialStore implements CredentialStore {
         updatedAt: (secret.LastChangedDate ?? secret.CreatedDate ?? new Date(0)).toISOString(),
       };
     } catch (error) {
-      if (named(error, 'ResourceNotFoundException')) return undefined;
+      if (isSdkError(error, 'ResourceNotFoundException')) return undefined;
       throw translate(error);
     }
   }
@@ -104,7 +99,7 @@ export class SecretsManagerCredentialStore implements CredentialStore {
 
 /** The plugin function's side: reads its own instance's secret (its role allows only its prefix). */
 export class SecretsManagerCredentialResolver implements CredentialResolver {
-  private readonly connection: ReturnType<typeof connect>;
+  private readonly connection: SecretsManager;
 
   /** @param props.client @default a client made on first use, the SDK loaded then */
   constructor(props: { readonly client?: SecretsManagerClient } = {}) {
@@ -120,7 +115,7 @@ export class SecretsManagerCredentialResolver implements CredentialResolver {
         new sdk.GetSecretValueCommand({ SecretId: secretId }),
       ));
     } catch (error) {
-      if (named(error, 'ResourceNotFoundException')) return undefined;
+      if (isSdkError(error, 'ResourceNotFoundException')) return undefined;
       throw translate(error);
     }
     const unreadable = new PlugboardError(
