@@ -15,6 +15,30 @@ const create = (name: string, plugin: string, options?: Record<string, unknown>)
   pb.createInstance(name, plugin, options);
 const seen = (instance: string) => auditSeen(pb, instance);
 
+/**
+ * After one call set off a loop through `subscriptionId`: the instance's `detailType` events reached
+ * depths 0 to 16, and the 17th link is the subscription's one dead letter, with the reason.
+ */
+async function expectChainStopped(subscriptionId: string, detailType: string, instance: string) {
+  await pb.platform.events.router.idle();
+  const chain = (await pb.call('GET', '/v1/events/log?limit=1000')).body.events.filter(
+    (e: { detail: { instance?: string }; 'detail-type': string }) =>
+      e['detail-type'] === detailType && e.detail.instance === instance,
+  );
+  expect(
+    chain
+      .map((e: { detail: { chainDepth?: number } }) => e.detail.chainDepth ?? 0)
+      .sort((a: number, b: number) => a - b),
+  ).toEqual(Array.from({ length: 17 }, (_, i) => i));
+  const letters = (await pb.call('GET', '/v1/dlq')).body.deadLetters.filter(
+    (l: { target: string }) => l.target === subscriptionId,
+  );
+  expect(letters).toHaveLength(1);
+  expect(letters[0]).toMatchObject({ attempts: 0, event: { detail: { chainDepth: 16 } } });
+  expect(letters[0].reason).toMatch(/16 deliveries in a row/);
+  await pb.call('DELETE', `/v1/subscriptions/${subscriptionId}`);
+}
+
 describe('events over loopback HTTP', () => {
   it('delivers an incrementer event to every matching subscription once, in declared order', async () => {
     await create('counter', 'incrementer');
@@ -192,23 +216,7 @@ describe('events over loopback HTTP', () => {
     expect(
       (await pb.call('POST', '/v1/instances/looper/actions/echo', { params: { message: 'go' } })).status,
     ).toBe(200);
-    await pb.platform.events.router.idle();
-    const log = (await pb.call('GET', '/v1/events/log?limit=1000')).body.events.filter(
-      (e: { detail: { instance?: string }; 'detail-type': string }) =>
-        e['detail-type'] === 'Operation Succeeded' && e.detail.instance === 'looper',
-    );
-    expect(
-      log
-        .map((e: { detail: { chainDepth?: number } }) => e.detail.chainDepth ?? 0)
-        .sort((a: number, b: number) => a - b),
-    ).toEqual(Array.from({ length: 17 }, (_, i) => i));
-    const letters = (await pb.call('GET', '/v1/dlq')).body.deadLetters.filter(
-      (l: { target: string }) => l.target === subscribed.body.id,
-    );
-    expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ attempts: 0, event: { detail: { chainDepth: 16 } } });
-    expect(letters[0].reason).toMatch(/16 deliveries in a row/);
-    await pb.call('DELETE', `/v1/subscriptions/${subscribed.body.id}`);
+    await expectChainStopped(subscribed.body.id, 'Operation Succeeded', 'looper');
   });
 
   it('stops a subscription fed by the events its own handler publishes, parking the 17th', async () => {
@@ -226,22 +234,7 @@ describe('events over loopback HTTP', () => {
     expect((await pb.call('POST', '/v1/instances/spinner/actions/increment', { params: {} })).status).toBe(
       200,
     );
-    await pb.platform.events.router.idle();
-    const changes = (await pb.call('GET', '/v1/events/log?limit=1000')).body.events.filter(
-      (e: { detail: { instance?: string }; 'detail-type': string }) =>
-        e['detail-type'] === 'Counter Changed' && e.detail.instance === 'spinner',
-    );
-    expect(
-      changes
-        .map((e: { detail: { chainDepth?: number } }) => e.detail.chainDepth ?? 0)
-        .sort((a: number, b: number) => a - b),
-    ).toEqual(Array.from({ length: 17 }, (_, i) => i));
-    const letters = (await pb.call('GET', '/v1/dlq')).body.deadLetters.filter(
-      (l: { target: string }) => l.target === subscribed.body.id,
-    );
-    expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ attempts: 0, event: { detail: { chainDepth: 16 } } });
-    await pb.call('DELETE', `/v1/subscriptions/${subscribed.body.id}`);
+    await expectChainStopped(subscribed.body.id, 'Counter Changed', 'spinner');
   });
 
   it('replays a time range of the log to one subscription', async () => {

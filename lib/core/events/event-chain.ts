@@ -20,6 +20,11 @@ export function chainDepth(event: PlatformEvent): number {
   return typeof depth === 'number' && Number.isSafeInteger(depth) && depth > 0 ? depth : 0;
 }
 
+/** Whether an event is too deep in a chain to be delivered to a subscription. */
+export function chainTooDeep(event: PlatformEvent): boolean {
+  return chainDepth(event) >= MAX_CHAIN_DEPTH;
+}
+
 /** What an Operation event records of the delivery that made its call. */
 export function causeOf(event: PlatformEvent): { causedBy: string; chainDepth: number } {
   return { causedBy: event.id, chainDepth: chainDepth(event) + 1 };

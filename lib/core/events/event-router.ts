@@ -5,7 +5,7 @@ import { FifoQueue } from '../fifo-queue';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { DeadLetter, EventStore, TimeRange } from '../ports';
 import type { BuiltinTarget, DeliveryTarget } from './delivery-target';
-import { CHAIN_TOO_DEEP, chainDepth, MAX_CHAIN_DEPTH } from './event-chain';
+import { CHAIN_TOO_DEEP, chainTooDeep } from './event-chain';
 import { compilePattern, matches } from './pattern';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, type Sleep } from './retry-policy';
 import type { SubscriptionService } from './subscription-service';
@@ -80,7 +80,7 @@ export class EventRouter {
   /** Every target in order, then the event is no longer pending. */
   async deliver(event: PlatformEvent): Promise<void> {
     const subscriptions = await this.props.subscriptions.match(event);
-    if (subscriptions.length > 0 && chainDepth(event) >= MAX_CHAIN_DEPTH) {
+    if (subscriptions.length > 0 && chainTooDeep(event)) {
       await this.stopChain(event, subscriptions);
       await this.deliverInOrder(event, this.builtinsFor(event));
       return;
@@ -112,7 +112,7 @@ export class EventRouter {
       });
       return;
     }
-    if (chainDepth(event) >= MAX_CHAIN_DEPTH) {
+    if (chainTooDeep(event)) {
       await this.stopChain(event, [subscription]);
       return;
     }

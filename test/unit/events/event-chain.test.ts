@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { causeOf, chainDepth, MAX_CHAIN_DEPTH } from '../../../lib/core/events/event-chain';
+import { causeOf, chainDepth, chainTooDeep, MAX_CHAIN_DEPTH } from '../../../lib/core/events/event-chain';
 import { platformEvent } from '../../../lib/core/platform-events';
 import type { PlatformEvent } from '../../../lib/sdk/events';
 
@@ -13,11 +13,13 @@ describe('event chains', () => {
     expect(chainDepth(first)).toBe(0);
     let event: PlatformEvent = first;
     for (let depth = 1; depth <= MAX_CHAIN_DEPTH; depth++) {
+      expect(chainTooDeep(event)).toBe(false);
       const cause = causeOf(event);
       expect(cause).toEqual({ causedBy: event.id, chainDepth: depth });
       event = operation({ instance: 'a', ...cause });
     }
     expect(chainDepth(event)).toBe(MAX_CHAIN_DEPTH);
+    expect(chainTooDeep(event)).toBe(true);
   });
 
   it('starts a chain at any event not from the platform, and at any depth that is not a positive integer', () => {
