@@ -241,6 +241,28 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await pb.call('DELETE', '/v1/instances/doomed'), 404);
   });
 
+  it("deletes an instance's store: a new instance of the same name starts empty", async () => {
+    const increment = () =>
+      pb.call('POST', '/v1/instances/recycled/actions/increment', { params: { parameter: 'n' } });
+    const create = () => pb.call('POST', '/v1/instances', { name: 'recycled', plugin: 'incrementer' });
+    expect((await create()).status).toBe(201);
+    await increment();
+    expect((await increment()).body.result).toMatchObject({ previous: 1, value: 2 });
+    // More items than one page of the store's listing, so clearing has to follow the cursor.
+    await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        pb.call('POST', '/v1/instances/recycled/actions/increment', { params: { parameter: `c${i}` } }),
+      ),
+    );
+    expect((await pb.call('DELETE', '/v1/instances/recycled')).status).toBe(204);
+    expect(await pb.platform.registry.storeList('incrementer', 'recycled')).toEqual({
+      items: [],
+      nextCursor: undefined,
+    });
+    expect((await create()).status).toBe(201);
+    expect((await increment()).body.result).toMatchObject({ previous: 0, value: 1 });
+  });
+
   it('serves a valid OpenAPI 3.1 document', async () => {
     const res = await fetch(`${pb.platform.url}/v1/openapi.json`);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };

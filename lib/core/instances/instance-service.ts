@@ -28,6 +28,9 @@ export interface InstancePatch {
 /** How many times a credentials change retries its read-modify-write when another write raced it. */
 const CONFLICT_RETRIES = 5;
 
+/** Store items deleted at once when an instance goes: a page of the store's listing. */
+const STORE_CLEAR_PAGE = 25;
+
 function throwIfErrors(errors: FieldError[], what: string): void {
   if (errors.length > 0)
     throw new ValidationError(`${what}: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, errors);
@@ -88,12 +91,29 @@ export class InstanceService {
     return updated;
   }
 
+  /**
+   * Deletes the instance, then what belonged to it: its credentials and its store, before `Instance
+   * Deleted` is announced, so a new instance of the same name starts with neither (the store may hold
+   * a kv-config's secret values).
+   */
   async delete(name: string, expectedVersion?: number): Promise<void> {
     const deleted = await this.deps.registry.deleteInstance(name, expectedVersion);
     if (deleted.credentialsSet.length > 0) {
       await this.deps.credentials.delete(credentialsRef(this.deps.stage, deleted.plugin, deleted.name));
     }
+    await this.clearStore(deleted.plugin, deleted.name);
     await this.announce('Instance Deleted', deleted);
+  }
+
+  /** One page at a time; the cursor stays valid when the items before it are gone. */
+  private async clearStore(plugin: string, instance: string): Promise<void> {
+    const { registry } = this.deps;
+    let cursor: string | undefined;
+    do {
+      const page = await registry.storeList(plugin, instance, { limit: STORE_CLEAR_PAGE, cursor });
+      await Promise.all(page.items.map((item) => registry.storeDelete(plugin, instance, item.key)));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
   }
 
   /** Replaces the instance's credentials. Values go only to the credential store. */
