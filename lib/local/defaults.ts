@@ -3,3 +3,5 @@ export const DEFAULT_PORT = 4680;
 export const DEFAULT_DATA_DIR = '.plugboard';
 export const DEFAULT_PLUGINS_DIR = 'plugins';
 export const DEFAULT_EXTERNAL_PLUGINS_DIR = 'plugins-external';
+/** How long closing lets requests under way finish: a plugin call's default timeout. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;

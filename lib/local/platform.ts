@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -21,9 +22,10 @@ import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
 import { LocalEventStore } from './bus/local-event-store';
 import { answerClientErrors } from './client-errors';
-import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT } from './defaults';
+import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
 import { FileCredentialStore } from './file-credential-store';
+import { closeGracefully } from './graceful-close';
 import { InvokerByPlugin } from './invoker-by-plugin';
 import { createLocalLogger, type LogSink } from './log';
 import { PluginWatcher } from './plugin-watcher';
@@ -58,6 +60,11 @@ export interface LocalPlatformOptions {
    * command that speaks the envelope as JSON lines (see plugins-external/). @default none
    */
   readonly processPluginsDir?: string;
+  /**
+   * How long `close()` lets requests under way finish before cutting their connections.
+   * @default DEFAULT_SHUTDOWN_GRACE_MS (10 s: a call's default timeout)
+   */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface LocalPlatform {
@@ -169,12 +176,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       server.once('listening', ok);
       server.once('error', fail);
     });
-    closers.push(
-      () =>
-        new Promise<void>((done) => {
-          server.close(() => done());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        }),
+    closers.push(() =>
+      closeGracefully(server as Server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS),
     );
     const { port, address } = server.address() as AddressInfo;
     // Events logged before this point (or left undelivered by a killed process) are delivered now.

@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { startTestPlatform } from './harness';
+
+const pluginsDir = fileURLToPath(new URL('../fixtures/event-plugins', import.meta.url));
+
+describe('closing the local platform', () => {
+  it('lets requests under way finish and refuses new connections', async () => {
+    const pb = await startTestPlatform({ pluginsDir });
+    const create = await pb.call('POST', '/v1/instances', {
+      name: 'slow',
+      plugin: 'slow-audit',
+      options: { delayMs: 600 },
+    });
+    expect(create.status).toBe(201);
+    const underWay = pb.call('POST', '/v1/instances/slow/actions/wait', {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closing = performance.now();
+    const closed = pb.close();
+    const answer = await underWay;
+    expect(answer.status).toBe(200);
+    expect(answer.body.result).toEqual({ waitedMs: 600 });
+    await closed;
+    // Not held open by the client's kept-alive connection (its keep-alive lasts 5 s).
+    expect(performance.now() - closing).toBeLessThan(3_000);
+    await expect(fetch(`${pb.platform.url}/v1/health`)).rejects.toThrow();
+  });
+
+  it('cuts a request still under way after the grace period', async () => {
+    const pb = await startTestPlatform({ pluginsDir, shutdownGraceMs: 100 });
+    await pb.call('POST', '/v1/instances', {
+      name: 'slow',
+      plugin: 'slow-audit',
+      options: { delayMs: 5_000 },
+    });
+    const underWay = pb.call('POST', '/v1/instances/slow/actions/wait', {}).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    await pb.close();
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(await underWay).toBe('cut');
+  });
+});
