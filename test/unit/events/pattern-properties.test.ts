@@ -196,4 +196,49 @@ describe('event pattern properties', () => {
     // The generators are tuned so that plenty of pairs match; otherwise the equality says little.
     expect(matched).toBeGreaterThan(1000);
   });
+
+  it('PatternIndex.match still equals the naive filter after patterns are replaced and removed', () => {
+    let matched = 0;
+    fc.assert(
+      fc.property(
+        fc.array(randomPattern, { minLength: 1, maxLength: 30 }),
+        // Per pattern: kept, removed, or replaced by another pattern under the same id.
+        fc.array(fc.oneof(fc.constant('keep' as const), fc.constant('remove' as const), randomPattern), {
+          minLength: 30,
+          maxLength: 30,
+        }),
+        fc.array(randomEvent, { minLength: 1, maxLength: 10 }),
+        (patterns, changes, events) => {
+          const index = new PatternIndex<number>();
+          for (const [i, pattern] of patterns.entries()) index.add(`p${i}`, pattern, i);
+          const live = new Map<number, EventPattern>(patterns.map((pattern, i) => [i, pattern]));
+          for (const [i] of patterns.entries()) {
+            const change = changes[i]!;
+            if (change === 'keep') continue;
+            if (change === 'remove') {
+              index.remove(`p${i}`);
+              live.delete(i);
+            } else {
+              index.add(`p${i}`, change, i);
+              live.set(i, change);
+            }
+          }
+          expect(index.size).toBe(live.size);
+          // Insertion order: a replaced pattern counts as added last.
+          const order = [...live.keys()].sort(
+            (a, b) =>
+              Number(changes[a] !== 'keep' && changes[a] !== 'remove') -
+                Number(changes[b] !== 'keep' && changes[b] !== 'remove') || a - b,
+          );
+          for (const event of events) {
+            const naive = order.filter((i) => matches(compilePattern(live.get(i)!), event));
+            expect(index.match(event)).toEqual(naive);
+            matched += naive.length;
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(matched).toBeGreaterThan(500);
+  });
 });

@@ -9,7 +9,7 @@ export interface PatternIndexOptions<T> {
   readonly compare?: (a: T, b: T) => number;
 }
 
-/** Where a pattern is routed: one required field (top-level or nested) of exact strings, prefixes or suffixes. */
+/** A required field of a pattern the index can branch on: exact strings, prefixes, suffixes or numeric intervals. */
 interface Route {
   /** The field's path joined with NUL, e.g. `detail\u0000state`. */
   readonly key: string;
@@ -22,43 +22,81 @@ interface Entry<T> {
   readonly compiled: CompiledPattern;
   readonly value: T;
   readonly sequence: number;
-  readonly route: Route | undefined;
-  /** Number of the last `match` call that looked at this entry: dedupes candidates without a set. */
-  visited: number;
+  /** The branches taken from the root to the node the pattern ends at, one per route. */
+  readonly trail: readonly Step<T>[];
 }
 
-/** Entries routed on strings a value starts (or ends) with, by that string. */
-class AffixRoutes<T> {
-  private readonly byAffix = new Map<string, Set<Entry<T>>>();
+interface Step<T> {
+  readonly parent: IndexNode<T>;
+  readonly key: string;
+  readonly child: IndexNode<T>;
+}
+
+/**
+ * A node of the index: the patterns whose every route led here, and branches on further fields. An
+ * event takes a branch only when its value at the branch's field satisfies the branch's condition.
+ */
+class IndexNode<T> {
+  readonly ended = new Set<Entry<T>>();
+  /** Branches by field, each field's branches found by the value at that field. */
+  readonly fields = new Map<string, FieldRoutes<IndexNode<T>>>();
+  /** The same fields as an array, walked on every match without an iterator. */
+  fieldList: FieldRoutes<IndexNode<T>>[] = [];
+  /** Branches by field and condition: patterns with the same condition share one. */
+  readonly branches = new Map<string, IndexNode<T>>();
+  /** Patterns ending here or below. */
+  patterns = 0;
+  /** Number of the last `match` call that reached this node: reached once however many values lead here. */
+  visited = 0;
+
+  /** `route` is the field and condition the branch to this node was made for. */
+  constructor(readonly route?: Route) {}
+}
+
+/** Patterns with equal routing values on a field share a branch: an event takes it for all of them. */
+function branchKey({ key, field }: Route): string {
+  return JSON.stringify([
+    key,
+    field.routing,
+    [...field.strings].sort(),
+    [...field.prefixes].sort(),
+    [...field.suffixes].sort(),
+    field.routing === 'numbers' ? field.ranges : [],
+  ]);
+}
+
+/** Targets reached by strings a value starts (or ends) with, by that string. */
+class AffixRoutes<X> {
+  private readonly byAffix = new Map<string, X[]>();
   /** Distinct affix lengths with how many affixes have each, so lookups try only those. */
   private readonly lengths = new Map<number, number>();
+  /** The same lengths as an array: walking it costs no iterator on every lookup. */
+  private lengthList: number[] = [];
 
   constructor(private readonly cut: (value: string, length: number) => string) {}
 
-  load(affixes: readonly string[]): number {
-    let load = 0;
-    for (const affix of affixes) load += this.byAffix.get(affix)?.size ?? 0;
-    return load;
-  }
-
-  add(affixes: readonly string[], entry: Entry<T>): void {
+  add(affixes: readonly string[], entry: X): void {
     for (const affix of affixes) {
-      bucket(this.byAffix, affix).add(entry);
+      bucket(this.byAffix, affix).push(entry);
       this.lengths.set(affix.length, (this.lengths.get(affix.length) ?? 0) + 1);
     }
+    this.lengthList = [...this.lengths.keys()];
   }
 
-  remove(affixes: readonly string[], entry: Entry<T>): void {
+  remove(affixes: readonly string[], entry: X): void {
     for (const affix of affixes) {
       unbucket(this.byAffix, affix, entry);
       const left = (this.lengths.get(affix.length) ?? 1) - 1;
       if (left === 0) this.lengths.delete(affix.length);
       else this.lengths.set(affix.length, left);
     }
+    this.lengthList = [...this.lengths.keys()];
   }
 
-  collect(value: string, into: Iterable<Entry<T>>[]): void {
-    for (const length of this.lengths.keys()) {
+  collect(value: string, into: (readonly X[])[]): void {
+    const lengths = this.lengthList;
+    for (let i = 0; i < lengths.length; i++) {
+      const length = lengths[i]!;
       if (length > value.length) continue;
       const routed = this.byAffix.get(this.cut(value, length));
       if (routed) into.push(routed);
@@ -67,34 +105,27 @@ class AffixRoutes<T> {
 }
 
 /**
- * Entries routed on numeric intervals. A lookup finds the intervals holding a value: sorted by low
+ * Targets reached by numeric intervals. A lookup finds the intervals holding a value: sorted by low
  * bound, with the highest high bound so far beside each, it walks back from the last low bound at
  * or below the value and stops where no earlier interval reaches that far. Rebuilt on the first
  * lookup after a change, since subscriptions change far less often than events arrive.
  */
-class RangeRoutes<T> {
-  private readonly byEntry = new Map<Entry<T>, readonly (readonly [number, number])[]>();
-  private sorted: { low: number; high: number; entry: Entry<T> }[] | undefined;
+class RangeRoutes<X> {
+  private readonly byEntry = new Map<X, readonly (readonly [number, number])[]>();
+  private sorted: { low: number; high: number; entry: X }[] | undefined;
   private reach: number[] = [];
 
-  load(ranges: readonly (readonly [number, number])[]): number {
-    let load = 0;
-    for (const intervals of this.byEntry.values())
-      if (intervals.some(([low, high]) => ranges.some(([l, h]) => low <= h && l <= high))) load++;
-    return load;
-  }
-
-  add(ranges: readonly (readonly [number, number])[], entry: Entry<T>): void {
+  add(ranges: readonly (readonly [number, number])[], entry: X): void {
     if (ranges.length === 0) return;
     this.byEntry.set(entry, ranges);
     this.sorted = undefined;
   }
 
-  remove(entry: Entry<T>): void {
+  remove(entry: X): void {
     if (this.byEntry.delete(entry)) this.sorted = undefined;
   }
 
-  collect(value: number, into: Iterable<Entry<T>>[]): void {
+  collect(value: number, into: (readonly X[])[]): void {
     const sorted = this.index();
     let lo = 0;
     let hi = sorted.length;
@@ -103,14 +134,14 @@ class RangeRoutes<T> {
       if (sorted[mid]!.low <= value) lo = mid + 1;
       else hi = mid;
     }
-    const found: Entry<T>[] = [];
+    const found: X[] = [];
     for (let i = lo - 1; i >= 0 && this.reach[i]! >= value; i--) {
       if (sorted[i]!.high >= value) found.push(sorted[i]!.entry);
     }
     if (found.length > 0) into.push(found);
   }
 
-  private index(): { low: number; high: number; entry: Entry<T> }[] {
+  private index(): { low: number; high: number; entry: X }[] {
     if (this.sorted) return this.sorted;
     const sorted = [...this.byEntry].flatMap(([entry, ranges]) =>
       ranges.map(([low, high]) => ({ low, high, entry })),
@@ -126,37 +157,25 @@ class RangeRoutes<T> {
   }
 }
 
-/** Entries routed on one field path, by exact value, by prefix, by suffix and by numeric interval. */
-class FieldRoutes<T> {
-  readonly exact = new Map<string, Set<Entry<T>>>();
-  readonly prefixes = new AffixRoutes<T>((value, length) => value.slice(0, length));
-  readonly suffixes = new AffixRoutes<T>((value, length) => value.slice(value.length - length));
-  readonly ranges = new RangeRoutes<T>();
+/** Targets reached through one field path, by exact value, by prefix, by suffix and by numeric interval. */
+class FieldRoutes<X> {
+  readonly exact = new Map<string, X[]>();
+  readonly prefixes = new AffixRoutes<X>((value, length) => value.slice(0, length));
+  readonly suffixes = new AffixRoutes<X>((value, length) => value.slice(value.length - length));
+  readonly ranges = new RangeRoutes<X>();
   entries = 0;
 
   constructor(readonly path: readonly string[]) {}
 
-  /** How many entries an event with one of the field's values would make candidates. */
-  load(field: FieldCondition): number {
-    let load = 0;
-    for (const value of field.strings) load += this.exact.get(value)?.size ?? 0;
-    return (
-      load +
-      this.prefixes.load(field.prefixes) +
-      this.suffixes.load(field.suffixes) +
-      (field.routing === 'numbers' ? this.ranges.load(field.ranges) : 0)
-    );
-  }
-
-  add(entry: Entry<T>, field: FieldCondition): void {
+  add(entry: X, field: FieldCondition): void {
     this.entries++;
-    for (const value of field.strings) bucket(this.exact, value).add(entry);
+    for (const value of field.strings) bucket(this.exact, value).push(entry);
     this.prefixes.add(field.prefixes, entry);
     this.suffixes.add(field.suffixes, entry);
     if (field.routing === 'numbers') this.ranges.add(field.ranges, entry);
   }
 
-  remove(entry: Entry<T>, field: FieldCondition): void {
+  remove(entry: X, field: FieldCondition): void {
     this.entries--;
     for (const value of field.strings) unbucket(this.exact, value, entry);
     this.prefixes.remove(field.prefixes, entry);
@@ -164,8 +183,8 @@ class FieldRoutes<T> {
     this.ranges.remove(entry);
   }
 
-  /** Adds the buckets routed on any value found at this path of the event, through arrays too. */
-  collect(value: unknown, depth: number, into: Iterable<Entry<T>>[]): void {
+  /** Adds the buckets reached by any value found at this path of the event, through arrays too. */
+  collect(value: unknown, depth: number, into: (readonly X[])[]): void {
     if (Array.isArray(value)) {
       for (const element of value) this.collect(element, depth, into);
       return;
@@ -187,20 +206,23 @@ class FieldRoutes<T> {
   }
 }
 
-function bucket<T>(map: Map<string, Set<Entry<T>>>, key: string): Set<Entry<T>> {
-  let set = map.get(key);
-  if (!set) {
-    set = new Set();
-    map.set(key, set);
+/** Buckets are arrays, not sets: an event walks several on every match, and removals are rare. */
+function bucket<X>(map: Map<string, X[]>, key: string): X[] {
+  let targets = map.get(key);
+  if (!targets) {
+    targets = [];
+    map.set(key, targets);
   }
-  return set;
+  return targets;
 }
 
-function unbucket<T>(map: Map<string, Set<Entry<T>>>, key: string, entry: Entry<T>): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(entry);
-  if (set.size === 0) map.delete(key);
+/** Takes out one occurrence: a target is added once per time its condition names the key. */
+function unbucket<X>(map: Map<string, X[]>, key: string, entry: X): void {
+  const targets = map.get(key);
+  if (!targets) return;
+  const at = targets.indexOf(entry);
+  if (at >= 0) targets.splice(at, 1);
+  if (targets.length === 0) map.delete(key);
 }
 
 /**
@@ -216,15 +238,17 @@ function routesOf(node: PatternNode, path: readonly string[] = []): Route[] {
     });
   return [...here, ...node.children.flatMap((child) => routesOf(child.node, [...path, child.key]))];
 }
+
 /**
- * Many patterns matched against one event: routing on exact values, prefixes or suffixes (wildcards'
- * literal ends included) of required fields means full matching runs only on the few patterns that
- * can match, plus those that cannot be routed.
+ * Many patterns matched against one event, as a tree over their routable required fields taken in
+ * field order (event-ruler's idea): a pattern hangs where its last such field's branch leads, and an
+ * event walks down only the branches its values satisfy. So full matching runs only on the patterns
+ * whose every routable field the event satisfies, plus those with none (with the bench's mix, 1.67
+ * candidates for 1.66 matches per event; routing each pattern on one field drew 7.7).
  */
 export class PatternIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
-  private readonly routes = new Map<string, FieldRoutes<T>>();
-  private readonly unrouted = new Set<Entry<T>>();
+  private readonly root = new IndexNode<T>();
   private readonly compare: ((a: T, b: T) => number) | undefined;
   private sequence = 0;
   private matchCount = 0;
@@ -241,79 +265,82 @@ export class PatternIndex<T> {
   add(id: string, pattern: EventPattern, value: T): void {
     const compiled = compilePattern(pattern);
     this.remove(id);
-    const route = this.leastLoaded(routesOf(compiled.root));
-    const entry: Entry<T> = { id, compiled, value, sequence: this.sequence++, route, visited: 0 };
-    this.entries.set(id, entry);
-    if (!route) {
-      this.unrouted.add(entry);
-      return;
-    }
-    let routes = this.routes.get(route.key);
-    if (!routes) {
-      routes = new FieldRoutes(route.path);
-      this.routes.set(route.key, routes);
-    }
-    routes.add(entry, route.field);
-  }
-
-  /**
-   * The route that adds the pattern to the smallest buckets, so an event draws as few candidates as
-   * possible: a crowded `detail-type` loses to a rarer `source` or a nested field. Exact values beat
-   * affixes and numeric intervals, and top-level fields beat nested ones, on a tie.
-   */
-  private leastLoaded(routes: Route[]): Route | undefined {
-    const cost = (route: Route) =>
-      (this.routes.get(route.key)?.load(route.field) ?? 0) * 4 +
-      (route.field.prefixes.length + route.field.suffixes.length > 0 || route.field.routing === 'numbers'
-        ? 2
-        : 0) +
-      (route.path.length > 1 ? 1 : 0);
-    let best: Route | undefined;
-    let bestCost = Number.POSITIVE_INFINITY;
+    const routes = routesOf(compiled.root).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const trail: Step<T>[] = [];
+    let node = this.root;
     for (const route of routes) {
-      const c = cost(route);
-      if (c < bestCost) {
-        best = route;
-        bestCost = c;
+      const key = branchKey(route);
+      let child = node.branches.get(key);
+      if (!child) {
+        child = new IndexNode<T>(route);
+        node.branches.set(key, child);
+        let field = node.fields.get(route.key);
+        if (!field) {
+          field = new FieldRoutes(route.path);
+          node.fields.set(route.key, field);
+          node.fieldList = [...node.fields.values()];
+        }
+        field.add(child, route.field);
       }
+      child.patterns++;
+      trail.push({ parent: node, key, child });
+      node = child;
     }
-    return best;
+    const entry: Entry<T> = { id, compiled, value, sequence: this.sequence++, trail };
+    node.ended.add(entry);
+    this.entries.set(id, entry);
   }
 
   remove(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
-    if (!entry.route) {
-      this.unrouted.delete(entry);
-      return;
+    (entry.trail.at(-1)?.child ?? this.root).ended.delete(entry);
+    // From the pattern's end up: a branch no pattern uses any more leaves its parent.
+    for (let i = entry.trail.length - 1; i >= 0; i--) {
+      const { parent, key, child } = entry.trail[i]!;
+      if (--child.patterns > 0) continue;
+      const route = child.route!;
+      parent.branches.delete(key);
+      const field = parent.fields.get(route.key)!;
+      field.remove(child, route.field);
+      if (field.entries === 0) {
+        parent.fields.delete(route.key);
+        parent.fieldList = [...parent.fields.values()];
+      }
     }
-    const routes = this.routes.get(entry.route.key);
-    if (!routes) return;
-    routes.remove(entry, entry.route.field);
-    if (routes.entries === 0) this.routes.delete(entry.route.key);
   }
 
   /** Values of every pattern the event matches, in insertion order or the order given to the constructor. */
   match(event: unknown): T[] {
-    // The candidate buckets are gathered, then walked in one loop: a callback made on every call
-    // costs more than the walk itself under tsx, which names every function it makes.
-    const buckets: Iterable<Entry<T>>[] = [];
-    if (isPlainObject(event)) {
-      buckets.push(this.unrouted);
-      for (const routes of this.routes.values()) routes.collect(event, 0, buckets);
-    } else {
-      // Routing reads top-level fields; any other event shape is matched against everything.
-      buckets.push(this.entries.values());
-    }
-    const visit = ++this.matchCount;
     const matched: Entry<T>[] = [];
-    for (const bucket of buckets) {
-      for (const entry of bucket) {
-        if (entry.visited === visit) continue;
-        entry.visited = visit;
-        if (matches(entry.compiled, event)) matched.push(entry);
+    if (isPlainObject(event)) {
+      const visit = ++this.matchCount;
+      // Nodes reached so far, walked in one loop with the branch buckets gathered per node: a
+      // callback made on every call costs more than the walk itself under tsx, which names every
+      // function it makes.
+      const reached: IndexNode<T>[] = [this.root];
+      const buckets: (readonly IndexNode<T>[])[] = [];
+      for (let i = 0; i < reached.length; i++) {
+        const node = reached[i]!;
+        if (node.ended.size > 0)
+          for (const entry of node.ended) if (matches(entry.compiled, event)) matched.push(entry);
+        const fields = node.fieldList;
+        const first = buckets.length;
+        for (let f = 0; f < fields.length; f++) fields[f]!.collect(event, 0, buckets);
+        for (let b = first; b < buckets.length; b++) {
+          const bucket = buckets[b]!;
+          for (let c = 0; c < bucket.length; c++) {
+            const child = bucket[c]!;
+            if (child.visited === visit) continue;
+            child.visited = visit;
+            reached.push(child);
+          }
+        }
       }
+    } else {
+      // Routing reads an object's fields; any other event shape is matched against everything.
+      for (const entry of this.entries.values()) if (matches(entry.compiled, event)) matched.push(entry);
     }
     if (matched.length > 1) {
       const compare = this.compare;
