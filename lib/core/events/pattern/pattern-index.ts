@@ -240,9 +240,16 @@ function routesOf(node: PatternNode, path: readonly string[] = []): Route[] {
 }
 
 /**
+ * The one order every pattern's routes are taken in, so patterns that share fields share branches:
+ * top-level fields first (the shortest read of an event), then nested ones, each by name.
+ */
+const byRouteOrder = (a: Route, b: Route): number =>
+  a.path.length - b.path.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
  * Many patterns matched against one event, as a tree over their routable required fields taken in
- * field order (event-ruler's idea): a pattern hangs where its last such field's branch leads, and an
- * event walks down only the branches its values satisfy. So full matching runs only on the patterns
+ * one fixed order (event-ruler's idea): a pattern hangs where its last such field's branch leads,
+ * and an event walks down only the branches its values satisfy. So full matching runs only on the patterns
  * whose every routable field the event satisfies, plus those with none (with the bench's mix, 1.67
  * candidates for 1.66 matches per event; routing each pattern on one field drew 7.7).
  */
@@ -265,7 +272,7 @@ export class PatternIndex<T> {
   add(id: string, pattern: EventPattern, value: T): void {
     const compiled = compilePattern(pattern);
     this.remove(id);
-    const routes = routesOf(compiled.root).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const routes = routesOf(compiled.root).sort(byRouteOrder);
     const trail: Step<T>[] = [];
     let node = this.root;
     for (const route of routes) {
