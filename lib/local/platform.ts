@@ -17,6 +17,7 @@ import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { checkPlugin, loadPlugins } from '../core/loader';
 import type { LoadReport } from '../core/loader/types';
 import type { Registry } from '../core/ports';
+import { UnavailableError } from '../sdk/errors';
 import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
@@ -166,20 +167,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       ...deps,
       busNames: ['default', eventBusName(LOCAL_STAGE)],
     });
-    const server = serve({
-      fetch,
-      port: options.port ?? DEFAULT_PORT,
-      hostname: options.host ?? '127.0.0.1',
-    });
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? DEFAULT_PORT;
+    const server = serve({ fetch, port, hostname: host });
     answerClientErrors(server);
     await new Promise<void>((ok, fail) => {
       server.once('listening', ok);
-      server.once('error', fail);
+      server.once('error', (error: NodeJS.ErrnoException) => fail(listenError(error, host, port)));
     });
     closers.push(() =>
       closeGracefully(server as Server, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS),
     );
-    const { port, address } = server.address() as AddressInfo;
+    const { port: boundPort, address } = server.address() as AddressInfo;
     // Events logged before this point (or left undelivered by a killed process) are delivered now.
     await bus.start(events.router);
 
@@ -196,7 +195,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     }
 
     return {
-      url: `http://${address}:${port}`,
+      url: `http://${address}:${boundPort}`,
       token,
       tokenFile,
       dataDir,
@@ -214,6 +213,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await close();
     throw error;
   }
+}
+
+/** A port that cannot be had is the user's to fix: said in one line, with what to do. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE')
+    return new UnavailableError(
+      `${host}:${port} is in use (another Plugboard?): stop it, or start with --port <port> (0 picks a free one)`,
+    );
+  if (error.code === 'EACCES')
+    return new UnavailableError(`no permission to listen on ${host}:${port}: use a port above 1023`);
+  return error;
 }
 
 /** Writes manifests into the registry, marks plugins that are gone, and (re)starts their workers. */

@@ -1,5 +1,7 @@
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../lib/cli/program';
 import { startTestPlatform } from './harness';
 
 const pluginsDir = fileURLToPath(new URL('../fixtures/event-plugins', import.meta.url));
@@ -42,5 +44,26 @@ describe('closing the local platform', () => {
     await pb.close();
     expect(performance.now() - started).toBeLessThan(4_000);
     expect(await underWay).toBe('cut');
+  });
+});
+
+describe('starting the local platform', () => {
+  it('refuses a port in use with one line saying what to do, not a stack', async () => {
+    const taken = createServer();
+    await new Promise<void>((ready) => taken.listen(0, '127.0.0.1', ready));
+    const { port } = taken.address() as { port: number };
+    const printed: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
+    try {
+      await runCli(['node', 'plugboard', 'start', '--memory', '--no-watch', '--port', String(port)]);
+      expect(process.exitCode).toBe(1);
+      expect(printed).toEqual([
+        `plugboard: 127.0.0.1:${port} is in use (another Plugboard?): stop it, or start with --port <port> (0 picks a free one)`,
+      ]);
+    } finally {
+      error.mockRestore();
+      process.exitCode = undefined;
+      taken.close();
+    }
   });
 });
