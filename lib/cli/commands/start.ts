@@ -7,7 +7,9 @@ import {
   DEFAULT_EXTERNAL_PLUGINS_DIR,
   DEFAULT_PLUGINS_DIR,
   DEFAULT_PORT,
+  DEFAULT_SHUTDOWN_GRACE_MS,
 } from '../../local/defaults';
+import { stopOnSignals } from '../stop-signals';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -65,12 +67,18 @@ export function registerStartCommand(program: Command): void {
             `Try: ${example}`,
           ].join('\n'),
         );
-        const stop = async () => {
-          await platform.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        const stop = stopOnSignals({
+          graceful: async () => {
+            console.log(
+              `Stopping: requests under way get up to ${DEFAULT_SHUTDOWN_GRACE_MS / 1000} s to finish (Ctrl-C again to stop now)`,
+            );
+            await platform.close();
+            process.exit(0);
+          },
+          immediate: () => process.exit(130),
+        });
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       },
     );
 }
