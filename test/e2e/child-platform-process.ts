@@ -1,4 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 
 /** Resolves with the URL a platform child prints once it serves; rejects if it exits or is too slow. */
 export function servingUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
@@ -33,4 +34,34 @@ export function killGroup(child: ChildProcess): Promise<void> {
       resolve();
     }
   });
+}
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/**
+ * `plugboard start` as `npm start` runs it (npx runs tsx, which runs node), in its own process group so
+ * that a signal or a SIGKILL sent to the group reaches all three, as a terminal's would. `url` resolves
+ * once it serves.
+ */
+export function spawnPlatform(
+  dataDir: string,
+  pluginsDir: string,
+): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(
+    'npx',
+    [
+      'tsx',
+      'bin/plugboard.ts',
+      'start',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--no-watch',
+      '--plugins',
+      pluginsDir,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  return { child, url: servingUrl(child, 30_000) };
 }

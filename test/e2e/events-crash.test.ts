@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killGroup, servingUrl } from './child-platform-process';
+import { killGroup, spawnPlatform } from './child-platform-process';
 import { waitFor } from './wait-for';
 
-const ROOT = join(import.meta.dirname, '../..');
-const PLUGINS = join(ROOT, 'test/fixtures/event-plugins');
+const PLUGINS = join(import.meta.dirname, '../fixtures/event-plugins');
 const EVENTS = 20;
 const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-crash-'));
 const children: ChildProcess[] = [];
@@ -19,26 +18,9 @@ afterAll(() => {
 
 /** `plugboard start` as its own process on the shared data dir; resolves with its URL once serving. */
 async function startPlatform(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    'npx',
-    [
-      'tsx',
-      'bin/plugboard.ts',
-      'start',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--no-watch',
-      '--plugins',
-      PLUGINS,
-    ],
-    // Its own process group: npx runs tsx, which runs node; a SIGKILL must reach all of them.
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
+  const { child, url } = spawnPlatform(dataDir, PLUGINS);
   children.push(child);
-  const url = await servingUrl(child, 30_000);
-  return { child, url };
+  return { child, url: await url };
 }
 
 function client(url: string) {

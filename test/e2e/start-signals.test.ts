@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killGroup, servingUrl } from './child-platform-process';
+import { killGroup, spawnPlatform } from './child-platform-process';
 
-const ROOT = join(import.meta.dirname, '../..');
-const PLUGINS = join(ROOT, 'test/fixtures/event-plugins');
+const PLUGINS = join(import.meta.dirname, '../fixtures/event-plugins');
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 
@@ -22,29 +21,14 @@ afterAll(() => {
 async function startPlatform(delayMs: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-signals-'));
   dirs.push(dataDir);
-  const child = spawn(
-    'npx',
-    [
-      'tsx',
-      'bin/plugboard.ts',
-      'start',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--no-watch',
-      '--plugins',
-      PLUGINS,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
+  const { child, url: serving } = spawnPlatform(dataDir, PLUGINS);
   children.push(child);
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await servingUrl(child, 30_000);
+  const url = await serving;
   const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
   const call = (path: string, body: unknown) =>
     fetch(`${url}${path}`, {
