@@ -7,6 +7,7 @@ import { type Manifest, ManifestSchema } from '../../sdk/manifest';
 import { expandTemplate } from '../../sdk/templates';
 import { type Answer, type EnvelopeError, EnvelopeSchema, type SerializedResponse } from '../envelope';
 import { zodFieldErrors } from '../zod-errors';
+import { CallDeadline } from './call-deadline';
 import { dispatchHandler } from './handlers';
 import { createRedactor } from './redact';
 import type { LogLevel, RuntimeServices } from './services';
@@ -36,17 +37,6 @@ function errorAnswer(error: unknown, redact: <T>(v: T) => T): Answer {
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return fail('PluginFailed', `the plugin threw ${redact(message).slice(0, 500)}`);
-}
-
-/** Races the handler with the deadline so a handler that ignores ctx.signal still answers Timeout. */
-function untilDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () =>
-      reject(new PlugboardError('Timeout', 'the plugin did not answer before its deadline'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**
@@ -90,7 +80,7 @@ export async function runEnvelope(
     return errorAnswer(error, redact);
   }
 
-  const signal = AbortSignal.timeout(Math.max(0, envelope.deadline - Date.now()));
+  const deadline = new CallDeadline(envelope.deadline);
   const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
     services.log({
       level,
@@ -109,7 +99,9 @@ export async function runEnvelope(
     options: envelope.options,
     credentials: Object.freeze({ ...credentials }),
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    signal,
+    get signal() {
+      return deadline.signal;
+    },
     deadline: envelope.deadline,
     store: services.store(envelope.plugin, envelope.instance),
     expand: (template) => expandTemplate(template, callContext),
@@ -133,7 +125,7 @@ export async function runEnvelope(
   };
 
   try {
-    const result = await untilDeadline(dispatchHandler(plugin, manifest, envelope, ctx), signal);
+    const result = await deadline.race(dispatchHandler(plugin, manifest, envelope, ctx));
     if (envelope.kind === 'http') {
       // The passthrough's body travels as base64, where the text walk cannot see a secret.
       const response = result as SerializedResponse;

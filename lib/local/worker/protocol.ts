@@ -9,7 +9,9 @@ export type ToWorker =
    */
   | { t: 'invoke'; id: number; json: string }
   | { t: 'reply'; id: number; ok: true; value: unknown }
-  | { t: 'reply'; id: number; ok: false; message: string };
+  | { t: 'reply'; id: number; ok: false; message: string }
+  /** The platform is stopping: the worker lets go of its port so the thread can end by itself. */
+  | { t: 'close' };
 
 export type FromWorker =
   | { t: 'ready' }

@@ -46,6 +46,10 @@ export function serve(plugin: PluginDefinition): undefined {
   };
 
   port.on('message', (message: ToWorker) => {
+    if (message.t === 'close') {
+      port.close();
+      return;
+    }
     if (message.t === 'reply') {
       const waiter = pending.get(message.id);
       pending.delete(message.id);

@@ -102,8 +102,11 @@ export class WorkerInvoker implements Invoker {
   }
 
   async close(): Promise<void> {
-    for (const slot of this.slots.values()) slot.worker?.end('the platform is shutting down');
+    const closing = [...this.slots.values()].map((slot) =>
+      slot.worker?.close('the platform is shutting down'),
+    );
     this.slots.clear();
+    await Promise.all(closing);
   }
 
   private spawn(slot: Slot): PluginWorker {
