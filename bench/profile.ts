@@ -7,7 +7,9 @@ import { ensurePeers } from './peers';
 
 /**
  * Profiles the invoke hot path once: the platform child runs under `node --cpu-prof` through the same
- * 50-connection load as `npm run bench`, and the top self-time functions of its main thread are printed.
+ * 50-connection load as `npm run bench`, and the top self-time functions of each of its threads are printed:
+ * the main thread, tsx's loader thread and the echo plugin's worker (which inherits `--cpu-prof` and
+ * writes its profile when the platform stops).
  * Run: npx tsx bench/profile.ts  (the .cpuprofile lands in bench/profiles/, git-ignored)
  */
 interface ProfileNode {
@@ -87,7 +89,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } finally {
     await platform.stop();
   }
-  // One profile per thread; the main thread's is the largest (the worker mostly waits).
+  // One profile per thread, largest first: the main thread's, then the loader's and the worker's.
   const files = (await readdir(dir)).filter((file) => !before.has(file) && file.endsWith('.cpuprofile'));
   const profiles = await Promise.all(
     files.map(async (file) => ({ file, text: await readFile(join(dir, file), 'utf8') })),
