@@ -42,17 +42,16 @@ export function parseField(
     else if (isPlainObject(entry)) {
       const operator = parseOperator(entry, entryAt, problems);
       if (!operator) continue;
+      const route = operator.kind === 'test' ? operator.route : undefined;
       if (operator.kind === 'exists') {
         if (operator.present) tests.push(alwaysPresent);
         else matchesAbsent = true;
       } else {
         tests.push(operator.test);
-        const route = operator.route;
         if (route && 'prefix' in route) prefixes.push(route.prefix);
         else if (route && 'suffix' in route) suffixes.push(route.suffix);
         else if (route) ranges.push(route.range);
       }
-      const route = operator.kind === 'test' ? operator.route : undefined;
       if (!route || 'range' in route) byStrings = false;
       if (!route || !('range' in route)) byNumbers = false;
     } else {

@@ -75,17 +75,17 @@ class AffixRoutes<X> {
 
   constructor(private readonly cut: (value: string, length: number) => string) {}
 
-  add(affixes: readonly string[], entry: X): void {
+  add(affixes: readonly string[], target: X): void {
     for (const affix of affixes) {
-      bucket(this.byAffix, affix).push(entry);
+      bucket(this.byAffix, affix).push(target);
       this.lengths.set(affix.length, (this.lengths.get(affix.length) ?? 0) + 1);
     }
     this.lengthList = [...this.lengths.keys()];
   }
 
-  remove(affixes: readonly string[], entry: X): void {
+  remove(affixes: readonly string[], target: X): void {
     for (const affix of affixes) {
-      unbucket(this.byAffix, affix, entry);
+      unbucket(this.byAffix, affix, target);
       const left = (this.lengths.get(affix.length) ?? 1) - 1;
       if (left === 0) this.lengths.delete(affix.length);
       else this.lengths.set(affix.length, left);
@@ -111,18 +111,18 @@ class AffixRoutes<X> {
  * lookup after a change, since subscriptions change far less often than events arrive.
  */
 class RangeRoutes<X> {
-  private readonly byEntry = new Map<X, readonly (readonly [number, number])[]>();
-  private sorted: { low: number; high: number; entry: X }[] | undefined;
+  private readonly byTarget = new Map<X, readonly (readonly [number, number])[]>();
+  private sorted: { low: number; high: number; target: X }[] | undefined;
   private reach: number[] = [];
 
-  add(ranges: readonly (readonly [number, number])[], entry: X): void {
+  add(ranges: readonly (readonly [number, number])[], target: X): void {
     if (ranges.length === 0) return;
-    this.byEntry.set(entry, ranges);
+    this.byTarget.set(target, ranges);
     this.sorted = undefined;
   }
 
-  remove(entry: X): void {
-    if (this.byEntry.delete(entry)) this.sorted = undefined;
+  remove(target: X): void {
+    if (this.byTarget.delete(target)) this.sorted = undefined;
   }
 
   collect(value: number, into: (readonly X[])[]): void {
@@ -136,15 +136,15 @@ class RangeRoutes<X> {
     }
     const found: X[] = [];
     for (let i = lo - 1; i >= 0 && this.reach[i]! >= value; i--) {
-      if (sorted[i]!.high >= value) found.push(sorted[i]!.entry);
+      if (sorted[i]!.high >= value) found.push(sorted[i]!.target);
     }
     if (found.length > 0) into.push(found);
   }
 
-  private index(): { low: number; high: number; entry: X }[] {
+  private index(): { low: number; high: number; target: X }[] {
     if (this.sorted) return this.sorted;
-    const sorted = [...this.byEntry].flatMap(([entry, ranges]) =>
-      ranges.map(([low, high]) => ({ low, high, entry })),
+    const sorted = [...this.byTarget].flatMap(([target, ranges]) =>
+      ranges.map(([low, high]) => ({ low, high, target })),
     );
     sorted.sort((a, b) => a.low - b.low);
     let reach = Number.NEGATIVE_INFINITY;
@@ -163,24 +163,25 @@ class FieldRoutes<X> {
   readonly prefixes = new AffixRoutes<X>((value, length) => value.slice(0, length));
   readonly suffixes = new AffixRoutes<X>((value, length) => value.slice(value.length - length));
   readonly ranges = new RangeRoutes<X>();
-  entries = 0;
+  /** Targets reached through this field. */
+  size = 0;
 
   constructor(readonly path: readonly string[]) {}
 
-  add(entry: X, field: FieldCondition): void {
-    this.entries++;
-    for (const value of field.strings) bucket(this.exact, value).push(entry);
-    this.prefixes.add(field.prefixes, entry);
-    this.suffixes.add(field.suffixes, entry);
-    if (field.routing === 'numbers') this.ranges.add(field.ranges, entry);
+  add(target: X, field: FieldCondition): void {
+    this.size++;
+    for (const value of field.strings) bucket(this.exact, value).push(target);
+    this.prefixes.add(field.prefixes, target);
+    this.suffixes.add(field.suffixes, target);
+    if (field.routing === 'numbers') this.ranges.add(field.ranges, target);
   }
 
-  remove(entry: X, field: FieldCondition): void {
-    this.entries--;
-    for (const value of field.strings) unbucket(this.exact, value, entry);
-    this.prefixes.remove(field.prefixes, entry);
-    this.suffixes.remove(field.suffixes, entry);
-    this.ranges.remove(entry);
+  remove(target: X, field: FieldCondition): void {
+    this.size--;
+    for (const value of field.strings) unbucket(this.exact, value, target);
+    this.prefixes.remove(field.prefixes, target);
+    this.suffixes.remove(field.suffixes, target);
+    this.ranges.remove(target);
   }
 
   /** Adds the buckets reached by any value found at this path of the event, through arrays too. */
@@ -217,10 +218,10 @@ function bucket<X>(map: Map<string, X[]>, key: string): X[] {
 }
 
 /** Takes out one occurrence: a target is added once per time its condition names the key. */
-function unbucket<X>(map: Map<string, X[]>, key: string, entry: X): void {
+function unbucket<X>(map: Map<string, X[]>, key: string, target: X): void {
   const targets = map.get(key);
   if (!targets) return;
-  const at = targets.indexOf(entry);
+  const at = targets.indexOf(target);
   if (at >= 0) targets.splice(at, 1);
   if (targets.length === 0) map.delete(key);
 }
@@ -311,7 +312,7 @@ export class PatternIndex<T> {
       parent.branches.delete(key);
       const field = parent.fields.get(route.key)!;
       field.remove(child, route.field);
-      if (field.entries === 0) {
+      if (field.size === 0) {
         parent.fields.delete(route.key);
         parent.fieldList = [...parent.fields.values()];
       }
