@@ -1,15 +1,26 @@
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createRegistryTable } from './create-registry-table';
+import { type IndexRepair, repairIndexes } from './index-repair';
 
 export const LOCAL_REGISTRY_TABLE = 'plugboard-registry';
 
 export interface LocalDynamo {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
+  /** What was mended because the last process to open this path stopped without closing it. */
+  readonly repair?: IndexRepair | undefined;
   close(): Promise<void>;
 }
+
+/**
+ * A file beside the LevelDB directory that exists while a process has it open. Found at start, it
+ * says the last one was killed, and may have left index entries out of step with their items.
+ */
+export const openMarker = (path: string): string => `${path}.open`;
 
 export interface StartDynaliteOptions {
   /** LevelDB directory; the data survives restarts. @default in memory */
@@ -30,22 +41,33 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
     });
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () =>
+  const closeServer = () =>
     new Promise<void>((resolve, reject) => {
       server.close((error) => (error ? reject(error) : resolve()));
       // Keep-alive sockets of SDK clients would hold the close (and the LevelDB lock) open.
       server.closeAllConnections();
     });
+  const tableName = options.tableName ?? LOCAL_REGISTRY_TABLE;
+  const marker = options.path && openMarker(options.path);
   const client = createDynamoClient(endpoint);
+  let repair: IndexRepair | undefined;
   try {
-    await createRegistryTable(client, options.tableName ?? LOCAL_REGISTRY_TABLE);
+    await createRegistryTable(client, tableName);
+    if (marker) {
+      if (existsSync(marker)) repair = await repairIndexes(client, tableName);
+      await writeFile(marker, `${process.pid}\n`);
+    }
   } catch (error) {
-    await close();
+    await closeServer();
     throw error;
   } finally {
     client.destroy();
   }
-  return { endpoint, close };
+  const close = async () => {
+    await closeServer();
+    if (marker) await rm(marker, { force: true });
+  };
+  return { endpoint, repair, close };
 }
 
 /** A DynamoDB client for a local endpoint: static dummy credentials, so no real ones are looked up. */

@@ -104,6 +104,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const { token, file: tokenFile } = await loadOrCreateToken(dataDir);
     const dynamo = await startDynalite({ path: options.memory ? undefined : join(dataDir, 'registry') });
     closers.push(() => dynamo.close());
+    if (dynamo.repair) {
+      const { reindexed, removed } = dynamo.repair;
+      log.platform(
+        reindexed + removed > 0 ? 'warn' : 'info',
+        'the registry was not closed last time: its index was checked against its items',
+        { ...dynamo.repair },
+      );
+    }
     const client = createDynamoClient(dynamo.endpoint);
     closers.push(async () => client.destroy());
     const registry = new CachedRegistry(new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }), {

@@ -13,5 +13,6 @@ describe('the registry across a SIGKILL during a burst of writes', () => {
     expect(result.acknowledged).toBeGreaterThanOrEqual(150);
     expect(result.lost).toBe(0);
     expect(result.unreadable).toBe(0);
+    expect(result.orphans).toBe(0);
   }, 120_000);
 });

@@ -80,7 +80,8 @@ try {
     events.inBoth === 0 &&
     events.deadLetters === events.expectedDeadLetters &&
     burst.lost === 0 &&
-    burst.unreadable === 0;
+    burst.unreadable === 0 &&
+    burst.orphans === 0;
   process.exitCode = passed ? 0 : 1;
 } finally {
   await killAll();

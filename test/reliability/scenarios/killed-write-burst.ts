@@ -11,8 +11,8 @@ export interface KilledWriteBurstResult {
   /** Acknowledged instances listed after the restart that cannot be read back whole. */
   unreadable: number;
   /**
-   * Listed after the restart but not found by name: creates in flight at the kill (never
-   * acknowledged) whose index entry was stored without the item.
+   * Listed after the restart but not found by name: a create in flight at the kill (never
+   * acknowledged) whose index entry dynalite stored without the item, unless the restart mended it.
    */
   orphans: number;
   /** What the first few unreadable or orphaned instances answered. */
