@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { PlugboardError, ValidationError } from '../../sdk/errors';
+import { PlugboardError } from '../../sdk/errors';
 import { MAX_PAYLOAD_BYTES } from '../envelope';
 import type { Scope } from '../http/auth';
 import { problemResponse, toProblem } from '../http/problem';
 import { InstanceService } from '../instances/instance-service';
 import { type CallGuard, InvocationService } from '../invocation/invocation-service';
-import { zodFieldErrors } from '../zod-errors';
 import type { DispatcherDeps } from './deps';
-import type { App, AppEnv, RouteContext } from './env';
+import type { App, RouteContext } from './env';
 import { registerCallRoutes } from './routes/calls';
 import { registerInstanceRoutes } from './routes/instances';
 import { registerPluginApiRoutes } from './routes/plugin-apis';
 import { registerPluginRoutes } from './routes/plugins';
 import { registerSystemRoutes } from './routes/system';
+import { ValidatedApp } from './validated-app';
 
 /** Paths that answer without authentication: liveness, the API description, and HMAC-verified webhooks. */
 const OPEN_PATHS = [/^\/v1\/health$/, /^\/v1\/openapi\.json$/, /^\/v1\/webhooks\/[^/]+$/];
@@ -28,13 +27,6 @@ function requiredScope(method: string, path: string): Scope | undefined {
   return 'admin';
 }
 
-const VALIDATION_TARGETS: Record<string, string> = {
-  json: '',
-  param: '/path',
-  query: '/query',
-  header: '/headers',
-};
-
 export type RouteModule = (app: App, ctx: RouteContext) => void;
 
 export interface DispatcherOptions {
@@ -45,17 +37,7 @@ export interface DispatcherOptions {
 
 /** The one HTTP application, served by @hono/node-server locally and by hono/aws-lambda on AWS. */
 export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOptions = {}): App {
-  const app: App = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (result.success) return;
-      const base = VALIDATION_TARGETS[result.target] ?? '';
-      const errors = zodFieldErrors(result.error, base);
-      throw new ValidationError(
-        `the request is not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-        errors,
-      );
-    },
-  });
+  const app: App = new ValidatedApp();
 
   app.use(async (c, next) => {
     const requestId = deps.requestId?.(c) ?? randomUUID();

@@ -1,0 +1,94 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './harness';
+
+let pb: TestPlatform;
+
+beforeAll(async () => {
+  pb = await startTestPlatform();
+  await pb.createInstance('checked-echo', 'echo');
+});
+afterAll(async () => {
+  await pb?.close();
+});
+
+/** A request exactly as given: fetch would add a Content-Type to any body it sends. */
+function rawRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${pb.platform.url}${path}`,
+      { method, headers: { authorization: `Bearer ${pb.platform.token}`, ...headers }, timeout: 10_000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const ECHO = '/v1/instances/checked-echo/actions/echo';
+
+describe('how a route checks its request', () => {
+  it('reads an optional body as {} when there is none, and checks a required one as {}', async () => {
+    const noBody = await rawRequest('POST', ECHO, {});
+    expect(noBody).toMatchObject({ status: 200, body: { result: {} } });
+    const missing = await rawRequest('POST', '/v1/instances', {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ pointer: '/name' }),
+        expect.objectContaining({ pointer: '/plugin' }),
+      ]),
+    );
+  });
+
+  it('refuses a body without a JSON content type, and one whose JSON media type has a malformed parameter', async () => {
+    const body = JSON.stringify({ params: { message: 'hi' } });
+    const untyped = await rawRequest('POST', ECHO, { 'content-length': String(body.length) }, body);
+    expect(untyped.status).toBe(415);
+    const malformed = await rawRequest('POST', ECHO, { 'content-type': 'application/json; charset' }, body);
+    expect(malformed.status).toBe(415);
+    for (const type of [
+      'application/json; charset=utf-8',
+      'application/vnd.plugboard+json',
+      'APPLICATION/JSON',
+    ]) {
+      const typed = await rawRequest('POST', ECHO, { 'content-type': type }, body);
+      expect({ type, status: typed.status, result: typed.body.result }).toEqual({
+        type,
+        status: 200,
+        result: { message: 'hi' },
+      });
+    }
+  });
+
+  it('names what is wrong: malformed JSON, a path segment, a query value, a header', async () => {
+    const json = await rawRequest('POST', ECHO, { 'content-type': 'application/json' }, '{"params":');
+    expect(json).toMatchObject({ status: 400, body: { detail: 'the request body is not valid JSON' } });
+    const path = await pb.call('POST', '/v1/instances/checked-echo/actions/Not-An-Action', {});
+    expect(path.status).toBe(400);
+    expect(path.body.errors).toEqual([expect.objectContaining({ pointer: '/path/action' })]);
+    const query = await pb.call('GET', '/v1/instances?limit=many');
+    expect(query.status).toBe(400);
+    expect(query.body.errors).toEqual([expect.objectContaining({ pointer: '/query/limit' })]);
+    const header = await pb.call(
+      'PATCH',
+      '/v1/instances/checked-echo',
+      { description: 'x' },
+      { 'If-Match': 'x'.repeat(101) },
+    );
+    expect(header.status).toBe(400);
+    expect(header.body.errors).toEqual([expect.objectContaining({ pointer: '/headers/if-match' })]);
+  });
+});
