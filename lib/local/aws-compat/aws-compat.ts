@@ -17,9 +17,16 @@ export function withAwsCompat<F extends Fetch>(dispatcher: F, props: AwsCompatPr
   const lambda = lambdaEndpoint(props);
   const eventBridge = eventBridgeEndpoint(props);
   return ((request: Request, ...rest: never[]) => {
-    const { pathname } = new URL(request.url);
-    if (pathname.startsWith('/2015-03-31/')) return lambda.fetch(request);
-    if (pathname === '/' && request.headers.has('x-amz-target')) return eventBridge.fetch(request);
+    const path = pathOf(request.url);
+    if (path.startsWith('/2015-03-31/')) return lambda.fetch(request);
+    if ((path === '/' || path.startsWith('/?')) && request.headers.has('x-amz-target'))
+      return eventBridge.fetch(request);
     return dispatcher(request, ...rest);
   }) as F;
+}
+
+/** The path and query of an absolute URL, read without parsing it (a URL object per request costs). */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  return start === -1 ? '/' : url.slice(start);
 }
