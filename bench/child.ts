@@ -7,7 +7,7 @@ export interface Ready {
   readonly headers: Record<string, string>;
 }
 
-type Request = 'rss' | 'close';
+type Request = 'rss' | 'cpu' | 'close';
 
 /**
  * Called by a server child (forked with an IPC channel): reports where it listens, answers RSS
@@ -16,6 +16,10 @@ type Request = 'rss' | 'close';
 export function announce(ready: Ready, close: () => Promise<void> = async () => undefined): void {
   process.on('message', async (request: Request) => {
     if (request === 'rss') process.send!({ rss: process.memoryUsage().rss });
+    if (request === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpu: user + system });
+    }
     if (request === 'close') {
       await close();
       process.exit(0);
@@ -27,6 +31,8 @@ export function announce(ready: Ready, close: () => Promise<void> = async () => 
 export interface ServerChild {
   readonly ready: Ready;
   rssBytes(): Promise<number>;
+  /** CPU time the child has used so far, every thread of it (the plugin workers too), in µs. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +71,11 @@ export function startServer(
       rssBytes: () => {
         const answer = reply<number>('rss');
         child.send('rss');
+        return answer;
+      },
+      cpuMicros: () => {
+        const answer = reply<number>('cpu');
+        child.send('cpu');
         return answer;
       },
       stop: async () => {

@@ -11,6 +11,11 @@ export interface LoadResult {
   requests: number;
   /** Answers other than 2xx plus socket errors and timeouts: a valid run has none. */
   failures: number;
+  /**
+   * The server's CPU time (all its threads) per request in the measured run, when it can be asked:
+   * steadier than requests/s on a shared machine, where the load generator competes for the cores.
+   */
+  cpuUsPerRequest?: number | undefined;
 }
 
 export interface LoadOptions {
@@ -62,7 +67,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * seconds of JIT compilation to reach its steady rate (measured: ~450 req/s in the first 5 s, ~1,000
  * from the 10th), so a shorter warm-up measures the compiler rather than the path.
  */
-export async function measure(options: LoadOptions): Promise<LoadResult> {
+export async function measure(
+  options: LoadOptions,
+  cpuMicros?: () => Promise<number | undefined>,
+): Promise<LoadResult> {
   await runLoad({ ...options, seconds: 10 });
-  return runLoad(options);
+  const before = await cpuMicros?.();
+  const result = await runLoad(options);
+  const after = await cpuMicros?.();
+  const cpu = before === undefined || after === undefined ? undefined : (after - before) / result.requests;
+  return { ...result, cpuUsPerRequest: cpu };
 }

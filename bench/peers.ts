@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as wait } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,19 @@ const PROBE = '{"probe":true}';
 
 export interface PeerServer {
   readonly url: string;
+  /** The peer's CPU time so far in µs (its handler runs in its process); undefined without /proc. */
+  cpuMicros(): Promise<number | undefined>;
   stop(): Promise<void>;
+}
+
+/** Linux's clock ticks per second for /proc times (USER_HZ), 100 on every common build. */
+const USER_HZ = 100;
+
+async function procCpuMicros(pid: number | undefined): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th of all.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields && ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / USER_HZ;
 }
 
 /**
@@ -91,7 +104,8 @@ export async function startServerlessOffline(timeoutMs = 90_000): Promise<PeerSe
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && child.exitCode === null) {
     const answer = await fetch(url, { method: 'POST', body: PROBE }).catch(() => undefined);
-    if (answer?.ok && (await answer.text()) === PROBE) return { url, stop };
+    if (answer?.ok && (await answer.text()) === PROBE)
+      return { url, stop, cpuMicros: () => procCpuMicros(child.pid) };
     await wait(250);
   }
   await stop();

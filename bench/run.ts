@@ -6,6 +6,7 @@ import type { eventCases } from './cases/events';
 import { httpCases } from './cases/http';
 import type { registryCases } from './cases/registry';
 import { runCase } from './child';
+import type { LoadResult } from './load';
 import { ensurePeers } from './peers';
 
 /**
@@ -15,6 +16,7 @@ import { ensurePeers } from './peers';
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const cpuUs = (run: LoadResult) => (run.cpuUsPerRequest === undefined ? null : round(run.cpuUsPerRequest, 0));
 
 const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
   const started = performance.now();
@@ -61,6 +63,11 @@ const results = {
   invoke_vs_serverless_offline: peer ? round(http.invoke.rps / peer.rps, 2) : null,
   hono_vs_bare_http: round(http.hono.rps / http.bare.rps, 3),
   hono_worker_vs_bare_http: round(http.honoWorker.rps / http.bare.rps, 3),
+  invoke_cpu_us_per_request: cpuUs(http.invoke),
+  bare_http_cpu_us_per_request: cpuUs(http.bare),
+  hono_cpu_us_per_request: cpuUs(http.hono),
+  hono_worker_cpu_us_per_request: cpuUs(http.honoWorker),
+  serverless_offline_cpu_us_per_request: peer ? cpuUs(peer) : null,
   invoke_p99_ms: http.invoke.p99Ms,
   bare_http_p99_ms: http.bare.p99Ms,
   serverless_offline_p99_ms: peer ? peer.p99Ms : null,

@@ -15,7 +15,7 @@ export interface HttpFigures {
 /** A server child measured under the load, then stopped. */
 async function measureServer(script: string): Promise<LoadResult> {
   const server = await startServer(script);
-  return measure(server.ready).finally(() => server.stop());
+  return measure(server.ready, server.cpuMicros).finally(() => server.stop());
 }
 
 /**
@@ -32,7 +32,7 @@ export async function httpCases(platformNodeArgs: string[] = []): Promise<HttpFi
   let invoke: LoadResult;
   let rss: number;
   try {
-    invoke = await measure(platform.ready);
+    invoke = await measure(platform.ready, platform.cpuMicros);
     rss = await platform.rssBytes();
   } finally {
     await platform.stop();
@@ -41,7 +41,9 @@ export async function httpCases(platformNodeArgs: string[] = []): Promise<HttpFi
   let serverlessOffline: HttpFigures['serverlessOffline'];
   try {
     const peer = await startServerlessOffline();
-    serverlessOffline = await measure({ url: peer.url, headers: {} }).finally(() => peer.stop());
+    serverlessOffline = await measure({ url: peer.url, headers: {} }, peer.cpuMicros).finally(() =>
+      peer.stop(),
+    );
   } catch (error) {
     serverlessOffline = { error: (error as Error).message };
   }
