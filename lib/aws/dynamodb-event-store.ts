@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  AppendOptions,
   DeadLetter,
   EventStore,
   GuardRecord,
@@ -78,11 +79,12 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     return this.deleteExisting(subscriptionKey(keyPart(id, 'the subscription id')));
   }
 
-  async appendEvent(event: PlatformEvent): Promise<void> {
+  async appendEvent(event: PlatformEvent, { pending = true }: AppendOptions = {}): Promise<void> {
     const id = keyPart(event.id, 'the event id');
     const index = (gsi1pk: string) => ({ gsi1pk, gsi1sk: `${timeKey(event.time, 'the event time')}#${id}` });
     // Pending first: an event logged but not marked pending could be skipped by recovery.
-    await this.put(recordItem(pendingKey(id), event, 'the event', index(EVENT_PARTITIONS.pending)));
+    if (pending)
+      await this.put(recordItem(pendingKey(id), event, 'the event', index(EVENT_PARTITIONS.pending)));
     await this.put(recordItem(eventLogKey(id), event, 'the event', index(EVENT_PARTITIONS.log)));
   }
   async completeEvent(id: string): Promise<void> {

@@ -182,6 +182,11 @@ export interface WebhookDeliveryRecord {
   outcomes: { rule: string; instance: string; outcome: WebhookOutcome; reason?: string | undefined }[];
 }
 
+export interface AppendOptions {
+  /** @default true */
+  readonly pending?: boolean;
+}
+
 /**
  * Event persistence: subscriptions, the event log (written before a publish is acknowledged), the
  * events still being delivered, dead letters, and webhook sources, rules and deliveries.
@@ -193,8 +198,11 @@ export interface EventStore {
   listSubscriptions(request?: PageRequest): Promise<Page<SubscriptionRecord>>;
   deleteSubscription(id: string): Promise<boolean>;
 
-  /** Logs the event and marks it pending until `completeEvent`; idempotent by event id. */
-  appendEvent(event: PlatformEvent): Promise<void>;
+  /**
+   * Logs the event and marks it pending until `completeEvent`; idempotent by event id. An event
+   * with nothing to deliver is logged with `pending: false`, complete at once.
+   */
+  appendEvent(event: PlatformEvent, options?: AppendOptions): Promise<void>;
   completeEvent(id: string): Promise<void>;
   /** Logged events not yet delivered to every target, oldest first. */
   listPending(request?: PageRequest): Promise<Page<PlatformEvent>>;

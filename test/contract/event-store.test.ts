@@ -62,6 +62,11 @@ for (const mode of ['memory', 'disk'] as const) {
       expect(
         (await store.listEvents({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' })).items,
       ).toHaveLength(5);
+      await store.appendEvent(event('e5', '2026-01-01T00:00:05.000Z'), { pending: false });
+      expect((await store.listPending()).items.map((e) => e.id)).toEqual(['e1', 'e3', 'e4']);
+      expect(
+        (await store.listEvents({ from: '2026-01-01T00:00:05Z', to: '2026-01-02T00:00:00Z' })).items,
+      ).toEqual([event('e5', '2026-01-01T00:00:05.000Z')]);
     });
 
     it('keeps subscriptions in creation order and deletes them', async () => {

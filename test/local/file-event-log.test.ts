@@ -86,10 +86,28 @@ describe('FileEventLog', () => {
     expect(ids(await compacted.listEvents(range))).toEqual(['e0', 'e7', 'e8', 'e9']);
     expect(ids(await compacted.listPending())).toEqual(['e0']);
     await compacted.close();
-    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(7);
+    // e0's append, and one line each for the completed e7, e8 and e9.
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(4);
     const reopened = await FileEventLog.open({ file, retain: 3 });
     await reopened.completeEvent('e0');
     expect(ids(await reopened.listEvents(range))).toEqual(['e0', 'e8', 'e9']);
+    await reopened.close();
+  });
+});
+
+describe('FileEventLog with an event that has nothing to deliver', () => {
+  it('logs it complete in one line, reads it back so, and counts it among the completed it retains', async () => {
+    const file = join(dir, 'e.ndjson');
+    const log = await FileEventLog.open({ file, retain: 2 });
+    await log.appendEvent(event('pending', 0));
+    for (let i = 1; i <= 3; i++) await log.appendEvent(event(`done${i}`, i), { pending: false });
+    expect(ids(await log.listPending())).toEqual(['pending']);
+    expect(ids(await log.listEvents(range))).toEqual(['pending', 'done2', 'done3']);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(4);
+    await log.close();
+    const reopened = await FileEventLog.open({ file, retain: 2 });
+    expect(ids(await reopened.listPending())).toEqual(['pending']);
+    expect(ids(await reopened.listEvents(range))).toEqual(['pending', 'done2', 'done3']);
     await reopened.close();
   });
 });

@@ -63,6 +63,17 @@ export class EventRouter {
     this.startWaiting();
   }
 
+  /**
+   * False when the event has nothing to deliver: the subscriptions are loaded, none matches and no
+   * built-in reaction applies. Such an event is logged complete at once, without the delivery
+   * machinery (every invoke reports an Operation event, and most have no subscriber).
+   */
+  hasTargets(event: PlatformEvent): boolean {
+    const subscriptions = this.props.subscriptions.matchIfLoaded(event);
+    if (subscriptions === undefined || subscriptions.length > 0) return true;
+    return (this.props.builtins ?? []).some((target) => target.applies(event));
+  }
+
   private startWaiting(): void {
     while (this.running < this.concurrency && this.waiting.size > 0 && !this.stopping.signal.aborted) {
       const event = this.waiting.take()!;

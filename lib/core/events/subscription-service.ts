@@ -36,6 +36,7 @@ const byOrder = (a: SubscriptionRecord, b: SubscriptionRecord) =>
 export class SubscriptionService {
   private readonly index = new PatternIndex<SubscriptionRecord>({ compare: byOrder });
   private loaded: Promise<void> | undefined;
+  private ready = false;
 
   constructor(
     private readonly store: EventStore,
@@ -47,6 +48,11 @@ export class SubscriptionService {
   async match(event: PlatformEvent): Promise<SubscriptionRecord[]> {
     await this.load();
     return this.index.match(event);
+  }
+
+  /** What `match` answers, once the subscriptions are loaded; undefined before. */
+  matchIfLoaded(event: PlatformEvent): SubscriptionRecord[] | undefined {
+    return this.ready ? this.index.match(event) : undefined;
   }
 
   async create(input: NewSubscription): Promise<SubscriptionRecord> {
@@ -117,6 +123,7 @@ export class SubscriptionService {
         for (const record of page.items) this.index.add(record.id, record.pattern, record);
         cursor = page.nextCursor;
       } while (cursor);
+      this.ready = true;
     })().catch((error) => {
       this.loaded = undefined;
       throw error;

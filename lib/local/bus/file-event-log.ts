@@ -3,11 +3,12 @@ import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FifoQueue } from '../../core/fifo-queue';
-import type { Page, PageRequest, TimeRange } from '../../core/ports';
+import type { AppendOptions, Page, PageRequest, TimeRange } from '../../core/ports';
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 
-type LogLine = { op: 'append'; event: PlatformEvent } | { op: 'complete'; id: string };
+/** An event logged, with `complete` when it had nothing to deliver; or an event's delivery done. */
+type LogLine = { op: 'append'; event: PlatformEvent; complete?: true } | { op: 'complete'; id: string };
 
 export interface FileEventLogOptions {
   /** The NDJSON file. */
@@ -62,7 +63,7 @@ export class FileEventLog {
   private written: Promise<void> | undefined;
   private settle: { resolve(): void; reject(error: unknown): void } | undefined;
   /** Ids of completed events still in memory, oldest completion first. */
-  private completed = new FifoQueue<string>();
+  private completedIds = new FifoQueue<string>();
 
   private constructor(
     private readonly file: string,
@@ -79,17 +80,17 @@ export class FileEventLog {
     return log;
   }
 
-  async appendEvent(event: PlatformEvent): Promise<void> {
+  async appendEvent(event: PlatformEvent, { pending = true }: AppendOptions = {}): Promise<void> {
     if (this.events.has(event.id)) return;
     this.events.set(event.id, event);
-    this.pending.add(event.id);
-    await this.write({ op: 'append', event });
+    if (pending) this.pending.add(event.id);
+    else this.markCompleted(event.id);
+    await this.write(pending ? { op: 'append', event } : { op: 'append', event, complete: true });
   }
 
   async completeEvent(id: string): Promise<void> {
     if (!this.pending.delete(id)) return;
-    this.completed.push(id);
-    this.forgetOldest();
+    this.markCompleted(id);
     await this.write({ op: 'complete', id });
   }
 
@@ -165,7 +166,7 @@ export class FileEventLog {
     }
     if (line.op === 'append' && typeof line.event?.id === 'string') {
       this.events.set(line.event.id, line.event);
-      this.pending.add(line.event.id);
+      if (line.complete !== true) this.pending.add(line.event.id);
     } else if (line.op === 'complete') {
       this.pending.delete(line.id);
     }
@@ -192,29 +193,32 @@ export class FileEventLog {
   }
 
   /**
-   * Keeps at most `retain` completed events in memory, dropping the first completed. A queue, not a
-   * walk over the Map from its start: deleted Map entries stay as holes that every walk steps over.
+   * Counts the event as completed, keeping at most `retain` completed events in memory, dropping the
+   * first completed. A queue, not a walk over the Map from its start: deleted Map entries stay as
+   * holes that every walk steps over.
    */
-  private forgetOldest(): void {
-    while (this.completed.size > this.retain) this.events.delete(this.completed.take()!);
+  private markCompleted(id: string): void {
+    this.completedIds.push(id);
+    while (this.completedIds.size > this.retain) this.events.delete(this.completedIds.take()!);
   }
 
   /** When more than `retain` events are complete, rewrites the file without the oldest of them. */
   private async compact(): Promise<void> {
     const completed = [...this.events.values()].filter((e) => !this.pending.has(e.id)).sort(byTime);
     const dropped = completed.slice(0, Math.max(0, completed.length - this.retain));
-    this.completed = new FifoQueue(completed.slice(dropped.length).map((event) => event.id));
+    this.completedIds = new FifoQueue(completed.slice(dropped.length).map((event) => event.id));
     if (dropped.length === 0) return;
     for (const event of dropped) this.events.delete(event.id);
     const temp = `${this.file}.compact`;
     const handle = await open(temp, 'w', 0o600);
     try {
-      const lines = [...this.events.values()].sort(byTime).map((event) => {
-        const append = JSON.stringify({ op: 'append', event });
-        return this.pending.has(event.id)
-          ? append
-          : `${append}\n${JSON.stringify({ op: 'complete', id: event.id })}`;
-      });
+      const lines = [...this.events.values()]
+        .sort(byTime)
+        .map((event) =>
+          JSON.stringify(
+            this.pending.has(event.id) ? { op: 'append', event } : { op: 'append', event, complete: true },
+          ),
+        );
       await handle.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
       await handle.sync();
     } finally {

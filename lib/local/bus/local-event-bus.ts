@@ -14,8 +14,8 @@ export class LocalEventBus implements EventBus {
   constructor(private readonly store: EventStore) {}
 
   async publish(events: PlatformEvent[]): Promise<void> {
-    const logged = await logEvents(this.store, events);
-    for (const event of logged) this.router?.dispatch(event);
+    const pending = await logEvents(this.store, events, (event) => this.router?.hasTargets(event) ?? true);
+    for (const event of pending) this.router?.dispatch(event);
   }
 
   /** Hands delivery to the router and resumes every event still pending. */

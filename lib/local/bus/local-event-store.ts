@@ -12,7 +12,7 @@ export class LocalEventStore implements EventStore, GuardStore {
     private readonly log: FileEventLog,
   ) {}
 
-  appendEvent: EventStore['appendEvent'] = (event) => this.log.appendEvent(event);
+  appendEvent: EventStore['appendEvent'] = (event, options) => this.log.appendEvent(event, options);
   completeEvent: EventStore['completeEvent'] = (id) => this.log.completeEvent(id);
   listPending: EventStore['listPending'] = (request) => this.log.listPending(request);
   listEvents: EventStore['listEvents'] = (range, request) => this.log.listEvents(range, request);
