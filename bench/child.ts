@@ -1,5 +1,7 @@
 import { fork } from 'node:child_process';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { procCpuMicros } from './proc-cpu';
 
 /** What a server child tells the runner once it listens. */
 export interface Ready {
@@ -7,7 +9,7 @@ export interface Ready {
   readonly headers: Record<string, string>;
 }
 
-type Request = 'rss' | 'cpu' | 'close';
+type Request = 'rss' | 'close';
 
 /**
  * Called by a server child (forked with an IPC channel): reports where it listens, answers RSS
@@ -16,10 +18,6 @@ type Request = 'rss' | 'cpu' | 'close';
 export function announce(ready: Ready, close: () => Promise<void> = async () => undefined): void {
   process.on('message', async (request: Request) => {
     if (request === 'rss') process.send!({ rss: process.memoryUsage().rss });
-    if (request === 'cpu') {
-      const { user, system } = process.cpuUsage();
-      process.send!({ cpu: user + system });
-    }
     if (request === 'close') {
       await close();
       process.exit(0);
@@ -32,11 +30,13 @@ export interface ServerChild {
   readonly ready: Ready;
   rssBytes(): Promise<number>;
   /** CPU time the child has used so far, every thread of it (the plugin workers too), in µs. */
-  cpuMicros(): Promise<number>;
+  cpuMicros(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
-const project = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+/** A path in the project, or an absolute one (another checkout, for bench/compare.ts). */
+const project = (path: string) =>
+  isAbsolute(path) ? path : fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 /** Forks a TypeScript server under `node --import tsx` and waits (bounded) until it announces itself. */
 export function startServer(
@@ -73,11 +73,7 @@ export function startServer(
         child.send('rss');
         return answer;
       },
-      cpuMicros: () => {
-        const answer = reply<number>('cpu');
-        child.send('cpu');
-        return answer;
-      },
+      cpuMicros: () => procCpuMicros(child.pid),
       stop: async () => {
         child.send('close');
         const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

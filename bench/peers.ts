@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as wait } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { procCpuMicros } from './proc-cpu';
 
 /** bench/peers: autocannon and the Serverless Framework, kept out of the project's dependencies. */
 const PEERS_DIR = fileURLToPath(new URL('./peers/', import.meta.url));
@@ -41,16 +41,6 @@ export interface PeerServer {
   /** The peer's CPU time so far in µs (its handler runs in its process); undefined without /proc. */
   cpuMicros(): Promise<number | undefined>;
   stop(): Promise<void>;
-}
-
-/** Linux's clock ticks per second for /proc times (USER_HZ), 100 on every common build. */
-const USER_HZ = 100;
-
-async function procCpuMicros(pid: number | undefined): Promise<number | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th of all.
-  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields && ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / USER_HZ;
 }
 
 /**

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { startServer } from './child';
+import { measure } from './load';
+
+/**
+ * A/B of server scripts under the bench's load, alternating them round after round so that the
+ * machine's drift lands on each alike, and printing each one's median requests/s and CPU per request.
+ * A script outside the project (a `git worktree` of another commit, say) compares two versions:
+ *
+ *   npx tsx bench/compare.ts bench/servers/platform.ts ../other/bench/servers/platform.ts
+ *
+ * ROUNDS (default 3) sets the rounds; each run is the bench's 10 s warm-up and 10 s measured.
+ */
+const scripts = process.argv.slice(2);
+const rounds = Number(process.env.ROUNDS ?? 3);
+if (scripts.length === 0)
+  throw new Error('name one or more server scripts, such as bench/servers/platform.ts');
+
+const runs = new Map<string, { rps: number; cpu: number }[]>(scripts.map((script) => [script, []]));
+for (let round = 1; round <= rounds; round++) {
+  for (const script of scripts) {
+    const server = await startServer(resolve(script));
+    const result = await measure(server.ready, server.cpuMicros).finally(() => server.stop());
+    runs.get(script)!.push({ rps: result.rps, cpu: result.cpuUsPerRequest ?? Number.NaN });
+    console.log(
+      `round ${round} ${script}: ${Math.round(result.rps)} req/s, ${Math.round(result.cpuUsPerRequest ?? Number.NaN)} µs CPU per request, ${result.failures} failed`,
+    );
+  }
+}
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
+};
+for (const [script, results] of runs) {
+  console.log(
+    `median ${script}: ${Math.round(median(results.map((r) => r.rps)))} req/s, ${Math.round(median(results.map((r) => r.cpu)))} µs CPU per request`,
+  );
+}
