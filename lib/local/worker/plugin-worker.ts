@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../../core/envelope';
 import type { LogRecord } from '../../core/runtime/services';
 import { functionFailure } from '../function-failure';
+import { type Batch, batchedSender, unbatch } from './message-batch';
 import type { FromWorker, HostMethod, HostMethods, ToWorker } from './protocol';
 import { WORKER_DATA_MARK } from './protocol';
 
@@ -59,7 +60,9 @@ export class PluginWorker {
       );
     });
     this.ready.catch(() => undefined);
-    this.worker.on('message', (message: FromWorker) => this.onMessage(message));
+    this.worker.on('message', (message: FromWorker | Batch<FromWorker>) => {
+      for (const one of unbatch(message)) this.onMessage(one);
+    });
     this.worker.on('error', (error: Error & { code?: string }) => {
       const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
       this.end(`the plugin's worker ${outOfMemory ? 'ran out of memory' : 'crashed'}`);
@@ -130,9 +133,7 @@ export class PluginWorker {
     return true;
   }
 
-  private post(message: ToWorker): void {
-    this.worker.postMessage(message);
-  }
+  private readonly post = batchedSender<ToWorker>((message) => this.worker.postMessage(message));
 
   private onMessage(message: FromWorker): void {
     switch (message.t) {

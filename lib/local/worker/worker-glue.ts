@@ -4,6 +4,7 @@ import type { RuntimeServices } from '../../core/runtime/services';
 import type { PluginStore } from '../../sdk/context';
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import type { PlatformEvent } from '../../sdk/events';
+import { type Batch, batchedSender, unbatch } from './message-batch';
 import {
   type FromWorker,
   type HostMethod,
@@ -20,7 +21,7 @@ import {
 export function serve(plugin: PluginDefinition): undefined {
   if (isMainThread || !parentPort || workerData?.mark !== WORKER_DATA_MARK) return undefined;
   const port = parentPort;
-  const send = (message: FromWorker) => port.postMessage(message);
+  const send = batchedSender<FromWorker>((message) => port.postMessage(message));
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 0;
   const call = <M extends HostMethod>(method: M, ...args: Parameters<HostMethods[M]>) =>
@@ -45,7 +46,10 @@ export function serve(plugin: PluginDefinition): undefined {
     region: workerData.region,
   };
 
-  port.on('message', (message: ToWorker) => {
+  port.on('message', (batch: ToWorker | Batch<ToWorker>) => {
+    for (const message of unbatch(batch)) receive(message);
+  });
+  const receive = (message: ToWorker) => {
     if (message.t === 'close') {
       port.close();
       return;
@@ -69,7 +73,8 @@ export function serve(plugin: PluginDefinition): undefined {
       }
       send({ t: 'answer', id: message.id, json });
     });
-  });
-  send({ t: 'ready' });
+  };
+  // Alone and at once: the platform waits for it before its first call.
+  port.postMessage({ t: 'ready' } satisfies FromWorker);
   return undefined;
 }
