@@ -46,9 +46,6 @@ export function serve(plugin: PluginDefinition): undefined {
     region: workerData.region,
   };
 
-  port.on('message', (batch: ToWorker | Batch<ToWorker>) => {
-    for (const message of unbatch(batch)) receive(message);
-  });
   const receive = (message: ToWorker) => {
     if (message.t === 'close') {
       port.close();
@@ -74,6 +71,9 @@ export function serve(plugin: PluginDefinition): undefined {
       send({ t: 'answer', id: message.id, json });
     });
   };
+  port.on('message', (batch: ToWorker | Batch<ToWorker>) => {
+    for (const message of unbatch(batch)) receive(message);
+  });
   // Alone and at once: the platform waits for it before its first call.
   port.postMessage({ t: 'ready' } satisfies FromWorker);
   return undefined;
