@@ -1,7 +1,8 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, Handler, MiddlewareHandler } from 'hono';
 import type * as z from 'zod';
-import { PlugboardError, ValidationError } from '../../sdk/errors';
+import { PlugboardError } from '../../sdk/errors';
+import { invalidFields } from '../field-errors';
 import { zodFieldErrors } from '../zod-errors';
 import type { AppEnv } from './env';
 
@@ -53,10 +54,7 @@ function check(schema: Schema, value: unknown, base: string): object {
   const result = schema.safeParse(value);
   if (result.success) return result.data as object;
   const errors = zodFieldErrors(result.error, base);
-  throw new ValidationError(
-    `the request is not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-    errors,
-  );
+  throw invalidFields('the request is not valid', errors);
 }
 
 interface JsonBody {

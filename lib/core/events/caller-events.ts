@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationError } from '../../sdk/errors';
 import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
+import { invalidFields } from '../field-errors';
 import type { EventOrigin } from '../platform-events';
 
 /** One entry of EventBridge's PutEvents request, as callers send it to `POST /v1/events`. */
@@ -50,10 +50,7 @@ export function callerEvents(entries: readonly PutEventsEntry[], origin: EventOr
     };
   });
   if (errors.length > 0) {
-    throw new ValidationError(
-      `the events are not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-      errors,
-    );
+    throw invalidFields('the events are not valid', errors);
   }
   return events as PlatformEvent[];
 }

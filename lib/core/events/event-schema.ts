@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
+import { invalidFields } from '../field-errors';
 import { zodFieldErrors } from '../zod-errors';
 
 /** EventBridge's event envelope; PutEvents caps an entry at 256 KB. */
@@ -36,10 +37,7 @@ export function checkEvent(event: unknown, pointer = ''): PlatformEvent {
   const parsed = PlatformEventSchema.safeParse(event);
   if (!parsed.success) {
     const errors = zodFieldErrors(parsed.error, pointer);
-    throw new ValidationError(
-      `the event is not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-      errors,
-    );
+    throw invalidFields('the event is not valid', errors);
   }
   if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_EVENT_BYTES) {
     throw new ValidationError(`the event is larger than ${MAX_EVENT_BYTES / 1024} KB`, [

@@ -3,6 +3,7 @@ import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
+import { invalidFields } from '../field-errors';
 import type { InstanceService } from '../instances/instance-service';
 import type {
   EventStore,
@@ -59,10 +60,7 @@ export class SubscriptionService {
     const validation = validatePattern(input.pattern);
     if (!validation.ok) {
       const errors = validation.errors.map((e) => ({ pointer: `/pattern${e.pointer}`, detail: e.detail }));
-      throw new ValidationError(
-        `the event pattern is not valid: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-        errors,
-      );
+      throw invalidFields('the event pattern is not valid', errors);
     }
     const instance = await this.instances.get(input.instance);
     const { manifest } = await this.instances.loadedPlugin(instance.plugin);

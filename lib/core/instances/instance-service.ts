@@ -1,8 +1,9 @@
 import type { CallContext } from '../../sdk/context';
-import { type FieldError, PlugboardError, ValidationError } from '../../sdk/errors';
+import { type FieldError, PlugboardError } from '../../sdk/errors';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
+import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
 
@@ -32,8 +33,7 @@ const CONFLICT_RETRIES = 5;
 const STORE_CLEAR_PAGE = 100;
 
 function throwIfErrors(errors: FieldError[], what: string): void {
-  if (errors.length > 0)
-    throw new ValidationError(`${what}: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, errors);
+  if (errors.length > 0) throw invalidFields(what, errors);
 }
 
 /** Instances: named, validated configurations of a plugin (Digital Rebar's provider instances). */

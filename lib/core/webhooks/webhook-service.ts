@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { DispatcherDeps } from '../dispatcher/deps';
 import { validatePattern } from '../events/pattern';
+import { invalidFields } from '../field-errors';
 import type { InstanceService } from '../instances/instance-service';
 import { platformEvent } from '../platform-events';
 import {
@@ -99,10 +100,7 @@ export class WebhookService {
     const checked = z.fromJSONSchema(declared.configSchema as never).safeParse(actionConfig);
     if (!checked.success) {
       const errors = zodFieldErrors(checked.error, '/actionConfig');
-      throw new ValidationError(
-        `actionConfig does not fit the configSchema of ${input.handler}: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
-        errors,
-      );
+      throw invalidFields(`actionConfig does not fit the configSchema of ${input.handler}`, errors);
     }
     const rule: WebhookRuleRecord = {
       id: randomUUID(),
