@@ -25,6 +25,7 @@ export function parseField(
   const ranges: (readonly [number, number])[] = [];
   let byStrings = true;
   let byNumbers = true;
+  let decidedByRoutes = true;
   let matchesAbsent = false;
   const before = problems.length;
   for (const [i, entry] of entries.entries()) {
@@ -35,6 +36,7 @@ export function parseField(
     } else if (typeof entry === 'number' && Number.isFinite(entry)) {
       numbers.add(numberKey(entry));
       byStrings = false;
+      decidedByRoutes = false;
       // A number beyond EventBridge's comparable range still matches itself, but has no interval.
       if (isComparable(entry)) ranges.push([fixedPoint(entry), fixedPoint(entry)]);
       else byNumbers = false;
@@ -43,6 +45,7 @@ export function parseField(
       const operator = parseOperator(entry, entryAt, problems);
       if (!operator) continue;
       const route = operator.kind === 'test' ? operator.route : undefined;
+      if (operator.kind !== 'test' || !operator.routeDecides) decidedByRoutes = false;
       if (operator.kind === 'exists') {
         if (operator.present) tests.push(alwaysPresent);
         else matchesAbsent = true;
@@ -67,5 +70,17 @@ export function parseField(
         : byNumbers
           ? 'numbers'
           : undefined;
-  return { key, strings, numbers, literals, tests, prefixes, suffixes, ranges, routing, matchesAbsent };
+  return {
+    key,
+    strings,
+    numbers,
+    literals,
+    tests,
+    prefixes,
+    suffixes,
+    ranges,
+    routing,
+    decidedByRoutes: routing === 'strings' && decidedByRoutes,
+    matchesAbsent,
+  };
 }

@@ -10,7 +10,13 @@ import { matchWildcard, parseWildcard } from './wildcard';
  */
 export type Operator =
   | { readonly kind: 'exists'; readonly present: boolean }
-  | { readonly kind: 'test'; readonly test: ValueTest; readonly route?: Affix };
+  | {
+      readonly kind: 'test';
+      readonly test: ValueTest;
+      readonly route?: Affix;
+      /** The route accepts exactly the strings the test does (a plain prefix or suffix), not only more. */
+      readonly routeDecides?: boolean;
+    };
 
 /**
  * What the index can route on: a string every value the operator accepts starts or ends with, or
@@ -93,8 +99,19 @@ function affix(arg: unknown, at: string, which: 'prefix' | 'suffix', report: Rep
     };
   }
   if (typeof arg !== 'string') return report(at, `${which} match pattern must be a string`);
-  if (plain) return { kind: 'test', test: (v) => isString(v) && v.startsWith(arg), route: { prefix: arg } };
-  return { kind: 'test', test: (v) => isString(v) && v.endsWith(arg), route: { suffix: arg } };
+  if (plain)
+    return {
+      kind: 'test',
+      test: (v) => isString(v) && v.startsWith(arg),
+      route: { prefix: arg },
+      routeDecides: true,
+    };
+  return {
+    kind: 'test',
+    test: (v) => isString(v) && v.endsWith(arg),
+    route: { suffix: arg },
+    routeDecides: true,
+  };
 }
 
 /**

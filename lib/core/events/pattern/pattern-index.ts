@@ -20,6 +20,8 @@ interface Route {
 interface Entry<T> {
   readonly id: string;
   readonly compiled: CompiledPattern;
+  /** What the routes to the pattern's node leave unchecked, if anything (see `uncheckedPart`). */
+  readonly rest: CompiledPattern | undefined;
   readonly value: T;
   readonly sequence: number;
   /** The branches taken from the root to the node the pattern ends at, one per route. */
@@ -37,7 +39,8 @@ interface Step<T> {
  * event takes a branch only when its value at the branch's field satisfies the branch's condition.
  */
 class IndexNode<T> {
-  readonly ended = new Set<Entry<T>>();
+  /** Patterns ending here: an array, walked on every match without an iterator; removals are rare. */
+  readonly ended: Entry<T>[] = [];
   /** Branches by field, each field's branches found by the value at that field. */
   readonly fields = new Map<string, FieldRoutes<IndexNode<T>>>();
   /** The same fields as an array, walked on every match without an iterator. */
@@ -185,25 +188,47 @@ class FieldRoutes<X> {
   }
 
   /** Adds the buckets reached by any value found at this path of the event, through arrays too. */
-  collect(value: unknown, depth: number, into: (readonly X[])[]): void {
+  collect(event: Record<string, unknown>, into: (readonly X[])[]): void {
+    const path = this.path;
+    let value: unknown = event;
+    // A loop down plain objects, the shape of nearly every event; an array on the way takes the
+    // general walk, which visits each element.
+    for (let depth = 0; depth < path.length; depth++) {
+      if (Array.isArray(value)) {
+        this.collectAt(value, depth, into);
+        return;
+      }
+      const key = path[depth]!;
+      if (!isPlainObject(value) || !Object.hasOwn(value, key)) return;
+      value = value[key];
+    }
+    this.collectLeaf(value, into);
+  }
+
+  private collectAt(value: unknown, depth: number, into: (readonly X[])[]): void {
     if (Array.isArray(value)) {
-      for (const element of value) this.collect(element, depth, into);
+      for (const element of value) this.collectAt(element, depth, into);
       return;
     }
     if (depth < this.path.length) {
       const key = this.path[depth]!;
-      if (isPlainObject(value) && Object.hasOwn(value, key)) this.collect(value[key], depth + 1, into);
+      if (isPlainObject(value) && Object.hasOwn(value, key)) this.collectAt(value[key], depth + 1, into);
       return;
     }
-    if (typeof value === 'number') {
+    this.collectLeaf(value, into);
+  }
+
+  private collectLeaf(value: unknown, into: (readonly X[])[]): void {
+    if (typeof value === 'string') {
+      const exact = this.exact.get(value);
+      if (exact) into.push(exact);
+      this.prefixes.collect(value, into);
+      this.suffixes.collect(value, into);
+    } else if (typeof value === 'number') {
       if (isComparable(value)) this.ranges.collect(fixedPoint(value), into);
-      return;
+    } else if (Array.isArray(value)) {
+      for (const element of value) this.collectLeaf(element, into);
     }
-    if (typeof value !== 'string') return;
-    const exact = this.exact.get(value);
-    if (exact) into.push(exact);
-    this.prefixes.collect(value, into);
-    this.suffixes.collect(value, into);
   }
 }
 
@@ -241,18 +266,49 @@ function routesOf(node: PatternNode, path: readonly string[] = []): Route[] {
 }
 
 /**
+ * The part of a pattern an event reaching the pattern's node may still fail, or `undefined` when
+ * reaching it is matching it. The root's own fields decided by their routes are settled on the way:
+ * an event takes such a branch exactly when a leaf at the field is accepted, arrays flattened, as the
+ * full check reads it. Nested fields stay in, routed or not: the full check holds an array's elements
+ * to all of a nested object's fields at once, which routing does not.
+ */
+function uncheckedPart(root: PatternNode, routes: readonly Route[]): CompiledPattern | undefined {
+  const settled = new Set(routes.filter(({ field }) => field.decidedByRoutes).map(({ field }) => field));
+  const fields = root.fields.filter((field) => !settled.has(field));
+  if (fields.length === 0 && root.children.length === 0 && root.anyOf.length === 0) return undefined;
+  return { root: { ...root, fields } };
+}
+
+/**
  * The one order every pattern's routes are taken in, so patterns that share fields share branches:
  * top-level fields first (the shortest read of an event), then nested ones, each by name.
  */
 const byRouteOrder = (a: Route, b: Route): number =>
   a.path.length - b.path.length || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+/** Up to this many results are put in order by insertion (see `insertBySequence`). */
+const FEW = 16;
+
+/**
+ * Puts a few entries in insertion order in place: an event matches a handful of patterns, and
+ * `sort` with a comparator made per call cost more than the ordering (6% of a match in a profile).
+ */
+function insertBySequence<T>(entries: Entry<T>[]): void {
+  for (let i = 1; i < entries.length; i++) {
+    const entry = entries[i]!;
+    let j = i - 1;
+    for (; j >= 0 && entries[j]!.sequence > entry.sequence; j--) entries[j + 1] = entries[j]!;
+    entries[j + 1] = entry;
+  }
+}
+
 /**
  * Many patterns matched against one event, as a tree over their routable required fields taken in
  * one fixed order (event-ruler's idea): a pattern hangs where its last such field's branch leads,
- * and an event walks down only the branches its values satisfy. So full matching runs only on the patterns
+ * and an event walks down only the branches its values satisfy. So matching runs only on the patterns
  * whose every routable field the event satisfies, plus those with none (with the bench's mix, 1.67
- * candidates for 1.66 matches per event; routing each pattern on one field drew 7.7).
+ * candidates for 1.66 matches per event; routing each pattern on one field drew 7.7), and checks
+ * only what their routes left open (`uncheckedPart`).
  */
 export class PatternIndex<T> {
   private readonly entries = new Map<string, Entry<T>>();
@@ -294,8 +350,9 @@ export class PatternIndex<T> {
       trail.push({ parent: node, key, child });
       node = child;
     }
-    const entry: Entry<T> = { id, compiled, value, sequence: this.sequence++, trail };
-    node.ended.add(entry);
+    const rest = uncheckedPart(compiled.root, routes);
+    const entry: Entry<T> = { id, compiled, rest, value, sequence: this.sequence++, trail };
+    node.ended.push(entry);
     this.entries.set(id, entry);
   }
 
@@ -303,7 +360,8 @@ export class PatternIndex<T> {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
-    (entry.trail.at(-1)?.child ?? this.root).ended.delete(entry);
+    const end = entry.trail.at(-1)?.child ?? this.root;
+    end.ended.splice(end.ended.indexOf(entry), 1);
     // From the pattern's end up: a branch no pattern uses any more leaves its parent.
     for (let i = entry.trail.length - 1; i >= 0; i--) {
       const { parent, key, child } = entry.trail[i]!;
@@ -331,11 +389,14 @@ export class PatternIndex<T> {
       const buckets: (readonly IndexNode<T>[])[] = [];
       for (let i = 0; i < reached.length; i++) {
         const node = reached[i]!;
-        if (node.ended.size > 0)
-          for (const entry of node.ended) if (matches(entry.compiled, event)) matched.push(entry);
+        const ended = node.ended;
+        for (let e = 0; e < ended.length; e++) {
+          const entry = ended[e]!;
+          if (entry.rest === undefined || matches(entry.rest, event)) matched.push(entry);
+        }
         const fields = node.fieldList;
         const first = buckets.length;
-        for (let f = 0; f < fields.length; f++) fields[f]!.collect(event, 0, buckets);
+        for (let f = 0; f < fields.length; f++) fields[f]!.collect(event, buckets);
         for (let b = first; b < buckets.length; b++) {
           const bucket = buckets[b]!;
           for (let c = 0; c < bucket.length; c++) {
@@ -352,11 +413,9 @@ export class PatternIndex<T> {
     }
     if (matched.length > 1) {
       const compare = this.compare;
-      matched.sort(
-        compare
-          ? (a, b) => compare(a.value, b.value) || a.sequence - b.sequence
-          : (a, b) => a.sequence - b.sequence,
-      );
+      if (compare) matched.sort((a, b) => compare(a.value, b.value) || a.sequence - b.sequence);
+      else if (matched.length <= FEW) insertBySequence(matched);
+      else matched.sort((a, b) => a.sequence - b.sequence);
     }
     return matched.map((entry) => entry.value);
   }

@@ -29,6 +29,11 @@ export interface FieldCondition {
    * prefix or suffix, `numbers` when every entry is a comparable number or a numeric range.
    */
   readonly routing: 'strings' | 'numbers' | undefined;
+  /**
+   * Every entry is an exact string or a plain prefix or suffix: the index's branch on the field
+   * accepts exactly the strings the condition does, so a check after it would repeat it.
+   */
+  readonly decidedByRoutes: boolean;
   /** `{"exists": false}` is among the entries: a field with no leaf value satisfies the condition. */
   readonly matchesAbsent: boolean;
 }
