@@ -9,6 +9,50 @@ export function matches(compiled: CompiledPattern, event: unknown): boolean {
   return nodeHolds(compiled.root, event);
 }
 
+/** A field of a pattern with the keys leading to it from the root. */
+export interface FieldAt {
+  readonly path: readonly string[];
+  readonly field: FieldCondition;
+}
+
+/**
+ * A pattern without `$or` as the list of its fields, each read at its path: `holdsAlongPaths` checks
+ * it in one loop instead of a walk of nested objects. `undefined` for a pattern with `$or`.
+ */
+export function fieldsAlongPaths(compiled: CompiledPattern): FieldAt[] | undefined {
+  const fields: FieldAt[] = [];
+  const visit = (node: PatternNode, path: readonly string[]): boolean => {
+    if (node.anyOf.length > 0) return false;
+    for (const field of node.fields) fields.push({ path: [...path, field.key], field });
+    return node.children.every((child) => visit(child.node, [...path, child.key]));
+  };
+  return visit(compiled.root, []) ? fields : undefined;
+}
+
+/**
+ * `matches(compiled, object)` for an object event, given `fieldsAlongPaths(compiled)`. Read through
+ * plain objects only, a field's path yields what the nested walk would hand it (a missing key or a
+ * value that is not an object read as absent), so each field decides alone; an array on the way
+ * brings in array consistency (see `nodeHolds`), and the walk decides.
+ */
+export function holdsAlongPaths(
+  fields: readonly FieldAt[],
+  compiled: CompiledPattern,
+  event: Record<string, unknown>,
+): boolean {
+  for (let i = 0; i < fields.length; i++) {
+    const { path, field } = fields[i]!;
+    let value: unknown = event;
+    for (let depth = 0; depth < path.length; depth++) {
+      if (Array.isArray(value)) return matches(compiled, event);
+      const key = path[depth]!;
+      value = isPlainObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+    }
+    if (!fieldHolds(field, value)) return false;
+  }
+  return true;
+}
+
 /**
  * An array under a pattern object is matched element by element, so all fields of one branch must hold
  * in the same element (event-ruler's array consistency). A node that holds on absence alone (only

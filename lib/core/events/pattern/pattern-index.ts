@@ -1,6 +1,6 @@
 import { compilePattern } from './compile';
 import { isPlainObject } from './json';
-import { matches } from './match';
+import { type FieldAt, fieldsAlongPaths, holdsAlongPaths, matches } from './match';
 import { fixedPoint, isComparable } from './numbers';
 import type { CompiledPattern, EventPattern, FieldCondition, PatternNode } from './types';
 
@@ -22,6 +22,8 @@ interface Entry<T> {
   readonly compiled: CompiledPattern;
   /** What the routes to the pattern's node leave unchecked, if anything (see `uncheckedPart`). */
   readonly rest: CompiledPattern | undefined;
+  /** The same as a list of fields when it has no `$or` (see `holdsAlongPaths`). */
+  readonly restFields: readonly FieldAt[] | undefined;
   readonly value: T;
   readonly sequence: number;
   /** The branches taken from the root to the node the pattern ends at, one per route. */
@@ -68,6 +70,19 @@ function branchKey({ key, field }: Route): string {
   ]);
 }
 
+/**
+ * A list filled up to a count and emptied by resetting it, kept from one match to the next:
+ * setting an array's length to 0 is a runtime call in V8, and a fresh array per match is garbage.
+ */
+class Gathered<X> {
+  readonly items: X[] = [];
+  count = 0;
+
+  add(item: X): void {
+    this.items[this.count++] = item;
+  }
+}
+
 /** Targets reached by strings a value starts (or ends) with, by that string. */
 class AffixRoutes<X> {
   private readonly byAffix = new Map<string, X[]>();
@@ -96,13 +111,13 @@ class AffixRoutes<X> {
     this.lengthList = [...this.lengths.keys()];
   }
 
-  collect(value: string, into: (readonly X[])[]): void {
+  collect(value: string, into: Gathered<readonly X[]>): void {
     const lengths = this.lengthList;
     for (let i = 0; i < lengths.length; i++) {
       const length = lengths[i]!;
       if (length > value.length) continue;
       const routed = this.byAffix.get(this.cut(value, length));
-      if (routed) into.push(routed);
+      if (routed) into.add(routed);
     }
   }
 }
@@ -128,7 +143,7 @@ class RangeRoutes<X> {
     if (this.byTarget.delete(target)) this.sorted = undefined;
   }
 
-  collect(value: number, into: (readonly X[])[]): void {
+  collect(value: number, into: Gathered<readonly X[]>): void {
     const sorted = this.index();
     let lo = 0;
     let hi = sorted.length;
@@ -141,7 +156,7 @@ class RangeRoutes<X> {
     for (let i = lo - 1; i >= 0 && this.reach[i]! >= value; i--) {
       if (sorted[i]!.high >= value) found.push(sorted[i]!.target);
     }
-    if (found.length > 0) into.push(found);
+    if (found.length > 0) into.add(found);
   }
 
   private index(): { low: number; high: number; target: X }[] {
@@ -188,7 +203,7 @@ class FieldRoutes<X> {
   }
 
   /** Adds the buckets reached by any value found at this path of the event, through arrays too. */
-  collect(event: Record<string, unknown>, into: (readonly X[])[]): void {
+  collect(event: Record<string, unknown>, into: Gathered<readonly X[]>): void {
     const path = this.path;
     let value: unknown = event;
     // A loop down plain objects, the shape of nearly every event; an array on the way takes the
@@ -205,7 +220,7 @@ class FieldRoutes<X> {
     this.collectLeaf(value, into);
   }
 
-  private collectAt(value: unknown, depth: number, into: (readonly X[])[]): void {
+  private collectAt(value: unknown, depth: number, into: Gathered<readonly X[]>): void {
     if (Array.isArray(value)) {
       for (const element of value) this.collectAt(element, depth, into);
       return;
@@ -218,10 +233,10 @@ class FieldRoutes<X> {
     this.collectLeaf(value, into);
   }
 
-  private collectLeaf(value: unknown, into: (readonly X[])[]): void {
+  private collectLeaf(value: unknown, into: Gathered<readonly X[]>): void {
     if (typeof value === 'string') {
       const exact = this.exact.get(value);
-      if (exact) into.push(exact);
+      if (exact) into.add(exact);
       this.prefixes.collect(value, into);
       this.suffixes.collect(value, into);
     } else if (typeof value === 'number') {
@@ -316,6 +331,8 @@ export class PatternIndex<T> {
   private readonly compare: ((a: T, b: T) => number) | undefined;
   private sequence = 0;
   private matchCount = 0;
+  private readonly reached = new Gathered<IndexNode<T>>();
+  private readonly buckets = new Gathered<readonly IndexNode<T>[]>();
 
   constructor(options: PatternIndexOptions<T> = {}) {
     this.compare = options.compare;
@@ -351,7 +368,8 @@ export class PatternIndex<T> {
       node = child;
     }
     const rest = uncheckedPart(compiled.root, routes);
-    const entry: Entry<T> = { id, compiled, rest, value, sequence: this.sequence++, trail };
+    const restFields = rest && fieldsAlongPaths(rest);
+    const entry: Entry<T> = { id, compiled, rest, restFields, value, sequence: this.sequence++, trail };
     node.ended.push(entry);
     this.entries.set(id, entry);
   }
@@ -384,26 +402,35 @@ export class PatternIndex<T> {
       const visit = ++this.matchCount;
       // Nodes reached so far, walked in one loop with the branch buckets gathered per node: a
       // callback made on every call costs more than the walk itself under tsx, which names every
-      // function it makes.
-      const reached: IndexNode<T>[] = [this.root];
-      const buckets: (readonly IndexNode<T>[])[] = [];
-      for (let i = 0; i < reached.length; i++) {
-        const node = reached[i]!;
+      // function it makes. The lists are the index's own, reused: nothing between here and the end
+      // of the walk can call `match` again.
+      const reached = this.reached;
+      const buckets = this.buckets;
+      reached.count = 0;
+      buckets.count = 0;
+      reached.add(this.root);
+      for (let i = 0; i < reached.count; i++) {
+        const node = reached.items[i]!;
         const ended = node.ended;
         for (let e = 0; e < ended.length; e++) {
           const entry = ended[e]!;
-          if (entry.rest === undefined || matches(entry.rest, event)) matched.push(entry);
+          const rest = entry.rest;
+          if (
+            rest === undefined ||
+            (entry.restFields ? holdsAlongPaths(entry.restFields, rest, event) : matches(rest, event))
+          )
+            matched.push(entry);
         }
         const fields = node.fieldList;
-        const first = buckets.length;
+        const first = buckets.count;
         for (let f = 0; f < fields.length; f++) fields[f]!.collect(event, buckets);
-        for (let b = first; b < buckets.length; b++) {
-          const bucket = buckets[b]!;
+        for (let b = first; b < buckets.count; b++) {
+          const bucket = buckets.items[b]!;
           for (let c = 0; c < bucket.length; c++) {
             const child = bucket[c]!;
             if (child.visited === visit) continue;
             child.visited = visit;
-            reached.push(child);
+            reached.add(child);
           }
         }
       }
