@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
-import { isAbsolute } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procCpuMicros } from './proc-cpu';
 
@@ -38,14 +39,33 @@ export interface ServerChild {
 const project = (path: string) =>
   isAbsolute(path) ? path : fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-/** Forks a TypeScript server under `node --import tsx` and waits (bounded) until it announces itself. */
+/**
+ * How a checkout runs a server script: by its `bin/run.mjs` under plain node, as `npm start` runs
+ * the platform (no TypeScript loader in the process, so its RSS is the platform's), or under
+ * `node --import tsx` in a checkout from before there was one (bench/compare.ts against an old commit).
+ */
+function runnerFor(
+  script: string,
+  nodeArgs: string[],
+): { module: string; args: string[]; execArgv: string[] } {
+  for (let dir = dirname(script); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!existsSync(join(dir, 'package.json'))) continue;
+    const launcher = join(dir, 'bin/run.mjs');
+    if (existsSync(launcher)) return { module: launcher, args: [script], execArgv: nodeArgs };
+    break;
+  }
+  return { module: script, args: [], execArgv: ['--import', 'tsx', ...nodeArgs] };
+}
+
+/** Forks a TypeScript server (see `runnerFor`) and waits (bounded) until it announces itself. */
 export function startServer(
   script: string,
   nodeArgs: string[] = [],
   timeoutMs = 60_000,
 ): Promise<ServerChild> {
-  const child = fork(project(script), [], {
-    execArgv: ['--import', 'tsx', ...nodeArgs],
+  const runner = runnerFor(project(script), nodeArgs);
+  const child = fork(runner.module, runner.args, {
+    execArgv: runner.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });

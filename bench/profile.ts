@@ -7,9 +7,9 @@ import { ensurePeers } from './peers';
 
 /**
  * Profiles the invoke hot path once: the platform child runs under `node --cpu-prof` through the same
- * 50-connection load as `npm run bench`, and the top self-time functions of each of its threads are printed:
- * the main thread, tsx's loader thread and the echo plugin's worker (which inherits `--cpu-prof` and
- * writes its profile when the platform stops).
+ * 50-connection load as `npm run bench`, and the top self-time functions of each of its threads are
+ * printed: the main thread and the echo plugin's worker (which inherits `--cpu-prof` and writes its
+ * profile when the platform stops).
  * Run: npx tsx bench/profile.ts  (the .cpuprofile lands in bench/profiles/, git-ignored)
  */
 interface ProfileNode {

@@ -12,8 +12,8 @@ export interface StopSignalOptions {
 /**
  * The SIGINT/SIGTERM handler of `plugboard start`: the first signal stops gracefully, one that comes
  * later than `relayWindowMs` after it stops at once. One Ctrl-C under `npm start` reaches the platform
- * two or three times within milliseconds (the terminal signals the whole process group, and npm and
- * tsx each relay it), so those copies must not count as a second Ctrl-C.
+ * two or three times within milliseconds (the terminal signals the whole process group, and npm, or
+ * tsx under `plugboard start`, relays it), so those copies must not count as a second Ctrl-C.
  */
 export function stopOnSignals(options: StopSignalOptions): () => void {
   const clock = options.clock ?? Date.now;

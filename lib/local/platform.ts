@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { DynamoDbEventStore } from '../aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../aws/dynamodb-registry';
@@ -15,6 +14,7 @@ import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { checkPlugin, loadPlugins } from '../core/loader';
+import type { ImportModule } from '../core/loader/load-plugins';
 import type { LoadReport } from '../core/loader/types';
 import type { Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
@@ -29,6 +29,7 @@ import { FileCredentialStore } from './file-credential-store';
 import { closeGracefully } from './graceful-close';
 import { InvokerByPlugin } from './invoker-by-plugin';
 import { createLocalLogger, type LogSink } from './log';
+import { importPluginModule } from './plugin-module';
 import { PluginWatcher } from './plugin-watcher';
 import { ProcessInvoker } from './process/process-invoker';
 import { type ProcessLoadReport, serveProcessPlugins } from './process/process-plugins';
@@ -133,7 +134,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     closers.push(() => invoker.close());
 
-    const report = await loadPlugins(pluginsDir);
+    const modulesDir = join(dataDir, 'modules');
+    const importModule = (entry: string) => importPluginModule(entry, modulesDir);
+    const report = await loadPlugins(pluginsDir, importModule);
     await syncPlugins(registry, invoker, report);
     const processes = new ProcessInvoker({ onLog: log.plugin });
     closers.push(() => processes.close());
@@ -192,7 +195,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 
     if (options.watch ?? true) {
       const watcher = new PluginWatcher(pluginsDir, async (dir) => {
-        const outcome = await reloadPlugin(dir, registry, invoker).catch((error: Error) => ({
+        const outcome = await reloadPlugin(dir, registry, invoker, importModule).catch((error: Error) => ({
           error: error.message,
         }));
         if ('error' in outcome)
@@ -263,17 +266,19 @@ async function syncPlugins(
 }
 
 /**
- * Rebuilds one plugin after its files changed and swaps its worker. The manifest is read from the
- * new bundle (a fresh module) since Node never re-imports a module it has already loaded.
+ * Rebuilds one plugin after its files changed and swaps its worker. The manifest is read from a
+ * fresh module of the changed source (see `importPluginModule`).
  */
 async function reloadPlugin(
   dir: string,
   registry: Registry,
   invoker: WorkerInvoker,
+  importModule: ImportModule,
 ): Promise<{ slug: string; ms: number } | { error: string }> {
-  const built = await invoker.build(basename(dir), join(dir, 'index.ts'));
-  const module = await import(pathToFileURL(built.file).href);
-  const checked = checkPlugin(module.plugin);
+  const entry = join(dir, 'index.ts');
+  const built = await invoker.build(basename(dir), entry);
+  const module = await importModule(entry);
+  const checked = checkPlugin(module.default);
   if (!checked.ok) return { error: checked.skipped ?? checked.errors.map((e) => e.message).join('; ') };
   const { manifest } = checked;
   await invoker.start(manifest.slug, built.file, manifest.memoryMb);

@@ -21,8 +21,8 @@ export function servingUrl(child: ChildProcess, timeoutMs: number): Promise<stri
 }
 
 /**
- * SIGKILL to the child's whole process group (it must be spawned `detached`: npx runs tsx, which runs
- * node, and the kill must reach all of them); resolves once the child is gone.
+ * SIGKILL to the child's whole process group (it must be spawned `detached`: npm runs a shell, which
+ * runs node, and the kill must reach all of them); resolves once the child is gone.
  */
 export function killGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -39,28 +39,17 @@ export function killGroup(child: ChildProcess): Promise<void> {
 const ROOT = join(import.meta.dirname, '../..');
 
 /**
- * `plugboard start` as `npm start` runs it (npx runs tsx, which runs node), in its own process group so
- * that a signal or a SIGKILL sent to the group reaches all three, as a terminal's would. `url` resolves
- * once it serves.
+ * `npm start` (npm runs a shell, which runs `node bin/run.mjs`), in its own process group so that a
+ * signal or a SIGKILL sent to the group reaches all three, as a terminal's would. `url` resolves once
+ * it serves.
  */
 export function spawnPlatform(
   dataDir: string,
   pluginsDir: string,
 ): { child: ChildProcess; url: Promise<string> } {
   const child = spawn(
-    'npx',
-    [
-      'tsx',
-      'bin/plugboard.ts',
-      'start',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--no-watch',
-      '--plugins',
-      pluginsDir,
-    ],
+    'npm',
+    ['start', '--', '--port', '0', '--data', dataDir, '--no-watch', '--plugins', pluginsDir],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   return { child, url: servingUrl(child, 30_000) };

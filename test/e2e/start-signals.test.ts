@@ -15,7 +15,7 @@ afterAll(() => {
 });
 
 /**
- * `npx tsx bin/plugboard.ts start` in its own process group, as `npm start` runs it from a terminal,
+ * `npm start` in its own process group, as a terminal runs it,
  * with a slow-audit instance whose `wait` action takes `delayMs`.
  */
 async function startPlatform(delayMs: number) {
@@ -46,7 +46,7 @@ async function startPlatform(delayMs: number) {
         (response) => response.status,
         () => 'cut' as const,
       ),
-    /** Ctrl-C from a terminal: SIGINT to the whole process group, which npm and tsx also relay. */
+    /** Ctrl-C from a terminal: SIGINT to the whole process group, which npm also relays. */
     interrupt: () => process.kill(-child.pid!, 'SIGINT'),
     exited,
     output: () => output,

@@ -8,12 +8,18 @@ import type { LoadReport } from './types';
 
 const ENTRY = 'index.ts';
 
+/** Imports a plugin's entry file; the local platform compiles it first (see lib/local/plugin-module.ts). */
+export type ImportModule = (entry: string) => Promise<Record<string, unknown>>;
+
+const importByNode: ImportModule = (entry) => import(pathToFileURL(entry).href);
+
 async function importDefault(
   entry: string,
+  importModule: ImportModule,
 ): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   let module: Record<string, unknown>;
   try {
-    module = await import(pathToFileURL(entry).href);
+    module = await importModule(entry);
   } catch (error) {
     return { ok: false, message: `import failed: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -36,7 +42,7 @@ function slugOf(value: unknown): string | undefined {
  * Imports every `<dir>/<folder>/index.ts` in sorted folder order and validates it. A broken plugin
  * lands in the report and never stops the others; of two plugins with one slug the first wins.
  */
-export async function loadPlugins(dir: string): Promise<LoadReport> {
+export async function loadPlugins(dir: string, importModule = importByNode): Promise<LoadReport> {
   const root = resolve(dir);
   if (!existsSync(root)) throw new NotFoundError(`plugin directory "${dir}" does not exist`);
   const folders = (await readdir(root, { withFileTypes: true }))
@@ -49,7 +55,7 @@ export async function loadPlugins(dir: string): Promise<LoadReport> {
   for (const folder of folders) {
     const pluginDir = join(root, folder);
     const entry = join(pluginDir, ENTRY);
-    const imported = await importDefault(entry);
+    const imported = await importDefault(entry, importModule);
     if (!imported.ok) {
       report.errors.push({ dir: pluginDir, message: imported.message });
       continue;

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Runs one of the project's TypeScript entry points under plain node: `node bin/run.mjs <entry.ts> [args]`.
+// esbuild compiles the entry and the project modules it reaches into one file under .plugboard/build,
+// packages left to node_modules, and this process imports it. `npm start` runs the platform this way so
+// the platform's process carries no TypeScript loader (tsx's loader thread alone is ~33 MB resident);
+// plugins are compiled by the platform itself (lib/local/plugin-module.ts, lib/bundle/plugin-bundle.ts).
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, transform } from 'esbuild';
+
+const [entry, ...args] = process.argv.slice(2);
+if (!entry) {
+  console.error('usage: node bin/run.mjs <entry.ts> [arguments]');
+  process.exit(2);
+}
+const root = fileURLToPath(new URL('../', import.meta.url));
+const outDir = join(root, '.plugboard', 'build');
+
+/**
+ * A module that finds files beside itself (`new URL('./x.ts', import.meta.url)`) must still find them
+ * from inside the bundle: each of the project's own modules gets its source file's URL instead.
+ */
+const sourceUrls = {
+  name: 'source-urls',
+  setup(plugin) {
+    plugin.onLoad({ filter: /\.ts$/ }, async (file) => {
+      const source = await readFile(file.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      // `define` rewrites the expression where the syntax has it, never inside a string.
+      const { code } = await transform(source, {
+        loader: 'ts',
+        define: { 'import.meta.url': JSON.stringify(pathToFileURL(file.path).href) },
+      });
+      return { contents: code, loader: 'js' };
+    });
+  },
+};
+
+const result = await build({
+  entryPoints: [resolve(entry)],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'inline',
+  plugins: [sourceUrls],
+  write: false,
+  outdir: outDir,
+  entryNames: `${basename(entry, '.ts')}.[hash]`,
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'error',
+});
+// Written aside and renamed: two starts at once (tests do) must never import a half-written file.
+await mkdir(outDir, { recursive: true });
+const [output] = result.outputFiles;
+const staging = `${output.path}.${process.pid}.tmp`;
+await writeFile(staging, output.contents);
+await rename(staging, output.path);
+
+process.setSourceMapsEnabled(true);
+process.argv = [process.argv[0], output.path, ...args];
+await import(pathToFileURL(output.path).href);

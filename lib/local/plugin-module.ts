@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+/** Bare imports the build keeps in: the SDK, which a plugin reaches through the project's package name. */
+const SDK_PACKAGE = /^plugboard(\/|$)/;
+
+/**
+ * Packages stay outside the module, each imported by the file URL esbuild resolves it to from the
+ * plugin's folder: the platform's thread has loaded zod and its other packages from the same files,
+ * so Node hands the plugin those very modules instead of a copy each (a plugin's worker bundle
+ * carries its own: importing the eight examples' bundles took 28 MB).
+ */
+const packagesByUrl: Plugin = {
+  name: 'packages-by-url',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.path.startsWith('node:') || SDK_PACKAGE.test(args.path) || args.pluginData === 'inner')
+        return undefined;
+      const found = await plugin.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'inner',
+      });
+      if (found.errors.length > 0) return { errors: found.errors };
+      if (found.external) return { path: found.path, external: true };
+      return { path: pathToFileURL(found.path).href, external: true };
+    });
+  },
+};
+
+/**
+ * Imports a plugin's source on the platform's own thread to read its definition, with neither tsx
+ * nor a bundle of its packages: the plugin's TypeScript and the SDK are compiled by the local
+ * esbuild into one module under `outDir`, named by its content, since Node never re-imports a
+ * module it has already loaded and a changed plugin must be read afresh.
+ */
+export async function importPluginModule(entry: string, outDir: string): Promise<Record<string, unknown>> {
+  const name = basename(dirname(resolve(entry)));
+  await mkdir(outDir, { recursive: true });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outdir: outDir,
+    entryNames: `${name}.module.[hash]`,
+    outExtension: { '.js': '.mjs' },
+    sourcemap: 'inline',
+    plugins: [packagesByUrl],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const file = Object.keys(result.metafile.outputs).find((path) => path.endsWith('.mjs'))!;
+  return import(pathToFileURL(resolve(file)).href);
+}
