@@ -33,7 +33,6 @@ export function pluginEntrySource(pluginEntry: string, glueModule: string, entry
   return [
     `import plugin from '${toImport(entryDir, pluginEntry)}';`,
     `import { serve } from '${toImport(entryDir, glueModule)}';`,
-    'export { plugin };',
     'export const handler = serve(plugin);',
     '',
   ].join('\n');

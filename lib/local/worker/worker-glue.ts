@@ -16,7 +16,7 @@ import {
 /**
  * The glue a local plugin bundle is built with: inside a worker thread it answers invoke messages
  * with runEnvelope, reaching credentials, storage and the bus through calls to the platform.
- * Imported on the main thread (to read the manifest) it does nothing.
+ * Imported anywhere else (a main thread, a worker the platform did not start) it does nothing.
  */
 export function serve(plugin: PluginDefinition): undefined {
   if (isMainThread || !parentPort || workerData?.mark !== WORKER_DATA_MARK) return undefined;
