@@ -1,4 +1,4 @@
-import { isPlainObject } from './json';
+import { isPlainObject, THROUGH_ARRAY, valueAt } from './json';
 import { numberKey } from './numbers';
 import type { CompiledPattern, FieldCondition, PatternNode, Scalar } from './types';
 
@@ -42,12 +42,8 @@ export function holdsAlongPaths(
 ): boolean {
   for (let i = 0; i < fields.length; i++) {
     const { path, field } = fields[i]!;
-    let value: unknown = event;
-    for (let depth = 0; depth < path.length; depth++) {
-      if (Array.isArray(value)) return matches(compiled, event);
-      const key = path[depth]!;
-      value = isPlainObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-    }
+    const value = valueAt(event, path);
+    if (value === THROUGH_ARRAY) return matches(compiled, event);
     if (!fieldHolds(field, value)) return false;
   }
   return true;

@@ -1,5 +1,5 @@
 import { compilePattern } from './compile';
-import { isPlainObject } from './json';
+import { isPlainObject, THROUGH_ARRAY, valueAt } from './json';
 import { type FieldAt, fieldsAlongPaths, holdsAlongPaths, matches } from './match';
 import { fixedPoint, isComparable } from './numbers';
 import type { CompiledPattern, EventPattern, FieldCondition, PatternNode } from './types';
@@ -204,20 +204,9 @@ class FieldRoutes<X> {
 
   /** Adds the buckets reached by any value found at this path of the event, through arrays too. */
   collect(event: Record<string, unknown>, into: Gathered<readonly X[]>): void {
-    const path = this.path;
-    let value: unknown = event;
-    // A loop down plain objects, the shape of nearly every event; an array on the way takes the
-    // general walk, which visits each element.
-    for (let depth = 0; depth < path.length; depth++) {
-      if (Array.isArray(value)) {
-        this.collectAt(value, depth, into);
-        return;
-      }
-      const key = path[depth]!;
-      if (!isPlainObject(value) || !Object.hasOwn(value, key)) return;
-      value = value[key];
-    }
-    this.collectLeaf(value, into);
+    const value = valueAt(event, this.path);
+    if (value === THROUGH_ARRAY) this.collectAt(event, 0, into);
+    else this.collectLeaf(value, into);
   }
 
   private collectAt(value: unknown, depth: number, into: Gathered<readonly X[]>): void {
