@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { startServer } from './child';
-import { measure } from './load';
+import { measureServer } from './load';
 
 /**
  * A/B of server scripts under the bench's load, alternating them round after round so that the
@@ -19,8 +18,7 @@ if (scripts.length === 0)
 const runs = new Map<string, { rps: number; cpu: number }[]>(scripts.map((script) => [script, []]));
 for (let round = 1; round <= rounds; round++) {
   for (const script of scripts) {
-    const server = await startServer(resolve(script));
-    const result = await measure(server.ready, server.cpuMicros).finally(() => server.stop());
+    const result = await measureServer(resolve(script));
     runs.get(script)!.push({ rps: result.rps, cpu: result.cpuUsPerRequest ?? Number.NaN });
     console.log(
       `round ${round} ${script}: ${Math.round(result.rps)} req/s, ${Math.round(result.cpuUsPerRequest ?? Number.NaN)} µs CPU per request, ${result.failures} failed`,

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { startServer } from './child';
 import { peerBin } from './peers';
 
 /** About 200 bytes of JSON: the one param the echo action accepts. */
@@ -77,4 +78,10 @@ export async function measure(
   const after = await cpuMicros?.();
   const cpu = before === undefined || after === undefined ? undefined : (after - before) / result.requests;
   return { ...result, cpuUsPerRequest: cpu };
+}
+
+/** A server script forked (see `startServer`), measured under the load, then stopped. */
+export async function measureServer(script: string): Promise<LoadResult> {
+  const server = await startServer(script);
+  return measure(server.ready, server.cpuMicros).finally(() => server.stop());
 }

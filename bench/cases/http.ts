@@ -1,5 +1,5 @@
 import { startServer } from '../child';
-import { type LoadResult, measure } from '../load';
+import { type LoadResult, measure, measureServer } from '../load';
 import { startServerlessOffline } from '../peers';
 
 export interface HttpFigures {
@@ -10,12 +10,6 @@ export interface HttpFigures {
   invoke: LoadResult;
   invokeRssMb: number;
   serverlessOffline: LoadResult | { error: string };
-}
-
-/** A server child measured under the load, then stopped. */
-async function measureServer(script: string): Promise<LoadResult> {
-  const server = await startServer(script);
-  return measure(server.ready, server.cpuMicros).finally(() => server.stop());
 }
 
 /**
