@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './child';
@@ -12,9 +14,15 @@ import { ensurePeers } from './peers';
  * profile when the platform stops).
  * Run: npx tsx bench/profile.ts  (the .cpuprofile lands in bench/profiles/, git-ignored)
  */
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 interface Profile {
@@ -28,6 +36,36 @@ const where = (url: string) =>
     ? url.slice(url.lastIndexOf('node_modules/') + 13)
     : url.replace(/^file:\/\/.*?\/(lib|bench|functions|plugins)\//, '$1/');
 
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/** The inline source map of a module `bin/run.mjs` compiled, read once per file. */
+function sourceMapOf(url: string): SourceMap | undefined {
+  if (!sourceMaps.has(url)) {
+    const text = readFileSync(fileURLToPath(url), 'utf8');
+    const inline = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(text);
+    sourceMaps.set(
+      url,
+      inline ? new SourceMap(JSON.parse(Buffer.from(inline[1]!, 'base64').toString())) : undefined,
+    );
+  }
+  return sourceMaps.get(url);
+}
+
+/**
+ * A frame's file and line in the project's sources: the platform runs as one module compiled by
+ * `bin/run.mjs`, whose positions say nothing until mapped through its source map.
+ */
+function located({ url, lineNumber, columnNumber }: CallFrame): { file: string; line: number } {
+  if (url.includes('/.plugboard/build/')) {
+    const entry = sourceMapOf(url)?.findEntry(lineNumber, columnNumber);
+    if (entry && 'originalSource' in entry) {
+      const source = entry.originalSource.replace(/^(\.\.\/)+/, '');
+      return { file: where(`file:///${source}`), line: entry.originalLine + 1 };
+    }
+  }
+  return { file: where(url), line: lineNumber + 1 };
+}
+
 /** Self time per function and per package or project folder, as shares of all samples. */
 export function summarise(profile: Profile, top = 25): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -40,9 +78,10 @@ export function summarise(profile: Profile, top = 25): string {
   let total = 0;
   profile.samples.forEach((id, i) => {
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const file = where(url);
-    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+    const frame = byId.get(id)!.callFrame;
+    const { functionName, url } = frame;
+    const { file, line } = located(frame);
+    const key = `${functionName || '(anonymous)'} ${file}:${line}`;
     self.set(key, (self.get(key) ?? 0) + ms);
     const group =
       url === ''
@@ -54,10 +93,10 @@ export function summarise(profile: Profile, top = 25): string {
     area.set(group, (area.get(group) ?? 0) + ms);
     const onStack = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)!.callFrame;
-      const where_ = where(frame.url);
-      if (/^(lib|functions|plugins)\//.test(where_))
-        onStack.add(`${frame.functionName || '(anonymous)'} ${where_}:${frame.lineNumber + 1}`);
+      const caller = byId.get(at)!.callFrame;
+      const { file: callerFile, line: callerLine } = located(caller);
+      if (/^(lib|functions|plugins)\//.test(callerFile))
+        onStack.add(`${caller.functionName || '(anonymous)'} ${callerFile}:${callerLine}`);
     }
     for (const key of onStack) inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
     total += ms;
