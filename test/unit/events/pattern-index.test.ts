@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PatternIndex } from '../../../lib/core/events/pattern';
+import { compilePattern, matches, PatternIndex } from '../../../lib/core/events/pattern';
 import { PlugboardError } from '../../../lib/sdk/errors';
 
 const event = (source: string, detailType: string, detail: Record<string, unknown> = {}) => ({
@@ -61,5 +61,34 @@ describe('PatternIndex', () => {
     index.add('b', { source: [{ exists: false }] }, 'B');
     expect(index.match([{ source: 'app' }])).toEqual(['A']);
     expect(index.match('text')).toEqual(['B']);
+  });
+
+  it("reads only an event's own keys, as the full check does, never what an object inherits", () => {
+    // Routed (prefix) and checked after routing (exists), at the root and nested, under keys every
+    // object inherits; JSON.parse makes "__proto__" an own key like any other.
+    const patterns = [
+      JSON.parse('{"toString": [{"prefix": "f"}]}'),
+      JSON.parse('{"source": ["app"], "constructor": [{"exists": false}]}'),
+      JSON.parse('{"source": ["app"], "__proto__": [{"exists": true}]}'),
+      JSON.parse('{"detail": {"hasOwnProperty": [{"prefix": "f"}]}}'),
+      JSON.parse('{"source": ["app"], "__proto__": {"valueOf": [{"exists": false}]}}'),
+    ];
+    const events = [
+      { source: 'app', detail: {} },
+      JSON.parse(
+        '{"source": "app", "toString": "fine", "constructor": 1, "detail": {"hasOwnProperty": "f"}}',
+      ),
+      JSON.parse('{"source": "app", "__proto__": "xyz"}'),
+    ];
+    const index = new PatternIndex<number>();
+    for (const [i, pattern] of patterns.entries()) index.add(`p${i}`, pattern, i);
+    const naive = (event: unknown) =>
+      patterns.flatMap((pattern, i) => (matches(compilePattern(pattern), event) ? [i] : []));
+    expect(events.map((e) => index.match(e))).toEqual(events.map(naive));
+    expect(events.map((e) => index.match(e))).toEqual([
+      [1, 4],
+      [0, 3, 4],
+      [1, 2, 4],
+    ]);
   });
 });
