@@ -80,8 +80,19 @@ export async function measure(
   return { ...result, cpuUsPerRequest: cpu };
 }
 
-/** A server script forked (see `startServer`), measured under the load, then stopped. */
-export async function measureServer(script: string): Promise<LoadResult> {
-  const server = await startServer(script);
-  return measure(server.ready, server.cpuMicros).finally(() => server.stop());
+/**
+ * A server script forked (see `startServer`) with `nodeArgs`, measured under the load, asked for its
+ * resident memory at the end of it, then stopped.
+ */
+export async function measureServer(
+  script: string,
+  nodeArgs: string[] = [],
+): Promise<LoadResult & { rssMb: number }> {
+  const server = await startServer(script, nodeArgs);
+  try {
+    const result = await measure(server.ready, server.cpuMicros);
+    return { ...result, rssMb: (await server.rssBytes()) / 2 ** 20 };
+  } finally {
+    await server.stop();
+  }
 }

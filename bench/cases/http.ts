@@ -1,4 +1,3 @@
-import { startServer } from '../child';
 import { type LoadResult, measure, measureServer } from '../load';
 import { startServerlessOffline } from '../peers';
 
@@ -22,15 +21,7 @@ export async function httpCases(platformNodeArgs: string[] = []): Promise<HttpFi
   const hono = await measureServer('bench/servers/hono.ts');
   const honoWorker = await measureServer('bench/servers/hono-worker.ts');
 
-  const platform = await startServer('bench/servers/platform.ts', platformNodeArgs);
-  let invoke: LoadResult;
-  let rss: number;
-  try {
-    invoke = await measure(platform.ready, platform.cpuMicros);
-    rss = await platform.rssBytes();
-  } finally {
-    await platform.stop();
-  }
+  const { rssMb, ...invoke } = await measureServer('bench/servers/platform.ts', platformNodeArgs);
 
   let serverlessOffline: HttpFigures['serverlessOffline'];
   try {
@@ -41,5 +32,5 @@ export async function httpCases(platformNodeArgs: string[] = []): Promise<HttpFi
   } catch (error) {
     serverlessOffline = { error: (error as Error).message };
   }
-  return { bare, hono, honoWorker, invoke, invokeRssMb: rss / 2 ** 20, serverlessOffline };
+  return { bare, hono, honoWorker, invoke, invokeRssMb: rssMb, serverlessOffline };
 }
