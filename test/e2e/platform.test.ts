@@ -185,6 +185,24 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await pb.call('GET', '/v1/instances/no-such-instance'), 404);
     expectProblem(await pb.call('POST', '/v1/instances/no-such-instance/actions/echo', {}), 404);
     expectProblem(await pb.call('GET', '/v1/nothing-here'), 404);
+    expectProblem(await pb.call('GET', '/v1/instances/echo-1/nothing-here'), 404);
+  });
+
+  it('answers 405 with Allow for a known path asked with a method it does not take', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/v1/events', 'POST'],
+      ['DELETE', '/v1/plugins', 'GET, HEAD'],
+      ['PUT', '/v1/instances/no-such-instance', 'DELETE, GET, HEAD, PATCH'],
+      ['GET', '/v1/instances/no-such-instance/actions/echo', 'POST'],
+      ['POST', '/v1/openapi.json', 'GET, HEAD'],
+    ] as const) {
+      const res = await pb.call(method, path, method === 'GET' ? undefined : {});
+      expectProblem(res, 405);
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(res.body.detail).toBe(`${method} is not served at ${path}; it takes ${allow}`);
+    }
+    // The plugin passthrough takes every method: a method never makes its paths unknown.
+    expect((await pb.call('PATCH', '/v1/plugin-apis/no-such-instance/x', {})).status).toBe(404);
   });
 
   it('answers 400 naming the field for invalid options, names and bodies', async () => {

@@ -7,6 +7,7 @@ import type { Scope } from '../http/auth';
 import { problemResponse, toProblem } from '../http/problem';
 import { InstanceService } from '../instances/instance-service';
 import { type CallGuard, InvocationService } from '../invocation/invocation-service';
+import { allowedMethods } from './allowed-methods';
 import type { DispatcherDeps } from './deps';
 import type { App, AppEnv, RouteContext } from './env';
 import { registerCallRoutes } from './routes/calls';
@@ -108,7 +109,15 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
 
+  const allowedAt = allowedMethods(app);
   app.notFound((c) => {
+    const allowed = allowedAt(c.req.path);
+    if (allowed.length > 0) {
+      throw new PlugboardError(
+        'MethodNotAllowed',
+        `${c.req.method} is not served at ${c.req.path}; it takes ${allowed.join(', ')}`,
+      );
+    }
     throw new PlugboardError('NotFound', `no route for ${c.req.method} ${c.req.path}`);
   });
   app.onError((error, c) => {
@@ -121,6 +130,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     }
     const response = problemResponse(problem);
     response.headers.set('x-request-id', problem.requestId);
+    if (problem.code === 'MethodNotAllowed') response.headers.set('allow', allowedAt(c.req.path).join(', '));
     // A body refused unread would be left on a kept-alive connection, and the server drops the
     // connection under the client's next request: tell the client to use a new one instead.
     if (c.req.raw.body && !c.req.raw.bodyUsed) response.headers.set('connection', 'close');
