@@ -5,24 +5,32 @@ import { reportCase } from '../child';
 import { mixedEvent, mixedPattern, seeded } from '../event-mix';
 
 /**
- * Mean microseconds PatternIndex.match takes per event with `subscriptions` mixed patterns, best of 5
- * runs after 20,000 warm-up calls (with 5,000 and best of 3, the 10-pattern figure ranged 0.15-0.51 µs
- * from one run to the next, which made the ratio to 1,000 patterns meaningless).
+ * Mean microseconds PatternIndex.match takes per event with each of `sizes` mixed patterns. The sizes
+ * are timed in turn, round after round, and each keeps its best round of `events` calls: within one
+ * process the time per round moves by up to 2 × on this shared machine, and timed one after the other
+ * a slow phase could land on one size alone (10 then 1,000 patterns gave ratios from 6.8 to 18 in
+ * bench runs a few minutes apart).
  */
-export function matchMicros(subscriptions: number, events = 20_000): number {
-  const next = seeded(42);
-  const index = new PatternIndex<number>();
-  for (let i = 0; i < subscriptions; i++) index.add(`s${i}`, mixedPattern(i, next), i);
-  const sample = Array.from({ length: 1000 }, (_, i) => mixedEvent(i, next));
+export function matchMicros(sizes: readonly number[], rounds = 15, events = 20_000): number[] {
+  const cases = sizes.map((subscriptions) => {
+    const next = seeded(42);
+    const index = new PatternIndex<number>();
+    for (let i = 0; i < subscriptions; i++) index.add(`s${i}`, mixedPattern(i, next), i);
+    const sample = Array.from({ length: 1000 }, (_, i) => mixedEvent(i, next));
+    return { index, sample };
+  });
   let sink = 0;
-  for (let i = 0; i < 20_000; i++) sink += index.match(sample[i % sample.length]!).length;
-  let best = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < 5; run++) {
+  const run = ({ index, sample }: (typeof cases)[number], count: number): number => {
     const start = performance.now();
-    for (let i = 0; i < events; i++) sink += index.match(sample[i % sample.length]!).length;
-    best = Math.min(best, ((performance.now() - start) * 1000) / events);
+    for (let i = 0; i < count; i++) sink += index.match(sample[i % sample.length]!).length;
+    return ((performance.now() - start) * 1000) / count;
+  };
+  for (const each of cases) run(each, 20_000);
+  const best = sizes.map(() => Number.POSITIVE_INFINITY);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, each] of cases.entries()) best[i] = Math.min(best[i]!, run(each, events));
   }
-  if (sink < 0) throw new Error('unreachable: keeps the loop from being optimised away');
+  if (sink < 0) throw new Error('unreachable: keeps the loops from being optimised away');
   return best;
 }
 
@@ -123,9 +131,10 @@ export async function busEventsPerSecond(
 }
 
 export async function eventCases() {
+  const match = matchMicros([10, 1000]);
   return {
-    match10: matchMicros(10),
-    match1000: matchMicros(1000),
+    match10: match[0]!,
+    match1000: match[1]!,
     bus: await busEventsPerSecond('events'),
     busActions: await busEventsPerSecond('action:echo'),
   };
