@@ -259,6 +259,22 @@ describe('events over loopback HTTP', () => {
     await waitFor(async () => (await seen('replayed')).events.length === 1);
   });
 
+  it('refuses a time range that ends before it starts, for replay and the log alike', async () => {
+    const later = new Date().toISOString();
+    const earlier = new Date(Date.now() - 60_000).toISOString();
+    const replay = await pb.call('POST', '/v1/events/replay', {
+      subscriptionId: 'any',
+      from: later,
+      to: earlier,
+    });
+    expect(replay.status).toBe(400);
+    expect(replay.body.errors).toEqual([{ pointer: '/to', detail: 'must be later than from' }]);
+    const log = await pb.call('GET', `/v1/events/log?from=${later}&to=${later}`);
+    expect(log.status).toBe(400);
+    expect(log.body.errors).toEqual([{ pointer: '/query/to', detail: 'must be later than from' }]);
+    expect((await pb.call('GET', `/v1/events/log?from=${earlier}`)).status).toBe(200);
+  });
+
   it('runs lifecycle hooks of a plugin for its own instances without a subscription', async () => {
     await create('lifecycled', 'audit-log');
     await waitFor(async () => (await seen('lifecycled')).lifecycle.length === 1);

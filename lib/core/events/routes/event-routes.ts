@@ -4,7 +4,7 @@ import { json, jsonBody, problems } from '../../dispatcher/schemas';
 import { callerEvents } from '../caller-events';
 import type { EventsServices } from '../events-services';
 import { testEventPattern } from '../pattern';
-import { EventSchema, PageQuery, PatternSchema, TimeRangeQuery, timeRange } from './schemas';
+import { EventSchema, ordered, PageQuery, PatternSchema, TimeRangeQuery, timeRange } from './schemas';
 
 const PutEventsSchema = z
   .strictObject({
@@ -55,7 +55,7 @@ const log = createRoute({
   method: 'get',
   path: '/v1/events/log',
   summary: 'Logged events of a time range, oldest first, a page at a time',
-  request: { query: z.object({ ...TimeRangeQuery, ...PageQuery }) },
+  request: { query: ordered(z.object({ ...TimeRangeQuery, ...PageQuery })) },
   responses: {
     200: json(z.object({ events: z.array(EventSchema), nextCursor: z.string().optional() }), 'A page'),
     ...problems(),
@@ -68,11 +68,13 @@ const replay = createRoute({
   summary: 'Deliver a time range of the log again to one subscription (events its pattern matches)',
   request: {
     body: jsonBody(
-      z.strictObject({
-        subscriptionId: z.string().min(1).max(256),
-        from: z.iso.datetime({ offset: true }),
-        to: z.iso.datetime({ offset: true }),
-      }),
+      ordered(
+        z.strictObject({
+          subscriptionId: z.string().min(1).max(256),
+          from: z.iso.datetime({ offset: true }),
+          to: z.iso.datetime({ offset: true }),
+        }),
+      ),
     ),
   },
   responses: { 202: json(z.object({ replaying: z.number().int() }), 'Delivery started'), ...problems(404) },

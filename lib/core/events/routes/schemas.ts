@@ -35,6 +35,19 @@ export const TimeRangeQuery = {
     .openapi({ description: 'ISO time, exclusive; default now' }),
 };
 
+/**
+ * A range whose `to` is not after its `from` holds no event: refused (400 at `to`) rather than
+ * answered empty, as EventBridge's StartReplay refuses an end time before the start time.
+ */
+export function ordered<S extends z.ZodType<{ from?: string | undefined; to?: string | undefined }>>(
+  schema: S,
+): S {
+  return schema.refine(
+    ({ from, to }) => from === undefined || to === undefined || Date.parse(from) < Date.parse(to),
+    { path: ['to'], message: 'must be later than from' },
+  );
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The range a query names, by default the last 24 hours (a moment ahead of now, so "now" is in it). */
