@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { InstanceChanges, InstanceRecord, NewInstance, PluginRecord } from '../core/ports';
-import { FIELD_CHECK, zodFieldErrors } from '../core/zod-errors';
+import { zodFieldErrors } from '../core/zod-errors';
 import { CallContextSchema, type StoredItem } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
 import { storePartition } from './registry-table';
@@ -57,7 +57,7 @@ const StoreKeySchema = z
   );
 
 function check<T>(schema: z.ZodType<T>, value: unknown, what: string, pointer = ''): T {
-  const result = schema.safeParse(value, FIELD_CHECK);
+  const result = schema.safeParse(value);
   if (!result.success) {
     throw new PlugboardError('Validation', `${what} is not valid`, {
       errors: zodFieldErrors(result.error, pointer),

@@ -3,7 +3,7 @@ import type { Context, Handler, MiddlewareHandler } from 'hono';
 import type * as z from 'zod';
 import { PlugboardError } from '../../sdk/errors';
 import { invalidFields } from '../field-errors';
-import { FIELD_CHECK, zodFieldErrors } from '../zod-errors';
+import { zodFieldErrors } from '../zod-errors';
 import type { AppEnv } from './env';
 
 /** A JSON media type with parameters, as @hono/zod-openapi's media type gate accepts it. */
@@ -51,7 +51,7 @@ export function requestValidator(route: RouteConfig): MiddlewareHandler<AppEnv> 
 }
 
 function check(schema: Schema, value: unknown, base: string): object {
-  const result = schema.safeParse(value, FIELD_CHECK);
+  const result = schema.safeParse(value);
   if (result.success) return result.data as object;
   const errors = zodFieldErrors(result.error, base);
   throw invalidFields('the request is not valid', errors);

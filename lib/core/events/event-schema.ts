@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import { invalidFields } from '../field-errors';
-import { FIELD_CHECK, zodFieldErrors } from '../zod-errors';
+import { zodFieldErrors } from '../zod-errors';
 
 /** EventBridge's event envelope; PutEvents caps an entry at 256 KB. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -34,7 +34,7 @@ export function markPlatformMade(event: PlatformEvent): PlatformEvent {
 /** Throws Validation naming the field when an event does not have EventBridge's shape or is too large. */
 export function checkEvent(event: unknown, pointer = ''): PlatformEvent {
   if (typeof event === 'object' && event !== null && platformMade.has(event)) return event as PlatformEvent;
-  const parsed = PlatformEventSchema.safeParse(event, FIELD_CHECK);
+  const parsed = PlatformEventSchema.safeParse(event);
   if (!parsed.success) {
     const errors = zodFieldErrors(parsed.error, pointer);
     throw invalidFields('the event is not valid', errors);

@@ -11,7 +11,7 @@ import { causeOf } from '../events/event-chain';
 import { InstanceService } from '../instances/instance-service';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
-import { FIELD_CHECK, zodFieldErrors } from '../zod-errors';
+import { zodFieldErrors } from '../zod-errors';
 
 /** Runs before a call reaches its plugin; throws AuthorizerDenied or PreHookVetoed to stop it. */
 export type CallGuard = (call: GuardedCall, instance: InstanceRecord, requestId: string) => Promise<void>;
@@ -66,7 +66,7 @@ export class InvocationService {
         `plugin "${manifest.slug}" has no operation "${operation}"${known}`,
       );
     }
-    const parsed = spec.input.safeParse(input ?? {}, FIELD_CHECK);
+    const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
       throw new ValidationError(
         `the input of ${fullName} is not valid`,

@@ -6,7 +6,7 @@ import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { EventDelivery } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import type { EnvelopeSchema, SerializedRequest, SerializedResponse } from '../envelope';
-import { FIELD_CHECK, zodFieldErrors } from '../zod-errors';
+import { zodFieldErrors } from '../zod-errors';
 import { REDACTED } from './redact';
 
 type ParsedEnvelope = z.output<typeof EnvelopeSchema>;
@@ -14,7 +14,7 @@ type AnyHandler = (ctx: PluginContext, input: unknown) => unknown;
 
 /** Checks a value against an operation's contract, naming the path that broke it. */
 function checkContract(schema: z.ZodType, value: unknown, what: string): unknown {
-  const parsed = schema.safeParse(value, FIELD_CHECK);
+  const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const first = zodFieldErrors(parsed.error)[0];
   throw new PlugboardError(
@@ -55,7 +55,7 @@ async function runOperation(
     ? lookup(plugin[type as keyof PluginDefinition], op)
     : undefined;
   if (!spec || !handler) throw missing(`operation "${name}"`);
-  const parsedInput = spec.input.safeParse(input ?? {}, FIELD_CHECK);
+  const parsedInput = spec.input.safeParse(input ?? {});
   if (!parsedInput.success) {
     throw new ValidationError(
       `the input of ${name} is not valid`,

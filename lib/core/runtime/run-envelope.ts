@@ -6,7 +6,7 @@ import { pluginSource } from '../../sdk/events';
 import { type Manifest, ManifestSchema } from '../../sdk/manifest';
 import { expandTemplate } from '../../sdk/templates';
 import { type Answer, type EnvelopeError, EnvelopeSchema, type SerializedResponse } from '../envelope';
-import { FIELD_CHECK, zodFieldErrors } from '../zod-errors';
+import { zodFieldErrors } from '../zod-errors';
 import { CallDeadline } from './call-deadline';
 import { dispatchHandler } from './handlers';
 import { createRedactor } from './redact';
@@ -49,7 +49,7 @@ export async function runEnvelope(
   raw: unknown,
   services: RuntimeServices,
 ): Promise<Answer> {
-  const parsed = EnvelopeSchema.safeParse(raw, FIELD_CHECK);
+  const parsed = EnvelopeSchema.safeParse(raw);
   if (!parsed.success) {
     return fail('Validation', 'the envelope is not valid', {
       details: { errors: zodFieldErrors(parsed.error) },

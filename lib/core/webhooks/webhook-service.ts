@@ -14,7 +14,7 @@ import {
   type WebhookSourceRecord,
   webhookSecretRef,
 } from '../ports';
-import { FIELD_CHECK, zodFieldErrors } from '../zod-errors';
+import { zodFieldErrors } from '../zod-errors';
 import { isJsonPointer } from './json-pointer';
 import { signatureMatches } from './signature';
 
@@ -97,7 +97,7 @@ export class WebhookService {
       ]);
     }
     const actionConfig = input.actionConfig ?? {};
-    const checked = z.fromJSONSchema(declared.configSchema as never).safeParse(actionConfig, FIELD_CHECK);
+    const checked = z.fromJSONSchema(declared.configSchema as never).safeParse(actionConfig);
     if (!checked.success) {
       const errors = zodFieldErrors(checked.error, '/actionConfig');
       throw invalidFields(`actionConfig does not fit the configSchema of ${input.handler}`, errors);
