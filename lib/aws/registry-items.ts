@@ -60,7 +60,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown, what: string, pointer = 
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new PlugboardError('Validation', `${what} is not valid`, {
-      errors: zodFieldErrors(result.error, pointer),
+      errors: zodFieldErrors(result.error, pointer, value),
     });
   }
   return result.data;

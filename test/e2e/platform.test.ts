@@ -222,6 +222,19 @@ describe('local platform over loopback HTTP', () => {
     const name = await pb.call('POST', '/v1/instances', { name: '../etc', plugin: 'echo' });
     expectProblem(name, 400);
     expect(name.body.errors[0].pointer).toBe('/name');
+    // A missing field is called required, a wrong one by its type, in the body and in an operation's input.
+    const missing = await pb.call('POST', '/v1/instances', { plugin: 7, context: { orgSlug: null } });
+    expectProblem(missing, 400);
+    expect(missing.body.errors).toEqual([
+      { pointer: '/name', detail: 'Required: expected string' },
+      { pointer: '/plugin', detail: 'Invalid input: expected string, received number' },
+      { pointer: '/context/orgSlug', detail: expect.not.stringMatching(/^Required/) },
+    ]);
+    const noKey = await pb.call('POST', '/v1/instances/config/operations/configuration.setValue', {
+      input: { value: 'blue' },
+    });
+    expectProblem(noKey, 400);
+    expect(noKey.body.errors).toEqual([{ pointer: '/input/key', detail: 'Required: expected string' }]);
     expectProblem(await pb.call('POST', '/v1/instances', '{"name": "x", '), 400);
     expectProblem(await pb.call('POST', '/v1/instances', 'name=x', { 'content-type': 'text/plain' }), 415);
   });

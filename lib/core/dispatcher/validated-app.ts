@@ -53,7 +53,7 @@ export function requestValidator(route: RouteConfig): MiddlewareHandler<AppEnv> 
 function check(schema: Schema, value: unknown, base: string): object {
   const result = schema.safeParse(value);
   if (result.success) return result.data as object;
-  const errors = zodFieldErrors(result.error, base);
+  const errors = zodFieldErrors(result.error, base, value);
   throw invalidFields('the request is not valid', errors);
 }
 

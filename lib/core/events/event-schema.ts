@@ -36,7 +36,7 @@ export function checkEvent(event: unknown, pointer = ''): PlatformEvent {
   if (typeof event === 'object' && event !== null && platformMade.has(event)) return event as PlatformEvent;
   const parsed = PlatformEventSchema.safeParse(event);
   if (!parsed.success) {
-    const errors = zodFieldErrors(parsed.error, pointer);
+    const errors = zodFieldErrors(parsed.error, pointer, event);
     throw invalidFields('the event is not valid', errors);
   }
   if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_EVENT_BYTES) {

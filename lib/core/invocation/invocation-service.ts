@@ -70,7 +70,7 @@ export class InvocationService {
     if (!parsed.success) {
       throw new ValidationError(
         `the input of ${fullName} is not valid`,
-        zodFieldErrors(parsed.error, '/input'),
+        zodFieldErrors(parsed.error, '/input', input ?? {}),
       );
     }
     return this.run({ instance, manifest, requestId, context }, 'operation', fullName, parsed.data);

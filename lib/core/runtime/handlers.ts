@@ -16,7 +16,7 @@ type AnyHandler = (ctx: PluginContext, input: unknown) => unknown;
 function checkContract(schema: z.ZodType, value: unknown, what: string): unknown {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const first = zodFieldErrors(parsed.error)[0];
+  const first = zodFieldErrors(parsed.error, '', value)[0];
   throw new PlugboardError(
     'PluginFailed',
     `the ${what} broke its contract at ${first?.pointer}: ${first?.detail}`,
@@ -59,7 +59,7 @@ async function runOperation(
   if (!parsedInput.success) {
     throw new ValidationError(
       `the input of ${name} is not valid`,
-      zodFieldErrors(parsedInput.error, '/input'),
+      zodFieldErrors(parsedInput.error, '/input', input ?? {}),
     );
   }
   const output = checkContract(spec.output, await handler(ctx, parsedInput.data), `answer of ${name}`);

@@ -52,7 +52,7 @@ export async function runEnvelope(
   const parsed = EnvelopeSchema.safeParse(raw);
   if (!parsed.success) {
     return fail('Validation', 'the envelope is not valid', {
-      details: { errors: zodFieldErrors(parsed.error) },
+      details: { errors: zodFieldErrors(parsed.error, '', raw) },
     });
   }
   const envelope = parsed.data;

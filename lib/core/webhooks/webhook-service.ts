@@ -99,7 +99,7 @@ export class WebhookService {
     const actionConfig = input.actionConfig ?? {};
     const checked = z.fromJSONSchema(declared.configSchema as never).safeParse(actionConfig);
     if (!checked.success) {
-      const errors = zodFieldErrors(checked.error, '/actionConfig');
+      const errors = zodFieldErrors(checked.error, '/actionConfig', actionConfig);
       throw invalidFields(`actionConfig does not fit the configSchema of ${input.handler}`, errors);
     }
     const rule: WebhookRuleRecord = {
