@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { zodFieldErrors } from '../../../lib/core/zod-errors';
+
+const Schema = z.object({
+  name: z.string(),
+  tags: z.array(z.object({ key: z.string(), value: z.number() })),
+  nested: z.object({ flag: z.boolean() }).optional(),
+});
+
+/** Values near the schema's shape: each field present, missing, null or of another type. */
+const anything = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null));
+const shaped = fc.record(
+  {
+    name: anything,
+    tags: fc.oneof(fc.array(fc.record({ key: anything, value: anything }, { requiredKeys: [] })), anything),
+    nested: fc.oneof(fc.record({ flag: anything }, { requiredKeys: [] }), anything),
+  },
+  { requiredKeys: [] },
+);
+
+const errorsOf = (value: unknown) => {
+  const parsed = Schema.safeParse(value);
+  if (parsed.success) throw new Error('expected the value to fail');
+  return zodFieldErrors(parsed.error, '/body', value);
+};
+
+describe('zodFieldErrors', () => {
+  it('calls a missing field required and a present one of the wrong type by its type, at any depth', () => {
+    expect(errorsOf({ tags: [{ key: 'a' }, { key: null, value: 1 }], nested: {} })).toEqual([
+      { pointer: '/body/name', detail: 'Required: expected string' },
+      { pointer: '/body/tags/0/value', detail: 'Required: expected number' },
+      { pointer: '/body/tags/1/key', detail: 'Invalid input: expected string, received null' },
+      { pointer: '/body/nested/flag', detail: 'Required: expected boolean' },
+    ]);
+    expect(errorsOf(undefined)).toEqual([{ pointer: '/body', detail: 'Required: expected object' }]);
+    expect(errorsOf('text')).toEqual([
+      { pointer: '/body', detail: 'Invalid input: expected object, received string' },
+    ]);
+  });
+
+  it('says "Required" exactly when nothing is at the pointer, whatever the value', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), shaped), (value) => {
+        const parsed = Schema.safeParse(value);
+        if (parsed.success) return;
+        const errors = zodFieldErrors(parsed.error, '', value);
+        for (const [i, issue] of parsed.error.issues.slice(0, 20).entries()) {
+          let at: unknown = value;
+          for (const key of issue.path)
+            at = at === null || typeof at !== 'object' ? undefined : (at as never)[key];
+          expect(errors[i]!.detail.startsWith('Required')).toBe(
+            issue.code === 'invalid_type' && at === undefined,
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
