@@ -235,6 +235,15 @@ describe('local platform over loopback HTTP', () => {
     });
     expectProblem(noKey, 400);
     expect(noKey.body.errors).toEqual([{ pointer: '/input/key', detail: 'Required: expected string' }]);
+    for (const limit of ['abc', '0', '1.5', '5000', '']) {
+      for (const list of ['/v1/instances', '/v1/events/log', '/v1/webhooks/any/deliveries']) {
+        const page = await pb.call('GET', `${list}?limit=${limit}`);
+        expectProblem(page, 400);
+        expect(page.body.errors, `${list}?limit=${limit}`).toEqual([
+          { pointer: '/query/limit', detail: 'must be a whole number from 1 to 1000' },
+        ]);
+      }
+    }
     expectProblem(await pb.call('POST', '/v1/instances', '{"name": "x", '), 400);
     expectProblem(await pb.call('POST', '/v1/instances', 'name=x', { 'content-type': 'text/plain' }), 415);
   });

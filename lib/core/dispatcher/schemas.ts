@@ -33,6 +33,20 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
+const PAGE_LIMIT_ERROR = 'must be a whole number from 1 to 1000';
+
+/**
+ * `?limit=` of every paginated list: one message for each way it can be wrong, where zod would say
+ * "Invalid input: expected number, received NaN" for `?limit=abc`.
+ */
+export const PageLimit = z.coerce
+  .number({ error: PAGE_LIMIT_ERROR })
+  .int({ error: PAGE_LIMIT_ERROR })
+  .min(1, { error: PAGE_LIMIT_ERROR })
+  .max(1000, { error: PAGE_LIMIT_ERROR })
+  .default(100)
+  .openapi({ description: 'Items per page, 1 to 1000; default 100' });
+
 export const InstanceNameParam = z
   .string()
   .regex(INSTANCE_NAME, 'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters')

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../dispatcher/env';
-import { json, jsonBody, problems } from '../dispatcher/schemas';
+import { json, jsonBody, PageLimit, problems } from '../dispatcher/schemas';
 import type { EventStore } from '../ports';
 import type { WebhookService } from './webhook-service';
 
@@ -150,7 +150,7 @@ const deliveries = createRoute({
   request: {
     ...bySource,
     query: z.object({
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      limit: PageLimit,
       cursor: z.string().max(8192).optional(),
     }),
   },

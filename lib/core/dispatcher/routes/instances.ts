@@ -8,6 +8,7 @@ import {
   InstanceSchema,
   json,
   jsonBody,
+  PageLimit,
   PatchInstanceSchema,
   problems,
 } from '../schemas';
@@ -29,7 +30,7 @@ const list = createRoute({
   request: {
     query: z.object({
       plugin: z.string().max(64).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      limit: PageLimit,
       cursor: z.string().max(2000).optional(),
     }),
   },

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { PageLimit } from '../../dispatcher/schemas';
 
 export const EventSchema = z
   .object({
@@ -20,7 +21,7 @@ export const PatternSchema = z.record(z.string(), z.unknown()).openapi({
 });
 
 export const PageQuery = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: PageLimit,
   cursor: z.string().max(8192).optional(),
 };
 
