@@ -47,6 +47,12 @@ export const PageLimit = z.coerce
   .default(100)
   .openapi({ description: 'Items per page, 1 to 1000; default 100' });
 
+/** The query of a paginated list: its size and the cursor a previous page answered. */
+export const PageQuery = {
+  limit: PageLimit,
+  cursor: z.string().max(8192).optional(),
+};
+
 export const InstanceNameParam = z
   .string()
   .regex(INSTANCE_NAME, 'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters')

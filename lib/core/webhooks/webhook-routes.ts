@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../dispatcher/env';
-import { json, jsonBody, PageLimit, problems } from '../dispatcher/schemas';
+import { json, jsonBody, PageQuery, problems } from '../dispatcher/schemas';
 import type { EventStore } from '../ports';
 import type { WebhookService } from './webhook-service';
 
@@ -149,10 +149,7 @@ const deliveries = createRoute({
   summary: 'Deliveries of a source, newest first, with each rule-and-instance outcome',
   request: {
     ...bySource,
-    query: z.object({
-      limit: PageLimit,
-      cursor: z.string().max(8192).optional(),
-    }),
+    query: z.object(PageQuery),
   },
   responses: {
     200: json(z.object({ deliveries: z.array(DeliverySchema), nextCursor: z.string().optional() }), 'A page'),

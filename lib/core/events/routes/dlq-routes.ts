@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../dispatcher/env';
-import { json, problems } from '../../dispatcher/schemas';
+import { json, PageQuery, problems } from '../../dispatcher/schemas';
 import type { EventsServices } from '../events-services';
-import { EventSchema, PageQuery } from './schemas';
+import { EventSchema } from './schemas';
 
 const DeadLetterSchema = z
   .object({

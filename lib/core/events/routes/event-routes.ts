@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App, RouteContext } from '../../dispatcher/env';
-import { json, jsonBody, problems } from '../../dispatcher/schemas';
+import { json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
 import { callerEvents } from '../caller-events';
 import type { EventsServices } from '../events-services';
 import { testEventPattern } from '../pattern';
-import { EventSchema, ordered, PageQuery, PatternSchema, TimeRangeQuery, timeRange } from './schemas';
+import { EventSchema, ordered, PatternSchema, TimeRangeQuery, timeRange } from './schemas';
 
 const PutEventsSchema = z
   .strictObject({

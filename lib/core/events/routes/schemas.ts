@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { PageLimit } from '../../dispatcher/schemas';
 
 export const EventSchema = z
   .object({
@@ -19,11 +18,6 @@ export const PatternSchema = z.record(z.string(), z.unknown()).openapi({
   description: 'An EventBridge event pattern',
   example: { source: ['plugboard.plugin.incrementer'] },
 });
-
-export const PageQuery = {
-  limit: PageLimit,
-  cursor: z.string().max(8192).optional(),
-};
 
 export const TimeRangeQuery = {
   from: z.iso

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../dispatcher/env';
-import { json, jsonBody, problems } from '../../dispatcher/schemas';
+import { json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
 import type { EventsServices } from '../events-services';
-import { PageQuery, PatternSchema } from './schemas';
+import { PatternSchema } from './schemas';
 
 const SubscriptionSchema = z
   .object({
