@@ -3,6 +3,8 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { Level } from 'level';
+import { PlugboardError } from '../sdk/errors';
 import { createRegistryTable } from './create-registry-table';
 import { type IndexRepair, repairIndexes } from './index-repair';
 
@@ -31,6 +33,7 @@ export interface StartDynaliteOptions {
 
 /** Embedded DynamoDB on a free loopback port, with the registry table created. */
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<LocalDynamo> {
+  if (options.path) await ensureUnlocked(options.path);
   // Tables are usable at once: nothing waits through dynalite's simulated CREATING state.
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
@@ -68,6 +71,27 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
     if (marker) await rm(marker, { force: true });
   };
   return { endpoint, repair, close };
+}
+
+/**
+ * LevelDB lets one process (and one handle) hold a directory. dynalite opens it lazily and throws an
+ * open failure out of its request handler, which ends the process with a stack trace at the first
+ * request; opened and closed here first, a directory already held is a clear refusal instead.
+ */
+async function ensureUnlocked(path: string): Promise<void> {
+  const db = new Level(path);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    if (cause?.code === 'LEVEL_LOCKED')
+      throw new PlugboardError(
+        'Unavailable',
+        `the registry at ${path} is open in another process: stop that platform or start this one with another data folder`,
+      );
+    throw error;
+  }
+  await db.close();
 }
 
 /** A DynamoDB client for a local endpoint: static dummy credentials, so no real ones are looked up. */

@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../lib/cli/program';
@@ -64,6 +67,35 @@ describe('starting the local platform', () => {
       error.mockRestore();
       process.exitCode = undefined;
       taken.close();
+    }
+  });
+
+  it('refuses a data folder another platform has open, and leaves that one serving', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'plugboard-held-'));
+    const first = await startTestPlatform({ pluginsDir, memory: false, dataDir });
+    const printed: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
+    try {
+      const created = await first.call('POST', '/v1/instances', { name: 'kept', plugin: 'slow-audit' });
+      expect(created.status).toBe(201);
+      await runCli(['node', 'plugboard', 'start', '--data', dataDir, '--no-watch', '--port', '0']);
+      expect(process.exitCode).toBe(1);
+      expect(printed).toEqual([
+        `plugboard: the registry at ${join(dataDir, 'registry')} is open in another process: stop that platform or start this one with another data folder`,
+      ]);
+      expect((await first.call('GET', '/v1/instances/kept')).status).toBe(200);
+    } finally {
+      error.mockRestore();
+      process.exitCode = undefined;
+      await first.close();
+    }
+    // Closed, the folder is free again, and what the first platform wrote is there.
+    const second = await startTestPlatform({ pluginsDir, memory: false, dataDir });
+    try {
+      expect((await second.call('GET', '/v1/instances/kept')).status).toBe(200);
+    } finally {
+      await second.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
