@@ -4,7 +4,7 @@
 // packages left to node_modules, and this process imports it. `npm start` runs the platform this way so
 // the platform's process carries no TypeScript loader (tsx's loader thread alone is ~33 MB resident);
 // plugins are compiled by the platform itself (lib/local/plugin-module.ts, lib/bundle/plugin-bundle.ts).
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
@@ -58,11 +58,18 @@ const [output] = result.outputFiles;
 const staging = `${output.path}.${process.pid}.tmp`;
 await writeFile(staging, output.contents);
 await rename(staging, output.path);
-// Builds of the entry from before a change are not needed again (a running one has read its file).
+// Builds of the entry from before a change are not needed again (a running one has read its file),
+// once they are a minute old: a start of other code at this moment may not have imported its own yet.
 const prefix = `${basename(entry, '.ts')}.`;
+const settled = Date.now() - 60_000;
 for (const name of await readdir(outDir)) {
-  if (name.startsWith(prefix) && name.endsWith('.mjs') && join(outDir, name) !== output.path)
-    await rm(join(outDir, name), { force: true });
+  const file = join(outDir, name);
+  if (!name.startsWith(prefix) || !name.endsWith('.mjs') || file === output.path) continue;
+  const modified = await stat(file).then(
+    (found) => found.mtimeMs,
+    () => Number.POSITIVE_INFINITY,
+  );
+  if (modified < settled) await rm(file, { force: true });
 }
 
 process.setSourceMapsEnabled(true);

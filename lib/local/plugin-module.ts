@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { removeSupersededBuilds } from './superseded-builds';
 
 /** Bare imports the build keeps in: the SDK, which a plugin reaches through the project's package name. */
 const SDK_PACKAGE = /^plugboard(\/|$)/;
@@ -35,7 +36,8 @@ const packagesByUrl: Plugin = {
  * Imports a plugin's source on the platform's own thread to read its definition, with neither tsx
  * nor a bundle of its packages: the plugin's TypeScript and the SDK are compiled by the local
  * esbuild into one module under `outDir`, named by its content, since Node never re-imports a
- * module it has already loaded and a changed plugin must be read afresh.
+ * module it has already loaded and a changed plugin must be read afresh. Once imported, the
+ * plugin's older modules are removed: Node keeps what it loaded, and nothing reads them again.
  */
 export async function importPluginModule(entry: string, outDir: string): Promise<Record<string, unknown>> {
   const name = basename(dirname(resolve(entry)));
@@ -54,6 +56,8 @@ export async function importPluginModule(entry: string, outDir: string): Promise
     metafile: true,
     logLevel: 'silent',
   });
-  const file = Object.keys(result.metafile.outputs).find((path) => path.endsWith('.mjs'))!;
-  return import(pathToFileURL(resolve(file)).href);
+  const file = resolve(Object.keys(result.metafile.outputs).find((path) => path.endsWith('.mjs'))!);
+  const module = await import(pathToFileURL(file).href);
+  await removeSupersededBuilds({ dir: outDir, current: file, prefix: `${name}.module.` });
+  return module;
 }

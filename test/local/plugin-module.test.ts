@@ -64,5 +64,7 @@ export default definePlugin({
     write('tiny', plugin('1.1.0'));
     const second = await loadPlugins(plugins, importModule);
     expect(second.loaded.map((p) => [p.slug, p.manifest.version])).toEqual([['tiny', '1.1.0']]);
+    // The first module is loaded already and never read again: only the newest stays on disk.
+    expect(readdirSync(out).filter((name) => name.startsWith('tiny.module.'))).toHaveLength(1);
   });
 });

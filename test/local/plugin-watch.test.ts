@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../e2e/harness';
 
@@ -54,5 +54,14 @@ describe('file watching', () => {
     writePlugin('changing', 'export default definePlugin({ this is not valid');
     await eventually(async () => pb.logLines.some((line) => line.includes('plugin not reloaded')));
     expect(await which('c')).toBe('v2');
+
+    // What the first build left is gone once its worker ended: one bundle and one module per plugin.
+    const built = (folder: string, prefix: string) =>
+      readdirSync(join(pb.platform.dataDir, folder)).filter(
+        (name) => name.startsWith(prefix) && name.endsWith('.mjs'),
+      );
+    await eventually(async () => built('bundles', 'changing.').length === 1);
+    expect(built('bundles', 'changing.')).toEqual([basename(pb.platform.invoker.bundleFile('changing')!)]);
+    expect(built('modules', 'changing.module.')).toHaveLength(1);
   });
 });

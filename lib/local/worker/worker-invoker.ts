@@ -5,6 +5,7 @@ import type { Answer, Envelope } from '../../core/envelope';
 import type { Invoker } from '../../core/ports';
 import type { LogRecord } from '../../core/runtime/services';
 import { functionFailure } from '../function-failure';
+import { removeSupersededBuilds } from '../superseded-builds';
 import { PluginWorker } from './plugin-worker';
 import type { HostMethods } from './protocol';
 
@@ -41,6 +42,8 @@ interface Slot {
  */
 export class WorkerInvoker implements Invoker {
   private readonly slots = new Map<string, Slot>();
+  /** Bundles of replaced workers still finishing their calls. */
+  private readonly retiring = new Set<string>();
 
   constructor(private readonly options: WorkerInvokerOptions) {}
 
@@ -51,14 +54,25 @@ export class WorkerInvoker implements Invoker {
     return built;
   }
 
-  /** Bundles a plugin source into the bundle directory, named after `name`. */
-  build(name: string, entry: string): Promise<BuiltBundle> {
-    return bundlePlugin({
+  /**
+   * Bundles a plugin source into the bundle directory, named after `name`, and removes the older
+   * bundles of that name no worker or plugin is set to run.
+   */
+  async build(name: string, entry: string): Promise<BuiltBundle> {
+    const built = await bundlePlugin({
       slug: name,
       pluginEntry: entry,
       glueModule: WORKER_GLUE,
       outDir: this.options.bundleDir,
     });
+    await removeSupersededBuilds({
+      dir: this.options.bundleDir,
+      current: built.file,
+      prefix: `${name}.`,
+      inUse: (file) =>
+        this.retiring.has(file) || [...this.slots.values()].some((slot) => slot.bundleFile === file),
+    });
+    return built;
   }
 
   /**
@@ -74,8 +88,9 @@ export class WorkerInvoker implements Invoker {
       await slot.worker.ready;
     }
     this.slots.set(slug, slot);
-    if (previous?.worker)
-      this.retire(previous.worker, previous.bundleFile === bundleFile ? undefined : previous.bundleFile);
+    const stale = previous && previous.bundleFile !== bundleFile ? previous.bundleFile : undefined;
+    if (previous?.worker) this.retire(previous.worker, stale);
+    else if (stale) await removeBundle(stale);
   }
 
   has(slug: string): boolean {
@@ -123,12 +138,17 @@ export class WorkerInvoker implements Invoker {
 
   /** Lets calls already on the old worker finish, then ends it and removes its superseded bundle. */
   private retire(worker: PluginWorker, staleBundle: string | undefined): void {
+    if (staleBundle) this.retiring.add(staleBundle);
     const check = setInterval(() => {
       if (worker.inFlight > 0 && !worker.dead) return;
       clearInterval(check);
       worker.end('replaced by a newer build');
-      if (staleBundle) for (const file of [staleBundle, `${staleBundle}.map`]) void rm(file, { force: true });
+      if (staleBundle) void removeBundle(staleBundle).finally(() => this.retiring.delete(staleBundle));
     }, 50);
     check.unref();
   }
+}
+
+async function removeBundle(file: string): Promise<void> {
+  await Promise.all([file, `${file}.map`].map((each) => rm(each, { force: true })));
 }
