@@ -6,11 +6,15 @@ const IGNORED = /(^|[/\\])(node_modules|\.git)([/\\]|$)|\.test\.ts$|\.md$/;
 
 /**
  * Watches the plugins folder and reports, once per burst of changes, the folder of each plugin
- * that changed, so only that plugin's worker is rebuilt and swapped.
+ * that changed, so only that plugin's worker is rebuilt and swapped. One folder's reports wait for
+ * each other: a change made while the plugin rebuilds is rebuilt after it, never beside it, so the
+ * last build started is the one left serving.
  */
 export class PluginWatcher {
   private readonly watcher;
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Per folder, the report under way and those queued behind it. */
+  private readonly reports = new Map<string, Promise<void>>();
 
   constructor(
     private readonly root: string,
@@ -27,7 +31,14 @@ export class PluginWatcher {
         dir,
         setTimeout(() => {
           this.timers.delete(dir);
-          void onChange(dir);
+          const report = (this.reports.get(dir) ?? Promise.resolve())
+            .then(() => onChange(dir))
+            // A failed report must not hold up the folder's next one.
+            .catch(() => {});
+          this.reports.set(dir, report);
+          void report.then(() => {
+            if (this.reports.get(dir) === report) this.reports.delete(dir);
+          });
         }, debounceMs),
       );
     });
@@ -36,5 +47,7 @@ export class PluginWatcher {
   async close(): Promise<void> {
     for (const timer of this.timers.values()) clearTimeout(timer);
     await this.watcher.close();
+    // A rebuild under way finishes before what it writes to is closed.
+    await Promise.all(this.reports.values());
   }
 }
