@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InstanceService } from '../../lib/core/instances/instance-service';
+import { PlugboardError } from '../../lib/sdk/errors';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 /** A canary credential: the suite fails if it shows up in any response, header or log line. */
@@ -301,6 +303,42 @@ describe('local platform over loopback HTTP', () => {
     });
     expect((await create()).status).toBe(201);
     expect((await increment()).body.result).toMatchObject({ previous: 0, value: 1 });
+  });
+
+  it('starts a new instance empty though its name left items after its store was cleared', async () => {
+    // What a call of a deleted instance still under way writes after the delete cleared its store.
+    await pb.platform.registry.storePut('incrementer', 'haunted', 'counter/n', 41);
+    expect((await pb.call('POST', '/v1/instances', { name: 'haunted', plugin: 'incrementer' })).status).toBe(
+      201,
+    );
+    const increment = await pb.call('POST', '/v1/instances/haunted/actions/increment', {
+      params: { parameter: 'n' },
+    });
+    expect(increment.body.result).toMatchObject({ previous: 0, value: 1 });
+  });
+
+  it('undoes a create whose clearing of leftovers failed, so a retry can take the name', async () => {
+    await pb.platform.registry.storePut('incrementer', 'retried', 'counter/n', 7);
+    const failing = new Proxy(pb.platform.registry, {
+      get(target, property, receiver) {
+        if (property === 'storeList')
+          return () => Promise.reject(new PlugboardError('Unavailable', 'the table is busy'));
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const service = new InstanceService({ ...pb.platform.deps, registry: failing });
+    await expect(service.create({ name: 'retried', plugin: 'incrementer' })).rejects.toMatchObject({
+      code: 'Unavailable',
+    });
+    expectProblem(await pb.call('GET', '/v1/instances/retried'), 404);
+    expect((await pb.call('POST', '/v1/instances', { name: 'retried', plugin: 'incrementer' })).status).toBe(
+      201,
+    );
+    expect(await pb.platform.registry.storeList('incrementer', 'retried')).toEqual({
+      items: [],
+      nextCursor: undefined,
+    });
   });
 
   it('serves a valid OpenAPI 3.1 document', async () => {

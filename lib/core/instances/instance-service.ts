@@ -65,8 +65,25 @@ export class InstanceService {
       order: input.order ?? 0,
       credentialsSet: [],
     });
+    await this.clearLeftovers(created);
     await this.announce('Instance Created', created);
     return created;
+  }
+
+  /**
+   * A new instance starts with an empty store, though its name's last instance may have left items:
+   * a call of it still under way when it was deleted can write after its store was cleared, and a
+   * delete whose clearing failed part-way has already removed the instance. Cleared once the name is
+   * taken, so a live instance's items are never touched; if clearing fails, the instance is deleted
+   * again and the create answers the error, so a retry can take the name.
+   */
+  private async clearLeftovers(created: InstanceRecord): Promise<void> {
+    try {
+      await this.clearStore(created.plugin, created.name);
+    } catch (error) {
+      await this.deps.registry.deleteInstance(created.name, created.version).catch(() => undefined);
+      throw error;
+    }
   }
 
   async update(name: string, patch: InstancePatch, expectedVersion: number): Promise<InstanceRecord> {
