@@ -1,6 +1,6 @@
 export { checkPlugin } from './check-plugin';
 export { formatLoadReport } from './format-report';
-export { loadPlugins } from './load-plugins';
+export { type ImportModule, loadPlugins } from './load-plugins';
 export type {
   CheckIssue,
   CheckResult,
