@@ -19,11 +19,22 @@ function absentAt(input: unknown, path: readonly PropertyKey[]): boolean {
  * failed parse: an error map passed to every parse made zod's parse of an envelope 4-6 × slower.)
  */
 export function zodFieldErrors(error: z.ZodError, base: string, input: unknown): FieldError[] {
-  return error.issues.slice(0, 20).map((issue) => ({
-    pointer: base + issue.path.map((p) => `/${pointerSegment(String(p))}`).join('') || '/',
-    detail:
-      issue.code === 'invalid_type' && absentAt(input, issue.path)
-        ? `Required: expected ${issue.expected}`
-        : issue.message,
-  }));
+  const pointer = (path: readonly PropertyKey[]) =>
+    base + path.map((p) => `/${pointerSegment(String(p))}`).join('') || '/';
+  return error.issues
+    .flatMap((issue): FieldError[] =>
+      // zod reports unknown keys at their object; each is pointed at itself, where the client put it.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ pointer: pointer([...issue.path, key]), detail: 'Unknown field' }))
+        : [
+            {
+              pointer: pointer(issue.path),
+              detail:
+                issue.code === 'invalid_type' && absentAt(input, issue.path)
+                  ? `Required: expected ${issue.expected}`
+                  : issue.message,
+            },
+          ],
+    )
+    .slice(0, 20);
 }

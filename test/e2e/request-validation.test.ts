@@ -90,5 +90,16 @@ describe('how a route checks its request', () => {
     );
     expect(header.status).toBe(400);
     expect(header.body.errors).toEqual([expect.objectContaining({ pointer: '/headers/if-match' })]);
+    const unknown = await pb.call('POST', '/v1/instances', {
+      name: 'extra',
+      plugin: 'echo',
+      colour: 'blue',
+      context: { orgSlug: 'a', 'team/name': 'b' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([
+      { pointer: '/context/team~1name', detail: 'Unknown field' },
+      { pointer: '/colour', detail: 'Unknown field' },
+    ]);
   });
 });

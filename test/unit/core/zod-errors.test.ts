@@ -58,4 +58,42 @@ describe('zodFieldErrors', () => {
       { numRuns: 300 },
     );
   });
+
+  it('points at each unknown field of a strict object, its key escaped as RFC 6901 says', () => {
+    const Strict = z.strictObject({ name: z.string(), inner: z.strictObject({ flag: z.boolean() }) });
+    const escaped = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.string().filter((key) => key !== 'name' && key !== 'inner' && key !== '__proto__'),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
+        fc.uniqueArray(
+          fc.string().filter((key) => key !== 'flag' && key !== '__proto__'),
+          { maxLength: 5 },
+        ),
+        (outer, inner) => {
+          const value = {
+            name: 'n',
+            inner: { flag: true, ...Object.fromEntries(inner.map((key) => [key, 1])) },
+            ...Object.fromEntries(outer.map((key) => [key, 1])),
+          };
+          const parsed = Strict.safeParse(value);
+          expect(parsed.success).toBe(false);
+          const errors = zodFieldErrors(parsed.error!, '/body', value);
+          expect(errors.map((e) => e.pointer).sort()).toEqual(
+            [
+              ...outer.map((key) => `/body/${escaped(key)}`),
+              ...inner.map((key) => `/body/inner/${escaped(key)}`),
+            ].sort(),
+          );
+          expect(new Set(errors.map((e) => e.detail))).toEqual(new Set(['Unknown field']));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });
