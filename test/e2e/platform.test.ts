@@ -182,6 +182,31 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await pb.call('PATCH', '/v1/instances/signer', { description: 'x' }), 428);
   });
 
+  it('takes If-Match as RFC 9110 has it: * for any current version, or a list of ETags', async () => {
+    const create = await pb.call('POST', '/v1/instances', { name: 'tagged', plugin: 'echo' });
+    expect(create.headers.get('etag')).toBe('"1"');
+    const patch = (ifMatch: string, description: string) =>
+      pb.call('PATCH', '/v1/instances/tagged', { description }, { 'if-match': ifMatch });
+    expect((await patch('*', 'any')).headers.get('etag')).toBe('"2"');
+    expect((await patch('"7", "2"', 'listed')).headers.get('etag')).toBe('"3"');
+    const stale = await patch('"1", W/"2"', 'stale');
+    expectProblem(stale, 412);
+    expect(stale.body.detail).toBe('instance tagged is at version 3, not 1 or 2');
+    expectProblem(await patch('"3", junk', 'malformed'), 412);
+    expect((await pb.call('GET', '/v1/instances/tagged')).body).toMatchObject({
+      version: 3,
+      description: 'listed',
+    });
+    expectProblem(
+      await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '"1", "2"' }),
+      412,
+    );
+    expect(
+      (await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '"2", "3"' })).status,
+    ).toBe(204);
+    expectProblem(await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '*' }), 404);
+  });
+
   it('answers 404 problems for unknown plugins, instances and routes', async () => {
     expectProblem(await pb.call('POST', '/v1/instances', { name: 'ghost', plugin: 'no-such-plugin' }), 404);
     expectProblem(await pb.call('GET', '/v1/instances/no-such-instance'), 404);

@@ -2,21 +2,45 @@ import { PlugboardError } from '../../sdk/errors';
 
 export const etagOf = (version: number): string => `"${version}"`;
 
-/** Reads the version from an If-Match header (`"3"`, `W/"3"` or `3`); a malformed one is a 412. */
-export function versionFromIfMatch(header: string | undefined, required: boolean): number | undefined {
+/** What an If-Match header allows (RFC 9110 §13.1.1): any current version, or one of those listed. */
+export type IfMatch = '*' | readonly number[];
+
+/** One entity tag of a list: `"3"`, `W/"3"` or a bare `3`. */
+const ENTITY_TAG = /^(?:W\/)?"?(\d{1,15})"?$/;
+
+/** Reads an If-Match header (`*`, or a comma-separated list of ETags); a malformed one is a 412. */
+export function readIfMatch(header: string | undefined, required: boolean): IfMatch | undefined {
   if (header === undefined) {
     if (required)
       throw new PlugboardError(
         'PreconditionRequired',
-        'send If-Match with the ETag of the instance you read',
+        'send If-Match with the ETag of the instance you read, or * for whatever version is current',
       );
     return undefined;
   }
-  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header.trim());
-  if (!match)
-    throw new PlugboardError(
-      'VersionConflict',
-      `If-Match ${JSON.stringify(header.slice(0, 40))} is not an ETag of this instance`,
-    );
-  return Number(match[1]);
+  if (header.trim() === '*') return '*';
+  const versions: number[] = [];
+  for (const tag of header.split(',')) {
+    const match = ENTITY_TAG.exec(tag.trim());
+    if (!match)
+      throw new PlugboardError(
+        'VersionConflict',
+        `If-Match ${JSON.stringify(header.slice(0, 40))} is not an ETag of this instance`,
+      );
+    versions.push(Number(match[1]));
+  }
+  return versions;
+}
+
+/**
+ * The version a write must find, given what it read: the current one when If-Match allows it, so
+ * the write still fails if another lands in between.
+ */
+export function versionMeeting(ifMatch: IfMatch, name: string, current: number): number {
+  if (ifMatch === '*' || ifMatch.includes(current)) return current;
+  throw new PlugboardError(
+    'VersionConflict',
+    `instance ${name} is at version ${current}, not ${ifMatch.join(' or ')}`,
+    { details: { currentVersion: current } },
+  );
 }

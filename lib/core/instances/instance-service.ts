@@ -3,6 +3,7 @@ import { type FieldError, PlugboardError } from '../../sdk/errors';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
+import { type IfMatch, versionMeeting } from '../dispatcher/etag';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
@@ -86,7 +87,7 @@ export class InstanceService {
     }
   }
 
-  async update(name: string, patch: InstancePatch, expectedVersion: number): Promise<InstanceRecord> {
+  async update(name: string, patch: InstancePatch, ifMatch: IfMatch): Promise<InstanceRecord> {
     const current = await this.get(name);
     const plugin = await this.loadedPlugin(current.plugin);
     const changes: InstanceChanges = {};
@@ -103,7 +104,11 @@ export class InstanceService {
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.context !== undefined) changes.context = patch.context;
     if (patch.order !== undefined) changes.order = patch.order;
-    const updated = await this.deps.registry.updateInstance(name, changes, expectedVersion);
+    const updated = await this.deps.registry.updateInstance(
+      name,
+      changes,
+      versionMeeting(ifMatch, name, current.version),
+    );
     await this.announce('Instance Updated', updated);
     return updated;
   }
@@ -113,8 +118,14 @@ export class InstanceService {
    * Deleted` is announced, so a new instance of the same name starts with neither (the store may hold
    * a kv-config's secret values).
    */
-  async delete(name: string, expectedVersion?: number): Promise<void> {
-    const deleted = await this.deps.registry.deleteInstance(name, expectedVersion);
+  async delete(name: string, ifMatch?: IfMatch): Promise<void> {
+    const expected =
+      ifMatch === undefined || ifMatch === '*'
+        ? undefined
+        : ifMatch.length === 1
+          ? ifMatch[0]
+          : versionMeeting(ifMatch, name, (await this.get(name)).version);
+    const deleted = await this.deps.registry.deleteInstance(name, expected);
     if (deleted.credentialsSet.length > 0) {
       await this.deps.credentials.delete(credentialsRef(this.deps.stage, deleted.plugin, deleted.name));
     }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { InstanceRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
-import { etagOf, versionFromIfMatch } from '../etag';
+import { etagOf, readIfMatch } from '../etag';
 import {
   CreateInstanceSchema,
   InstanceNameParam,
@@ -14,7 +14,15 @@ import {
 } from '../schemas';
 
 const byName = { params: z.object({ name: InstanceNameParam }) };
-const ifMatch = z.object({ 'if-match': z.string().max(100).optional() });
+const ifMatch = z.object({
+  'if-match': z
+    .string()
+    .max(100)
+    .optional()
+    .openapi({
+      description: 'ETags from a read ("3", or a list "3", "4"), or * for whatever version is current',
+    }),
+});
 
 const create = createRoute({
   method: 'post',
@@ -112,16 +120,13 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     return c.json(instance, 200);
   });
   app.openapi(patch, async (c) => {
-    const version = versionFromIfMatch(c.req.valid('header')['if-match'], true)!;
-    const updated = await instances.update(c.req.valid('param').name, c.req.valid('json'), version);
+    const ifMatch = readIfMatch(c.req.valid('header')['if-match'], true)!;
+    const updated = await instances.update(c.req.valid('param').name, c.req.valid('json'), ifMatch);
     c.header('etag', etagOf(updated.version));
     return c.json(updated, 200);
   });
   app.openapi(remove, async (c) => {
-    await instances.delete(
-      c.req.valid('param').name,
-      versionFromIfMatch(c.req.valid('header')['if-match'], false),
-    );
+    await instances.delete(c.req.valid('param').name, readIfMatch(c.req.valid('header')['if-match'], false));
     return c.body(null, 204);
   });
   app.openapi(putCredentials, async (c) => {
