@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CachedRegistry } from '../../lib/core/cached-registry';
 import { InstanceService } from '../../lib/core/instances/instance-service';
 import { PlugboardError } from '../../lib/sdk/errors';
 import { startTestPlatform, type TestPlatform } from './harness';
@@ -205,6 +206,31 @@ describe('local platform over loopback HTTP', () => {
       (await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '"2", "3"' })).status,
     ).toBe(204);
     expectProblem(await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '*' }), 404);
+  });
+
+  it('applies If-Match: * over a stale cached read, as a dispatcher beside another one would hold', async () => {
+    expect((await pb.call('POST', '/v1/instances', { name: 'shared', plugin: 'echo' })).status).toBe(201);
+    // A second dispatcher's cache: it read version 1 and keeps it while this one writes version 2.
+    const elsewhere = new InstanceService({
+      ...pb.platform.deps,
+      registry: new CachedRegistry(pb.platform.deps.registry, { ttlMs: 60_000 }),
+    });
+    expect((await elsewhere.get('shared')).version).toBe(1);
+    const here = await pb.call(
+      'PATCH',
+      '/v1/instances/shared',
+      { description: 'here' },
+      { 'if-match': '"1"' },
+    );
+    expect(here.status).toBe(200);
+    expect((await elsewhere.update('shared', { description: 'elsewhere' }, '*')).version).toBe(3);
+    expect((await pb.call('GET', '/v1/instances/shared')).body).toMatchObject({
+      version: 3,
+      description: 'elsewhere',
+    });
+    await expect(elsewhere.update('shared', { description: 'stale' }, [2])).rejects.toMatchObject({
+      code: 'VersionConflict',
+    });
   });
 
   it('answers 404 problems for unknown plugins, instances and routes', async () => {

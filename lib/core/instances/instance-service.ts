@@ -87,7 +87,17 @@ export class InstanceService {
     }
   }
 
-  async update(name: string, patch: InstancePatch, ifMatch: IfMatch): Promise<InstanceRecord> {
+  /**
+   * Applies the patch to the version `ifMatch` names. With `*` a write another one raced is read and
+   * patched again: the caller asked for whatever version is current, and a failed write drops the
+   * cached read, so the next attempt reads what the other process wrote.
+   */
+  update(name: string, patch: InstancePatch, ifMatch: IfMatch): Promise<InstanceRecord> {
+    const once = () => this.updateOnce(name, patch, ifMatch);
+    return ifMatch === '*' ? retryingConflicts(once) : once();
+  }
+
+  private async updateOnce(name: string, patch: InstancePatch, ifMatch: IfMatch): Promise<InstanceRecord> {
     const current = await this.get(name);
     const plugin = await this.loadedPlugin(current.plugin);
     const changes: InstanceChanges = {};
@@ -178,19 +188,11 @@ export class InstanceService {
     return updated;
   }
 
-  private async setCredentialNames(name: string, names: string[]): Promise<InstanceRecord> {
-    for (let attempt = 0; ; attempt++) {
+  private setCredentialNames(name: string, names: string[]): Promise<InstanceRecord> {
+    return retryingConflicts(async () => {
       const current = await this.get(name);
-      try {
-        return await this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version);
-      } catch (error) {
-        if (
-          !(error instanceof PlugboardError && error.code === 'VersionConflict') ||
-          attempt >= CONFLICT_RETRIES
-        )
-          throw error;
-      }
-    }
+      return this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version);
+    });
   }
 
   private async announce(
@@ -205,6 +207,21 @@ export class InstanceService {
         options: instance.options,
       }),
     ]);
+  }
+}
+
+/** Runs a read-modify-write again when another write landed between its read and its write. */
+async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (
+        !(error instanceof PlugboardError && error.code === 'VersionConflict') ||
+        attempt >= CONFLICT_RETRIES
+      )
+        throw error;
+    }
   }
 }
 

@@ -15,13 +15,9 @@ import {
 
 const byName = { params: z.object({ name: InstanceNameParam }) };
 const ifMatch = z.object({
-  'if-match': z
-    .string()
-    .max(100)
-    .optional()
-    .openapi({
-      description: 'ETags from a read ("3", or a list "3", "4"), or * for whatever version is current',
-    }),
+  'if-match': z.string().max(100).optional().openapi({
+    description: 'ETags from a read ("3", or a list "3", "4"), or * for whatever version is current',
+  }),
 });
 
 const create = createRoute({
