@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { PlugboardApiError } from '../client';
 import { PlugboardError } from '../sdk/errors';
 import { registerCredentialsCommand } from './commands/credentials';
@@ -19,6 +20,7 @@ export const EXIT_USAGE = 2;
 export function buildProgram(): Command {
   const program = new Command('plugboard')
     .description('Plugboard: serverless plugin functions, deployed to AWS or run on one machine')
+    .version(packageJson.version, '-V, --version', 'print the version')
     // Set before the commands are added: commander copies both settings into each subcommand.
     .exitOverride()
     .configureOutput({

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -60,5 +61,13 @@ describe('runCli', () => {
     await runCli(['node', 'plugboard', 'validate', 'no-such-folder']);
     expect(process.exitCode).toBe(1);
     expect(printed.mock.calls).toEqual([['plugboard: plugin directory "no-such-folder" does not exist']]);
+  });
+
+  it("prints the package's version for --version and -V", async () => {
+    const written = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) await runCli(['node', 'plugboard', flag]);
+    expect(written.mock.calls).toEqual([[`${version}\n`], [`${version}\n`]]);
+    expect(process.exitCode).toBe(0);
   });
 });
