@@ -9,6 +9,17 @@ const CANARY = 'canary-9f2c1e7a-secret-value-do-not-leak';
 
 let pb: TestPlatform;
 
+/** The platform's registry, but listing a store fails as a busy table would. */
+const storeListFailing = () =>
+  new Proxy(pb.platform.registry, {
+    get(target, property, receiver) {
+      if (property === 'storeList')
+        return () => Promise.reject(new PlugboardError('Unavailable', 'the table is busy'));
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+
 beforeAll(async () => {
   pb = await startTestPlatform();
 });
@@ -370,15 +381,7 @@ describe('local platform over loopback HTTP', () => {
 
   it('undoes a create whose clearing of leftovers failed, so a retry can take the name', async () => {
     await pb.platform.registry.storePut('incrementer', 'retried', 'counter/n', 7);
-    const failing = new Proxy(pb.platform.registry, {
-      get(target, property, receiver) {
-        if (property === 'storeList')
-          return () => Promise.reject(new PlugboardError('Unavailable', 'the table is busy'));
-        const value = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const service = new InstanceService({ ...pb.platform.deps, registry: failing });
+    const service = new InstanceService({ ...pb.platform.deps, registry: storeListFailing() });
     await expect(service.create({ name: 'retried', plugin: 'incrementer' })).rejects.toMatchObject({
       code: 'Unavailable',
     });
@@ -390,6 +393,43 @@ describe('local platform over loopback HTTP', () => {
       items: [],
       nextCursor: undefined,
     });
+  });
+
+  it('deletes an instance though its store cannot be cleared, logging what was left for the operator', async () => {
+    expect((await pb.call('POST', '/v1/instances', { name: 'sticky', plugin: 'incrementer' })).status).toBe(
+      201,
+    );
+    await pb.call('POST', '/v1/instances/sticky/actions/increment', { params: { parameter: 'n' } });
+    const logged: unknown[][] = [];
+    const service = new InstanceService({
+      ...pb.platform.deps,
+      registry: storeListFailing(),
+      log: (...line) => void logged.push(line),
+    });
+    await service.delete('sticky');
+    expectProblem(await pb.call('GET', '/v1/instances/sticky'), 404);
+    expect(logged).toEqual([
+      [
+        'error',
+        'instance deleted, but its credentials or store were not all removed',
+        { instance: 'sticky', plugin: 'incrementer', error: 'Unavailable' },
+      ],
+    ]);
+    const log = await pb.call('GET', '/v1/events/log?limit=1000');
+    expect(
+      log.body.events.filter(
+        (e: { 'detail-type': string; detail: { instance?: string } }) =>
+          e['detail-type'] === 'Instance Deleted' && e.detail.instance === 'sticky',
+      ),
+    ).toHaveLength(1);
+    // The next instance of the name starts empty all the same.
+    expect((await pb.call('POST', '/v1/instances', { name: 'sticky', plugin: 'incrementer' })).status).toBe(
+      201,
+    );
+    const increment = await pb.call('POST', '/v1/instances/sticky/actions/increment', {
+      params: { parameter: 'n' },
+    });
+    expect(increment.body.result).toMatchObject({ previous: 0, value: 1 });
   });
 
   it('serves a valid OpenAPI 3.1 document', async () => {

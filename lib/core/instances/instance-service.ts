@@ -136,11 +136,24 @@ export class InstanceService {
           ? ifMatch[0]
           : versionMeeting(ifMatch, name, (await this.get(name)).version);
     const deleted = await this.deps.registry.deleteInstance(name, expected);
+    // The instance is gone from here on, so the delete answers as done whatever follows (a retry
+    // would find no instance): what could not be removed is logged for the operator, unreachable
+    // meanwhile (a new instance of the name has no credentials and clears its store again).
+    await this.removeBelongings(deleted).catch((error: unknown) =>
+      this.deps.log?.('error', 'instance deleted, but its credentials or store were not all removed', {
+        instance: deleted.name,
+        plugin: deleted.plugin,
+        error: error instanceof PlugboardError ? error.code : String(error),
+      }),
+    );
+    await this.announce('Instance Deleted', deleted);
+  }
+
+  private async removeBelongings(deleted: InstanceRecord): Promise<void> {
     if (deleted.credentialsSet.length > 0) {
       await this.deps.credentials.delete(credentialsRef(this.deps.stage, deleted.plugin, deleted.name));
     }
     await this.clearStore(deleted.plugin, deleted.name);
-    await this.announce('Instance Deleted', deleted);
   }
 
   /** One page at a time; the cursor stays valid when the items before it are gone. */
