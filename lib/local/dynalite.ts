@@ -76,20 +76,24 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
 /**
  * LevelDB lets one process (and one handle) hold a directory. dynalite opens it lazily and throws an
  * open failure out of its request handler, which ends the process with a stack trace at the first
- * request; opened and closed here first, a directory already held is a clear refusal instead.
+ * request; opened and closed here first, a directory already held, or one that is not a LevelDB
+ * (a file in its place, say), is a clear refusal instead.
  */
 async function ensureUnlocked(path: string): Promise<void> {
   const db = new Level(path);
   try {
     await db.open();
   } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
     if (cause?.code === 'LEVEL_LOCKED')
       throw new PlugboardError(
         'Unavailable',
         `the registry at ${path} is open in another process: stop that platform or start this one with another data folder`,
       );
-    throw error;
+    throw new PlugboardError(
+      'Unavailable',
+      `the registry at ${path} cannot be opened (${String(cause?.message ?? error)}): start with another data folder`,
+    );
   }
   await db.close();
 }

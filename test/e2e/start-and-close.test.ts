@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,28 @@ describe('starting the local platform', () => {
       expect((await second.call('GET', '/v1/instances/kept')).status).toBe(200);
     } finally {
       await second.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a data folder whose registry is not a database, in one line', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'plugboard-broken-'));
+    await writeFile(join(dataDir, 'registry'), 'not a LevelDB directory');
+    const printed: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
+    try {
+      await runCli(['node', 'plugboard', 'start', '--data', dataDir, '--no-watch', '--port', '0']);
+      expect(process.exitCode).toBe(1);
+      expect(printed).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^plugboard: the registry at ${join(dataDir, 'registry')} cannot be opened \\(.+\\): start with another data folder$`,
+          ),
+        ),
+      ]);
+    } finally {
+      error.mockRestore();
+      process.exitCode = undefined;
       await rm(dataDir, { recursive: true, force: true });
     }
   });
