@@ -113,6 +113,7 @@ export class DynamoDbRegistry implements Registry {
     return instanceFromItem(item);
   }
 
+  /** Every read is a consistent read, so one asked to be fresh is no different. */
   async getInstance(name: string): Promise<InstanceRecord | undefined> {
     if (!instanceNameIsValid(name)) return undefined;
     const item = await this.get(instanceKey(name));

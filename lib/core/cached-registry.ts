@@ -1,6 +1,7 @@
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import type {
   InstanceChanges,
+  InstanceReadOptions,
   InstanceRecord,
   NewInstance,
   Page,
@@ -80,7 +81,8 @@ export class CachedRegistry implements Registry {
     return this.plugins.read(slug, () => this.inner.getPlugin(slug));
   }
 
-  async getInstance(name: string): Promise<InstanceRecord | undefined> {
+  async getInstance(name: string, options: InstanceReadOptions = {}): Promise<InstanceRecord | undefined> {
+    if (options.fresh) this.instances.forget(name);
     return this.instances.read(name, () => this.inner.getInstance(name));
   }
 

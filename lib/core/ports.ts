@@ -44,6 +44,11 @@ export type InstanceChanges = Partial<
   Pick<InstanceRecord, 'description' | 'options' | 'context' | 'order' | 'credentialsSet'>
 >;
 
+export interface InstanceReadOptions {
+  /** Read past any cache: a read-modify-write must start from the stored record. @default false */
+  readonly fresh?: boolean;
+}
+
 /** Manifests, instances and plugin-owned storage. Writes are single-item and conditional. */
 export interface Registry {
   putPlugin(record: PluginRecord): Promise<void>;
@@ -52,7 +57,7 @@ export interface Registry {
 
   /** Throws PlugboardError NameTaken when the name exists. */
   createInstance(instance: NewInstance): Promise<InstanceRecord>;
-  getInstance(name: string): Promise<InstanceRecord | undefined>;
+  getInstance(name: string, options?: InstanceReadOptions): Promise<InstanceRecord | undefined>;
   listInstances(request?: PageRequest & { plugin?: string | undefined }): Promise<Page<InstanceRecord>>;
   /** Throws NotFound, or VersionConflict when `expectedVersion` is not the stored one. */
   updateInstance(name: string, changes: InstanceChanges, expectedVersion: number): Promise<InstanceRecord>;

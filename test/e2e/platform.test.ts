@@ -219,29 +219,42 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '*' }), 404);
   });
 
-  it('applies If-Match: * over a stale cached read, as a dispatcher beside another one would hold', async () => {
+  it('checks If-Match against the stored version, not a cached read another dispatcher holds', async () => {
     expect((await pb.call('POST', '/v1/instances', { name: 'shared', plugin: 'echo' })).status).toBe(201);
-    // A second dispatcher's cache: it read version 1 and keeps it while this one writes version 2.
+    // A second dispatcher's cache: it read version 1 and keeps it while this one writes.
     const elsewhere = new InstanceService({
       ...pb.platform.deps,
       registry: new CachedRegistry(pb.platform.deps.registry, { ttlMs: 60_000 }),
     });
-    expect((await elsewhere.get('shared')).version).toBe(1);
-    const here = await pb.call(
-      'PATCH',
-      '/v1/instances/shared',
-      { description: 'here' },
-      { 'if-match': '"1"' },
-    );
-    expect(here.status).toBe(200);
-    expect((await elsewhere.update('shared', { description: 'elsewhere' }, '*')).version).toBe(3);
-    expect((await pb.call('GET', '/v1/instances/shared')).body).toMatchObject({
-      version: 3,
-      description: 'elsewhere',
-    });
-    await expect(elsewhere.update('shared', { description: 'stale' }, [2])).rejects.toMatchObject({
+    const stale = () => elsewhere.get('shared');
+    expect((await stale()).version).toBe(1);
+    const patchHere = (description: string, ifMatch: string) =>
+      pb.call('PATCH', '/v1/instances/shared', { description }, { 'if-match': ifMatch });
+    expect((await patchHere('here', '"1"')).status).toBe(200);
+    expect((await stale()).version).toBe(1);
+    // The client read version 2 here and sends it there.
+    expect((await elsewhere.update('shared', { description: 'listed' }, [2])).version).toBe(3);
+    expect((await patchHere('here again', '"3"')).status).toBe(200);
+    expect((await elsewhere.update('shared', { description: 'any' }, '*')).version).toBe(5);
+    await expect(elsewhere.update('shared', { description: 'stale' }, [4])).rejects.toMatchObject({
       code: 'VersionConflict',
     });
+    expect((await pb.call('GET', '/v1/instances/shared')).body).toMatchObject({
+      version: 5,
+      description: 'any',
+    });
+  });
+
+  it('applies every one of six racing PATCHes with If-Match: *, each after the others it lost to', async () => {
+    expect((await pb.call('POST', '/v1/instances', { name: 'raced', plugin: 'echo' })).status).toBe(201);
+    // Each loses at most once to each other writer, within the five retries.
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        pb.call('PATCH', '/v1/instances/raced', { description: `writer ${i}` }, { 'if-match': '*' }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await pb.call('GET', '/v1/instances/raced')).body.version).toBe(7);
   });
 
   it('answers 404 problems for unknown plugins, instances and routes', async () => {

@@ -47,8 +47,9 @@ export class InstanceService {
     return plugin;
   }
 
-  async get(name: string): Promise<InstanceRecord> {
-    const instance = await this.deps.registry.getInstance(name);
+  /** The instance, from the registry's cache when it has one; `fresh` for a read-modify-write. */
+  async get(name: string, fresh = false): Promise<InstanceRecord> {
+    const instance = await this.deps.registry.getInstance(name, { fresh });
     if (!instance) throw new PlugboardError('NotFound', `no instance named "${name}"`);
     return instance;
   }
@@ -88,9 +89,8 @@ export class InstanceService {
   }
 
   /**
-   * Applies the patch to the version `ifMatch` names. With `*` a write another one raced is read and
-   * patched again: the caller asked for whatever version is current, and a failed write drops the
-   * cached read, so the next attempt reads what the other process wrote.
+   * Applies the patch to the stored version, if `ifMatch` names it. With `*` a write another one
+   * raced is read and patched again: the caller asked for whatever version is current.
    */
   update(name: string, patch: InstancePatch, ifMatch: IfMatch): Promise<InstanceRecord> {
     const once = () => this.updateOnce(name, patch, ifMatch);
@@ -98,7 +98,7 @@ export class InstanceService {
   }
 
   private async updateOnce(name: string, patch: InstancePatch, ifMatch: IfMatch): Promise<InstanceRecord> {
-    const current = await this.get(name);
+    const current = await this.get(name, true);
     const plugin = await this.loadedPlugin(current.plugin);
     const changes: InstanceChanges = {};
     if (patch.options !== undefined) {
@@ -134,7 +134,7 @@ export class InstanceService {
         ? undefined
         : ifMatch.length === 1
           ? ifMatch[0]
-          : versionMeeting(ifMatch, name, (await this.get(name)).version);
+          : versionMeeting(ifMatch, name, (await this.get(name, true)).version);
     const deleted = await this.deps.registry.deleteInstance(name, expected);
     // The instance is gone from here on, so the delete answers as done whatever follows (a retry
     // would find no instance): what could not be removed is logged for the operator, unreachable
@@ -203,7 +203,7 @@ export class InstanceService {
 
   private setCredentialNames(name: string, names: string[]): Promise<InstanceRecord> {
     return retryingConflicts(async () => {
-      const current = await this.get(name);
+      const current = await this.get(name, true);
       return this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version);
     });
   }
