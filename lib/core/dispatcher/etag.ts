@@ -1,9 +1,7 @@
 import { PlugboardError } from '../../sdk/errors';
+import type { IfMatch } from '../instances/if-match';
 
 export const etagOf = (version: number): string => `"${version}"`;
-
-/** What an If-Match header allows (RFC 9110 §13.1.1): any current version, or one of those listed. */
-export type IfMatch = '*' | readonly number[];
 
 /** One entity tag of a list: `"3"`, `W/"3"` or a bare `3`. */
 const ENTITY_TAG = /^(?:W\/)?"?(\d{1,15})"?$/;
@@ -30,17 +28,4 @@ export function readIfMatch(header: string | undefined, required: boolean): IfMa
     versions.push(Number(match[1]));
   }
   return versions;
-}
-
-/**
- * The version a write must find, given what it read: the current one when If-Match allows it, so
- * the write still fails if another lands in between.
- */
-export function versionMeeting(ifMatch: IfMatch, name: string, current: number): number {
-  if (ifMatch === '*' || ifMatch.includes(current)) return current;
-  throw new PlugboardError(
-    'VersionConflict',
-    `instance ${name} is at version ${current}, not ${ifMatch.join(' or ')}`,
-    { details: { currentVersion: current } },
-  );
 }

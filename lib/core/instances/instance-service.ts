@@ -3,10 +3,10 @@ import { type FieldError, PlugboardError } from '../../sdk/errors';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
-import { type IfMatch, versionMeeting } from '../dispatcher/etag';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
+import { type IfMatch, versionMeeting } from './if-match';
 
 export const INSTANCE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
