@@ -20,6 +20,15 @@ const storeListFailing = () =>
     },
   });
 
+/** Creates an incrementer instance `name` and checks its counter `n` starts from nothing. */
+async function expectNewCounterStartsAtZero(name: string): Promise<void> {
+  expect((await pb.call('POST', '/v1/instances', { name, plugin: 'incrementer' })).status).toBe(201);
+  const increment = await pb.call('POST', `/v1/instances/${name}/actions/increment`, {
+    params: { parameter: 'n' },
+  });
+  expect(increment.body.result).toMatchObject({ previous: 0, value: 1 });
+}
+
 beforeAll(async () => {
   pb = await startTestPlatform();
 });
@@ -383,13 +392,7 @@ describe('local platform over loopback HTTP', () => {
   it('starts a new instance empty though its name left items after its store was cleared', async () => {
     // What a call of a deleted instance still under way writes after the delete cleared its store.
     await pb.platform.registry.storePut('incrementer', 'haunted', 'counter/n', 41);
-    expect((await pb.call('POST', '/v1/instances', { name: 'haunted', plugin: 'incrementer' })).status).toBe(
-      201,
-    );
-    const increment = await pb.call('POST', '/v1/instances/haunted/actions/increment', {
-      params: { parameter: 'n' },
-    });
-    expect(increment.body.result).toMatchObject({ previous: 0, value: 1 });
+    await expectNewCounterStartsAtZero('haunted');
   });
 
   it('undoes a create whose clearing of leftovers failed, so a retry can take the name', async () => {
@@ -436,13 +439,7 @@ describe('local platform over loopback HTTP', () => {
       ),
     ).toHaveLength(1);
     // The next instance of the name starts empty all the same.
-    expect((await pb.call('POST', '/v1/instances', { name: 'sticky', plugin: 'incrementer' })).status).toBe(
-      201,
-    );
-    const increment = await pb.call('POST', '/v1/instances/sticky/actions/increment', {
-      params: { parameter: 'n' },
-    });
-    expect(increment.body.result).toMatchObject({ previous: 0, value: 1 });
+    await expectNewCounterStartsAtZero('sticky');
   });
 
   it('serves a valid OpenAPI 3.1 document', async () => {

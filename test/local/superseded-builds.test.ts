@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../lib/core/envelope';
 import { removeSupersededBuilds } from '../../lib/local/superseded-builds';
 import { WorkerInvoker } from '../../lib/local/worker/worker-invoker';
+import { refusingHost } from './refusing-host';
 
 // Inside the repository, so the plugins resolve `plugboard/sdk` like real ones.
 const plugins = join(import.meta.dirname, '../.tmp', `superseded-${process.pid}`);
@@ -48,19 +49,9 @@ const call = (invoker: WorkerInvoker, delayMs: number) => {
 function newInvoker(): { invoker: WorkerInvoker; bundleDir: string } {
   const bundleDir = mkdtempSync(join(tmpdir(), 'plugboard-bundles-'));
   dirs.push(bundleDir);
-  const refuse = async () => {
-    throw new Error('no platform calls here');
-  };
   const invoker = new WorkerInvoker({
     bundleDir,
-    hostFor: () => ({
-      resolveCredentials: refuse,
-      storeGet: refuse,
-      storePut: refuse,
-      storeDelete: refuse,
-      storeList: refuse,
-      publish: refuse,
-    }),
+    hostFor: () => refusingHost('the swapped plugin makes no platform calls'),
     onLog: () => undefined,
   });
   invokers.push(invoker);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../lib/core/envelope';
 import { WorkerInvoker } from '../../lib/local/worker/worker-invoker';
+import { refusingHost } from './refusing-host';
 
 const entry = join(import.meta.dirname, '../fixtures/fault-plugins/faulty/index.ts');
 let dir: string;
@@ -24,19 +25,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'plugboard-worker-'));
   invoker = new WorkerInvoker({
     bundleDir: dir,
-    hostFor: () => {
-      const refuse = async () => {
-        throw new Error('the faulty plugin makes no platform calls');
-      };
-      return {
-        resolveCredentials: refuse,
-        storeGet: refuse,
-        storePut: refuse,
-        storeDelete: refuse,
-        storeList: refuse,
-        publish: refuse,
-      };
-    },
+    hostFor: () => refusingHost('the faulty plugin makes no platform calls'),
     onLog: () => undefined,
   });
   await invoker.load({ slug: 'faulty', entry, memoryMb: 64 });
