@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError } from 'commander';
 import { ValidationError } from '../sdk/errors';
 
 export async function readStdin(): Promise<string> {
@@ -30,4 +31,19 @@ export async function readJsonInput(file: string): Promise<Record<string, unknow
           throw new ValidationError(`cannot read ${file}`);
         });
   return jsonObject(text, file === '-' ? 'stdin' : file);
+}
+
+/**
+ * A commander parser for a whole-number option from `min` to `max`: anything else is a usage error
+ * naming the option, where `Number()` let "abc" through as NaN.
+ */
+export function integer(option: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    if (!(number >= min && number <= max))
+      throw new InvalidArgumentError(
+        `${option} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`,
+      );
+    return number;
+  };
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
+import { integer } from '../input';
 
 export function registerDlqCommand(program: Command): void {
   const dlq = program.command('dlq').description('deliveries that failed every retry');
@@ -8,9 +9,9 @@ export function registerDlqCommand(program: Command): void {
     dlq
       .command('list')
       .description('dead letters, oldest first, one JSON line each')
-      .option('--limit <n>', 'at most this many', '100'),
-  ).action(async (options: EndpointOptions & { limit: string }) => {
-    const { deadLetters } = await clientFor(options).dlq.list({ limit: Number(options.limit) });
+      .option('--limit <n>', 'at most this many', integer('--limit', 1, 1000), 100),
+  ).action(async (options: EndpointOptions & { limit: number }) => {
+    const { deadLetters } = await clientFor(options).dlq.list({ limit: options.limit });
     if (deadLetters.length === 0) console.log('the dead-letter queue is empty');
     for (const letter of deadLetters) console.log(JSON.stringify(letter));
   });

@@ -2,14 +2,14 @@ import type { Command } from 'commander';
 import type { PlatformEventRecord } from '../../client';
 import { testEventPattern } from '../../core/events/pattern';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
-import { jsonObject } from '../input';
+import { integer, jsonObject } from '../input';
 
 const POLL_MS = 500;
 
 interface TailOptions extends EndpointOptions {
   pattern?: string;
   since?: string;
-  max?: string;
+  max?: number;
 }
 
 export function registerEventsCommand(program: Command): void {
@@ -21,11 +21,11 @@ export function registerEventsCommand(program: Command): void {
       .description('print events as they are logged, one JSON line each, until interrupted')
       .option('--pattern <json>', 'only events this EventBridge pattern matches')
       .option('--since <time>', 'start at this ISO time (default: now)')
-      .option('--max <count>', 'stop after this many events'),
+      .option('--max <count>', 'stop after this many events', integer('--max', 1, 999_999_999)),
   ).action(async (options: TailOptions) => {
     const client = clientFor(options);
     const pattern = options.pattern ? jsonObject(options.pattern, '--pattern') : undefined;
-    const max = options.max === undefined ? Number.POSITIVE_INFINITY : Number(options.max);
+    const max = options.max ?? Number.POSITIVE_INFINITY;
     const seen = new Set<string>();
     let from = options.since ?? new Date().toISOString();
     let printed = 0;

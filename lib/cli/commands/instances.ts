@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
-import { jsonObject } from '../input';
+import { integer, jsonObject } from '../input';
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
 export function registerInstancesCommand(program: Command): void {
   const instances = program
     .command('instances')
-    .description('create, list, show and delete plugin instances');
+    .description('create, list, get, update and delete plugin instances');
 
   withEndpoint(
     instances
@@ -56,6 +56,45 @@ export function registerInstancesCommand(program: Command): void {
         ...(options.description ? { description: options.description } : {}),
       });
       console.log(`created instance ${created.name} of ${created.plugin}`);
+    },
+  );
+
+  withEndpoint(
+    instances
+      .command('update')
+      .description('change an instance; its options take a JSON merge patch (null removes one)')
+      .argument('<name>', 'instance name')
+      .option('--options <json>', 'options to change, as a JSON object')
+      .option('--description <text>', 'what the instance is for')
+      .option('--context <json>', 'the call context it gives its calls, as a JSON object')
+      .option(
+        '--order <n>',
+        'where it runs among instances of its plugin',
+        integer('--order', -1_000_000, 1_000_000),
+      )
+      .option('--if-match <etag>', 'only if the instance still has this ETag', '*'),
+  ).action(
+    async (
+      name: string,
+      options: EndpointOptions & {
+        options?: string;
+        description?: string;
+        context?: string;
+        order?: number;
+        ifMatch: string;
+      },
+    ) => {
+      const updated = await clientFor(options).instances.patch(
+        name,
+        {
+          ...(options.options ? { options: jsonObject(options.options, '--options') } : {}),
+          ...(options.description !== undefined ? { description: options.description } : {}),
+          ...(options.context ? { context: jsonObject(options.context, '--context') } : {}),
+          ...(options.order !== undefined ? { order: options.order } : {}),
+        },
+        { ifMatch: options.ifMatch },
+      );
+      console.log(`updated instance ${updated.name} to version ${updated.version}`);
     },
   );
 

@@ -9,6 +9,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_SHUTDOWN_GRACE_MS,
 } from '../../local/defaults';
+import { integer } from '../input';
 import { stopOnSignals } from '../stop-signals';
 
 export function registerStartCommand(program: Command): void {
@@ -16,7 +17,12 @@ export function registerStartCommand(program: Command): void {
     .command('start')
     .description('run the whole platform on this machine: dispatcher, registry, credentials, workers, bus')
     .option('--memory', 'keep the registry in memory and state in a temporary folder (nothing persists)')
-    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', String(DEFAULT_PORT))
+    .option(
+      '--port <port>',
+      'port on 127.0.0.1 (0 picks a free one)',
+      integer('--port', 0, 65_535),
+      DEFAULT_PORT,
+    )
     .option('--no-watch', 'do not rebuild plugins when their files change')
     .option('--plugins <dir>', 'folder holding one folder per plugin', DEFAULT_PLUGINS_DIR)
     .option('--data <dir>', 'folder for the registry, credentials and token', DEFAULT_DATA_DIR)
@@ -28,7 +34,7 @@ export function registerStartCommand(program: Command): void {
     .action(
       async (options: {
         memory?: boolean;
-        port: string;
+        port: number;
         watch: boolean;
         plugins: string;
         data: string;
@@ -38,7 +44,7 @@ export function registerStartCommand(program: Command): void {
         const { startLocalPlatform } = await import('../../local/platform');
         const platform = await startLocalPlatform({
           memory: options.memory,
-          port: Number(options.port),
+          port: options.port,
           watch: options.watch,
           pluginsDir: options.plugins,
           dataDir: options.data,

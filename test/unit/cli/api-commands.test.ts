@@ -83,6 +83,55 @@ describe('plugboard instances, credentials and invoke', () => {
     });
   });
 
+  it('updates an instance, at whatever version is current unless --if-match names one', async () => {
+    await plugboard('instances', 'create', 'cli-changed', '--plugin', 'hmac-signer');
+    expect(
+      await plugboard(
+        'instances',
+        'update',
+        'cli-changed',
+        '--description',
+        'signs',
+        '--options',
+        '{"encoding":"base64"}',
+        '--order',
+        '-2',
+      ),
+    ).toMatchObject({ code: 0, stdout: 'updated instance cli-changed to version 2' });
+    expect(JSON.parse((await plugboard('instances', 'get', 'cli-changed')).stdout)).toMatchObject({
+      description: 'signs',
+      options: { encoding: 'base64' },
+      order: -2,
+      etag: '"2"',
+    });
+    expect(
+      await plugboard('instances', 'update', 'cli-changed', '--description', 'x', '--if-match', '"1"'),
+    ).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'plugboard: VersionConflict (412): instance cli-changed is at version 2, not 1',
+    });
+    expect(
+      await plugboard(
+        'instances',
+        'update',
+        'cli-changed',
+        '--options',
+        '{"encoding":null}',
+        '--if-match',
+        '"2"',
+      ),
+    ).toMatchObject({
+      code: 0,
+    });
+    // null removes the option, so its default is back.
+    expect(JSON.parse((await plugboard('instances', 'get', 'cli-changed')).stdout).options).toMatchObject({
+      encoding: 'hex',
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect((await plugboard('instances', 'update', 'cli-changed', '--order', 'first')).code).toBe(2);
+  });
+
   it('invokes actions and operations with --params, --input files and --json', async () => {
     await plugboard('instances', 'create', 'cli-config', '--plugin', 'kv-config');
     await plugboard('instances', 'create', 'cli-counter', '--plugin', 'incrementer');
