@@ -137,6 +137,24 @@ describe('/v1/openapi.json', () => {
     expect(lacking).toEqual([]);
   });
 
+  it('declares the ETag the instance routes answer with, and the Location of a created one', async () => {
+    const created = await pb.call('POST', '/v1/instances', { name: 'documented', plugin: 'echo' });
+    const read = await pb.call('GET', '/v1/instances/documented');
+    const patched = await pb.call('PATCH', '/v1/instances/documented', { order: 1 }, { 'if-match': '*' });
+    const answered = [
+      ['post', '/v1/instances', created],
+      ['get', '/v1/instances/{name}', read],
+      ['patch', '/v1/instances/{name}', patched],
+    ] as const;
+    for (const [method, path, answer] of answered) {
+      expect(answer.headers.get('etag'), `${method} answers an ETag`).toMatch(/^"\d+"$/);
+      const declared = doc.paths[path][method].responses[String(answer.status)];
+      expect(Object.keys(declared.headers ?? {}), `${method} declares it`).toContain('ETag');
+    }
+    expect(created.headers.get('location')).toBe('/v1/instances/documented');
+    expect(Object.keys(doc.paths['/v1/instances'].post.responses['201'].headers)).toContain('Location');
+  });
+
   it('has every route the typed client calls', () => {
     const documented = new Set(operations().map(([m, p]) => `${m} ${p}`));
     expect(CLIENT_ROUTES.map(([m, p]) => `${m} ${p}`).filter((r) => !documented.has(r))).toEqual([]);

@@ -20,12 +20,26 @@ const ifMatch = z.object({
   }),
 });
 
+/** The instance's version as an ETag, for a later If-Match. */
+const etagHeader = {
+  ETag: { description: 'The version, for If-Match ("3")', schema: { type: 'string' as const } },
+};
+
 const create = createRoute({
   method: 'post',
   path: '/v1/instances',
   summary: 'Create a named instance of a plugin; options are checked against its manifest',
   request: { body: jsonBody(CreateInstanceSchema) },
-  responses: { 201: json(InstanceSchema, 'Created'), ...problems(404, 409, 413, 415) },
+  responses: {
+    201: {
+      ...json(InstanceSchema, 'Created'),
+      headers: {
+        ...etagHeader,
+        Location: { description: 'Where the instance is read', schema: { type: 'string' } },
+      },
+    },
+    ...problems(404, 409, 413, 415),
+  },
 });
 const list = createRoute({
   method: 'get',
@@ -48,19 +62,22 @@ const get = createRoute({
   path: '/v1/instances/{name}',
   summary: 'An instance, with its ETag',
   request: byName,
-  responses: { 200: json(InstanceSchema, 'The instance'), ...problems(404) },
+  responses: { 200: { ...json(InstanceSchema, 'The instance'), headers: etagHeader }, ...problems(404) },
 });
 const patch = createRoute({
   method: 'patch',
   path: '/v1/instances/{name}',
   summary: 'Change an instance; needs If-Match; options are a JSON merge patch',
   request: { ...byName, headers: ifMatch, body: jsonBody(PatchInstanceSchema) },
-  responses: { 200: json(InstanceSchema, 'Updated'), ...problems(404, 412, 413, 415, 428) },
+  responses: {
+    200: { ...json(InstanceSchema, 'Updated'), headers: etagHeader },
+    ...problems(404, 412, 413, 415, 428),
+  },
 });
 const remove = createRoute({
   method: 'delete',
   path: '/v1/instances/{name}',
-  summary: 'Delete an instance and its credentials; If-Match optional',
+  summary: 'Delete an instance, its credentials and its store; If-Match optional',
   request: { ...byName, headers: ifMatch },
   responses: { 204: { description: 'Deleted' }, ...problems(404, 412) },
 });
