@@ -9,9 +9,10 @@ import { mixedEvent, mixedPattern, seeded } from '../event-mix';
  * are timed in turn, round after round, and each keeps its best round of `events` calls: within one
  * process the time per round moves by up to 2 × on this shared machine, and timed one after the other
  * a slow phase could land on one size alone (10 then 1,000 patterns gave ratios from 6.8 to 18 in
- * bench runs a few minutes apart).
+ * bench runs a few minutes apart). The machine's phases last a second or more, so the rounds span
+ * about four seconds: 15 rounds (one second) gave ratios of 12.9–20.3 in three runs, 80 gave 11.0–12.5.
  */
-export function matchMicros(sizes: readonly number[], rounds = 15, events = 20_000): number[] {
+export function matchMicros(sizes: readonly number[], rounds = 80, events = 20_000): number[] {
   const cases = sizes.map((subscriptions) => {
     const next = seeded(42);
     const index = new PatternIndex<number>();
