@@ -15,8 +15,9 @@ export interface SupersededBuilds {
 /**
  * Removes the builds of one thing that a newer one supersedes. Builds are named by their content
  * (ESM caches modules by URL, so a changed plugin must be a new file), so without this a data
- * folder gains a file per edit and per restart. Only builds older than `current` go, so a build finishing at the same moment keeps its file.
- * A source map goes with its build.
+ * folder gains a file per edit and per restart. Only builds older than `current` go, so a build
+ * finishing at the same moment keeps its file; a source map goes with its build. Housekeeping only:
+ * a file that cannot be read or removed is left, and never fails the build that asked.
  */
 export async function removeSupersededBuilds({
   dir,
@@ -25,19 +26,22 @@ export async function removeSupersededBuilds({
   inUse = () => false,
 }: SupersededBuilds): Promise<void> {
   const folder = resolve(dir);
-  const written = (await stat(current)).mtimeMs;
-  for (const name of await readdir(folder)) {
+  const written = await modifiedAt(current);
+  for (const name of await readdir(folder).catch(() => [])) {
     if (!name.startsWith(prefix) || !HASH_AND_EXTENSION.test(name.slice(prefix.length))) continue;
     const file = join(folder, name);
     const build = file.endsWith('.map') ? file.slice(0, -'.map'.length) : file;
     if (build === current || inUse(build)) continue;
-    const modified = await stat(file).then(
-      (found) => found.mtimeMs,
-      () => Number.POSITIVE_INFINITY,
-    );
-    if (modified <= written) await rm(file, { force: true });
+    if ((await modifiedAt(file)) <= written) await rm(file, { force: true }).catch(() => undefined);
   }
 }
 
 /** esbuild's `[hash]` (base32 of the content), then the module's extension or its source map's. */
 const HASH_AND_EXTENSION = /^[A-Z0-9]+\.mjs(\.map)?$/;
+
+/** When a file was last written; NaN when it cannot be read, which no comparison lets through. */
+const modifiedAt = (file: string): Promise<number> =>
+  stat(file).then(
+    (found) => found.mtimeMs,
+    () => Number.NaN,
+  );

@@ -153,6 +153,9 @@ describe('removeSupersededBuilds', () => {
     at('p.NEWER444.mjs.map', 10);
     at('p.lowercase.mjs', 30);
     at('pq.OTHER555.mjs', 30);
+    // A build that cannot be removed (a folder, here) is left, and the sweep still ends well.
+    mkdirSync(join(dir, 'p.AFOLDER6.mjs'));
+    utimesSync(join(dir, 'p.AFOLDER6.mjs'), new Date(Date.now() - 30_000), new Date(Date.now() - 30_000));
     await removeSupersededBuilds({
       dir,
       current: join(dir, 'p.CURRENT3.mjs'),
@@ -160,6 +163,7 @@ describe('removeSupersededBuilds', () => {
       inUse: (file) => file === join(dir, 'p.INUSE222.mjs'),
     });
     expect(readdirSync(dir).sort()).toEqual([
+      'p.AFOLDER6.mjs',
       'p.CURRENT3.mjs',
       'p.INUSE222.mjs',
       'p.NEWER444.mjs',

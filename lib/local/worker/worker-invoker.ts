@@ -149,6 +149,7 @@ export class WorkerInvoker implements Invoker {
   }
 }
 
+/** Housekeeping: a bundle that cannot be removed stays, and never fails the swap that replaced it. */
 async function removeBundle(file: string): Promise<void> {
-  await Promise.all([file, `${file}.map`].map((each) => rm(each, { force: true })));
+  await Promise.all([file, `${file}.map`].map((each) => rm(each, { force: true }).catch(() => undefined)));
 }
