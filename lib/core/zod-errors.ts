@@ -15,7 +15,8 @@ function absentAt(input: unknown, path: readonly PropertyKey[]): boolean {
 /**
  * Turns a zod error into field errors located by JSON pointers under `base`. From the value that was
  * checked, a missing field reads "Required: expected string" where zod says "Invalid input: expected
- * string, received undefined", which reads as a value of the wrong type. (Asked of the value after a
+ * string, received undefined", which reads as a value of the wrong type (and "Required: expected one
+ * of "a"|"b"" for a missing choice, where zod says "Invalid option"). (Asked of the value after a
  * failed parse: an error map passed to every parse made zod's parse of an envelope 4-6 × slower.)
  */
 export function zodFieldErrors(error: z.ZodError, base: string, input: unknown): FieldError[] {
@@ -29,12 +30,19 @@ export function zodFieldErrors(error: z.ZodError, base: string, input: unknown):
         : [
             {
               pointer: pointer(issue.path),
-              detail:
-                issue.code === 'invalid_type' && absentAt(input, issue.path)
-                  ? `Required: expected ${issue.expected}`
-                  : issue.message,
+              detail: absentAt(input, issue.path) ? (required(issue) ?? issue.message) : issue.message,
             },
           ],
     )
     .slice(0, 20);
+}
+
+/** What a missing field should have held, for the issues zod raises when a value is absent. */
+function required(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code === 'invalid_type') return `Required: expected ${issue.expected}`;
+  if (issue.code !== 'invalid_value') return undefined;
+  const values = issue.values.map((value) =>
+    typeof value === 'string' ? JSON.stringify(value) : String(value),
+  );
+  return `Required: expected ${values.length === 1 ? values[0] : `one of ${values.join('|')}`}`;
 }

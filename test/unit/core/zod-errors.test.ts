@@ -6,7 +6,7 @@ import { zodFieldErrors } from '../../../lib/core/zod-errors';
 const Schema = z.object({
   name: z.string(),
   tags: z.array(z.object({ key: z.string(), value: z.number() })),
-  nested: z.object({ flag: z.boolean() }).optional(),
+  nested: z.object({ flag: z.boolean(), role: z.enum(['reader', 'writer']), v: z.literal(1) }).optional(),
 });
 
 /** Values near the schema's shape: each field present, missing, null or of another type. */
@@ -15,7 +15,17 @@ const shaped = fc.record(
   {
     name: anything,
     tags: fc.oneof(fc.array(fc.record({ key: anything, value: anything }, { requiredKeys: [] })), anything),
-    nested: fc.oneof(fc.record({ flag: anything }, { requiredKeys: [] }), anything),
+    nested: fc.oneof(
+      fc.record(
+        {
+          flag: anything,
+          role: fc.oneof(anything, fc.constant('reader')),
+          v: fc.oneof(anything, fc.constant(1)),
+        },
+        { requiredKeys: [] },
+      ),
+      anything,
+    ),
   },
   { requiredKeys: [] },
 );
@@ -28,11 +38,17 @@ const errorsOf = (value: unknown) => {
 
 describe('zodFieldErrors', () => {
   it('calls a missing field required and a present one of the wrong type by its type, at any depth', () => {
-    expect(errorsOf({ tags: [{ key: 'a' }, { key: null, value: 1 }], nested: {} })).toEqual([
+    expect(errorsOf({ tags: [{ key: 'a' }, { key: null, value: 1 }], nested: { v: 2 } })).toEqual([
       { pointer: '/body/name', detail: 'Required: expected string' },
       { pointer: '/body/tags/0/value', detail: 'Required: expected number' },
       { pointer: '/body/tags/1/key', detail: 'Invalid input: expected string, received null' },
       { pointer: '/body/nested/flag', detail: 'Required: expected boolean' },
+      { pointer: '/body/nested/role', detail: 'Required: expected one of "reader"|"writer"' },
+      { pointer: '/body/nested/v', detail: 'Invalid input: expected 1' },
+    ]);
+    expect(errorsOf({ name: 'n', tags: [], nested: { flag: true, role: 'admin' } })).toEqual([
+      { pointer: '/body/nested/role', detail: 'Invalid option: expected one of "reader"|"writer"' },
+      { pointer: '/body/nested/v', detail: 'Required: expected 1' },
     ]);
     expect(errorsOf(undefined)).toEqual([{ pointer: '/body', detail: 'Required: expected object' }]);
     expect(errorsOf('text')).toEqual([
@@ -51,7 +67,7 @@ describe('zodFieldErrors', () => {
           for (const key of issue.path)
             at = at === null || typeof at !== 'object' ? undefined : (at as never)[key];
           expect(errors[i]!.detail.startsWith('Required')).toBe(
-            issue.code === 'invalid_type' && at === undefined,
+            (issue.code === 'invalid_type' || issue.code === 'invalid_value') && at === undefined,
           );
         }
       }),
