@@ -103,7 +103,8 @@ describe('bundles a newer build supersedes', () => {
   it('stay while a replaced worker finishes its calls, then go with it', async () => {
     const { invoker, bundleDir } = newInvoker();
     const first = await invoker.load({ slug: 'swapped', entry: writePlugin('v1'), memoryMb: 64 });
-    const underWay = call(invoker, 800);
+    // Long enough to outlast two builds and a worker start on a loaded machine.
+    const underWay = call(invoker, 4_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const second = await invoker.build('swapped', writePlugin('v2'));
     await invoker.start('swapped', second.file, 64);
