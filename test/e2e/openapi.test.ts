@@ -155,6 +155,22 @@ describe('/v1/openapi.json', () => {
     expect(Object.keys(doc.paths['/v1/instances'].post.responses['201'].headers)).toContain('Location');
   });
 
+  it('declares the request id on every problem, and Retry-After on every 429', async () => {
+    const lacking: string[] = [];
+    for (const [method, path, op] of operations()) {
+      for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
+        if (!/^[45]/.test(status)) continue;
+        const headers = Object.keys(response.headers ?? {});
+        if (!headers.includes('x-request-id')) lacking.push(`${method} ${path} ${status}: x-request-id`);
+        if (status === '429' && !headers.includes('Retry-After'))
+          lacking.push(`${method} ${path}: Retry-After`);
+      }
+    }
+    expect(lacking).toEqual([]);
+    const problem = await pb.call('GET', '/v1/instances/no-such-instance');
+    expect(problem.headers.get('x-request-id')).toBe(problem.body.requestId);
+  });
+
   it('has every route the typed client calls', () => {
     const documented = new Set(operations().map(([m, p]) => `${m} ${p}`));
     expect(CLIENT_ROUTES.map(([m, p]) => `${m} ${p}`).filter((r) => !documented.has(r))).toEqual([]);

@@ -15,11 +15,32 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
+/** Every problem answer names its request, as its `requestId` does (for the logs). */
+const REQUEST_ID_HEADER = {
+  'x-request-id': {
+    description: "The request's id, the problem's requestId",
+    schema: { type: 'string' as const },
+  },
+};
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Seconds until the call may be made again',
+    schema: { type: 'integer' as const },
+  },
+};
+
 /** Response entries for the error statuses a route can answer, all RFC 9457 problems. */
 export function problems(...statuses: number[]) {
   const content = { 'application/problem+json': { schema: ProblemSchema } };
   return Object.fromEntries(
-    [400, 401, 403, ...statuses].map((status) => [status, { description: 'RFC 9457 problem', content }]),
+    [400, 401, 403, ...statuses].map((status) => [
+      status,
+      {
+        description: 'RFC 9457 problem',
+        content,
+        headers: status === 429 ? { ...REQUEST_ID_HEADER, ...RETRY_AFTER_HEADER } : REQUEST_ID_HEADER,
+      },
+    ]),
   );
 }
 
