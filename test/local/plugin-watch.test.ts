@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../e2e/harness';
+import { waitFor } from '../e2e/wait-for';
 
 // Inside the repository, so the plugins resolve `plugboard/sdk` like real ones.
 const root = join(import.meta.dirname, '../.tmp', `watch-${process.pid}`);
@@ -21,14 +22,6 @@ let pb: TestPlatform;
 const which = async (instance: string) =>
   (await pb.call('POST', `/v1/instances/${instance}/actions/which`, {})).body?.result?.build;
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   writePlugin('changing', pluginSource('changing', 'v1'));
   writePlugin('steady', pluginSource('steady', 'steady-1'));
@@ -47,12 +40,16 @@ describe('file watching', () => {
     const steadyBundle = pb.platform.invoker.bundleFile('steady');
 
     writePlugin('changing', pluginSource('changing', 'v2'));
-    await eventually(async () => (await which('c')) === 'v2');
+    await waitFor(async () => (await which('c')) === 'v2', 15_000, 'the changed build');
     expect(pb.platform.invoker.bundleFile('steady')).toBe(steadyBundle);
     expect(await which('s')).toBe('steady-1');
 
     writePlugin('changing', 'export default definePlugin({ this is not valid');
-    await eventually(async () => pb.logLines.some((line) => line.includes('plugin not reloaded')));
+    await waitFor(
+      async () => pb.logLines.some((line) => line.includes('plugin not reloaded')),
+      15_000,
+      'the broken change to be refused',
+    );
     expect(await which('c')).toBe('v2');
 
     // What the first build left is gone once its worker ended: one bundle and one module per plugin.
@@ -60,7 +57,7 @@ describe('file watching', () => {
       readdirSync(join(pb.platform.dataDir, folder)).filter(
         (name) => name.startsWith(prefix) && name.endsWith('.mjs'),
       );
-    await eventually(async () => built('bundles', 'changing.').length === 1);
+    await waitFor(async () => built('bundles', 'changing.').length === 1, 15_000, 'the first bundle to go');
     expect(built('bundles', 'changing.')).toEqual([basename(pb.platform.invoker.bundleFile('changing')!)]);
     expect(built('modules', 'changing.module.')).toHaveLength(1);
   });

@@ -3,20 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PluginWatcher } from '../../lib/local/plugin-watcher';
+import { waitFor } from '../e2e/wait-for';
 
 const root = mkdtempSync(join(tmpdir(), 'plugboard-watcher-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually(check: () => boolean, act: () => void, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    act();
-    await pause(150);
-  }
-}
 
 describe('PluginWatcher', () => {
   it("reports a folder's changes one after another: a change during a rebuild is rebuilt after it", async () => {
@@ -36,28 +28,24 @@ describe('PluginWatcher', () => {
       report.ended = Date.now();
     });
     try {
-      let edits = 0;
-      // The watcher reads the folder before it sees changes: write until the first report starts.
-      await eventually(
-        () => reports.length > 0,
-        () => writeFileSync(source, `// ${++edits}\n`),
-      );
+      // The watcher reads the folder before it sees changes: write until the first report starts,
+      // slower than its debounce, which each write would otherwise restart.
+      const until = Date.now() + 10_000;
+      for (let edits = 1; reports.length === 0; edits++) {
+        if (Date.now() > until) throw new Error('the watcher reported no change');
+        writeFileSync(source, `// ${edits}\n`);
+        await pause(150);
+      }
       writeFileSync(source, '// while rebuilding\n');
       await pause(400);
       expect(reports).toHaveLength(1);
-      await eventually(
-        () => reports.length >= 2 && reports[1]!.ended !== undefined,
-        () => undefined,
-      );
+      await waitFor(async () => reports[1]?.ended !== undefined, 10_000, 'the second report');
       expect(reports[1]!.started).toBeGreaterThanOrEqual(reports[0]!.ended!);
       expect(mostAtOnce).toBe(1);
 
       // Closing waits for a report under way.
       writeFileSync(source, '// before closing\n');
-      await eventually(
-        () => reports.length >= 3,
-        () => undefined,
-      );
+      await waitFor(async () => reports.length >= 3, 10_000, 'the third report');
     } finally {
       await watcher.close();
     }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../lib/core/envelope';
 import { removeSupersededBuilds } from '../../lib/local/superseded-builds';
 import { WorkerInvoker } from '../../lib/local/worker/worker-invoker';
+import { waitFor } from '../e2e/wait-for';
 import { refusingHost } from './refusing-host';
 
 // Inside the repository, so the plugins resolve `plugboard/sdk` like real ones.
@@ -64,14 +65,6 @@ const files = (dir: string) =>
     .filter((name) => !name.endsWith('.entry.ts'))
     .sort();
 
-async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 afterEach(async () => {
   await Promise.all(invokers.splice(0).map((invoker) => invoker.close()));
 });
@@ -112,7 +105,11 @@ describe('bundles a newer build supersedes', () => {
     const third = await invoker.build('swapped', writePlugin('v3'));
     expect(files(bundleDir)).toContain(basename(first.file));
     expect(await underWay).toEqual({ ok: true, result: { build: 'v1' } });
-    await eventually(() => !files(bundleDir).includes(basename(first.file)));
+    await waitFor(
+      async () => !files(bundleDir).includes(basename(first.file)),
+      5_000,
+      'the retired bundle to go',
+    );
     expect(files(bundleDir)).toEqual(
       [second.file, `${second.file}.map`, third.file, `${third.file}.map`]
         .map((file) => basename(file))
