@@ -22,7 +22,9 @@ function absentAt(input: unknown, path: readonly PropertyKey[]): boolean {
 export function zodFieldErrors(error: z.ZodError, base: string, input: unknown): FieldError[] {
   const pointer = (path: readonly PropertyKey[]) =>
     base + path.map((p) => `/${pointerSegment(String(p))}`).join('') || '/';
+  // At most 20 errors: issues past the 20th cannot reach them, since each gives one error or more.
   return error.issues
+    .slice(0, 20)
     .flatMap((issue): FieldError[] =>
       // zod reports unknown keys at their object; each is pointed at itself, where the client put it.
       issue.code === 'unrecognized_keys'
