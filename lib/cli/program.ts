@@ -9,6 +9,7 @@ import { registerInstancesCommand } from './commands/instances';
 import { registerInvokeCommand } from './commands/invoke';
 import { registerNewCommand } from './commands/new';
 import { registerStartCommand } from './commands/start';
+import { registerSubscriptionsCommand } from './commands/subscriptions';
 import { registerTestCommand } from './commands/test';
 import { registerValidateCommand } from './commands/validate';
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerInstancesCommand(program);
   registerCredentialsCommand(program);
   registerEventsCommand(program);
+  registerSubscriptionsCommand(program);
   registerDlqCommand(program);
   return program;
 }
@@ -50,11 +52,11 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<vo
       return;
     }
     if (!(error instanceof PlugboardError || error instanceof PlugboardApiError)) throw error;
+    const errors = error.errors ?? [];
+    const detail = error instanceof PlugboardApiError ? error.detail : error.message;
     const fields =
-      error instanceof PlugboardApiError &&
-      error.errors.length > 0 &&
-      !error.detail.includes(error.errors[0]!.detail)
-        ? ` (${error.errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')})`
+      errors.length > 0 && !detail.includes(errors[0]!.detail)
+        ? ` (${errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')})`
         : '';
     console.error(`plugboard: ${error.message}${fields}`);
     process.exitCode = EXIT_USER_ERROR;

@@ -11,10 +11,13 @@ import type {
   InstancePatch,
   InstanceTemplate,
   NewInstance,
+  NewSubscription,
   PluginDescription,
   PluginDocs,
   PluginList,
   PutEventsEntry,
+  Subscription,
+  SubscriptionPage,
 } from './types';
 
 export interface ClientOptions {
@@ -63,13 +66,35 @@ export const CLIENT_ROUTES = [
   ['post', '/v1/instances/{name}/operations/{operation}'],
   ['post', '/v1/instances/{name}/actions/{action}'],
   ['post', '/v1/events'],
+  ['post', '/v1/events/test-pattern'],
   ['get', '/v1/events/log'],
   ['post', '/v1/events/replay'],
+  ['post', '/v1/subscriptions'],
+  ['get', '/v1/subscriptions'],
+  ['get', '/v1/subscriptions/{id}'],
+  ['delete', '/v1/subscriptions/{id}'],
   ['get', '/v1/dlq'],
   ['post', '/v1/dlq/redrive'],
 ] as const;
 
 const seg = encodeURIComponent;
+
+/** Every item of a paged list, following `nextCursor` from the first page to the last. */
+function everyItem<P extends { nextCursor?: string }, T>(
+  page: (cursor: string | undefined) => Promise<P>,
+  items: (page: P) => T[],
+): AsyncIterable<T> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      let cursor: string | undefined;
+      do {
+        const next = await page(cursor);
+        yield* items(next);
+        cursor = next.nextCursor;
+      } while (cursor);
+    },
+  };
+}
 
 /** A small fetch-based client of the Plugboard HTTP API; a non-2xx answer throws PlugboardApiError. */
 export class PlugboardClient {
@@ -136,19 +161,11 @@ export class PlugboardClient {
     /** One page; `all` follows the cursors. */
     list: (query: { plugin?: string; limit?: number; cursor?: string } = {}): Promise<InstancePage> =>
       this.#body('get', '/v1/instances', { query }),
-    all: (query: { plugin?: string; pageSize?: number } = {}): AsyncIterable<Instance> => {
-      const list = this.instances.list;
-      return {
-        async *[Symbol.asyncIterator]() {
-          let cursor: string | undefined;
-          do {
-            const page = await list({ plugin: query.plugin, limit: query.pageSize, cursor });
-            yield* page.instances;
-            cursor = page.nextCursor;
-          } while (cursor);
-        },
-      };
-    },
+    all: (query: { plugin?: string; pageSize?: number } = {}): AsyncIterable<Instance> =>
+      everyItem(
+        (cursor) => this.instances.list({ plugin: query.plugin, limit: query.pageSize, cursor }),
+        (page) => page.instances,
+      ),
     /** The instance and its ETag, for `patch(..., { ifMatch: etag })`. */
     get: async (name: string): Promise<{ instance: Instance; etag: string }> => {
       const response = await this.request<Instance>('get', `/v1/instances/${seg(name)}`);
@@ -208,6 +225,27 @@ export class PlugboardClient {
     ): Promise<EventLogPage> => this.#body('get', '/v1/events/log', { query }),
     replay: (body: { subscriptionId: string; from: string; to: string }): Promise<{ replaying: number }> =>
       this.#body('post', '/v1/events/replay', { body }),
+    /** Whether `event` matches `pattern`, as EventBridge's TestEventPattern answers; a bad pattern is a 400. */
+    testPattern: async (pattern: Record<string, unknown>, event: unknown): Promise<boolean> =>
+      (await this.#body<{ result: boolean }>('post', '/v1/events/test-pattern', { body: { pattern, event } }))
+        .result,
+  };
+
+  readonly subscriptions = {
+    /** The pattern is checked as EventBridge checks a rule's; the instance must exist (404). */
+    create: (subscription: NewSubscription): Promise<Subscription> =>
+      this.#body('post', '/v1/subscriptions', { body: subscription }),
+    list: (query: { limit?: number; cursor?: string } = {}): Promise<SubscriptionPage> =>
+      this.#body('get', '/v1/subscriptions', { query }),
+    all: (query: { pageSize?: number } = {}): AsyncIterable<Subscription> =>
+      everyItem(
+        (cursor) => this.subscriptions.list({ limit: query.pageSize, cursor }),
+        (page) => page.subscriptions,
+      ),
+    get: (id: string): Promise<Subscription> => this.#body('get', `/v1/subscriptions/${seg(id)}`),
+    delete: async (id: string): Promise<void> => {
+      await this.request('delete', `/v1/subscriptions/${seg(id)}`);
+    },
   };
 
   readonly dlq = {

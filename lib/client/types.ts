@@ -4,6 +4,7 @@ import type { instanceRoutes } from '../core/dispatcher/routes/instances';
 import type { pluginRoutes } from '../core/dispatcher/routes/plugins';
 import type { systemRoutes } from '../core/dispatcher/routes/system';
 import type { CreateInstanceSchema, PatchInstanceSchema, ProblemSchema } from '../core/dispatcher/schemas';
+import type { NewSubscriptionSchema, SubscriptionSchema } from '../core/events/routes/subscription-routes';
 import type { CallContext } from '../sdk/context';
 import type { PlatformEvent } from '../sdk/events';
 
@@ -30,6 +31,12 @@ export type InstancePatch = z.input<typeof PatchInstanceSchema>;
 export type CredentialsView = JsonSchemaOf<typeof instanceRoutes.getCredentials, 200>;
 export type CallResult = JsonSchemaOf<typeof callRoutes.operation, 200>;
 export type Health = JsonSchemaOf<typeof systemRoutes.health, 200>;
+export type Subscription = z.output<typeof SubscriptionSchema>;
+export type NewSubscription = z.input<typeof NewSubscriptionSchema>;
+export interface SubscriptionPage {
+  subscriptions: Subscription[];
+  nextCursor?: string;
+}
 export type { CallContext };
 
 /** Events routes (lib/core/events/routes): typed here by hand, checked against the OpenAPI document in tests. */

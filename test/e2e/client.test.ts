@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { type Instance, PlugboardApiError, PlugboardClient } from '../../lib/client';
+import { type Instance, PlugboardApiError, PlugboardClient, type Subscription } from '../../lib/client';
 import { apiErrorFrom } from '../../lib/client/errors';
 import { startTestPlatform, type TestPlatform } from './harness';
 
@@ -126,6 +126,50 @@ describe('plugboard/client against the local platform', () => {
     const log = await client.events.log({ from: since, limit: 1000 });
     expect(log.events.map((e) => e.id)).toContain(published.Entries[0]!.EventId);
     expect(Array.isArray((await client.dlq.list()).deadLetters)).toBe(true);
+  });
+
+  it('subscribes an instance, pages through subscriptions, and tests patterns', async () => {
+    await client.instances.create({ name: 'client-subscriber', plugin: 'echo' });
+    const pattern = { source: ['client.subscribed'] };
+    const created = [];
+    for (const order of [2, 1]) {
+      const subscription = await client.subscriptions.create({
+        pattern,
+        instance: 'client-subscriber',
+        handler: 'events',
+        order,
+      });
+      expectTypeOf(subscription).toEqualTypeOf<Subscription>();
+      created.push(subscription);
+    }
+    expect(created[0]).toMatchObject({ pattern, instance: 'client-subscriber', handler: 'events', order: 2 });
+    const ids: string[] = [];
+    for await (const subscription of client.subscriptions.all({ pageSize: 1 })) ids.push(subscription.id);
+    expect(ids).toEqual(expect.arrayContaining(created.map((s) => s.id)));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect((await client.subscriptions.list({ limit: 1 })).subscriptions).toHaveLength(1);
+    expect(await client.subscriptions.get(created[0]!.id)).toEqual(created[0]);
+    await client.subscriptions.delete(created[0]!.id);
+    expect(await apiError(client.subscriptions.get(created[0]!.id))).toMatchObject({ status: 404 });
+    const missing = await apiError(
+      client.subscriptions.create({ pattern, instance: 'no-such-instance', handler: 'events' }),
+    );
+    expect(missing).toMatchObject({ status: 404, code: 'NotFound' });
+
+    const event = {
+      id: '1',
+      account: '000000000000',
+      source: 'client.subscribed',
+      time: '2026-01-01T00:00:00Z',
+      region: 'local',
+      'detail-type': 'Tested',
+      resources: [],
+      detail: {},
+    };
+    expect(await client.events.testPattern(pattern, event)).toBe(true);
+    expect(await client.events.testPattern({ source: ['other'] }, event)).toBe(false);
+    const bad = await apiError(client.events.testPattern({ source: 'not a list' }, event));
+    expect(bad.errors).toEqual([expect.objectContaining({ pointer: '/pattern/source' })]);
   });
 
   it('turns a body that is not a problem into an error too, keeping retryAt of one that is', () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { PlatformEventRecord } from '../../client';
-import { testEventPattern } from '../../core/events/pattern';
+import { type CompiledPattern, compilePattern, matches } from '../../core/events/pattern';
+import { PlugboardError, ValidationError } from '../../sdk/errors';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer, jsonObject } from '../input';
 
@@ -10,6 +11,16 @@ interface TailOptions extends EndpointOptions {
   pattern?: string;
   since?: string;
   max?: number;
+}
+
+/** The pattern compiled once, before the first poll: a bad one is reported at once, with what is wrong. */
+function checkedPattern(text: string): CompiledPattern {
+  try {
+    return compilePattern(jsonObject(text, '--pattern'));
+  } catch (error) {
+    if (!(error instanceof PlugboardError) || error.code !== 'Validation' || !error.errors) throw error;
+    throw new ValidationError('--pattern is not a valid event pattern', error.errors);
+  }
 }
 
 export function registerEventsCommand(program: Command): void {
@@ -24,20 +35,27 @@ export function registerEventsCommand(program: Command): void {
       .option('--max <count>', 'stop after this many events', integer('--max', 1, 999_999_999)),
   ).action(async (options: TailOptions) => {
     const client = clientFor(options);
-    const pattern = options.pattern ? jsonObject(options.pattern, '--pattern') : undefined;
+    const pattern = options.pattern ? checkedPattern(options.pattern) : undefined;
     const max = options.max ?? Number.POSITIVE_INFINITY;
-    const seen = new Set<string>();
     let from = options.since ?? new Date().toISOString();
+    // The log reads from `from` inclusive, so events at that very time come again on the next poll:
+    // only their ids are kept, not every id printed, so a long tail holds a bounded set.
+    const seenAtFrom = new Set<string>();
     let printed = 0;
     while (printed < max) {
+      const query = { from, limit: 1000 };
       let cursor: string | undefined;
       do {
-        const page = await client.events.log({ from, limit: 1000, cursor });
+        const page = await client.events.log({ ...query, cursor });
         for (const event of page.events as PlatformEventRecord[]) {
-          if (seen.has(event.id) || printed >= max) continue;
-          seen.add(event.id);
-          if (event.time > from) from = event.time;
-          if (pattern && !testEventPattern(pattern, event)) continue;
+          if (printed >= max) break;
+          if (event.time < from || (event.time === from && seenAtFrom.has(event.id))) continue;
+          if (event.time > from) {
+            from = event.time;
+            seenAtFrom.clear();
+          }
+          seenAtFrom.add(event.id);
+          if (pattern && !matches(pattern, event)) continue;
           console.log(JSON.stringify(event));
           printed += 1;
         }

@@ -239,6 +239,134 @@ describe('plugboard events and dlq', () => {
   });
 });
 
+describe('plugboard subscriptions and events tail', () => {
+  it('creates, lists, shows and deletes subscriptions', async () => {
+    await plugboard('instances', 'create', 'cli-sub-echo', '--plugin', 'echo');
+    const pattern = JSON.stringify({ source: ['cli.subscribed'] });
+    const created = await plugboard(
+      'subscriptions',
+      'create',
+      '--instance',
+      'cli-sub-echo',
+      '--pattern',
+      pattern,
+      '--json',
+    );
+    expect(created.code).toBe(0);
+    const subscription = JSON.parse(created.stdout);
+    expect(subscription).toMatchObject({
+      instance: 'cli-sub-echo',
+      handler: 'events',
+      pattern: JSON.parse(pattern),
+    });
+    const action = await plugboard(
+      'subscriptions',
+      'create',
+      '--instance',
+      'cli-sub-echo',
+      '--pattern',
+      pattern,
+      '--handler',
+      'action:echo',
+      '--order',
+      '5',
+    );
+    expect(action.stdout).toMatch(/^created subscription \S+ of cli-sub-echo \(action:echo\)$/);
+
+    const list = await plugboard('subscriptions', 'list', '--instance', 'cli-sub-echo');
+    expect(list.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^ID\s+INSTANCE\s+HANDLER\s+PATTERN$/),
+      expect.stringMatching(
+        new RegExp(`^${subscription.id}\\s+cli-sub-echo\\s+events\\s+\\{"source":\\["cli.subscribed"\\]\\}$`),
+      ),
+      expect.stringMatching(/\s+cli-sub-echo\s+action:echo\s+/),
+    ]);
+    expect(JSON.parse((await plugboard('subscriptions', 'get', subscription.id)).stdout)).toEqual(
+      subscription,
+    );
+    expect(await plugboard('subscriptions', 'delete', subscription.id)).toMatchObject({
+      code: 0,
+      stdout: `deleted subscription ${subscription.id}`,
+    });
+    expect(await plugboard('subscriptions', 'get', subscription.id)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('NotFound (404)'),
+    });
+    expect(await plugboard('subscriptions', 'list', '--instance', 'no-such-instance')).toMatchObject({
+      code: 0,
+      stdout: 'no subscriptions',
+    });
+  });
+
+  it('refuses a bad pattern, handler or order saying what is wrong', async () => {
+    const bad = await plugboard('subscriptions', 'create', '--instance', 'x', '--pattern', '{"source":"a"}');
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('/pattern/source') });
+    const handler = await plugboard(
+      'subscriptions',
+      'create',
+      '--instance',
+      'cli-sub-echo',
+      '--pattern',
+      '{"source":["a"]}',
+      '--handler',
+      'action:nope',
+    );
+    expect(handler).toMatchObject({ code: 1, stderr: expect.stringContaining('has no action "nope"') });
+    const order = await plugboard(
+      'subscriptions',
+      'create',
+      '--instance',
+      'x',
+      '--pattern',
+      '{}',
+      '--order',
+      'z',
+    );
+    expect(order.code).toBe(2);
+  });
+
+  it('refuses a bad tail pattern before waiting for any event', async () => {
+    const tail = await plugboard(
+      'events',
+      'tail',
+      '--pattern',
+      '{"source":"a","detail":{"n":[{"numeric":[">"]}]}}',
+    );
+    expect(tail.code).toBe(1);
+    expect(tail.stderr).toMatch(
+      /^plugboard: --pattern is not a valid event pattern \(\/source: .+; \/detail\/n\/0.*: .+\)$/,
+    );
+  });
+
+  it('tails events logged at one same time once each', async () => {
+    const time = new Date(Date.now() - 5_000).toISOString();
+    const entries = ['a', 'b', 'c'].map((n) => ({
+      Source: 'cli.same',
+      DetailType: n,
+      Detail: '{}',
+      Time: time,
+    }));
+    const published = await fetch(`${pb.platform.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pb.platform.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ Entries: entries }),
+    });
+    expect(published.status).toBe(200);
+    const tail = await plugboard(
+      'events',
+      'tail',
+      '--since',
+      time,
+      '--pattern',
+      '{"source":["cli.same"]}',
+      '--max',
+      '3',
+    );
+    const types = tail.stdout.split('\n').map((line) => JSON.parse(line)['detail-type']);
+    expect(types.sort()).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('plugboard test', () => {
   it('reports a plugin as conforming, and a missing slug as an error', async () => {
     const all = await plugboardAt(false, 'test', 'kv-config');

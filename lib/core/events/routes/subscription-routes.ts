@@ -4,7 +4,8 @@ import { json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
 import type { EventsServices } from '../events-services';
 import { PatternSchema } from './schemas';
 
-const SubscriptionSchema = z
+/** Exported for the API client's types (plugboard/client). */
+export const SubscriptionSchema = z
   .object({
     id: z.string(),
     pattern: PatternSchema,
@@ -16,7 +17,7 @@ const SubscriptionSchema = z
   })
   .openapi('Subscription');
 
-const NewSubscriptionSchema = z
+export const NewSubscriptionSchema = z
   .strictObject({
     pattern: PatternSchema,
     instance: z.string().min(1).max(128),
