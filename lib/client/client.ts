@@ -5,19 +5,26 @@ import type {
   CredentialsView,
   DeadLetterPage,
   EventLogPage,
+  Guard,
   Health,
   Instance,
   InstancePage,
   InstancePatch,
   InstanceTemplate,
+  NewGuard,
   NewInstance,
   NewSubscription,
+  NewWebhookRule,
+  NewWebhookSource,
   PluginDescription,
   PluginDocs,
   PluginList,
   PutEventsEntry,
   Subscription,
   SubscriptionPage,
+  WebhookDeliveryPage,
+  WebhookRule,
+  WebhookSource,
 } from './types';
 
 export interface ClientOptions {
@@ -73,6 +80,16 @@ export const CLIENT_ROUTES = [
   ['get', '/v1/subscriptions'],
   ['get', '/v1/subscriptions/{id}'],
   ['delete', '/v1/subscriptions/{id}'],
+  ['put', '/v1/webhook-sources/{source}'],
+  ['get', '/v1/webhook-sources'],
+  ['delete', '/v1/webhook-sources/{source}'],
+  ['post', '/v1/webhook-sources/{source}/rules'],
+  ['get', '/v1/webhook-sources/{source}/rules'],
+  ['delete', '/v1/webhook-sources/{source}/rules/{id}'],
+  ['get', '/v1/webhooks/{source}/deliveries'],
+  ['post', '/v1/guards'],
+  ['get', '/v1/guards'],
+  ['delete', '/v1/guards/{id}'],
   ['get', '/v1/dlq'],
   ['post', '/v1/dlq/redrive'],
 ] as const;
@@ -245,6 +262,40 @@ export class PlugboardClient {
     get: (id: string): Promise<Subscription> => this.#body('get', `/v1/subscriptions/${seg(id)}`),
     delete: async (id: string): Promise<void> => {
       await this.request('delete', `/v1/subscriptions/${seg(id)}`);
+    },
+  };
+
+  readonly webhookSources = {
+    /** Creates or replaces the source; the secret is write-only, never answered. */
+    put: (source: string, settings: NewWebhookSource): Promise<WebhookSource> =>
+      this.#body('put', `/v1/webhook-sources/${seg(source)}`, { body: settings }),
+    list: (): Promise<{ sources: WebhookSource[] }> => this.#body('get', '/v1/webhook-sources'),
+    /** Deletes the source, its rules and its secret. */
+    delete: async (source: string): Promise<void> => {
+      await this.request('delete', `/v1/webhook-sources/${seg(source)}`);
+    },
+    addRule: (source: string, rule: NewWebhookRule): Promise<WebhookRule> =>
+      this.#body('post', `/v1/webhook-sources/${seg(source)}/rules`, { body: rule }),
+    rules: (source: string): Promise<{ rules: WebhookRule[] }> =>
+      this.#body('get', `/v1/webhook-sources/${seg(source)}/rules`),
+    deleteRule: async (source: string, id: string): Promise<void> => {
+      await this.request('delete', `/v1/webhook-sources/${seg(source)}/rules/${seg(id)}`);
+    },
+    /** Deliveries received, newest first, with each rule-and-instance outcome. */
+    deliveries: (
+      source: string,
+      query: { limit?: number; cursor?: string } = {},
+    ): Promise<WebhookDeliveryPage> => this.#body('get', `/v1/webhooks/${seg(source)}/deliveries`, { query }),
+  };
+
+  readonly guards = {
+    /** Attaches an instance as an authorizer or a pre-hook; attaching it again replaces it. */
+    attach: (guard: NewGuard): Promise<Guard> => this.#body('post', '/v1/guards', { body: guard }),
+    /** In the order they run. */
+    list: (): Promise<{ guards: Guard[] }> => this.#body('get', '/v1/guards'),
+    /** `id` is `<role>:<instance>`. */
+    detach: async (id: string): Promise<void> => {
+      await this.request('delete', `/v1/guards/${seg(id)}`);
     },
   };
 

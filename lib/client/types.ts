@@ -5,6 +5,14 @@ import type { pluginRoutes } from '../core/dispatcher/routes/plugins';
 import type { systemRoutes } from '../core/dispatcher/routes/system';
 import type { CreateInstanceSchema, PatchInstanceSchema, ProblemSchema } from '../core/dispatcher/schemas';
 import type { NewSubscriptionSchema, SubscriptionSchema } from '../core/events/routes/subscription-routes';
+import type { GuardSchema, NewGuardSchema } from '../core/guards/guard-routes';
+import type {
+  NewWebhookRuleSchema,
+  NewWebhookSourceSchema,
+  WebhookDeliverySchema,
+  WebhookRuleSchema,
+  WebhookSourceSchema,
+} from '../core/webhooks/webhook-routes';
 import type { CallContext } from '../sdk/context';
 import type { PlatformEvent } from '../sdk/events';
 
@@ -35,6 +43,17 @@ export type Subscription = z.output<typeof SubscriptionSchema>;
 export type NewSubscription = z.input<typeof NewSubscriptionSchema>;
 export interface SubscriptionPage {
   subscriptions: Subscription[];
+  nextCursor?: string;
+}
+export type Guard = z.output<typeof GuardSchema>;
+export type NewGuard = z.input<typeof NewGuardSchema>;
+export type WebhookSource = z.output<typeof WebhookSourceSchema>;
+export type NewWebhookSource = z.input<typeof NewWebhookSourceSchema>;
+export type WebhookRule = z.output<typeof WebhookRuleSchema>;
+export type NewWebhookRule = z.input<typeof NewWebhookRuleSchema>;
+export type WebhookDelivery = z.output<typeof WebhookDeliverySchema>;
+export interface WebhookDeliveryPage {
+  deliveries: WebhookDelivery[];
   nextCursor?: string;
 }
 export type { CallContext };

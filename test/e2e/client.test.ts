@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { type Instance, PlugboardApiError, PlugboardClient, type Subscription } from '../../lib/client';
+import {
+  type Instance,
+  PlugboardApiError,
+  PlugboardClient,
+  type Subscription,
+  type WebhookSource,
+} from '../../lib/client';
 import { apiErrorFrom } from '../../lib/client/errors';
+import { signBody } from '../../lib/core/webhooks/signature';
 import { startTestPlatform, type TestPlatform } from './harness';
+import { waitFor } from './wait-for';
 
 let pb: TestPlatform;
 let client: PlugboardClient;
@@ -170,6 +178,56 @@ describe('plugboard/client against the local platform', () => {
     expect(await client.events.testPattern({ source: ['other'] }, event)).toBe(false);
     const bad = await apiError(client.events.testPattern({ source: 'not a list' }, event));
     expect(bad.errors).toEqual([expect.objectContaining({ pointer: '/pattern/source' })]);
+  });
+
+  it('manages webhook sources, their rules and deliveries, and guards', async () => {
+    await client.instances.create({ name: 'client-audit', plugin: 'audit-log' });
+    const secret = 'client-webhook-secret-0123456789';
+    const source = await client.webhookSources.put('client-hooks', { secret });
+    expectTypeOf(source).toEqualTypeOf<WebhookSource>();
+    expect(source).toMatchObject({ name: 'client-hooks', signatureHeader: 'x-hub-signature-256' });
+    expect(JSON.stringify(source)).not.toContain(secret);
+    expect((await client.webhookSources.list()).sources.map((s) => s.name)).toContain('client-hooks');
+    const rule = await client.webhookSources.addRule('client-hooks', {
+      handler: 'audit-log#record',
+      actionConfig: { label: 'from the client' },
+    });
+    expect((await client.webhookSources.rules('client-hooks')).rules).toEqual([rule]);
+
+    const body = '{"n":1}';
+    const received = await fetch(`${pb.platform.url}/v1/webhooks/client-hooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody(secret, Buffer.from(body)),
+        'x-delivery-id': 'client-1',
+      },
+      body,
+    });
+    expect(received.status).toBe(202);
+    const latest = async () =>
+      (await client.webhookSources.deliveries('client-hooks', { limit: 1 })).deliveries[0];
+    await waitFor(async () => (await latest())?.status === 'processed', 10_000, 'the delivery processed');
+    const delivery = (await latest())!;
+    expect(delivery.outcomes).toEqual([
+      expect.objectContaining({ rule: rule.id, instance: 'client-audit', outcome: 'succeeded' }),
+    ]);
+    await client.webhookSources.deleteRule('client-hooks', rule.id);
+    expect((await client.webhookSources.rules('client-hooks')).rules).toEqual([]);
+    await client.webhookSources.delete('client-hooks');
+    expect(await apiError(client.webhookSources.rules('client-hooks'))).toMatchObject({ status: 404 });
+
+    await client.instances.create({ name: 'client-window', plugin: 'change-window' });
+    const guard = await client.guards.attach({
+      instance: 'client-window',
+      role: 'preHook',
+      plugins: ['echo'],
+    });
+    expect(guard).toMatchObject({ id: 'preHook:client-window', plugins: ['echo'] });
+    expect((await client.guards.list()).guards).toContainEqual(guard);
+    await client.guards.detach(guard.id);
+    expect((await client.guards.list()).guards).not.toContainEqual(guard);
+    expect(await apiError(client.guards.detach(guard.id))).toMatchObject({ status: 404 });
   });
 
   it('turns a body that is not a problem into an error too, keeping retryAt of one that is', () => {

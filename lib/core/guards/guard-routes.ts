@@ -3,7 +3,8 @@ import type { App } from '../dispatcher/env';
 import { json, jsonBody, problems } from '../dispatcher/schemas';
 import type { GuardService } from './guard-service';
 
-const GuardSchema = z
+/** Exported for the API client's types (plugboard/client). */
+export const GuardSchema = z
   .object({
     id: z.string(),
     role: z.enum(['authorizer', 'preHook']),
@@ -14,6 +15,13 @@ const GuardSchema = z
   })
   .openapi('Guard');
 
+export const NewGuardSchema = z.strictObject({
+  instance: z.string().min(1).max(128),
+  role: z.enum(['authorizer', 'preHook']),
+  plugins: z.array(z.string().min(1).max(64)).max(100).optional(),
+  order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+});
+
 const attach = createRoute({
   method: 'post',
   path: '/v1/guards',
@@ -21,14 +29,7 @@ const attach = createRoute({
   description:
     'Before an operation or action on a plugin in `plugins` (every plugin when empty), all attached authorizers must allow (else 403), then pre-hooks run in `order` (default: the instance order) and any veto stops the call (424). Re-attaching replaces. The instance`s plugin must have the matching handler; a guard that fails counts as a deny.',
   request: {
-    body: jsonBody(
-      z.strictObject({
-        instance: z.string().min(1).max(128),
-        role: z.enum(['authorizer', 'preHook']),
-        plugins: z.array(z.string().min(1).max(64)).max(100).optional(),
-        order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
-      }),
-    ),
+    body: jsonBody(NewGuardSchema),
   },
   responses: { 201: json(GuardSchema, 'Attached'), ...problems(404, 413, 415) },
 });

@@ -10,7 +10,8 @@ const SourceName = z
   .openapi({ param: { name: 'source', in: 'path' } });
 const bySource = { params: z.object({ source: SourceName }) };
 
-const SourceSchema = z
+/** The schemas below are exported for the API client's types (plugboard/client). */
+export const WebhookSourceSchema = z
   .object({
     name: z.string(),
     signatureHeader: z.string(),
@@ -19,7 +20,7 @@ const SourceSchema = z
     createdAt: z.string(),
   })
   .openapi('WebhookSource');
-const RuleSchema = z
+export const WebhookRuleSchema = z
   .object({
     id: z.string(),
     source: z.string(),
@@ -31,7 +32,7 @@ const RuleSchema = z
     createdAt: z.string(),
   })
   .openapi('WebhookRule');
-const DeliverySchema = z
+export const WebhookDeliverySchema = z
   .object({
     source: z.string(),
     deliveryId: z.string(),
@@ -56,27 +57,37 @@ const header = z
   .max(100)
   .regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name');
 
+export const NewWebhookSourceSchema = z.strictObject({
+  secret: z.string().min(16).max(1000),
+  signatureHeader: header.optional().openapi({ description: '@default x-hub-signature-256' }),
+  deliveryIdHeader: header.optional().openapi({ description: '@default x-delivery-id' }),
+});
+export const NewWebhookRuleSchema = z.strictObject({
+  filter: z.record(z.string(), z.unknown()).optional(),
+  identifierSelector: z.string().max(500).optional(),
+  handler: z.string().min(3).max(130),
+  actionConfig: z.record(z.string(), z.unknown()).optional(),
+  order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+});
+
 const putSource = createRoute({
   method: 'put',
   path: '/v1/webhook-sources/{source}',
   summary: 'Create or replace a webhook source; the HMAC secret is write-only',
   request: {
     ...bySource,
-    body: jsonBody(
-      z.strictObject({
-        secret: z.string().min(16).max(1000),
-        signatureHeader: header.optional().openapi({ description: '@default x-hub-signature-256' }),
-        deliveryIdHeader: header.optional().openapi({ description: '@default x-delivery-id' }),
-      }),
-    ),
+    body: jsonBody(NewWebhookSourceSchema),
   },
-  responses: { 200: json(SourceSchema, 'The source (never the secret)'), ...problems(413, 415) },
+  responses: { 200: json(WebhookSourceSchema, 'The source (never the secret)'), ...problems(413, 415) },
 });
 const listSources = createRoute({
   method: 'get',
   path: '/v1/webhook-sources',
   summary: 'Webhook sources',
-  responses: { 200: json(z.object({ sources: z.array(SourceSchema) }), 'Every source'), ...problems() },
+  responses: {
+    200: json(z.object({ sources: z.array(WebhookSourceSchema) }), 'Every source'),
+    ...problems(),
+  },
 });
 const deleteSource = createRoute({
   method: 'delete',
@@ -91,24 +102,16 @@ const addRule = createRoute({
   summary: 'Add a rule: a filter over { headers, payload }, a handler slug#action and its actionConfig',
   request: {
     ...bySource,
-    body: jsonBody(
-      z.strictObject({
-        filter: z.record(z.string(), z.unknown()).optional(),
-        identifierSelector: z.string().max(500).optional(),
-        handler: z.string().min(3).max(130),
-        actionConfig: z.record(z.string(), z.unknown()).optional(),
-        order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
-      }),
-    ),
+    body: jsonBody(NewWebhookRuleSchema),
   },
-  responses: { 201: json(RuleSchema, 'Created'), ...problems(404, 413, 415) },
+  responses: { 201: json(WebhookRuleSchema, 'Created'), ...problems(404, 413, 415) },
 });
 const listRules = createRoute({
   method: 'get',
   path: '/v1/webhook-sources/{source}/rules',
   summary: "A source's rules, in order",
   request: bySource,
-  responses: { 200: json(z.object({ rules: z.array(RuleSchema) }), 'The rules'), ...problems(404) },
+  responses: { 200: json(z.object({ rules: z.array(WebhookRuleSchema) }), 'The rules'), ...problems(404) },
 });
 const deleteRule = createRoute({
   method: 'delete',
@@ -152,7 +155,10 @@ const deliveries = createRoute({
     query: z.object(PageQuery),
   },
   responses: {
-    200: json(z.object({ deliveries: z.array(DeliverySchema), nextCursor: z.string().optional() }), 'A page'),
+    200: json(
+      z.object({ deliveries: z.array(WebhookDeliverySchema), nextCursor: z.string().optional() }),
+      'A page',
+    ),
     ...problems(404),
   },
 });
