@@ -275,6 +275,25 @@ describe('events over loopback HTTP', () => {
     expect((await pb.call('GET', `/v1/events/log?from=${earlier}`)).status).toBe(200);
   });
 
+  it('says what form a time takes when one is not a date-time', async () => {
+    const form = 'must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z';
+    const log = await pb.call('GET', '/v1/events/log?from=yesterday');
+    expect(log.body.errors).toEqual([{ pointer: '/query/from', detail: form }]);
+    const replay = await pb.call('POST', '/v1/events/replay', {
+      subscriptionId: 'any',
+      from: '2026-13-01',
+      to: '',
+    });
+    expect(replay.body.errors).toEqual([
+      { pointer: '/from', detail: form },
+      { pointer: '/to', detail: form },
+    ]);
+    const publish = await pb.call('POST', '/v1/events', {
+      Entries: [{ Source: 'shop', DetailType: 'Order Placed', Detail: '{}', Time: '1700000000' }],
+    });
+    expect(publish.body.errors).toEqual([{ pointer: '/Entries/0/Time', detail: form }]);
+  });
+
   it('runs lifecycle hooks of a plugin for its own instances without a subscription', async () => {
     await create('lifecycled', 'audit-log');
     await waitFor(async () => (await seen('lifecycled')).lifecycle.length === 1);

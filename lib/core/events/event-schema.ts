@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isoTime } from '../../sdk/contracts';
 import { ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import { invalidFields } from '../field-errors';
@@ -13,7 +14,7 @@ export const PlatformEventSchema = z.object({
   'detail-type': z.string().min(1).max(128),
   source: z.string().min(1).max(256),
   account: z.string().max(64),
-  time: z.iso.datetime({ offset: true }),
+  time: isoTime(),
   region: z.string().max(64),
   resources: z.array(z.string().max(2048)).max(100),
   detail: z.record(z.string(), z.json()),

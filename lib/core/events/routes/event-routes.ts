@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isoTime } from '../../../sdk/contracts';
 import type { App, RouteContext } from '../../dispatcher/env';
 import { json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
 import { callerEvents } from '../caller-events';
@@ -15,7 +16,7 @@ const PutEventsSchema = z
           DetailType: z.string().min(1).max(128),
           Detail: z.string().max(256 * 1024),
           Resources: z.array(z.string().max(2048)).max(100).optional(),
-          Time: z.iso.datetime({ offset: true }).optional(),
+          Time: isoTime().optional(),
         }),
       )
       .min(1)
@@ -71,8 +72,8 @@ const replay = createRoute({
       ordered(
         z.strictObject({
           subscriptionId: z.string().min(1).max(256),
-          from: z.iso.datetime({ offset: true }),
-          to: z.iso.datetime({ offset: true }),
+          from: isoTime(),
+          to: isoTime(),
         }),
       ),
     ),

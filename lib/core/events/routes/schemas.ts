@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isoTime } from '../../../sdk/contracts';
 
 export const EventSchema = z
   .object({
@@ -20,14 +21,8 @@ export const PatternSchema = z.record(z.string(), z.unknown()).openapi({
 });
 
 export const TimeRangeQuery = {
-  from: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .openapi({ description: 'ISO time, inclusive; default 24 h ago' }),
-  to: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .openapi({ description: 'ISO time, exclusive; default now' }),
+  from: isoTime().optional().openapi({ description: 'ISO time, inclusive; default 24 h ago' }),
+  to: isoTime().optional().openapi({ description: 'ISO time, exclusive; default now' }),
 };
 
 /**
@@ -38,7 +33,11 @@ export function ordered<S extends z.ZodType<{ from?: string | undefined; to?: st
   schema: S,
 ): S {
   return schema.refine(
-    ({ from, to }) => from === undefined || to === undefined || Date.parse(from) < Date.parse(to),
+    ({ from, to }) => {
+      // zod runs this check over values its format check has refused too: those have their error.
+      const [start, end] = [Date.parse(from ?? ''), Date.parse(to ?? '')];
+      return Number.isNaN(start) || Number.isNaN(end) || start < end;
+    },
     { path: ['to'], message: 'must be later than from' },
   );
 }
