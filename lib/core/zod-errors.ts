@@ -12,31 +12,43 @@ function absentAt(input: unknown, path: readonly PropertyKey[]): boolean {
   return value === undefined;
 }
 
+/** What was wrong at one place of a checked value: its keys from the value's root, and why. */
+export interface IssueAt {
+  readonly path: readonly PropertyKey[];
+  readonly detail: string;
+}
+
 /**
- * Turns a zod error into field errors located by JSON pointers under `base`. From the value that was
+ * The first 20 things a zod error says were wrong, each at its place. From the value that was
  * checked, a missing field reads "Required: expected string" where zod says "Invalid input: expected
  * string, received undefined", which reads as a value of the wrong type (and "Required: expected one
- * of "a"|"b"" for a missing choice, where zod says "Invalid option"). (Asked of the value after a
- * failed parse: an error map passed to every parse made zod's parse of an envelope 4-6 × slower.)
+ * of "a"|"b"" for a missing choice, where zod says "Invalid option"); an unknown field is put at its
+ * own place, where zod reports it at its object. (Asked of the value after a failed parse: an error
+ * map passed to every parse made zod's parse of an envelope 4-6 × slower.)
  */
-export function zodFieldErrors(error: z.ZodError, base: string, input: unknown): FieldError[] {
-  const pointer = (path: readonly PropertyKey[]) =>
-    base + path.map((p) => `/${pointerSegment(String(p))}`).join('') || '/';
-  // At most 20 errors: issues past the 20th cannot reach them, since each gives one error or more.
+export function zodIssues(error: z.ZodError, input: unknown): IssueAt[] {
+  // Issues past the 20th cannot be among the first 20 places, since each gives one place or more.
   return error.issues
     .slice(0, 20)
-    .flatMap((issue): FieldError[] =>
-      // zod reports unknown keys at their object; each is pointed at itself, where the client put it.
+    .flatMap((issue): IssueAt[] =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ pointer: pointer([...issue.path, key]), detail: 'Unknown field' }))
+        ? issue.keys.map((key) => ({ path: [...issue.path, key], detail: 'Unknown field' }))
         : [
             {
-              pointer: pointer(issue.path),
+              path: issue.path,
               detail: absentAt(input, issue.path) ? (required(issue) ?? issue.message) : issue.message,
             },
           ],
     )
     .slice(0, 20);
+}
+
+/** `zodIssues` as field errors located by JSON pointers under `base`. */
+export function zodFieldErrors(error: z.ZodError, base: string, input: unknown): FieldError[] {
+  return zodIssues(error, input).map(({ path, detail }) => ({
+    pointer: base + path.map((p) => `/${pointerSegment(String(p))}`).join('') || '/',
+    detail,
+  }));
 }
 
 /** What a missing field should have held, for the issues zod raises when a value is absent. */

@@ -1,5 +1,6 @@
 import { isPluginDefinition } from '../../sdk/define-plugin';
 import { ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';
+import { zodIssues } from '../zod-errors';
 import { checkHandlers } from './check-handlers';
 import type { CheckResult } from './types';
 
@@ -33,10 +34,8 @@ export function checkPlugin(definition: unknown): CheckResult {
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((issue) =>
-        issue.path.length > 0
-          ? { message: issue.message, path: issue.path.map(String).join('.') }
-          : { message: issue.message },
+      errors: zodIssues(parsed.error, definition.manifest).map(({ path, detail }) =>
+        path.length > 0 ? { message: detail, path: path.map(String).join('.') } : { message: detail },
       ),
     };
   }

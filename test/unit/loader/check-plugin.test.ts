@@ -41,12 +41,28 @@ describe('checkPlugin', () => {
     }
   });
 
-  it('reports every manifest issue with its path', () => {
+  it('reports every manifest issue with its path, an unknown field at its own', () => {
     const result = checkPlugin({ manifest: manifest({ slug: 'Bad Slug', timeoutSeconds: 60, extra: true }) });
     expect(result.ok).toBe(false);
     const paths = !result.ok ? result.errors.map((e) => e.path) : [];
     expect(paths).toEqual(expect.arrayContaining(['slug', 'timeoutSeconds']));
-    expect(paths).toContain(undefined); // the unknown key `extra` is an issue of the manifest itself
+    expect(result).toMatchObject({
+      errors: expect.arrayContaining([{ path: 'extra', message: 'Unknown field' }]),
+    });
+  });
+
+  it('says a missing field is required, in the words the API uses', () => {
+    const { apiVersion: _, ...withoutApiVersion } = manifest();
+    expect(checkPlugin({ manifest: { ...withoutApiVersion, types: ['logs', 'nope'] } })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'apiVersion', message: 'Required: expected number' },
+        {
+          path: 'types.1',
+          message: expect.stringMatching(/^Invalid option: expected one of "configuration"\|/),
+        },
+      ],
+    });
   });
 
   it('treats a non-numeric apiVersion as a manifest error, not a skip', () => {
