@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import { PlugboardError } from '../../../sdk/errors';
 import type { SerializedResponse } from '../../envelope';
 import { INSTANCE_NAME } from '../../instances/instance-service';
@@ -5,6 +6,8 @@ import type { App, RouteContext } from '../env';
 import { problems } from '../schemas';
 
 const PREFIX = '/v1/plugin-apis/';
+/** The methods described in the OpenAPI document; the route passes any. */
+const PASSED_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 /** Headers that are about this hop or about the caller's identity, never passed to a plugin. */
 const DROPPED_HEADERS = new Set([
   'authorization',
@@ -39,10 +42,23 @@ export function registerPluginApiRoutes(app: App, { invocations }: RouteContext)
       headers: answer.headers,
     });
   });
-  app.openAPIRegistry.registerPath({
-    method: 'post',
-    path: '/v1/plugin-apis/{instance}/{proxy}',
-    summary: "Passthrough to the plugin's http handler (any method; the rest of the path is the plugin's)",
-    responses: { 200: { description: "The plugin's response" }, ...problems(404, 409, 413, 502, 504) },
-  });
+  // Every method a client may send is described, each with both path parameters, which OpenAPI
+  // requires declared even where, as with `proxy`, the value spans several segments.
+  for (const method of PASSED_METHODS)
+    app.openAPIRegistry.registerPath({
+      method,
+      path: '/v1/plugin-apis/{instance}/{proxy}',
+      summary: "Passthrough to the plugin's http handler (the rest of the path is the plugin's)",
+      request: {
+        params: z.object({
+          instance: z.string().openapi({ param: { name: 'instance', in: 'path' }, example: 'my-webhooks' }),
+          proxy: z.string().openapi({
+            param: { name: 'proxy', in: 'path' },
+            description: 'The path the plugin sees, slashes included',
+            example: 'orders/42',
+          }),
+        }),
+      },
+      responses: { 200: { description: "The plugin's response" }, ...problems(404, 409, 413, 502, 504) },
+    });
 }
