@@ -5,6 +5,7 @@ import { PlugboardError } from '../sdk/errors';
 import { registerCredentialsCommand } from './commands/credentials';
 import { registerDlqCommand } from './commands/dlq';
 import { registerEventsCommand } from './commands/events';
+import { registerGuardsCommand } from './commands/guards';
 import { registerInstancesCommand } from './commands/instances';
 import { registerInvokeCommand } from './commands/invoke';
 import { registerNewCommand } from './commands/new';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerCredentialsCommand(program);
   registerEventsCommand(program);
   registerSubscriptionsCommand(program);
+  registerGuardsCommand(program);
   registerDlqCommand(program);
   return program;
 }

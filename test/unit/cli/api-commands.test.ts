@@ -367,6 +367,50 @@ describe('plugboard subscriptions and events tail', () => {
   });
 });
 
+describe('plugboard guards', () => {
+  it('attaches a pre-hook that vetoes a call, lists it and detaches it', async () => {
+    await plugboard('instances', 'create', 'cli-counter', '--plugin', 'incrementer');
+    await plugboard(
+      'instances',
+      'create',
+      'cli-freeze',
+      '--plugin',
+      'change-window',
+      '--options',
+      '{"frozen":true}',
+    );
+    expect(
+      await plugboard(
+        'guards',
+        'attach',
+        'cli-freeze',
+        '--role',
+        'preHook',
+        '--plugin',
+        'incrementer',
+        '--order',
+        '3',
+      ),
+    ).toMatchObject({ code: 0, stdout: 'attached preHook:cli-freeze to incrementer' });
+    expect((await plugboard('guards', 'list')).stdout.split('\n')).toContainEqual(
+      expect.stringMatching(/^preHook:cli-freeze\s+3\s+incrementer$/),
+    );
+    const vetoed = await plugboard('invoke', 'cli-counter', 'increment');
+    expect(vetoed).toMatchObject({ code: 1, stderr: expect.stringContaining('PreHookVetoed (424)') });
+    expect(await plugboard('guards', 'detach', 'preHook:cli-freeze')).toMatchObject({
+      code: 0,
+      stdout: 'detached preHook:cli-freeze',
+    });
+    expect(await plugboard('invoke', 'cli-counter', 'increment')).toMatchObject({ code: 0 });
+    expect(await plugboard('guards', 'detach', 'preHook:cli-freeze')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('NotFound (404)'),
+    });
+    expect((await plugboard('guards', 'attach', 'cli-freeze', '--role', 'gatekeeper')).code).toBe(2);
+    expect((await plugboard('guards', 'attach', 'cli-freeze')).code).toBe(2);
+  });
+});
+
 describe('plugboard test', () => {
   it('reports a plugin as conforming, and a missing slug as an error', async () => {
     const all = await plugboardAt(false, 'test', 'kv-config');
