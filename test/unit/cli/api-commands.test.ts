@@ -240,18 +240,13 @@ describe('plugboard events and dlq', () => {
 });
 
 describe('plugboard subscriptions and events tail', () => {
+  const subscribe = (instance: string, pattern: string, ...more: string[]) =>
+    plugboard('subscriptions', 'create', '--instance', instance, '--pattern', pattern, ...more);
+
   it('creates, lists, shows and deletes subscriptions', async () => {
     await plugboard('instances', 'create', 'cli-sub-echo', '--plugin', 'echo');
     const pattern = JSON.stringify({ source: ['cli.subscribed'] });
-    const created = await plugboard(
-      'subscriptions',
-      'create',
-      '--instance',
-      'cli-sub-echo',
-      '--pattern',
-      pattern,
-      '--json',
-    );
+    const created = await subscribe('cli-sub-echo', pattern, '--json');
     expect(created.code).toBe(0);
     const subscription = JSON.parse(created.stdout);
     expect(subscription).toMatchObject({
@@ -259,18 +254,7 @@ describe('plugboard subscriptions and events tail', () => {
       handler: 'events',
       pattern: JSON.parse(pattern),
     });
-    const action = await plugboard(
-      'subscriptions',
-      'create',
-      '--instance',
-      'cli-sub-echo',
-      '--pattern',
-      pattern,
-      '--handler',
-      'action:echo',
-      '--order',
-      '5',
-    );
+    const action = await subscribe('cli-sub-echo', pattern, '--handler', 'action:echo', '--order', '5');
     expect(action.stdout).toMatch(/^created subscription \S+ of cli-sub-echo \(action:echo\)$/);
 
     const list = await plugboard('subscriptions', 'list', '--instance', 'cli-sub-echo');
@@ -299,29 +283,11 @@ describe('plugboard subscriptions and events tail', () => {
   });
 
   it('refuses a bad pattern, handler or order saying what is wrong', async () => {
-    const bad = await plugboard('subscriptions', 'create', '--instance', 'x', '--pattern', '{"source":"a"}');
+    const bad = await subscribe('x', '{"source":"a"}');
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('/pattern/source') });
-    const handler = await plugboard(
-      'subscriptions',
-      'create',
-      '--instance',
-      'cli-sub-echo',
-      '--pattern',
-      '{"source":["a"]}',
-      '--handler',
-      'action:nope',
-    );
+    const handler = await subscribe('cli-sub-echo', '{"source":["a"]}', '--handler', 'action:nope');
     expect(handler).toMatchObject({ code: 1, stderr: expect.stringContaining('has no action "nope"') });
-    const order = await plugboard(
-      'subscriptions',
-      'create',
-      '--instance',
-      'x',
-      '--pattern',
-      '{}',
-      '--order',
-      'z',
-    );
+    const order = await subscribe('x', '{}', '--order', 'z');
     expect(order.code).toBe(2);
   });
 
