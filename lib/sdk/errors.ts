@@ -12,6 +12,7 @@ export const ERROR_TABLE = {
   MethodNotAllowed: { status: 405, title: 'Method not allowed' },
   CredentialsMissing: { status: 409, title: 'Credentials are missing' },
   NameTaken: { status: 409, title: 'Name already taken' },
+  InUse: { status: 409, title: 'Still in use' },
   CursorExpired: { status: 410, title: 'Cursor expired' },
   VersionConflict: { status: 412, title: 'Version conflict' },
   PayloadTooLarge: { status: 413, title: 'Payload too large' },

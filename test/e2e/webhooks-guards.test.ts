@@ -146,3 +146,31 @@ describe('guards over loopback HTTP', () => {
     await pb.call('DELETE', '/v1/guards/authorizer:open-door');
   });
 });
+
+describe('instances that others depend on', () => {
+  it('are not deleted while a subscription delivers to them or a guard runs them', async () => {
+    const target = await create('depended-on', 'audit-log');
+    const subscription = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: ['depended.test'] },
+      instance: 'depended-on',
+      handler: 'events',
+    });
+    await pb.call('POST', '/v1/guards', { instance: 'depended-on', role: 'authorizer', plugins: ['echo'] });
+
+    const refused = await pb.call('DELETE', '/v1/instances/depended-on');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'InUse', title: 'Still in use' });
+    expect(refused.body.detail).toBe(
+      `instance "depended-on" is still in use by subscription ${subscription.body.id}, guard authorizer:depended-on: delete those subscriptions and detach those guards first`,
+    );
+    // Nothing was touched: the instance, its version and what depends on it are all there.
+    expect((await pb.call('GET', '/v1/instances/depended-on')).body.version).toBe(target.version);
+    expect((await pb.call('GET', `/v1/subscriptions/${subscription.body.id}`)).status).toBe(200);
+
+    await pb.call('DELETE', `/v1/subscriptions/${subscription.body.id}`);
+    const guarded = await pb.call('DELETE', '/v1/instances/depended-on');
+    expect(guarded.body.detail).toMatch(/in use by guard authorizer:depended-on:/);
+    await pb.call('DELETE', '/v1/guards/authorizer:depended-on');
+    expect((await pb.call('DELETE', '/v1/instances/depended-on')).status).toBe(204);
+  });
+});

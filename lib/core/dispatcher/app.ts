@@ -5,7 +5,7 @@ import { PlugboardError } from '../../sdk/errors';
 import { MAX_PAYLOAD_BYTES } from '../envelope';
 import type { Scope } from '../http/auth';
 import { problemResponse, toProblem } from '../http/problem';
-import { InstanceService } from '../instances/instance-service';
+import { type DependentsOf, InstanceService } from '../instances/instance-service';
 import { type CallGuard, InvocationService } from '../invocation/invocation-service';
 import { allowedMethods } from './allowed-methods';
 import type { DispatcherDeps } from './deps';
@@ -45,6 +45,8 @@ export interface DispatcherOptions {
   /** Route modules added by other parts of the platform (events, webhooks). */
   modules?: RouteModule[];
   guard?: CallGuard;
+  /** What depends on an instance (subscriptions, guards); an instance with dependents is not deleted. @default none */
+  dependentsOf?: DependentsOf;
 }
 
 /** The one HTTP application, served by @hono/node-server locally and by hono/aws-lambda on AWS. */
@@ -89,7 +91,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     c.res.headers.set('x-request-id', requestId);
   });
 
-  const instances = new InstanceService(deps);
+  const instances = new InstanceService(deps, options.dependentsOf);
   const ctx: RouteContext = { deps, instances, invocations: new InvocationService(deps, options.guard) };
   for (const register of [
     registerSystemRoutes,

@@ -68,6 +68,10 @@ export function createEventsPlatform(deps: DispatcherDeps, props: EventsPlatform
     router,
     dispatcher: {
       guard,
+      dependentsOf: async (instance) => [
+        ...(await subscriptions.deliveringTo(instance)).map((id) => `subscription ${id}`),
+        ...(await guards.attachedAs(instance)).map((id) => `guard ${id}`),
+      ],
       modules: [
         eventRoutes(services),
         subscriptionRoutes(services),

@@ -99,6 +99,13 @@ export class SubscriptionService {
     return this.store.listSubscriptions(request);
   }
 
+  /** The ids of the subscriptions delivering to `instance`, read from the store (every process's). */
+  async deliveringTo(instance: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const record of this.stored()) if (record.instance === instance) ids.push(record.id);
+    return ids;
+  }
+
   async delete(id: string): Promise<void> {
     await this.load();
     if (this.rules) {
@@ -113,14 +120,18 @@ export class SubscriptionService {
     this.index.remove(id);
   }
 
+  private async *stored(): AsyncGenerator<SubscriptionRecord> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listSubscriptions({ limit: 1000, cursor });
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
   private load(): Promise<void> {
     this.loaded ??= (async () => {
-      let cursor: string | undefined;
-      do {
-        const page = await this.store.listSubscriptions({ limit: 1000, cursor });
-        for (const record of page.items) this.index.add(record.id, record.pattern, record);
-        cursor = page.nextCursor;
-      } while (cursor);
+      for await (const record of this.stored()) this.index.add(record.id, record.pattern, record);
       this.ready = true;
     })().catch((error) => {
       this.loaded = undefined;

@@ -43,6 +43,11 @@ export class GuardService {
     if (!(await this.store.deleteGuard(id))) throw new PlugboardError('NotFound', `no guard "${id}"`);
   }
 
+  /** The ids of the guards `instance` is attached as, read past the cache. */
+  async attachedAs(instance: string): Promise<string[]> {
+    return (await this.store.listGuards()).filter((g) => g.instance === instance).map((g) => g.id);
+  }
+
   /** Every attachment, in the order the chain runs them. */
   async list(): Promise<GuardRecord[]> {
     if (!this.cached || Date.now() - this.cached.at > CACHE_MS) {

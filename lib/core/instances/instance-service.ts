@@ -38,8 +38,20 @@ function throwIfErrors(errors: FieldError[], what: string): void {
 }
 
 /** Instances: named, validated configurations of a plugin (Digital Rebar's provider instances). */
+/**
+ * What depends on an instance, each as "<kind> <id>" (`subscription 3f…`, `guard preHook:freeze`):
+ * an instance with dependents is not deleted.
+ */
+export type DependentsOf = (instance: string) => Promise<string[]>;
+
+/** Dependents named in a refusal; the rest are counted. */
+const NAMED_DEPENDENTS = 5;
+
 export class InstanceService {
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(
+    private readonly deps: DispatcherDeps,
+    private readonly dependentsOf?: DependentsOf,
+  ) {}
 
   async loadedPlugin(slug: string): Promise<PluginRecord> {
     const plugin = await this.deps.registry.getPlugin(slug);
@@ -135,6 +147,7 @@ export class InstanceService {
         : ifMatch.length === 1
           ? ifMatch[0]
           : versionMeeting(ifMatch, name, (await this.get(name, true)).version);
+    await this.refuseIfDepended(name);
     const deleted = await this.deps.registry.deleteInstance(name, expected);
     // The instance is gone from here on, so the delete answers as done whatever follows (a retry
     // would find no instance): what could not be removed is logged for the operator, unreachable
@@ -147,6 +160,24 @@ export class InstanceService {
       }),
     );
     await this.announce('Instance Deleted', deleted);
+  }
+
+  /**
+   * A subscription would deliver to nothing, or to a later instance of the name; a guard would stop
+   * every call it guards (a guard that fails denies), and dropping it with the instance would quietly
+   * lift an authorizer. So they go first, by the caller's hand. (One created while the delete runs
+   * is not seen: the guard then denies, naming the missing instance, until it is detached.)
+   */
+  private async refuseIfDepended(name: string): Promise<void> {
+    const dependents = (await this.dependentsOf?.(name)) ?? [];
+    if (dependents.length === 0) return;
+    const named = dependents.slice(0, NAMED_DEPENDENTS).join(', ');
+    const more =
+      dependents.length > NAMED_DEPENDENTS ? ` and ${dependents.length - NAMED_DEPENDENTS} more` : '';
+    throw new PlugboardError(
+      'InUse',
+      `instance "${name}" is still in use by ${named}${more}: delete those subscriptions and detach those guards first`,
+    );
   }
 
   private async removeBelongings(deleted: InstanceRecord): Promise<void> {

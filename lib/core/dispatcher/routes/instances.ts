@@ -79,7 +79,7 @@ const remove = createRoute({
   path: '/v1/instances/{name}',
   summary: 'Delete an instance, its credentials and its store; If-Match optional',
   request: { ...byName, headers: ifMatch },
-  responses: { 204: { description: 'Deleted' }, ...problems(404, 412) },
+  responses: { 204: { description: 'Deleted' }, ...problems(404, 409, 412) },
 });
 const CredentialsView = z
   .object({ set: z.array(z.string()), missing: z.array(z.string()) })
