@@ -39,4 +39,17 @@ describe('echo', () => {
     ).resolves.toBeUndefined();
     expect(echo.events).toBeTypeOf('function');
   });
+
+  it('describes the request its http handler gets', async () => {
+    const ctx = createTestContext({ manifest: echo.manifest });
+    const request = new Request('http://plugin.local/orders/42?expand=items', { method: 'PUT', body: 'x' });
+    const response = await echo.http!(ctx, request);
+    expect(response.headers.get('x-echo')).toBe('plugboard');
+    expect(await response.json()).toMatchObject({
+      method: 'PUT',
+      path: '/orders/42',
+      query: { expand: 'items' },
+      body: 'x',
+    });
+  });
 });

@@ -109,6 +109,46 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await act('no_such_action'), 404);
   });
 
+  it("passes any method to a plugin's http handler, without the caller's token", async () => {
+    await pb.call('POST', '/v1/instances', { name: 'echo-http', plugin: 'echo' });
+    const send = (method: string, path: string, body?: string) =>
+      fetch(`${pb.platform.url}/v1/plugin-apis/echo-http${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${pb.platform.token}`,
+          'x-trace': 't-1',
+          'content-type': 'text/plain',
+        },
+        body,
+      });
+    const posted = await send('POST', '/orders/42?expand=items&page=2', 'ünïcode body');
+    expect(posted.status).toBe(200);
+    expect(posted.headers.get('x-echo')).toBe('plugboard');
+    expect(posted.headers.get('x-request-id')).toEqual(expect.any(String));
+    const seen = await posted.json();
+    expect(seen).toMatchObject({
+      method: 'POST',
+      path: '/orders/42',
+      query: { expand: 'items', page: '2' },
+      body: 'ünïcode body',
+      headers: expect.objectContaining({ 'x-trace': 't-1', 'content-type': 'text/plain' }),
+    });
+    expect(seen.headers).not.toHaveProperty('authorization');
+    expect(JSON.stringify(seen)).not.toContain(pb.platform.token);
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+      const answer = await send(method, '/a/b', method === 'GET' ? undefined : 'x');
+      expect(await answer.json()).toMatchObject({ method, path: '/a/b', body: method === 'GET' ? '' : 'x' });
+    }
+    expect(await (await send('GET', '')).json()).toMatchObject({ path: '/' });
+    const head = await send('HEAD', '/a');
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    await pb.call('POST', '/v1/instances', { name: 'no-http', plugin: 'incrementer' });
+    const none = await pb.call('GET', '/v1/plugin-apis/no-http/x');
+    expectProblem(none, 404);
+    expect(none.body.detail).toContain('http handler');
+  });
+
   it('runs every configuration operation of kv-config, redacting secret values', async () => {
     const created = await pb.call('POST', '/v1/instances', {
       name: 'config',
