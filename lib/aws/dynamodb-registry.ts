@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { invalidCursor } from '../core/invalid-cursor';
 import type {
   InstanceChanges,
   InstanceRecord,
@@ -339,7 +340,7 @@ function translate(error: unknown): unknown {
         );
       }
       if (/starting key|exclusivestartkey/i.test(error.message)) {
-        return new PlugboardError('Validation', 'the cursor is not valid for this list');
+        return invalidCursor();
       }
       return error;
     case 'ProvisionedThroughputExceededException':

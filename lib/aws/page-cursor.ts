@@ -1,3 +1,4 @@
+import { invalidCursor } from '../core/invalid-cursor';
 import { PlugboardError } from '../sdk/errors';
 
 /**
@@ -20,9 +21,7 @@ export function decodeCursor(
   belongs: (key: PageKey) => boolean,
 ): PageKey | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = new PlugboardError('Validation', 'the cursor is not valid for this list', {
-    errors: [{ pointer: '/cursor', detail: 'not a cursor returned by this list' }],
-  });
+  const invalid = invalidCursor();
   if (typeof cursor !== 'string' || cursor.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
   let key: unknown;
   try {

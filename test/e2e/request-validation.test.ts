@@ -102,4 +102,29 @@ describe('how a route checks its request', () => {
       { pointer: '/colour', detail: 'Unknown field' },
     ]);
   });
+
+  it('answers a cursor no list made with one error at /query/cursor, whichever store lists', async () => {
+    await pb.call('PUT', '/v1/webhook-sources/checked', { secret: 'checked-secret-0123456789' });
+    const lists = [
+      '/v1/instances',
+      '/v1/subscriptions',
+      '/v1/events/log',
+      '/v1/dlq',
+      '/v1/webhooks/checked/deliveries',
+    ];
+    for (const list of lists) {
+      for (const cursor of ['not-a-cursor', 'eyJ4IjoxfQ', Buffer.from('-5').toString('base64url')]) {
+        const answer = await pb.call('GET', `${list}?cursor=${cursor}`);
+        expect(answer.status, `${list} ${cursor}`).toBe(400);
+        expect(answer.body, `${list} ${cursor}`).toMatchObject({
+          detail: 'the cursor is not valid for this list',
+          errors: [{ pointer: '/query/cursor', detail: 'not a cursor returned by this list' }],
+        });
+      }
+    }
+    const plugin = await pb.call('GET', '/v1/instances?plugin=Not%20A%20Slug');
+    expect(plugin.body.errors).toEqual([
+      { pointer: '/query/plugin', detail: 'a plugin slug is a-z, 0-9 and "-", starting with a letter' },
+    ]);
+  });
 });

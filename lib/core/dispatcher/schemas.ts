@@ -79,10 +79,11 @@ export const InstanceNameParam = z
   .regex(INSTANCE_NAME, 'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters')
   .openapi({ param: { name: 'name', in: 'path' } });
 
-export const SlugParam = z
+export const PluginSlug = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'a plugin slug is a-z, 0-9 and "-", starting with a letter')
-  .openapi({ param: { name: 'slug', in: 'path' } });
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'a plugin slug is a-z, 0-9 and "-", starting with a letter');
+
+export const SlugParam = PluginSlug.openapi({ param: { name: 'slug', in: 'path' } });
 
 export const InstanceSchema = z
   .object({

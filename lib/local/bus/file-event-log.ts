@@ -3,6 +3,7 @@ import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FifoQueue } from '../../core/fifo-queue';
+import { invalidCursor } from '../../core/invalid-cursor';
 import type { AppendOptions, Page, PageRequest, TimeRange } from '../../core/ports';
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
@@ -29,8 +30,7 @@ const MAX_PAGE = 1000;
 function offsetOf(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const offset = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isSafeInteger(offset) || offset < 0)
-    throw new PlugboardError('Validation', 'the cursor is not valid');
+  if (!Number.isSafeInteger(offset) || offset < 0) throw invalidCursor();
   return offset;
 }
 

@@ -10,6 +10,7 @@ import {
   jsonBody,
   PageLimit,
   PatchInstanceSchema,
+  PluginSlug,
   problems,
 } from '../schemas';
 
@@ -47,7 +48,7 @@ const list = createRoute({
   summary: 'Instances, a page at a time',
   request: {
     query: z.object({
-      plugin: z.string().max(64).optional(),
+      plugin: PluginSlug.optional().openapi({ description: 'Only instances of this plugin' }),
       limit: PageLimit,
       cursor: z.string().max(2000).optional(),
     }),
