@@ -147,6 +147,25 @@ describe('guards over loopback HTTP', () => {
   });
 });
 
+describe('guards limited to plugins', () => {
+  it('refuses plugins that are not loaded, which the guard would never guard', async () => {
+    await create('typo-window', 'change-window');
+    const refused = await pb.call('POST', '/v1/guards', {
+      instance: 'typo-window',
+      role: 'preHook',
+      plugins: ['incrementer', 'incrementor', 'Echo'],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { pointer: '/plugins/1', detail: 'no plugin "incrementor" is loaded' },
+      { pointer: '/plugins/2', detail: 'no plugin "Echo" is loaded' },
+    ]);
+    expect((await pb.call('GET', '/v1/guards')).body.guards).not.toContainEqual(
+      expect.objectContaining({ instance: 'typo-window' }),
+    );
+  });
+});
+
 describe('instances that others depend on', () => {
   it('are not deleted while a subscription delivers to them or a guard runs them', async () => {
     const target = await create('depended-on', 'audit-log');

@@ -1,4 +1,5 @@
-import { PlugboardError } from '../../sdk/errors';
+import { type FieldError, PlugboardError } from '../../sdk/errors';
+import { invalidFields } from '../field-errors';
 import type { InstanceService } from '../instances/instance-service';
 import type { GuardRecord, GuardRole, GuardStore } from '../ports';
 
@@ -25,6 +26,7 @@ export class GuardService {
 
   async attach(input: NewGuard): Promise<GuardRecord> {
     const instance = await this.instances.get(input.instance);
+    await this.refuseUnknownPlugins(input.plugins ?? []);
     const record: GuardRecord = {
       id: `${input.role}:${instance.name}`,
       role: input.role,
@@ -36,6 +38,22 @@ export class GuardService {
     await this.store.putGuard(record);
     this.cached = undefined;
     return record;
+  }
+
+  /** A guard limited to a plugin that is not loaded (a misspelt slug, say) would guard nothing. */
+  private async refuseUnknownPlugins(plugins: readonly string[]): Promise<void> {
+    const errors: FieldError[] = [];
+    for (const [i, slug] of plugins.entries()) {
+      const loaded = await this.instances.loadedPlugin(slug).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof PlugboardError && error.code === 'NotFound') return false;
+          throw error;
+        },
+      );
+      if (!loaded) errors.push({ pointer: `/plugins/${i}`, detail: `no plugin "${slug}" is loaded` });
+    }
+    if (errors.length > 0) throw invalidFields('the guard names plugins that are not loaded', errors);
   }
 
   async detach(id: string): Promise<void> {
