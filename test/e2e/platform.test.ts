@@ -220,6 +220,37 @@ describe('local platform over loopback HTTP', () => {
     });
   });
 
+  it('keeps the version and announces nothing for a PATCH that changes nothing', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const created = await pb.call('POST', '/v1/instances', {
+      name: 'unchanged',
+      plugin: 'hmac-signer',
+      description: 'as it is',
+    });
+    const etag = created.headers.get('etag')!;
+    for (const patch of [
+      {},
+      { description: 'as it is' },
+      { options: { ...created.body.options } },
+      { order: 0 },
+    ]) {
+      const answer = await pb.call('PATCH', '/v1/instances/unchanged', patch, { 'if-match': etag });
+      expect(answer.status, JSON.stringify(patch)).toBe(200);
+      expect(answer.headers.get('etag')).toBe(etag);
+      expect(answer.body).toEqual(created.body);
+    }
+    // The precondition still holds for a patch that would change nothing.
+    expectProblem(await pb.call('PATCH', '/v1/instances/unchanged', {}, { 'if-match': '"7"' }), 412);
+    const changed = await pb.call('PATCH', '/v1/instances/unchanged', { order: 1 }, { 'if-match': etag });
+    expect(changed.body.version).toBe(2);
+    const log = await pb.call('GET', `/v1/events/log?from=${since}&limit=1000`);
+    const updates = log.body.events.filter(
+      (e: { 'detail-type': string; detail: { instance?: string } }) =>
+        e['detail-type'] === 'Instance Updated' && e.detail.instance === 'unchanged',
+    );
+    expect(updates).toHaveLength(1);
+  });
+
   it('answers 412 to a PATCH with a stale If-Match and changes nothing', async () => {
     const before = await pb.call('GET', '/v1/instances/signer');
     const etag = before.headers.get('etag')!;

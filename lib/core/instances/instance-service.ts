@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { CallContext } from '../../sdk/context';
 import { type FieldError, PlugboardError } from '../../sdk/errors';
 import type { Manifest } from '../../sdk/manifest';
@@ -126,11 +127,14 @@ export class InstanceService {
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.context !== undefined) changes.context = patch.context;
     if (patch.order !== undefined) changes.order = patch.order;
-    const updated = await this.deps.registry.updateInstance(
-      name,
-      changes,
-      versionMeeting(ifMatch, name, current.version),
+    const expected = versionMeeting(ifMatch, name, current.version);
+    // A patch that leaves every field as it is (`{}`, or the values already there) is no change: no
+    // new version or ETag, and no Instance Updated for subscribers to react to.
+    const changed = Object.entries(changes).some(
+      ([field, value]) => !isDeepStrictEqual(value, current[field as keyof InstanceChanges]),
     );
+    if (!changed) return current;
+    const updated = await this.deps.registry.updateInstance(name, changes, expected);
     await this.announce('Instance Updated', updated);
     return updated;
   }
