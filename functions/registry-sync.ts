@@ -6,6 +6,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { DynamoDbRegistry } from '../lib/aws/dynamodb-registry';
 import { syncPluginManifests } from '../lib/aws/registry-sync';
+import { OPTIONAL_HANDLERS } from '../lib/core/ports';
 import { REGISTRY_SYNC_PROPERTIES } from '../lib/infra/registry-sync-properties';
 import { ManifestSchema } from '../lib/sdk/manifest';
 
@@ -15,6 +16,7 @@ const registry = new DynamoDbRegistry({
   tableName: process.env.PLUGBOARD_TABLE_NAME ?? '',
 });
 const Manifests = z.array(ManifestSchema);
+const Handlers = z.record(z.string(), z.array(z.enum(OPTIONAL_HANDLERS)));
 
 /** Custom resource (Provider framework): writes the deployed manifests on create and update. */
 export const handler = middy(async (event: CloudFormationCustomResourceEvent) => {
@@ -23,7 +25,11 @@ export const handler = middy(async (event: CloudFormationCustomResourceEvent) =>
     const manifests = Manifests.parse(
       JSON.parse(event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.manifests]),
     );
-    logger.info('registry synced', { ...(await syncPluginManifests(registry, manifests)) });
+    // A stack deployed before handlers were recorded sends none.
+    const handlers = Handlers.parse(
+      JSON.parse(event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] ?? '{}'),
+    );
+    logger.info('registry synced', { ...(await syncPluginManifests(registry, manifests, { handlers })) });
   }
   return { PhysicalResourceId: `plugboard-${process.env.PLUGBOARD_STAGE}-registry-sync` };
 }).use(injectLambdaContext(logger));

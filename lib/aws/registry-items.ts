@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import type { InstanceChanges, InstanceRecord, NewInstance, PluginRecord } from '../core/ports';
+import {
+  type InstanceChanges,
+  type InstanceRecord,
+  type NewInstance,
+  OPTIONAL_HANDLERS,
+  type PluginRecord,
+} from '../core/ports';
 import { zodFieldErrors } from '../core/zod-errors';
 import { CallContextSchema, type StoredItem } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
@@ -155,6 +161,9 @@ export function pluginItem(record: PluginRecord): Item {
     manifest: toJson(record.manifest, 'the manifest', '/manifest'),
     status: check(z.enum(['loaded', 'removed']), record.status, 'the plugin status'),
     updatedAt: check(z.string().min(1).max(64), record.updatedAt, 'updatedAt'),
+    ...(record.handlers
+      ? { handlers: check(z.array(z.enum(OPTIONAL_HANDLERS)), record.handlers, 'the plugin handlers') }
+      : {}),
   };
   assertFits(item, `the manifest of ${slug}`);
   return item;
@@ -166,6 +175,7 @@ export function pluginFromItem(item: Item): PluginRecord {
     manifest: fromJson(item.manifest, 'manifest') as PluginRecord['manifest'],
     status: item.status as PluginRecord['status'],
     updatedAt: String(item.updatedAt),
+    ...(Array.isArray(item.handlers) ? { handlers: item.handlers as PluginRecord['handlers'] } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Registry } from '../core/ports';
+import type { OptionalHandler, Registry } from '../core/ports';
 import type { Manifest } from '../sdk/manifest';
 
 export interface RegistrySyncResult {
@@ -14,12 +14,22 @@ export interface RegistrySyncResult {
 export async function syncPluginManifests(
   registry: Registry,
   manifests: readonly Manifest[],
-  now: Date = new Date(),
+  {
+    handlers = {},
+    now = new Date(),
+  }: { handlers?: Readonly<Record<string, readonly OptionalHandler[]>>; now?: Date } = {},
 ): Promise<RegistrySyncResult> {
   const updatedAt = now.toISOString();
   const deployed = new Set(manifests.map((manifest) => manifest.slug));
   for (const manifest of manifests) {
-    await registry.putPlugin({ slug: manifest.slug, manifest, status: 'loaded', updatedAt });
+    const known = handlers[manifest.slug];
+    await registry.putPlugin({
+      slug: manifest.slug,
+      manifest,
+      status: 'loaded',
+      updatedAt,
+      ...(known ? { handlers: [...known] } : {}),
+    });
   }
   const removed: string[] = [];
   for (const record of await registry.listPlugins()) {

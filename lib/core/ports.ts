@@ -17,11 +17,20 @@ export interface PageRequest {
 }
 
 export type PluginStatus = 'loaded' | 'removed';
+/** Handlers a plugin may have that its manifest does not declare. */
+export const OPTIONAL_HANDLERS = ['http', 'events', 'authorizer', 'preHook'] as const;
+export type OptionalHandler = (typeof OPTIONAL_HANDLERS)[number];
+
 export interface PluginRecord {
   slug: string;
   manifest: Manifest;
   status: PluginStatus;
   updatedAt: string;
+  /**
+   * Which optional handlers the plugin has, as its loader found them; absent when not known (a
+   * plugin in another language answers whatever it is sent, a record written by an older deploy).
+   */
+  handlers?: OptionalHandler[] | undefined;
 }
 
 export interface InstanceRecord {

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { pluginFunctionName, pluginSecretPrefix } from '../aws/names';
 import { storePartitionPattern } from '../aws/registry-table';
 import { pluginEntrySource } from '../bundle/plugin-bundle';
+import type { OptionalHandler } from '../core/ports';
 import { pluginSource } from '../sdk/events';
 import type { Manifest } from '../sdk/manifest';
 import { BundledFunction } from './bundled-function';
@@ -21,6 +22,12 @@ export interface DeployedPlugin {
   readonly manifest: Manifest;
   /** Absolute path of the plugin's index.ts (default export of definePlugin). */
   readonly entry: string;
+  /**
+   * The optional handlers it has (`http`, `events`, `authorizer`, `preHook`), recorded in the
+   * registry so that a guard or a subscription needing one it lacks is refused when made.
+   * @default - not recorded: such guards and subscriptions are accepted and fail when they run
+   */
+  readonly handlers?: readonly OptionalHandler[];
 }
 
 export interface PluginFunctionProps {

@@ -145,6 +145,9 @@ export class StatelessStack extends Stack {
       entry: join(functionsDir, 'registry-sync.ts'),
       table,
       manifests: props.plugins.map((plugin) => plugin.manifest),
+      handlers: Object.fromEntries(
+        props.plugins.flatMap((plugin) => (plugin.handlers ? [[plugin.manifest.slug, plugin.handlers]] : [])),
+      ),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

@@ -250,6 +250,7 @@ async function syncPlugins(
       await registry.putPlugin({
         slug: plugin.slug,
         manifest: plugin.manifest,
+        handlers: plugin.handlers,
         status: 'loaded',
         updatedAt: now,
       });
@@ -278,11 +279,12 @@ async function reloadPlugin(
   const module = await importModule(entry);
   const checked = checkPlugin(module.default);
   if (!checked.ok) return { error: checked.skipped ?? checked.errors.map((e) => e.message).join('; ') };
-  const { manifest } = checked;
+  const { manifest, handlers } = checked;
   await invoker.start(manifest.slug, built.file, manifest.memoryMb);
   await registry.putPlugin({
     slug: manifest.slug,
     manifest,
+    handlers,
     status: 'loaded',
     updatedAt: new Date().toISOString(),
   });

@@ -83,6 +83,24 @@ describe('functions/registry-sync.ts against dynalite', () => {
     }
   });
 
+  it("records each plugin's optional handlers, and none for a stack that sends none", async () => {
+    const { handler } = await import('../../functions/registry-sync');
+    const client = createDynamoClient(dynamo.endpoint);
+    const registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+    try {
+      const event = cfnEvent('Update', ['alpha', 'beta']);
+      event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] = JSON.stringify({ alpha: ['events'] });
+      await handler(event, context);
+      expect((await registry.getPlugin('alpha'))?.handlers).toEqual(['events']);
+      expect(await registry.getPlugin('beta')).not.toHaveProperty('handlers');
+      const wrong = cfnEvent('Update', ['alpha']);
+      wrong.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] = JSON.stringify({ alpha: ['teleport'] });
+      await expect(handler(wrong, context)).rejects.toThrow();
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('rejects a manifest that does not validate', async () => {
     const { handler } = await import('../../functions/registry-sync');
     const bad = cfnEvent('Update', []);

@@ -31,11 +31,15 @@ describe('syncPluginManifests against dynalite', () => {
     Object.fromEntries((await registry.listPlugins()).map((p) => [p.slug, [p.status, p.manifest.version]]));
 
   it('writes every manifest, then marks a plugin missing from the next deploy as removed', async () => {
-    const first = await syncPluginManifests(registry, [manifest('alpha'), manifest('beta')], new Date(1_000));
+    const first = await syncPluginManifests(registry, [manifest('alpha'), manifest('beta')], {
+      now: new Date(1_000),
+    });
     expect(first).toEqual({ written: ['alpha', 'beta'], removed: [] });
     expect(await statuses()).toEqual({ alpha: ['loaded', '1.0.0'], beta: ['loaded', '1.0.0'] });
 
-    const second = await syncPluginManifests(registry, [manifest('alpha', '1.1.0')], new Date(2_000));
+    const second = await syncPluginManifests(registry, [manifest('alpha', '1.1.0')], {
+      now: new Date(2_000),
+    });
     expect(second).toEqual({ written: ['alpha'], removed: ['beta'] });
     expect(await statuses()).toEqual({ alpha: ['loaded', '1.1.0'], beta: ['removed', '1.0.0'] });
     const beta = await registry.getPlugin('beta');

@@ -84,6 +84,16 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       });
       expect(await registry.getPlugin('nope')).toBeUndefined();
       expect(await registry.getPlugin('bad#slug')).toBeUndefined();
+      // The optional handlers a loader found are kept; a record without them reads without them.
+      await registry.putPlugin({
+        slug: 'gamma',
+        manifest: { ...manifest, slug: 'gamma' },
+        status: 'loaded',
+        updatedAt: 'y',
+        handlers: ['http', 'preHook'],
+      });
+      expect((await registry.getPlugin('gamma'))?.handlers).toEqual(['http', 'preHook']);
+      expect(await registry.getPlugin('beta')).not.toHaveProperty('handlers');
       const slugs = (await registry.listPlugins()).map((p) => p.slug);
       expect(slugs).toEqual(expect.arrayContaining(['alpha', 'beta']));
       expect(slugs.filter((s) => s === 'alpha')).toHaveLength(1);

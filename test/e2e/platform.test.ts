@@ -73,6 +73,9 @@ describe('local platform over loopback HTTP', () => {
     expect(plugin.status).toBe(200);
     expect(plugin.body.schemas.actions.sign.required).toEqual(['payload']);
     expect(plugin.body.schemas.options.properties.algorithm.enum).toEqual(['sha256', 'sha512']);
+    expect(plugin.body.handlers).toEqual([]);
+    expect((await pb.call('GET', '/v1/plugins/echo')).body.handlers).toEqual(['http', 'events']);
+    expect((await pb.call('GET', '/v1/plugins/allow-list')).body.handlers).toEqual(['authorizer']);
     const docs = await pb.call('GET', '/v1/plugins/hmac-signer/docs?topic=overview&detail=full');
     expect(docs.body.topics[0]).toMatchObject({
       topic: 'overview',

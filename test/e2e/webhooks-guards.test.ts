@@ -168,28 +168,65 @@ describe('guards limited to plugins', () => {
 
 describe('instances that others depend on', () => {
   it('are not deleted while a subscription delivers to them or a guard runs them', async () => {
-    const target = await create('depended-on', 'audit-log');
+    const target = await create('subscribed-to', 'audit-log');
     const subscription = await pb.call('POST', '/v1/subscriptions', {
       pattern: { source: ['depended.test'] },
-      instance: 'depended-on',
+      instance: 'subscribed-to',
       handler: 'events',
     });
-    await pb.call('POST', '/v1/guards', { instance: 'depended-on', role: 'authorizer', plugins: ['echo'] });
-
-    const refused = await pb.call('DELETE', '/v1/instances/depended-on');
+    const refused = await pb.call('DELETE', '/v1/instances/subscribed-to');
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 'InUse', title: 'Still in use' });
     expect(refused.body.detail).toBe(
-      `instance "depended-on" is still in use by subscription ${subscription.body.id}, guard authorizer:depended-on: delete those subscriptions and detach those guards first`,
+      `instance "subscribed-to" is still in use by subscription ${subscription.body.id}: delete those subscriptions and detach those guards first`,
     );
-    // Nothing was touched: the instance, its version and what depends on it are all there.
-    expect((await pb.call('GET', '/v1/instances/depended-on')).body.version).toBe(target.version);
+    // Nothing was touched: the instance, its version and the subscription are all there.
+    expect((await pb.call('GET', '/v1/instances/subscribed-to')).body.version).toBe(target.version);
     expect((await pb.call('GET', `/v1/subscriptions/${subscription.body.id}`)).status).toBe(200);
-
     await pb.call('DELETE', `/v1/subscriptions/${subscription.body.id}`);
-    const guarded = await pb.call('DELETE', '/v1/instances/depended-on');
-    expect(guarded.body.detail).toMatch(/in use by guard authorizer:depended-on:/);
-    await pb.call('DELETE', '/v1/guards/authorizer:depended-on');
-    expect((await pb.call('DELETE', '/v1/instances/depended-on')).status).toBe(204);
+    expect((await pb.call('DELETE', '/v1/instances/subscribed-to')).status).toBe(204);
+
+    await create('guarding', 'change-window');
+    await pb.call('POST', '/v1/guards', { instance: 'guarding', role: 'preHook', plugins: ['echo'] });
+    const guarded = await pb.call('DELETE', '/v1/instances/guarding');
+    expect(guarded.status).toBe(409);
+    expect(guarded.body.detail).toMatch(/still in use by guard preHook:guarding:/);
+    await pb.call('DELETE', '/v1/guards/preHook:guarding');
+    expect((await pb.call('DELETE', '/v1/instances/guarding')).status).toBe(204);
+  });
+});
+
+describe('guards and subscriptions that could never run', () => {
+  it('are refused when the instance plugin lacks the handler they need', async () => {
+    await create('no-hooks', 'echo');
+    const guard = await pb.call('POST', '/v1/guards', { instance: 'no-hooks', role: 'authorizer' });
+    expect(guard.status).toBe(400);
+    expect(guard.body.errors).toEqual([
+      { pointer: '/role', detail: 'plugin "echo" of instance "no-hooks" has no authorizer handler' },
+    ]);
+    await create('no-events', 'change-window');
+    const subscription = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: ['never'] },
+      instance: 'no-events',
+      handler: 'events',
+    });
+    expect(subscription.status).toBe(400);
+    expect(subscription.body.errors).toEqual([
+      { pointer: '/handler', detail: 'plugin "change-window" has no events handler' },
+    ]);
+    const lifecycle = await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: ['never'] },
+      instance: 'no-events',
+      handler: 'lifecycle:onInstanceCreated',
+    });
+    expect(lifecycle.body.errors).toEqual([
+      {
+        pointer: '/handler',
+        detail: 'plugin "change-window" is not of type lifecycle, so it has no lifecycle hooks',
+      },
+    ]);
+    expect((await pb.call('GET', '/v1/guards')).body.guards).not.toContainEqual(
+      expect.objectContaining({ instance: 'no-hooks' }),
+    );
   });
 });

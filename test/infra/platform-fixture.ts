@@ -13,7 +13,7 @@ const fixture = (slug: string, manifest: Record<string, unknown>): DeployedPlugi
 
 /** Two plugins whose slugs share a prefix, so a sloppy IAM prefix would show. */
 export const FIXTURE_PLUGINS: readonly DeployedPlugin[] = [
-  fixture('kv', { timeoutSeconds: 5, memoryMb: 512 }),
+  { ...fixture('kv', { timeoutSeconds: 5, memoryMb: 512 }), handlers: ['http', 'events'] },
   fixture('kv-extra', { version: '2.0.0' }),
 ];
 

@@ -372,11 +372,13 @@ describe('the platform stacks (IAM auth)', () => {
     });
   });
 
-  it('writes the manifests into the registry through a custom resource keyed by their hash', () => {
+  it('writes the manifests and handlers into the registry through a custom resource keyed by their hash', () => {
     const [sync] = Object.values(stateless.findResources('Custom::PlugboardRegistrySync'));
-    const { Manifests, ManifestsHash } = sync!.Properties as { Manifests: string; ManifestsHash: string };
-    expect(JSON.parse(Manifests)).toEqual(FIXTURE_PLUGINS.map((p) => p.manifest));
-    expect(ManifestsHash).toBe(createHash('sha256').update(Manifests).digest('hex'));
+    const { Manifests, Handlers, ManifestsHash } = sync!.Properties as Record<string, string>;
+    expect(JSON.parse(Manifests!)).toEqual(FIXTURE_PLUGINS.map((p) => p.manifest));
+    // Only the plugins whose handlers the loader recorded; kv-extra's are not known.
+    expect(JSON.parse(Handlers!)).toEqual({ kv: ['http', 'events'] });
+    expect(ManifestsHash).toBe(createHash('sha256').update(Manifests!).update(Handlers!).digest('hex'));
   });
 
   it('gives the dispatcher its stage, auth mode and the names it needs', () => {

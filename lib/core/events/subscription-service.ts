@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
-import type { Manifest } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import { invalidFields } from '../field-errors';
 import type { InstanceService } from '../instances/instance-service';
@@ -9,6 +8,7 @@ import type {
   EventStore,
   Page,
   PageRequest,
+  PluginRecord,
   SubscriptionHandler,
   SubscriptionRecord,
   SubscriptionRules,
@@ -63,8 +63,8 @@ export class SubscriptionService {
       throw invalidFields('the event pattern is not valid', errors);
     }
     const instance = await this.instances.get(input.instance);
-    const { manifest } = await this.instances.loadedPlugin(instance.plugin);
-    const { handler, params } = checkHandler(manifest, input.handler, input.params ?? {});
+    const plugin = await this.instances.loadedPlugin(instance.plugin);
+    const { handler, params } = checkHandler(plugin, input.handler, input.params ?? {});
     const record: SubscriptionRecord = {
       id: randomUUID(),
       pattern: input.pattern,
@@ -152,18 +152,25 @@ function ruleFailure(error: unknown, done: string, outcome: string): PlugboardEr
 }
 
 /** `events`, `lifecycle:<hook>` or `action:<name>` of the target's plugin, with the action's params checked. */
+/** The handler a subscription names, checked against what its plugin has: deliveries would fail. */
 function checkHandler(
-  manifest: Manifest,
+  { manifest, handlers }: PluginRecord,
   handler: string,
   params: Record<string, unknown>,
 ): { handler: SubscriptionHandler; params: Record<string, unknown> } {
   const invalid = (detail: string) =>
     new ValidationError(`the handler is not valid: ${detail}`, [{ pointer: '/handler', detail }]);
-  if (handler === 'events') return { handler, params: {} };
+  if (handler === 'events') {
+    if (handlers && !handlers.includes('events'))
+      throw invalid(`plugin "${manifest.slug}" has no events handler`);
+    return { handler, params: {} };
+  }
   const [kind, name = ''] = handler.split(':', 2);
   if (kind === 'lifecycle') {
     if (!LIFECYCLE_HOOKS.includes(name))
       throw invalid(`a lifecycle hook is one of ${LIFECYCLE_HOOKS.join(', ')}`);
+    if (!manifest.types.includes('lifecycle'))
+      throw invalid(`plugin "${manifest.slug}" is not of type lifecycle, so it has no lifecycle hooks`);
     return { handler: `lifecycle:${name}`, params: {} };
   }
   if (kind === 'action') {

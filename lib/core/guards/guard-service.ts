@@ -26,6 +26,12 @@ export class GuardService {
 
   async attach(input: NewGuard): Promise<GuardRecord> {
     const instance = await this.instances.get(input.instance);
+    const { handlers } = await this.instances.loadedPlugin(instance.plugin);
+    // It would fail on every call it guards, and a guard that fails denies.
+    if (handlers && !handlers.includes(input.role)) {
+      const detail = `plugin "${instance.plugin}" of instance "${instance.name}" has no ${input.role} handler`;
+      throw invalidFields(`the guard cannot run`, [{ pointer: '/role', detail }]);
+    }
     await this.refuseUnknownPlugins(input.plugins ?? []);
     const record: GuardRecord = {
       id: `${input.role}:${instance.name}`,

@@ -1,5 +1,6 @@
 import { isPluginDefinition } from '../../sdk/define-plugin';
 import { ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';
+import { OPTIONAL_HANDLERS } from '../ports';
 import { zodIssues } from '../zod-errors';
 import { checkHandlers } from './check-handlers';
 import type { CheckResult } from './types';
@@ -40,5 +41,9 @@ export function checkPlugin(definition: unknown): CheckResult {
     };
   }
   const errors = checkHandlers(definition as unknown as Record<string, unknown>, parsed.data);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, manifest: parsed.data };
+  if (errors.length > 0) return { ok: false, errors };
+  const handlers = OPTIONAL_HANDLERS.filter(
+    (name) => typeof (definition as unknown as Record<string, unknown>)[name] === 'function',
+  );
+  return { ok: true, manifest: parsed.data, handlers };
 }

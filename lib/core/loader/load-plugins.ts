@@ -83,6 +83,7 @@ export async function loadPlugins(dir: string, importModule = importByNode): Pro
     report.loaded.push({
       slug: checked.manifest.slug,
       manifest: checked.manifest,
+      handlers: checked.handlers,
       definition: imported.value as LoadReport['loaded'][number]['definition'],
       dir: pluginDir,
       entry,

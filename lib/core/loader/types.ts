@@ -1,9 +1,12 @@
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import type { Manifest } from '../../sdk/manifest';
+import type { OptionalHandler } from '../ports';
 
 export interface LoadedPlugin {
   slug: string;
   manifest: Manifest;
+  /** The optional handlers its definition has. */
+  handlers: OptionalHandler[];
   definition: PluginDefinition;
   /** Absolute path of the plugin's folder. */
   dir: string;
@@ -37,5 +40,5 @@ export interface CheckIssue {
 }
 
 export type CheckResult =
-  | { ok: true; manifest: Manifest }
+  | { ok: true; manifest: Manifest; handlers: OptionalHandler[] }
   | { ok: false; skipped?: string; errors: CheckIssue[] };

@@ -16,6 +16,7 @@ describe('checkPlugin', () => {
     expect(result).toEqual({
       ok: true,
       manifest: expect.objectContaining({ types: [], timeoutSeconds: 10, options: [] }),
+      handlers: [],
     });
   });
 
@@ -29,7 +30,7 @@ describe('checkPlugin', () => {
       authorizer: fn,
       preHook: fn,
     });
-    expect(result.ok).toBe(true);
+    expect(result).toMatchObject({ ok: true, handlers: ['http', 'events', 'authorizer', 'preHook'] });
   });
 
   it('rejects what is not a definition', () => {

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { PlugboardError } from '../../../sdk/errors';
 import { actionParamsJsonSchema, paramsJsonSchema } from '../../../sdk/json-schema';
 import type { DocTopic, Manifest } from '../../../sdk/manifest';
-import type { PluginRecord } from '../../ports';
+import { OPTIONAL_HANDLERS, type PluginRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
 import { json, problems, SlugParam } from '../schemas';
 
@@ -52,13 +52,17 @@ const bySlug = { params: z.object({ slug: SlugParam }) };
 const get = createRoute({
   method: 'get',
   path: '/v1/plugins/{slug}',
-  summary: 'A plugin: manifest, status, and JSON Schemas of its options and action params',
+  summary: 'A plugin: manifest, status, optional handlers, and JSON Schemas of its options and action params',
   request: bySlug,
   responses: {
     200: json(
       z.object({
         manifest: z.record(z.string(), z.unknown()),
         status: z.string(),
+        handlers: z.array(z.enum(OPTIONAL_HANDLERS)).optional().openapi({
+          description:
+            'Which of http, events, authorizer and preHook it has (what guards and subscriptions can use); absent when not known',
+        }),
         schemas: z.object({
           options: z.record(z.string(), z.unknown()),
           actions: z.record(z.string(), z.unknown()),
@@ -151,6 +155,7 @@ export function registerPluginRoutes(app: App, { deps, instances }: RouteContext
       {
         manifest: plugin.manifest as unknown as Record<string, unknown>,
         status: plugin.status,
+        ...(plugin.handlers ? { handlers: plugin.handlers } : {}),
         schemas: { options: paramsJsonSchema(plugin.manifest.options), actions },
       },
       200,
