@@ -13,6 +13,7 @@ import { registerStartCommand } from './commands/start';
 import { registerSubscriptionsCommand } from './commands/subscriptions';
 import { registerTestCommand } from './commands/test';
 import { registerValidateCommand } from './commands/validate';
+import { registerWebhooksCommand } from './commands/webhooks';
 
 /** Exit codes: 1 for a user error (bad input, failed checks, an API error), 2 for a usage error. */
 export const EXIT_USER_ERROR = 1;
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerEventsCommand(program);
   registerSubscriptionsCommand(program);
   registerGuardsCommand(program);
+  registerWebhooksCommand(program);
   registerDlqCommand(program);
   return program;
 }

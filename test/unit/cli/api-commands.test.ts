@@ -4,7 +4,9 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../lib/cli/program';
+import { signBody } from '../../../lib/core/webhooks/signature';
 import { startTestPlatform, type TestPlatform } from '../../e2e/harness';
+import { waitFor } from '../../e2e/wait-for';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 let pb: TestPlatform;
@@ -375,6 +377,71 @@ describe('plugboard guards', () => {
     expect((await plugboard('guards', 'attach', 'cli-freeze', '--role', 'gatekeeper')).code).toBe(2);
     expect((await plugboard('guards', 'attach', 'cli-freeze')).code).toBe(2);
   });
+});
+
+describe('plugboard webhooks', () => {
+  it('sets a source from a secret on stdin, routes a signed delivery by a rule, and removes both', async () => {
+    const secret = 'cli-webhook-secret-that-must-not-echo';
+    const endpoint = ['--endpoint', pb.platform.url, '--token', pb.platform.token];
+    const set = await spawned(['webhooks', 'set-source', 'cli-hooks', ...endpoint], `${secret}\n`);
+    expect(set).toMatchObject({
+      code: 0,
+      stdout: 'source cli-hooks: signature in x-hub-signature-256, delivery id in x-delivery-id\n',
+    });
+    const sources = await plugboard('webhooks', 'sources');
+    expect(JSON.parse(sources.stdout)).toContainEqual(expect.objectContaining({ name: 'cli-hooks' }));
+    expect(sources.stdout + set.stderr).not.toContain(secret);
+
+    await plugboard('instances', 'create', 'cli-audit', '--plugin', 'audit-log');
+    const added = await plugboard(
+      'webhooks',
+      'add-rule',
+      'cli-hooks',
+      '--handler',
+      'audit-log#record',
+      '--filter',
+      '{"payload":{"kind":["push"]}}',
+      '--config',
+      '{"label":"from the cli"}',
+    );
+    expect(added.stdout).toMatch(/^added rule \S+ to cli-hooks \(audit-log#record\)$/);
+    const [rule] = JSON.parse((await plugboard('webhooks', 'rules', 'cli-hooks')).stdout);
+    expect(rule).toMatchObject({ handler: 'audit-log#record', actionConfig: { label: 'from the cli' } });
+
+    const body = '{"kind":"push"}';
+    const received = await fetch(`${pb.platform.url}/v1/webhooks/cli-hooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody(secret, Buffer.from(body)),
+        'x-delivery-id': 'cli-1',
+      },
+      body,
+    });
+    expect(received.status).toBe(202);
+    const processed = async () => {
+      const { stdout } = await plugboard('webhooks', 'deliveries', 'cli-hooks', '--limit', '1');
+      return stdout.startsWith('{') && JSON.parse(stdout).status === 'processed';
+    };
+    await waitFor(processed, 10_000, 'the delivery processed');
+    const [line] = (await plugboard('webhooks', 'deliveries', 'cli-hooks')).stdout.split('\n');
+    expect(JSON.parse(line!).outcomes).toEqual([
+      expect.objectContaining({ rule: rule.id, instance: 'cli-audit', outcome: 'succeeded' }),
+    ]);
+
+    expect((await plugboard('webhooks', 'delete-rule', 'cli-hooks', rule.id)).stdout).toBe(
+      `deleted rule ${rule.id} of cli-hooks`,
+    );
+    expect((await plugboard('webhooks', 'delete-source', 'cli-hooks')).stdout).toBe(
+      'deleted source cli-hooks',
+    );
+    expect(await plugboard('webhooks', 'rules', 'cli-hooks')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('NotFound (404)'),
+    });
+    const empty = await spawned(['webhooks', 'set-source', 'cli-hooks', ...endpoint], '');
+    expect(empty).toMatchObject({ code: 1, stderr: expect.stringContaining('secret on stdin') });
+  }, 60_000);
 });
 
 describe('plugboard test', () => {
