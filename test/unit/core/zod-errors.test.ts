@@ -56,6 +56,19 @@ describe('zodFieldErrors', () => {
     ]);
   });
 
+  it('names a record an object, as JSON does', () => {
+    const Records = z.object({
+      values: z.record(z.string(), z.string()),
+      labels: z.record(z.string(), z.string()),
+    });
+    const parsed = Records.safeParse({ labels: null });
+    expect(parsed.success).toBe(false);
+    expect(zodFieldErrors(parsed.error!, '', { labels: null })).toEqual([
+      { pointer: '/values', detail: 'Required: expected object' },
+      { pointer: '/labels', detail: 'Invalid input: expected object, received null' },
+    ]);
+  });
+
   it('says "Required" exactly when nothing is at the pointer, whatever the value', () => {
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), shaped), (value) => {
