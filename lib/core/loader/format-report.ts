@@ -3,7 +3,7 @@ import type { LoadedPlugin, LoadReport } from './types';
 
 /** What the table shows: any report whose plugins have a slug, a manifest and a folder. */
 export type ReportRows = Omit<LoadReport, 'loaded'> & {
-  loaded: Pick<LoadedPlugin, 'slug' | 'manifest' | 'dir'>[];
+  loaded: (Pick<LoadedPlugin, 'slug' | 'manifest' | 'dir'> & Partial<Pick<LoadedPlugin, 'handlers'>>)[];
 };
 
 interface Row {
@@ -34,6 +34,7 @@ export function formatLoadReport(report: ReportRows): string {
         `v${p.manifest.version}`,
         `types: ${p.manifest.types.join(', ') || 'none'}`,
         p.manifest.actions.length > 0 ? `actions: ${p.manifest.actions.map((a) => a.name).join(', ')}` : '',
+        p.handlers && p.handlers.length > 0 ? `handlers: ${p.handlers.join(', ')}` : '',
       ]
         .filter(Boolean)
         .join('; '),

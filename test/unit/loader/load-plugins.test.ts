@@ -129,6 +129,12 @@ describe('loadPlugins over a folder of broken plugins', () => {
       expect.stringMatching(/^skipped\s+future-api-version\s+future-api-version\s+apiVersion 2/),
     );
     expect(lines.at(-1)).toBe('2 loaded, 1 skipped, 14 errors');
+    const [loaded] = report.loaded;
+    const withHandlers = formatLoadReport({
+      ...report,
+      loaded: [{ ...loaded!, handlers: ['http', 'events'] }],
+    });
+    expect(withHandlers).toMatch(/; handlers: http, events$/m);
     // Rows follow folder order, so a plugin's errors sit together.
     const folders = lines.slice(1, -2).map((l) => l.split(/\s+/)[2]!);
     expect(folders).toEqual([...folders].sort());
