@@ -76,6 +76,8 @@ describe('local platform over loopback HTTP', () => {
     expect(plugin.body.handlers).toEqual([]);
     expect((await pb.call('GET', '/v1/plugins/echo')).body.handlers).toEqual(['http', 'events']);
     expect((await pb.call('GET', '/v1/plugins/allow-list')).body.handlers).toEqual(['authorizer']);
+    const listed = (await pb.call('GET', '/v1/plugins')).body.plugins;
+    expect(listed.find((p: { slug: string }) => p.slug === 'change-window').handlers).toEqual(['preHook']);
     const docs = await pb.call('GET', '/v1/plugins/hmac-signer/docs?topic=overview&detail=full');
     expect(docs.body.topics[0]).toMatchObject({
       topic: 'overview',

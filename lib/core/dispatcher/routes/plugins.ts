@@ -6,6 +6,11 @@ import { OPTIONAL_HANDLERS, type PluginRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
 import { json, problems, SlugParam } from '../schemas';
 
+const Handlers = z.array(z.enum(OPTIONAL_HANDLERS)).optional().openapi({
+  description:
+    'Which of http, events, authorizer and preHook it has (what guards and subscriptions can use); absent when not known',
+});
+
 const PluginSummary = z.object({
   slug: z.string(),
   name: z.string(),
@@ -14,6 +19,7 @@ const PluginSummary = z.object({
   types: z.array(z.string()),
   status: z.string(),
   actions: z.array(z.string()),
+  handlers: Handlers,
 });
 const summary = (p: PluginRecord) => ({
   slug: p.slug,
@@ -23,6 +29,7 @@ const summary = (p: PluginRecord) => ({
   types: p.manifest.types,
   status: p.status,
   actions: p.manifest.actions.map((a) => a.name),
+  ...(p.handlers ? { handlers: p.handlers } : {}),
 });
 
 const list = createRoute({
@@ -59,10 +66,7 @@ const get = createRoute({
       z.object({
         manifest: z.record(z.string(), z.unknown()),
         status: z.string(),
-        handlers: z.array(z.enum(OPTIONAL_HANDLERS)).optional().openapi({
-          description:
-            'Which of http, events, authorizer and preHook it has (what guards and subscriptions can use); absent when not known',
-        }),
+        handlers: Handlers,
         schemas: z.object({
           options: z.record(z.string(), z.unknown()),
           actions: z.record(z.string(), z.unknown()),
