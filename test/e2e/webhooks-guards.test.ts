@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InstanceService } from '../../lib/core/instances/instance-service';
 import { signBody } from '../../lib/core/webhooks/signature';
 import { auditSeen, startTestPlatform, type TestPlatform } from './harness';
 import { waitFor } from './wait-for';
@@ -193,6 +194,12 @@ describe('instances that others depend on', () => {
     expect(guarded.body.detail).toMatch(/still in use by guard preHook:guarding:/);
     await pb.call('DELETE', '/v1/guards/preHook:guarding');
     expect((await pb.call('DELETE', '/v1/instances/guarding')).status).toBe(204);
+  });
+
+  it('answers 404, not 409, for a missing instance that something still names', async () => {
+    // As an instance deleted before dependents were checked may have left them.
+    const service = new InstanceService(pb.platform.deps, async () => ['subscription left-behind']);
+    await expect(service.delete('long-gone')).rejects.toMatchObject({ code: 'NotFound' });
   });
 });
 

@@ -38,7 +38,6 @@ function throwIfErrors(errors: FieldError[], what: string): void {
   if (errors.length > 0) throw invalidFields(what, errors);
 }
 
-/** Instances: named, validated configurations of a plugin (Digital Rebar's provider instances). */
 /**
  * What depends on an instance, each as "<kind> <id>" (`subscription 3f…`, `guard preHook:freeze`):
  * an instance with dependents is not deleted.
@@ -48,6 +47,7 @@ export type DependentsOf = (instance: string) => Promise<string[]>;
 /** Dependents named in a refusal; the rest are counted. */
 const NAMED_DEPENDENTS = 5;
 
+/** Instances: named, validated configurations of a plugin (Digital Rebar's provider instances). */
 export class InstanceService {
   constructor(
     private readonly deps: DispatcherDeps,
@@ -175,6 +175,8 @@ export class InstanceService {
   private async refuseIfDepended(name: string): Promise<void> {
     const dependents = (await this.dependentsOf?.(name)) ?? [];
     if (dependents.length === 0) return;
+    // Subscriptions and guards left by an instance deleted before they were checked: no instance, 404.
+    await this.get(name, true);
     const named = dependents.slice(0, NAMED_DEPENDENTS).join(', ');
     const more =
       dependents.length > NAMED_DEPENDENTS ? ` and ${dependents.length - NAMED_DEPENDENTS} more` : '';
