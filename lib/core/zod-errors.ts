@@ -53,13 +53,13 @@ export function zodFieldErrors(error: z.ZodError, base: string, input: unknown):
   }));
 }
 
-/** What a missing field should have held, for the issues zod raises when a value is absent. */
 /**
  * zod names a key-value schema a "record", which is no JSON type: the client sent or left out an
  * object. (Its other type names, string, number, array, object and the rest, are JSON's already.)
  */
 const inJsonTerms = (detail: string): string => detail.replace(/\bexpected record\b/, 'expected object');
 
+/** What a missing field should have held, for the issues zod raises when a value is absent. */
 function required(issue: z.core.$ZodIssue): string | undefined {
   if (issue.code === 'invalid_type') return `Required: expected ${issue.expected}`;
   if (issue.code !== 'invalid_value') return undefined;

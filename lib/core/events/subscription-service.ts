@@ -151,8 +151,10 @@ function ruleFailure(error: unknown, done: string, outcome: string): PlugboardEr
   );
 }
 
-/** `events`, `lifecycle:<hook>` or `action:<name>` of the target's plugin, with the action's params checked. */
-/** The handler a subscription names, checked against what its plugin has: deliveries would fail. */
+/**
+ * `events`, `lifecycle:<hook>` or `action:<name>` of the target's plugin, with the action's params
+ * checked: a handler the plugin lacks would fail every delivery.
+ */
 function checkHandler(
   { manifest, handlers }: PluginRecord,
   handler: string,
