@@ -7,8 +7,8 @@ import {
   type WebhookSource,
 } from '../../lib/client';
 import { apiErrorFrom } from '../../lib/client/errors';
-import { signBody } from '../../lib/core/webhooks/signature';
 import { startTestPlatform, type TestPlatform } from './harness';
+import { sendWebhook } from './send-webhook';
 import { waitFor } from './wait-for';
 
 let pb: TestPlatform;
@@ -195,14 +195,10 @@ describe('plugboard/client against the local platform', () => {
     expect((await client.webhookSources.rules('client-hooks')).rules).toEqual([rule]);
 
     const body = '{"n":1}';
-    const received = await fetch(`${pb.platform.url}/v1/webhooks/client-hooks`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signBody(secret, Buffer.from(body)),
-        'x-delivery-id': 'client-1',
-      },
+    const received = await sendWebhook(pb.platform.url, 'client-hooks', {
+      secret,
       body,
+      deliveryId: 'client-1',
     });
     expect(received.status).toBe(202);
     const latest = async () =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceService } from '../../lib/core/instances/instance-service';
 import { signBody } from '../../lib/core/webhooks/signature';
 import { auditSeen, startTestPlatform, type TestPlatform } from './harness';
+import { sendWebhook } from './send-webhook';
 import { waitFor } from './wait-for';
 
 const SECRET = 'webhook-secret-0123456789abcdef';
@@ -18,22 +19,20 @@ const create = (name: string, plugin: string, options?: Record<string, unknown>)
   pb.createInstance(name, plugin, options);
 const seen = (instance: string) => auditSeen(pb, instance);
 
-/** Posts a webhook as a sender would: no bearer token, the raw body signed. */
+/** A delivery to `gh` carrying the sender's own credentials, which must never reach a plugin. */
 async function deliver(body: string, deliveryId: string, signature = signBody(SECRET, Buffer.from(body))) {
-  const response = await fetch(`${pb.platform.url}/v1/webhooks/gh`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
+  const response = await sendWebhook(
+    pb.platform.url,
+    'gh',
+    { secret: SECRET, body, deliveryId },
+    {
       'x-hub-signature-256': signature,
-      'x-delivery-id': deliveryId,
       'x-event': 'push',
       authorization: 'Bearer sender-credential',
       'x-gitlab-token': 'sender-credential',
       'x-api-key': 'sender-credential',
     },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
+  );
   return { status: response.status, body: await response.json() };
 }
 

@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../lib/cli/program';
-import { signBody } from '../../../lib/core/webhooks/signature';
 import { startTestPlatform, type TestPlatform } from '../../e2e/harness';
+import { sendWebhook } from '../../e2e/send-webhook';
 import { waitFor } from '../../e2e/wait-for';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -409,15 +409,7 @@ describe('plugboard webhooks', () => {
     expect(rule).toMatchObject({ handler: 'audit-log#record', actionConfig: { label: 'from the cli' } });
 
     const body = '{"kind":"push"}';
-    const received = await fetch(`${pb.platform.url}/v1/webhooks/cli-hooks`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signBody(secret, Buffer.from(body)),
-        'x-delivery-id': 'cli-1',
-      },
-      body,
-    });
+    const received = await sendWebhook(pb.platform.url, 'cli-hooks', { secret, body, deliveryId: 'cli-1' });
     expect(received.status).toBe(202);
     const processed = async () => {
       const { stdout } = await plugboard('webhooks', 'deliveries', 'cli-hooks', '--limit', '1');
