@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer } from '../input';
+import { printJson } from '../output';
 
 interface AttachOptions extends EndpointOptions {
   role: 'authorizer' | 'preHook';
@@ -53,7 +54,7 @@ export function registerGuardsCommand(program: Command): void {
       .option('--json', 'print them as JSON'),
   ).action(async (options: EndpointOptions & { json?: boolean }) => {
     const { guards: all } = await clientFor(options).guards.list();
-    if (options.json) return console.log(JSON.stringify(all, null, 2));
+    if (options.json) return printJson(all);
     if (all.length === 0) return console.log('no guards');
     const width = Math.max(...all.map((g) => g.id.length), 2);
     console.log(`${'ID'.padEnd(width)}  ORDER  PLUGINS`);

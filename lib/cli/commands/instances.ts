@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer, jsonObject } from '../input';
-
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+import { printJson } from '../output';
 
 export function registerInstancesCommand(program: Command): void {
   const instances = program
@@ -19,7 +18,7 @@ export function registerInstancesCommand(program: Command): void {
     const all = [];
     for await (const instance of clientFor(options).instances.all({ plugin: options.plugin }))
       all.push(instance);
-    if (options.json) return print(all);
+    if (options.json) return printJson(all);
     if (all.length === 0) return console.log('no instances');
     const width = Math.max(...all.map((i) => i.name.length), 4);
     console.log(`${'NAME'.padEnd(width)}  PLUGIN`);
@@ -33,7 +32,7 @@ export function registerInstancesCommand(program: Command): void {
       .argument('<name>', 'instance name'),
   ).action(async (name: string, options: EndpointOptions) => {
     const { instance, etag } = await clientFor(options).instances.get(name);
-    print({ ...instance, etag });
+    printJson({ ...instance, etag });
   });
 
   withEndpoint(

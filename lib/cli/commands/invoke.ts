@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { jsonObject, readJsonInput } from '../input';
+import { printJson } from '../output';
 
 interface InvokeOptions extends EndpointOptions {
   input?: string;
@@ -41,6 +42,6 @@ export function registerInvokeCommand(program: Command): void {
     const answer = (await isAction(client, instance, target))
       ? await client.action(instance, target, body, context)
       : await client.operation(instance, target, body, context);
-    console.log(JSON.stringify(options.json ? answer : (answer.result ?? null), null, 2));
+    printJson(options.json ? answer : (answer.result ?? null));
   });
 }

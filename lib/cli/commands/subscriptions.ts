@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import type { Subscription } from '../../client';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer, jsonObject } from '../input';
-
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+import { printJson } from '../output';
 
 interface CreateOptions extends EndpointOptions {
   instance: string;
@@ -41,7 +40,7 @@ export function registerSubscriptionsCommand(program: Command): void {
       ...(options.params ? { params: jsonObject(options.params, '--params') } : {}),
       ...(options.order !== undefined ? { order: options.order } : {}),
     });
-    if (options.json) return print(created);
+    if (options.json) return printJson(created);
     console.log(`created subscription ${created.id} of ${created.instance} (${created.handler})`);
   });
 
@@ -56,7 +55,7 @@ export function registerSubscriptionsCommand(program: Command): void {
     for await (const subscription of clientFor(options).subscriptions.all())
       if (options.instance === undefined || subscription.instance === options.instance)
         all.push(subscription);
-    if (options.json) return print(all);
+    if (options.json) return printJson(all);
     if (all.length === 0) return console.log('no subscriptions');
     const rows = all.map((s) => [s.id, s.instance, s.handler, JSON.stringify(s.pattern)]);
     const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length), 8));
@@ -71,7 +70,7 @@ export function registerSubscriptionsCommand(program: Command): void {
       .description('show a subscription as JSON')
       .argument('<id>', 'subscription id'),
   ).action(async (id: string, options: EndpointOptions) => {
-    print(await clientFor(options).subscriptions.get(id));
+    printJson(await clientFor(options).subscriptions.get(id));
   });
 
   withEndpoint(

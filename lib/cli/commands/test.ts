@@ -3,6 +3,7 @@ import { loadPlugins } from '../../core/loader';
 import { DEFAULT_PLUGINS_DIR } from '../../local/defaults';
 import { NotFoundError } from '../../sdk/errors';
 import { formatConformanceReport, loadFixtures, runConformance } from '../../testing/conformance';
+import { printJson } from '../output';
 
 export function registerTestCommand(program: Command): void {
   program
@@ -30,7 +31,7 @@ export function registerTestCommand(program: Command): void {
         results.push(await runConformance(plugin.definition, await loadFixtures(plugin.dir)));
       }
       const failed = results.filter((r) => !r.ok);
-      if (options.json) console.log(JSON.stringify(results, null, 2));
+      if (options.json) printJson(results);
       else {
         console.log(results.map(formatConformanceReport).join('\n\n'));
         console.log(`\n${results.length - failed.length} of ${results.length} plugin(s) conform`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatLoadReport, type LoadReport, loadPlugins } from '../../core/loader';
+import { printJson } from '../output';
 
 /** The report as JSON: the definitions (functions) stay out, the validated manifests go in. */
 const toJson = (report: LoadReport) => ({
@@ -16,7 +17,8 @@ export function registerValidateCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (dir: string, options: { json?: boolean }) => {
       const report = await loadPlugins(dir);
-      console.log(options.json ? JSON.stringify(toJson(report), null, 2) : formatLoadReport(report));
+      if (options.json) printJson(toJson(report));
+      else console.log(formatLoadReport(report));
       if (report.errors.length > 0) process.exitCode = 1;
     });
 }

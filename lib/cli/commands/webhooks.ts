@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../sdk/errors';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer, jsonObject, readStdin } from '../input';
-
-const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+import { printJson } from '../output';
 
 interface SourceOptions extends EndpointOptions {
   signatureHeader?: string;
@@ -45,7 +44,7 @@ export function registerWebhooksCommand(program: Command): void {
   });
 
   withEndpoint(webhooks.command('sources').description('list webhook sources as JSON')).action(
-    async (options: EndpointOptions) => print((await clientFor(options).webhookSources.list()).sources),
+    async (options: EndpointOptions) => printJson((await clientFor(options).webhookSources.list()).sources),
   );
 
   withEndpoint(
@@ -88,7 +87,7 @@ export function registerWebhooksCommand(program: Command): void {
       .description("a source's rules as JSON, in order")
       .argument('<source>', 'source name'),
   ).action(async (source: string, options: EndpointOptions) =>
-    print((await clientFor(options).webhookSources.rules(source)).rules),
+    printJson((await clientFor(options).webhookSources.rules(source)).rules),
   );
 
   withEndpoint(
