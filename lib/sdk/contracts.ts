@@ -8,15 +8,17 @@ import type { PluginType } from './manifest';
  */
 
 /** An ISO 8601 date-time with `Z` or an offset, as EventBridge takes it; zod's own message names no form. */
-export const isoTime = () =>
-  z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z' });
+export const isoTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z',
+});
 
 // configuration (Imbi: list_keys / get_values / set_value / delete_key)
 export const ConfigKeySchema = z.object({
   key: z.string().min(1).max(1024),
   dataType: z.string().default('string'),
   secret: z.boolean().default(false),
-  lastModified: isoTime().optional(),
+  lastModified: isoTime.optional(),
 });
 export type ConfigKey = z.input<typeof ConfigKeySchema>;
 export const ConfigValueSchema = ConfigKeySchema.extend({ value: z.unknown() });
@@ -31,12 +33,12 @@ export const LogFilterSchema = z.strictObject({
 });
 export type LogFilter = z.infer<typeof LogFilterSchema>;
 const timeRange = {
-  start: isoTime().optional(),
-  end: isoTime().optional(),
+  start: isoTime.optional(),
+  end: isoTime.optional(),
   filters: z.array(LogFilterSchema).max(20).default([]),
 };
 export const LogEntrySchema = z.object({
-  timestamp: isoTime(),
+  timestamp: isoTime,
   level: z.string().optional(),
   message: z.string(),
   fields: z.record(z.string(), z.unknown()).default({}),
@@ -60,7 +62,7 @@ export const DeploymentSchema = z.object({
   environment: z.string().optional(),
   ref: z.string().optional(),
   url: z.string().optional(),
-  updatedAt: isoTime().optional(),
+  updatedAt: isoTime.optional(),
 });
 export type Deployment = z.input<typeof DeploymentSchema>;
 
@@ -114,7 +116,7 @@ export const CONTRACTS = {
     histogram: {
       input: z.strictObject({ ...timeRange, bucketCount: z.number().int().min(1).max(1440).default(60) }),
       output: z.object({
-        buckets: z.array(z.object({ start: isoTime(), end: isoTime(), count: z.number().int().min(0) })),
+        buckets: z.array(z.object({ start: isoTime, end: isoTime, count: z.number().int().min(0) })),
       }),
       required: false,
     },

@@ -14,7 +14,7 @@ export const PlatformEventSchema = z.object({
   'detail-type': z.string().min(1).max(128),
   source: z.string().min(1).max(256),
   account: z.string().max(64),
-  time: isoTime(),
+  time: isoTime,
   region: z.string().max(64),
   resources: z.array(z.string().max(2048)).max(100),
   detail: z.record(z.string(), z.json()),

@@ -16,7 +16,7 @@ const PutEventsSchema = z
           DetailType: z.string().min(1).max(128),
           Detail: z.string().max(256 * 1024),
           Resources: z.array(z.string().max(2048)).max(100).optional(),
-          Time: isoTime().optional(),
+          Time: isoTime.optional(),
         }),
       )
       .min(1)
@@ -72,8 +72,8 @@ const replay = createRoute({
       ordered(
         z.strictObject({
           subscriptionId: z.string().min(1).max(256),
-          from: isoTime(),
-          to: isoTime(),
+          from: isoTime,
+          to: isoTime,
         }),
       ),
     ),

@@ -21,8 +21,8 @@ export const PatternSchema = z.record(z.string(), z.unknown()).openapi({
 });
 
 export const TimeRangeQuery = {
-  from: isoTime().optional().openapi({ description: 'ISO time, inclusive; default 24 h ago' }),
-  to: isoTime().optional().openapi({ description: 'ISO time, exclusive; default now' }),
+  from: isoTime.optional().openapi({ description: 'ISO time, inclusive; default 24 h ago' }),
+  to: isoTime.optional().openapi({ description: 'ISO time, exclusive; default now' }),
 };
 
 /**
