@@ -42,8 +42,6 @@ export function checkPlugin(definition: unknown): CheckResult {
   }
   const errors = checkHandlers(definition as unknown as Record<string, unknown>, parsed.data);
   if (errors.length > 0) return { ok: false, errors };
-  const handlers = OPTIONAL_HANDLERS.filter(
-    (name) => typeof (definition as unknown as Record<string, unknown>)[name] === 'function',
-  );
+  const handlers = OPTIONAL_HANDLERS.filter((name) => typeof definition[name] === 'function');
   return { ok: true, manifest: parsed.data, handlers };
 }
