@@ -49,6 +49,8 @@ export interface DynamoDbEventStoreProps {
 
 const INDEX = REGISTRY_TABLE.indexes[0];
 const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
+const deliveryKey = (source: string, deliveryId: string) =>
+  webhookDeliveryKey(keyPart(source, 'the webhook source'), keyPart(deliveryId, 'the delivery id'));
 
 /** Event persistence over the registry's DynamoDB table; single-item writes only (dynalite has no transactions). */
 export class DynamoDbEventStore implements EventStore, GuardStore {
@@ -193,9 +195,10 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     return this.put(this.deliveryItem(record));
   }
   getWebhookDelivery(source: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined> {
-    return this.getRecord(
-      webhookDeliveryKey(keyPart(source, 'the webhook source'), keyPart(deliveryId, 'the delivery id')),
-    );
+    return this.getRecord(deliveryKey(source, deliveryId));
+  }
+  deleteWebhookDelivery(source: string, deliveryId: string): Promise<boolean> {
+    return this.deleteExisting(deliveryKey(source, deliveryId));
   }
   async listWebhookDeliveries(
     source: string,

@@ -238,6 +238,8 @@ export interface EventStore {
   /** Records a new delivery; false when one with the same delivery id is already recorded. */
   recordWebhookDelivery(record: WebhookDeliveryRecord): Promise<boolean>;
   updateWebhookDelivery(record: WebhookDeliveryRecord): Promise<void>;
+  /** False when no such delivery is recorded. */
+  deleteWebhookDelivery(source: string, deliveryId: string): Promise<boolean>;
   getWebhookDelivery(source: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined>;
   /** Newest first. */
   listWebhookDeliveries(source: string, request?: PageRequest): Promise<Page<WebhookDeliveryRecord>>;

@@ -135,6 +135,11 @@ for (const mode of ['memory', 'disk'] as const) {
       expect(await store.recordWebhookDelivery(delivery('d1', '2026-01-01T00:00:05Z'))).toBe(false);
       expect(await store.recordWebhookDelivery(delivery('d2', '2026-01-01T00:00:02Z'))).toBe(true);
       expect((await store.listWebhookDeliveries('gh')).items.map((d) => d.deliveryId)).toEqual(['d2', 'd1']);
+      expect(await store.deleteWebhookDelivery('gh', 'd2')).toBe(true);
+      expect(await store.deleteWebhookDelivery('gh', 'd2')).toBe(false);
+      expect(await store.getWebhookDelivery('gh', 'd2')).toBeUndefined();
+      expect((await store.listWebhookDeliveries('gh')).items.map((d) => d.deliveryId)).toEqual(['d1']);
+      expect(await store.recordWebhookDelivery(delivery('d2', '2026-01-01T00:00:06Z'))).toBe(true);
       expect(await store.deleteWebhookRule('gh', 'r1')).toBe(true);
       expect(await store.listWebhookRules('gh')).toEqual([]);
     });

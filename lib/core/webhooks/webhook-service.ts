@@ -148,11 +148,18 @@ export class WebhookService {
       outcomes: [],
     };
     if (!(await this.store.recordWebhookDelivery(record))) return { status: 'duplicate', deliveryId };
-    await this.deps.bus.publish([
-      platformEvent(this.deps.origin, 'Webhook Received', { source: name, deliveryId }, [
-        `webhook/${name}/${deliveryId}`,
-      ]),
-    ]);
+    try {
+      await this.deps.bus.publish([
+        platformEvent(this.deps.origin, 'Webhook Received', { source: name, deliveryId }, [
+          `webhook/${name}/${deliveryId}`,
+        ]),
+      ]);
+    } catch (error) {
+      // Recorded but not published, the delivery would never be processed and the sender's retry
+      // would be answered `duplicate`: it is forgotten, so the retry is received afresh.
+      await this.store.deleteWebhookDelivery(name, deliveryId);
+      throw error;
+    }
     return { status: 'accepted', deliveryId };
   }
 }

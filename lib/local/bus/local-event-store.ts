@@ -37,6 +37,8 @@ export class LocalEventStore implements EventStore, GuardStore {
     this.records.recordWebhookDelivery(record);
   updateWebhookDelivery: EventStore['updateWebhookDelivery'] = (record) =>
     this.records.updateWebhookDelivery(record);
+  deleteWebhookDelivery: EventStore['deleteWebhookDelivery'] = (source, id) =>
+    this.records.deleteWebhookDelivery(source, id);
   getWebhookDelivery: EventStore['getWebhookDelivery'] = (source, id) =>
     this.records.getWebhookDelivery(source, id);
   listWebhookDeliveries: EventStore['listWebhookDeliveries'] = (source, request) =>
