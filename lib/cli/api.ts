@@ -34,7 +34,8 @@ function localToken(): string | undefined {
 /** A client for the endpoint the options, the environment or the defaults name; an unreachable one is a one-line error. */
 export function clientFor(options: EndpointOptions): PlugboardClient {
   const endpoint = options.endpoint ?? process.env.PLUGBOARD_ENDPOINT ?? DEFAULT_ENDPOINT;
-  const token = options.token ?? process.env.PLUGBOARD_TOKEN ?? localToken();
+  // A token pasted or read from a file often ends in a line break, which no header may carry.
+  const token = (options.token ?? process.env.PLUGBOARD_TOKEN)?.trim() || localToken();
   return new PlugboardClient({
     baseUrl: endpoint,
     token,

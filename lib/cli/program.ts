@@ -9,6 +9,7 @@ import { registerGuardsCommand } from './commands/guards';
 import { registerInstancesCommand } from './commands/instances';
 import { registerInvokeCommand } from './commands/invoke';
 import { registerNewCommand } from './commands/new';
+import { registerPluginsCommand } from './commands/plugins';
 import { registerStartCommand } from './commands/start';
 import { registerSubscriptionsCommand } from './commands/subscriptions';
 import { registerTestCommand } from './commands/test';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerNewCommand(program);
   registerTestCommand(program);
+  registerPluginsCommand(program);
   registerInvokeCommand(program);
   registerInstancesCommand(program);
   registerCredentialsCommand(program);

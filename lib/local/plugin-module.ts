@@ -40,15 +40,19 @@ const packagesByUrl: Plugin = {
  * plugin's older modules are removed: Node keeps what it loaded, and nothing reads them again.
  */
 export async function importPluginModule(entry: string, outDir: string): Promise<Record<string, unknown>> {
-  const name = basename(dirname(resolve(entry)));
+  const folder = dirname(resolve(entry));
+  const name = basename(folder);
+  // Paths in build errors read from the plugins directory (`demo/index.ts:3:7`), as the report names folders.
+  const workingDir = dirname(folder);
   await mkdir(outDir, { recursive: true });
   const result = await build({
-    entryPoints: [entry],
+    absWorkingDir: workingDir,
+    entryPoints: [resolve(entry)],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outdir: outDir,
+    outdir: resolve(outDir),
     entryNames: `${name}.module.[hash]`,
     outExtension: { '.js': '.mjs' },
     sourcemap: 'inline',
@@ -56,7 +60,10 @@ export async function importPluginModule(entry: string, outDir: string): Promise
     metafile: true,
     logLevel: 'silent',
   });
-  const file = resolve(Object.keys(result.metafile.outputs).find((path) => path.endsWith('.mjs'))!);
+  const file = resolve(
+    workingDir,
+    Object.keys(result.metafile.outputs).find((path) => path.endsWith('.mjs'))!,
+  );
   const module = await import(pathToFileURL(file).href);
   await removeSupersededBuilds({ dir: outDir, current: file, prefix: `${name}.module.` });
   return module;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedRegistry } from '../../lib/core/cached-registry';
 import { InstanceService } from '../../lib/core/instances/instance-service';
@@ -531,5 +532,35 @@ describe('local platform over loopback HTTP', () => {
     expect(pb.seen.join('\n')).not.toContain(CANARY);
     expect(pb.logLines.length).toBeGreaterThan(0);
     expect(pb.logLines.join('\n')).not.toContain(CANARY);
+  });
+});
+
+describe('the load report over the API', () => {
+  let broken: TestPlatform;
+  beforeAll(async () => {
+    broken = await startTestPlatform({
+      pluginsDir: join(import.meta.dirname, '../fixtures/plugins-broken'),
+    });
+  });
+  afterAll(async () => {
+    await broken?.close();
+  });
+
+  it('names the folders of plugins that did not load, never where the plugins directory is', async () => {
+    const res = await broken.call('GET', '/v1/plugins');
+    expect(res.status).toBe(200);
+    expect(res.body.skipped).toEqual([
+      expect.objectContaining({ dir: 'future-api-version', slug: 'future-api-version' }),
+    ]);
+    expect(res.body.errors).toContainEqual(
+      expect.objectContaining({ dir: 'bad-manifest', path: 'options.0.default' }),
+    );
+    expect(res.body.errors).toContainEqual(
+      expect.objectContaining({
+        dir: 'throws-on-import',
+        message: expect.stringMatching(/^import failed: /),
+      }),
+    );
+    expect(res.text).not.toContain(import.meta.dirname.split('/test/')[0]);
   });
 });

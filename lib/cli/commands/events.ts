@@ -7,6 +7,13 @@ import { integer, jsonObject } from '../input';
 
 const POLL_MS = 500;
 
+interface PublishOptions extends EndpointOptions {
+  source: string;
+  detailType: string;
+  detail: string;
+  resource: string[];
+}
+
 interface TailOptions extends EndpointOptions {
   pattern?: string;
   since?: string;
@@ -24,7 +31,9 @@ function checkedPattern(text: string): CompiledPattern {
 }
 
 export function registerEventsCommand(program: Command): void {
-  const events = program.command('events').description('follow and replay the event log');
+  const events = program
+    .command('events')
+    .description('publish events, test patterns, follow and replay the event log');
 
   withEndpoint(
     events
@@ -63,6 +72,52 @@ export function registerEventsCommand(program: Command): void {
       } while (cursor && printed < max);
       if (printed < max) await new Promise((done) => setTimeout(done, POLL_MS));
     }
+  });
+
+  withEndpoint(
+    events
+      .command('publish')
+      .description('publish one event to the bus, as EventBridge PutEvents does (needs the "publish" scope)')
+      .requiredOption(
+        '--source <source>',
+        'the event source, e.g. billing (sources starting with "plugboard" are the platform\'s)',
+      )
+      .requiredOption('--detail-type <type>', 'the event\'s detail-type, e.g. "Invoice Paid"')
+      .option('--detail <json>', 'the detail as a JSON object', '{}')
+      .option(
+        '--resource <arn>',
+        'a resource the event concerns (repeatable)',
+        (resource: string, all: string[]) => [...all, resource],
+        [] as string[],
+      ),
+  ).action(async (options: PublishOptions) => {
+    const detail = jsonObject(options.detail, '--detail');
+    const { Entries } = await clientFor(options).events.publish([
+      {
+        Source: options.source,
+        DetailType: options.detailType,
+        Detail: JSON.stringify(detail),
+        ...(options.resource.length > 0 ? { Resources: options.resource } : {}),
+      },
+    ]);
+    console.log(`published event ${Entries[0]?.EventId}`);
+  });
+
+  withEndpoint(
+    events
+      .command('test-pattern')
+      .description(
+        'say whether an event pattern matches an event, as EventBridge TestEventPattern does; exits 1 when it does not',
+      )
+      .requiredOption('--pattern <json>', 'an EventBridge event pattern')
+      .requiredOption('--event <json>', 'the event as a JSON object'),
+  ).action(async (options: EndpointOptions & { pattern: string; event: string }) => {
+    const matched = await clientFor(options).events.testPattern(
+      jsonObject(options.pattern, '--pattern'),
+      jsonObject(options.event, '--event'),
+    );
+    console.log(matched ? 'matches' : 'does not match');
+    if (!matched) process.exitCode = 1;
   });
 
   withEndpoint(

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer } from '../input';
-import { printJson } from '../output';
+import { printJson, printTable } from '../output';
 
 interface AttachOptions extends EndpointOptions {
   role: 'authorizer' | 'preHook';
@@ -56,12 +56,10 @@ export function registerGuardsCommand(program: Command): void {
     const { guards: all } = await clientFor(options).guards.list();
     if (options.json) return printJson(all);
     if (all.length === 0) return console.log('no guards');
-    const width = Math.max(...all.map((g) => g.id.length), 2);
-    console.log(`${'ID'.padEnd(width)}  ORDER  PLUGINS`);
-    for (const g of all)
-      console.log(
-        `${g.id.padEnd(width)}  ${String(g.order).padEnd(5)}  ${g.plugins.join(', ') || '(every plugin)'}`,
-      );
+    printTable(
+      ['ID', 'ORDER', 'PLUGINS'],
+      all.map((g) => [g.id, String(g.order), g.plugins.join(', ') || '(every plugin)']),
+    );
   });
 
   withEndpoint(

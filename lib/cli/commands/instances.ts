@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer, jsonObject } from '../input';
-import { printJson } from '../output';
+import { printJson, printTable } from '../output';
 
 export function registerInstancesCommand(program: Command): void {
   const instances = program
@@ -20,9 +20,10 @@ export function registerInstancesCommand(program: Command): void {
       all.push(instance);
     if (options.json) return printJson(all);
     if (all.length === 0) return console.log('no instances');
-    const width = Math.max(...all.map((i) => i.name.length), 4);
-    console.log(`${'NAME'.padEnd(width)}  PLUGIN`);
-    for (const i of all) console.log(`${i.name.padEnd(width)}  ${i.plugin}`);
+    printTable(
+      ['NAME', 'PLUGIN'],
+      all.map((i) => [i.name, i.plugin]),
+    );
   });
 
   withEndpoint(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Subscription } from '../../client';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { integer, jsonObject } from '../input';
-import { printJson } from '../output';
+import { printJson, printTable } from '../output';
 
 interface CreateOptions extends EndpointOptions {
   instance: string;
@@ -57,11 +57,10 @@ export function registerSubscriptionsCommand(program: Command): void {
         all.push(subscription);
     if (options.json) return printJson(all);
     if (all.length === 0) return console.log('no subscriptions');
-    const rows = all.map((s) => [s.id, s.instance, s.handler, JSON.stringify(s.pattern)]);
-    const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => row[c]!.length), 8));
-    const line = (row: string[]) => row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ');
-    console.log(line(['ID', 'INSTANCE', 'HANDLER', 'PATTERN']));
-    for (const row of rows) console.log(line(row));
+    printTable(
+      ['ID', 'INSTANCE', 'HANDLER', 'PATTERN'],
+      all.map((s) => [s.id, s.instance, s.handler, JSON.stringify(s.pattern)]),
+    );
   });
 
   withEndpoint(

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { textTable } from '../text-table';
 import type { LoadedPlugin, LoadReport } from './types';
 
 /** What the table shows: any report whose plugins have a slug, a manifest and a folder. */
@@ -13,14 +14,21 @@ interface Row {
   detail: string;
 }
 
-function table(rows: Row[]): string {
-  const header: Row = { folder: 'FOLDER', status: 'STATUS', slug: 'SLUG', detail: 'DETAIL' };
-  const all = [header, ...rows];
-  const width = (key: keyof Row) => Math.max(...all.map((r) => r[key].length));
-  const cols = (['status', 'slug', 'folder'] as const).map((key) => [key, width(key)] as const);
-  return all
-    .map((r) => [...cols.map(([key, w]) => r[key].padEnd(w)), r.detail].join('  ').trimEnd())
-    .join('\n');
+/** What a loaded plugin offers, in one line: version, types, actions and optional handlers. */
+export function pluginDetail(plugin: {
+  version: string;
+  types: readonly string[];
+  actions: readonly string[];
+  handlers?: readonly string[] | undefined;
+}): string {
+  return [
+    `v${plugin.version}`,
+    `types: ${plugin.types.join(', ') || 'none'}`,
+    plugin.actions.length > 0 ? `actions: ${plugin.actions.join(', ')}` : '',
+    plugin.handlers && plugin.handlers.length > 0 ? `handlers: ${plugin.handlers.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** The load report as a table, one row per loaded or skipped plugin and per error, in folder order. */
@@ -30,14 +38,11 @@ export function formatLoadReport(report: ReportRows): string {
       folder: basename(p.dir),
       status: 'loaded',
       slug: p.slug,
-      detail: [
-        `v${p.manifest.version}`,
-        `types: ${p.manifest.types.join(', ') || 'none'}`,
-        p.manifest.actions.length > 0 ? `actions: ${p.manifest.actions.map((a) => a.name).join(', ')}` : '',
-        p.handlers && p.handlers.length > 0 ? `handlers: ${p.handlers.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('; '),
+      detail: pluginDetail({
+        ...p.manifest,
+        actions: p.manifest.actions.map((a) => a.name),
+        handlers: p.handlers,
+      }),
     })),
     ...report.skipped.map((s) => ({
       folder: basename(s.dir),
@@ -56,5 +61,9 @@ export function formatLoadReport(report: ReportRows): string {
   rows.sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
   const { loaded, skipped, errors } = report;
   const summary = `${loaded.length} loaded, ${skipped.length} skipped, ${errors.length} error${errors.length === 1 ? '' : 's'}`;
-  return rows.length > 0 ? `${table(rows)}\n\n${summary}` : `no plugins found\n\n${summary}`;
+  const table = textTable([
+    ['STATUS', 'SLUG', 'FOLDER', 'DETAIL'],
+    ...rows.map((r) => [r.status, r.slug, r.folder, r.detail]),
+  ]);
+  return rows.length > 0 ? `${table}\n\n${summary}` : `no plugins found\n\n${summary}`;
 }

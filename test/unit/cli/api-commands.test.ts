@@ -215,6 +215,131 @@ describe('plugboard instances, credentials and invoke', () => {
     ]);
     expect(out).toEqual([expect.stringMatching(/^plugboard: Unauthenticated \(401\)/)]);
   });
+
+  it('takes a token with a trailing line break, and never prints one no header can carry', async () => {
+    const listed = await plugboardAt(
+      false,
+      'instances',
+      'list',
+      '--endpoint',
+      pb.platform.url,
+      '--token',
+      `${pb.platform.token}\n`,
+    );
+    expect(listed.code).toBe(0);
+    const canary = 'canary-token-5e1f';
+    const bad = `${canary}\n${canary}`;
+    await expect(runCli(['node', 'plugboard', 'instances', 'list', '--token', bad])).rejects.toThrow(
+      /printable ASCII/,
+    );
+    await expect(runCli(['node', 'plugboard', 'instances', 'list', '--token', bad])).rejects.not.toThrow(
+      canary,
+    );
+  });
+});
+
+describe('plugboard plugins', () => {
+  it('lists the load report, shows a plugin, its docs and its starter template', async () => {
+    const list = await plugboard('plugins', 'list');
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n')).toContainEqual(
+      expect.stringMatching(/^loaded\s+echo\s+v1\.0\.0; types: none; actions: echo; handlers: http, events$/),
+    );
+    expect(list.stdout).toMatch(/^STATUS\s+SLUG\s+DETAIL\n/);
+    expect(JSON.parse((await plugboard('plugins', 'list', '--json')).stdout).errors).toEqual([]);
+    expect(JSON.parse((await plugboard('plugins', 'get', 'hmac-signer')).stdout)).toMatchObject({
+      status: 'loaded',
+      schemas: { actions: { sign: { required: ['payload'] } } },
+    });
+    const docs = await plugboard('plugins', 'docs', 'hmac-signer', '--detail', 'full', '--topic', 'overview');
+    expect(docs.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^overview: \S/),
+      expect.stringMatching(/^ {2}\S.*credentials/),
+    ]);
+    expect(await plugboard('plugins', 'docs', 'hmac-signer', '--topic', 'nope')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('NotFound (404)'),
+    });
+    expect(JSON.parse((await plugboard('plugins', 'template', 'hmac-signer')).stdout)).toMatchObject({
+      plugin: 'hmac-signer',
+      credentials: { signingKey: expect.any(String) },
+    });
+    expect(await plugboard('plugins', 'get', 'nope')).toMatchObject({
+      code: 1,
+      stderr: 'plugboard: NotFound (404): no plugin "nope" is loaded',
+    });
+  });
+});
+
+describe('plugboard events publish and test-pattern', () => {
+  const event = {
+    version: '0',
+    id: '1',
+    'detail-type': 'Invoice Paid',
+    source: 'billing',
+    account: '0',
+    time: '2026-01-01T00:00:00Z',
+    region: 'local',
+    resources: [],
+    detail: { amount: 5 },
+  };
+
+  it('publishes an event the log then holds, and refuses a platform source', async () => {
+    const published = await plugboard(
+      'events',
+      'publish',
+      '--source',
+      'cli.billing',
+      '--detail-type',
+      'Invoice Paid',
+      '--detail',
+      '{"amount":5}',
+      '--resource',
+      'invoice/1',
+    );
+    expect(published).toMatchObject({ code: 0, stdout: expect.stringMatching(/^published event \S+$/) });
+    const id = published.stdout.split(' ').pop();
+    // Logged before the publish was answered.
+    const { events } = (await pb.call('GET', '/v1/events/log?limit=1000')).body;
+    const logged = events.find((e: { id: string }) => e.id === id);
+    expect(logged).toMatchObject({
+      source: 'cli.billing',
+      'detail-type': 'Invoice Paid',
+      resources: ['invoice/1'],
+      detail: { amount: 5 },
+    });
+    const reserved = await plugboard('events', 'publish', '--source', 'plugboard', '--detail-type', 'x');
+    expect(reserved).toMatchObject({ code: 1, stderr: expect.stringContaining('/Entries/0/Source') });
+    const notJson = await plugboard(
+      'events',
+      'publish',
+      '--source',
+      'a',
+      '--detail-type',
+      'x',
+      '--detail',
+      '[',
+    );
+    expect(notJson).toMatchObject({ code: 1, stderr: expect.stringContaining('--detail is not valid JSON') });
+  });
+
+  it('says whether a pattern matches, exiting 1 when it does not, and what is wrong with a bad one', async () => {
+    const test = (pattern: unknown) =>
+      plugboard(
+        'events',
+        'test-pattern',
+        '--pattern',
+        JSON.stringify(pattern),
+        '--event',
+        JSON.stringify(event),
+      );
+    expect(await test({ source: ['billing'] })).toMatchObject({ code: 0, stdout: 'matches' });
+    expect(await test({ source: ['other'] })).toMatchObject({ code: 1, stdout: 'does not match' });
+    expect(await test({ source: 'billing' })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('/pattern/source'),
+    });
+  });
 });
 
 describe('plugboard events and dlq', () => {

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import { PlugboardError } from '../../../sdk/errors';
 import { actionParamsJsonSchema, paramsJsonSchema } from '../../../sdk/json-schema';
@@ -10,6 +11,8 @@ const Handlers = z.array(z.enum(OPTIONAL_HANDLERS)).optional().openapi({
   description:
     'Which of http, events, authorizer and preHook it has (what guards and subscriptions can use); absent when not known',
 });
+
+const FolderName = z.string().openapi({ description: "The plugin's folder under the plugins directory" });
 
 const PluginSummary = z.object({
   slug: z.string(),
@@ -40,10 +43,10 @@ const list = createRoute({
     200: json(
       z.object({
         plugins: z.array(PluginSummary),
-        skipped: z.array(z.object({ dir: z.string(), slug: z.string().optional(), reason: z.string() })),
+        skipped: z.array(z.object({ dir: FolderName, slug: z.string().optional(), reason: z.string() })),
         errors: z.array(
           z.object({
-            dir: z.string(),
+            dir: FolderName,
             slug: z.string().optional(),
             message: z.string(),
             path: z.string().optional(),
@@ -147,8 +150,13 @@ function starter(manifest: Manifest) {
 export function registerPluginRoutes(app: App, { deps, instances }: RouteContext): void {
   app.openapi(list, async (c) => {
     const plugins = (await deps.registry.listPlugins()).filter((p) => p.status === 'loaded');
-    const problemsNow = deps.loadProblems?.() ?? { skipped: [], errors: [] };
-    return c.json({ plugins: plugins.map(summary), ...problemsNow }, 200);
+    const { skipped, errors } = deps.loadProblems?.() ?? { skipped: [], errors: [] };
+    // The folder's name only: where the plugins directory is on the platform's disk is not the caller's.
+    const folder = <T extends { dir: string }>(problem: T): T => ({ ...problem, dir: basename(problem.dir) });
+    return c.json(
+      { plugins: plugins.map(summary), skipped: skipped.map(folder), errors: errors.map(folder) },
+      200,
+    );
   });
   app.openapi(get, async (c) => {
     const plugin = await instances.loadedPlugin(c.req.valid('param').slug);
