@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { STAGE_PATTERN } from './names';
 
 const EnvironmentSchema = z.object({
-  PLUGBOARD_STAGE: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/),
+  PLUGBOARD_STAGE: z.string().regex(STAGE_PATTERN),
   PLUGBOARD_TABLE_NAME: z.string().min(1),
   PLUGBOARD_BUS_NAME: z.string().min(1),
   PLUGBOARD_AUTH: z.enum(['iam', 'jwt']).default('iam'),

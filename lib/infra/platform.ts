@@ -1,10 +1,12 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import { checkStage } from '../aws/names';
 import type { JwtAuthOptions } from './platform-api';
 import type { DeployedPlugin } from './plugin-function';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
 export interface PlatformProps {
+  /** Lower-case letters and digits, 1-16 (see STAGE_PATTERN); it goes into every name. */
   readonly stage: string;
   readonly plugins: readonly DeployedPlugin[];
   /**
@@ -30,7 +32,7 @@ export function buildPlatform(
   app: App,
   props: PlatformProps,
 ): { stateful: StatefulStack; stateless: StatelessStack } {
-  const { stage } = props;
+  const stage = checkStage(props.stage);
   const stateful = new StatefulStack(app, `PlugboardStateful-${stage}`, {
     stage,
     env: props.env,
@@ -52,15 +54,9 @@ export function buildPlatform(
   return { stateful, stateless };
 }
 
-const STAGE = /^[a-z][a-z0-9-]{0,15}$/;
-
-/** `-c stage=<name>` (default `dev`): lower-case, short, since it goes into function and bus names. */
+/** `-c stage=<name>` (default `dev`), checked before anything is built. */
 export function stageFromContext(app: App): string {
-  const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-  if (!STAGE.test(stage)) {
-    throw new Error(`stage "${stage}" must be 1-16 characters of a-z, 0-9 and "-", starting with a letter`);
-  }
-  return stage;
+  return checkStage(String(app.node.tryGetContext('stage') ?? 'dev'));
 }
 
 /** `-c jwtIssuer=<url> -c jwtAudience=<id>[,<id>] [-c jwtScopePrefix=<prefix>]` switches the API to JWT. */

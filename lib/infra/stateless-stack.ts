@@ -227,7 +227,7 @@ export class StatelessStack extends Stack {
     role.addToPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [functions] }));
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn('lambda', `function:${pluginFunctionName(stage, '*')}`)}]`,
-      reason: `Plugins are added and removed with every deploy; the prefix plugboard-${stage}- names plugin functions of this stage only.`,
+      reason: `Plugins are added and removed with every deploy. Stages hold no "-" (checkStage refuses one at synth), so no other stage's function starts with plugboard-${stage}-, and the platform's own functions have names CloudFormation generates from the stack name: the prefix names plugin functions of this stage only.`,
     });
   }
 

@@ -9,8 +9,9 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_RETRY } from '../../lib/aws/delivery-retry';
-import { subscriptionRuleName } from '../../lib/aws/names';
-import { buildPlatform } from '../../lib/infra/platform';
+import { readEnvironment } from '../../lib/aws/environment';
+import { pluginFunctionName, subscriptionRuleName } from '../../lib/aws/names';
+import { buildPlatform, stageFromContext } from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
 import { allowingStatements, functionArn, render, ruleArn, type Statement, secretArn } from './iam';
 import { buildFixturePlatform, FIXTURE_PLUGINS, STAGE } from './platform-fixture';
@@ -461,6 +462,33 @@ describe('PluginFunction names', () => {
     expect(() => buildPlatform(app, { stage: STAGE, plugins: [plugin] })).toThrow(
       new RegExp(`plugin "${slug}".*over Lambda's 64 characters`),
     );
+  });
+});
+
+describe('stage names', () => {
+  const stageApp = (stage?: string) =>
+    new App({ context: { 'aws:cdk:bundling-stacks': [], ...(stage === undefined ? {} : { stage }) } });
+
+  it('refuses a stage with "-", which would share plugin function names and IAM prefixes with another', () => {
+    // Slugs may hold "-": these two would deploy the same function, and plugboard-dev-* reach both.
+    expect(pluginFunctionName('dev', 'prod-echo')).toBe(pluginFunctionName('dev-prod', 'echo'));
+    const refused = /stage "dev-prod" must be 1-16 lower-case letters and digits/;
+    expect(() => stageFromContext(stageApp('dev-prod'))).toThrow(refused);
+    expect(() => buildPlatform(stageApp(), { stage: 'dev-prod', plugins: FIXTURE_PLUGINS })).toThrow(refused);
+    const env = { PLUGBOARD_TABLE_NAME: 't', PLUGBOARD_BUS_NAME: 'b' };
+    expect(() => readEnvironment({ ...env, PLUGBOARD_STAGE: 'dev-prod' })).toThrow(/PLUGBOARD_STAGE/);
+    expect(readEnvironment({ ...env, PLUGBOARD_STAGE: 'dev2' }).PLUGBOARD_STAGE).toBe('dev2');
+  });
+
+  it('takes 1-16 lower-case letters and digits starting with a letter, dev by default', () => {
+    expect(stageFromContext(stageApp())).toBe('dev');
+    expect(stageFromContext(stageApp('prod2'))).toBe('prod2');
+    expect(stageFromContext(stageApp('a'.repeat(16)))).toBe('a'.repeat(16));
+    for (const stage of ['', 'Dev', '2dev', 'a'.repeat(17), 'dev_x', 'dev.x']) {
+      expect(() => stageFromContext(stageApp(stage)), stage).toThrow(
+        /must be 1-16 lower-case letters and digits/,
+      );
+    }
   });
 });
 
