@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { CallContextSchema } from '../sdk/context';
-import { type ErrorCode, isErrorCode } from '../sdk/errors';
+import { ERROR_TABLE, type ErrorCode, isErrorCode } from '../sdk/errors';
 
 /**
  * The invocation envelope (DESIGN.md §4): JSON, versioned and language-neutral, so a plugin
@@ -48,28 +48,97 @@ export interface EnvelopeError {
 }
 export type Answer = { ok: true; result: unknown } | { ok: false; error: EnvelopeError };
 
+const AnsweredError = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryAt: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 const AnswerSchema = z.union([
   // A handler that returns nothing answers `{ "ok": true }`: JSON has no undefined.
   z.object({ ok: z.literal(true), result: z.unknown().optional() }),
-  z.object({
-    ok: z.literal(false),
-    error: z.object({
-      code: z.string().refine(isErrorCode),
-      message: z.string(),
-      retryAt: z.string().optional(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  }),
+  z.object({ ok: z.literal(false), error: AnsweredError }),
 ]);
+
+/**
+ * The codes a plugin may answer with: the SDK's typed errors and its own failure. Any other would
+ * say something about the caller's request that the plugin cannot know (a 401 reads as the caller's
+ * token refused, a 412 as a stale ETag), so it is the plugin failing.
+ */
+export const PLUGIN_ERROR_CODES = [
+  'Validation',
+  'NotFound',
+  'CredentialsMissing',
+  'CursorExpired',
+  'PayloadTooLarge',
+  'RateLimited',
+  'PluginFailed',
+  'AuthenticationFailed',
+  'Unavailable',
+  'Timeout',
+] as const satisfies readonly ErrorCode[];
+const pluginCodes: ReadonlySet<string> = new Set(PLUGIN_ERROR_CODES);
+
+/** How much of a plugin's error message reaches the caller: its first line, this long at most. */
+const MAX_MESSAGE_CHARS = 1000;
+const MAX_FIELD_ERRORS = 100;
+/** When a plugin says it is rate limited but not until when, its caller is told to wait this long. */
+const DEFAULT_RETRY_MS = 1000;
+
+const firstLine = (text: string): string => {
+  const line = text.split(/\r?\n/, 1)[0]!.trim();
+  return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS - 1)}…` : line;
+};
+
+const FieldErrorSchema = z.object({ pointer: z.string().max(1000), detail: z.string() });
+
+/**
+ * What the caller may see of a plugin's error: a code a plugin may use, one line of message (a
+ * stack trace, in any language, starts on the second), a retryAt that is a time, and field errors
+ * that are field errors. The plugin is the platform's to trust least: its answer is checked like a
+ * request.
+ */
+function pluginError(error: z.infer<typeof AnsweredError>): EnvelopeError {
+  if (!pluginCodes.has(error.code)) {
+    const named = isErrorCode(error.code) ? ` ${error.code}` : ' code';
+    return {
+      code: 'PluginFailed',
+      message: `the plugin answered with an error${named} that plugins cannot use`,
+    };
+  }
+  const code = error.code as ErrorCode;
+  const retryTime = error.retryAt === undefined ? Number.NaN : Date.parse(error.retryAt);
+  const retryAt = Number.isNaN(retryTime)
+    ? code === 'RateLimited'
+      ? new Date(Date.now() + DEFAULT_RETRY_MS).toISOString()
+      : undefined
+    : new Date(retryTime).toISOString();
+  const listed = error.details?.errors;
+  const errors = Array.isArray(listed)
+    ? listed
+        .filter((e) => FieldErrorSchema.safeParse(e).success)
+        .slice(0, MAX_FIELD_ERRORS)
+        .map((e: z.infer<typeof FieldErrorSchema>) => ({ pointer: e.pointer, detail: firstLine(e.detail) }))
+    : [];
+  return {
+    code,
+    message: firstLine(error.message) || ERROR_TABLE[code].title,
+    ...(retryAt ? { retryAt } : {}),
+    ...(errors.length > 0 ? { details: { errors } } : {}),
+  };
+}
 
 /** Parses what a plugin function answered; anything malformed becomes a PluginFailed answer. */
 export function parseAnswer(raw: unknown): Answer {
   const parsed = AnswerSchema.safeParse(raw);
-  if (parsed.success) return parsed.data as Answer;
-  return {
-    ok: false,
-    error: { code: 'PluginFailed', message: 'the plugin answered with a malformed envelope' },
-  };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: { code: 'PluginFailed', message: 'the plugin answered with a malformed envelope' },
+    };
+  return parsed.data.ok
+    ? { ok: true, result: parsed.data.result }
+    : { ok: false, error: pluginError(parsed.data.error) };
 }
 
 /** An http-kind envelope carries a serialised web request and answers a serialised response. */

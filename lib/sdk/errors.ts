@@ -61,7 +61,8 @@ export class PlugboardError extends Error {
     super(message);
     this.name = `${code}Error`;
     this.code = code;
-    this.retryAt = options.retryAt;
+    // An invalid Date would throw where the time is written out (an answer, a problem, Retry-After).
+    this.retryAt = options.retryAt && !Number.isNaN(options.retryAt.getTime()) ? options.retryAt : undefined;
     this.errors = options.errors;
     this.details = options.details;
   }

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_TABLE } from '../../lib/sdk/errors';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 let pb: TestPlatform;
@@ -38,6 +40,58 @@ describe('plugin faults through the HTTP API', () => {
     expect(res.status).toBe(502);
     expect((await act('ok')).status).toBe(200);
     expect((await pb.call('GET', '/v1/health')).status).toBe(200);
+  });
+
+  it('a plugin that throws an untyped error names its type, its message going to the log only', async () => {
+    const res = await act('throw_path');
+    expect(res.status).toBe(502);
+    expect(res.body.detail).toBe("the plugin threw Error; its message is in the plugin's log");
+    expect(res.text).not.toContain('/srv/plugins');
+    expect(pb.logLines.some((line) => line.includes('/srv/plugins/faulty/config.json'))).toBe(true);
+  });
+
+  it('a plugin answer is held to what a plugin may say, whatever it sends', async () => {
+    const codes = [...Object.keys(ERROR_TABLE), 'Bogus', ''];
+    const answer = fc.record(
+      {
+        code: fc.constantFrom(...codes),
+        message: fc.oneof(
+          fc.string({ maxLength: 50 }),
+          fc.constant('Error: boom\n    at Object.<anonymous> (/home/me/plugin.js:10:5)'),
+          fc.constant('x'.repeat(5000)),
+        ),
+        retryAt: fc.oneof(
+          fc.constant('99999999999999'),
+          fc.constant('garbage'),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        ),
+        details: fc.oneof(
+          fc.record({
+            errors: fc.array(
+              fc.oneof(fc.anything(), fc.record({ pointer: fc.string(), detail: fc.string() })),
+            ),
+          }),
+          fc.dictionary(fc.string(), fc.jsonValue()),
+        ),
+      },
+      { requiredKeys: ['code', 'message'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(answer, async (error) => {
+        const res = await pb.call('POST', '/v1/instances/f/actions/answer', {
+          params: { text: JSON.stringify({ ok: false, error }) },
+        });
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect([400, 404, 409, 410, 413, 429, 502, 503, 504]).toContain(res.status);
+        expect(res.body.detail).not.toContain('\n');
+        expect(res.body.detail.length).toBeLessThanOrEqual(1000);
+        if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        for (const fieldError of res.body.errors ?? [])
+          expect(fieldError).toEqual({ pointer: expect.any(String), detail: expect.any(String) });
+      }),
+      { numRuns: 80, seed: 20261127 },
+    );
+    expect((await act('ok')).status).toBe(200);
   });
 
   it('RateLimited gives 429 with Retry-After', async () => {

@@ -9,6 +9,7 @@ import { refusingHost } from './refusing-host';
 const entry = join(import.meta.dirname, '../fixtures/fault-plugins/faulty/index.ts');
 let dir: string;
 let invoker: WorkerInvoker;
+const logged: unknown[] = [];
 
 const envelope = (name: string, timeoutMs = 1000): Envelope => ({
   v: 1,
@@ -26,7 +27,7 @@ beforeAll(async () => {
   invoker = new WorkerInvoker({
     bundleDir: dir,
     hostFor: () => refusingHost('the faulty plugin makes no platform calls'),
-    onLog: () => undefined,
+    onLog: (entry) => void logged.push(entry),
   });
   await invoker.load({ slug: 'faulty', entry, memoryMb: 64 });
 });
@@ -40,11 +41,18 @@ describe('WorkerInvoker', () => {
     expect(await invoker.invoke('faulty', envelope('ok'))).toEqual({ ok: true, result: { fine: true } });
   });
 
-  it('maps a thrown error to PluginFailed with the message and no stack', async () => {
+  it("maps a thrown error to PluginFailed naming its type, its message and stack in the plugin's log", async () => {
     const answer = await invoker.invoke('faulty', envelope('throw'));
     expect(answer).toMatchObject({ ok: false, error: { code: 'PluginFailed' } });
-    expect(JSON.stringify(answer)).toContain('boom at the plugin');
+    expect(JSON.stringify(answer)).not.toContain('boom at the plugin');
     expect(JSON.stringify(answer)).not.toMatch(/\bat .*:\d+:\d+/);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        requestId: 'req-throw',
+        fields: expect.objectContaining({ error: 'boom at the plugin', stack: expect.stringContaining('at ') }),
+      }),
+    );
   });
 
   it('answers Timeout for a sleeping handler at its deadline, keeping the worker', async () => {

@@ -27,7 +27,16 @@ const fail = (code: EnvelopeError['code'], message: string, extra: Partial<Envel
   error: { code, message, ...extra },
 });
 
-function errorAnswer(error: unknown, redact: <T>(v: T) => T): Answer {
+/**
+ * A typed error answers with its code and message. An untyped one's message is the plugin's
+ * internals (a file path, a library's wording), so the caller gets its name and the plugin's log
+ * the rest: never a stack or a path in an answer.
+ */
+function errorAnswer(
+  error: unknown,
+  redact: <T>(v: T) => T,
+  logError: (message: string, fields: Record<string, unknown>) => void,
+): Answer {
   if (error instanceof PlugboardError) {
     const details = error.errors ? { errors: error.errors } : error.details;
     return fail(error.code, redact(error.message), {
@@ -35,8 +44,15 @@ function errorAnswer(error: unknown, redact: <T>(v: T) => T): Answer {
       details: details ? redact(details) : undefined,
     });
   }
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return fail('PluginFailed', `the plugin threw ${redact(message).slice(0, 500)}`);
+  const name = error instanceof Error ? error.name : typeof error;
+  logError(`the handler threw ${name}`, {
+    error: error instanceof Error ? error.message : String(error),
+    ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+  });
+  return fail(
+    'PluginFailed',
+    `the plugin threw ${name.split('\n')[0]!.slice(0, 100)}; its message is in the plugin's log`,
+  );
 }
 
 /**
@@ -63,6 +79,16 @@ export async function runEnvelope(
 
   let credentials: Record<string, string> = {};
   let redact = createRedactor([]);
+  // Reads `redact` when called, so once credentials are resolved their values are scrubbed too.
+  const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
+    services.log({
+      level,
+      message: redact(message),
+      fields: fields === undefined ? undefined : redact(fields),
+      plugin: envelope.plugin,
+      instance: envelope.instance,
+      requestId: envelope.requestId,
+    });
   try {
     if (envelope.credentialsRef)
       credentials = (await services.credentials.resolve(envelope.credentialsRef)) ?? {};
@@ -77,19 +103,10 @@ export async function runEnvelope(
       );
     }
   } catch (error) {
-    return errorAnswer(error, redact);
+    return errorAnswer(error, redact, log('error'));
   }
 
   const deadline = new CallDeadline(envelope.deadline);
-  const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
-    services.log({
-      level,
-      message: redact(message),
-      fields: fields === undefined ? undefined : redact(fields),
-      plugin: envelope.plugin,
-      instance: envelope.instance,
-      requestId: envelope.requestId,
-    });
   const callContext: CallContext = envelope.context;
   const ctx: PluginContext = {
     ...callContext,
@@ -133,6 +150,6 @@ export async function runEnvelope(
     }
     return { ok: true, result: redact(result) };
   } catch (error) {
-    return errorAnswer(error, redact);
+    return errorAnswer(error, redact, log('error'));
   }
 }
