@@ -120,7 +120,9 @@ export class PlugboardClient {
   constructor(options: ClientOptions) {
     // Checked here, not by fetch: the Headers error quotes the value, and a token is a secret.
     if (options.token !== undefined && !/^[\x21-\x7e]+$/.test(options.token))
-      throw new TypeError('the token must be printable ASCII without spaces or line breaks (it is not shown here)');
+      throw new TypeError(
+        'the token must be printable ASCII without spaces or line breaks (it is not shown here)',
+      );
     this.#options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
   }
 

@@ -50,7 +50,10 @@ describe('WorkerInvoker', () => {
       expect.objectContaining({
         level: 'error',
         requestId: 'req-throw',
-        fields: expect.objectContaining({ error: 'boom at the plugin', stack: expect.stringContaining('at ') }),
+        fields: expect.objectContaining({
+          error: 'boom at the plugin',
+          stack: expect.stringContaining('at '),
+        }),
       }),
     );
   });
