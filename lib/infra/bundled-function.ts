@@ -53,19 +53,7 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // An own role instead of the default one: the default carries the AWSLambdaBasicExecutionRole
-    // managed policy, which may write to every log group of the account.
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-    this.role.addToPolicy(
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
+    ({ logGroup: this.logGroup, role: this.role } = ownLogs(this, props.logRetention));
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -106,4 +94,25 @@ export class BundledFunction extends Construct {
         'Node.js 22 is a supported LTS runtime on Lambda; the bundles target node22 and the local platform and CI run the same code on it, so what deploys is what was tested. The runtime moves with the toolchain.',
     });
   }
+}
+
+/**
+ * A log group (`Logs`) and a Lambda role (`Role`) that may write there and nowhere else, in `scope`:
+ * an own role instead of Lambda's default one, whose AWSLambdaBasicExecutionRole managed policy may
+ * create and write every log group of the account.
+ * @param retention @default RetentionDays.ONE_MONTH
+ */
+export function ownLogs(scope: Construct, retention?: RetentionDays): { logGroup: LogGroup; role: Role } {
+  const logGroup = new LogGroup(scope, 'Logs', {
+    retention: retention ?? RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const role = new Role(scope, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(
+    new PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  return { logGroup, role };
 }

@@ -113,6 +113,35 @@ describe('the platform stacks (IAM auth)', () => {
     stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
+  it("keeps every function's logs in a log group of its own for 30 days, the Provider framework's too", () => {
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      const logGroup = (fn.Properties.LoggingConfig as { LogGroup?: { Ref: string } } | undefined)?.LogGroup;
+      expect(logGroup, id).toEqual({ Ref: expect.any(String) });
+      expect(resources[logGroup!.Ref], id).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 30 },
+      });
+    }
+    expect(ofType('Custom::LogRetention')).toEqual([]);
+  });
+
+  it('gives no role a managed policy: each writes only to its own log group', () => {
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+    const [, relay] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('RegistrySyncProvider'))!;
+    const logGroupId = (relay.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const logs = roleStatements('RegistrySyncProvider').filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('logs:')),
+    );
+    expect(logs).toEqual([
+      expect.objectContaining({
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+      }),
+    ]);
+  });
+
   it('generates each plugin entry from its default export and the plugin runtime', () => {
     const entry = readFileSync(join(PROJECT_ROOT, 'cdk.out', 'plugin-entries', 'kv.ts'), 'utf8');
     expect(entry).toMatch(/^import plugin from '.*test\/fixtures\/infra-plugins\/kv\/index\.ts';$/m);
