@@ -2,15 +2,11 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { REGISTRY_TABLE } from '../aws/registry-table';
 
-/** What DynamoDbRegistry does: single-item reads and conditional writes, and queries. */
-const REGISTRY_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-];
+/**
+ * What DynamoDbRegistry and DynamoDbEventStore send: single-item reads, conditional puts and
+ * deletes, and queries (no update or transaction: versions are checked by conditional puts).
+ */
+const REGISTRY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
 
 /**
  * Read and write the registry table and its index, named one by one (no `index/*`): the index is how

@@ -368,6 +368,20 @@ describe('the platform stacks (IAM auth)', () => {
     });
   });
 
+  it('grants the platform functions only the registry calls the adapters send: no update, no transaction', () => {
+    for (const fn of ['Dispatcher', 'WebhookReceiver', 'EventDelivery', 'RegistrySyncHandler']) {
+      const actions = roleStatements(fn)
+        .flatMap((s) => [s.Action].flat())
+        .filter((a) => a.startsWith('dynamodb:'));
+      expect(actions.sort(), fn).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ]);
+    }
+  });
+
   it('routes every path of DESIGN.md §5, signed with SigV4 except webhooks and health', () => {
     const routes = Object.fromEntries(
       ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
