@@ -21,7 +21,8 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * What outlives a deployment of code: the registry table, the event bus and the dead-letter queue.
- * The table is retained and protected from deletion; the stateless stack can be replaced freely.
+ * The table (also protected from deletion) and the queue are retained when the stack goes; the
+ * stateless stack can be replaced freely.
  */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
@@ -52,6 +53,8 @@ export class StatefulStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Its messages are events not yet delivered: replacing or destroying the stack must not drop them.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',

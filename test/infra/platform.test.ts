@@ -382,6 +382,14 @@ describe('the platform stacks (IAM auth)', () => {
     }
   });
 
+  it('keeps the dead-letter queue, and the events waiting in it, when the stack is replaced or destroyed', () => {
+    stateful.hasResource('AWS::SQS::Queue', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 }),
+    });
+  });
+
   it('routes every path of DESIGN.md §5, signed with SigV4 except webhooks and health', () => {
     const routes = Object.fromEntries(
       ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [
