@@ -4,7 +4,10 @@ import type { CredentialDescription, CredentialResolver, CredentialStore } from 
 import { PlugboardError } from '../sdk/errors';
 import { type Connection, connection, isSdkError, secretsManagerSdk } from './lazy-sdk';
 
-/** Tag holding the field names (space separated), so describe never needs the secret's value. */
+/**
+ * Tag holding the field names (space separated), so describe never needs the secret's value;
+ * checkCredentialValues keeps them within a tag value's length.
+ */
 export const FIELDS_TAG = 'plugboard:fields';
 
 export interface SecretsManagerCredentialStoreProps {
@@ -13,8 +16,6 @@ export interface SecretsManagerCredentialStoreProps {
   /** KMS key for new secrets. @default the account's aws/secretsmanager key */
   readonly kmsKeyId?: string | undefined;
 }
-
-const MAX_TAG_VALUE = 256;
 
 type SecretsManager = Connection<typeof import('@aws-sdk/client-secrets-manager'), SecretsManagerClient>;
 
@@ -37,12 +38,6 @@ export class SecretsManagerCredentialStore implements CredentialStore {
     const secretId = checkCredentialsRef(ref);
     const checked = checkCredentialValues(values);
     const fields = Object.keys(checked).sort().join(' ');
-    if (fields.length > MAX_TAG_VALUE) {
-      throw new PlugboardError(
-        'Validation',
-        `the credential field names take more than ${MAX_TAG_VALUE} characters together`,
-      );
-    }
     const secretString = JSON.stringify(checked);
     const tags = [{ Key: FIELDS_TAG, Value: fields }];
     const { sdk, client } = await this.connection();

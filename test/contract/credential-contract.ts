@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CREDENTIAL_JSON_BYTES } from '../../lib/core/credential-values';
 import type { CredentialResolver, CredentialStore } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 
@@ -10,8 +11,8 @@ export interface CredentialsUnderTest {
 
 export const CANARY = 'canary-7f3a9c1e-do-not-leak';
 
-/** Runs `call` expecting a PlugboardError that nowhere mentions the canary; returns its code. */
-async function failsWithout(canary: string, call: () => Promise<unknown>): Promise<string> {
+/** Runs `call` expecting a PlugboardError that nowhere mentions the canary; returns it. */
+async function failsWithout(canary: string, call: () => Promise<unknown>): Promise<PlugboardError> {
   try {
     await call();
   } catch (error) {
@@ -20,10 +21,23 @@ async function failsWithout(canary: string, call: () => Promise<unknown>): Promi
     for (const text of [e.message, String(e.stack), JSON.stringify(e), JSON.stringify(e.errors ?? null)]) {
       expect(text).not.toContain(canary);
     }
-    return e.code;
+    return e;
   }
   throw new Error('expected the call to fail');
 }
+
+/** `values` is refused as a request problem (400) at /values, and nothing is stored. */
+async function refusedAtValues(store: CredentialStore, ref: string, values: Record<string, string>) {
+  const error = await failsWithout(CANARY, () => store.put(ref, values));
+  expect(error.code).toBe('Validation');
+  expect(error.status).toBe(400);
+  expect(error.errors).toEqual([{ pointer: '/values', detail: error.message }]);
+  expect(await store.describe(ref)).toBeUndefined();
+  return error;
+}
+
+/** `{"token":"<value>"}` is 12 bytes around the value. */
+const TOKEN_JSON_OVERHEAD = 12;
 
 /** One credentials contract, run against every CredentialStore + CredentialResolver pair. */
 export function credentialContract(label: string, open: () => Promise<CredentialsUnderTest>): void {
@@ -75,6 +89,32 @@ export function credentialContract(label: string, open: () => Promise<Credential
       );
     });
 
+    it("keeps values whose JSON is at most 65,536 bytes, Secrets Manager's limit, and refuses more", async () => {
+      const { store, resolver } = subject;
+      const atLimit = { token: 'x'.repeat(MAX_CREDENTIAL_JSON_BYTES - TOKEN_JSON_OVERHEAD) };
+      await store.put('plugboard/test/kv/full', atLimit);
+      expect(await resolver.resolve('plugboard/test/kv/full')).toEqual(atLimit);
+      // Each value is small; together they are not.
+      const many = Object.fromEntries(
+        Array.from({ length: 8 }, (_, i) => [`field${i}`, `${CANARY}${'x'.repeat(8_200)}`]),
+      );
+      const error = await refusedAtValues(store, 'plugboard/test/kv/many', many);
+      expect(error.message).toMatch(/at most 65536 are kept/);
+      // Bytes, not characters: "é" takes two.
+      const wide = { token: 'é'.repeat((MAX_CREDENTIAL_JSON_BYTES - TOKEN_JSON_OVERHEAD) / 2 + 1) };
+      await refusedAtValues(store, 'plugboard/test/kv/wide', wide);
+    });
+
+    it('keeps names that fit 256 characters joined by spaces, as both stores record them, and refuses more', async () => {
+      const { store } = subject;
+      const fits = { [`a${'x'.repeat(127)}`]: '1', [`b${'x'.repeat(126)}`]: '2' };
+      await store.put('plugboard/test/kv/names', fits);
+      expect((await store.describe('plugboard/test/kv/names'))?.names).toEqual(Object.keys(fits));
+      const over = { ...fits, c: CANARY };
+      const error = await refusedAtValues(store, 'plugboard/test/kv/too-many-names', over);
+      expect(error.message).toMatch(/258 characters joined by spaces; at most 256/);
+    });
+
     it('never puts a value into an error', async () => {
       const { store, resolver } = subject;
       const bad: unknown[] = [
@@ -86,15 +126,16 @@ export function credentialContract(label: string, open: () => Promise<Credential
         CANARY,
       ];
       for (const values of bad) {
-        expect(await failsWithout(CANARY, () => store.put('plugboard/test/kv/bad', values as never))).toBe(
-          'Validation',
-        );
+        const error = await failsWithout(CANARY, () => store.put('plugboard/test/kv/bad', values as never));
+        expect(error.code).toBe('Validation');
       }
       expect(await store.describe('plugboard/test/kv/bad')).toBeUndefined();
       for (const ref of ['', 'has space', 'x'.repeat(513), `bad#${CANARY}`]) {
         await failsWithout(CANARY, () => store.put(ref, { token: CANARY }));
       }
-      expect(await failsWithout(CANARY, () => resolver.resolve('no spaces allowed'))).toBe('Validation');
+      expect((await failsWithout(CANARY, () => resolver.resolve('no spaces allowed'))).code).toBe(
+        'Validation',
+      );
     });
   });
 }
