@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { CredentialValueField } from './credential-fields';
 import type { Action, Param } from './manifest';
 import { ManifestSchema } from './manifest';
 
@@ -36,6 +37,19 @@ export function paramsJsonSchema(params: readonly Param[]): JsonSchema {
     additionalProperties: false,
     properties: Object.fromEntries(params.map((p) => [p.name, paramJsonSchema(p)])),
     required: params.filter((p) => p.required).map((p) => p.name),
+  };
+}
+
+/** JSON Schema of the values of an instance's credentials: write-only strings. */
+export function credentialsJsonSchema(fields: readonly CredentialValueField[]): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      fields.map((f) => [f.name, { title: f.label, type: 'string', minLength: 1, writeOnly: true }]),
+    ),
+    required: fields.filter((f) => f.required).map((f) => f.name),
   };
 }
 

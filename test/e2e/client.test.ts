@@ -41,7 +41,7 @@ describe('plugboard/client against the local platform', () => {
     expect(plugin.schemas.actions.sign).toMatchObject({ required: ['payload'] });
     const docs = await client.plugins.docs('hmac-signer', { topic: 'overview', detail: 'full' });
     expect(docs.topics[0]).toMatchObject({ topic: 'overview' });
-    expect(await client.plugins.template('echo')).toMatchObject({ plugin: 'echo' });
+    expect(await client.plugins.template('echo')).toMatchObject({ instance: { plugin: 'echo' } });
   });
 
   it('creates, pages through, reads with an ETag, patches with If-Match and deletes instances', async () => {

@@ -87,9 +87,15 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await pb.call('GET', '/v1/plugins/hmac-signer/docs?topic=nope'), 404);
     const template = await pb.call('GET', '/v1/plugins/hmac-signer/template');
     expect(template.body).toMatchObject({
-      plugin: 'hmac-signer',
-      credentials: { signingKey: expect.any(String) },
+      instance: { plugin: 'hmac-signer', options: { algorithm: 'sha256' } },
+      credentials: { values: { signingKey: '<required: Signing key>' } },
     });
+    // The template's bodies are the requests that set an instance up.
+    expect((await pb.call('POST', '/v1/instances', template.body.instance)).status).toBe(201);
+    const name = template.body.instance.name;
+    const values = { signingKey: 'a-real-signing-key' };
+    expect((await pb.call('PUT', `/v1/instances/${name}/credentials`, { values })).status).toBe(200);
+    expect((await pb.call('DELETE', `/v1/instances/${name}`)).status).toBe(204);
   });
 
   it('runs every action of echo and incrementer', async () => {

@@ -12,6 +12,38 @@ afterAll(async () => {
 });
 
 describe('an option of the secret type', () => {
+  it('is described and templated as a credential, and a required one is needed before any call', async () => {
+    const plugin = (await pb.call('GET', '/v1/plugins/leaky')).body;
+    expect(plugin.schemas.options.properties).not.toHaveProperty('token');
+    expect(plugin.schemas.credentials).toMatchObject({
+      properties: { token: { type: 'string', writeOnly: true }, apiKey: { type: 'string', writeOnly: true } },
+      required: ['apiKey', 'token'],
+    });
+    const template = (await pb.call('GET', '/v1/plugins/leaky/template')).body;
+    expect(template.credentials.values).toEqual({
+      apiKey: '<required: API key>',
+      token: '<required: A secret option>',
+    });
+    const created = await pb.call('POST', '/v1/instances', { ...template.instance, name: 'leak-templated' });
+    expect(created.status).toBe(201);
+
+    expect((await pb.call('GET', '/v1/instances/leak-templated/credentials')).body.missing).toEqual([
+      'apiKey',
+      'token',
+    ]);
+    const put = await pb.call('PUT', '/v1/instances/leak-templated/credentials', {
+      values: { apiKey: 'key-0123456789' },
+    });
+    expect(put.status).toBe(400);
+    expect(put.body.errors).toEqual([{ pointer: '/values/token', detail: 'is required' }]);
+    const call = await pb.call('POST', '/v1/instances/leak-templated/actions/answer', {});
+    expect(call.status).toBe(409);
+    expect(call.body).toMatchObject({
+      code: 'CredentialsMissing',
+      detail: expect.stringContaining('apiKey, token'),
+    });
+  });
+
   // Found by the secrets canary: refused as an option ("set it with credentials") and as a credential.
   it('is set through the credentials and listed by name only', async () => {
     const put = await pb.call('PUT', '/v1/instances/leak/credentials', {

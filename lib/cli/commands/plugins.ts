@@ -91,7 +91,9 @@ export function registerPluginsCommand(program: Command): void {
   withEndpoint(
     plugins
       .command('template')
-      .description('print a starter instance configuration (the body of POST /v1/instances) as JSON')
+      .description(
+        'print a starter instance as JSON: the body of POST /v1/instances and of PUT its credentials',
+      )
       .argument('<slug>', 'plugin slug'),
   ).action(async (slug: string, options: EndpointOptions) => {
     printJson(await clientFor(options).plugins.template(slug));

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CallContext } from '../../sdk/context';
+import { credentialFields } from '../../sdk/credential-fields';
 import { type FieldError, PlugboardError } from '../../sdk/errors';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
@@ -278,11 +279,7 @@ async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
 const MAX_CREDENTIAL_BYTES = 10_000;
 
 function credentialErrors(manifest: Manifest, values: Record<string, string>): FieldError[] {
-  // Options of the secret type are set here too: they are refused as options so no value is stored.
-  const fields = new Map<string, { required?: boolean | undefined }>([
-    ...manifest.credentials.map((c) => [c.name, c] as const),
-    ...manifest.options.filter((o) => o.type === 'secret').map((o) => [o.name, o] as const),
-  ]);
+  const fields = new Map(credentialFields(manifest).map((field) => [field.name, field]));
   const errors: FieldError[] = [];
   for (const [name, value] of Object.entries(values)) {
     const pointer = `/values/${pointerSegment(name)}`;

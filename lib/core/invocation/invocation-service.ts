@@ -1,5 +1,6 @@
 import type { CallContext } from '../../sdk/context';
 import { operationSpec } from '../../sdk/contracts';
+import { missingCredentials } from '../../sdk/credential-fields';
 import type { GuardedCall } from '../../sdk/define-plugin';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
@@ -107,9 +108,7 @@ export class InvocationService {
   /** Builds the envelope for any kind of call, checks credentials and guards, invokes, and reports the outcome. */
   async run(call: Invocation, kind: EnvelopeKind, name: string, input: unknown): Promise<unknown> {
     const { instance, manifest, requestId } = call;
-    const missing = manifest.credentials
-      .filter((c) => c.required && !instance.credentialsSet.includes(c.name))
-      .map((c) => c.name);
+    const missing = missingCredentials(manifest, (name) => instance.credentialsSet.includes(name));
     if (missing.length > 0) {
       throw new PlugboardError(
         'CredentialsMissing',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallContext, PluginContext } from '../../sdk/context';
+import { missingCredentials } from '../../sdk/credential-fields';
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import { PlugboardError } from '../../sdk/errors';
 import { pluginSource } from '../../sdk/events';
@@ -93,7 +94,7 @@ export async function runEnvelope(
     if (envelope.credentialsRef)
       credentials = (await services.credentials.resolve(envelope.credentialsRef)) ?? {};
     redact = createRedactor(Object.values(credentials));
-    const missing = manifest.credentials.filter((c) => c.required && !credentials[c.name]).map((c) => c.name);
+    const missing = missingCredentials(manifest, (name) => Boolean(credentials[name]));
     const needsCredentials =
       envelope.kind === 'operation' || envelope.kind === 'action' || envelope.kind === 'http';
     if (missing.length > 0 && needsCredentials) {

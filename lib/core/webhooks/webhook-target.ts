@@ -1,4 +1,5 @@
 import type { WebhookCall } from '../../sdk/contracts';
+import { missingCredentials } from '../../sdk/credential-fields';
 import { PlugboardError } from '../../sdk/errors';
 import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
 import type { BuiltinTarget } from '../events/delivery-target';
@@ -70,10 +71,10 @@ async function runRule(
     deliveryId: delivery.deliveryId,
     source: delivery.source,
   };
-  const required = plugin.manifest.credentials.filter((c) => c.required).map((c) => c.name);
+  const isSet = (instance: InstanceRecord) => (name: string) => instance.credentialsSet.includes(name);
   const outcomes: Outcome[] = [];
   for (const instance of await instancesOf(registry, slug)) {
-    if (required.some((name) => !instance.credentialsSet.includes(name))) {
+    if (missingCredentials(plugin.manifest, isSet(instance)).length > 0) {
       outcomes.push({
         rule: rule.id,
         instance: instance.name,

@@ -1,4 +1,5 @@
 import { checkPlugin } from '../../core/loader';
+import { credentialFields } from '../../sdk/credential-fields';
 import { actionChecks } from './actions';
 import { configurationChecks } from './configuration';
 import { ConformanceHarness } from './harness';
@@ -44,7 +45,7 @@ export async function runConformance(
   if (manifest.types.includes('logs')) checks.push(...(await logsChecks(h)));
   checks.push(...(await actionChecks(h)));
   checks.push(await secretsCheck(h));
-  if (manifest.credentials.some((c) => c.required)) checks.push(await credentialsRequiredCheck(h));
+  if (credentialFields(manifest).some((c) => c.required)) checks.push(await credentialsRequiredCheck(h));
   return { plugin: manifest.slug, ok: checks.every((c) => c.ok), checks };
 }
 

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { CONTRACTS, type ContractType } from '../../sdk/contracts';
+import { credentialFields } from '../../sdk/credential-fields';
 import type { Manifest } from '../../sdk/manifest';
 import { assert, check } from './check';
 import { ConformanceHarness } from './harness';
 import type { ConformanceCheck } from './types';
 
-/** A canary per credential, unlike anything a plugin would print by chance. */
+/** A canary per credential and secret option, unlike anything a plugin would print by chance. */
 export const canaryCredentials = (manifest: Manifest): Record<string, string> =>
   Object.fromEntries(
-    manifest.credentials.map((c) => [c.name, `canary-${c.name}-${randomBytes(12).toString('hex')}`]),
+    credentialFields(manifest).map((c) => [c.name, `canary-${c.name}-${randomBytes(12).toString('hex')}`]),
   );
 
 /** The forms a leaked secret commonly takes: as is, base64, base64url, hex and reversed. */

@@ -261,8 +261,8 @@ describe('plugboard plugins', () => {
       stderr: expect.stringContaining('NotFound (404)'),
     });
     expect(JSON.parse((await plugboard('plugins', 'template', 'hmac-signer')).stdout)).toMatchObject({
-      plugin: 'hmac-signer',
-      credentials: { signingKey: expect.any(String) },
+      instance: { plugin: 'hmac-signer' },
+      credentials: { values: { signingKey: expect.any(String) } },
     });
     expect(await plugboard('plugins', 'get', 'nope')).toMatchObject({
       code: 1,

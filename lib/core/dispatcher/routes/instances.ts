@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { missingCredentials } from '../../../sdk/credential-fields';
 import type { InstanceRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
 import { etagOf, readIfMatch } from '../etag';
@@ -110,10 +111,9 @@ const deleteCredentials = createRoute({
 export function registerInstanceRoutes(app: App, { deps, instances }: RouteContext): void {
   const view = async (instance: InstanceRecord) => {
     const { manifest } = await instances.loadedPlugin(instance.plugin).catch(() => ({ manifest: undefined }));
-    const required = manifest?.credentials.filter((c) => c.required).map((c) => c.name) ?? [];
     return {
       set: instance.credentialsSet,
-      missing: required.filter((n) => !instance.credentialsSet.includes(n)),
+      missing: manifest ? missingCredentials(manifest, (name) => instance.credentialsSet.includes(name)) : [],
     };
   };
 

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
+import { credentialFields } from '../../../sdk/credential-fields';
 import { PlugboardError } from '../../../sdk/errors';
-import { actionParamsJsonSchema, paramsJsonSchema } from '../../../sdk/json-schema';
+import { actionParamsJsonSchema, credentialsJsonSchema, paramsJsonSchema } from '../../../sdk/json-schema';
 import type { DocTopic, Manifest } from '../../../sdk/manifest';
 import { OPTIONAL_HANDLERS, type PluginRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
@@ -72,6 +73,9 @@ const get = createRoute({
         handlers: Handlers,
         schemas: z.object({
           options: z.record(z.string(), z.unknown()),
+          credentials: z.record(z.string(), z.unknown()).openapi({
+            description: 'The values of PUT /v1/instances/{name}/credentials: credentials and secret options',
+          }),
           actions: z.record(z.string(), z.unknown()),
         }),
       }),
@@ -103,9 +107,22 @@ const docs = createRoute({
 const template = createRoute({
   method: 'get',
   path: '/v1/plugins/{slug}/template',
-  summary: 'A starter instance configuration for POST /v1/instances',
+  summary: 'A starter instance: the body of POST /v1/instances and of PUT its credentials',
   request: bySlug,
-  responses: { 200: json(z.record(z.string(), z.unknown()), 'Starter configuration'), ...problems(404) },
+  responses: {
+    200: json(
+      z.object({
+        instance: z
+          .record(z.string(), z.unknown())
+          .openapi({ description: 'A body for POST /v1/instances, placeholders in <angle brackets>' }),
+        credentials: z.object({ values: z.record(z.string(), z.string()) }).openapi({
+          description: 'A body for PUT /v1/instances/{name}/credentials (once the instance exists)',
+        }),
+      }),
+      'Starter configuration',
+    ),
+    ...problems(404),
+  },
 });
 
 type TopicView = Record<string, unknown>;
@@ -132,18 +149,26 @@ function findTopic(manifest: Manifest, path: string): Record<string, DocTopic> {
   return found;
 }
 
+/** The two bodies that set an instance up: POST /v1/instances, then PUT its credentials. */
 function starter(manifest: Manifest) {
   return {
-    name: `${manifest.slug}-1`,
-    plugin: manifest.slug,
-    options: Object.fromEntries(
-      manifest.options
-        .filter((o) => o.type !== 'secret' && (o.required || o.default !== undefined))
-        .map((o) => [o.name, o.default ?? `<${o.type}: ${o.label}>`]),
-    ),
-    credentials: Object.fromEntries(
-      manifest.credentials.map((c) => [c.name, `<${c.required ? 'required' : 'optional'}: ${c.label}>`]),
-    ),
+    instance: {
+      name: `${manifest.slug}-1`,
+      plugin: manifest.slug,
+      options: Object.fromEntries(
+        manifest.options
+          .filter((o) => o.type !== 'secret' && (o.required || o.default !== undefined))
+          .map((o) => [o.name, o.default ?? `<${o.type}: ${o.label}>`]),
+      ),
+    },
+    credentials: {
+      values: Object.fromEntries(
+        credentialFields(manifest).map((c) => [
+          c.name,
+          `<${c.required ? 'required' : 'optional'}: ${c.label}>`,
+        ]),
+      ),
+    },
   };
 }
 
@@ -168,7 +193,12 @@ export function registerPluginRoutes(app: App, { deps, instances }: RouteContext
         manifest: plugin.manifest as unknown as Record<string, unknown>,
         status: plugin.status,
         ...(plugin.handlers ? { handlers: plugin.handlers } : {}),
-        schemas: { options: paramsJsonSchema(plugin.manifest.options), actions },
+        schemas: {
+          // Secret options are refused as options: they are set with the credentials.
+          options: paramsJsonSchema(plugin.manifest.options.filter((o) => o.type !== 'secret')),
+          credentials: credentialsJsonSchema(credentialFields(plugin.manifest)),
+          actions,
+        },
       },
       200,
     );
