@@ -69,6 +69,21 @@ for (const mode of ['memory', 'disk'] as const) {
       ).toEqual([event('e5', '2026-01-01T00:00:05.000Z')]);
     });
 
+    it('orders events of one time by id, the order the local log keeps', async () => {
+      const time = '2026-02-01T00:00:00.000Z';
+      for (const id of ['b', 'B', 'a', '_', 'a-1'])
+        await store.appendEvent(event(id, time), { pending: false });
+      const range = { from: time, to: '2026-02-02T00:00:00.000Z' };
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listEvents(range, { limit: 2, cursor });
+        paged.push(...page.items.map((e) => e.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(paged).toEqual(['B', '_', 'a', 'a-1', 'b']);
+    });
+
     it('keeps subscriptions in creation order and deletes them', async () => {
       const sub = (id: string, createdAt: string) => ({
         id,

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileEventLog } from '../../lib/local/bus/file-event-log';
 import type { PlatformEvent } from '../../lib/sdk/events';
@@ -120,5 +121,157 @@ describe('FileEventLog retention while running', () => {
     expect(ids(await log.listEvents(range))).toEqual(['r0', 'r4', 'r5']);
     expect(ids(await log.listPending())).toEqual(['r0']);
     await log.close();
+  });
+});
+
+const at = (second: number) => event('x', second).time;
+const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const refused = { code: 'Validation', errors: [{ pointer: '/query/cursor' }] };
+
+describe('FileEventLog paging', () => {
+  it('continues after the last event returned when an earlier event is logged between pages', async () => {
+    const log = await FileEventLog.open({ file: join(dir, 'p1.ndjson') });
+    for (let i = 1; i <= 6; i++) await log.appendEvent(event(`e${i}`, 10 + i));
+    const first = await log.listEvents(range, { limit: 3 });
+    expect(ids(first)).toEqual(['e1', 'e2', 'e3']);
+    await log.appendEvent(event('earlier', 5));
+    const second = await log.listEvents(range, { limit: 3, cursor: first.nextCursor });
+    expect(ids(second)).toEqual(['e4', 'e5', 'e6']);
+    expect(second.nextCursor).toBeUndefined();
+    await log.close();
+  });
+
+  it('continues after the last event returned when retention evicts events between pages', async () => {
+    const log = await FileEventLog.open({ file: join(dir, 'p2.ndjson'), retain: 4 });
+    for (let i = 0; i < 4; i++) await log.appendEvent(event(`d${i}`, i), { pending: false });
+    const first = await log.listEvents(range, { limit: 2 });
+    expect(ids(first)).toEqual(['d0', 'd1']);
+    for (let i = 4; i < 6; i++) await log.appendEvent(event(`d${i}`, i), { pending: false });
+    const second = await log.listEvents(range, { limit: 2, cursor: first.nextCursor });
+    expect(ids(second)).toEqual(['d2', 'd3']);
+    expect(ids(await log.listEvents(range, { limit: 2, cursor: second.nextCursor }))).toEqual(['d4', 'd5']);
+    await log.close();
+  });
+
+  it('continues when the window moves on past the last event returned', async () => {
+    const log = await FileEventLog.open({ file: join(dir, 'p3.ndjson') });
+    for (let i = 0; i < 6; i++) await log.appendEvent(event(`w${i}`, i));
+    const first = await log.listEvents({ from: at(0), to: at(10) }, { limit: 3 });
+    expect(ids(first)).toEqual(['w0', 'w1', 'w2']);
+    for (const from of [1, 3]) {
+      const moved = await log.listEvents(
+        { from: at(from), to: at(11) },
+        { limit: 3, cursor: first.nextCursor },
+      );
+      expect(ids(moved)).toEqual(['w3', 'w4', 'w5']);
+    }
+    await log.close();
+  });
+
+  it('pages pending events past those completed between pages', async () => {
+    const log = await FileEventLog.open({ file: join(dir, 'p4.ndjson') });
+    for (let i = 0; i < 6; i++) await log.appendEvent(event(`p${i}`, i));
+    const first = await log.listPending({ limit: 2 });
+    expect(ids(first)).toEqual(['p0', 'p1']);
+    await log.completeEvent('p0');
+    await log.completeEvent('p1');
+    await log.completeEvent('p3');
+    expect(ids(await log.listPending({ limit: 2, cursor: first.nextCursor }))).toEqual(['p2', 'p4']);
+    await log.close();
+  });
+
+  it('orders events of one time by id as DynamoDB orders `<time>#<id>`, and pages through them', async () => {
+    const log = await FileEventLog.open({ file: join(dir, 'p5.ndjson') });
+    for (const id of ['b', 'B', 'a', '_', 'a-1']) await log.appendEvent(event(id, 1));
+    const order = ['B', '_', 'a', 'a-1', 'b'];
+    expect(ids(await log.listEvents(range))).toEqual(order);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await log.listEvents(range, { limit: 1, cursor });
+      paged.push(...ids(page));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(order);
+    await log.close();
+  });
+
+  it('refuses a cursor it did not make for this list, or one past the end of the range', async () => {
+    const log = await FileEventLog.open({ file: join(dir, 'p6.ndjson') });
+    for (let i = 0; i < 4; i++) await log.appendEvent(event(`f${i}`, i));
+    const logCursor = (await log.listEvents(range, { limit: 2 })).nextCursor;
+    const pendingCursor = (await log.listPending({ limit: 2 })).nextCursor;
+    expect(ids(await log.listEvents(range, { cursor: logCursor }))).toEqual(['f2', 'f3']);
+    const forged = [
+      'not-a-cursor',
+      'not a cursor!',
+      Buffer.from('3').toString('base64url'),
+      pendingCursor,
+      cursorOf({ time: at(1), id: 'f1' }),
+      cursorOf(['log', at(1)]),
+      cursorOf(['log', '2026-01-01T00:00:01Z', 'f1']),
+      cursorOf(['log', 'yesterday', 'f1']),
+      cursorOf(['log', at(1), '']),
+      cursorOf(['log', at(1), 7]),
+    ];
+    for (const cursor of forged)
+      await expect(log.listEvents(range, { cursor }), String(cursor)).rejects.toMatchObject(refused);
+    await expect(log.listPending({ cursor: logCursor })).rejects.toMatchObject(refused);
+    // The cursor names f1, at the end of a range that stops there.
+    await expect(log.listEvents({ from: at(0), to: at(1) }, { cursor: logCursor })).rejects.toMatchObject(
+      refused,
+    );
+    await log.close();
+  });
+
+  it('never repeats an event nor skips one still logged, whatever happens between pages', async () => {
+    const change = fc.oneof(
+      fc.record({ append: fc.integer({ min: 0, max: 20 }), pending: fc.boolean() }),
+      fc.record({ complete: fc.nat() }),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('log', 'pending'),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean()), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.array(change, { maxLength: 4 }), { maxLength: 20 }),
+        async (list, initial, limit, changes) => {
+          const log = await FileEventLog.open({ file: join(dir, `prop-${run++}.ndjson`), retain: 8 });
+          const pending: string[] = [];
+          let next = 0;
+          const append = async (second: number, isPending: boolean) => {
+            const id = `n${next++}`;
+            if (isPending) pending.push(id);
+            await log.appendEvent(event(id, second), { pending: isPending });
+          };
+          const read = (request: { limit?: number; cursor?: string | undefined }) =>
+            list === 'log' ? log.listEvents(range, request) : log.listPending(request);
+          for (const [second, isPending] of initial) await append(second, isPending);
+          const before = ids(await read({ limit: 1000 }));
+          const seen: PlatformEvent[] = [];
+          let cursor: string | undefined;
+          let turn = 0;
+          do {
+            const page = await read({ limit, cursor });
+            seen.push(...page.items);
+            cursor = page.nextCursor;
+            for (const step of changes[turn++] ?? []) {
+              if ('append' in step) await append(step.append, step.pending);
+              else if (pending.length > 0)
+                await log.completeEvent(pending.splice(step.complete % pending.length, 1)[0]!);
+            }
+          } while (cursor);
+          const still = new Set(ids(await read({ limit: 1000 })));
+          await log.close();
+          for (let i = 1; i < seen.length; i++) {
+            const [a, b] = [seen[i - 1]!, seen[i]!];
+            expect(a.time < b.time || (a.time === b.time && a.id < b.id)).toBe(true);
+          }
+          expect(before.filter((id) => still.has(id) && !seen.some((e) => e.id === id))).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

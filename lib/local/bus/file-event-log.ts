@@ -3,10 +3,10 @@ import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FifoQueue } from '../../core/fifo-queue';
-import { invalidCursor } from '../../core/invalid-cursor';
 import type { AppendOptions, Page, PageRequest, TimeRange } from '../../core/ports';
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
+import { compareEntries, EventOrder, entryOf, type LogEntry } from './event-order';
 
 /** An event logged, with `complete` when it had nothing to deliver; or an event's delivery done. */
 type LogLine = { op: 'append'; event: PlatformEvent; complete?: true } | { op: 'complete'; id: string };
@@ -25,28 +25,6 @@ const DEFAULT_RETAIN = 10_000;
 const NEWLINE = 0x0a;
 /** Longer than any one line: an event is at most 256 KB, as on EventBridge. */
 const TAIL_WINDOW = 1024 * 1024;
-const MAX_PAGE = 1000;
-
-function offsetOf(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isSafeInteger(offset) || offset < 0) throw invalidCursor();
-  return offset;
-}
-
-function page<T>(items: T[], request: PageRequest): Page<T> {
-  const limit = Math.min(Math.max(request.limit ?? 100, 1), MAX_PAGE);
-  const start = offsetOf(request.cursor);
-  const end = start + limit;
-  return {
-    items: items.slice(start, end),
-    nextCursor: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined,
-  };
-}
-
-const byTime = (a: PlatformEvent, b: PlatformEvent) =>
-  Date.parse(a.time) - Date.parse(b.time) || a.id.localeCompare(b.id);
-
 /**
  * The local bus's event log: one append-only NDJSON file. An append returns once the line is in the
  * operating system's hands, so an acknowledged event survives the process being killed; a line torn
@@ -55,8 +33,13 @@ const byTime = (a: PlatformEvent, b: PlatformEvent) =>
  * on AWS the same port is DynamoDbEventStore.
  */
 export class FileEventLog {
-  private readonly events = new Map<string, PlatformEvent>();
+  private readonly events = new Map<string, LogEntry>();
   private readonly pending = new Set<string>();
+  private readonly logOrder = new EventOrder('log', (entry) => this.events.get(entry.id) === entry);
+  private readonly pendingOrder = new EventOrder(
+    'pending',
+    (entry) => this.pending.has(entry.id) && this.events.get(entry.id) === entry,
+  );
   private fd: number | undefined;
   /** Lines waiting for the next group commit, and the promise their writers wait on. */
   private batch: string[] = [];
@@ -76,36 +59,34 @@ export class FileEventLog {
     await log.read();
     await log.cutTornTail();
     await log.compact();
+    for (const entry of log.events.values()) log.track(entry);
     log.fd = openSync(options.file, 'a', 0o600);
     return log;
   }
 
   async appendEvent(event: PlatformEvent, { pending = true }: AppendOptions = {}): Promise<void> {
     if (this.events.has(event.id)) return;
-    this.events.set(event.id, event);
+    const entry = entryOf(event);
+    this.events.set(event.id, entry);
     if (pending) this.pending.add(event.id);
     else this.markCompleted(event.id);
+    this.track(entry);
     await this.write(pending ? { op: 'append', event } : { op: 'append', event, complete: true });
   }
 
   async completeEvent(id: string): Promise<void> {
     if (!this.pending.delete(id)) return;
+    this.pendingOrder.removed();
     this.markCompleted(id);
     await this.write({ op: 'complete', id });
   }
 
   async listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
-    return page([...this.pending].map((id) => this.events.get(id)!).sort(byTime), request);
+    return this.pendingOrder.page(request);
   }
 
   async listEvents(range: TimeRange, request: PageRequest = {}): Promise<Page<PlatformEvent>> {
-    const from = Date.parse(range.from);
-    const to = Date.parse(range.to);
-    const inRange = [...this.events.values()].filter((e) => {
-      const time = Date.parse(e.time);
-      return time >= from && time < to;
-    });
-    return page(inRange.sort(byTime), request);
+    return this.logOrder.page(request, { from: Date.parse(range.from), to: Date.parse(range.to) });
   }
 
   async close(): Promise<void> {
@@ -165,7 +146,7 @@ export class FileEventLog {
       return; // a line torn by a kill mid-write: the event was never acknowledged
     }
     if (line.op === 'append' && typeof line.event?.id === 'string') {
-      this.events.set(line.event.id, line.event);
+      this.events.set(line.event.id, entryOf(line.event));
       if (line.complete !== true) this.pending.add(line.event.id);
     } else if (line.op === 'complete') {
       this.pending.delete(line.id);
@@ -199,12 +180,20 @@ export class FileEventLog {
    */
   private markCompleted(id: string): void {
     this.completedIds.push(id);
-    while (this.completedIds.size > this.retain) this.events.delete(this.completedIds.take()!);
+    while (this.completedIds.size > this.retain) {
+      this.events.delete(this.completedIds.take()!);
+      this.logOrder.removed();
+    }
+  }
+
+  private track(entry: LogEntry): void {
+    this.logOrder.add(entry);
+    if (this.pending.has(entry.id)) this.pendingOrder.add(entry);
   }
 
   /** When more than `retain` events are complete, rewrites the file without the oldest of them. */
   private async compact(): Promise<void> {
-    const completed = [...this.events.values()].filter((e) => !this.pending.has(e.id)).sort(byTime);
+    const completed = [...this.events.values()].filter((e) => !this.pending.has(e.id)).sort(compareEntries);
     const dropped = completed.slice(0, Math.max(0, completed.length - this.retain));
     this.completedIds = new FifoQueue(completed.slice(dropped.length).map((event) => event.id));
     if (dropped.length === 0) return;
@@ -213,8 +202,8 @@ export class FileEventLog {
     const handle = await open(temp, 'w', 0o600);
     try {
       const lines = [...this.events.values()]
-        .sort(byTime)
-        .map((event) =>
+        .sort(compareEntries)
+        .map(({ event }) =>
           JSON.stringify(
             this.pending.has(event.id) ? { op: 'append', event } : { op: 'append', event, complete: true },
           ),

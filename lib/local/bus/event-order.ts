@@ -1,0 +1,149 @@
+import { invalidCursor } from '../../core/invalid-cursor';
+import type { Page, PageRequest } from '../../core/ports';
+import type { PlatformEvent } from '../../sdk/events';
+
+/**
+ * One append of an event, with its place in the order worked out once: parsing the time in every
+ * comparison made a sort of the log cost milliseconds. A new entry per append, not per id, tells an
+ * event evicted and appended again from its old entry.
+ */
+export interface LogEntry {
+  readonly ms: number;
+  readonly id: string;
+  readonly event: PlatformEvent;
+}
+
+type Position = Pick<LogEntry, 'ms' | 'id'>;
+export interface MsRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export const entryOf = (event: PlatformEvent): LogEntry => ({
+  ms: Date.parse(event.time),
+  id: event.id,
+  event,
+});
+
+/**
+ * Time, then id by code unit: the order DynamoDB keeps the event index's `<time>#<id>` keys in (ids
+ * are printable ASCII there, where code units and bytes order alike), so both adapters page alike.
+ */
+export function compareEntries(a: Position, b: Position): number {
+  return a.ms - b.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const MAX_PAGE = 1000;
+/** Appends held unsorted at most, so a list never read does not keep every event it was given. */
+const MAX_ADDED = 1024;
+
+/**
+ * Entries in (time, id) order, for paging with a cursor that names the last entry returned: a page
+ * continues strictly after it, whatever was added or removed meanwhile, as DynamoDB's
+ * LastEvaluatedKey does; an offset shifted by every earlier insert or eviction. Sorted when read,
+ * not on each append or removal, which sit on the invoke path: appends wait in `added`, and a
+ * removal only marks the order stale, the entries `holds` no longer keeps leaving at the next read.
+ */
+export class EventOrder {
+  private sorted: LogEntry[] = [];
+  private added: LogEntry[] = [];
+  private stale = false;
+
+  constructor(
+    /** Names the list in its cursors, so another list's cursor is refused. */
+    private readonly list: string,
+    private readonly holds: (entry: LogEntry) => boolean,
+  ) {}
+
+  add(entry: LogEntry): void {
+    this.added.push(entry);
+    if (this.added.length > MAX_ADDED) this.settle();
+  }
+
+  removed(): void {
+    this.stale = true;
+  }
+
+  page(request: PageRequest, range: MsRange = { from: -Infinity, to: Infinity }): Page<PlatformEvent> {
+    const after = this.decode(request.cursor);
+    // No cursor of this range is at or past its `to`, not even of the default window, whose `to`
+    // only grows. One before `from` is taken: the event a page of that window ended on can age out
+    // of it before the next page is read.
+    if (after && after.ms >= range.to) throw invalidCursor();
+    this.settle();
+    const limit = Math.min(Math.max(request.limit ?? 100, 1), MAX_PAGE);
+    const entries = this.sorted;
+    let start = firstWhere(entries, (e) => e.ms >= range.from);
+    if (after)
+      start = Math.max(
+        start,
+        firstWhere(entries, (e) => compareEntries(e, after) > 0),
+      );
+    let end = start;
+    while (end < entries.length && end - start < limit && entries[end]!.ms < range.to) end++;
+    const more = end < entries.length && entries[end]!.ms < range.to;
+    return {
+      items: entries.slice(start, end).map((e) => e.event),
+      nextCursor: more ? this.encode(entries[end - 1]!) : undefined,
+    };
+  }
+
+  private settle(): void {
+    if (!this.stale && this.added.length === 0) return;
+    const live = (entries: LogEntry[]) => (this.stale ? entries.filter(this.holds) : entries);
+    const sorted = live(this.sorted);
+    const added = live(this.added).sort(compareEntries);
+    this.sorted =
+      added.length === 0 || sorted.length === 0 || compareEntries(sorted.at(-1)!, added[0]!) < 0
+        ? sorted.concat(added)
+        : merge(sorted, added);
+    this.added = [];
+    this.stale = false;
+  }
+
+  private encode(at: Position): string {
+    return Buffer.from(JSON.stringify([this.list, new Date(at.ms).toISOString(), at.id])).toString(
+      'base64url',
+    );
+  }
+
+  private decode(cursor: string | undefined): Position | undefined {
+    if (cursor === undefined) return undefined;
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
+    let key: unknown;
+    try {
+      key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      throw invalidCursor();
+    }
+    if (!Array.isArray(key) || key.length !== 3) throw invalidCursor();
+    const [list, time, id] = key as unknown[];
+    const ms = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+    // Only the text this list writes: any other spelling of a time was not made here.
+    const made = !Number.isNaN(ms) && new Date(ms).toISOString() === time;
+    if (list !== this.list || !made || typeof id !== 'string' || id === '') throw invalidCursor();
+    return { ms, id };
+  }
+}
+
+/** The first index whose entry passes `test`, which fails for a prefix of `entries` and passes after. */
+function firstWhere(entries: readonly LogEntry[], test: (entry: LogEntry) => boolean): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (test(entries[mid]!)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+function merge(a: readonly LogEntry[], b: readonly LogEntry[]): LogEntry[] {
+  const out: LogEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareEntries(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
