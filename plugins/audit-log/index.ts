@@ -1,4 +1,4 @@
-import { definePlugin, type PluginContext } from 'plugboard/sdk';
+import { definePlugin, type PluginContext, UnavailableError } from 'plugboard/sdk';
 
 /** What was seen is stored one entry per key under these prefixes of the instance's store. */
 const EVENT = 'event/';
@@ -59,7 +59,7 @@ export default definePlugin({
   },
   // Keyed by the idempotency key, so a redelivered event is recorded once.
   async events(ctx, delivery) {
-    if (ctx.options.reject === true) throw new Error('audit-log is set to reject events');
+    if (ctx.options.reject === true) throw new UnavailableError('audit-log is set to reject events');
     const { event, idempotencyKey, attempt } = delivery;
     await ctx.store.put(EVENT + idempotencyKey, {
       id: event.id,

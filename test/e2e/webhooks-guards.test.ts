@@ -41,7 +41,8 @@ describe('webhooks over loopback HTTP', () => {
     await create('hooks-a', 'audit-log');
     await create('hooks-b', 'audit-log');
     const source = await pb.call('PUT', '/v1/webhook-sources/gh', { secret: SECRET });
-    expect(source.status).toBe(200);
+    expect(source.status).toBe(201);
+    expect(source.headers.get('location')).toBe('/v1/webhook-sources/gh');
     expect(source.text).not.toContain(SECRET);
     const badConfig = await pb.call('POST', '/v1/webhook-sources/gh/rules', {
       handler: 'audit-log#record',
@@ -85,6 +86,22 @@ describe('webhooks over loopback HTTP', () => {
     expect(
       log.body.events.filter((e: { 'detail-type': string }) => e['detail-type'] === 'Webhook Received'),
     ).toHaveLength(1);
+  });
+
+  it('replaces a source keeping when it was made, and a source made again starts with no deliveries', async () => {
+    const before = (await pb.call('GET', '/v1/webhook-sources')).body.sources[0];
+    const replaced = await pb.call('PUT', '/v1/webhook-sources/gh', { secret: SECRET });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.createdAt).toBe(before.createdAt);
+
+    expect((await pb.call('DELETE', '/v1/webhook-sources/gh')).status).toBe(204);
+    expect((await pb.call('PUT', '/v1/webhook-sources/gh', { secret: SECRET })).status).toBe(201);
+    expect((await pb.call('GET', '/v1/webhooks/gh/deliveries')).body.deliveries).toEqual([]);
+    const body = JSON.stringify({ repository: { id: 43 } });
+    expect(await deliver(body, 'd-1')).toEqual({
+      status: 202,
+      body: { status: 'accepted', deliveryId: 'd-1' },
+    });
   });
 });
 

@@ -93,7 +93,7 @@ describe('canary secrets through every path', () => {
       await ok('POST', '/v1/instances/kv/operations/configuration.getValues', { input: {} }, 200);
       await ok('POST', '/v1/instances/kv/operations/configuration.listKeys', { input: {} }, 200);
 
-      await ok('PUT', '/v1/webhook-sources/gh', { secret: CREDENTIALS.webhook }, 200);
+      await ok('PUT', '/v1/webhook-sources/gh', { secret: CREDENTIALS.webhook }, 201);
       await ok('POST', '/v1/webhook-sources/gh/rules', { handler: 'leaky#spill' }, 201);
       const payload = Buffer.from(JSON.stringify({ hello: 'world' }));
       const webhook = await fetch(`${pb.platform.url}/v1/webhooks/gh`, {

@@ -78,7 +78,11 @@ const putSource = createRoute({
     ...bySource,
     body: jsonBody(NewWebhookSourceSchema),
   },
-  responses: { 200: json(WebhookSourceSchema, 'The source (never the secret)'), ...problems(413, 415) },
+  responses: {
+    201: json(WebhookSourceSchema, 'Created (never the secret)'),
+    200: json(WebhookSourceSchema, 'Replaced (never the secret)'),
+    ...problems(413, 415),
+  },
 });
 const listSources = createRoute({
   method: 'get',
@@ -165,9 +169,15 @@ const deliveries = createRoute({
 
 export function webhookRoutes(webhooks: WebhookService, store: EventStore) {
   return (app: App): void => {
-    app.openapi(putSource, async (c) =>
-      c.json(await webhooks.putSource({ name: c.req.valid('param').source, ...c.req.valid('json') }), 200),
-    );
+    app.openapi(putSource, async (c) => {
+      const { source, created } = await webhooks.putSource({
+        name: c.req.valid('param').source,
+        ...c.req.valid('json'),
+      });
+      if (!created) return c.json(source, 200);
+      c.header('location', `/v1/webhook-sources/${source.name}`);
+      return c.json(source, 201);
+    });
     app.openapi(listSources, async (c) => c.json({ sources: await store.listWebhookSources() }, 200));
     app.openapi(deleteSource, async (c) => {
       await webhooks.deleteSource(c.req.valid('param').source);

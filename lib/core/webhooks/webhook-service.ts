@@ -44,18 +44,22 @@ export class WebhookService {
     private readonly instances: InstanceService,
   ) {}
 
-  /** Creates or replaces a source; the secret goes to the credential store only. */
-  async putSource(input: NewWebhookSource): Promise<WebhookSourceRecord> {
-    const record: WebhookSourceRecord = {
+  /**
+   * Creates or replaces a source (`created` says which); the secret goes to the credential store
+   * only. A replaced source keeps its createdAt, its rules and its deliveries.
+   */
+  async putSource(input: NewWebhookSource): Promise<{ source: WebhookSourceRecord; created: boolean }> {
+    const existing = await this.store.getWebhookSource(input.name);
+    const source: WebhookSourceRecord = {
       name: input.name,
       signatureHeader: (input.signatureHeader ?? 'x-hub-signature-256').toLowerCase(),
       signatureScheme: 'sha256',
       deliveryIdHeader: (input.deliveryIdHeader ?? 'x-delivery-id').toLowerCase(),
-      createdAt: new Date().toISOString(),
+      createdAt: existing?.createdAt ?? new Date().toISOString(),
     };
     await this.deps.credentials.put(webhookSecretRef(this.deps.stage, input.name), { secret: input.secret });
-    await this.store.putWebhookSource(record);
-    return record;
+    await this.store.putWebhookSource(source);
+    return { source, created: !existing };
   }
 
   async source(name: string): Promise<WebhookSourceRecord> {
@@ -64,12 +68,24 @@ export class WebhookService {
     return record;
   }
 
+  /**
+   * Deletes the source with its rules, secret and deliveries: a source made again under the name
+   * starts empty, where the old delivery ids answered its first deliveries `duplicate`.
+   */
   async deleteSource(name: string): Promise<void> {
     for (const rule of await this.store.listWebhookRules(name))
       await this.store.deleteWebhookRule(name, rule.id);
     if (!(await this.store.deleteWebhookSource(name)))
       throw new PlugboardError('NotFound', `no webhook source "${name}"`);
     await this.deps.credentials.delete(webhookSecretRef(this.deps.stage, name));
+    const deliveryIds: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listWebhookDeliveries(name, { limit: 1000, cursor });
+      deliveryIds.push(...page.items.map((delivery) => delivery.deliveryId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    for (const id of deliveryIds) await this.store.deleteWebhookDelivery(name, id);
   }
 
   /** Checks the filter, the selector, that `slug#action` is a webhook action, and its actionConfig schema. */

@@ -193,7 +193,7 @@ async function seed(pb: TestPlatform): Promise<void> {
     }),
     201,
   );
-  await must(pb.call('PUT', '/v1/webhook-sources/gh', { secret: 'fuzz-webhook-secret-0123456789' }), 200);
+  await must(pb.call('PUT', '/v1/webhook-sources/gh', { secret: 'fuzz-webhook-secret-0123456789' }), 201);
 }
 
 async function snapshot(pb: TestPlatform) {
