@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedRegistry } from '../../lib/core/cached-registry';
@@ -155,6 +156,38 @@ describe('local platform over loopback HTTP', () => {
     const head = await send('HEAD', '/a');
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+    const hops = await new Promise<string>((done, fail) => {
+      const url = new URL(`${pb.platform.url}/v1/plugin-apis/echo-http/hops`);
+      const request = httpRequest(url, {
+        headers: {
+          authorization: `Bearer ${pb.platform.token}`,
+          'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+          connection: 'keep-alive, x-hop',
+          'x-hop': 'this hop only',
+          'keep-alive': 'timeout=5',
+          te: 'trailers',
+          'x-end': 'passed on',
+        },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () => done(text));
+      });
+      request.on('error', fail);
+      request.end();
+    });
+    const hopHeaders = JSON.parse(hops).headers;
+    expect(hopHeaders).toMatchObject({ 'x-end': 'passed on' });
+    for (const name of ['proxy-authorization', 'connection', 'x-hop', 'keep-alive', 'te'])
+      expect(hopHeaders).not.toHaveProperty(name);
+    const badName = await pb.call('GET', '/v1/plugin-apis/Not_A_Name/x');
+    expectProblem(badName, 400);
+    expect(badName.body.errors).toEqual([
+      { pointer: '/path/instance', detail: expect.stringContaining('a-z') },
+    ]);
     await pb.call('POST', '/v1/instances', { name: 'no-http', plugin: 'incrementer' });
     const none = await pb.call('GET', '/v1/plugin-apis/no-http/x');
     expectProblem(none, 404);

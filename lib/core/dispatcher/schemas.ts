@@ -74,9 +74,11 @@ export const PageQuery = {
   cursor: z.string().max(8192).optional(),
 };
 
+export const INSTANCE_NAME_RULE =
+  'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters';
 export const InstanceNameParam = z
   .string()
-  .regex(INSTANCE_NAME, 'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters')
+  .regex(INSTANCE_NAME, INSTANCE_NAME_RULE)
   .openapi({ param: { name: 'name', in: 'path' } });
 
 export const PluginSlug = z

@@ -1,32 +1,55 @@
 import { z } from '@hono/zod-openapi';
-import { PlugboardError } from '../../../sdk/errors';
+import { ValidationError } from '../../../sdk/errors';
 import type { SerializedResponse } from '../../envelope';
 import { INSTANCE_NAME } from '../../instances/instance-service';
 import type { App, RouteContext } from '../env';
-import { problems } from '../schemas';
+import { INSTANCE_NAME_RULE, problems } from '../schemas';
 
 const PREFIX = '/v1/plugin-apis/';
 /** The methods described in the OpenAPI document; the route passes any. */
 const PASSED_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-/** Headers that are about this hop or about the caller's identity, never passed to a plugin. */
-const DROPPED_HEADERS = new Set([
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1), the length the body is re-sent with, and the caller's
+ * credentials for the platform or a proxy: never passed on, in either direction.
+ */
+const HOP_HEADERS = new Set([
   'authorization',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
   'cookie',
   'host',
   'connection',
-  'content-length',
+  'keep-alive',
+  'te',
+  'trailer',
   'transfer-encoding',
+  'upgrade',
+  'content-length',
 ]);
+
+/** The headers worth passing on: none of the above, nor any the Connection header names as this hop's. */
+function endToEnd(headers: Iterable<[string, string]>): Record<string, string> {
+  const all = [...headers].map(([name, value]) => [name.toLowerCase(), value] as const);
+  const named = new Set(
+    all
+      .filter(([name]) => name === 'connection')
+      .flatMap(([, value]) => value.split(',').map((token) => token.trim().toLowerCase())),
+  );
+  return Object.fromEntries(all.filter(([name]) => !HOP_HEADERS.has(name) && !named.has(name)));
+}
 
 export function registerPluginApiRoutes(app: App, { invocations }: RouteContext): void {
   app.all('/v1/plugin-apis/:instance/*', async (c) => {
     const name = c.req.param('instance');
     if (!INSTANCE_NAME.test(name))
-      throw new PlugboardError('Validation', 'the instance name in the path is not valid');
+      throw new ValidationError('the instance name in the path is not valid', [
+        { pointer: '/path/instance', detail: INSTANCE_NAME_RULE },
+      ]);
     const { instance, manifest } = await invocations.resolve(name);
     const url = new URL(c.req.url);
     const path = url.pathname.slice(PREFIX.length + name.length) || '/';
-    const headers = Object.fromEntries([...c.req.raw.headers].filter(([k]) => !DROPPED_HEADERS.has(k)));
+    const headers = endToEnd(c.req.raw.headers);
     const body = ['GET', 'HEAD'].includes(c.req.method)
       ? undefined
       : Buffer.from(await c.req.arrayBuffer()).toString('base64');
@@ -39,7 +62,7 @@ export function registerPluginApiRoutes(app: App, { invocations }: RouteContext)
     )) as SerializedResponse;
     return new Response(c.req.method === 'HEAD' ? null : Buffer.from(answer.body, 'base64'), {
       status: answer.status,
-      headers: answer.headers,
+      headers: endToEnd(Object.entries(answer.headers)),
     });
   });
   // Every method a client may send is described, each with both path parameters, which OpenAPI
