@@ -24,11 +24,15 @@ export async function loadOrCreateToken(
   return { token, file, created: true };
 }
 
-/** Bearer-token authentication: the one local principal holds every scope. */
+/**
+ * Bearer-token authentication: the one local principal holds every scope. The scheme's name is
+ * case-insensitive and followed by one or more spaces (RFC 9110 §11.1, RFC 6750 §2.1).
+ */
 export function bearerAuthenticator(token: string): Authenticate {
-  const expected = Buffer.from(`Bearer ${token}`);
+  const expected = Buffer.from(token);
   return (c: Context) => {
-    const given = Buffer.from(c.req.header('authorization') ?? '');
+    const credentials = /^bearer +(\S+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const given = Buffer.from(credentials ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     return { id: 'local', scopes: ALL_SCOPES };
   };

@@ -59,6 +59,23 @@ describe('local platform over loopback HTTP', () => {
     const denied = await fetch(`${pb.platform.url}/v1/plugins`);
     expect(denied.status).toBe(401);
     expect(denied.headers.get('content-type')).toContain('application/problem+json');
+    expect(denied.headers.get('www-authenticate')).toBe('Bearer realm="plugboard"');
+  });
+
+  it('takes the Bearer scheme in any case, after one or more spaces, and nothing else', async () => {
+    const status = async (authorization: string) =>
+      (await fetch(`${pb.platform.url}/v1/plugins`, { headers: { authorization } })).status;
+    const { token } = pb.platform;
+    expect(await status(`bearer ${token}`)).toBe(200);
+    expect(await status(`BEARER  ${token}`)).toBe(200);
+    for (const wrong of [
+      `Basic ${token}`,
+      `Bearer ${token}x`,
+      `Bearer${token}`,
+      token,
+      `Bearer ${token} extra`,
+    ])
+      expect(await status(wrong)).toBe(401);
   });
 
   it('lists every example plugin as loaded', async () => {
