@@ -1,6 +1,7 @@
 import {
   DeleteRuleCommand,
   type EventBridgeClient,
+  ListRulesCommand,
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
@@ -9,12 +10,16 @@ import type { SubscriptionRecord, SubscriptionRules } from '../core/ports';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DELIVERY_RETRY } from './delivery-retry';
 import { isSdkError } from './lazy-sdk';
-import { subscriptionRuleName } from './names';
+import { subscriptionRuleName, subscriptionRulePrefix } from './names';
 
-export interface EventBridgeSubscriptionRulesOptions {
+/** Where a stage's subscription rules live: enough to remove them. */
+export interface SubscriptionRulesBus {
   readonly client: EventBridgeClient;
   readonly busName: string;
   readonly stage: string;
+}
+
+export interface EventBridgeSubscriptionRulesOptions extends SubscriptionRulesBus {
   /** The event-delivery function: every subscription rule targets it. */
   readonly deliveryFunctionArn: string;
   /** Where EventBridge puts an event it could not hand to the function after its retries. */
@@ -80,33 +85,18 @@ export class EventBridgeSubscriptionRules implements SubscriptionRules {
       ),
     ).catch(async (error: unknown) => {
       // A rule without its target would match and deliver nothing: take it away again.
-      await this.deleteRule(name).catch(() => undefined);
+      await deleteRule(this.options, name).catch(() => undefined);
       throw error;
     });
     if (output.FailedEntryCount) {
-      await this.deleteRule(name).catch(() => undefined);
+      await deleteRule(this.options, name).catch(() => undefined);
       const codes = (output.FailedEntries ?? []).map((entry) => entry.ErrorCode).join(', ');
       throw new PlugboardError('Unavailable', `the event bus refused the rule's target (${codes})`);
     }
   }
 
   async remove(id: string): Promise<void> {
-    const { client, busName } = this.options;
-    const name = this.ruleName(id);
-    const output = await sendUnlessGone(() =>
-      client.send(new RemoveTargetsCommand({ Rule: name, EventBusName: busName, Ids: [TARGET_ID] })),
-    );
-    if (output?.FailedEntryCount) {
-      const codes = (output.FailedEntries ?? []).map((entry) => entry.ErrorCode).join(', ');
-      throw new PlugboardError('Unavailable', `the event bus kept the rule's target (${codes})`);
-    }
-    await this.deleteRule(name);
-  }
-
-  private async deleteRule(name: string): Promise<void> {
-    await sendUnlessGone(() =>
-      this.options.client.send(new DeleteRuleCommand({ Name: name, EventBusName: this.options.busName })),
-    );
+    await removeRule(this.options, this.ruleName(id));
   }
 
   private ruleName(id: string): string {
@@ -115,6 +105,48 @@ export class EventBridgeSubscriptionRules implements SubscriptionRules {
       throw new Error(`rule name "${name}" is over EventBridge's ${MAX_RULE_NAME} characters`);
     return name;
   }
+}
+
+/**
+ * Removes every subscription rule of the stage from its bus, whatever the registry says, so that the
+ * bus can be deleted (EventBridge deletes no bus that has rules). Returns the names removed.
+ */
+export async function removeAllSubscriptionRules(bus: SubscriptionRulesBus): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await send(() =>
+      bus.client.send(
+        new ListRulesCommand({
+          EventBusName: bus.busName,
+          NamePrefix: subscriptionRulePrefix(bus.stage),
+          NextToken: token,
+        }),
+      ),
+    );
+    names.push(...(page.Rules ?? []).flatMap((rule) => (rule.Name ? [rule.Name] : [])));
+    token = page.NextToken;
+  } while (token);
+  for (const name of names) await removeRule(bus, name);
+  return names;
+}
+
+/** Its target first: EventBridge deletes no rule that has one. */
+async function removeRule(bus: SubscriptionRulesBus, name: string): Promise<void> {
+  const output = await sendUnlessGone(() =>
+    bus.client.send(new RemoveTargetsCommand({ Rule: name, EventBusName: bus.busName, Ids: [TARGET_ID] })),
+  );
+  if (output?.FailedEntryCount) {
+    const codes = (output.FailedEntries ?? []).map((entry) => entry.ErrorCode).join(', ');
+    throw new PlugboardError('Unavailable', `the event bus kept the rule's target (${codes})`);
+  }
+  await deleteRule(bus, name);
+}
+
+async function deleteRule(bus: SubscriptionRulesBus, name: string): Promise<void> {
+  await sendUnlessGone(() =>
+    bus.client.send(new DeleteRuleCommand({ Name: name, EventBusName: bus.busName })),
+  );
 }
 
 /** AWS errors as PlugboardErrors: a pattern EventBridge refuses is the caller's to fix. */

@@ -43,13 +43,13 @@ export const eventBusName = (stage: string): string => `plugboard-${stage}`;
 
 /**
  * Prefix of the rules the dispatcher creates on the stage's bus, one per subscription; its role may
- * manage only rules named `<prefix>sub-*`, never the stack's own rules (named by CloudFormation).
+ * manage only rules named `<prefix>*`, never the stack's own rules (named by CloudFormation).
  */
-export const subscriptionRulePrefix = (stage: string): string => `plugboard-${stage}-`;
+export const subscriptionRulePrefix = (stage: string): string => `plugboard-${stage}-sub-`;
 
 /**
  * A subscription's rule. The id's dashes are dropped so a UUID fits EventBridge's 64 characters
  * beside the longest stage (16); the rule's target carries the id itself.
  */
 export const subscriptionRuleName = (stage: string, id: string): string =>
-  `${subscriptionRulePrefix(stage)}sub-${id.replaceAll('-', '')}`;
+  `${subscriptionRulePrefix(stage)}${id.replaceAll('-', '')}`;

@@ -37,6 +37,7 @@ export function buildPlatform(
     stage,
     env: props.env,
     description: `Plugboard ${stage}: registry table, event bus, dead-letter queue`,
+    functionsDir: props.functionsDir,
   });
   const stateless = new StatelessStack(app, `PlugboardStateless-${stage}`, {
     stage,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   ArnFormat,
   CfnOutput,
@@ -10,17 +11,30 @@ import {
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { eventBusName } from '../aws/names';
 import { REGISTRY_TABLE } from '../aws/registry-table';
+import { PROJECT_ROOT } from './project-root';
+import { SubscriptionRulesCleanup } from './subscription-rules-cleanup';
 
 export interface StatefulStackProps extends StackProps {
   readonly stage: string;
+  /**
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Folder of the Lambda entries (subscription-rules-cleanup.ts).
+   * @default functions/ of this project
+   */
+  readonly functionsDir?: string;
 }
 
 /**
- * What outlives a deployment of code: the registry table, the event bus and the dead-letter queue.
+ * What outlives a deployment of code: the registry table, the event bus and the dead-letter queue
+ * (and what removes the subscriptions' rules from the bus when the bus goes).
  * The table (also protected from deletion) and the queue are retained when the stack goes; the
  * stateless stack can be replaced freely.
  */
@@ -48,6 +62,12 @@ export class StatefulStack extends Stack {
     });
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: eventBusName(props.stage) });
+    new SubscriptionRulesCleanup(this, 'SubscriptionRulesCleanup', {
+      stage: props.stage,
+      bus: this.bus,
+      entry: join(props.functionsDir ?? join(PROJECT_ROOT, 'functions'), 'subscription-rules-cleanup.ts'),
+      logRetention: props.logRetention,
+    });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,

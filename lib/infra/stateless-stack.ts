@@ -10,7 +10,6 @@ import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DELIVERY_RETRY } from '../aws/delivery-retry';
 import {
-  eventBusName,
   pluginFunctionName,
   stageSecretPrefix,
   subscriptionRulePrefix,
@@ -23,6 +22,7 @@ import { type JwtAuthOptions, PlatformApi } from './platform-api';
 import { type DeployedPlugin, PluginFunction } from './plugin-function';
 import { PROJECT_ROOT } from './project-root';
 import { RegistrySync } from './registry-sync';
+import { subscriptionRules } from './subscription-rules';
 
 export interface StatelessStackProps extends StackProps {
   readonly stage: string;
@@ -177,17 +177,11 @@ export class StatelessStack extends Stack {
   /**
    * Each subscription is a rule on the bus that the dispatcher writes at runtime
    * (EventBridgeSubscriptionRules), so EventBridge does the matching and the fan-out: the dispatcher
-   * may manage only rules named `<prefix>sub-*` on this bus, and point them only at the delivery
+   * may manage only rules named `plugboard-<stage>-sub-*` on this bus, and point them only at the delivery
    * function, which only those rules (and the catch-all) may invoke.
    */
   private deliverSubscriptionsByRule(stage: string, deadLetterQueue: IQueue): void {
-    const ruleName = `${subscriptionRulePrefix(stage)}sub-*`;
-    const rules = this.formatArn({
-      service: 'events',
-      resource: 'rule',
-      resourceName: `${eventBusName(stage)}/${ruleName}`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    const { arn: rules, nagResource } = subscriptionRules(this, stage);
     const delivery = this.delivery.function;
     const role = this.dispatcher.role;
     role.addToPolicy(
@@ -204,8 +198,8 @@ export class StatelessStack extends Stack {
       }),
     );
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArn('events', `rule/${eventBusName(stage)}/${ruleName}`)}]`,
-      reason: `Subscriptions are created at runtime, each as a rule named ${ruleName} on this stage's bus; the dispatcher may manage those rules only, and target only the delivery function.`,
+      id: `AwsSolutions-IAM5[Resource::${nagResource}]`,
+      reason: `Subscriptions are created at runtime, each as a rule named ${subscriptionRulePrefix(stage)}<id> on this stage's bus; the dispatcher may manage those rules only, and target only the delivery function.`,
     });
     delivery.addPermission('SubscriptionRules', {
       principal: new ServicePrincipal('events.amazonaws.com'),

@@ -3,6 +3,7 @@ import {
   EventBridgeClient,
   InvalidEventPatternException,
   LimitExceededException,
+  ListRulesCommand,
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
@@ -11,7 +12,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readEnvironment } from '../../lib/aws/environment';
-import { EventBridgeSubscriptionRules } from '../../lib/aws/eventbridge-subscription-rules';
+import {
+  EventBridgeSubscriptionRules,
+  removeAllSubscriptionRules,
+} from '../../lib/aws/eventbridge-subscription-rules';
 import { awsSubscriptionRules } from '../../lib/aws/platform-deps';
 import type { SubscriptionRecord } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
@@ -190,6 +194,66 @@ describe('EventBridgeSubscriptionRules', () => {
     eventBridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
     eventBridge.on(DeleteRuleCommand).rejects(new Error('throttled'));
     expect((await failure(rules().remove(ID))).code).toBe('Unavailable');
+  });
+});
+
+describe('removeAllSubscriptionRules', () => {
+  beforeEach(() => eventBridge.reset());
+  const bus = () => ({
+    client: new EventBridgeClient({ region: 'eu-west-1' }),
+    busName: 'plugboard-test',
+    stage: 'test',
+  });
+  const OTHER = 'plugboard-test-sub-7c9e6679742540de944be07fc1f90ae7';
+
+  it("lists the stage's rules on its bus page by page, and removes each one's target, then the rule", async () => {
+    eventBridge
+      .on(ListRulesCommand, { NextToken: undefined })
+      .resolves({ Rules: [{ Name: RULE }], NextToken: 'page-2' })
+      .on(ListRulesCommand, { NextToken: 'page-2' })
+      .resolves({ Rules: [{ Name: OTHER }] });
+    eventBridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
+    eventBridge.on(DeleteRuleCommand).resolves({});
+    expect(await removeAllSubscriptionRules(bus())).toEqual([RULE, OTHER]);
+    expect(eventBridge.commandCalls(ListRulesCommand).map((c) => c.args[0].input)).toEqual([
+      { EventBusName: 'plugboard-test', NamePrefix: 'plugboard-test-sub-', NextToken: undefined },
+      { EventBusName: 'plugboard-test', NamePrefix: 'plugboard-test-sub-', NextToken: 'page-2' },
+    ]);
+    const removals = eventBridge
+      .calls()
+      .map((call) => call.args[0])
+      .filter((command) => !(command instanceof ListRulesCommand))
+      .map((command) => [command.constructor.name, JSON.stringify(command.input)]);
+    expect(removals).toEqual([
+      [
+        'RemoveTargetsCommand',
+        JSON.stringify({ Rule: RULE, EventBusName: 'plugboard-test', Ids: ['delivery'] }),
+      ],
+      ['DeleteRuleCommand', JSON.stringify({ Name: RULE, EventBusName: 'plugboard-test' })],
+      [
+        'RemoveTargetsCommand',
+        JSON.stringify({ Rule: OTHER, EventBusName: 'plugboard-test', Ids: ['delivery'] }),
+      ],
+      ['DeleteRuleCommand', JSON.stringify({ Name: OTHER, EventBusName: 'plugboard-test' })],
+    ]);
+  });
+
+  it('is done when there are none, or when one went meanwhile', async () => {
+    eventBridge.on(ListRulesCommand).resolves({ Rules: [] });
+    expect(await removeAllSubscriptionRules(bus())).toEqual([]);
+    expect(eventBridge.commandCalls(DeleteRuleCommand)).toHaveLength(0);
+    eventBridge.reset();
+    eventBridge.on(ListRulesCommand).resolves({ Rules: [{ Name: RULE }] });
+    eventBridge.on(RemoveTargetsCommand).rejects(notFound());
+    eventBridge.on(DeleteRuleCommand).rejects(notFound());
+    expect(await removeAllSubscriptionRules(bus())).toEqual([RULE]);
+  });
+
+  it('fails as Unavailable when a rule stays, so the stack deletion stops before the bus', async () => {
+    eventBridge.on(ListRulesCommand).resolves({ Rules: [{ Name: RULE }] });
+    eventBridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
+    eventBridge.on(DeleteRuleCommand).rejects(new Error('throttled'));
+    expect((await failure(removeAllSubscriptionRules(bus()))).code).toBe('Unavailable');
   });
 });
 

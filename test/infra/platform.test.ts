@@ -390,6 +390,47 @@ describe('the platform stacks (IAM auth)', () => {
     });
   });
 
+  it("removes the subscriptions' rules before the bus when the stateful stack goes, and may touch no other rule", () => {
+    const statefulResources = stateful.toJSON().Resources as Record<string, Resource>;
+    const [busId] = Object.keys(stateful.findResources('AWS::Events::EventBus'));
+    const [cleanup] = Object.values(stateful.findResources('Custom::PlugboardSubscriptionRulesCleanup'));
+    // Referring to the bus makes CloudFormation delete the cleanup, and run its Delete, first.
+    expect(cleanup!.Properties.BusName).toEqual({ Ref: busId });
+    const [, handler] = Object.entries(statefulResources).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('SubscriptionRulesCleanupHandler'),
+    )!;
+    const roleId = (handler.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const statements = Object.values(statefulResources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const rule = ruleArn('plugboard-test', subscriptionRuleName(STAGE, crypto.randomUUID()));
+    for (const action of ['events:RemoveTargets', 'events:DeleteRule']) {
+      expect(allowingStatements(statements, action, rule), action).toHaveLength(1);
+      for (const other of [
+        ruleArn('plugboard-test', 'PlugboardStateless-test-Deliveries1A2B3C'),
+        ruleArn('plugboard-test', 'plugboard-prod-sub-0f8fad5bd9cb469fa16570867728950e'),
+        ruleArn('plugboard-prod', 'plugboard-test-sub-0f8fad5bd9cb469fa16570867728950e'),
+      ]) {
+        expect(allowingStatements(statements, action, other), `${action} ${other}`).toEqual([]);
+      }
+    }
+    for (const action of ['events:PutRule', 'events:PutTargets', 'events:PutEvents']) {
+      expect(allowingStatements(statements, action, rule), action).toEqual([]);
+    }
+    // ListRules takes no resource-level permission; it is the one action granted on "*".
+    expect(statements.filter((st) => st.Resource === '*')).toEqual([
+      expect.objectContaining({ Action: 'events:ListRules' }),
+    ]);
+    expect(handler.Properties.Environment).toMatchObject({ Variables: { PLUGBOARD_STAGE: STAGE } });
+    for (const [id, fn] of Object.entries(statefulResources).filter(
+      ([, r]) => r.Type === 'AWS::Lambda::Function',
+    )) {
+      const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup;
+      expect(statefulResources[logGroup.Ref]?.Properties.RetentionInDays, id).toBe(30);
+    }
+  });
+
   it('routes every path of DESIGN.md §5, signed with SigV4 except webhooks and health', () => {
     const routes = Object.fromEntries(
       ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [

@@ -1,0 +1,73 @@
+import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Provider } from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { subscriptionRulePrefix } from '../aws/names';
+import { BundledFunction, ownLogs } from './bundled-function';
+import { nagRef } from './nag';
+import { subscriptionRules } from './subscription-rules';
+
+export interface SubscriptionRulesCleanupProps {
+  readonly stage: string;
+  /** The stage's bus, which holds the subscription rules. */
+  readonly bus: IEventBus;
+  /** The custom resource handler (functions/subscription-rules-cleanup.ts). */
+  readonly entry: string;
+  /**
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * Removes the subscription rules the dispatcher wrote on the bus when the bus goes: a custom
+ * resource that refers to the bus, so CloudFormation deletes it (and runs its Delete) first, and
+ * EventBridge then deletes a bus without rules. Create and Update do nothing.
+ */
+export class SubscriptionRulesCleanup extends Construct {
+  constructor(scope: Construct, id: string, props: SubscriptionRulesCleanupProps) {
+    super(scope, id);
+    const handler = new BundledFunction(this, 'Handler', {
+      entry: props.entry,
+      stage: props.stage,
+      serviceName: 'plugboard-subscription-rules-cleanup',
+      description: "Plugboard: removes the subscriptions' rules from the bus when the bus is deleted",
+      // Two calls per rule, up to EventBridge's 300 rules a bus.
+      timeout: Duration.minutes(5),
+      logRetention: props.logRetention,
+    });
+    const rules = subscriptionRules(this, props.stage);
+    handler.role.addToPolicy(
+      new PolicyStatement({ actions: ['events:RemoveTargets', 'events:DeleteRule'], resources: [rules.arn] }),
+    );
+    handler.role.addToPolicy(new PolicyStatement({ actions: ['events:ListRules'], resources: ['*'] }));
+    Validations.of(handler.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${rules.nagResource}]`,
+      reason: `Subscriptions' rules are created at run time, each named ${subscriptionRulePrefix(props.stage)}<id> on this stage's bus; this function may remove those targets and rules only, and put none.`,
+    });
+    Validations.of(handler.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'events:ListRules has no resource-level permission (IAM takes only "*" for it); it lists rule names and patterns, and the function asks only for those with its stage\'s prefix on its bus.',
+    });
+
+    const relay = ownLogs(new Construct(this, 'Relay'), props.logRetention);
+    const provider = new Provider(this, 'Provider', {
+      onEventHandler: handler.function,
+      logGroup: relay.logGroup,
+      frameworkOnEventRole: relay.role,
+    });
+    Validations.of(relay.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagRef(handler.function, 'Arn')}:*]`,
+      reason:
+        'The custom-resources Provider framework function only relays CloudFormation events to the cleanup handler and reports back; the wildcard covers the versions and aliases of that one handler function.',
+    });
+    new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::PlugboardSubscriptionRulesCleanup',
+      properties: { BusName: props.bus.eventBusName },
+    });
+  }
+}
