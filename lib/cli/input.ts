@@ -33,6 +33,9 @@ export async function readJsonInput(file: string): Promise<Record<string, unknow
   return jsonObject(text, file === '-' ? 'stdin' : file);
 }
 
+/** A version typed at a shell loses its quotes (`--if-match "3"` arrives as 3): a bare number is that ETag. */
+export const etag = (value: string): string => (/^\d+$/.test(value) ? `"${value}"` : value);
+
 /**
  * A commander parser for a whole-number option from `min` to `max`: anything else is a usage error
  * naming the option, where `Number()` let "abc" through as NaN.

@@ -343,10 +343,23 @@ describe('local platform over loopback HTTP', () => {
       pb.call('PATCH', '/v1/instances/tagged', { description }, { 'if-match': ifMatch });
     expect((await patch('*', 'any')).headers.get('etag')).toBe('"2"');
     expect((await patch('"7", "2"', 'listed')).headers.get('etag')).toBe('"3"');
-    const stale = await patch('"1", W/"2"', 'stale');
+    const stale = await patch('"1", W/"3"', 'stale');
     expectProblem(stale, 412);
-    expect(stale.body.detail).toBe('instance tagged is at version 3, not 1 or 2');
+    // If-Match compares strongly: the weak W/"3" matches nothing, though version 3 is current.
+    expect(stale.body.detail).toBe('instance tagged is at version 3, not 1');
+    expectProblem(await patch('W/"3"', 'weak'), 412);
+    expectProblem(await patch('3', 'not an ETag'), 412);
     expectProblem(await patch('"3", junk', 'malformed'), 412);
+    const read = (headers: Record<string, string>) =>
+      pb.call('GET', '/v1/instances/tagged', undefined, headers);
+    const unchanged = await read({ 'if-none-match': 'W/"3"' });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get('etag')).toBe('"3"');
+    expect(unchanged.text).toBe('');
+    expect((await read({ 'if-none-match': '"1", "2"' })).status).toBe(200);
+    expect((await read({ 'if-none-match': '*' })).status).toBe(304);
+    expectProblem(await read({ 'if-match': '"99"' }), 412);
+    expect((await read({ 'if-match': '"3"' })).status).toBe(200);
     expect((await pb.call('GET', '/v1/instances/tagged')).body).toMatchObject({
       version: 3,
       description: 'listed',

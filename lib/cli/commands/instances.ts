@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
-import { integer, jsonObject } from '../input';
+import { etag, integer, jsonObject } from '../input';
 import { printJson, printTable } from '../output';
 
 export function registerInstancesCommand(program: Command): void {
@@ -72,7 +72,7 @@ export function registerInstancesCommand(program: Command): void {
         'where it runs among instances of its plugin',
         integer('--order', -1_000_000, 1_000_000),
       )
-      .option('--if-match <etag>', 'only if the instance still has this ETag', '*'),
+      .option('--if-match <etag>', 'only if the instance still has this ETag ("3", or 3)', etag, '*'),
   ).action(
     async (
       name: string,
@@ -103,7 +103,7 @@ export function registerInstancesCommand(program: Command): void {
       .command('delete')
       .description('delete an instance and its credentials')
       .argument('<name>', 'instance name')
-      .option('--if-match <etag>', 'only if the instance still has this ETag'),
+      .option('--if-match <etag>', 'only if the instance still has this ETag ("3", or 3)', etag),
   ).action(async (name: string, options: EndpointOptions & { ifMatch?: string }) => {
     await clientFor(options).instances.delete(name, { ifMatch: options.ifMatch });
     console.log(`deleted instance ${name}`);

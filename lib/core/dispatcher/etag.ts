@@ -3,8 +3,27 @@ import type { IfMatch } from '../instances/if-match';
 
 export const etagOf = (version: number): string => `"${version}"`;
 
-/** One entity tag of a list: `"3"`, `W/"3"` or a bare `3`. */
-const ENTITY_TAG = /^(?:W\/)?"?(\d{1,15})"?$/;
+/** One entity tag of a list (RFC 9110 §8.8.3): `"3"`, or the weak `W/"3"`. */
+const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$/;
+
+interface Tag {
+  version: number;
+  weak: boolean;
+}
+
+/** `*`, or the tags of a comma-separated list; anything else is not an ETag of an instance (412). */
+function readTags(header: string, field: string): '*' | Tag[] {
+  if (header.trim() === '*') return '*';
+  return header.split(',').map((tag) => {
+    const match = ENTITY_TAG.exec(tag.trim());
+    if (!match)
+      throw new PlugboardError(
+        'VersionConflict',
+        `${field} ${JSON.stringify(header.slice(0, 40))} is not an ETag of this instance (such as "3")`,
+      );
+    return { version: Number(match[2]), weak: match[1] !== undefined };
+  });
+}
 
 /** Reads an If-Match header (`*`, or a comma-separated list of ETags); a malformed one is a 412. */
 export function readIfMatch(header: string | undefined, required: boolean): IfMatch | undefined {
@@ -16,16 +35,21 @@ export function readIfMatch(header: string | undefined, required: boolean): IfMa
       );
     return undefined;
   }
-  if (header.trim() === '*') return '*';
-  const versions: number[] = [];
-  for (const tag of header.split(',')) {
-    const match = ENTITY_TAG.exec(tag.trim());
-    if (!match)
-      throw new PlugboardError(
-        'VersionConflict',
-        `If-Match ${JSON.stringify(header.slice(0, 40))} is not an ETag of this instance`,
-      );
-    versions.push(Number(match[1]));
-  }
-  return versions;
+  const tags = readTags(header, 'If-Match');
+  if (tags === '*') return '*';
+  // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag matches no version.
+  const strong = tags.filter((tag) => !tag.weak);
+  if (strong.length === 0)
+    throw new PlugboardError(
+      'VersionConflict',
+      `If-Match compares strong ETags: ${JSON.stringify(header.slice(0, 40))} matches no version (send "3", not W/"3")`,
+    );
+  return strong.map((tag) => tag.version);
+}
+
+/** Whether an If-None-Match header names the current version: weakly compared, `*` naming any (RFC 9110 §13.1.2). */
+export function noneMatchFails(header: string | undefined, version: number): boolean {
+  if (header === undefined) return false;
+  const tags = readTags(header, 'If-None-Match');
+  return tags === '*' || tags.some((tag) => tag.version === version);
 }

@@ -121,7 +121,8 @@ describe('plugboard instances, credentials and invoke', () => {
         '--options',
         '{"encoding":null}',
         '--if-match',
-        '"2"',
+        // As a shell passes --if-match "2": without the quotes.
+        '2',
       ),
     ).toMatchObject({
       code: 0,

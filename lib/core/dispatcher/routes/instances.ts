@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { missingCredentials } from '../../../sdk/credential-fields';
+import { versionMeeting } from '../../instances/if-match';
 import type { InstanceRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
-import { etagOf, readIfMatch } from '../etag';
+import { etagOf, noneMatchFails, readIfMatch } from '../etag';
 import {
   CreateInstanceSchema,
   InstanceNameParam,
@@ -62,9 +63,21 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/instances/{name}',
-  summary: 'An instance, with its ETag',
-  request: byName,
-  responses: { 200: { ...json(InstanceSchema, 'The instance'), headers: etagHeader }, ...problems(404) },
+  summary: 'An instance, with its ETag; If-None-Match answers 304 while it is unchanged',
+  request: {
+    ...byName,
+    headers: ifMatch.extend({
+      'if-none-match': z.string().max(100).optional().openapi({
+        description:
+          'ETags already read ("3"): answered 304 Not Modified while the instance is at one of them',
+      }),
+    }),
+  },
+  responses: {
+    200: { ...json(InstanceSchema, 'The instance'), headers: etagHeader },
+    304: { description: 'Not modified: still at the version If-None-Match names', headers: etagHeader },
+    ...problems(404),
+  },
 });
 const patch = createRoute({
   method: 'patch',
@@ -130,7 +143,11 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
   });
   app.openapi(get, async (c) => {
     const instance = await instances.get(c.req.valid('param').name);
+    const headers = c.req.valid('header');
+    const ifMatchHeader = readIfMatch(headers['if-match'], false);
+    if (ifMatchHeader) versionMeeting(ifMatchHeader, instance.name, instance.version);
     c.header('etag', etagOf(instance.version));
+    if (noneMatchFails(headers['if-none-match'], instance.version)) return c.body(null, 304);
     return c.json(instance, 200);
   });
   app.openapi(patch, async (c) => {
