@@ -65,6 +65,8 @@ describe('events over loopback HTTP', () => {
       order: 3,
     });
     expect([first.status, second.status, note.status]).toEqual([201, 201, 201]);
+    expect(first.headers.get('location')).toBe(`/v1/subscriptions/${first.body.id}`);
+    expect((await pb.call('GET', first.headers.get('location')!)).body).toEqual(first.body);
 
     const inc = await pb.call('POST', '/v1/instances/counter/actions/increment', { params: { step: 2 } });
     expect(inc.status).toBe(200);

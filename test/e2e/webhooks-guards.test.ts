@@ -115,6 +115,13 @@ describe('guards over loopback HTTP', () => {
       plugins: ['incrementer'],
     });
     expect(attach.status).toBe(201);
+    const again = await pb.call('POST', '/v1/guards', {
+      instance: 'freeze',
+      role: 'preHook',
+      plugins: ['incrementer'],
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(attach.body);
 
     const vetoed = await pb.call('POST', '/v1/instances/guarded/actions/increment', { params: { step: 5 } });
     expect(vetoed.status).toBe(424);

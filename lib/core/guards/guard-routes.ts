@@ -31,7 +31,11 @@ const attach = createRoute({
   request: {
     body: jsonBody(NewGuardSchema),
   },
-  responses: { 201: json(GuardSchema, 'Attached'), ...problems(404, 413, 415) },
+  responses: {
+    201: json(GuardSchema, 'Attached'),
+    200: json(GuardSchema, 'Attached again in the same role: replaced'),
+    ...problems(404, 413, 415),
+  },
 });
 const list = createRoute({
   method: 'get',
@@ -57,7 +61,10 @@ const detach = createRoute({
 
 export function guardRoutes(guards: GuardService) {
   return (app: App): void => {
-    app.openapi(attach, async (c) => c.json(await guards.attach(c.req.valid('json')), 201));
+    app.openapi(attach, async (c) => {
+      const { guard, created } = await guards.attach(c.req.valid('json'));
+      return created ? c.json(guard, 201) : c.json(guard, 200);
+    });
     app.openapi(list, async (c) => c.json({ guards: await guards.list() }, 200));
     app.openapi(detach, async (c) => {
       await guards.detach(c.req.valid('param').id);

@@ -24,7 +24,8 @@ export class GuardService {
     private readonly instances: InstanceService,
   ) {}
 
-  async attach(input: NewGuard): Promise<GuardRecord> {
+  /** Attaches, or replaces the attachment in the same role (`created` says which, keeping createdAt). */
+  async attach(input: NewGuard): Promise<{ guard: GuardRecord; created: boolean }> {
     const instance = await this.instances.get(input.instance);
     const { handlers } = await this.instances.loadedPlugin(instance.plugin);
     // It would fail on every call it guards, and a guard that fails denies.
@@ -33,17 +34,19 @@ export class GuardService {
       throw invalidFields(`the guard cannot run`, [{ pointer: '/role', detail }]);
     }
     await this.refuseUnknownPlugins(input.plugins ?? []);
+    const id = `${input.role}:${instance.name}`;
+    const existing = (await this.store.listGuards()).find((guard) => guard.id === id);
     const record: GuardRecord = {
-      id: `${input.role}:${instance.name}`,
+      id,
       role: input.role,
       instance: instance.name,
       plugins: input.plugins ?? [],
       order: input.order ?? instance.order,
-      createdAt: new Date().toISOString(),
+      createdAt: existing?.createdAt ?? new Date().toISOString(),
     };
     await this.store.putGuard(record);
     this.cached = undefined;
-    return record;
+    return { guard: record, created: !existing };
   }
 
   /** A guard limited to a plugin that is not loaded (a misspelt slug, say) would guard nothing. */

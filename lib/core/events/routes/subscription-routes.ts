@@ -47,7 +47,13 @@ const create = createRoute({
   description:
     'Matching events are delivered at least once, lower `order` first, with retries and then the dead-letter queue. Handlers get the idempotency key `<event id>:<subscription id>`.',
   request: { body: jsonBody(NewSubscriptionSchema) },
-  responses: { 201: json(SubscriptionSchema, 'Created'), ...problems(404, 413, 415) },
+  responses: {
+    201: {
+      ...json(SubscriptionSchema, 'Created'),
+      headers: { Location: { description: 'Where the subscription is read', schema: { type: 'string' } } },
+    },
+    ...problems(404, 413, 415),
+  },
 });
 const list = createRoute({
   method: 'get',
@@ -79,7 +85,11 @@ const remove = createRoute({
 
 export function subscriptionRoutes({ subscriptions }: EventsServices) {
   return (app: App): void => {
-    app.openapi(create, async (c) => c.json(await subscriptions.create(c.req.valid('json')), 201));
+    app.openapi(create, async (c) => {
+      const subscription = await subscriptions.create(c.req.valid('json'));
+      c.header('location', `/v1/subscriptions/${subscription.id}`);
+      return c.json(subscription, 201);
+    });
     app.openapi(list, async (c) => {
       const page = await subscriptions.list(c.req.valid('query'));
       return c.json(
