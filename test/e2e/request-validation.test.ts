@@ -17,7 +17,7 @@ function rawRequest(
   method: string,
   path: string,
   headers: Record<string, string>,
-  body?: string,
+  body?: string | Buffer,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -71,6 +71,28 @@ describe('how a route checks its request', () => {
         result: { message: 'hi' },
       });
     }
+  });
+
+  it('takes JSON as UTF-8 only: another charset is a 415, bytes that are not UTF-8 a 400', async () => {
+    const latin1 = Buffer.from('{"params":{"message":"caf\u00e9"}}', 'latin1');
+    const declared = await rawRequest(
+      'POST',
+      ECHO,
+      { 'content-type': 'application/json; charset=iso-8859-1' },
+      latin1,
+    );
+    expect(declared.status).toBe(415);
+    expect(declared.body.detail).toContain('UTF-8');
+    const undeclared = await rawRequest('POST', ECHO, { 'content-type': 'application/json' }, latin1);
+    expect(undeclared.status).toBe(400);
+    expect(undeclared.body.detail).toBe('the request body is not valid UTF-8');
+    const quoted = await rawRequest(
+      'POST',
+      ECHO,
+      { 'content-type': 'application/json; charset="UTF-8"' },
+      Buffer.from('{"params":{"message":"caf\u00e9"}}', 'utf8'),
+    );
+    expect(quoted.body.result).toEqual({ message: 'café' });
   });
 
   it('names what is wrong: malformed JSON, a path segment, a query value, a header', async () => {

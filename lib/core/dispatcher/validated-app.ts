@@ -62,6 +62,11 @@ interface JsonBody {
   readonly required: boolean;
 }
 
+/** The charset parameter of a Content-Type, quoted or not. */
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+/** Fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD and stored. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function jsonBody(route: RouteConfig): JsonBody | undefined {
   const body = route.request?.body;
   if (!body) return undefined;
@@ -89,9 +94,22 @@ async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   if (!JSON_CONTENT_TYPE.test(type)) {
     throw new PlugboardError('UnsupportedMediaType', 'send the body as application/json');
   }
+  const charset = CHARSET.exec(type)?.[1];
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    throw new PlugboardError(
+      'UnsupportedMediaType',
+      'JSON is UTF-8 (RFC 8259 §8.1): send charset=utf-8, or none',
+    );
+  }
+  let text: string;
+  try {
+    text = UTF8.decode(await c.req.arrayBuffer());
+  } catch {
+    throw new PlugboardError('Validation', 'the request body is not valid UTF-8');
+  }
   let value: unknown;
   try {
-    value = await c.req.json();
+    value = JSON.parse(text);
   } catch {
     throw new PlugboardError('Validation', 'the request body is not valid JSON');
   }
