@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,8 @@ import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
-import { checkPlugin, type ImportModule, type LoadReport, loadPlugins } from '../core/loader';
+import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
+import { duplicateSlug, type FolderReport, loadFolder } from '../core/loader/load-plugins';
 import type { Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
 import { withAwsCompat } from './aws-compat/aws-compat';
@@ -192,13 +194,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await bus.start(events.router);
 
     if (options.watch ?? true) {
-      const watcher = new PluginWatcher(pluginsDir, async (dir) => {
-        const outcome = await reloadPlugin(dir, registry, invoker, importModule).catch((error: Error) => ({
-          error: error.message,
-        }));
-        if ('error' in outcome)
-          log.platform('error', 'plugin not reloaded; the previous build keeps serving', { dir, ...outcome });
-        else log.platform('info', 'plugin reloaded', { dir, ...outcome });
+      const folders: PluginFolders = {
+        owners: new Map([...report.loaded, ...processPlugins.loaded].map((p) => [p.slug, p.dir])),
+        problems,
+      };
+      let reloads = Promise.resolve();
+      const watcher = new PluginWatcher(pluginsDir, (dir) => {
+        // One folder at a time across folders too: which folder holds a slug is decided in turn.
+        const reload = reloads.then(() =>
+          reloadPlugin(dir, { registry, invoker, importModule, folders, log }),
+        );
+        reloads = reload.catch(() => undefined);
+        return reload;
       });
       closers.push(() => watcher.close());
     }
@@ -264,29 +271,99 @@ async function syncPlugins(
   }
 }
 
+/** Which folder serves each slug, and what GET /v1/plugins reports of those that do not load. */
+interface PluginFolders {
+  owners: Map<string, string>;
+  problems: LoadProblems;
+}
+
+interface ReloadDeps {
+  registry: Registry;
+  invoker: WorkerInvoker;
+  importModule: ImportModule;
+  folders: PluginFolders;
+  log: ReturnType<typeof createLocalLogger>;
+}
+
 /**
- * Rebuilds one plugin after its files changed and swaps its worker. The manifest is read from a
- * fresh module of the changed source (see `importPluginModule`).
+ * Brings one folder's plugin in line with its files after they changed, under the start-time
+ * loader's rules: a slug stays with the folder that has it (of two plugins with one slug the first
+ * wins), a folder whose slug changed gives up its old one, and a folder that is gone or lost its
+ * index.ts stops serving. The manifest is read from a fresh module of the changed source (see
+ * `importPluginModule`); a change that does not load leaves the previous build serving.
  */
-async function reloadPlugin(
+async function reloadPlugin(dir: string, deps: ReloadDeps): Promise<void> {
+  const { folders, log } = deps;
+  const served = [...folders.owners].find(([, owner]) => owner === dir)?.[0];
+  const outcome = await reloadFolder(dir, served, deps).catch(
+    (error: Error): Reloaded => ({ errors: [{ dir, message: error.message }] }),
+  );
+  const { problems } = folders;
+  problems.skipped = problems.skipped.filter((p) => p.dir !== dir);
+  problems.errors = problems.errors.filter((p) => p.dir !== dir);
+  if (outcome === undefined) return;
+  if (!outcome.loaded) {
+    if (outcome.skipped) problems.skipped.push(outcome.skipped);
+    problems.errors.push(...outcome.errors);
+    const refused = [outcome.skipped?.reason ?? [], outcome.errors.map((e) => e.message)].flat();
+    if (served === undefined) log.platform('error', 'plugin not loaded', { dir, errors: refused });
+    else
+      log.platform('error', 'plugin not reloaded; the previous build keeps serving', {
+        dir,
+        slug: served,
+        errors: refused,
+      });
+    return;
+  }
+  log.platform('info', 'plugin reloaded', { dir, slug: outcome.loaded.slug, ms: outcome.ms });
+}
+
+type Reloaded = { loaded: LoadedPlugin; ms: number } | Exclude<FolderReport, { loaded: LoadedPlugin }>;
+
+/**
+ * The folder's new state, applied: undefined when it has no plugin (any slug it served released),
+ * the plugin now served (with the build's milliseconds), or why it was refused.
+ */
+async function reloadFolder(
   dir: string,
-  registry: Registry,
-  invoker: WorkerInvoker,
-  importModule: ImportModule,
-): Promise<{ slug: string; ms: number } | { error: string }> {
-  const entry = join(dir, 'index.ts');
+  served: string | undefined,
+  deps: ReloadDeps,
+): Promise<Reloaded | undefined> {
+  const { registry, invoker, importModule, folders } = deps;
+  if (!existsSync(join(dir, 'index.ts'))) {
+    if (served !== undefined) await release(served, dir, 'its folder or index.ts is gone', deps);
+    return undefined;
+  }
+  const found = await loadFolder(dir, importModule);
+  if (!found.loaded) return found;
+  const { slug, manifest, handlers, entry } = found.loaded;
+  const owner = folders.owners.get(slug);
+  if (owner !== undefined && owner !== dir) return { errors: [duplicateSlug(dir, slug, owner)] };
   const built = await invoker.build(basename(dir), entry);
-  const module = await importModule(entry);
-  const checked = checkPlugin(module.default);
-  if (!checked.ok) return { error: checked.skipped ?? checked.errors.map((e) => e.message).join('; ') };
-  const { manifest, handlers } = checked;
-  await invoker.start(manifest.slug, built.file, manifest.memoryMb);
+  await invoker.start(slug, built.file, manifest.memoryMb);
   await registry.putPlugin({
-    slug: manifest.slug,
+    slug,
     manifest,
     handlers,
     status: 'loaded',
     updatedAt: new Date().toISOString(),
   });
-  return { slug: manifest.slug, ms: Math.round(built.ms) };
+  folders.owners.set(slug, dir);
+  if (served !== undefined && served !== slug)
+    await release(served, dir, `its folder now has slug "${slug}"`, deps);
+  return { loaded: found.loaded, ms: Math.round(built.ms) };
+}
+
+/** Stops serving a slug, as the start-time loader does with a plugin whose folder is gone. */
+async function release(
+  slug: string,
+  dir: string,
+  why: string,
+  { registry, invoker, folders, log }: ReloadDeps,
+) {
+  folders.owners.delete(slug);
+  invoker.unload(slug);
+  const stored = await registry.getPlugin(slug);
+  if (stored) await registry.putPlugin({ ...stored, status: 'removed', updatedAt: new Date().toISOString() });
+  log.platform('info', `plugin removed: ${why}`, { dir, slug });
 }

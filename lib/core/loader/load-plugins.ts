@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '../../sdk/errors';
 import { checkPlugin } from './check-plugin';
-import type { LoadReport } from './types';
+import type { LoadedPlugin, LoadReport, PluginLoadError, SkippedPlugin } from './types';
 
 const ENTRY = 'index.ts';
 
@@ -38,6 +38,49 @@ function slugOf(value: unknown): string | undefined {
   return typeof slug === 'string' ? slug : undefined;
 }
 
+/** A folder's plugin, or why it did not load: the loader's view of one folder. */
+export type FolderReport =
+  | { loaded: LoadedPlugin }
+  | { loaded?: undefined; skipped?: SkippedPlugin; errors: PluginLoadError[] };
+
+/** Imports and validates the plugin of one folder (`<pluginDir>/index.ts`). */
+export async function loadFolder(pluginDir: string, importModule = importByNode): Promise<FolderReport> {
+  const entry = join(pluginDir, ENTRY);
+  const imported = await importDefault(entry, importModule);
+  if (!imported.ok) return { errors: [{ dir: pluginDir, message: imported.message }] };
+  const slug = slugOf(imported.value);
+  const named = slug === undefined ? {} : { slug };
+  const checked = checkPlugin(imported.value);
+  if (!checked.ok) {
+    return {
+      ...(checked.skipped === undefined
+        ? {}
+        : { skipped: { dir: pluginDir, ...named, reason: checked.skipped } }),
+      errors: checked.errors.map((issue) => ({ dir: pluginDir, ...named, ...issue })),
+    };
+  }
+  return {
+    loaded: {
+      slug: checked.manifest.slug,
+      manifest: checked.manifest,
+      handlers: checked.handlers,
+      definition: imported.value as LoadedPlugin['definition'],
+      dir: pluginDir,
+      entry,
+    },
+  };
+}
+
+/** The error of a folder whose slug another folder already has: the first keeps it. */
+export function duplicateSlug(pluginDir: string, slug: string, ownerDir: string): PluginLoadError {
+  return {
+    dir: pluginDir,
+    slug,
+    path: 'slug',
+    message: `duplicate slug "${slug}": already loaded from folder "${basename(ownerDir)}"`,
+  };
+}
+
 /**
  * Imports every `<dir>/<folder>/index.ts` in sorted folder order and validates it. A broken plugin
  * lands in the report and never stops the others; of two plugins with one slug the first wins.
@@ -54,40 +97,20 @@ export async function loadPlugins(dir: string, importModule = importByNode): Pro
   const owners = new Map<string, string>();
   for (const folder of folders) {
     const pluginDir = join(root, folder);
-    const entry = join(pluginDir, ENTRY);
-    const imported = await importDefault(entry, importModule);
-    if (!imported.ok) {
-      report.errors.push({ dir: pluginDir, message: imported.message });
+    const found = await loadFolder(pluginDir, importModule);
+    if (!found.loaded) {
+      if (found.skipped) report.skipped.push(found.skipped);
+      report.errors.push(...found.errors);
       continue;
     }
-    const slug = slugOf(imported.value);
-    const named = slug === undefined ? {} : { slug };
-    const checked = checkPlugin(imported.value);
-    if (!checked.ok) {
-      if (checked.skipped !== undefined)
-        report.skipped.push({ dir: pluginDir, ...named, reason: checked.skipped });
-      for (const issue of checked.errors) report.errors.push({ dir: pluginDir, ...named, ...issue });
-      continue;
-    }
-    const owner = owners.get(checked.manifest.slug);
+    const { slug } = found.loaded;
+    const owner = owners.get(slug);
     if (owner !== undefined) {
-      report.errors.push({
-        dir: pluginDir,
-        slug: checked.manifest.slug,
-        path: 'slug',
-        message: `duplicate slug "${checked.manifest.slug}": already loaded from folder "${owner}"`,
-      });
+      report.errors.push(duplicateSlug(pluginDir, slug, owner));
       continue;
     }
-    owners.set(checked.manifest.slug, folder);
-    report.loaded.push({
-      slug: checked.manifest.slug,
-      manifest: checked.manifest,
-      handlers: checked.handlers,
-      definition: imported.value as LoadReport['loaded'][number]['definition'],
-      dir: pluginDir,
-      entry,
-    });
+    owners.set(slug, pluginDir);
+    report.loaded.push(found.loaded);
   }
   return report;
 }

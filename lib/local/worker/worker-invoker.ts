@@ -93,6 +93,15 @@ export class WorkerInvoker implements Invoker {
     else if (stale) await removeBundle(stale);
   }
 
+  /** Stops serving a plugin: calls already on its worker finish, then the worker and its bundle go. */
+  unload(slug: string): void {
+    const slot = this.slots.get(slug);
+    if (!slot) return;
+    this.slots.delete(slug);
+    if (slot.worker) this.retire(slot.worker, slot.bundleFile);
+    else void removeBundle(slot.bundleFile);
+  }
+
   has(slug: string): boolean {
     return this.slots.has(slug);
   }

@@ -1,0 +1,86 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../e2e/harness';
+import { waitFor } from '../e2e/wait-for';
+
+// Inside the repository, so the plugins resolve `plugboard/sdk` like real ones.
+const root = join(import.meta.dirname, '../.tmp', `reload-slugs-${process.pid}`);
+
+const pluginSource = (slug: string, answer: string) => `import { definePlugin } from 'plugboard/sdk';
+export default definePlugin({
+  manifest: { slug: '${slug}', name: '${answer}', version: '1.0.0', apiVersion: 1, actions: [{ name: 'which', label: 'Which build' }] },
+  actions: { which: () => ({ build: '${answer}' }) },
+});
+`;
+const writePlugin = (folder: string, source: string) => {
+  mkdirSync(join(root, folder), { recursive: true });
+  writeFileSync(join(root, folder, 'index.ts'), source);
+};
+
+let pb: TestPlatform;
+const which = async (instance: string) =>
+  (await pb.call('POST', `/v1/instances/${instance}/actions/which`, {})).body?.result?.build;
+const logged = (text: string) => async () => pb.logLines.some((line) => line.includes(text));
+const folderErrors = async (folder: string) =>
+  ((await pb.call('GET', '/v1/plugins')).body.errors as { dir: string }[]).filter((e) => e.dir === folder);
+const listed = async () =>
+  ((await pb.call('GET', '/v1/plugins')).body.plugins as { slug: string }[]).map((p) => p.slug);
+
+beforeAll(async () => {
+  writePlugin('a-owner', pluginSource('owned', 'owner'));
+  writePlugin('steady', pluginSource('steady', 'steady-1'));
+  pb = await startTestPlatform({ pluginsDir: root, watch: true });
+  await pb.call('POST', '/v1/instances', { name: 'o', plugin: 'owned' });
+  // The watcher sees changes only once it has read the folder: wait until one is seen.
+  const until = Date.now() + 20_000;
+  for (let edit = 2; !(await logged('"slug":"steady"')()); edit++) {
+    if (Date.now() > until) throw new Error('the watcher reported no change');
+    writePlugin('steady', pluginSource('steady', `steady-${edit}`));
+    await waitFor(logged('"slug":"steady"'), 1_000, 'the watcher').catch(() => undefined);
+  }
+});
+afterAll(async () => {
+  await pb?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('file watching keeps the loader rules on slugs', () => {
+  it('refuses a new folder that claims a loaded slug, and forgets the refusal when the folder goes', async () => {
+    writePlugin('zz-impostor', pluginSource('owned', 'impostor'));
+    await waitFor(logged('zz-impostor'), 15_000, 'the impostor to be refused');
+    const refusal = pb.logLines.find((line) => line.includes('zz-impostor'))!;
+    expect(refusal).toContain('plugin not loaded');
+    expect(refusal).toContain('duplicate slug \\"owned\\": already loaded from folder \\"a-owner\\"');
+    expect(await folderErrors('zz-impostor')).toEqual([
+      {
+        dir: 'zz-impostor',
+        slug: 'owned',
+        path: 'slug',
+        message: 'duplicate slug "owned": already loaded from folder "a-owner"',
+      },
+    ]);
+    expect(await which('o')).toBe('owner');
+    expect((await pb.call('GET', '/v1/plugins/owned')).body.manifest.name).toBe('owner');
+
+    rmSync(join(root, 'zz-impostor'), { recursive: true });
+    await waitFor(async () => (await folderErrors('zz-impostor')).length === 0, 15_000, 'the refusal to go');
+    expect(await which('o')).toBe('owner');
+  });
+
+  it('releases the old slug of a folder whose slug changed, and stops serving a deleted folder', async () => {
+    writePlugin('a-owner', pluginSource('renamed', 'renamed'));
+    await waitFor(logged('"slug":"renamed"'), 15_000, 'the renamed plugin');
+    expect(pb.logLines.some((line) => line.includes('plugin removed: its folder now has slug'))).toBe(true);
+    expect(await listed()).toEqual(['renamed', 'steady']);
+    expect((await pb.call('GET', '/v1/plugins/owned')).status).toBe(404);
+    expect((await pb.call('POST', '/v1/instances/o/actions/which', {})).status).toBe(404);
+    expect(pb.platform.invoker.has('owned')).toBe(false);
+
+    rmSync(join(root, 'a-owner'), { recursive: true });
+    await waitFor(logged('plugin removed: its folder or index.ts is gone'), 15_000, 'the folder to go');
+    expect(await listed()).toEqual(['steady']);
+    expect((await pb.call('GET', '/v1/plugins/renamed')).status).toBe(404);
+    expect(pb.platform.invoker.has('renamed')).toBe(false);
+  });
+});
