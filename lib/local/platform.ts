@@ -15,6 +15,7 @@ import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
+import { issueText } from '../core/loader/check-plugin';
 import { duplicateSlug, type FolderReport, loadFolder } from '../core/loader/load-plugins';
 import type { Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
@@ -305,7 +306,7 @@ async function reloadPlugin(dir: string, deps: ReloadDeps): Promise<void> {
   if (!outcome.loaded) {
     if (outcome.skipped) problems.skipped.push(outcome.skipped);
     problems.errors.push(...outcome.errors);
-    const refused = [outcome.skipped?.reason ?? [], outcome.errors.map((e) => e.message)].flat();
+    const refused = [outcome.skipped?.reason ?? [], outcome.errors.map(issueText)].flat();
     if (served === undefined) log.platform('error', 'plugin not loaded', { dir, errors: refused });
     else
       log.platform('error', 'plugin not reloaded; the previous build keeps serving', {

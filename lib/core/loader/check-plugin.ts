@@ -3,7 +3,12 @@ import { ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';
 import { OPTIONAL_HANDLERS } from '../ports';
 import { zodIssues } from '../zod-errors';
 import { checkHandlers } from './check-handlers';
-import type { CheckResult } from './types';
+import type { CheckIssue, CheckResult } from './types';
+
+/** An issue as the load report shows it: `options.0.default: default does not fit type integer`. */
+export function issueText(issue: CheckIssue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
 
 /**
  * Validates one plugin definition without any I/O: the manifest against the schema (issue paths

@@ -5,11 +5,15 @@ import { startTestPlatform, type TestPlatform } from '../e2e/harness';
 import { waitFor } from '../e2e/wait-for';
 
 // Inside the repository, so the plugins resolve `plugboard/sdk` like real ones.
-const root = join(import.meta.dirname, '../.tmp', `reload-slugs-${process.pid}`);
+const root = join(import.meta.dirname, '../.tmp', `reload-${process.pid}`);
 
-const pluginSource = (slug: string, answer: string) => `import { definePlugin } from 'plugboard/sdk';
+const pluginSource = (
+  slug: string,
+  answer: string,
+  more = '',
+) => `import { definePlugin } from 'plugboard/sdk';
 export default definePlugin({
-  manifest: { slug: '${slug}', name: '${answer}', version: '1.0.0', apiVersion: 1, actions: [{ name: 'which', label: 'Which build' }] },
+  manifest: { slug: '${slug}', name: '${answer}', version: '1.0.0', apiVersion: 1, ${more} actions: [{ name: 'which', label: 'Which build' }] },
   actions: { which: () => ({ build: '${answer}' }) },
 });
 `;
@@ -82,5 +86,16 @@ describe('file watching keeps the loader rules on slugs', () => {
     expect(await listed()).toEqual(['steady']);
     expect((await pb.call('GET', '/v1/plugins/renamed')).status).toBe(404);
     expect(pb.platform.invoker.has('renamed')).toBe(false);
+  });
+
+  it('logs and reports where a refused change is wrong, as the load report does', async () => {
+    writePlugin('steady', pluginSource('steady', 'too-slow', 'timeoutSeconds: 99,'));
+    await waitFor(logged('plugin not reloaded'), 15_000, 'the change to be refused');
+    const refusal = pb.logLines.find((line) => line.includes('plugin not reloaded'))!;
+    expect(JSON.parse(refusal)).toMatchObject({
+      slug: 'steady',
+      errors: ['timeoutSeconds: Too big: expected number to be <=29'],
+    });
+    expect(await folderErrors('steady')).toMatchObject([{ path: 'timeoutSeconds', slug: 'steady' }]);
   });
 });
