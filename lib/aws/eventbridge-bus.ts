@@ -43,21 +43,30 @@ export class EventBridgeBus implements EventBus {
     this.baseDelayMs = options.baseDelayMs ?? 100;
   }
 
-  async publish(events: PlatformEvent[]): Promise<void> {
+  /** The ids are EventBridge's: it gives every event it takes an id of its own, which rules deliver. */
+  async publish(events: PlatformEvent[]): Promise<string[]> {
     // Batches are built before anything is sent, so an oversized event rejects the whole call.
     const entries = events.map((event) => toEntry(event, this.options.busName));
-    for (const batch of batches(entries)) await this.putWithRetries(batch);
+    const ids: (string | undefined)[] = [];
+    for (const batch of batches(entries)) ids.push(...(await this.putWithRetries(batch)));
+    // EventBridge names every entry it takes; an answer naming none keeps the event's own id.
+    return ids.map((id, i) => id ?? events[i]!.id);
   }
 
-  private async putWithRetries(batch: PutEventsRequestEntry[]): Promise<void> {
-    let pending = batch;
+  private async putWithRetries(batch: PutEventsRequestEntry[]): Promise<(string | undefined)[]> {
+    const ids: (string | undefined)[] = batch.map(() => undefined);
+    let pending = batch.map((entry, at) => ({ entry, at }));
     let results: PutEventsResultEntry[] = [];
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (attempt > 1) await sleep(Math.random() * this.baseDelayMs * 2 ** (attempt - 2));
-      results = await this.put(pending);
+      results = await this.put(pending.map(({ entry }) => entry));
       // Results come back in request order; an entry failed when its result has an ErrorCode.
+      for (const [i, { at }] of pending.entries()) {
+        const id = results[i]?.EventId;
+        if (results[i]?.ErrorCode === undefined && id !== undefined) ids[at] = id;
+      }
       const failed = pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
-      if (failed.length === 0) return;
+      if (failed.length === 0) return ids;
       results = results.filter((result) => result.ErrorCode !== undefined);
       pending = failed;
     }
@@ -76,7 +85,7 @@ export class EventBridgeBus implements EventBus {
     } catch {
       throw new PlugboardError('Unavailable', 'the event bus could not be reached');
     }
-    if (!output.FailedEntryCount) return entries.map(() => ({}));
+    if (!output.FailedEntryCount && !output.Entries) return entries.map(() => ({}));
     return output.Entries ?? entries.map(() => ({ ErrorCode: 'Unknown' }));
   }
 }

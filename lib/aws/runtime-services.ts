@@ -23,7 +23,9 @@ export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeService
   return {
     credentials: new SecretsManagerCredentialResolver(),
     store,
-    publish: (event) => bus.publish([event]),
+    publish: async (event) => {
+      await bus.publish([event]);
+    },
     log,
     account: 'unknown',
     region: process.env.AWS_REGION ?? 'us-east-1',

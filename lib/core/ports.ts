@@ -103,7 +103,11 @@ export interface Invoker {
 
 /** Puts events on the bus. Delivery, retries and the DLQ are the bus's business. */
 export interface EventBus {
-  publish(events: PlatformEvent[]): Promise<void>;
+  /**
+   * Puts the events on the bus; answers the ids they are delivered and logged under, in order:
+   * EventBridge gives each event an id of its own, the local bus keeps the event's.
+   */
+  publish(events: PlatformEvent[]): Promise<string[]>;
 }
 
 /** Name of the secret holding an instance's credentials: the plugin role may read only its own prefix. */

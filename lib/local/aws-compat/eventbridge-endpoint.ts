@@ -5,7 +5,6 @@ import { testEventPattern } from '../../core/events/pattern';
 import type { EventOrigin } from '../../core/platform-events';
 import type { EventBus } from '../../core/ports';
 import { PlugboardError } from '../../sdk/errors';
-import type { PlatformEvent } from '../../sdk/events';
 import { entryOutcome } from './put-events-entries';
 import { checkSignature } from './sigv4';
 
@@ -65,9 +64,10 @@ export function eventBridgeEndpoint(props: EventBridgeEndpointProps): Hono {
       }
       const outcomes = entries.map((entry) => entryOutcome(entry, origin, busNames));
       const events = outcomes.flatMap((o) => ('event' in o ? [o.event] : []));
-      if (events.length > 0) await props.bus.publish(events);
+      const ids = events.length > 0 ? await props.bus.publish(events) : [];
+      let next = 0;
       return ok({
-        Entries: outcomes.map((o) => ('event' in o ? { EventId: (o.event as PlatformEvent).id } : o)),
+        Entries: outcomes.map((o) => ('event' in o ? { EventId: ids[next++] } : o)),
         FailedEntryCount: outcomes.length - events.length,
       });
     },

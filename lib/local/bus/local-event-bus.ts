@@ -13,9 +13,10 @@ export class LocalEventBus implements EventBus {
 
   constructor(private readonly store: EventStore) {}
 
-  async publish(events: PlatformEvent[]): Promise<void> {
+  async publish(events: PlatformEvent[]): Promise<string[]> {
     const pending = await logEvents(this.store, events, (event) => this.router?.hasTargets(event) ?? true);
     for (const event of pending) this.router?.dispatch(event);
+    return events.map((event) => event.id);
   }
 
   /** Hands delivery to the router and resumes every event still pending. */

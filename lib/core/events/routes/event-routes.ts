@@ -32,13 +32,14 @@ const publish = createRoute({
     'The body is EventBridge\'s PutEvents request: `{ "Entries": [{ "Source", "DetailType",',
     '"Detail" (a JSON object written as a string), "Resources"?, "Time"? }] }`, 1 to 10 entries.',
     'Sources starting with `plugboard` belong to the platform and its plugins and are refused (400).',
-    'Every event is in the log before the answer; delivery to subscriptions follows asynchronously.',
+    'Every event is on the bus before the answer (locally: in the event log); delivery to subscriptions follows asynchronously.',
+    "The ids are those the events are delivered and logged under (on AWS, EventBridge's).",
   ].join(' '),
   request: { body: jsonBody(PutEventsSchema) },
   responses: {
     200: json(
       z.object({ Entries: z.array(z.object({ EventId: z.string() })), FailedEntryCount: z.literal(0) }),
-      'Logged; the ids of the events',
+      'Published; the ids of the events, in order',
     ),
     ...problems(413, 415),
   },
@@ -84,12 +85,8 @@ const replay = createRoute({
 export function eventRoutes(events: EventsServices) {
   return (app: App, { deps }: RouteContext): void => {
     app.openapi(publish, async (c) => {
-      const published = callerEvents(c.req.valid('json').Entries, deps.origin);
-      await events.bus.publish(published);
-      return c.json(
-        { Entries: published.map((e) => ({ EventId: e.id })), FailedEntryCount: 0 as const },
-        200,
-      );
+      const ids = await events.bus.publish(callerEvents(c.req.valid('json').Entries, deps.origin));
+      return c.json({ Entries: ids.map((id) => ({ EventId: id })), FailedEntryCount: 0 as const }, 200);
     });
     app.openapi(testPattern, (c) => {
       const { pattern, event } = c.req.valid('json');
