@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { operationSpec } from './contracts';
+import { templateProblem } from './templates';
 
 /** The plugin types a manifest may declare; each one brings a handler contract (see contracts.ts). */
 export const PLUGIN_TYPES = [
@@ -100,6 +102,10 @@ export const ParamSchema = z
       ctx.addIssue({ code: 'custom', path: ['default'], message: `default does not fit type ${param.type}` });
     } else if (param.choices && !param.choices.includes(param.default as string | number)) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'default is not one of the choices' });
+    } else if (typeof param.default === 'string' && param.default.includes('${')) {
+      // A handler expands it with ctx.expand, which would answer the caller 400 for the author's mistake.
+      const problem = templateProblem(param.default);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['default'], message: problem });
     }
   });
 export type Param = z.output<typeof ParamSchema>;
@@ -201,6 +207,22 @@ export const DocTopicSchema: z.ZodType<DocTopic> = z.lazy(() =>
   }),
 );
 
+/** Why an alias cannot be called as the operation it names; undefined when it can. */
+function aliasProblem(
+  alias: string,
+  target: string,
+  manifest: { types: readonly PluginType[]; actions: readonly { name: string }[] },
+): string | undefined {
+  if (manifest.actions.some((a) => a.name === alias))
+    return `alias "${alias}" has the name of an action, so a call to "${alias}" is ambiguous`;
+  if (!operationSpec(target))
+    return `"${target}" is not an operation; an alias names one such as configuration.getValues`;
+  const type = target.split('.')[0]!;
+  if (!manifest.types.includes(type as PluginType))
+    return `"${target}" is an operation of type ${type}, which the manifest's types do not declare`;
+  return undefined;
+}
+
 export const ManifestSchema = z
   .strictObject({
     slug,
@@ -238,6 +260,10 @@ export const ManifestSchema = z
         path: ['credentials'],
         message: `authType ${m.authType} needs credentials`,
       });
+    }
+    for (const [alias, target] of Object.entries(m.aliases)) {
+      const issue = aliasProblem(alias, target, m);
+      if (issue !== undefined) ctx.addIssue({ code: 'custom', path: ['aliases', alias], message: issue });
     }
     if (m.webhookActions.length > 0 && !m.types.includes('webhook')) {
       ctx.addIssue({

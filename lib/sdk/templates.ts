@@ -24,14 +24,18 @@ function unknownVariables(template: string): string[] {
   return [...unknown];
 }
 
+/** What is wrong with a template: every unknown variable named, with the allowed ones; undefined if nothing. */
+export function templateProblem(template: string): string | undefined {
+  const unknown = unknownVariables(template);
+  if (unknown.length === 0) return undefined;
+  const names = unknown.map((n) => `\${${n}}`).join(', ');
+  return `unknown template variable${unknown.length > 1 ? 's' : ''} ${names}; allowed: ${TEMPLATE_VARIABLES.join(', ')}`;
+}
+
 /** Throws a ValidationError naming every unknown variable and listing the allowed ones. */
 export function validateTemplate(template: string): void {
-  const unknown = unknownVariables(template);
-  if (unknown.length === 0) return;
-  const names = unknown.map((n) => `\${${n}}`).join(', ');
-  throw new ValidationError(
-    `unknown template variable${unknown.length > 1 ? 's' : ''} ${names}; allowed: ${TEMPLATE_VARIABLES.join(', ')}`,
-  );
+  const problem = templateProblem(template);
+  if (problem !== undefined) throw new ValidationError(problem);
 }
 
 /** Replaces each `${var}` with its value; a missing value becomes the empty string, other text is untouched. */

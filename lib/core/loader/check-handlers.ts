@@ -96,6 +96,16 @@ export function checkHandlers(definition: Definition, manifest: Manifest): Check
   if (definition.actions !== undefined || actionNames.length > 0) {
     issues.push(...checkGroup(definition.actions ?? {}, 'actions', actionNames, actionNames, 'action'));
   }
+  for (const [alias, target] of Object.entries(manifest.aliases)) {
+    // The manifest schema has checked the target is an operation of a declared type; an optional one may have no handler.
+    const [type, operation] = target.split('.') as [string, string];
+    const group = definition[type];
+    if (isRecord(group) && group[operation] === undefined)
+      issues.push({
+        path: `manifest.aliases.${alias}`,
+        message: `alias "${alias}" names ${target}, which has no handler in ${type}`,
+      });
+  }
   for (const key of COMMON_FUNCTIONS) {
     if (definition[key] !== undefined && typeof definition[key] !== 'function') {
       issues.push({ path: key, message: 'must be a function' });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings with ${...} are Plugboard templates, not JS ones
 import { describe, expect, it } from 'vitest';
 import { checkPlugin } from '../../../lib/core/loader';
 
@@ -120,6 +121,91 @@ describe('checkPlugin', () => {
     expect(checkPlugin({ manifest: manifest({ types: ['deployment'] }) })).toMatchObject({
       ok: false,
       errors: [{ path: 'deployment' }],
+    });
+  });
+
+  it('rejects an option default naming a template variable off the whitelist, and keeps literal text', () => {
+    const option = (name: string, value: unknown, type = 'string') => ({
+      name,
+      label: name,
+      type,
+      default: value,
+    });
+    const result = checkPlugin({
+      manifest: manifest({
+        options: [
+          option('prefix', '/${org}/${projectSlug}/${team}'),
+          option('known', '/${orgSlug}/${projectSlug}/'),
+          option('price', 'costs $5 or ${'),
+          option('labels', { a: '${org}' }, 'mapping'),
+        ],
+      }),
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: 'options.0.default',
+          message:
+            'unknown template variables ${org}, ${team}; allowed: orgSlug, projectSlug, projectId, teamSlug, environment, projectTypeSlug',
+        },
+      ],
+    });
+  });
+
+  it('rejects an alias to an operation the plugin does not have, or named like an action', () => {
+    const result = checkPlugin({
+      manifest: manifest({
+        types: ['logs'],
+        actions: [{ name: 'export', label: 'Export' }],
+        aliases: {
+          find: 'logs.search',
+          go: 'configuration.getValues',
+          nothing: 'logs.nope',
+          export: 'logs.schema',
+          plain: 'export',
+        },
+      }),
+      logs: { search: fn, schema: fn },
+      actions: { export: fn },
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: 'aliases.go',
+          message:
+            '"configuration.getValues" is an operation of type configuration, which the manifest\'s types do not declare',
+        },
+        {
+          path: 'aliases.nothing',
+          message: '"logs.nope" is not an operation; an alias names one such as configuration.getValues',
+        },
+        {
+          path: 'aliases.export',
+          message: 'alias "export" has the name of an action, so a call to "export" is ambiguous',
+        },
+        {
+          path: 'aliases.plain',
+          message: '"export" is not an operation; an alias names one such as configuration.getValues',
+        },
+      ],
+    });
+  });
+
+  it('rejects an alias to an optional operation the definition has no handler for', () => {
+    const result = checkPlugin({
+      manifest: manifest({ types: ['logs'], aliases: { chart: 'logs.histogram' } }),
+      logs: { search: fn, schema: fn },
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        {
+          path: 'manifest.aliases.chart',
+          message: 'alias "chart" names logs.histogram, which has no handler in logs',
+        },
+      ],
     });
   });
 });
