@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../../core/envelope';
+import { createRedactor } from '../../core/runtime/redact';
 import type { LogRecord } from '../../core/runtime/services';
 import { functionFailure } from '../function-failure';
 import { type Batch, batchedSender, unbatch } from './message-batch';
@@ -19,6 +20,7 @@ export interface PluginWorkerOptions {
 interface PendingCall {
   resolve(answer: Answer): void;
   timer: NodeJS.Timeout;
+  requestId: string | undefined;
 }
 
 /** How long past its deadline a call may run before the worker is judged hung and replaced. */
@@ -41,6 +43,8 @@ export class PluginWorker {
   private readonly pending = new Map<number, PendingCall>();
   private nextId = 0;
   private ended = false;
+  /** Credential values handed to this worker: a crash's message may carry them, and is scrubbed of them. */
+  private readonly secrets = new Set<string>();
 
   constructor(private readonly options: PluginWorkerOptions) {
     this.worker = new Worker(options.bundleFile, {
@@ -65,9 +69,10 @@ export class PluginWorker {
     });
     this.worker.on('error', (error: Error & { code?: string }) => {
       const outOfMemory = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.end(`the plugin's worker ${outOfMemory ? 'ran out of memory' : 'crashed'}`);
+      this.crashed(`the plugin's worker ${outOfMemory ? 'ran out of memory' : 'crashed'}`, error);
     });
-    this.worker.on('exit', (code) => this.end(`the plugin's worker exited (code ${code})`));
+    // An exit the platform did not ask for (process.exit in the plugin); its own come after `stop`.
+    this.worker.on('exit', (code) => this.crashed(`the plugin's worker exited (code ${code})`));
   }
 
   get dead(): boolean {
@@ -97,7 +102,7 @@ export class PluginWorker {
         );
         this.end('a call on this worker hung past its deadline');
       }, budget);
-      this.pending.set(id, { resolve, timer });
+      this.pending.set(id, { resolve, timer, requestId: envelope.requestId });
       this.post({ t: 'invoke', id, json: JSON.stringify(envelope) });
     });
   }
@@ -119,6 +124,28 @@ export class PluginWorker {
     this.post({ t: 'close' });
     await exited;
     clearTimeout(cut);
+  }
+
+  /**
+   * Ends a worker that failed by itself, logging why under the plugin's name: the calls it cut answer
+   * only that it crashed, and a crash between calls answers no one.
+   */
+  private crashed(reason: string, error?: Error): void {
+    if (this.ended) return;
+    const redact = createRedactor([...this.secrets]);
+    const requestIds = [...this.pending.values()].flatMap((call) => call.requestId ?? []);
+    this.options.onLog({
+      level: 'error',
+      plugin: this.options.slug,
+      instance: '-',
+      requestId: '-',
+      message: reason,
+      fields: redact({
+        ...(error ? { error: { name: error.name, message: error.message } } : {}),
+        ...(requestIds.length > 0 ? { requestIds } : {}),
+      }),
+    });
+    this.end(reason);
   }
 
   /** Marks the worker ended and answers the calls still waiting; false if it had ended already. */
@@ -164,6 +191,9 @@ export class PluginWorker {
     try {
       const fn = this.options.host[method] as (...a: unknown[]) => Promise<unknown>;
       const value = await fn(...args);
+      if (method === 'resolveCredentials' && value) {
+        for (const secret of Object.values(value as Record<string, string>)) this.secrets.add(secret);
+      }
       if (!this.ended) this.post({ t: 'reply', id, ok: true, value });
     } catch (error) {
       const message = error instanceof Error ? error.message : 'the platform call failed';
