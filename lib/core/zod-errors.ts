@@ -48,7 +48,7 @@ export function zodIssues(error: z.ZodError, input: unknown): IssueAt[] {
 /** `zodIssues` as field errors located by JSON pointers under `base`. */
 export function zodFieldErrors(error: z.ZodError, base: string, input: unknown): FieldError[] {
   return zodIssues(error, input).map(({ path, detail }) => ({
-    pointer: base + path.map((p) => `/${pointerSegment(String(p))}`).join('') || '/',
+    pointer: base + path.map((p) => `/${pointerSegment(String(p))}`).join(''),
     detail,
   }));
 }
@@ -61,6 +61,9 @@ const inJsonTerms = (detail: string): string => detail.replace(/\bexpected recor
 
 /** What a missing field should have held, for the issues zod raises when a value is absent. */
 function required(issue: z.core.$ZodIssue): string | undefined {
+  // A field that takes any value (z.unknown()) is "nonoptional" to zod.
+  if (issue.code === 'invalid_type' && issue.expected === 'nonoptional')
+    return 'Required: expected any JSON value';
   if (issue.code === 'invalid_type') return `Required: expected ${issue.expected}`;
   if (issue.code !== 'invalid_value') return undefined;
   const values = issue.values.map((value) =>

@@ -20,7 +20,8 @@ export interface ParamCheck {
 export function checkParams(params: readonly Param[], input: unknown, base: string): ParamCheck {
   const errors: FieldError[] = [];
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { values: {}, errors: [{ pointer: base || '/', detail: 'must be an object' }] };
+    // `base` is '' for a whole document: RFC 6901's pointer to the root ("/" names a key "").
+    return { values: {}, errors: [{ pointer: base, detail: 'must be an object' }] };
   }
   const given = input as Record<string, unknown>;
   const byName = new Map(params.map((p) => [p.name, p]));

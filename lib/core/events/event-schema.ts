@@ -42,7 +42,7 @@ export function checkEvent(event: unknown, pointer = ''): PlatformEvent {
   }
   if (Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_EVENT_BYTES) {
     throw new ValidationError(`the event is larger than ${MAX_EVENT_BYTES / 1024} KB`, [
-      { pointer: pointer || '/', detail: `must be at most ${MAX_EVENT_BYTES / 1024} KB` },
+      { pointer, detail: `must be at most ${MAX_EVENT_BYTES / 1024} KB` },
     ]);
   }
   return parsed.data as PlatformEvent;

@@ -69,6 +69,18 @@ describe('zodFieldErrors', () => {
     ]);
   });
 
+  it('asks a missing field of any type for any JSON value, and points at a whole document with ""', () => {
+    const Test = z.strictObject({ pattern: z.record(z.string(), z.unknown()), event: z.unknown() });
+    const missing = Test.safeParse({ pattern: {} });
+    expect(zodFieldErrors(missing.error!, '', { pattern: {} })).toEqual([
+      { pointer: '/event', detail: 'Required: expected any JSON value' },
+    ]);
+    // RFC 6901: "" is the whole document; "/" would name a member whose key is "".
+    expect(zodFieldErrors(Test.safeParse([]).error!, '', [])).toEqual([
+      { pointer: '', detail: 'Invalid input: expected object, received array' },
+    ]);
+  });
+
   it('says "Required" exactly when nothing is at the pointer, whatever the value', () => {
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), shaped), (value) => {

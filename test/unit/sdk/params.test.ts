@@ -66,7 +66,7 @@ describe('checkParams', () => {
         errors: [{ pointer: '/params', detail: 'must be an object' }],
       });
     }
-    expect(checkParams(params, null, '').errors).toEqual([{ pointer: '/', detail: 'must be an object' }]);
+    expect(checkParams(params, null, '').errors).toEqual([{ pointer: '', detail: 'must be an object' }]);
   });
 
   it('escapes names in JSON pointers', () => {
