@@ -62,7 +62,13 @@ export function valueFitsType(type: OptionType, value: unknown): boolean {
   }
 }
 
-const scalarValue = z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.string())]);
+/**
+ * Any value some option type holds. Whether it fits the param's own `type` is the refinement's to
+ * say: a union that failed first would answer only "Invalid input".
+ */
+const paramValue = z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())], {
+  error: 'must be a string, a number, a boolean or a mapping',
+});
 
 /** Shared shape of an instance option and an action param: typed, optionally required, with a default and choices. */
 export const ParamSchema = z
@@ -72,11 +78,8 @@ export const ParamSchema = z
     description,
     type: z.enum(OPTION_TYPES),
     required: z.boolean().default(false),
-    default: scalarValue.optional(),
-    choices: z
-      .array(z.union([z.string(), z.number()]))
-      .min(1)
-      .optional(),
+    default: paramValue.optional(),
+    choices: z.array(paramValue).min(1).optional(),
   })
   .superRefine((param, ctx) => {
     if (param.choices && (param.type === 'boolean' || param.type === 'mapping' || param.type === 'secret')) {
@@ -100,7 +103,7 @@ export const ParamSchema = z
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret cannot have a default' });
     } else if (!valueFitsType(param.type, param.default)) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: `default does not fit type ${param.type}` });
-    } else if (param.choices && !param.choices.includes(param.default as string | number)) {
+    } else if (param.choices && !param.choices.includes(param.default)) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'default is not one of the choices' });
     } else if (typeof param.default === 'string' && param.default.includes('${')) {
       // A handler expands it with ctx.expand, which would answer the caller 400 for the author's mistake.

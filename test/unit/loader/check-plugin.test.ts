@@ -208,4 +208,26 @@ describe('checkPlugin', () => {
       ],
     });
   });
+
+  it("says how a param's default or choices miss its type, where zod's union said only Invalid input", () => {
+    const result = checkPlugin({
+      manifest: manifest({
+        options: [
+          { name: 'labels', label: 'Labels', type: 'mapping', default: { a: 1 } },
+          { name: 'on', label: 'On', type: 'boolean', choices: [true] },
+          { name: 'size', label: 'Size', type: 'string', choices: ['s', true] },
+          { name: 'list', label: 'List', type: 'string', default: ['a'] },
+        ],
+      }),
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { path: 'options.0.default', message: 'default does not fit type mapping' },
+        { path: 'options.1.choices', message: 'choices are not allowed on a boolean' },
+        { path: 'options.2.choices.1', message: 'choice does not fit type string' },
+        { path: 'options.3.default', message: 'must be a string, a number, a boolean or a mapping' },
+      ],
+    });
+  });
 });
