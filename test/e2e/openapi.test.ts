@@ -53,6 +53,20 @@ function* refs(node: Json): Generator<string> {
 }
 
 describe('/v1/openapi.json', () => {
+  it('marks exactly the routes that take no token as needing none', async () => {
+    const open = operations()
+      .filter(([, , op]) => Array.isArray(op.security) && op.security.length === 0)
+      .map(([method, path]) => `${method} ${path}`);
+    expect(open.sort()).toEqual(['get /v1/health', 'post /v1/webhooks/{source}']);
+    for (const route of open) {
+      const [method, path] = route.split(' ');
+      const res = await fetch(`${pb.platform.url}${path!.replace('{source}', 'nope')}`, {
+        method: method!.toUpperCase(),
+      });
+      expect(res.headers.get('www-authenticate'), route).toBeNull();
+    }
+  });
+
   it('is a structurally valid OpenAPI 3.1 document', () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });

@@ -19,6 +19,7 @@ import { ValidatedApp } from './validated-app';
 
 /** Paths that answer without authentication: liveness, the API description, and HMAC-verified webhooks. */
 const OPEN_PATHS = [/^\/v1\/health$/, /^\/v1\/openapi\.json$/, /^\/v1\/webhooks\/[^/]+$/];
+const isOpenPath = (path: string): boolean => OPEN_PATHS.some((open) => open.test(path));
 
 /** The scope a request needs, by method and path; reads need only to be authenticated. */
 function requiredScope(method: string, path: string): Scope | undefined {
@@ -54,7 +55,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
   const app: App = new ValidatedApp();
 
   const authorize = async (c: Context<AppEnv>) => {
-    if (OPEN_PATHS.some((p) => p.test(c.req.path))) return;
+    if (isOpenPath(c.req.path)) return;
     const principal = await deps.authenticate(c);
     if (!principal) throw new PlugboardError('Unauthenticated', 'send Authorization: Bearer <token>');
     const scope = requiredScope(c.req.method, c.req.path);
@@ -133,6 +134,10 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     const response = problemResponse(problem);
     response.headers.set('x-request-id', problem.requestId);
     if (problem.code === 'MethodNotAllowed') response.headers.set('allow', allowedAt(c.req.path).join(', '));
+    // The challenge RFC 9110 §11.6.1 requires of a 401, where a token is what was missing: a
+    // webhook is refused for its signature, which no Authorization header would mend.
+    if (problem.status === 401 && !isOpenPath(c.req.path))
+      response.headers.set('www-authenticate', 'Bearer realm="plugboard"');
     // A body refused unread would be left on a kept-alive connection, and the server drops the
     // connection under the client's next request: tell the client to use a new one instead.
     if (c.req.raw.body && !c.req.raw.bodyUsed) response.headers.set('connection', 'close');

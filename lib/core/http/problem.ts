@@ -52,13 +52,9 @@ export function toProblem(error: unknown, requestId: string): Problem {
   );
 }
 
-/**
- * The problem as an HTTP response; RateLimited carries Retry-After in seconds, and a 401 the
- * challenge RFC 9110 §11.6.1 requires of it.
- */
+/** The problem as an HTTP response; RateLimited carries Retry-After in seconds. */
 export function problemResponse(problem: Problem): Response {
   const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
-  if (problem.status === 401) headers['www-authenticate'] = 'Bearer realm="plugboard"';
   if (problem.retryAt) {
     headers['retry-after'] = String(
       Math.max(1, Math.ceil((Date.parse(problem.retryAt) - Date.now()) / 1000)),

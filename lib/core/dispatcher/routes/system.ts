@@ -6,6 +6,7 @@ const health = createRoute({
   method: 'get',
   path: '/v1/health',
   summary: 'Liveness; needs no authentication',
+  security: [],
   responses: { 200: json(z.object({ status: z.literal('ok') }), 'The dispatcher is serving') },
 });
 
