@@ -44,3 +44,17 @@ export function apiGatewayAuthenticator(mode: 'iam' | 'jwt'): Authenticate {
 export function apiGatewayRequestId(c: Context): string | undefined {
   return (c.env as { event?: APIGatewayProxyEventV2 } | undefined)?.event?.requestContext?.requestId;
 }
+
+/** Kept back from the function's timeout to write the answer and publish the call's Operation event. */
+export const ANSWER_MARGIN_MS = 1_000;
+
+/**
+ * When the dispatcher function must have answered: its timeout, less a margin. A plugin call past
+ * it would be cut by Lambda, and API Gateway would answer its bare 503 instead of a 504 problem.
+ */
+export function lambdaDeadline(c: Context): number | undefined {
+  const lambda = (c.env as { lambdaContext?: { getRemainingTimeInMillis?: () => number } } | undefined)
+    ?.lambdaContext;
+  const remaining = lambda?.getRemainingTimeInMillis?.();
+  return remaining === undefined ? undefined : Date.now() + remaining - ANSWER_MARGIN_MS;
+}

@@ -4,7 +4,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CachedRegistry } from '../core/cached-registry';
 import type { DispatcherDeps, LogFn } from '../core/dispatcher/deps';
 import type { SubscriptionRules } from '../core/ports';
-import { apiGatewayAuthenticator, apiGatewayRequestId } from './api-gateway-auth';
+import { apiGatewayAuthenticator, apiGatewayRequestId, lambdaDeadline } from './api-gateway-auth';
 import { DynamoDbRegistry } from './dynamodb-registry';
 import type { PlatformEnvironment } from './environment';
 import { EventBridgeBus } from './eventbridge-bus';
@@ -30,6 +30,7 @@ export function awsDispatcherDeps(env: PlatformEnvironment, log: LogFn): Dispatc
     bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: env.PLUGBOARD_BUS_NAME }),
     authenticate: apiGatewayAuthenticator(env.PLUGBOARD_AUTH),
     requestId: apiGatewayRequestId,
+    deadline: lambdaDeadline,
     stage: env.PLUGBOARD_STAGE,
     origin: { account: process.env.AWS_ACCOUNT_ID ?? 'unknown', region },
     log,

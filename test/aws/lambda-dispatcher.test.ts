@@ -187,4 +187,25 @@ describe('dispatcher Lambda handler (HTTP API payload 2.0) against the local ser
     ).toBe(200);
     expect((await viaLambda(jwt, { ...act, authorizer: { jwtScopes: ['publish'] } })).status).toBe(403);
   });
+
+  it('returns only once the work a request started has settled, before Lambda freezes it', async () => {
+    let release = () => {};
+    const settled = new Promise<void>((done) => {
+      release = done;
+    });
+    const deps = { ...local.platform.deps, authenticate: apiGatewayAuthenticator('iam') };
+    const handler = createLambdaDispatcher(deps, undefined, () => settled);
+    let returned = false;
+    const call = handler(
+      httpApiEvent({ method: 'GET', path: '/v1/health' }) as unknown as Parameters<typeof handler>[0],
+      lambdaContext,
+    ).then(() => {
+      returned = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(returned).toBe(false);
+    release();
+    await call;
+    expect(returned).toBe(true);
+  });
 });

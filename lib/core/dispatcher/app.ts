@@ -72,6 +72,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
   app.use(async (c, next) => {
     const requestId = deps.requestId?.(c) ?? randomUUID();
     c.set('requestId', requestId);
+    c.set('deadline', deps.deadline?.(c));
     await authorize(c);
     // A declared length is checked from the header (the HTTP parser holds the body to it); only a
     // chunked body is counted as it streams, because that turns the request into a web Request

@@ -28,5 +28,11 @@ export interface DispatcherDeps {
   loadProblems?: () => LoadProblems;
   /** The request id to use; by default a fresh UUID (the Lambda adapter passes API Gateway's). */
   requestId?: (c: Context) => string | undefined;
+  /**
+   * Epoch ms by which a request must be answered: on Lambda, before the function's own timeout,
+   * which would end the request with API Gateway's bare error instead of a problem.
+   * @default none: each call has its plugin's timeout
+   */
+  deadline?: (c: Context) => number | undefined;
   log?: LogFn;
 }

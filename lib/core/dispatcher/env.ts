@@ -5,7 +5,12 @@ import type { InvocationService } from '../invocation/invocation-service';
 import type { DispatcherDeps } from './deps';
 
 export interface AppEnv {
-  Variables: { requestId: string; principal: Principal | undefined };
+  Variables: {
+    requestId: string;
+    principal: Principal | undefined;
+    /** Epoch ms by which the request must be answered, when the runtime sets one (Lambda's timeout). */
+    deadline: number | undefined;
+  };
 }
 export type App = OpenAPIHono<AppEnv>;
 

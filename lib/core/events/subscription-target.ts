@@ -13,14 +13,10 @@ export function subscriptionTarget(
     async deliver({ event, idempotencyKey, attempt }) {
       const [kind, name = ''] = subscription.handler.split(':', 2);
       if (kind === 'action') {
-        await invocations.action(
-          subscription.instance,
-          name,
-          subscription.params,
-          idempotencyKey,
-          undefined,
-          event,
-        );
+        await invocations.action(subscription.instance, name, subscription.params, {
+          requestId: idempotencyKey,
+          cause: event,
+        });
         return;
       }
       const { instance, manifest } = await invocations.resolve(subscription.instance);

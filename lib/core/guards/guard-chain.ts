@@ -1,6 +1,6 @@
 import type { GuardedCall } from '../../sdk/define-plugin';
 import { PlugboardError } from '../../sdk/errors';
-import type { CallGuard, InvocationService } from '../invocation/invocation-service';
+import type { CallGuard, CallRequest, InvocationService } from '../invocation/invocation-service';
 import type { GuardRecord } from '../ports';
 import type { GuardService } from './guard-service';
 
@@ -10,10 +10,10 @@ import type { GuardService } from './guard-service';
  * call (424 PreHookVetoed). Either names the instance that stopped it; nothing after it runs.
  */
 export function guardChain(guards: GuardService, invocations: InvocationService): CallGuard {
-  return async (call, _instance, requestId) => {
+  return async (call, _instance, request) => {
     const { authorizers, preHooks } = await guards.chainFor(call.plugin);
     for (const guard of authorizers) {
-      const answer = await ask(guard, call, requestId, invocations).catch((error: unknown) => ({
+      const answer = await ask(guard, call, request, invocations).catch((error: unknown) => ({
         allow: false,
         reason: failure(error),
       }));
@@ -27,7 +27,7 @@ export function guardChain(guards: GuardService, invocations: InvocationService)
       }
     }
     for (const guard of preHooks) {
-      const answer = await ask(guard, call, requestId, invocations).catch((error: unknown) => ({
+      const answer = await ask(guard, call, request, invocations).catch((error: unknown) => ({
         veto: failure(error),
       }));
       const veto = (answer as { veto?: unknown } | undefined)?.veto;
@@ -45,11 +45,11 @@ export function guardChain(guards: GuardService, invocations: InvocationService)
 async function ask(
   guard: GuardRecord,
   call: GuardedCall,
-  requestId: string,
+  { requestId, deadline }: CallRequest,
   invocations: InvocationService,
 ): Promise<unknown> {
   const { instance, manifest } = await invocations.resolve(guard.instance);
-  return invocations.run({ instance, manifest, requestId }, guard.role, guard.role, call);
+  return invocations.run({ instance, manifest, requestId, deadline }, guard.role, guard.role, call);
 }
 
 const failure = (error: unknown) =>

@@ -14,17 +14,30 @@ import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
 import { zodFieldErrors } from '../zod-errors';
 
-/** Runs before a call reaches its plugin; throws AuthorizerDenied or PreHookVetoed to stop it. */
-export type CallGuard = (call: GuardedCall, instance: InstanceRecord, requestId: string) => Promise<void>;
-
-export interface Invocation {
-  instance: InstanceRecord;
-  manifest: Manifest;
+/** What a call is made for: the request (or delivery) it serves, and by when that needs its answer. */
+export interface CallRequest {
   requestId: string;
   context?: CallContext | undefined;
   /** The event whose delivery makes this call: its Operation event and what it publishes continue that chain. */
   cause?: PlatformEvent | undefined;
+  /**
+   * Epoch milliseconds by which the request must be answered (on Lambda, the dispatcher's own
+   * timeout): the plugin's deadline never passes it, so a slow plugin answers Timeout in time.
+   * @default the plugin's timeout alone
+   */
+  deadline?: number | undefined;
 }
+
+export interface Invocation extends CallRequest {
+  instance: InstanceRecord;
+  manifest: Manifest;
+}
+
+/** Runs before a call reaches its plugin; throws AuthorizerDenied or PreHookVetoed to stop it. */
+export type CallGuard = (call: GuardedCall, instance: InstanceRecord, request: CallRequest) => Promise<void>;
+
+/** Less than this left before a request's deadline, a call is not started: it could only time out. */
+const MIN_CALL_MS = 100;
 
 /** Instance options as the handler sees them: stored values merged over the manifest's defaults. */
 export function effectiveOptions(
@@ -55,7 +68,7 @@ export class InvocationService {
     return { instance, manifest };
   }
 
-  async operation(name: string, operation: string, input: unknown, requestId: string, context?: CallContext) {
+  async operation(name: string, operation: string, input: unknown, request: CallRequest) {
     const { instance, manifest } = await this.resolve(name);
     const fullName = manifest.aliases[operation] ?? operation;
     const spec = operationSpec(fullName);
@@ -74,17 +87,10 @@ export class InvocationService {
         zodFieldErrors(parsed.error, '/input', input ?? {}),
       );
     }
-    return this.run({ instance, manifest, requestId, context }, 'operation', fullName, parsed.data);
+    return this.run({ ...request, instance, manifest }, 'operation', fullName, parsed.data);
   }
 
-  async action(
-    name: string,
-    action: string,
-    params: unknown,
-    requestId: string,
-    context?: CallContext,
-    cause?: PlatformEvent,
-  ) {
+  async action(name: string, action: string, params: unknown, request: CallRequest) {
     const { instance, manifest } = await this.resolve(name);
     const declared = manifest.actions.find((a) => a.name === action);
     if (!declared) {
@@ -102,7 +108,7 @@ export class InvocationService {
     if (checked.errors.length > 0) {
       throw new ValidationError(`the params of action "${action}" are not valid`, checked.errors);
     }
-    return this.run({ instance, manifest, requestId, context, cause }, 'action', action, checked.values);
+    return this.run({ ...request, instance, manifest }, 'action', action, checked.values);
   }
 
   /** Builds the envelope for any kind of call, checks credentials and guards, invokes, and reports the outcome. */
@@ -125,9 +131,16 @@ export class InvocationService {
           input: input as Record<string, unknown>,
         },
         instance,
-        requestId,
+        call,
       );
     }
+    const timeoutAt = Date.now() + manifest.timeoutSeconds * 1000;
+    const deadline = call.deadline === undefined ? timeoutAt : Math.min(timeoutAt, call.deadline);
+    if (deadline - Date.now() < MIN_CALL_MS)
+      throw new PlugboardError(
+        'Timeout',
+        `no time was left to call instance "${instance.name}" before the request's own deadline`,
+      );
     const cause = call.cause && causeOf(call.cause);
     const envelope: Envelope = {
       v: 1,
@@ -143,7 +156,7 @@ export class InvocationService {
           ? credentialsRef(this.deps.stage, instance.plugin, instance.name)
           : undefined,
       requestId,
-      deadline: Date.now() + manifest.timeoutSeconds * 1000,
+      deadline,
       chainDepth: cause?.chainDepth,
     };
     const started = performance.now();

@@ -44,14 +44,16 @@ export function registerCallRoutes(app: App, { invocations }: RouteContext): voi
     const { name, operation: op } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};
     const requestId = c.get('requestId');
-    const result = await invocations.operation(name, op, body.input, requestId, body.context);
+    const request = { requestId, context: body.context, deadline: c.get('deadline') };
+    const result = await invocations.operation(name, op, body.input, request);
     return c.json({ result, requestId }, 200);
   });
   app.openapi(action, async (c) => {
     const { name, action: act } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};
     const requestId = c.get('requestId');
-    const result = await invocations.action(name, act, body.params, requestId, body.context);
+    const request = { requestId, context: body.context, deadline: c.get('deadline') };
+    const result = await invocations.action(name, act, body.params, request);
     return c.json({ result, requestId }, 200);
   });
 }

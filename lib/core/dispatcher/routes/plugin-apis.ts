@@ -55,7 +55,7 @@ export function registerPluginApiRoutes(app: App, { invocations }: RouteContext)
       : Buffer.from(await c.req.arrayBuffer()).toString('base64');
     const input = { method: c.req.method, path, query: url.search.slice(1), headers, body };
     const answer = (await invocations.run(
-      { instance, manifest, requestId: c.get('requestId') },
+      { instance, manifest, requestId: c.get('requestId'), deadline: c.get('deadline') },
       'http',
       'http',
       input,
