@@ -53,6 +53,17 @@ function* refs(node: Json): Generator<string> {
 }
 
 describe('/v1/openapi.json', () => {
+  it("describes the manifest with the loader's own schema, under components.schemas.Manifest", async () => {
+    const manifest = doc.components.schemas.Manifest;
+    expect(manifest.required).toEqual(expect.arrayContaining(['slug', 'name', 'version', 'apiVersion']));
+    expect(manifest.additionalProperties).toBe(false);
+    for (const slug of ['echo', 'kv-config', 'hmac-signer']) {
+      const served = (await pb.call('GET', `/v1/plugins/${slug}`)).body.manifest;
+      for (const key of Object.keys(served))
+        expect(manifest.properties, `${slug}: ${key}`).toHaveProperty(key);
+    }
+  });
+
   it('marks exactly the routes that take no token as needing none', async () => {
     const open = operations()
       .filter(([, , op]) => Array.isArray(op.security) && op.security.length === 0)

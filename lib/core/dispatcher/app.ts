@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { PlugboardError } from '../../sdk/errors';
+import { type JsonSchema, manifestJsonSchema } from '../../sdk/json-schema';
 import { MAX_PAYLOAD_BYTES } from '../envelope';
 import type { Scope } from '../http/auth';
 import { problemResponse, toProblem } from '../http/problem';
@@ -112,6 +113,8 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     security: [{ bearer: [] }],
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  for (const [name, schema] of Object.entries(manifestComponents()))
+    app.openAPIRegistry.registerComponent('schemas', name, schema);
 
   const allowedAt = allowedMethods(app);
   app.notFound((c) => {
@@ -145,4 +148,23 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     return response;
   });
   return app;
+}
+
+/**
+ * The manifest's JSON Schema (from the zod schema the loader uses) as OpenAPI components:
+ * `Manifest`, and each of its `$defs` beside it, its references moved to where they now live.
+ */
+function manifestComponents(): Record<string, JsonSchema> {
+  const { $schema: _dialect, $defs = {}, ...manifest } = manifestJsonSchema();
+  const moved = (schema: unknown): JsonSchema =>
+    JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/Manifest'));
+  return {
+    Manifest: moved(manifest),
+    ...Object.fromEntries(
+      Object.entries($defs as Record<string, unknown>).map(([name, schema]) => [
+        `Manifest${name}`,
+        moved(schema),
+      ]),
+    ),
+  };
 }

@@ -68,7 +68,9 @@ const get = createRoute({
   responses: {
     200: json(
       z.object({
-        manifest: z.record(z.string(), z.unknown()),
+        manifest: z
+          .record(z.string(), z.unknown())
+          .openapi({ description: 'The manifest, as the Manifest schema of this document describes it' }),
         status: z.string(),
         handlers: Handlers,
         schemas: z.object({
