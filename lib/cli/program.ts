@@ -15,10 +15,7 @@ import { registerSubscriptionsCommand } from './commands/subscriptions';
 import { registerTestCommand } from './commands/test';
 import { registerValidateCommand } from './commands/validate';
 import { registerWebhooksCommand } from './commands/webhooks';
-
-/** Exit codes: 1 for a user error (bad input, failed checks, an API error), 2 for a usage error. */
-export const EXIT_USER_ERROR = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_USAGE, EXIT_USER_ERROR } from './exit-codes';
 
 /** The `plugboard` CLI; each command lives in its own file under ./commands and registers itself here. */
 export function buildProgram(): Command {
@@ -64,7 +61,8 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<vo
       errors.length > 0 && !detail.includes(errors[0]!.detail)
         ? ` (${errors.map((e) => `${e.pointer}: ${e.detail}`).join('; ')})`
         : '';
-    console.error(`plugboard: ${error.message}${fields}`);
+    const retry = error.retryAt ? `; retry after ${error.retryAt.toISOString()}` : '';
+    console.error(`plugboard: ${error.message}${fields}${retry}`);
     process.exitCode = EXIT_USER_ERROR;
   }
 }

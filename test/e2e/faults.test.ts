@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../lib/cli/program';
 import { ERROR_TABLE } from '../../lib/sdk/errors';
 import { startTestPlatform, type TestPlatform } from './harness';
 
@@ -98,6 +99,31 @@ describe('plugin faults through the HTTP API', () => {
     const res = await act('rate_limited');
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('the CLI says when a rate-limited call may be retried, and prints the problem on stdout with --json', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line) => void out.push(String(line)));
+    vi.spyOn(console, 'error').mockImplementation((line) => void err.push(String(line)));
+    try {
+      const endpoint = ['--endpoint', pb.platform.url, '--token', pb.platform.token];
+      await runCli(['node', 'plugboard', 'invoke', 'f', 'rate_limited', ...endpoint]);
+      expect(process.exitCode).toBe(1);
+      expect(err).toEqual([
+        expect.stringMatching(/^plugboard: RateLimited \(429\): .*; retry after \d{4}-\d\d-\d\dT/),
+      ]);
+      await runCli(['node', 'plugboard', 'invoke', 'f', 'rate_limited', '--json', ...endpoint]);
+      expect(process.exitCode).toBe(1);
+      expect(JSON.parse(out.join('\n'))).toMatchObject({
+        status: 429,
+        code: 'RateLimited',
+        retryAt: expect.any(String),
+      });
+    } finally {
+      vi.restoreAllMocks();
+      process.exitCode = undefined;
+    }
   });
 
   it('an answer over 6 MB gives 502', async () => {

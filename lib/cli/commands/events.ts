@@ -3,6 +3,7 @@ import type { PlatformEventRecord } from '../../client';
 import { type CompiledPattern, compilePattern, matches } from '../../core/events/pattern';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
+import { EXIT_USER_ERROR } from '../exit-codes';
 import { integer, jsonObject } from '../input';
 
 const POLL_MS = 500;
@@ -117,7 +118,7 @@ export function registerEventsCommand(program: Command): void {
       jsonObject(options.event, '--event'),
     );
     console.log(matched ? 'matches' : 'does not match');
-    if (!matched) process.exitCode = 1;
+    if (!matched) process.exitCode = EXIT_USER_ERROR;
   });
 
   withEndpoint(

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { PlugboardApiError } from '../../client';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
+import { EXIT_USER_ERROR } from '../exit-codes';
 import { jsonObject, readJsonInput } from '../input';
 import { printJson } from '../output';
 
@@ -39,9 +41,16 @@ export function registerInvokeCommand(program: Command): void {
       ...(options.params ? jsonObject(options.params, '--params') : {}),
     };
     const context = options.context ? jsonObject(options.context, '--context') : undefined;
-    const answer = (await isAction(client, instance, target))
-      ? await client.action(instance, target, body, context)
-      : await client.operation(instance, target, body, context);
-    printJson(options.json ? answer : (answer.result ?? null));
+    try {
+      const answer = (await isAction(client, instance, target))
+        ? await client.action(instance, target, body, context)
+        : await client.operation(instance, target, body, context);
+      printJson(options.json ? answer : (answer.result ?? null));
+    } catch (error) {
+      // With --json a script reads stdout: a failed call prints its problem there too.
+      if (!options.json || !(error instanceof PlugboardApiError)) throw error;
+      printJson(error.problem);
+      process.exitCode = EXIT_USER_ERROR;
+    }
   });
 }

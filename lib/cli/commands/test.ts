@@ -3,6 +3,7 @@ import { loadPlugins } from '../../core/loader';
 import { DEFAULT_PLUGINS_DIR } from '../../local/defaults';
 import { NotFoundError } from '../../sdk/errors';
 import { formatConformanceReport, loadFixtures, runConformance } from '../../testing/conformance';
+import { EXIT_USER_ERROR } from '../exit-codes';
 import { printJson } from '../output';
 
 export function registerTestCommand(program: Command): void {
@@ -36,6 +37,7 @@ export function registerTestCommand(program: Command): void {
         console.log(results.map(formatConformanceReport).join('\n\n'));
         console.log(`\n${results.length - failed.length} of ${results.length} plugin(s) conform`);
       }
-      if (failed.length > 0 || (slug === undefined && report.errors.length > 0)) process.exitCode = 1;
+      if (failed.length > 0 || (slug === undefined && report.errors.length > 0))
+        process.exitCode = EXIT_USER_ERROR;
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatLoadReport, type LoadReport, loadPlugins } from '../../core/loader';
+import { EXIT_USER_ERROR } from '../exit-codes';
 import { printJson } from '../output';
 
 /** The report as JSON: the definitions (functions) stay out, the validated manifests go in. */
@@ -19,6 +20,6 @@ export function registerValidateCommand(program: Command): void {
       const report = await loadPlugins(dir);
       if (options.json) printJson(toJson(report));
       else console.log(formatLoadReport(report));
-      if (report.errors.length > 0) process.exitCode = 1;
+      if (report.errors.length > 0) process.exitCode = EXIT_USER_ERROR;
     });
 }
