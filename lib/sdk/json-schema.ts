@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { CredentialValueField } from './credential-fields';
-import type { Action, Param } from './manifest';
-import { ManifestSchema } from './manifest';
+import { type Action, actionParams, ManifestSchema, type Param } from './manifest';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -54,8 +53,5 @@ export function credentialsJsonSchema(fields: readonly CredentialValueField[]): 
 }
 
 export function actionParamsJsonSchema(action: Action): JsonSchema {
-  return paramsJsonSchema([
-    ...action.requiredParams.map((p) => ({ ...p, required: true })),
-    ...action.optionalParams,
-  ]);
+  return paramsJsonSchema(actionParams(action));
 }

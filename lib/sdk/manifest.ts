@@ -158,7 +158,8 @@ export const ActionSchema = z
     description,
     /** What the action acts on, as in Digital Rebar's action catalogue. */
     model: z.enum(['instance', 'plugin']).default('instance'),
-    requiredParams: params,
+    // Marked required, so a manifest read back (GET /v1/plugins/{slug}) says what it means.
+    requiredParams: params.transform((required) => required.map((param) => ({ ...param, required: true }))),
     optionalParams: params,
   })
   .superRefine((action, ctx) => {
@@ -181,6 +182,12 @@ export const ActionSchema = z
     }
   });
 export type Action = z.output<typeof ActionSchema>;
+
+/** Every param of an action, the required ones marked so (also in a manifest stored before they were). */
+export const actionParams = (action: Pick<Action, 'requiredParams' | 'optionalParams'>): Param[] => [
+  ...action.requiredParams.map((param) => ({ ...param, required: true })),
+  ...action.optionalParams,
+];
 
 /** A JSON Schema object (kept as data; the loader checks it is an object). */
 const jsonSchemaObject = z.record(z.string(), z.unknown());

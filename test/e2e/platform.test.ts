@@ -91,6 +91,8 @@ describe('local platform over loopback HTTP', () => {
     const plugin = await pb.call('GET', '/v1/plugins/hmac-signer');
     expect(plugin.status).toBe(200);
     expect(plugin.body.schemas.actions.sign.required).toEqual(['payload']);
+    const sign = plugin.body.manifest.actions.find((a: { name: string }) => a.name === 'sign');
+    expect(sign.requiredParams).toEqual([expect.objectContaining({ name: 'payload', required: true })]);
     expect(plugin.body.schemas.options.properties.algorithm.enum).toEqual(['sha256', 'sha512']);
     expect(plugin.body.handlers).toEqual([]);
     expect((await pb.call('GET', '/v1/plugins/echo')).body.handlers).toEqual(['http', 'events']);

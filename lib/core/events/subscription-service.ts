@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
+import { actionParams } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import { invalidFields } from '../field-errors';
 import type { InstanceService } from '../instances/instance-service';
@@ -181,11 +182,7 @@ function checkHandler(
       const known = manifest.actions.map((a) => a.name).join(', ') || 'none';
       throw invalid(`plugin "${manifest.slug}" has no action "${name}"; known: ${known}`);
     }
-    const checked = checkParams(
-      [...action.requiredParams.map((p) => ({ ...p, required: true })), ...action.optionalParams],
-      params,
-      '/params',
-    );
+    const checked = checkParams(actionParams(action), params, '/params');
     if (checked.errors.length > 0)
       throw new ValidationError(`the params of action "${name}" are not valid`, checked.errors);
     return { handler: `action:${name}`, params: checked.values };

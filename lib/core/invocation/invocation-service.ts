@@ -4,7 +4,7 @@ import { missingCredentials } from '../../sdk/credential-fields';
 import type { GuardedCall } from '../../sdk/define-plugin';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
-import type { Manifest } from '../../sdk/manifest';
+import { actionParams, type Manifest } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
 import type { Answer, Envelope, EnvelopeKind } from '../envelope';
@@ -100,11 +100,7 @@ export class InvocationService {
         `plugin "${manifest.slug}" has no action "${action}"; known: ${known}`,
       );
     }
-    const checked = checkParams(
-      [...declared.requiredParams.map((p) => ({ ...p, required: true })), ...declared.optionalParams],
-      params ?? {},
-      '/params',
-    );
+    const checked = checkParams(actionParams(declared), params ?? {}, '/params');
     if (checked.errors.length > 0) {
       throw new ValidationError(`the params of action "${action}" are not valid`, checked.errors);
     }
