@@ -1,10 +1,13 @@
 import type * as z from 'zod';
-import type { PluginContext } from '../sdk/context';
-import { type CONTRACTS, type ContractType, type OperationName, operationSpec } from '../sdk/contracts';
+import { type Answer, type EnvelopeKind, parseAnswer } from '../core/envelope';
+import { runEnvelope } from '../core/runtime/run-envelope';
+import { type CallContext, CallContextSchema, type PluginContext } from '../sdk/context';
+import type { CONTRACTS, ContractType, OperationName } from '../sdk/contracts';
 import type { PluginDefinition } from '../sdk/define-plugin';
-import { NotFoundError, PlugboardError, ValidationError } from '../sdk/errors';
+import { type FieldError, NotFoundError, PlugboardError, ValidationError } from '../sdk/errors';
 import { ManifestSchema } from '../sdk/manifest';
-import { checkParams, pointerSegment } from '../sdk/params';
+import { checkParams } from '../sdk/params';
+import { TEST_ORIGIN } from './test-context';
 
 type Contracts = typeof CONTRACTS;
 /** What a client receives from an operation: the contract's output with its defaults filled in. */
@@ -16,14 +19,78 @@ export type OperationOutput<N extends OperationName> = N extends `${infer T exte
     : never
   : never;
 
-type AnyHandler = (ctx: PluginContext, input: unknown) => unknown;
+const CREDENTIALS_REF = 'test-credentials';
+const CALL_CONTEXT_FIELDS = Object.keys(CallContextSchema.shape) as (keyof CallContext)[];
 
-const pointer = (base: string, path: readonly PropertyKey[]): string =>
-  `${base}${path.map((s) => `/${pointerSegment(String(s))}`).join('')}`;
+/**
+ * What travels to the client: the answer as JSON, then held to what a plugin may answer, as the
+ * dispatcher holds a plugin function's answer.
+ */
+export function overTheWire(answer: Answer): Answer {
+  try {
+    return parseAnswer(JSON.parse(JSON.stringify(answer)));
+  } catch {
+    return {
+      ok: false,
+      error: { code: 'PluginFailed', message: 'the plugin answered with a value that is not JSON' },
+    };
+  }
+}
+
+/**
+ * Runs one call through the plugin runtime (runEnvelope), with the test context's credentials,
+ * options, store, logger and publish standing in for the platform's services, so the handler gets
+ * the runtime's context, its output is checked and redacted, and an error answers as it would.
+ */
+async function run(
+  definition: PluginDefinition,
+  ctx: PluginContext,
+  kind: EnvelopeKind,
+  name: string,
+  input: unknown,
+): Promise<unknown> {
+  const manifest = ManifestSchema.parse(definition.manifest);
+  const credentials = { ...ctx.credentials };
+  const context = Object.fromEntries(
+    CALL_CONTEXT_FIELDS.filter((field) => ctx[field] !== undefined).map((field) => [field, ctx[field]]),
+  );
+  const answer = await runEnvelope(
+    definition,
+    {
+      v: 1,
+      kind,
+      plugin: manifest.slug,
+      instance: ctx.instance,
+      name,
+      input,
+      context,
+      options: ctx.options,
+      credentialsRef: Object.keys(credentials).length > 0 ? CREDENTIALS_REF : undefined,
+      requestId: ctx.requestId,
+      deadline: Date.now() + manifest.timeoutSeconds * 1000,
+    },
+    {
+      credentials: { resolve: async () => credentials },
+      store: () => ctx.store,
+      // The runtime adds the instance to every detail; the context publishes what the handler gave.
+      publish: async ({ 'detail-type': detailType, detail: { instance: _, ...detail } }) =>
+        ctx.publish(detailType, detail),
+      log: ({ level, message, fields }) => ctx.log[level](message, fields),
+      ...TEST_ORIGIN,
+    },
+  );
+  const received = overTheWire(answer);
+  if (received.ok) return received.result;
+  const { code, message, retryAt, details } = received.error;
+  throw new PlugboardError(code, message, {
+    retryAt: retryAt === undefined ? undefined : new Date(retryAt),
+    errors: details?.errors as FieldError[] | undefined,
+  });
+}
 
 /**
  * Calls an action as the platform would: params checked against the manifest (required ones
- * enforced, optional ones filled with their defaults), then the handler.
+ * enforced, optional ones filled with their defaults), then the handler through the plugin runtime.
  */
 export async function callAction(
   definition: PluginDefinition,
@@ -33,8 +100,7 @@ export async function callAction(
 ): Promise<unknown> {
   const manifest = ManifestSchema.parse(definition.manifest);
   const action = manifest.actions.find((a) => a.name === name);
-  const handler = definition.actions?.[name];
-  if (!action || !handler) throw new NotFoundError(`${manifest.slug} has no action "${name}"`);
+  if (!action) throw new NotFoundError(`${manifest.slug} has no action "${name}"`);
   const declared = [
     ...action.requiredParams.map((p) => ({ ...p, required: true })),
     ...action.optionalParams,
@@ -42,12 +108,13 @@ export async function callAction(
   const checked = checkParams(declared, params, '/params');
   if (checked.errors.length > 0)
     throw new ValidationError(`params of "${name}" are not valid`, checked.errors);
-  return handler(ctx, checked.values);
+  return run(definition, ctx, 'action', name, checked.values);
 }
 
 /**
- * Calls an operation as the platform would: input parsed by its contract (defaults filled in),
- * then the handler, whose output must satisfy the contract or the call fails with PluginFailed.
+ * Calls an operation as the platform would, through the plugin runtime: input parsed by its
+ * contract (defaults filled in), then the handler, whose output must satisfy the contract or the
+ * call fails with PluginFailed.
  */
 export async function callOperation<N extends OperationName>(
   definition: PluginDefinition,
@@ -55,22 +122,5 @@ export async function callOperation<N extends OperationName>(
   name: N,
   input: Record<string, unknown> = {},
 ): Promise<OperationOutput<N>> {
-  const [type, op] = name.split('.') as [ContractType, string];
-  const spec = operationSpec(name);
-  const handler = (definition[type] as Record<string, AnyHandler | undefined> | undefined)?.[op];
-  if (!spec || !handler) throw new NotFoundError(`the plugin has no operation "${name}"`);
-  const parsedInput = spec.input.safeParse(input);
-  if (!parsedInput.success) {
-    const errors = parsedInput.error.issues.map((i) => ({
-      pointer: pointer('/input', i.path),
-      detail: i.message,
-    }));
-    throw new ValidationError(`input of "${name}" is not valid`, errors);
-  }
-  const output = spec.output.safeParse(await handler(ctx, parsedInput.data));
-  if (!output.success) {
-    const where = output.error.issues.map((i) => `${pointer('', i.path) || '/'}: ${i.message}`).join('; ');
-    throw new PlugboardError('PluginFailed', `output of "${name}" breaks its contract: ${where}`);
-  }
-  return output.data as OperationOutput<N>;
+  return (await run(definition, ctx, 'operation', name, input)) as OperationOutput<N>;
 }

@@ -8,7 +8,7 @@ export {
   loadFixtures,
   runConformance,
 } from './conformance';
-export { MemoryStore } from './memory-store';
+export { MemoryStore, type MemoryStoreScope } from './memory-store';
 export {
   type CapturedLog,
   type CapturedPublish,

@@ -1,41 +1,78 @@
+import { checkLimit, decodeCursor, encodeCursor } from '../aws/page-cursor';
+import {
+  checkInstanceName,
+  checkSlug,
+  checkStoreKey,
+  type Item,
+  storedFromItem,
+  storedItem,
+} from '../aws/registry-items';
+import { REGISTRY_TABLE, storePartition } from '../aws/registry-table';
 import type { PluginStore, StoredItem, StoreListOptions } from '../sdk/context';
-import { CursorExpiredError } from '../sdk/errors';
 
-const encodeCursor = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
+const TABLE_KEY = [REGISTRY_TABLE.partitionKey, REGISTRY_TABLE.sortKey];
 
-/** An in-memory PluginStore with the registry's semantics: keys listed in order, paged by an opaque cursor. */
+/** DynamoDB orders string sort keys by their UTF-8 bytes, not by UTF-16 code units as `sort()` does. */
+const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+export interface MemoryStoreScope {
+  /** @default 'test-plugin' */
+  plugin?: string;
+  /** @default 'test-instance' */
+  instance?: string;
+}
+
+/**
+ * An in-memory PluginStore with the registry's semantics: it keeps the very items the registry
+ * writes (registry-items.ts), so a key, a value or an item the registry refuses is refused here with
+ * the same error, a value reads back as its JSON, and keys list in the table's order, paged by the
+ * registry's cursors. The scope names the partition, whose key counts toward an item's size.
+ */
 export class MemoryStore implements PluginStore {
-  readonly #items = new Map<string, StoredItem>();
+  readonly #items = new Map<string, Item>();
+  readonly #plugin: string;
+  readonly #instance: string;
+
+  constructor(scope: MemoryStoreScope = {}) {
+    this.#plugin = checkSlug(scope.plugin ?? 'test-plugin');
+    this.#instance = checkInstanceName(scope.instance ?? 'test-instance');
+  }
 
   async get(key: string): Promise<StoredItem | undefined> {
-    const item = this.#items.get(key);
-    return item && structuredClone(item);
+    const item = this.#items.get(checkStoreKey(key));
+    return item && storedFromItem(item);
   }
 
   async put(key: string, value: unknown): Promise<StoredItem> {
-    const item: StoredItem = { key, value: structuredClone(value), updatedAt: new Date().toISOString() };
-    this.#items.set(key, item);
-    return structuredClone(item);
+    const sk = checkStoreKey(key);
+    const item = storedItem(this.#plugin, this.#instance, sk, value, new Date().toISOString());
+    this.#items.set(sk, item);
+    return storedFromItem(item);
   }
 
   async delete(key: string): Promise<void> {
-    this.#items.delete(key);
+    this.#items.delete(checkStoreKey(key));
   }
 
   async list(
     options: StoreListOptions = {},
   ): Promise<{ items: StoredItem[]; nextCursor?: string | undefined }> {
-    const { prefix = '', limit = 100, cursor } = options;
-    let after = '';
-    if (cursor !== undefined) {
-      after = Buffer.from(cursor, 'base64url').toString('utf8');
-      if (encodeCursor(after) !== cursor) throw new CursorExpiredError('the store cursor is not valid');
-    }
+    const partition = storePartition(this.#plugin, this.#instance);
+    const prefix = options.prefix ?? '';
+    if (prefix !== '') checkStoreKey(prefix);
+    const limit = checkLimit(options.limit);
+    const after = decodeCursor(
+      options.cursor,
+      TABLE_KEY,
+      (key) => key.pk === partition && (key.sk ?? '').startsWith(prefix),
+    )?.sk;
     const keys = [...this.#items.keys()]
-      .filter((k) => k.startsWith(prefix) && (cursor === undefined || k > after))
-      .sort();
+      .filter((k) => k.startsWith(prefix) && (after === undefined || byteOrder(k, after) > 0))
+      .sort(byteOrder);
     const page = keys.slice(0, limit);
-    const items = page.map((k) => structuredClone(this.#items.get(k)!));
-    return keys.length > limit ? { items, nextCursor: encodeCursor(page.at(-1)!) } : { items };
+    return {
+      items: page.map((k) => storedFromItem(this.#items.get(k)!)),
+      nextCursor: keys.length > limit ? encodeCursor({ pk: partition, sk: page.at(-1)! }) : undefined,
+    };
   }
 }

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { checkEvent } from '../core/events/event-schema';
 import type { CallContext, LogFields, PluginContext, PluginLogger } from '../sdk/context';
 import { ValidationError } from '../sdk/errors';
+import { pluginSource } from '../sdk/events';
 import { type ManifestInput, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
 import { expandTemplate } from '../sdk/templates';
 import { MemoryStore } from './memory-store';
+
+/** Account and region of the events a test publishes; the platform stamps its own. */
+export const TEST_ORIGIN = { account: '000000000000', region: 'local' };
 
 export interface CapturedLog {
   level: keyof PluginLogger;
@@ -36,7 +41,10 @@ export interface TestContext extends PluginContext {
   readonly store: MemoryStore;
   readonly logs: CapturedLog[];
   readonly published: CapturedPublish[];
-  /** Aborts `signal` now, as the runtime does at the deadline. */
+  /**
+   * Aborts `signal` now, as the runtime does at the deadline, for a handler called directly with this
+   * context; callAction and callOperation give each call its own deadline, as the platform does.
+   */
   abort(): void;
 }
 
@@ -54,6 +62,8 @@ export function createTestContext(init: TestContextInit = {}): TestContext {
   const controller = new AbortController();
   const timeoutMs = init.timeoutMs ?? (init.manifest?.timeoutSeconds ?? 10) * 1000;
   const context = init.context ?? {};
+  const plugin = init.plugin ?? init.manifest?.slug ?? 'test-plugin';
+  const instance = init.instance ?? 'test-instance';
   const logAt =
     (level: keyof PluginLogger) =>
     (message: string, fields?: LogFields): void => {
@@ -62,17 +72,29 @@ export function createTestContext(init: TestContextInit = {}): TestContext {
   return {
     ...context,
     requestId: randomUUID(),
-    plugin: init.plugin ?? init.manifest?.slug ?? 'test-plugin',
-    instance: init.instance ?? 'test-instance',
+    plugin,
+    instance,
     options: instanceOptions(init),
     credentials: Object.freeze({ ...init.credentials }),
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
     signal: controller.signal,
     deadline: Date.now() + timeoutMs,
+    // Held to the event schema the platform's bus applies, with the instance the runtime adds to
+    // every detail; `published` keeps the detail as the handler gave it.
     async publish(detailType, detail) {
-      published.push({ detailType, detail: structuredClone(detail) });
+      checkEvent({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': detailType,
+        source: pluginSource(plugin),
+        ...TEST_ORIGIN,
+        time: new Date().toISOString(),
+        resources: [],
+        detail: { ...detail, instance },
+      });
+      published.push({ detailType, detail: JSON.parse(JSON.stringify(detail)) });
     },
-    store: init.store ?? new MemoryStore(),
+    store: init.store ?? new MemoryStore({ plugin, instance }),
     expand: (template) => expandTemplate(template, context),
     logs,
     published,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Answer, EnvelopeKind } from '../../core/envelope';
+import { checkEvent } from '../../core/events/event-schema';
 import { effectiveOptions } from '../../core/invocation/invocation-service';
 import { runEnvelope } from '../../core/runtime/run-envelope';
 import type { LogRecord } from '../../core/runtime/services';
@@ -7,7 +8,9 @@ import type { PluginDefinition } from '../../sdk/define-plugin';
 import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
+import { overTheWire } from '../call-handler';
 import { MemoryStore } from '../memory-store';
+import { TEST_ORIGIN } from '../test-context';
 import type { ConformanceFixtures } from './types';
 
 const CREDENTIALS_REF = 'conformance';
@@ -20,7 +23,8 @@ export class ConformanceHarness {
   readonly answers: Answer[] = [];
   readonly logs: LogRecord[] = [];
   readonly published: PlatformEvent[] = [];
-  readonly #store = new MemoryStore();
+  readonly instance = 'conformance';
+  readonly #store: MemoryStore;
   readonly #options: Record<string, unknown>;
 
   constructor(
@@ -32,39 +36,42 @@ export class ConformanceHarness {
   ) {
     const checked = checkParams(manifest.options, fixtures.options ?? {}, '/options');
     this.#options = effectiveOptions(manifest, checked.values);
+    this.#store = new MemoryStore({ plugin: manifest.slug, instance: this.instance });
   }
 
-  /** Sends one envelope, as the dispatcher would after validating the call. */
+  /** Sends one envelope, as the dispatcher would after validating the call, and takes the answer as it would. */
   async call(kind: EnvelopeKind, name: string, input: unknown): Promise<Answer> {
-    const answer = await runEnvelope(
-      this.plugin,
-      {
-        v: 1,
-        kind,
-        plugin: this.manifest.slug,
-        instance: 'conformance',
-        name,
-        input,
-        context: this.fixtures.context ?? {},
-        options: this.#options,
-        credentialsRef: Object.keys(this.credentials).length > 0 ? CREDENTIALS_REF : undefined,
-        requestId: randomUUID(),
-        deadline: Date.now() + this.manifest.timeoutSeconds * 1000,
-      },
-      {
-        credentials: {
-          resolve: async (ref) => (ref === CREDENTIALS_REF ? { ...this.credentials } : undefined),
+    const answer = overTheWire(
+      await runEnvelope(
+        this.plugin,
+        {
+          v: 1,
+          kind,
+          plugin: this.manifest.slug,
+          instance: this.instance,
+          name,
+          input,
+          context: this.fixtures.context ?? {},
+          options: this.#options,
+          credentialsRef: Object.keys(this.credentials).length > 0 ? CREDENTIALS_REF : undefined,
+          requestId: randomUUID(),
+          deadline: Date.now() + this.manifest.timeoutSeconds * 1000,
         },
-        store: () => this.#store,
-        publish: async (event) => {
-          this.published.push(event);
+        {
+          credentials: {
+            resolve: async (ref) => (ref === CREDENTIALS_REF ? { ...this.credentials } : undefined),
+          },
+          store: () => this.#store,
+          // As the platform's bus does, an event that EventBridge would not take is refused.
+          publish: async (event) => {
+            this.published.push(checkEvent(event));
+          },
+          log: (record) => {
+            this.logs.push(record);
+          },
+          ...TEST_ORIGIN,
         },
-        log: (record) => {
-          this.logs.push(record);
-        },
-        account: '000000000000',
-        region: 'local',
-      },
+      ),
     );
     this.answers.push(answer);
     return answer;
@@ -73,6 +80,12 @@ export class ConformanceHarness {
   /** Calls an operation and returns its result, or throws with the error the plugin answered. */
   async operation<T = unknown>(name: string, input: Record<string, unknown> = {}): Promise<T> {
     return resultOf<T>(await this.call('operation', name, input), name);
+  }
+
+  /** Calls an operation that may rightly answer NotFound (an id the plugin was never given): undefined then. */
+  async lookup<T = unknown>(name: string, input: Record<string, unknown>): Promise<T | undefined> {
+    const answer = await this.call('operation', name, input);
+    return !answer.ok && answer.error.code === 'NotFound' ? undefined : resultOf<T>(answer, name);
   }
 }
 

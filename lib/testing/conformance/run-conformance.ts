@@ -2,10 +2,14 @@ import { checkPlugin } from '../../core/loader';
 import { credentialFields } from '../../sdk/credential-fields';
 import { actionChecks } from './actions';
 import { configurationChecks } from './configuration';
+import { deploymentChecks } from './deployment';
 import { ConformanceHarness } from './harness';
+import { identityChecks } from './identity';
+import { lifecycleChecks } from './lifecycle';
 import { logsChecks } from './logs';
 import { canaryCredentials, credentialsRequiredCheck, secretsCheck } from './secrets';
 import type { ConformanceCheck, ConformanceFixtures, ConformanceReport } from './types';
+import { webhookChecks } from './webhook';
 
 const slugOf = (plugin: unknown): string => {
   const slug = (plugin as { manifest?: { slug?: unknown } } | null)?.manifest?.slug;
@@ -43,6 +47,10 @@ export async function runConformance(
   const checks = [manifestCheck];
   if (manifest.types.includes('configuration')) checks.push(...(await configurationChecks(h)));
   if (manifest.types.includes('logs')) checks.push(...(await logsChecks(h)));
+  if (manifest.types.includes('identity')) checks.push(...(await identityChecks(h)));
+  if (manifest.types.includes('deployment')) checks.push(...(await deploymentChecks(h)));
+  if (manifest.types.includes('lifecycle')) checks.push(...(await lifecycleChecks(h)));
+  if (manifest.types.includes('webhook')) checks.push(...(await webhookChecks(h)));
   checks.push(...(await actionChecks(h)));
   checks.push(await secretsCheck(h));
   if (credentialFields(manifest).some((c) => c.required)) checks.push(await credentialsRequiredCheck(h));

@@ -1,4 +1,5 @@
 import type { CallContext } from '../../sdk/context';
+import type { OperationName } from '../../sdk/contracts';
 
 /** What a plugin needs to be exercised: instance options, call context, and inputs the kit cannot guess. */
 export interface ConformanceFixtures {
@@ -14,6 +15,17 @@ export interface ConformanceFixtures {
   configuration?: { value?: unknown; dataType?: string };
   /** Page size of the logs paging check; the log needs more entries than one page. @default 3 */
   logsPageSize?: number;
+  /**
+   * Input per identity or deployment operation, or the event detail per lifecycle hook, where the
+   * kit's own would not do (an id your directory knows, a ref your pipeline builds); `false` leaves
+   * one out (say, a deploy that would reach the outside world).
+   */
+  operations?: { [N in OperationName]?: Record<string, unknown> | false };
+  /**
+   * A delivery per webhook action: its payload (@default {}) and actionConfig (@default the
+   * configSchema's first example, else its default, else {}); `false` leaves an action out.
+   */
+  webhooks?: Record<string, { payload?: unknown; actionConfig?: Record<string, unknown> } | false>;
 }
 
 export interface ConformanceCheck {

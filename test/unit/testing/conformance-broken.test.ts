@@ -137,3 +137,134 @@ describe('runConformance catches broken plugins', () => {
     expect(invalid.checks.find((c) => !c.ok)?.detail).toContain('/params/who');
   });
 });
+
+describe('runConformance checks the identity, deployment, lifecycle and webhook contracts', () => {
+  const manifest = { name: 'Broken', version: '1.0.0', apiVersion: 1 } as const;
+
+  it('an identity plugin whose getUser throws and whose listUsers breaks the user schema', async () => {
+    const identity = definePlugin({
+      manifest: { ...manifest, slug: 'broken-identity', types: ['identity'] },
+      identity: {
+        getUser: () => {
+          throw new TypeError('no directory');
+        },
+        listUsers: () => ({ users: [{ id: '', username: 1 as unknown as string }] }),
+      },
+    });
+    const report = await runConformance(identity);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([
+      {
+        name: 'identity: listUsers answers at most limit users, paged by its cursor',
+        ok: false,
+        detail: expect.stringContaining(
+          'PluginFailed: the answer of identity.listUsers broke its contract at /users/0/id',
+        ),
+      },
+      {
+        name: 'identity: getUser answers the user it is asked for',
+        ok: false,
+        detail: expect.stringContaining('PluginFailed: the plugin threw TypeError'),
+      },
+    ]);
+  });
+
+  it('a deployment plugin whose getStatus answers another deployment, and one whose deploy breaks the schema', async () => {
+    const deployments = (status: string) =>
+      definePlugin({
+        manifest: { ...manifest, slug: 'broken-deployment', types: ['deployment'] },
+        deployment: {
+          deploy: () => ({ deploymentId: 'd-1', status: status as 'running' }),
+          getStatus: () => ({ deploymentId: 'd-other', status: 'running' }),
+        },
+      });
+    expect(await failed(deployments('running'))).toEqual([
+      'deployment: getStatus answers the deployment it is asked for',
+    ]);
+    expect((await runConformance(deployments('done'))).checks.find((c) => !c.ok)).toMatchObject({
+      name: 'deployment: deploy answers a deployment',
+      detail: expect.stringContaining('/status'),
+    });
+  });
+
+  it('a lifecycle hook that throws, and one that stores what the registry refuses', async () => {
+    const lifecycle = definePlugin({
+      manifest: { ...manifest, slug: 'broken-lifecycle', types: ['lifecycle'] },
+      lifecycle: {
+        onInstanceCreated: async (ctx, detail) => {
+          await ctx.store.put('created', { ...detail, at: new Date() });
+        },
+        onInstanceUpdated: () => {},
+        onInstanceDeleted: (_ctx, detail) => {
+          if (detail.instance !== 'conformance') throw new Error('wrong instance');
+          throw new NotFoundError('the instance is gone');
+        },
+      },
+    });
+    const report = await runConformance(lifecycle);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([
+      {
+        name: 'lifecycle: onInstanceCreated runs on an Instance Created event',
+        ok: false,
+        detail: 'lifecycle onInstanceCreated answered Validation: the stored value is not valid',
+      },
+      {
+        name: 'lifecycle: onInstanceDeleted runs on an Instance Deleted event',
+        ok: false,
+        detail: 'lifecycle onInstanceDeleted answered NotFound: the instance is gone',
+      },
+    ]);
+  });
+
+  it("a webhook action called with its configSchema's example, or the fixture's config when it fits", async () => {
+    const seen: unknown[] = [];
+    const webhook = definePlugin({
+      manifest: {
+        ...manifest,
+        slug: 'broken-webhook',
+        types: ['webhook'],
+        webhookActions: [
+          {
+            name: 'record',
+            label: 'Record',
+            configSchema: {
+              type: 'object',
+              properties: { label: { type: 'string' } },
+              required: ['label'],
+              examples: [{ label: 'from-example' }],
+            },
+          },
+          { name: 'publish', label: 'Publish', configSchema: { type: 'object', default: { n: 1 } } },
+        ],
+      },
+      webhook: {
+        record: (_ctx, call) => {
+          seen.push(call.actionConfig);
+        },
+        publish: (ctx, call) => ctx.publish('Webhook Seen', { config: call.actionConfig, at: new Date() }),
+      },
+    });
+    const report = await runConformance(webhook);
+    expect(seen).toEqual([{ label: 'from-example' }]);
+    expect(report.checks.filter((c) => c.name.startsWith('webhook'))).toEqual([
+      {
+        name: 'webhook record: answers a delivery with a valid actionConfig',
+        ok: true,
+        detail: "called with the configSchema's example",
+      },
+      {
+        name: 'webhook publish: answers a delivery with a valid actionConfig',
+        ok: false,
+        detail: expect.stringContaining(
+          'webhook publish answered Validation: the event is not valid: /detail/at',
+        ),
+      },
+    ]);
+    const wrong = await runConformance(webhook, {
+      webhooks: { record: { actionConfig: {} }, publish: false },
+    });
+    expect(wrong.checks.find((c) => !c.ok)).toMatchObject({
+      name: 'webhook record: answers a delivery with a valid actionConfig',
+      detail: expect.stringContaining('/actionConfig/label'),
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { definePlugin } from 'plugboard/sdk';
+import { describe, expect, it } from 'vitest';
+import { REDACTED } from '../../../lib/core/runtime/redact';
+import { callAction, callOperation, createTestContext } from '../../../lib/testing';
+
+const SECRET = 'CANARYSECRET';
+
+const probe = definePlugin({
+  manifest: {
+    slug: 'probe',
+    name: 'Probe',
+    version: '1.0.0',
+    apiVersion: 1,
+    types: ['identity'],
+    authType: 'api_token',
+    credentials: [{ name: 'apiKey', label: 'API key' }],
+    actions: [
+      { name: 'leak', label: 'Leak' },
+      { name: 'store', label: 'Store a Date' },
+      { name: 'publish', label: 'Publish an undefined' },
+      { name: 'crash', label: 'Crash' },
+      { name: 'when', label: 'Answer a Date' },
+      { name: 'big', label: 'Answer a BigInt' },
+    ],
+  },
+  actions: {
+    leak: async (ctx) => {
+      ctx.log.info(`using ${ctx.credentials.apiKey}`, { key: ctx.credentials.apiKey });
+      await ctx.publish('Leaked', { key: ctx.credentials.apiKey });
+      return { key: ctx.credentials.apiKey };
+    },
+    store: (ctx) => ctx.store.put('at', new Date(0)),
+    publish: async (ctx) => ctx.publish('Nothing', { key: undefined }),
+    crash: () => {
+      throw new TypeError(`bad ${SECRET}`);
+    },
+    when: () => ({ at: new Date(0) }),
+    big: () => ({ n: 1n }),
+  },
+  identity: {
+    getUser: (ctx, { id }) => ({ id, username: ctx.credentials.apiKey ?? '' }),
+    listUsers: () => ({ users: [{ id: '', username: 1 as unknown as string }] }),
+  },
+});
+
+const context = () => createTestContext({ manifest: probe.manifest, credentials: { apiKey: SECRET } });
+
+describe('callAction and callOperation run the handler through the plugin runtime', () => {
+  it('redact credentials from what the call answers, logs and publishes', async () => {
+    const ctx = context();
+    expect(await callAction(probe, ctx, 'leak')).toEqual({ key: REDACTED });
+    expect(await callOperation(probe, ctx, 'identity.getUser', { id: 'u' })).toMatchObject({
+      username: REDACTED,
+    });
+    expect(ctx.logs).toEqual([{ level: 'info', message: `using ${REDACTED}`, fields: { key: REDACTED } }]);
+    expect(ctx.published).toEqual([{ detailType: 'Leaked', detail: { key: REDACTED } }]);
+    expect(JSON.stringify([ctx.logs, ctx.published])).not.toContain(SECRET);
+  });
+
+  it("answer with the store's and the bus's errors, which the platform's registry and bus raise", async () => {
+    await expect(callAction(probe, context(), 'store')).rejects.toMatchObject({
+      code: 'Validation',
+      message: 'the stored value is not valid',
+    });
+    await expect(callAction(probe, context(), 'publish')).rejects.toMatchObject({
+      code: 'Validation',
+      message: expect.stringMatching(/^the event is not valid: \/detail\/key /),
+    });
+  });
+
+  it('answer an untyped error as the runtime does, its message in the log, redacted', async () => {
+    const ctx = context();
+    await expect(callAction(probe, ctx, 'crash')).rejects.toMatchObject({
+      code: 'PluginFailed',
+      status: 502,
+      message: "the plugin threw TypeError; its message is in the plugin's log",
+    });
+    expect(ctx.logs).toMatchObject([{ level: 'error', fields: { error: `bad ${REDACTED}` } }]);
+  });
+
+  it('answer JSON, as a client receives it', async () => {
+    expect(await callAction(probe, context(), 'when')).toEqual({ at: new Date(0).toISOString() });
+    await expect(callAction(probe, context(), 'big')).rejects.toMatchObject({ code: 'PluginFailed' });
+  });
+
+  it('hold an output to its contract and a call to its credentials', async () => {
+    await expect(callOperation(probe, context(), 'identity.listUsers')).rejects.toMatchObject({
+      code: 'PluginFailed',
+      message: expect.stringContaining('/users/0/id'),
+    });
+    const bare = createTestContext({ manifest: probe.manifest });
+    await expect(callAction(probe, bare, 'leak')).rejects.toMatchObject({ code: 'CredentialsMissing' });
+  });
+});
