@@ -1091,6 +1091,199 @@ export const PATTERN_CASE_GROUPS: readonly CaseGroup[] = [
       ],
     ],
   },
+  {
+    group: 'a field both inside and outside $or: the later in key order wins',
+    source:
+      'event-ruler JsonRuleCompiler.parseIntoOrRelationship and writeRules (rule.put per flat rule); user guide, Complex example with $or: "the last reference will be the one used"',
+    cases: [
+      [
+        'outer first: a branch replaces it',
+        { a: ['x'], $or: [{ a: ['1'] }, { b: ['2'] }] },
+        { a: '1' },
+        true,
+      ],
+      [
+        'outer first: kept in the other branch',
+        { a: ['x'], $or: [{ a: ['1'] }, { b: ['2'] }] },
+        { a: 'x' },
+        false,
+      ],
+      [
+        'outer first: held with the other branch',
+        { a: ['x'], $or: [{ a: ['1'] }, { b: ['2'] }] },
+        { a: 'x', b: '2' },
+        true,
+      ],
+      ['outer last: replaces the branch', { $or: [{ a: ['1'] }, { b: ['2'] }], a: ['x'] }, { a: 'x' }, true],
+      [
+        'outer last: the branch value is gone',
+        { $or: [{ a: ['1'] }, { b: ['2'] }], a: ['x'] },
+        { a: '1' },
+        false,
+      ],
+      [
+        'nested path, outer first',
+        { detail: { a: ['x'] }, $or: [{ detail: { a: ['1'] } }, { b: ['2'] }] },
+        { detail: { a: '1' } },
+        true,
+      ],
+      [
+        'nested path, outer last',
+        { $or: [{ detail: { a: ['1'] } }, { b: ['2'] }], detail: { a: ['x'] } },
+        { detail: { a: 'x' } },
+        true,
+      ],
+      [
+        '$or inside a nested object, outer last',
+        { detail: { $or: [{ a: ['1'] }, { b: ['2'] }], a: ['x'] } },
+        { detail: { a: 'x' } },
+        true,
+      ],
+      [
+        '$or inside a nested object, outer last, branch value gone',
+        { detail: { $or: [{ a: ['1'] }, { b: ['2'] }], a: ['x'] } },
+        { detail: { a: '1', b: '3' } },
+        false,
+      ],
+      [
+        'nested $or replaces the outer field in its own branch only',
+        { a: ['x'], $or: [{ $or: [{ a: ['1'] }, { c: ['3'] }] }, { b: ['2'] }] },
+        { a: 'x', c: '3' },
+        true,
+      ],
+      [
+        'nested $or, the replacing branch',
+        { a: ['x'], $or: [{ $or: [{ a: ['1'] }, { c: ['3'] }] }, { b: ['2'] }] },
+        { a: '1' },
+        true,
+      ],
+      [
+        'other required fields stay required',
+        { source: ['s'], a: ['x'], $or: [{ a: ['1'] }, { b: ['2'] }] },
+        { source: 't', a: '1' },
+        false,
+      ],
+    ],
+  },
+  {
+    group: 'a string that is an IP address matches that address',
+    source:
+      'event-ruler JsonRuleCompiler.writeRules (CIDR.ipToRangeIfPossible), CIDRTest.TestCorrectRangesForSingleIpAddress and testInvalidIPMatchedByIPv6Regex; Java InetAddress javadoc ("007.008.009.010" is 7.8.9.10)',
+    cases: [
+      ['same text', { detail: { ip: ['10.0.0.1'] } }, d({ ip: '10.0.0.1' }), true],
+      ['leading zeros are decimal', { detail: { ip: ['10.0.0.1'] } }, d({ ip: '010.0.0.01' }), true],
+      ['another address', { detail: { ip: ['10.0.0.1'] } }, d({ ip: '10.0.0.10' }), false],
+      [
+        'over 15 characters is no address',
+        { detail: { ip: ['10.0.0.1'] } },
+        d({ ip: '0000000010.0.0.1' }),
+        false,
+      ],
+      [
+        'IPv4-mapped IPv6 is the IPv4 address',
+        { detail: { ip: ['10.0.0.1'] } },
+        d({ ip: '::ffff:a00:1' }),
+        true,
+      ],
+      ['IPv6 written in full', { detail: { ip: ['2001:db8::1'] } }, d({ ip: '2001:0db8:0:0:0:0:0:1' }), true],
+      ['IPv6 in upper case', { detail: { ip: ['2001:db8::1'] } }, d({ ip: '2001:DB8::1' }), true],
+      ['IPv6 pattern in upper case', { detail: { ip: ['FACE::'] } }, d({ ip: 'face::' }), true],
+      ['IPv6 another address', { detail: { ip: ['2001:db8::1'] } }, d({ ip: '2001:db8::2' }), false],
+      [
+        'a dotted IPv6 tail is plain text',
+        { detail: { ip: ['::ffff:10.0.0.1'] } },
+        d({ ip: '10.0.0.1' }),
+        false,
+      ],
+      [
+        'plain text matches itself',
+        { detail: { ip: ['::ffff:10.0.0.1'] } },
+        d({ ip: '::ffff:10.0.0.1' }),
+        true,
+      ],
+      ['not an address though the IPv6 regex takes it', { a: ['08:23'] }, { a: '08:23' }, true],
+      ['an invalid IPv4 is plain text', { a: ['10.0.0.256'] }, { a: '10.0.0.256' }, true],
+      ['beside other values', { detail: { ip: ['x', '10.0.0.1'] } }, d({ ip: '10.000.0.1' }), true],
+    ],
+  },
+  {
+    group: 'equals-ignore-case character by character',
+    source:
+      "event-ruler input/EqualsIgnoreCaseParser (each char's Locale.ROOT lower or upper case, as UTF-8)",
+    cases: [
+      ['ß takes SS', { a: [{ 'equals-ignore-case': 'straße' }] }, { a: 'STRASSE' }, true],
+      ['ß does not take ss', { a: [{ 'equals-ignore-case': 'straße' }] }, { a: 'strasse' }, false],
+      ['SS does not take ß', { a: [{ 'equals-ignore-case': 'STRASSE' }] }, { a: 'straße' }, false],
+      ['final sigma takes capital sigma', { a: [{ 'equals-ignore-case': 'ς' }] }, { a: 'Σ' }, true],
+      ['capital sigma does not take final sigma', { a: [{ 'equals-ignore-case': 'Σ' }] }, { a: 'ς' }, false],
+      ['Kelvin sign takes k', { a: [{ 'equals-ignore-case': '\u212A' }] }, { a: 'k' }, true],
+      ['Kelvin sign does not take K', { a: [{ 'equals-ignore-case': '\u212A' }] }, { a: 'K' }, false],
+      ['k does not take the Kelvin sign', { a: [{ 'equals-ignore-case': 'k' }] }, { a: '\u212A' }, false],
+      [
+        'dotted capital I takes i and a combining dot',
+        { a: [{ 'equals-ignore-case': 'İ' }] },
+        { a: 'i\u0307' },
+        true,
+      ],
+      ['an astral letter is two question marks', { a: [{ 'equals-ignore-case': '𐐀' }] }, { a: '??' }, true],
+      ['an astral letter does not take itself', { a: [{ 'equals-ignore-case': '𐐀' }] }, { a: '𐐀' }, false],
+      ['regex characters are literal', { a: [{ 'equals-ignore-case': 'A.*' }] }, { a: 'a.*' }, true],
+      [
+        'regex characters are literal, no match',
+        { a: [{ 'equals-ignore-case': 'A.*' }] },
+        { a: 'abc' },
+        false,
+      ],
+      [
+        'prefix: ß takes SS',
+        { a: [{ prefix: { 'equals-ignore-case': 'straße' } }] },
+        { a: 'STRASSENBAHN' },
+        true,
+      ],
+      [
+        'prefix: ß does not take ss',
+        { a: [{ prefix: { 'equals-ignore-case': 'straße' } }] },
+        { a: 'strassenbahn' },
+        false,
+      ],
+      ['suffix: ß takes SS', { a: [{ suffix: { 'equals-ignore-case': 'ß' } }] }, { a: 'FUSS' }, true],
+      [
+        'suffix: Kelvin sign does not take K',
+        { a: [{ suffix: { 'equals-ignore-case': '\u212A' } }] },
+        { a: 'OK' },
+        false,
+      ],
+      [
+        'anything-but: Kelvin sign leaves K',
+        { a: [{ 'anything-but': { 'equals-ignore-case': '\u212A' } }] },
+        { a: 'K' },
+        true,
+      ],
+      [
+        'anything-but: Kelvin sign excludes k',
+        { a: [{ 'anything-but': { 'equals-ignore-case': '\u212A' } }] },
+        { a: 'k' },
+        false,
+      ],
+    ],
+  },
+  {
+    group: 'cidr as event-ruler reads addresses',
+    source:
+      'event-ruler CIDR.cidr and ipToBytes (Integer.parseInt mask, Java InetAddress makes IPv4-mapped IPv6 IPv4)',
+    cases: [
+      [
+        'IPv4-mapped IPv6 value in an IPv4 range',
+        { ip: [{ cidr: '10.0.0.0/24' }] },
+        { ip: '::ffff:a00:1' },
+        true,
+      ],
+      ['mask with a plus sign', { ip: [{ cidr: '10.0.0.0/+8' }] }, { ip: '10.1.2.3' }, true],
+      ['value with leading zeros', { ip: [{ cidr: '10.0.0.0/24' }] }, { ip: '010.000.000.001' }, true],
+      ['a dotted IPv6 tail is no address', { ip: [{ cidr: '::/0' }] }, { ip: '::ffff:10.0.0.1' }, false],
+      ['IPv4-mapped IPv6 is not in an IPv6 range', { ip: [{ cidr: '::/0' }] }, { ip: '::ffff:a00:1' }, false],
+    ],
+  },
 ];
 
 /** Invalid patterns and a substring of the problem each must report. */
@@ -1164,6 +1357,11 @@ export const INVALID_PATTERNS: readonly (readonly [pattern: unknown, detail: str
   [{ ip: [{ cidr: '10.0.0.256/8' }] }, 'invalid IP address'],
   [{ ip: [{ cidr: 'a::b::c/8' }] }, 'invalid IP address'],
   [{ ip: [{ cidr: 10 }] }, 'cidr match pattern must be a string'],
+  // event-ruler CIDR.ipToBytes: its IPv6 regex has no dots, and Java makes IPv4-mapped IPv6 IPv4.
+  [{ ip: [{ cidr: '::ffff:10.0.0.0/120' }] }, 'invalid IP address'],
+  [{ ip: [{ cidr: '::ffff:0:0/96' }] }, 'IPv4 mask bits must be < 32'],
+  // event-ruler CIDR.cidr: Integer.parseInt fails past an int.
+  [{ ip: [{ cidr: '10.0.0.0/2147483648' }] }, 'mask bits must be an integer'],
   [{ $or: { a: ['x'] } }, 'It must be an Array followed with $or.', '/$or'],
   [{ $or: [{ a: ['x'] }] }, 'There must have at least 2 Objects in $or relationship.'],
   [{ $or: [{ a: ['x'] }, 'b'] }, 'Only JSON object is allowed in array of $or relationship.', '/$or/1'],

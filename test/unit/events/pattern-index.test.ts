@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compilePattern, matches, PatternIndex } from '../../../lib/core/events/pattern';
 import { PlugboardError } from '../../../lib/sdk/errors';
+import { PATTERN_CASE_GROUPS } from './pattern-cases';
 
 const event = (source: string, detailType: string, detail: Record<string, unknown> = {}) => ({
   source,
@@ -90,5 +91,17 @@ describe('PatternIndex', () => {
       [0, 3, 4],
       [1, 2, 4],
     ]);
+  });
+
+  it("gives each table case's expected answer, all table patterns indexed together", () => {
+    const cases = PATTERN_CASE_GROUPS.flatMap((group) => group.cases);
+    const index = new PatternIndex<number>();
+    for (const [i, [, pattern]] of cases.entries()) index.add(String(i), pattern, i);
+    for (const [i, [name, , event, expected]] of cases.entries()) {
+      const naive = cases.flatMap(([, pattern], j) => (matches(compilePattern(pattern), event) ? [j] : []));
+      const found = index.match(event);
+      expect(found, name).toEqual(naive);
+      expect(found.includes(i), name).toBe(expected);
+    }
   });
 });

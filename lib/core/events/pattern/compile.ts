@@ -76,7 +76,8 @@ export function parse(pattern: unknown): { root?: PatternNode; problems: Pattern
       detail: `The use of $or results in over ${MAX_OR_COMBINATIONS} rule combinations`,
     });
   }
-  return problems.length === 0 ? { root, problems } : { problems };
+  if (!root || problems.length > 0) return { problems };
+  return { root: hasRepeatedPath(root) ? (lastWritesWin(pattern) ?? root) : root, problems };
 }
 
 function parseNode(
@@ -114,6 +115,14 @@ function parseNode(
       problems.push({ pointer: keyAt, detail: `"${key}" must be an object or an array` });
     }
   }
+  return nodeOf(fields, children, anyOf);
+}
+
+function nodeOf(
+  fields: FieldCondition[],
+  children: { key: string; node: PatternNode }[],
+  anyOf: PatternNode[][],
+): PatternNode {
   const needsPresence =
     fields.some((field) => !field.matchesAbsent) ||
     children.some((child) => child.node.needsPresence) ||
@@ -151,4 +160,94 @@ function combinations(node: PatternNode): number {
   for (const child of node.children) total *= combinations(child.node);
   for (const group of node.anyOf) total *= group.reduce((sum, branch) => sum + combinations(branch), 0);
   return total;
+}
+
+/** Whether two fields of the pattern, in `$or` branches or not, sit at the same path. */
+function hasRepeatedPath(root: PatternNode): boolean {
+  const seen = new Set<string>();
+  const visit = (node: PatternNode, path: string): boolean => {
+    for (const field of node.fields) {
+      const at = `${path}\u0000${field.key}`;
+      if (seen.has(at)) return true;
+      seen.add(at);
+    }
+    return (
+      node.children.some((child) => visit(child.node, `${path}\u0000${child.key}`)) ||
+      node.anyOf.some((group) => group.some((branch) => visit(branch, path)))
+    );
+  };
+  return visit(root, '');
+}
+
+type FlatRule = Map<string, { readonly path: readonly string[]; readonly field: FieldCondition }>;
+
+/**
+ * A pattern where a field inside `$or` and one outside it (or in a nested `$or`) share a path, as
+ * event-ruler compiles it: JsonRuleCompiler.parseIntoOrRelationship forks the rules built so far into
+ * one flat rule per branch, and writeRules puts each field into every rule with `rule.put(name,
+ * values)` (rule overriding is on by default in GenericMachine), so of two fields at one path the
+ * later in the pattern's key order replaces the earlier in the rules holding both. The user guide's
+ * complex `$or` example says the same: "if you include a key more than once the last reference will
+ * be the one used". `undefined` when no field replaces another, so the pattern keeps its own shape.
+ */
+function lastWritesWin(pattern: Record<string, unknown>): PatternNode | undefined {
+  let replaced = false;
+  const walk = (object: Record<string, unknown>, path: readonly string[], rules: FlatRule[]): FlatRule[] => {
+    let current = rules;
+    for (const [key, value] of Object.entries(object)) {
+      if (key === OR) {
+        const before = current;
+        current = (value as Record<string, unknown>[]).flatMap((branch) =>
+          walk(
+            branch,
+            path,
+            before.map((rule) => new Map(rule)),
+          ),
+        );
+      } else if (Array.isArray(value)) {
+        const fieldPath = [...path, key];
+        const name = fieldPath.join('\u0000');
+        // Valid already: the pattern was parsed without problems.
+        const entry = { path: fieldPath, field: parseField(key, value, '', [])! };
+        for (const rule of current) {
+          if (rule.has(name)) replaced = true;
+          rule.set(name, entry);
+        }
+      } else {
+        current = walk(value as Record<string, unknown>, [...path, key], current);
+      }
+    }
+    return current;
+  };
+  const rules = walk(pattern, [], [new Map()]);
+  if (!replaced) return undefined;
+  // Top-level fields every rule shares stay required of the whole pattern, where the index routes on them.
+  const shared = [...(rules[0]?.values() ?? [])].filter(
+    (entry) => entry.path.length === 1 && rules.every((rule) => rule.get(entry.path[0]!) === entry),
+  );
+  const rests = rules.map((rule) => [...rule.values()].filter((entry) => !shared.includes(entry)));
+  // A rule left with nothing beyond the shared fields holds whenever they do, and so does the `$or`.
+  if (rests.some((rest) => rest.length === 0)) return nodeFrom(shared);
+  if (rests.length === 1) return nodeFrom([...shared, ...rests[0]!]);
+  const root = nodeFrom(shared);
+  return nodeOf([...root.fields], [...root.children], [rests.map((rest) => nodeFrom(rest))]);
+}
+
+/** The nested pattern object holding these fields, each at its path. */
+function nodeFrom(
+  entries: readonly { readonly path: readonly string[]; readonly field: FieldCondition }[],
+): PatternNode {
+  const fields: FieldCondition[] = [];
+  const nested = new Map<string, { path: readonly string[]; field: FieldCondition }[]>();
+  for (const { path, field } of entries) {
+    const [head, ...tail] = path;
+    if (tail.length === 0) fields.push(field);
+    else {
+      const inner = nested.get(head!) ?? [];
+      inner.push({ path: tail, field });
+      nested.set(head!, inner);
+    }
+  }
+  const children = [...nested].map(([key, inner]) => ({ key, node: nodeFrom(inner) }));
+  return nodeOf(fields, children, []);
 }

@@ -1,3 +1,4 @@
+import { parseIp, sameIp } from './ip';
 import { isPlainObject, pointerTo } from './json';
 import { fixedPoint, isComparable, numberKey } from './numbers';
 import { parseOperator } from './operators';
@@ -31,7 +32,14 @@ export function parseField(
   for (const [i, entry] of entries.entries()) {
     const entryAt = pointerTo(at, i);
     if (typeof entry === 'string') {
-      strings.add(entry);
+      // JsonRuleCompiler.writeRules makes a string that is an IP address (CIDR.ipToRangeIfPossible) a
+      // range of that one address, so any text of the address matches it and no other string does;
+      // its spellings share no prefix or suffix to route on.
+      const address = parseIp(entry);
+      if (address) {
+        tests.push((v) => typeof v === 'string' && sameIp(address, v));
+        byStrings = false;
+      } else strings.add(entry);
       byNumbers = false;
     } else if (typeof entry === 'number' && Number.isFinite(entry)) {
       numbers.add(numberKey(entry));

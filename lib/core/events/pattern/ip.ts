@@ -1,16 +1,27 @@
-/** IPv4 and IPv6 parsing for `cidr` patterns; an address becomes its bytes, compared under a mask. */
-
+/**
+ * IP addresses read as event-ruler reads them (CIDR.ipToBytes): text that Constants.IPv4_REGEX or
+ * IPv6_REGEX matches, parsed by Java's InetAddress.getByName; an address becomes its bytes, compared
+ * under a mask. IPv6 text has no dotted tail (the regex has no dots), and an IPv4-mapped IPv6 address
+ * is its IPv4 address, as Java's IPAddressUtil.convertFromIPv4MappedAddress makes it.
+ */
 export function parseIp(text: string): Uint8Array | undefined {
-  return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
+  if (IPV4.test(text)) return parseIpv4(text);
+  if (IPV6.test(text)) return parseIpv6(text);
+  return undefined;
 }
 
+const IPV4 = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
+const IPV6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
+
+/**
+ * Java's IPAddressUtil.textToNumericFormatV4: decimal parts of any length (leading zeros are not
+ * octal: the InetAddress javadoc reads "007.008.009.010" as 7.8.9.10), each at most 255, and at most
+ * 15 characters in all; longer text goes to a DNS lookup, which finds no address.
+ */
 function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
+  if (text.length > 15) return undefined;
   const bytes = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i] ?? '';
-    if (!/^\d{1,3}$/.test(part)) return undefined;
+  for (const [i, part] of text.split('.').entries()) {
     const value = Number(part);
     if (value > 255) return undefined;
     bytes[i] = value;
@@ -18,6 +29,11 @@ function parseIpv4(text: string): Uint8Array | undefined {
   return bytes;
 }
 
+/**
+ * Java's IPAddressUtil.textToNumericFormatV6: groups of hex digits worth at most 0xffff (so leading
+ * zeros past four digits pass), one `::` standing for at least one zero group, no lone leading or
+ * trailing colon.
+ */
 function parseIpv6(text: string): Uint8Array | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
@@ -29,27 +45,30 @@ function parseIpv6(text: string): Uint8Array | undefined {
   const bytes = new Uint8Array(16);
   bytes.set(head, 0);
   bytes.set(tail, 16 - tail.length);
+  const mapped =
+    bytes.subarray(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return mapped ? bytes.slice(12) : bytes;
+}
+
+/** Colon-separated hex groups as bytes. */
+function groups(text: string): number[] | undefined {
+  if (text === '') return [];
+  const bytes: number[] = [];
+  for (const part of text.split(':')) {
+    if (!/^[0-9a-fA-F]+$/.test(part)) return undefined;
+    const value = Number.parseInt(part, 16);
+    if (value > 0xffff) return undefined;
+    bytes.push(value >> 8, value & 0xff);
+  }
   return bytes;
 }
 
-/** Colon-separated hex groups, the last of which may be a dotted IPv4 address; returns bytes. */
-function groups(text: string): number[] | undefined {
-  if (text === '') return [];
-  const parts = text.split(':');
-  const bytes: number[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? '';
-    if (i === parts.length - 1 && part.includes('.')) {
-      const v4 = parseIpv4(part);
-      if (!v4) return undefined;
-      bytes.push(...v4);
-    } else {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(part)) return undefined;
-      const value = Number.parseInt(part, 16);
-      bytes.push(value >> 8, value & 0xff);
-    }
-  }
-  return bytes;
+/** Whether two strings are one IP address (see `parseIp`), `address` given as its bytes. */
+export function sameIp(address: Uint8Array, text: string): boolean {
+  const bytes = parseIp(text);
+  return (
+    bytes !== undefined && bytes.length === address.length && bytes.every((byte, i) => byte === address[i])
+  );
 }
 
 export interface Cidr {
@@ -57,13 +76,17 @@ export interface Cidr {
   readonly maskBits: number;
 }
 
-/** event-ruler's rules: one '/', integer mask, IPv4 mask < 32 and IPv6 mask < 128. */
+/**
+ * event-ruler's CIDR.cidr: one '/', a mask Integer.parseInt reads (a sign allowed, within an int),
+ * IPv4 mask < 32 and IPv6 mask < 128, the address's length decided after an IPv4-mapped one is IPv4.
+ */
 export function parseCidr(text: string): { ok: true; cidr: Cidr } | { ok: false; detail: string } {
   const slashed = text.split('/');
   if (slashed.length !== 2) return { ok: false, detail: "Malformed CIDR, one '/' required" };
   const [address = '', mask = ''] = slashed;
-  if (!/^-?\d+$/.test(mask)) return { ok: false, detail: 'Malformed CIDR, mask bits must be an integer' };
   const maskBits = Number(mask);
+  if (!/^[+-]?[0-9]+$/.test(mask) || maskBits < -(2 ** 31) || maskBits >= 2 ** 31)
+    return { ok: false, detail: 'Malformed CIDR, mask bits must be an integer' };
   if (maskBits < 0) return { ok: false, detail: 'Malformed CIDR, mask bits must not be negative' };
   const network = parseIp(address);
   if (!network) return { ok: false, detail: `Malformed CIDR, invalid IP address: ${address}` };

@@ -29,7 +29,32 @@ export type Affix =
 
 type Report = (pointer: string, detail: string) => undefined;
 
-const lower = (text: string): string => text.toLowerCase();
+/**
+ * `equals-ignore-case` text as event-ruler's EqualsIgnoreCaseParser reads it: each UTF-16 unit
+ * matches its own `toLowerCase(Locale.ROOT)` or `toUpperCase(Locale.ROOT)` form and nothing else (so
+ * "ß" takes "ß" or "SS", the Kelvin sign "k" or itself but not "K"), compared with the value's bytes
+ * as they are. The parser takes the units one by one, and Java's String.getBytes writes a lone
+ * surrogate as "?": a character beyond the BMP matches only "??".
+ */
+function ignoringCase(text: string, anchor: 'whole' | 'prefix' | 'suffix'): ValueTest {
+  let source = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text[i]!;
+    const code = unit.charCodeAt(0);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      source += '\\?';
+      continue;
+    }
+    const forms = [...new Set([unit.toLowerCase(), unit.toUpperCase()])].map(escapeRegExp);
+    source += forms.length === 1 ? forms[0] : `(?:${forms.join('|')})`;
+  }
+  const expression = new RegExp(
+    anchor === 'whole' ? `^${source}$` : anchor === 'prefix' ? `^${source}` : `${source}$`,
+  );
+  return (v) => isString(v) && expression.test(v);
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isString = (value: Scalar): value is string => typeof value === 'string';
 
 export function parseOperator(
@@ -54,8 +79,7 @@ export function parseOperator(
       return affix(arg, argAt, 'suffix', report);
     case 'equals-ignore-case': {
       if (typeof arg !== 'string') return report(argAt, 'equals-ignore-case match pattern must be a string');
-      const wanted = lower(arg);
-      return { kind: 'test', test: (v) => isString(v) && lower(v) === wanted };
+      return { kind: 'test', test: ignoringCase(arg, 'whole') };
     }
     case 'wildcard': {
       const test = wildcardTest(arg, argAt, report);
@@ -90,13 +114,7 @@ function affix(arg: unknown, at: string, which: 'prefix' | 'suffix', report: Rep
     const text = arg['equals-ignore-case'];
     const textAt = pointerTo(at, 'equals-ignore-case');
     if (typeof text !== 'string') return report(textAt, 'equals-ignore-case match pattern must be a string');
-    const wanted = lower(text);
-    return {
-      kind: 'test',
-      test: plain
-        ? (v) => isString(v) && lower(v).startsWith(wanted)
-        : (v) => isString(v) && lower(v).endsWith(wanted),
-    };
+    return { kind: 'test', test: ignoringCase(text, which) };
   }
   if (typeof arg !== 'string') return report(at, `${which} match pattern must be a string`);
   if (plain)
@@ -210,11 +228,9 @@ function anythingButOf(arg: Record<string, unknown>, at: string, report: Report)
         );
         break;
       }
-      case 'equals-ignore-case': {
-        const wanted = lower(text);
-        tests.push((v) => isString(v) && lower(v) === wanted);
+      case 'equals-ignore-case':
+        tests.push(ignoringCase(text, 'whole'));
         break;
-      }
       case 'wildcard': {
         const test = wildcardTest(text, textAt, report);
         if (!test) return undefined;
