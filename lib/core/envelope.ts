@@ -18,6 +18,14 @@ export const ENVELOPE_KINDS = [
 ] as const;
 export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
 
+/**
+ * The calls that need an instance's required credentials: a caller's. Lifecycle hooks, event
+ * deliveries, webhooks and guards run without them (an instance is created before its credentials
+ * are set, and deleted with them), and a hook that needs one says so itself.
+ */
+export const needsCredentials = (kind: EnvelopeKind): boolean =>
+  kind === 'operation' || kind === 'action' || kind === 'http';
+
 export const EnvelopeSchema = z.object({
   v: z.literal(1),
   kind: z.enum(ENVELOPE_KINDS),

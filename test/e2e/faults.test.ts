@@ -95,6 +95,31 @@ describe('plugin faults through the HTTP API', () => {
     expect((await act('ok')).status).toBe(200);
   });
 
+  it("what the store refuses of a plugin is the plugin's failure, and a cursor it never made CursorExpired", async () => {
+    const refused = await act('store_refused');
+    expect(refused.status).toBe(502);
+    expect(refused.body).toMatchObject({
+      code: 'PluginFailed',
+      detail: expect.stringMatching(/^ctx\.store\.put was refused: /),
+    });
+    const cursor = await act('store_cursor');
+    expect(cursor.status).toBe(410);
+    expect(cursor.body).toMatchObject({ code: 'CursorExpired' });
+  });
+
+  it('runs the lifecycle hooks of a plugin whose calls need credentials, before they are set and after', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    expect((await pb.call('POST', '/v1/instances', { name: 'k', plugin: 'keyed' })).status).toBe(201);
+    expect((await pb.call('DELETE', '/v1/instances/k')).status).toBe(204);
+    await pb.platform.events.router.idle();
+    const { events } = (await pb.call('GET', `/v1/events/log?from=${since}&limit=1000`)).body;
+    const hooks = events
+      .filter((e: { 'detail-type': string }) => e['detail-type'] === 'Keyed Hook Ran')
+      .map((e: { detail: { hook: string } }) => e.detail.hook);
+    expect(hooks.sort()).toEqual(['onInstanceCreated', 'onInstanceDeleted']);
+    expect((await pb.call('GET', '/v1/dlq')).body.deadLetters).toEqual([]);
+  });
+
   it('RateLimited gives 429 with Retry-After', async () => {
     const res = await act('rate_limited');
     expect(res.status).toBe(429);

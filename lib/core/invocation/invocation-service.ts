@@ -7,7 +7,7 @@ import type { PlatformEvent } from '../../sdk/events';
 import { actionParams, type Manifest } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
-import type { Answer, Envelope, EnvelopeKind } from '../envelope';
+import { type Answer, type Envelope, type EnvelopeKind, needsCredentials } from '../envelope';
 import { causeOf } from '../events/event-chain';
 import { InstanceService } from '../instances/instance-service';
 import { platformEvent } from '../platform-events';
@@ -110,7 +110,9 @@ export class InvocationService {
   /** Builds the envelope for any kind of call, checks credentials and guards, invokes, and reports the outcome. */
   async run(call: Invocation, kind: EnvelopeKind, name: string, input: unknown): Promise<unknown> {
     const { instance, manifest, requestId } = call;
-    const missing = missingCredentials(manifest, (name) => instance.credentialsSet.includes(name));
+    const missing = needsCredentials(kind)
+      ? missingCredentials(manifest, (name) => instance.credentialsSet.includes(name))
+      : [];
     if (missing.length > 0) {
       throw new PlugboardError(
         'CredentialsMissing',

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { CallContext, PluginContext } from '../../sdk/context';
+import type { CallContext, PluginContext, PluginStore } from '../../sdk/context';
 import { missingCredentials } from '../../sdk/credential-fields';
 import type { PluginDefinition } from '../../sdk/define-plugin';
-import { PlugboardError } from '../../sdk/errors';
+import { CursorExpiredError, PlugboardError } from '../../sdk/errors';
 import { pluginSource } from '../../sdk/events';
 import { type Manifest, ManifestSchema } from '../../sdk/manifest';
 import { expandTemplate } from '../../sdk/templates';
-import { type Answer, type EnvelopeError, EnvelopeSchema, type SerializedResponse } from '../envelope';
+import {
+  type Answer,
+  type EnvelopeError,
+  EnvelopeSchema,
+  needsCredentials,
+  type SerializedResponse,
+} from '../envelope';
+import { INVALID_CURSOR_POINTER } from '../invalid-cursor';
 import { zodFieldErrors } from '../zod-errors';
 import { CallDeadline } from './call-deadline';
 import { dispatchHandler } from './handlers';
@@ -26,6 +33,32 @@ function manifestOf(plugin: PluginDefinition): Manifest {
 const fail = (code: EnvelopeError['code'], message: string, extra: Partial<EnvelopeError> = {}): Answer => ({
   ok: false,
   error: { code, message, ...extra },
+});
+
+/**
+ * What the platform refuses of a plugin's own call (a value the store cannot keep, an event the bus
+ * cannot take) is the plugin failing, not its caller's bad request: PluginFailed, on every runtime
+ * (the store and the bus answer Validation, which reached the caller as a 400 on AWS). A list
+ * cursor the store did not make is the contracts' CursorExpired, which the plugin may pass on.
+ */
+async function platformCall<T>(call: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof PlugboardError)) throw error;
+    if (error.code === 'Validation' && error.errors?.some((e) => e.pointer === INVALID_CURSOR_POINTER))
+      throw new CursorExpiredError(`${call}: ${error.message}`);
+    if (error.code === 'Validation' || error.code === 'PayloadTooLarge')
+      throw new PlugboardError('PluginFailed', `${call} was refused: ${error.message}`);
+    throw error;
+  }
+}
+
+const refusalsAsFailures = (store: PluginStore): PluginStore => ({
+  get: (key) => platformCall('ctx.store.get', () => store.get(key)),
+  put: (key, value) => platformCall('ctx.store.put', () => store.put(key, value)),
+  delete: (key) => platformCall('ctx.store.delete', () => store.delete(key)),
+  list: (options) => platformCall('ctx.store.list', () => store.list(options)),
 });
 
 /**
@@ -95,9 +128,7 @@ export async function runEnvelope(
       credentials = (await services.credentials.resolve(envelope.credentialsRef)) ?? {};
     redact = createRedactor(Object.values(credentials));
     const missing = missingCredentials(manifest, (name) => Boolean(credentials[name]));
-    const needsCredentials =
-      envelope.kind === 'operation' || envelope.kind === 'action' || envelope.kind === 'http';
-    if (missing.length > 0 && needsCredentials) {
+    if (missing.length > 0 && needsCredentials(envelope.kind)) {
       return fail(
         'CredentialsMissing',
         `instance "${envelope.instance}" has no value for ${missing.join(', ')}`,
@@ -121,24 +152,26 @@ export async function runEnvelope(
       return deadline.signal;
     },
     deadline: envelope.deadline,
-    store: services.store(envelope.plugin, envelope.instance),
+    store: refusalsAsFailures(services.store(envelope.plugin, envelope.instance)),
     expand: (template) => expandTemplate(template, callContext),
     publish: async (detailType, detail) => {
-      await services.publish({
-        version: '0',
-        id: randomUUID(),
-        'detail-type': detailType,
-        source: pluginSource(manifest.slug),
-        account: services.account,
-        time: new Date().toISOString(),
-        region: services.region,
-        resources: [],
-        detail: redact({
-          ...detail,
-          instance: envelope.instance,
-          ...(envelope.chainDepth ? { chainDepth: envelope.chainDepth } : {}),
+      await platformCall('ctx.publish', () =>
+        services.publish({
+          version: '0',
+          id: randomUUID(),
+          'detail-type': detailType,
+          source: pluginSource(manifest.slug),
+          account: services.account,
+          time: new Date().toISOString(),
+          region: services.region,
+          resources: [],
+          detail: redact({
+            ...detail,
+            instance: envelope.instance,
+            ...(envelope.chainDepth ? { chainDepth: envelope.chainDepth } : {}),
+          }),
         }),
-      });
+      );
     },
   };
 

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../../core/envelope';
 import { createRedactor } from '../../core/runtime/redact';
 import type { LogRecord } from '../../core/runtime/services';
+import { PlugboardError } from '../../sdk/errors';
 import { functionFailure } from '../function-failure';
 import { type Batch, batchedSender, unbatch } from './message-batch';
 import type { FromWorker, HostMethod, HostMethods, ToWorker } from './protocol';
@@ -197,7 +198,8 @@ export class PluginWorker {
       if (!this.ended) this.post({ t: 'reply', id, ok: true, value });
     } catch (error) {
       const message = error instanceof Error ? error.message : 'the platform call failed';
-      if (!this.ended) this.post({ t: 'reply', id, ok: false, message });
+      const typed = error instanceof PlugboardError ? { code: error.code, errors: error.errors } : {};
+      if (!this.ended) this.post({ t: 'reply', id, ok: false, message, ...typed });
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { LogRecord } from '../../core/runtime/services';
 import type { StoredItem } from '../../sdk/context';
+import type { ErrorCode, FieldError } from '../../sdk/errors';
 
 /** Messages between the platform (main thread) and a plugin worker. */
 export type ToWorker =
@@ -9,7 +10,8 @@ export type ToWorker =
    */
   | { t: 'invoke'; id: number; json: string }
   | { t: 'reply'; id: number; ok: true; value: unknown }
-  | { t: 'reply'; id: number; ok: false; message: string }
+  /** A refused platform call keeps its error's code, so the plugin sees what it would on AWS. */
+  | { t: 'reply'; id: number; ok: false; message: string; code?: ErrorCode; errors?: FieldError[] }
   /** The platform is stopping: the worker lets go of its port so the thread can end by itself. */
   | { t: 'close' };
 

@@ -3,6 +3,7 @@ import { runEnvelope } from '../../core/runtime/run-envelope';
 import type { RuntimeServices } from '../../core/runtime/services';
 import type { PluginStore } from '../../sdk/context';
 import type { PluginDefinition } from '../../sdk/define-plugin';
+import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import { type Batch, batchedSender, unbatch } from './message-batch';
 import {
@@ -55,7 +56,12 @@ export function serve(plugin: PluginDefinition): undefined {
       const waiter = pending.get(message.id);
       pending.delete(message.id);
       if (message.ok) waiter?.resolve(message.value);
-      else waiter?.reject(new Error(message.message));
+      else
+        waiter?.reject(
+          message.code
+            ? new PlugboardError(message.code, message.message, { errors: message.errors })
+            : new Error(message.message),
+        );
       return;
     }
     void runEnvelope(plugin, JSON.parse(message.json), services).then((answer) => {

@@ -57,14 +57,14 @@ describe('callAction and callOperation run the handler through the plugin runtim
     expect(JSON.stringify([ctx.logs, ctx.published])).not.toContain(SECRET);
   });
 
-  it("answer with the store's and the bus's errors, which the platform's registry and bus raise", async () => {
+  it("answer what the store and the bus refuse as the plugin's failure, as the platform does", async () => {
     await expect(callAction(probe, context(), 'store')).rejects.toMatchObject({
-      code: 'Validation',
-      message: 'the stored value is not valid',
+      code: 'PluginFailed',
+      message: 'ctx.store.put was refused: the stored value is not valid',
     });
     await expect(callAction(probe, context(), 'publish')).rejects.toMatchObject({
-      code: 'Validation',
-      message: expect.stringMatching(/^the event is not valid: \/detail\/key /),
+      code: 'PluginFailed',
+      message: expect.stringMatching(/^ctx\.publish was refused: the event is not valid: \/detail\/key /),
     });
   });
 

@@ -205,7 +205,8 @@ describe('runConformance checks the identity, deployment, lifecycle and webhook 
       {
         name: 'lifecycle: onInstanceCreated runs on an Instance Created event',
         ok: false,
-        detail: 'lifecycle onInstanceCreated answered Validation: the stored value is not valid',
+        detail:
+          'lifecycle onInstanceCreated answered PluginFailed: ctx.store.put was refused: the stored value is not valid',
       },
       {
         name: 'lifecycle: onInstanceDeleted runs on an Instance Deleted event',
@@ -255,7 +256,7 @@ describe('runConformance checks the identity, deployment, lifecycle and webhook 
         name: 'webhook publish: answers a delivery with a valid actionConfig',
         ok: false,
         detail: expect.stringContaining(
-          'webhook publish answered Validation: the event is not valid: /detail/at',
+          'webhook publish answered PluginFailed: ctx.publish was refused: the event is not valid: /detail/at',
         ),
       },
     ]);
