@@ -5,7 +5,7 @@ import { type CallContext, CallContextSchema, type PluginContext } from '../sdk/
 import type { CONTRACTS, ContractType, OperationName } from '../sdk/contracts';
 import type { PluginDefinition } from '../sdk/define-plugin';
 import { type FieldError, NotFoundError, PlugboardError, ValidationError } from '../sdk/errors';
-import { ManifestSchema } from '../sdk/manifest';
+import { actionParams, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
 import { TEST_ORIGIN } from './test-context';
 
@@ -101,11 +101,7 @@ export async function callAction(
   const manifest = ManifestSchema.parse(definition.manifest);
   const action = manifest.actions.find((a) => a.name === name);
   if (!action) throw new NotFoundError(`${manifest.slug} has no action "${name}"`);
-  const declared = [
-    ...action.requiredParams.map((p) => ({ ...p, required: true })),
-    ...action.optionalParams,
-  ];
-  const checked = checkParams(declared, params, '/params');
+  const checked = checkParams(actionParams(action), params, '/params');
   if (checked.errors.length > 0)
     throw new ValidationError(`params of "${name}" are not valid`, checked.errors);
   return run(definition, ctx, 'action', name, checked.values);

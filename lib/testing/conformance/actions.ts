@@ -1,13 +1,8 @@
-import type { Action } from '../../sdk/manifest';
+import { type Action, actionParams } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import { assert, check, show } from './check';
 import { type ConformanceHarness, resultOf } from './harness';
 import type { ConformanceCheck } from './types';
-
-const declaredParams = (action: Action) => [
-  ...action.requiredParams.map((p) => ({ ...p, required: true })),
-  ...action.optionalParams,
-];
 
 /**
  * Each declared action: the platform's param check (checkParams, as the dispatcher runs it)
@@ -20,7 +15,7 @@ export async function actionChecks(h: ConformanceHarness): Promise<ConformanceCh
     if (action.requiredParams.length > 0) {
       checks.push(
         await check(`action ${action.name}: required params are enforced`, async () => {
-          const { errors } = checkParams(declaredParams(action), {}, '/params');
+          const { errors } = checkParams(actionParams(action), {}, '/params');
           const named = action.requiredParams.filter((p) =>
             errors.some((e) => e.pointer === `/params/${p.name}`),
           );
@@ -37,7 +32,7 @@ export async function actionChecks(h: ConformanceHarness): Promise<ConformanceCh
     if (given === undefined && action.requiredParams.length > 0) continue;
     checks.push(
       await check(`action ${action.name}: answers a call with valid params`, async () => {
-        const { values, errors } = checkParams(declaredParams(action), given ?? {}, '/params');
+        const { values, errors } = checkParams(actionParams(action), given ?? {}, '/params');
         assert(errors.length === 0, `the fixture's params are not valid: ${show(errors)}`);
         const answer = await h.call('action', action.name, values);
         resultOf(answer, `action ${action.name}`);
