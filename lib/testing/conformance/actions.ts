@@ -1,4 +1,4 @@
-import { type Action, actionParams } from '../../sdk/manifest';
+import { actionParams } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import { assert, check, show } from './check';
 import { type ConformanceHarness, resultOf } from './harness';
