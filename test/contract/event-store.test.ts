@@ -55,6 +55,19 @@ for (const mode of ['memory', 'disk'] as const) {
       );
       expect(rest.items.map((e) => e.id)).toEqual(['e3']);
       expect(rest.nextCursor).toBeUndefined();
+      // A range whose start has moved past the cursor's event (a default window, later) continues
+      // from its start; one that ends before the cursor's event was not what the cursor paged.
+      const moved = await store.listEvents(
+        { from: '2026-01-01T00:00:03Z', to: '2026-01-01T00:00:09Z' },
+        { limit: 2, cursor: first.nextCursor },
+      );
+      expect(moved.items.map((e) => e.id)).toEqual(['e3', 'e4']);
+      await expect(
+        store.listEvents(
+          { from: '2026-01-01T00:00:00Z', to: '2026-01-01T00:00:02Z' },
+          { cursor: first.nextCursor },
+        ),
+      ).rejects.toMatchObject({ code: 'Validation', errors: [{ pointer: '/query/cursor' }] });
       await store.completeEvent('e0');
       await store.completeEvent('e2');
       expect((await store.listPending()).items.map((e) => e.id)).toEqual(['e1', 'e3', 'e4']);
