@@ -107,6 +107,14 @@ describe('plugin faults through the HTTP API', () => {
     expect(cursor.body).toMatchObject({ code: 'CursorExpired' });
   });
 
+  it('publishes a detail as JSON holds it, as EventBridge takes it: a Date as its ISO string', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    expect((await act('publish_date')).status).toBe(200);
+    const { events } = (await pb.call('GET', `/v1/events/log?from=${since}&limit=1000`)).body;
+    const dated = events.find((e: { 'detail-type': string }) => e['detail-type'] === 'Dated');
+    expect(dated.detail).toEqual({ at: '1970-01-01T00:00:00.000Z', instance: 'f' });
+  });
+
   it('runs the lifecycle hooks of a plugin whose calls need credentials, before they are set and after', async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     expect((await pb.call('POST', '/v1/instances', { name: 'k', plugin: 'keyed' })).status).toBe(201);

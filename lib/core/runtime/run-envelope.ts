@@ -54,6 +54,22 @@ async function platformCall<T>(call: string, work: () => Promise<T>): Promise<T>
   }
 }
 
+/**
+ * A published detail as JSON holds it, as EventBridge takes it (a Date as its ISO string, undefined
+ * left out) on every runtime: locally a Date was refused, on AWS sent as a string, and with
+ * credentials set the redaction's walk had turned it into a string already.
+ */
+function asJson(detail: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return JSON.parse(JSON.stringify(detail));
+  } catch {
+    throw new PlugboardError(
+      'PluginFailed',
+      'ctx.publish was refused: the detail is not JSON (a BigInt, or a cycle)',
+    );
+  }
+}
+
 const refusalsAsFailures = (store: PluginStore): PluginStore => ({
   get: (key) => platformCall('ctx.store.get', () => store.get(key)),
   put: (key, value) => platformCall('ctx.store.put', () => store.put(key, value)),
@@ -166,7 +182,7 @@ export async function runEnvelope(
           region: services.region,
           resources: [],
           detail: redact({
-            ...detail,
+            ...asJson(detail),
             instance: envelope.instance,
             ...(envelope.chainDepth ? { chainDepth: envelope.chainDepth } : {}),
           }),

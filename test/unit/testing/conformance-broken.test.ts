@@ -241,7 +241,7 @@ describe('runConformance checks the identity, deployment, lifecycle and webhook 
         record: (_ctx, call) => {
           seen.push(call.actionConfig);
         },
-        publish: (ctx, call) => ctx.publish('Webhook Seen', { config: call.actionConfig, at: new Date() }),
+        publish: (ctx, call) => ctx.publish('Webhook Seen', { config: call.actionConfig, at: 1n }),
       },
     });
     const report = await runConformance(webhook);
@@ -256,7 +256,7 @@ describe('runConformance checks the identity, deployment, lifecycle and webhook 
         name: 'webhook publish: answers a delivery with a valid actionConfig',
         ok: false,
         detail: expect.stringContaining(
-          'webhook publish answered PluginFailed: ctx.publish was refused: the event is not valid: /detail/at',
+          'webhook publish answered PluginFailed: ctx.publish was refused: the detail is not JSON (a BigInt, or a cycle)',
         ),
       },
     ]);
