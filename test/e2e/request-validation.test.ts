@@ -125,6 +125,24 @@ describe('how a route checks its request', () => {
     ]);
   });
 
+  it('refuses a malformed instance name in any body with a 400 at its field, never a lookup 404', async () => {
+    const bodies: [string, Record<string, unknown>][] = [
+      ['/v1/instances', { name: 'NOPE', plugin: 'echo' }],
+      ['/v1/subscriptions', { instance: 'NOPE', pattern: { source: ['a'] }, handler: 'events' }],
+      ['/v1/guards', { instance: 'NOPE', role: 'preHook' }],
+    ];
+    for (const [path, body] of bodies) {
+      const answer = await pb.call('POST', path, body);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.errors, path).toEqual([
+        {
+          pointer: path === '/v1/instances' ? '/name' : '/instance',
+          detail: expect.stringContaining('a-z, 0-9'),
+        },
+      ]);
+    }
+  });
+
   it('answers a cursor no list made with one error at /query/cursor, whichever store lists', async () => {
     await pb.call('PUT', '/v1/webhook-sources/checked', { secret: 'checked-secret-0123456789' });
     const lists = [

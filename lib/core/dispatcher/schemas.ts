@@ -76,10 +76,9 @@ export const PageQuery = {
 
 export const INSTANCE_NAME_RULE =
   'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters';
-export const InstanceNameParam = z
-  .string()
-  .regex(INSTANCE_NAME, INSTANCE_NAME_RULE)
-  .openapi({ param: { name: 'name', in: 'path' } });
+/** An instance's name wherever a request gives one: a malformed name is a 400, never a lookup's 404. */
+export const InstanceName = z.string().regex(INSTANCE_NAME, INSTANCE_NAME_RULE);
+export const InstanceNameParam = InstanceName.openapi({ param: { name: 'name', in: 'path' } });
 
 export const PluginSlug = z
   .string()
@@ -104,7 +103,7 @@ export const InstanceSchema = z
 
 export const CreateInstanceSchema = z
   .strictObject({
-    name: z.string().regex(INSTANCE_NAME, 'a-z, 0-9 and "-", starting with a letter, at most 63 characters'),
+    name: InstanceName,
     plugin: z.string().min(1).max(64),
     description: z.string().max(1000).optional(),
     options: z.record(z.string(), z.unknown()).optional(),

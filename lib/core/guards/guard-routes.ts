@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../dispatcher/env';
-import { json, jsonBody, problems } from '../dispatcher/schemas';
+import { InstanceName, json, jsonBody, problems } from '../dispatcher/schemas';
 import type { GuardService } from './guard-service';
 
 /** Exported for the API client's types (plugboard/client). */
@@ -16,7 +16,7 @@ export const GuardSchema = z
   .openapi('Guard');
 
 export const NewGuardSchema = z.strictObject({
-  instance: z.string().min(1).max(128),
+  instance: InstanceName,
   role: z.enum(['authorizer', 'preHook']),
   plugins: z.array(z.string().min(1).max(64)).max(100).optional(),
   order: z.number().int().min(-1_000_000).max(1_000_000).optional(),

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App } from '../../dispatcher/env';
-import { json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
+import { InstanceName, json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
 import type { EventsServices } from '../events-services';
 import { PatternSchema } from './schemas';
 
@@ -20,7 +20,7 @@ export const SubscriptionSchema = z
 export const NewSubscriptionSchema = z
   .strictObject({
     pattern: PatternSchema,
-    instance: z.string().min(1).max(128),
+    instance: InstanceName,
     handler: z
       .string()
       .max(100)
