@@ -31,15 +31,23 @@ function lookup(group: unknown, name: string): AnyHandler | undefined {
   return typeof handler === 'function' ? (handler as AnyHandler) : undefined;
 }
 
-/** Values of secret data types never leave the plugin in clear (Imbi's configuration contract). */
-function redactSecretValues(manifest: Manifest, values: unknown): unknown {
+type ConfigItem = { secret?: boolean; dataType?: string; value?: unknown };
+
+/**
+ * Values of secret data types never leave the plugin in clear (Imbi's configuration contract), and
+ * every key of one says it is secret, whatever the handler set: in `getValues`, `listKeys` and
+ * `setValue` alike.
+ */
+function markSecrets(manifest: Manifest, name: string, output: unknown): unknown {
   const secretTypes = new Set(manifest.dataTypes.filter((d) => d.secret).map((d) => d.name));
-  if (!Array.isArray(values)) return values;
-  return values.map((item: { secret?: boolean; dataType?: string; value?: unknown }) =>
-    item.secret || (item.dataType && secretTypes.has(item.dataType))
-      ? { ...item, secret: true, value: REDACTED }
-      : item,
-  );
+  const mark = (item: ConfigItem): ConfigItem => {
+    if (!item.secret && !(item.dataType && secretTypes.has(item.dataType))) return item;
+    return 'value' in item ? { ...item, secret: true, value: REDACTED } : { ...item, secret: true };
+  };
+  if (name === 'configuration.setValue') return mark(output as ConfigItem);
+  if (name === 'configuration.getValues' || name === 'configuration.listKeys')
+    return (output as ConfigItem[]).map(mark);
+  return output;
 }
 
 async function runOperation(
@@ -63,7 +71,7 @@ async function runOperation(
     );
   }
   const output = checkContract(spec.output, await handler(ctx, parsedInput.data), `answer of ${name}`);
-  return name === 'configuration.getValues' ? redactSecretValues(manifest, output) : output;
+  return markSecrets(manifest, name, output);
 }
 
 async function runHttp(
