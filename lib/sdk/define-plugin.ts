@@ -61,6 +61,43 @@ export interface CommonHandlers {
 
 type DeclaredTypes<M> = M extends { types: readonly (infer T)[] } ? T & PluginType : never;
 type ActionNames<M> = M extends { actions: readonly { name: infer N }[] } ? N & string : never;
+type WebhookActionNames<M> = M extends { webhookActions: readonly { name: infer N }[] } ? N & string : never;
+type DeclaredAction<M, N> = M extends { actions: readonly (infer A)[] } ? Extract<A, { name: N }> : never;
+
+/** What a param of each type holds once checkParams has accepted it. */
+interface ParamTypeValues {
+  string: string;
+  integer: number;
+  boolean: boolean;
+  mapping: Record<string, string>;
+}
+/** A param's value: its choices' literals when the manifest literal keeps them, else its type's value. */
+type ParamValue<P> = P extends { type: infer T extends keyof ParamTypeValues }
+  ? P extends { choices: readonly (infer C)[] }
+    ? Extract<C, ParamTypeValues[T]>
+    : ParamTypeValues[T]
+  : never;
+type ParamList<A, K extends 'requiredParams' | 'optionalParams'> = A extends {
+  [_ in K]: readonly (infer P)[];
+}
+  ? P
+  : never;
+// checkParams refuses a secret from a caller and has no default to fill one in: it never arrives.
+type Arriving<P> = Exclude<P, { type: 'secret' }>;
+/** Required params, and optional ones checkParams fills in from their default. */
+type PresentParams<A> = Arriving<
+  ParamList<A, 'requiredParams'> | Extract<ParamList<A, 'optionalParams'>, { default: unknown }>
+>;
+type AbsentParams<A> = Arriving<Exclude<ParamList<A, 'optionalParams'>, { default: unknown }>>;
+type ParamName<P> = P extends { name: infer N extends string } ? N : never;
+/** One object type rather than an intersection, so an editor shows the params as one. */
+type Flat<T> = { [K in keyof T]: T[K] };
+/** An action handler's params as checkParams hands them over: no other keys. */
+type ActionParams<A> = Flat<
+  { [P in PresentParams<A> as ParamName<P>]: ParamValue<P> } & {
+    [P in AbsentParams<A> as ParamName<P>]?: ParamValue<P>;
+  }
+>;
 
 /**
  * A declared type's handler group is required and typed; an undeclared one is forbidden. One
@@ -69,8 +106,10 @@ type ActionNames<M> = M extends { actions: readonly { name: infer N }[] } ? N & 
  * on the manifest being inferred (the handlers' parameters would be implicitly `any`).
  */
 type Group<M, T extends PluginType> = [T] extends [DeclaredTypes<M>]
-  ? { [K in T]: TypeHandlers[K] }
+  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M> : TypeHandlers[K] }
   : { [K in T]?: never };
+/** One handler per declared webhook action, no other (the loader refuses both). */
+type WebhookHandlers<M> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown> };
 
 /** The declared types' handler groups are required and typed; undeclared ones are forbidden. */
 export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } & Group<M, 'configuration'> &
@@ -82,7 +121,7 @@ export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } &
   Omit<CommonHandlers, 'actions'> &
   ([ActionNames<M>] extends [never]
     ? { actions?: Record<string, never> }
-    : { actions: { [A in ActionNames<M>]: ActionHandler } });
+    : { actions: { [A in ActionNames<M>]: Handler<ActionParams<DeclaredAction<M, A>>, unknown> } });
 
 /** A plugin as the platform sees it: an unvalidated manifest plus its handlers. */
 export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> {

@@ -4,8 +4,9 @@
  * check the plugins that do compile.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { ConfigKey } from '../../../lib/sdk/contracts';
+import type { ConfigKey, WebhookCall } from '../../../lib/sdk/contracts';
 import { definePlugin, PLUGIN_MARK } from '../../../lib/sdk/define-plugin';
+import { callAction, createTestContext } from '../../../lib/testing';
 
 const noop = async () => [];
 
@@ -108,6 +109,143 @@ describe('definePlugin', () => {
       manifest: { slug: 'none', name: 'None', version: '1.0.0', apiVersion: 1 },
       // @ts-expect-error no actions are declared, so no action handlers
       actions: { go: () => 'went' },
+    });
+  });
+
+  it('requires exactly the declared action names', () => {
+    definePlugin({
+      manifest: {
+        slug: 'acts',
+        name: 'Acts',
+        version: '1.0.0',
+        apiVersion: 1,
+        actions: [{ name: 'go', label: 'Go' }],
+      },
+      actions: {
+        go: () => 'went',
+        // @ts-expect-error "gone" is not a declared action
+        gone: () => 'gone',
+      },
+    });
+  });
+
+  it('types action params from the manifest as checkParams hands them over', async () => {
+    const plugin = definePlugin({
+      manifest: {
+        slug: 'greeter',
+        name: 'Greeter',
+        version: '1.0.0',
+        apiVersion: 1,
+        actions: [
+          {
+            name: 'greet',
+            label: 'Greet',
+            requiredParams: [{ name: 'who', label: 'Who', type: 'string' }],
+            optionalParams: [
+              { name: 'times', label: 'Times', type: 'integer' },
+              { name: 'loud', label: 'Loud', type: 'boolean', default: false },
+              { name: 'tone', label: 'Tone', type: 'string', choices: ['warm', 'dry'] },
+              { name: 'tags', label: 'Tags', type: 'mapping' },
+              { name: 'token', label: 'Token', type: 'secret' },
+            ],
+          },
+          { name: 'wave', label: 'Wave' },
+        ],
+      },
+      actions: {
+        greet: (_ctx, params) => {
+          expectTypeOf(params).toEqualTypeOf<{
+            who: string;
+            loud: boolean;
+            times?: number;
+            tone?: 'warm' | 'dry';
+            tags?: Record<string, string>;
+          }>();
+          const who: string = params.who;
+          // @ts-expect-error tone is one of its choices
+          if (params.tone === 'cold') return who;
+          // @ts-expect-error a secret param never reaches the handler (checkParams refuses it from a caller)
+          void params.token;
+          // @ts-expect-error only declared params
+          void params.nothing;
+          return params;
+        },
+        wave: (_ctx, params) => {
+          // @ts-expect-error an action without params gets none
+          void params.who;
+          return 'waved';
+        },
+      },
+    });
+    // The keys the type says are present are those checkParams fills in.
+    const ctx = createTestContext({ manifest: plugin.manifest });
+    expect(await callAction(plugin, ctx, 'greet', { who: 'Ada' })).toEqual({ who: 'Ada', loud: false });
+  });
+
+  it('types action params from a manifest declared apart with as const', () => {
+    const manifest = {
+      slug: 'apart',
+      name: 'Apart',
+      version: '1.0.0',
+      apiVersion: 1,
+      actions: [
+        {
+          name: 'pick',
+          label: 'Pick',
+          requiredParams: [{ name: 'size', label: 'Size', type: 'integer', choices: [1, 2] }],
+          optionalParams: [{ name: 'note', label: 'Note', type: 'string', default: '' }],
+        },
+      ],
+    } as const;
+    definePlugin({
+      manifest,
+      actions: {
+        pick: (_ctx, params) => {
+          expectTypeOf(params).toEqualTypeOf<{ size: 1 | 2; note: string }>();
+          // @ts-expect-error only declared params
+          return params.nothing;
+        },
+      },
+    });
+  });
+
+  it('ties webhook handlers to the declared webhook actions', () => {
+    const manifest = {
+      slug: 'hooks',
+      name: 'Hooks',
+      version: '1.0.0',
+      apiVersion: 1,
+      types: ['webhook'],
+      webhookActions: [{ name: 'record', label: 'Record' }],
+    } as const;
+    definePlugin({
+      manifest,
+      webhook: {
+        record: (_ctx, call) => {
+          expectTypeOf(call).toEqualTypeOf<WebhookCall>();
+          return call.deliveryId;
+        },
+      },
+    });
+    definePlugin({
+      manifest,
+      webhook: {
+        record: () => 'recorded',
+        // @ts-expect-error "recrod" is not a declared webhook action
+        recrod: () => 'recorded',
+      },
+    });
+    definePlugin({
+      manifest: {
+        slug: 'hooks',
+        name: 'Hooks',
+        version: '1.0.0',
+        apiVersion: 1,
+        types: ['webhook'],
+        webhookActions: [{ name: 'record', label: 'Record' }],
+      },
+      // @ts-expect-error the declared webhook action "record" needs a handler
+      webhook: {},
     });
   });
 });
