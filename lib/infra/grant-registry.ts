@@ -18,3 +18,11 @@ export function grantRegistry(table: ITableV2, role: Role): void {
     new PolicyStatement({ actions: REGISTRY_ACTIONS, resources: [table.tableArn, ...indexes] }),
   );
 }
+
+/**
+ * Single-item puts on the table, nothing else: for a function that only writes records
+ * (DynamoDbEventStore.putDeadLetter and appendEvent send one PutItem each) and never reads.
+ */
+export function grantRegistryPuts(table: ITableV2, role: Role): void {
+  role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }));
+}

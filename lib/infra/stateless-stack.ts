@@ -16,6 +16,7 @@ import {
   webhookSecretPrefix,
 } from '../aws/names';
 import { BundledFunction, type BundledFunctionProps } from './bundled-function';
+import { DeadLetterIntake } from './dead-letter-intake';
 import { grantRegistry } from './grant-registry';
 import { nagArn } from './nag';
 import { type JwtAuthOptions, PlatformApi } from './platform-api';
@@ -39,7 +40,8 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly logRetention?: RetentionDays;
   /**
-   * Folder of the Lambda entries (dispatcher.ts, event-delivery.ts, plugin-runtime.ts, registry-sync.ts).
+   * Folder of the Lambda entries (dispatcher.ts, event-delivery.ts, dead-letter-intake.ts,
+   * plugin-runtime.ts, registry-sync.ts).
    * @default functions/ of this project
    */
   readonly functionsDir?: string;
@@ -59,6 +61,7 @@ export class StatelessStack extends Stack {
   readonly dispatcher: BundledFunction;
   readonly webhookReceiver: BundledFunction;
   readonly delivery: BundledFunction;
+  readonly deadLetterIntake: DeadLetterIntake;
   readonly pluginFunctions: ReadonlyMap<string, PluginFunction>;
   readonly api: PlatformApi;
 
@@ -132,6 +135,16 @@ export class StatelessStack extends Stack {
     this.allowReadingWebhookSecrets(this.webhookReceiver.role, stage);
     this.deliverEveryEvent(bus, deadLetterQueue);
     this.deliverSubscriptionsByRule(stage, deadLetterQueue);
+    // What lands in the queue (rule targets that gave up, failed invocations of the delivery
+    // function) becomes dead letters in the registry, which /v1/dlq lists and redrives.
+    this.deadLetterIntake = new DeadLetterIntake(this, 'DeadLetterIntake', {
+      stage,
+      entry: join(functionsDir, 'dead-letter-intake.ts'),
+      queue: deadLetterQueue,
+      table,
+      bus,
+      logRetention: props.logRetention,
+    });
 
     this.api = new PlatformApi(this, 'Api', {
       dispatcher: this.dispatcher.function,

@@ -56,3 +56,18 @@ export const secretArn = (name: string) =>
 export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 export const ruleArn = (bus: string, name: string) =>
   `arn:aws:events:${REGION}:${ACCOUNT}:rule/${bus}/${name}`;
+
+type TemplateResource = { Type: string; Properties: Record<string, unknown> };
+
+/** The statements of every policy attached to the role of the function whose logical id starts so. */
+export function roleStatements(
+  resources: Record<string, TemplateResource>,
+  functionIdPrefix: string,
+): Statement[] {
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(functionIdPrefix))!;
+  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}

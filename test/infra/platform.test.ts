@@ -13,7 +13,15 @@ import { readEnvironment } from '../../lib/aws/environment';
 import { pluginFunctionName, subscriptionRuleName } from '../../lib/aws/names';
 import { buildPlatform, stageFromContext } from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
-import { allowingStatements, functionArn, render, ruleArn, type Statement, secretArn } from './iam';
+import {
+  allowingStatements,
+  functionArn,
+  render,
+  roleStatements as roleStatementsOf,
+  ruleArn,
+  type Statement,
+  secretArn,
+} from './iam';
 import { buildFixturePlatform, FIXTURE_PLUGINS, STAGE } from './platform-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -54,14 +62,8 @@ describe('the platform stacks (IAM auth)', () => {
   let resources: Record<string, Resource>;
 
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-  /** The statements of every policy attached to the role of the function with this logical id prefix. */
-  const roleStatements = (functionIdPrefix: string): Statement[] => {
-    const [, fn] = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith(functionIdPrefix))!;
-    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
-    return ofType('AWS::IAM::Policy')
-      .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
-      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-  };
+  const roleStatements = (functionIdPrefix: string): Statement[] =>
+    roleStatementsOf(resources, functionIdPrefix);
 
   beforeAll(() => {
     platform = buildFixturePlatform();
@@ -78,6 +80,7 @@ describe('the platform stacks (IAM auth)', () => {
       'Dispatcher',
       'WebhookReceiver',
       'EventDelivery',
+      'DeadLetterIntake',
       'RegistrySyncHandler',
       'RegistrySyncProvider',
     ];
