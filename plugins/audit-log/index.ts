@@ -50,6 +50,8 @@ export default definePlugin({
           properties: { label: { type: 'string', minLength: 1 } },
           required: ['label'],
           additionalProperties: false,
+          // What a rule's actionConfig looks like; the conformance kit calls the action with it.
+          examples: [{ label: 'pushes' }],
         },
       },
     ],
