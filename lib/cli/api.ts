@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { PlugboardClient } from '../client';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '../local/defaults';
 import { TOKEN_FILE } from '../local/token';
-import { PlugboardError } from '../sdk/errors';
+import { PlugboardError, ValidationError } from '../sdk/errors';
 
 export const DEFAULT_ENDPOINT = `http://127.0.0.1:${DEFAULT_PORT}`;
 
@@ -36,6 +36,10 @@ export function clientFor(options: EndpointOptions): PlugboardClient {
   const endpoint = options.endpoint ?? process.env.PLUGBOARD_ENDPOINT ?? DEFAULT_ENDPOINT;
   // A token pasted or read from a file often ends in a line break, which no header may carry.
   const token = (options.token ?? process.env.PLUGBOARD_TOKEN)?.trim() || localToken();
+  if (token !== undefined && !/^[\x21-\x7e]+$/.test(token))
+    throw new ValidationError(
+      '--token (or PLUGBOARD_TOKEN) must be printable ASCII without spaces; it is not shown here',
+    );
   return new PlugboardClient({
     baseUrl: endpoint,
     token,

@@ -62,7 +62,11 @@ export class PlugboardError extends Error {
     this.name = `${code}Error`;
     this.code = code;
     // An invalid Date would throw where the time is written out (an answer, a problem, Retry-After).
-    this.retryAt = options.retryAt && !Number.isNaN(options.retryAt.getTime()) ? options.retryAt : undefined;
+    // Not a Date at all from a plain-JS plugin, or one with its arguments swapped.
+    this.retryAt =
+      options.retryAt instanceof Date && !Number.isNaN(options.retryAt.getTime())
+        ? options.retryAt
+        : undefined;
     this.errors = options.errors;
     this.details = options.details;
   }

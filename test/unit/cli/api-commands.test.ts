@@ -229,13 +229,15 @@ describe('plugboard instances, credentials and invoke', () => {
     );
     expect(listed.code).toBe(0);
     const canary = 'canary-token-5e1f';
-    const bad = `${canary}\n${canary}`;
-    await expect(runCli(['node', 'plugboard', 'instances', 'list', '--token', bad])).rejects.toThrow(
-      /printable ASCII/,
-    );
-    await expect(runCli(['node', 'plugboard', 'instances', 'list', '--token', bad])).rejects.not.toThrow(
-      canary,
-    );
+    for (const bad of [`${canary}\n${canary}`, `${canary} ${canary}`, `${canary}ö`]) {
+      const refused = await plugboardAt(false, 'instances', 'list', '--token', bad);
+      expect(refused).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringMatching(/^plugboard: --token \(or PLUGBOARD_TOKEN\) must be printable ASCII/),
+      });
+      expect(refused.stderr).not.toContain(canary);
+    }
   });
 });
 
