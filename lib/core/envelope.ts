@@ -20,8 +20,9 @@ export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
 
 /**
  * The calls that need an instance's required credentials: a caller's. Lifecycle hooks, event
- * deliveries, webhooks and guards run without them (an instance is created before its credentials
- * are set, and deleted with them), and a hook that needs one says so itself.
+ * deliveries and guards run without them (an instance is created before its credentials are set,
+ * and deleted with them), and a hook that needs one says so itself; webhook rules skip an instance
+ * without them, recording it as skipped (webhook-target.ts).
  */
 export const needsCredentials = (kind: EnvelopeKind): boolean =>
   kind === 'operation' || kind === 'action' || kind === 'http';

@@ -14,14 +14,22 @@ export interface CredentialValueField {
  */
 export function credentialFields(
   manifest: Pick<Manifest, 'credentials' | 'options'>,
-): CredentialValueField[] {
-  return [
-    ...manifest.credentials.map(({ name, label, required }) => ({ name, label, required })),
-    ...manifest.options
-      .filter((option) => option.type === 'secret')
-      .map(({ name, label, required }) => ({ name, label, required })),
-  ];
+): readonly CredentialValueField[] {
+  let fields = known.get(manifest);
+  if (!fields) {
+    fields = [
+      ...manifest.credentials.map(({ name, label, required }) => ({ name, label, required })),
+      ...manifest.options
+        .filter((option) => option.type === 'secret')
+        .map(({ name, label, required }) => ({ name, label, required })),
+    ];
+    known.set(manifest, fields);
+  }
+  return fields;
 }
+
+/** By manifest object: every call checks the fields of a manifest the platform holds once. */
+const known = new WeakMap<object, CredentialValueField[]>();
 
 /** The credentials a call needs before it may run, of those `set`. */
 export const missingCredentials = (

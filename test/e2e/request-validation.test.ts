@@ -93,6 +93,16 @@ describe('how a route checks its request', () => {
       Buffer.from('{"params":{"message":"caf\u00e9"}}', 'utf8'),
     );
     expect(quoted.body.result).toEqual({ message: 'café' });
+    // WHATWG's other names for UTF-8, which clients send.
+    for (const label of ['utf8', 'UTF8', 'unicode-1-1-utf-8']) {
+      const named = await rawRequest(
+        'POST',
+        ECHO,
+        { 'content-type': `application/json; charset=${label}` },
+        Buffer.from('{"params":{"message":"caf\u00e9"}}', 'utf8'),
+      );
+      expect({ label, status: named.status }).toEqual({ label, status: 200 });
+    }
   });
 
   it('names what is wrong: malformed JSON, a path segment, a query value, a header', async () => {

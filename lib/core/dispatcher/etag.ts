@@ -47,9 +47,16 @@ export function readIfMatch(header: string | undefined, required: boolean): IfMa
   return strong.map((tag) => tag.version);
 }
 
-/** Whether an If-None-Match header names the current version: weakly compared, `*` naming any (RFC 9110 §13.1.2). */
+/**
+ * Whether an If-None-Match header names the current version: weakly compared, `*` naming any (RFC
+ * 9110 §13.1.2). One that is not a list of ETags names none: a read is never refused for it.
+ */
 export function noneMatchFails(header: string | undefined, version: number): boolean {
   if (header === undefined) return false;
-  const tags = readTags(header, 'If-None-Match');
-  return tags === '*' || tags.some((tag) => tag.version === version);
+  try {
+    const tags = readTags(header, 'If-None-Match');
+    return tags === '*' || tags.some((tag) => tag.version === version);
+  } catch {
+    return false;
+  }
 }

@@ -64,6 +64,15 @@ interface JsonBody {
 
 /** The charset parameter of a Content-Type, quoted or not. */
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+/** The names of UTF-8 in the WHATWG Encoding Standard, which clients send (`utf8` as often as not). */
+const UTF8_LABELS = new Set([
+  'utf-8',
+  'utf8',
+  'unicode-1-1-utf-8',
+  'unicode11utf8',
+  'unicode20utf8',
+  'x-unicode20utf8',
+]);
 /** Fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD and stored. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -95,7 +104,7 @@ async function bodyValue(c: Context, body: JsonBody): Promise<object> {
     throw new PlugboardError('UnsupportedMediaType', 'send the body as application/json');
   }
   const charset = CHARSET.exec(type)?.[1];
-  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+  if (charset !== undefined && !UTF8_LABELS.has(charset.toLowerCase())) {
     throw new PlugboardError(
       'UnsupportedMediaType',
       'JSON is UTF-8 (RFC 8259 §8.1): send charset=utf-8, or none',

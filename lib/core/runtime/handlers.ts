@@ -32,6 +32,11 @@ function lookup(group: unknown, name: string): AnyHandler | undefined {
 }
 
 type ConfigItem = { secret?: boolean; dataType?: string; value?: unknown };
+const CONFIG_ANSWERS = new Set([
+  'configuration.getValues',
+  'configuration.listKeys',
+  'configuration.setValue',
+]);
 
 /**
  * Values of secret data types never leave the plugin in clear (Imbi's configuration contract), and
@@ -39,6 +44,7 @@ type ConfigItem = { secret?: boolean; dataType?: string; value?: unknown };
  * `setValue` alike.
  */
 function markSecrets(manifest: Manifest, name: string, output: unknown): unknown {
+  if (!CONFIG_ANSWERS.has(name)) return output;
   const secretTypes = new Set(manifest.dataTypes.filter((d) => d.secret).map((d) => d.name));
   const mark = (item: ConfigItem): ConfigItem => {
     if (!item.secret && !(item.dataType && secretTypes.has(item.dataType))) return item;

@@ -143,8 +143,10 @@ export async function runEnvelope(
     if (envelope.credentialsRef)
       credentials = (await services.credentials.resolve(envelope.credentialsRef)) ?? {};
     redact = createRedactor(Object.values(credentials));
-    const missing = missingCredentials(manifest, (name) => Boolean(credentials[name]));
-    if (missing.length > 0 && needsCredentials(envelope.kind)) {
+    const missing = needsCredentials(envelope.kind)
+      ? missingCredentials(manifest, (name) => Boolean(credentials[name]))
+      : [];
+    if (missing.length > 0) {
       return fail(
         'CredentialsMissing',
         `instance "${envelope.instance}" has no value for ${missing.join(', ')}`,
@@ -156,6 +158,7 @@ export async function runEnvelope(
 
   const deadline = new CallDeadline(envelope.deadline);
   const callContext: CallContext = envelope.context;
+  let store: PluginStore | undefined;
   const ctx: PluginContext = {
     ...callContext,
     requestId: envelope.requestId,
@@ -168,7 +171,11 @@ export async function runEnvelope(
       return deadline.signal;
     },
     deadline: envelope.deadline,
-    store: refusalsAsFailures(services.store(envelope.plugin, envelope.instance)),
+    // Made when a handler first reads it, as the signal is: most calls never touch the store.
+    get store() {
+      store ??= refusalsAsFailures(services.store(envelope.plugin, envelope.instance));
+      return store;
+    },
     expand: (template) => expandTemplate(template, callContext),
     publish: async (detailType, detail) => {
       await platformCall('ctx.publish', () =>

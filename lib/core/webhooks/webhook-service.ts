@@ -70,14 +70,11 @@ export class WebhookService {
 
   /**
    * Deletes the source with its rules, secret and deliveries: a source made again under the name
-   * starts empty, where the old delivery ids answered its first deliveries `duplicate`.
+   * starts empty, where the old delivery ids answered its first deliveries `duplicate`. The record
+   * goes last, so a delete cut short (a timeout, a throttled write) is finished by the next one.
    */
   async deleteSource(name: string): Promise<void> {
-    for (const rule of await this.store.listWebhookRules(name))
-      await this.store.deleteWebhookRule(name, rule.id);
-    if (!(await this.store.deleteWebhookSource(name)))
-      throw new PlugboardError('NotFound', `no webhook source "${name}"`);
-    await this.deps.credentials.delete(webhookSecretRef(this.deps.stage, name));
+    await this.source(name);
     const deliveryIds: string[] = [];
     let cursor: string | undefined;
     do {
@@ -86,6 +83,11 @@ export class WebhookService {
       cursor = page.nextCursor;
     } while (cursor);
     for (const id of deliveryIds) await this.store.deleteWebhookDelivery(name, id);
+    for (const rule of await this.store.listWebhookRules(name))
+      await this.store.deleteWebhookRule(name, rule.id);
+    await this.deps.credentials.delete(webhookSecretRef(this.deps.stage, name));
+    if (!(await this.store.deleteWebhookSource(name)))
+      throw new PlugboardError('NotFound', `no webhook source "${name}"`);
   }
 
   /** Checks the filter, the selector, that `slug#action` is a webhook action, and its actionConfig schema. */

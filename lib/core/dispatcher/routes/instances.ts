@@ -76,7 +76,7 @@ const get = createRoute({
   responses: {
     200: { ...json(InstanceSchema, 'The instance'), headers: etagHeader },
     304: { description: 'Not modified: still at the version If-None-Match names', headers: etagHeader },
-    ...problems(404),
+    ...problems(404, 412),
   },
 });
 const patch = createRoute({
