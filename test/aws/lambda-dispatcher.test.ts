@@ -1,6 +1,10 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiGatewayAuthenticator, apiGatewayRequestId } from '../../lib/aws/api-gateway-auth';
+import {
+  ANSWER_MARGIN_MS,
+  apiGatewayAuthenticator,
+  apiGatewayRequestId,
+} from '../../lib/aws/api-gateway-auth';
 import { createLambdaDispatcher } from '../../lib/aws/lambda-dispatcher';
 import { startTestPlatform, type TestPlatform } from '../e2e/harness';
 import { type EventSpec, httpApiEvent } from '../fixtures/apigw/http-api-event';
@@ -207,5 +211,18 @@ describe('dispatcher Lambda handler (HTTP API payload 2.0) against the local ser
     release();
     await call;
     expect(returned).toBe(true);
+  });
+
+  it('waits for that work no longer than the function has left, less the margin for its answer', async () => {
+    const deps = { ...local.platform.deps, authenticate: apiGatewayAuthenticator('iam') };
+    const never = new Promise<void>(() => {});
+    const handler = createLambdaDispatcher(deps, undefined, () => never);
+    const started = Date.now();
+    const result = (await handler(
+      httpApiEvent({ method: 'GET', path: '/v1/health' }) as unknown as Parameters<typeof handler>[0],
+      { ...lambdaContext, getRemainingTimeInMillis: () => ANSWER_MARGIN_MS + 100 } as Context,
+    )) as APIGatewayProxyStructuredResultV2;
+    expect(result.statusCode).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
