@@ -634,6 +634,10 @@ describe('the load report over the API', () => {
         message: expect.stringMatching(/^import failed: /),
       }),
     );
+    expect(res.body.errors).toContainEqual(
+      expect.objectContaining({ dir: 'missing-export', message: expect.stringMatching(/^import failed: /) }),
+    );
     expect(res.text).not.toContain(import.meta.dirname.split('/test/')[0]);
+    expect(res.text).not.toContain('file://');
   });
 });

@@ -46,7 +46,7 @@ describe('plugboard validate', () => {
     expect(stdout).toMatch(
       /error\s+bad-manifest\s+bad-manifest\s+options\.0\.default: default does not fit type integer/,
     );
-    expect(stdout).toContain('2 loaded, 1 skipped, 14 errors');
+    expect(stdout).toContain('2 loaded, 1 skipped, 15 errors');
   });
 });
 

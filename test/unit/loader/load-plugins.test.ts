@@ -128,7 +128,7 @@ describe('loadPlugins over a folder of broken plugins', () => {
     expect(lines).toContainEqual(
       expect.stringMatching(/^skipped\s+future-api-version\s+future-api-version\s+apiVersion 2/),
     );
-    expect(lines.at(-1)).toBe('2 loaded, 1 skipped, 14 errors');
+    expect(lines.at(-1)).toBe('2 loaded, 1 skipped, 15 errors');
     const [loaded] = report.loaded;
     const withHandlers = formatLoadReport({
       ...report,

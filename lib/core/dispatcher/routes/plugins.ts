@@ -1,9 +1,9 @@
-import { basename } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
 import { credentialFields } from '../../../sdk/credential-fields';
 import { PlugboardError } from '../../../sdk/errors';
 import { actionParamsJsonSchema, credentialsJsonSchema, paramsJsonSchema } from '../../../sdk/json-schema';
 import type { DocTopic, Manifest } from '../../../sdk/manifest';
+import { withoutMachinePaths } from '../../loader/without-machine-paths';
 import { OPTIONAL_HANDLERS, type PluginRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
 import { json, problems, SlugParam } from '../schemas';
@@ -178,10 +178,10 @@ export function registerPluginRoutes(app: App, { deps, instances }: RouteContext
   app.openapi(list, async (c) => {
     const plugins = (await deps.registry.listPlugins()).filter((p) => p.status === 'loaded');
     const { skipped, errors } = deps.loadProblems?.() ?? { skipped: [], errors: [] };
-    // The folder's name only: where the plugins directory is on the platform's disk is not the caller's.
-    const folder = <T extends { dir: string }>(problem: T): T => ({ ...problem, dir: basename(problem.dir) });
+    const forCaller = <T extends { dir: string }>(problem: T): T =>
+      withoutMachinePaths(problem, process.cwd());
     return c.json(
-      { plugins: plugins.map(summary), skipped: skipped.map(folder), errors: errors.map(folder) },
+      { plugins: plugins.map(summary), skipped: skipped.map(forCaller), errors: errors.map(forCaller) },
       200,
     );
   });
