@@ -27,9 +27,12 @@ export const EVENT_PARTITIONS = {
 } as const;
 
 export const subscriptionKey = (id: string) => ({ pk: `SUBSCRIPTION#${id}`, sk: 'SUBSCRIPTION' });
-export const eventLogKey = (id: string) => ({ pk: `EVENT#${id}`, sk: 'LOG' });
-export const pendingKey = (id: string) => ({ pk: `EVENT#${id}`, sk: 'PENDING' });
-export const deadLetterKey = (id: string) => ({ pk: `DEADLETTER#${id}`, sk: 'DEADLETTER' });
+/** Partition key prefixes of events and dead letters (a grant can be limited to them). */
+export const EVENT_PARTITION = 'EVENT#';
+export const DEAD_LETTER_PARTITION = 'DEADLETTER#';
+export const eventLogKey = (id: string) => ({ pk: `${EVENT_PARTITION}${id}`, sk: 'LOG' });
+export const pendingKey = (id: string) => ({ pk: `${EVENT_PARTITION}${id}`, sk: 'PENDING' });
+export const deadLetterKey = (id: string) => ({ pk: `${DEAD_LETTER_PARTITION}${id}`, sk: 'DEADLETTER' });
 export const webhookPartition = (source: string) => `WEBHOOK#${source}`;
 export const webhookSourceKey = (name: string) => ({ pk: webhookPartition(name), sk: 'SOURCE' });
 export const RULE_PREFIX = 'RULE#';

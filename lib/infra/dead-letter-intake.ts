@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_PARTITION, EVENT_PARTITION } from '../aws/event-items';
 import { BundledFunction } from './bundled-function';
 import { grantRegistryPuts } from './grant-registry';
 
@@ -20,13 +20,6 @@ export interface DeadLetterIntakeProps {
   /** Only its name is used: every platform function's settings name the bus (readEnvironment). */
   readonly bus: IEventBus;
   /**
-   * How old the oldest message in the queue may get before the alarm goes off. The intake takes a
-   * message in within seconds, so an old one is one it cannot read and keeps, until SQS's
-   * retention (14 days) drops it.
-   * @default Duration.hours(1)
-   */
-  readonly maxMessageAge?: Duration;
-  /**
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
@@ -37,11 +30,11 @@ export interface DeadLetterIntakeProps {
  * message (an event a rule target could not deliver, or a failed invocation of the delivery
  * function) into dead letters in the registry, which the API lists and redrives. SQS deletes a
  * message only once its letters are written; what is not taken in is reported back as a batch item
- * failure and stays queued, and the alarm tells when something stays too long.
+ * failure and stays queued, to be parked (with an alarm) by the queue's redrive policy after a few
+ * receives (StatefulStack.unreadableDeadLetters).
  */
 export class DeadLetterIntake extends Construct {
   readonly handler: BundledFunction;
-  readonly stuckMessages: Alarm;
 
   constructor(scope: Construct, id: string, props: DeadLetterIntakeProps) {
     super(scope, id);
@@ -59,19 +52,10 @@ export class DeadLetterIntake extends Construct {
         PLUGBOARD_BUS_NAME: props.bus.eventBusName,
       },
     });
-    grantRegistryPuts(props.table, this.handler.role);
+    grantRegistryPuts(props.table, this.handler.role, [DEAD_LETTER_PARTITION, EVENT_PARTITION]);
     // Also grants the role exactly the consuming calls on this one queue (receive, delete, visibility).
     this.handler.function.addEventSource(
       new SqsEventSource(props.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
-    this.stuckMessages = new Alarm(this, 'StuckMessages', {
-      alarmDescription:
-        'A dead-letter queue message the intake could not take into the registry (see its logs): it is lost when SQS retention ends.',
-      metric: props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5) }),
-      threshold: (props.maxMessageAge ?? Duration.hours(1)).toSeconds(),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 }

@@ -20,9 +20,19 @@ export function grantRegistry(table: ITableV2, role: Role): void {
 }
 
 /**
- * Single-item puts on the table, nothing else: for a function that only writes records
- * (DynamoDbEventStore.putDeadLetter and appendEvent send one PutItem each) and never reads.
+ * Single-item puts on the table of items whose partition key starts with one of `keyPrefixes`,
+ * nothing else: for a function that only writes records of its own kinds and never reads (the
+ * dead-letter intake: `DEADLETTER#`, and the event log's `EVENT#`), so it cannot touch instances,
+ * manifests or subscriptions.
  */
-export function grantRegistryPuts(table: ITableV2, role: Role): void {
-  role.addToPolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn] }));
+export function grantRegistryPuts(table: ITableV2, role: Role, keyPrefixes: readonly string[]): void {
+  role.addToPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem'],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keyPrefixes.map((prefix) => `${prefix}*`) },
+      },
+    }),
+  );
 }

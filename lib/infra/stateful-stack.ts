@@ -1,13 +1,6 @@
 import { join } from 'node:path';
-import {
-  ArnFormat,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -43,6 +36,8 @@ export class StatefulStack extends Stack {
   readonly bus: EventBus;
   /** Where events land that could not be delivered after every retry. */
   readonly deadLetterQueue: Queue;
+  /** Where a dead-letter message the intake cannot read goes after five receives, with an alarm on it. */
+  readonly unreadableDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -69,17 +64,35 @@ export class StatefulStack extends Stack {
       logRetention: props.logRetention,
     });
 
+    // A message the dead-letter intake cannot take into the registry is received again every
+    // visibility timeout; after a few it is parked here, where it waits to be read by hand and an
+    // alarm says so. (On the queue itself an age alarm would miss it: SQS leaves a message received
+    // three times or more out of ApproximateAgeOfOldestMessage.)
+    this.unreadableDeadLetters = new Queue(this, 'UnreadableDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new Alarm(this, 'UnreadableDeadLettersAlarm', {
+      alarmDescription:
+        'A dead-letter queue message the intake could not read into the registry (its logs say why) is parked in the UnreadableDeadLetters queue: read it before SQS retention drops it.',
+      metric: this.unreadableDeadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
       // Its messages are events not yet delivered: replacing or destroying the stack must not drop them.
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of event delivery; a queue behind it would only move the same messages one step further.',
+      deadLetterQueue: { queue: this.unreadableDeadLetters, maxReceiveCount: 5 },
     });
     // Rules on the bus are also created at runtime (subscriptions); one statement covers them all,
     // and keeps the queue's policy out of the stateless stack (which would make the stacks a cycle).

@@ -70,6 +70,10 @@ describe('the dead-letter intake (SQS dead-letter queue into the registry)', () 
     const dynamodb = byService('dynamodb:');
     expect(dynamodb).toHaveLength(1);
     expect(dynamodb[0]!.Action).toBe('dynamodb:PutItem');
+    // Dead letters and the event log only: never an instance, a manifest or a subscription.
+    expect(dynamodb[0]!.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DEADLETTER#*', 'EVENT#*'] },
+    });
     // The table itself, no index and no wildcard: the intake reads nothing.
     expect(resourceOf(dynamodb[0]!)).toHaveLength(1);
     expect(JSON.stringify(dynamodb[0]!.Resource)).toMatch(/Registry.*Arn/);
@@ -100,16 +104,21 @@ describe('the dead-letter intake (SQS dead-letter queue into the registry)', () 
     ]);
   });
 
-  it('alarms when a message stays in the queue for an hour: one the intake could not take in', () => {
-    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Threshold: 3600,
-      ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'QueueName', Value: Match.anyValue() }],
+  it('parks a message it cannot read after five receives, and alarms on the first one parked', () => {
+    const stateful = Template.fromStack(platform.stateful);
+    const queues = stateful.findResources('AWS::SQS::Queue');
+    const [parkedId] = Object.keys(queues).filter((id) => id.startsWith('UnreadableDeadLetters'));
+    stateful.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [parkedId, 'Arn'] }, maxReceiveCount: 5 },
     });
-    const [, alarm] = ofType('AWS::CloudWatch::Alarm')[0]!;
-    const dimensions = alarm.Properties.Dimensions as { Value: unknown }[];
-    expect(JSON.stringify(dimensions[0]!.Value)).toMatch(/DeadLetterQueue/);
+    expect(queues[parkedId!]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    stateful.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [parkedId, 'QueueName'] } }],
+    });
+    expect(stateless.findResources('AWS::CloudWatch::Alarm')).toEqual({});
   });
 });

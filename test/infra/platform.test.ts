@@ -312,8 +312,9 @@ describe('the platform stacks (IAM auth)', () => {
 
     // The queue's policy lets every rule of the bus send, the ones written at runtime included.
     const [busId, bus] = Object.entries(stateful.findResources('AWS::Events::EventBus'))[0]!;
-    const [policy] = Object.values(stateful.findResources('AWS::SQS::QueuePolicy'));
-    const statements = (policy!.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const statements = Object.values(stateful.findResources('AWS::SQS::QueuePolicy')).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
     const fromEvents = statements.find((st) => JSON.stringify(st).includes('events.amazonaws.com'))!;
     const allowed = render(fromEvents.Condition!.ArnLike!['aws:SourceArn']).replace(
       `ref:${busId}`,
