@@ -81,6 +81,7 @@ export const CLIENT_ROUTES = [
   ['get', '/v1/subscriptions/{id}'],
   ['delete', '/v1/subscriptions/{id}'],
   ['put', '/v1/webhook-sources/{source}'],
+  ['get', '/v1/webhook-sources/{source}'],
   ['get', '/v1/webhook-sources'],
   ['delete', '/v1/webhook-sources/{source}'],
   ['post', '/v1/webhook-sources/{source}/rules'],
@@ -274,6 +275,7 @@ export class PlugboardClient {
     /** Creates or replaces the source; the secret is write-only, never answered. */
     put: (source: string, settings: NewWebhookSource): Promise<WebhookSource> =>
       this.#body('put', `/v1/webhook-sources/${seg(source)}`, { body: settings }),
+    get: (source: string): Promise<WebhookSource> => this.#body('get', `/v1/webhook-sources/${seg(source)}`),
     list: (): Promise<{ sources: WebhookSource[] }> => this.#body('get', '/v1/webhook-sources'),
     /** Deletes the source, its rules and its secret. */
     delete: async (source: string): Promise<void> => {

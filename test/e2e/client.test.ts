@@ -188,6 +188,7 @@ describe('plugboard/client against the local platform', () => {
     expect(source).toMatchObject({ name: 'client-hooks', signatureHeader: 'x-hub-signature-256' });
     expect(JSON.stringify(source)).not.toContain(secret);
     expect((await client.webhookSources.list()).sources.map((s) => s.name)).toContain('client-hooks');
+    expect(await client.webhookSources.get('client-hooks')).toEqual(source);
     const rule = await client.webhookSources.addRule('client-hooks', {
       handler: 'audit-log#record',
       actionConfig: { label: 'from the client' },

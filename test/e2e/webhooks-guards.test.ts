@@ -43,6 +43,7 @@ describe('webhooks over loopback HTTP', () => {
     const source = await pb.call('PUT', '/v1/webhook-sources/gh', { secret: SECRET });
     expect(source.status).toBe(201);
     expect(source.headers.get('location')).toBe('/v1/webhook-sources/gh');
+    expect((await pb.call('GET', source.headers.get('location')!)).body).toEqual(source.body);
     expect(source.text).not.toContain(SECRET);
     const badConfig = await pb.call('POST', '/v1/webhook-sources/gh/rules', {
       handler: 'audit-log#record',

@@ -111,7 +111,10 @@ export function registerEventsCommand(program: Command): void {
         'say whether an event pattern matches an event, as EventBridge TestEventPattern does; exits 1 when it does not',
       )
       .requiredOption('--pattern <json>', 'an EventBridge event pattern')
-      .requiredOption('--event <json>', 'the event as a JSON object'),
+      .requiredOption(
+        '--event <json>',
+        'a whole event as TestEventPattern takes it: id, account, source, time, region, resources, detail-type, detail',
+      ),
   ).action(async (options: EndpointOptions & { pattern: string; event: string }) => {
     const matched = await clientFor(options).events.testPattern(
       jsonObject(options.pattern, '--pattern'),

@@ -79,7 +79,10 @@ const putSource = createRoute({
     body: jsonBody(NewWebhookSourceSchema),
   },
   responses: {
-    201: json(WebhookSourceSchema, 'Created (never the secret)'),
+    201: {
+      ...json(WebhookSourceSchema, 'Created (never the secret)'),
+      headers: { Location: { description: 'Where the source is read', schema: { type: 'string' } } },
+    },
     200: json(WebhookSourceSchema, 'Replaced (never the secret)'),
     ...problems(413, 415),
   },
@@ -92,6 +95,13 @@ const listSources = createRoute({
     200: json(z.object({ sources: z.array(WebhookSourceSchema) }), 'Every source'),
     ...problems(),
   },
+});
+const getSource = createRoute({
+  method: 'get',
+  path: '/v1/webhook-sources/{source}',
+  summary: 'A webhook source (never its secret)',
+  request: bySource,
+  responses: { 200: json(WebhookSourceSchema, 'The source'), ...problems(404) },
 });
 const deleteSource = createRoute({
   method: 'delete',
@@ -179,6 +189,7 @@ export function webhookRoutes(webhooks: WebhookService, store: EventStore) {
       return c.json(source, 201);
     });
     app.openapi(listSources, async (c) => c.json({ sources: await store.listWebhookSources() }, 200));
+    app.openapi(getSource, async (c) => c.json(await webhooks.source(c.req.valid('param').source), 200));
     app.openapi(deleteSource, async (c) => {
       await webhooks.deleteSource(c.req.valid('param').source);
       return c.body(null, 204);
