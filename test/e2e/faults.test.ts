@@ -47,8 +47,8 @@ describe('plugin faults through the HTTP API', () => {
     const res = await act('throw_path');
     expect(res.status).toBe(502);
     expect(res.body.detail).toBe("the plugin threw Error; its message is in the plugin's log");
-    expect(res.text).not.toContain('/srv/plugins');
-    expect(pb.logLines.some((line) => line.includes('/srv/plugins/faulty/config.json'))).toBe(true);
+    expect(res.text).not.toContain('config.json');
+    expect(pb.logLines.some((line) => line.includes('ENOENT') && line.includes('config.json'))).toBe(true);
   });
 
   it('a plugin answer is held to what a plugin may say, whatever it sends', async () => {
@@ -58,7 +58,8 @@ describe('plugin faults through the HTTP API', () => {
         code: fc.constantFrom(...codes),
         message: fc.oneof(
           fc.string({ maxLength: 50 }),
-          fc.constant('Error: boom\n    at Object.<anonymous> (/home/me/plugin.js:10:5)'),
+          // A stack trace as this machine writes one, its frames naming real files.
+          fc.constant(`Error: boom\n${new Error('boom').stack!.split('\n').slice(1).join('\n')}`),
           fc.constant('x'.repeat(5000)),
         ),
         retryAt: fc.oneof(

@@ -1,16 +1,20 @@
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { withoutMachinePaths } from '../../../lib/core/loader/without-machine-paths';
 
 describe('a load problem as an API caller sees it', () => {
-  const project = '/home/dev/plugboard';
-  const dir = `${project}/plugins/broken`;
+  // Absolute where the test runs, as the platform's folders are, without naming any machine's.
+  const project = resolve('fixture-project');
+  const dir = join(project, 'plugins', 'broken');
+  const elsewhere = join(tmpdir(), 'plugboard-x1', 'modules', 'broken.module.AB12.mjs');
 
   it('names the folder, and makes paths relative to the plugins directory or the project', () => {
     const problem = withoutMachinePaths(
       {
         dir,
-        message:
-          "import failed: The requested module 'file:///home/dev/plugboard/node_modules/zod/index.js' does not provide an export named 'x'",
+        message: `import failed: The requested module '${pathToFileURL(join(project, 'node_modules', 'zod', 'index.js')).href}' does not provide an export named 'x'`,
       },
       project,
     );
@@ -20,8 +24,7 @@ describe('a load problem as an API caller sees it', () => {
         "import failed: The requested module 'node_modules/zod/index.js' does not provide an export named 'x'",
     });
     expect(
-      withoutMachinePaths({ dir, message: `ENOENT: open '${project}/plugins/broken/data.json'` }, project)
-        .message,
+      withoutMachinePaths({ dir, message: `ENOENT: open '${join(dir, 'data.json')}'` }, project).message,
     ).toBe("ENOENT: open 'broken/data.json'");
   });
 
@@ -29,7 +32,7 @@ describe('a load problem as an API caller sees it', () => {
     const { message, reason } = withoutMachinePaths(
       {
         dir,
-        message: 'boom at file:///tmp/plugboard-x1/modules/broken.module.AB12.mjs and /var/tmp/a/b.txt',
+        message: `boom at ${pathToFileURL(elsewhere).href} and ${join(tmpdir(), 'a', 'b.txt')}`,
         reason: 'apiVersion 2 is not supported; see docs/plugins.md or a/b',
       },
       project,
