@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { PluginDocs } from '../../client';
+import { issueText } from '../../core/loader';
 import { pluginDetail } from '../../core/loader/format-report';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { printJson, printTable } from '../output';
@@ -46,11 +47,7 @@ export function registerPluginsCommand(program: Command): void {
       [
         ...report.plugins.map((p) => [p.status, p.slug, pluginDetail(p)]),
         ...report.skipped.map((s) => ['skipped', s.slug ?? '-', `${s.dir}: ${s.reason}`]),
-        ...report.errors.map((e) => [
-          'error',
-          e.slug ?? '-',
-          `${e.dir}: ${e.path ? `${e.path}: ` : ''}${e.message}`,
-        ]),
+        ...report.errors.map((e) => ['error', e.slug ?? '-', `${e.dir}: ${issueText(e)}`]),
       ],
     );
   });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadPlugins } from '../../core/loader';
+import { issueText, loadPlugins } from '../../core/loader';
 import { DEFAULT_PLUGINS_DIR } from '../../local/defaults';
 import { NotFoundError } from '../../sdk/errors';
 import { formatConformanceReport, loadFixtures, runConformance } from '../../testing/conformance';
@@ -22,7 +22,7 @@ export function registerTestCommand(program: Command): void {
         const broken = report.errors.find((e) => e.slug === slug);
         throw new NotFoundError(
           broken
-            ? `plugin "${slug}" does not load: ${broken.path ? `${broken.path}: ` : ''}${broken.message}`
+            ? `plugin "${slug}" does not load: ${issueText(broken)}`
             : `no plugin "${slug}" in ${options.plugins}; loaded: ${report.loaded.map((p) => p.slug).join(', ') || 'none'}`,
         );
       }

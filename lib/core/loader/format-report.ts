@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { textTable } from '../text-table';
+import { issueText } from './check-plugin';
 import type { LoadedPlugin, LoadReport } from './types';
 
 /** What the table shows: any report whose plugins have a slug, a manifest and a folder. */
@@ -54,7 +55,7 @@ export function formatLoadReport(report: ReportRows): string {
       folder: basename(e.dir),
       status: 'error',
       slug: e.slug ?? '-',
-      detail: e.path ? `${e.path}: ${e.message}` : e.message,
+      detail: issueText(e),
     })),
   ];
   // A stable sort keeps each plugin's errors in the order they were found.

@@ -1,4 +1,4 @@
-export { checkPlugin } from './check-plugin';
+export { checkPlugin, issueText } from './check-plugin';
 export { formatLoadReport } from './format-report';
 export { type ImportModule, loadPlugins } from './load-plugins';
 export type {

@@ -1,4 +1,4 @@
-import { checkPlugin } from '../../core/loader';
+import { checkPlugin, issueText } from '../../core/loader';
 import { credentialFields } from '../../sdk/credential-fields';
 import { actionChecks } from './actions';
 import { configurationChecks } from './configuration';
@@ -31,9 +31,7 @@ export async function runConformance(
     : {
         name: 'manifest: valid, handlers match the declared types',
         ok: false,
-        detail:
-          loaded.skipped ??
-          loaded.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '),
+        detail: loaded.skipped ?? loaded.errors.map(issueText).join('; '),
       };
   if (!loaded.ok) return { plugin: slugOf(plugin), ok: false, checks: [manifestCheck] };
 
