@@ -33,6 +33,20 @@ export interface Invocation extends CallRequest {
   manifest: Manifest;
 }
 
+/**
+ * One call's Invocation, written out field by field: built as `{ ...request, instance, manifest }`
+ * it cost the invoke path about 40 µs of CPU a call under the bench's load (bench/compare.ts, three
+ * rounds: 299 against 260 µs); why V8 makes that copy so dear was not traced.
+ */
+const invocationOf = (request: CallRequest, instance: InstanceRecord, manifest: Manifest): Invocation => ({
+  instance,
+  manifest,
+  requestId: request.requestId,
+  context: request.context,
+  cause: request.cause,
+  deadline: request.deadline,
+});
+
 /** Runs before a call reaches its plugin; throws AuthorizerDenied or PreHookVetoed to stop it. */
 export type CallGuard = (call: GuardedCall, instance: InstanceRecord, request: CallRequest) => Promise<void>;
 
@@ -87,7 +101,7 @@ export class InvocationService {
         zodFieldErrors(parsed.error, '/input', input ?? {}),
       );
     }
-    return this.run({ ...request, instance, manifest }, 'operation', fullName, parsed.data);
+    return this.run(invocationOf(request, instance, manifest), 'operation', fullName, parsed.data);
   }
 
   async action(name: string, action: string, params: unknown, request: CallRequest) {
@@ -104,7 +118,7 @@ export class InvocationService {
     if (checked.errors.length > 0) {
       throw new ValidationError(`the params of action "${action}" are not valid`, checked.errors);
     }
-    return this.run({ ...request, instance, manifest }, 'action', action, checked.values);
+    return this.run(invocationOf(request, instance, manifest), 'action', action, checked.values);
   }
 
   /** Builds the envelope for any kind of call, checks credentials and guards, invokes, and reports the outcome. */
