@@ -11,6 +11,11 @@ export interface LogEntry {
   readonly ms: number;
   readonly id: string;
   readonly event: PlatformEvent;
+  /**
+   * Set when retention drops the event, so an order leaves it out by reading a field: a lookup of
+   * the log's Map for each of ~10,000 entries at every settle cost the invoke path ~8 µs a call.
+   */
+  evicted: boolean;
 }
 
 type Position = Pick<LogEntry, 'ms' | 'id'>;
@@ -23,6 +28,7 @@ export const entryOf = (event: PlatformEvent): LogEntry => ({
   ms: Date.parse(event.time),
   id: event.id,
   event,
+  evicted: false,
 });
 
 /**

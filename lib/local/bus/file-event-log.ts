@@ -35,10 +35,10 @@ const TAIL_WINDOW = 1024 * 1024;
 export class FileEventLog {
   private readonly events = new Map<string, LogEntry>();
   private readonly pending = new Set<string>();
-  private readonly logOrder = new EventOrder('log', (entry) => this.events.get(entry.id) === entry);
+  private readonly logOrder = new EventOrder('log', (entry) => !entry.evicted);
   private readonly pendingOrder = new EventOrder(
     'pending',
-    (entry) => this.pending.has(entry.id) && this.events.get(entry.id) === entry,
+    (entry) => !entry.evicted && this.pending.has(entry.id),
   );
   private fd: number | undefined;
   /** Lines waiting for the next group commit, and the promise their writers wait on. */
@@ -181,7 +181,10 @@ export class FileEventLog {
   private markCompleted(id: string): void {
     this.completedIds.push(id);
     while (this.completedIds.size > this.retain) {
-      this.events.delete(this.completedIds.take()!);
+      const id = this.completedIds.take()!;
+      const entry = this.events.get(id);
+      if (entry) entry.evicted = true;
+      this.events.delete(id);
       this.logOrder.removed();
     }
   }
