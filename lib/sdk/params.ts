@@ -11,6 +11,18 @@ export interface ParamCheck {
   errors: FieldError[];
 }
 
+const byNameCache = new WeakMap<readonly Param[], Map<string, Param>>();
+
+/** The params by name, made once per list: a manifest's lists are made once and never changed. */
+function paramsByName(params: readonly Param[]): Map<string, Param> {
+  let byName = byNameCache.get(params);
+  if (!byName) {
+    byName = new Map(params.map((p) => [p.name, p]));
+    byNameCache.set(params, byName);
+  }
+  return byName;
+}
+
 /**
  * Checks caller values against declared params: unknown names, wrong types, values outside the
  * choices and missing required params are errors (each located by a JSON pointer under `base`);
@@ -24,31 +36,32 @@ export function checkParams(params: readonly Param[], input: unknown, base: stri
     return { values: {}, errors: [{ pointer: base, detail: 'must be an object' }] };
   }
   const given = input as Record<string, unknown>;
-  const byName = new Map(params.map((p) => [p.name, p]));
+  const byName = paramsByName(params);
   const values: Record<string, unknown> = {};
+  // Pointers are made for errors only: escaping every given name cost each call more than its check.
+  const pointer = (name: string) => `${base}/${pointerSegment(name)}`;
   for (const name of Object.keys(given)) {
-    const pointer = `${base}/${pointerSegment(name)}`;
     const param = byName.get(name);
     if (!param) {
       errors.push({
-        pointer,
+        pointer: pointer(name),
         detail: `unknown parameter "${name}"; known: ${[...byName.keys()].join(', ') || 'none'}`,
       });
       continue;
     }
     if (param.type === 'secret') {
       errors.push({
-        pointer,
+        pointer: pointer(name),
         detail: `"${name}" is a secret: set it with PUT /v1/instances/{name}/credentials`,
       });
       continue;
     }
     const value = given[name];
     if (!valueFitsType(param.type, value)) {
-      errors.push({ pointer, detail: `must be of type ${param.type}` });
+      errors.push({ pointer: pointer(name), detail: `must be of type ${param.type}` });
     } else if (param.choices && !param.choices.includes(value as string | number)) {
       errors.push({
-        pointer,
+        pointer: pointer(name),
         detail: `must be one of ${param.choices.map((c) => JSON.stringify(c)).join(', ')}`,
       });
     } else {
@@ -56,13 +69,11 @@ export function checkParams(params: readonly Param[], input: unknown, base: stri
     }
   }
   for (const param of params) {
-    if (param.name in values || Object.hasOwn(given, param.name) || param.type === 'secret') continue;
+    // Own keys only: a param may be named `constructor` or `toString`, which every object inherits.
+    if (Object.hasOwn(given, param.name) || param.type === 'secret') continue;
     if (param.default !== undefined) values[param.name] = param.default;
     else if (param.required) {
-      errors.push({
-        pointer: `${base}/${pointerSegment(param.name)}`,
-        detail: `"${param.name}" is required`,
-      });
+      errors.push({ pointer: pointer(param.name), detail: `"${param.name}" is required` });
     }
   }
   return { values, errors };

@@ -240,6 +240,9 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await op('configuration.setValue', { value: 1 }), 400);
     expectProblem(await op('logs.search'), 404);
     expectProblem(await op('configuration.nope'), 404);
+    // Names every object inherits are no alias: the alias lookup reached Object.prototype and threw.
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf'])
+      expectProblem(await op(name), 404);
   });
 
   it('runs every logs operation of file-logs with cursors', async () => {

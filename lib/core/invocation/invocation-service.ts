@@ -84,7 +84,8 @@ export class InvocationService {
 
   async operation(name: string, operation: string, input: unknown, request: CallRequest) {
     const { instance, manifest } = await this.resolve(name);
-    const fullName = manifest.aliases[operation] ?? operation;
+    // Own keys only: `constructor` or `toString` would find what every object inherits.
+    const fullName = Object.hasOwn(manifest.aliases, operation) ? manifest.aliases[operation]! : operation;
     const spec = operationSpec(fullName);
     const type = fullName.split('.')[0];
     if (!spec || !manifest.types.includes(type as never)) {

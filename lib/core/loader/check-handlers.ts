@@ -26,7 +26,8 @@ function checkGroup(
   if (!isRecord(group)) return [{ path, message: `must be an object of ${what} handlers` }];
   const issues: CheckIssue[] = [];
   for (const name of required) {
-    if (group[name] === undefined)
+    // Own keys only: an action may be named `constructor` or `toString`, which every object inherits.
+    if (!Object.hasOwn(group, name) || group[name] === undefined)
       issues.push({ path: `${path}.${name}`, message: `missing handler for ${what} "${name}"` });
   }
   for (const [name, handler] of Object.entries(group)) {

@@ -75,3 +75,24 @@ describe('checkParams', () => {
     );
   });
 });
+
+describe('checkParams with names every object inherits', () => {
+  const inherited: Param[] = [
+    { name: 'constructor', label: 'Constructor', type: 'string', default: 'made' },
+    { name: 'toString', label: 'To string', type: 'string', required: true },
+  ].map((p) => ParamSchema.parse(p));
+
+  it('fills the default of a param named constructor and reports a missing required toString', () => {
+    expect(checkParams(inherited, {}, '/params')).toEqual({
+      values: { constructor: 'made' },
+      errors: [{ pointer: '/params/toString', detail: '"toString" is required' }],
+    });
+  });
+
+  it('takes given values for them as for any other name', () => {
+    expect(checkParams(inherited, { toString: 'a', constructor: 'b' }, '/params')).toEqual({
+      values: { toString: 'a', constructor: 'b' },
+      errors: [],
+    });
+  });
+});
