@@ -144,7 +144,7 @@ export async function runEnvelope(
       credentials = (await services.credentials.resolve(envelope.credentialsRef)) ?? {};
     redact = createRedactor(Object.values(credentials));
     const missing = needsCredentials(envelope.kind)
-      ? missingCredentials(manifest, (name) => Boolean(credentials[name]))
+      ? missingCredentials(manifest, (name) => Object.hasOwn(credentials, name) && Boolean(credentials[name]))
       : [];
     if (missing.length > 0) {
       return fail(

@@ -91,4 +91,24 @@ describe('callAction and callOperation run the handler through the plugin runtim
     const bare = createTestContext({ manifest: probe.manifest });
     await expect(callAction(probe, bare, 'leak')).rejects.toMatchObject({ code: 'CredentialsMissing' });
   });
+
+  it('hold a call to a credential named as what every object inherits', async () => {
+    const inherited = definePlugin({
+      manifest: {
+        slug: 'inherited',
+        name: 'Inherited',
+        version: '1.0.0',
+        apiVersion: 1,
+        authType: 'api_token',
+        credentials: [{ name: 'constructor', label: 'Constructor' }],
+        actions: [{ name: 'run', label: 'Run' }],
+      },
+      actions: { run: () => 'ran' },
+    });
+    const bare = createTestContext({ manifest: inherited.manifest });
+    await expect(callAction(inherited, bare, 'run')).rejects.toMatchObject({
+      code: 'CredentialsMissing',
+      message: expect.stringContaining('constructor'),
+    });
+  });
 });
