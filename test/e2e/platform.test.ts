@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedRegistry } from '../../lib/core/cached-registry';
 import { InstanceService } from '../../lib/core/instances/instance-service';
 import { PlugboardError } from '../../lib/sdk/errors';
+import { ManifestSchema } from '../../lib/sdk/manifest';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 /** A canary credential: the suite fails if it shows up in any response, header or log line. */
@@ -546,6 +547,31 @@ describe('local platform over loopback HTTP', () => {
     // What a call of a deleted instance still under way writes after the delete cleared its store.
     await pb.platform.registry.storePut('incrementer', 'haunted', 'counter/n', 41);
     await expectNewCounterStartsAtZero('haunted');
+  });
+
+  it('refuses credentials without a required one named as what every object inherits', async () => {
+    const manifest = ManifestSchema.parse({
+      slug: 'inherited',
+      name: 'Inherited names',
+      version: '1.0.0',
+      apiVersion: 1,
+      authType: 'api_token',
+      credentials: [{ name: 'constructor', label: 'Constructor' }],
+    });
+    await pb.platform.registry.putPlugin({
+      slug: 'inherited',
+      manifest,
+      handlers: [],
+      status: 'loaded',
+      updatedAt: new Date().toISOString(),
+    });
+    expect((await pb.call('POST', '/v1/instances', { name: 'inherits', plugin: 'inherited' })).status).toBe(
+      201,
+    );
+    const put = await pb.call('PUT', '/v1/instances/inherits/credentials', { values: {} });
+    expectProblem(put, 400);
+    expect(put.body.errors).toEqual([{ pointer: '/values/constructor', detail: 'is required' }]);
+    expect((await pb.call('GET', '/v1/instances/inherits')).body.credentialsSet).toEqual([]);
   });
 
   it('undoes a create whose clearing of leftovers failed, so a retry can take the name', async () => {

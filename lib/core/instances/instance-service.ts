@@ -295,7 +295,7 @@ function credentialErrors(manifest: Manifest, values: Record<string, string>): F
     }
   }
   for (const [name, field] of fields) {
-    if (field.required && !(name in values))
+    if (field.required && !Object.hasOwn(values, name))
       errors.push({ pointer: `/values/${pointerSegment(name)}`, detail: 'is required' });
   }
   return errors;
