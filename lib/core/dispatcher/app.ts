@@ -16,7 +16,7 @@ import { registerInstanceRoutes } from './routes/instances';
 import { registerPluginApiRoutes } from './routes/plugin-apis';
 import { registerPluginRoutes } from './routes/plugins';
 import { registerSystemRoutes } from './routes/system';
-import { ValidatedApp } from './validated-app';
+import { requestValidator, ValidatedApp } from './validated-app';
 
 /** Paths that answer without authentication: liveness, the API description, and HMAC-verified webhooks. */
 const OPEN_PATHS = [/^\/v1\/health$/, /^\/v1\/openapi\.json$/, /^\/v1\/webhooks\/[^/]+$/];
@@ -107,6 +107,8 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     register(app, ctx);
   }
 
+  // The document takes no query, and refuses one as the other routes do (doc31 adds a bare route).
+  app.get('/v1/openapi.json', requestValidator({ method: 'get', path: '/v1/openapi.json', responses: {} }));
   let manifestDescribed = false;
   app.doc31('/v1/openapi.json', () => {
     // On the first read of the document, not at start: making the manifest's JSON Schema takes

@@ -1,7 +1,8 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, Handler, MiddlewareHandler } from 'hono';
 import type * as z from 'zod';
-import { PlugboardError } from '../../sdk/errors';
+import { type FieldError, PlugboardError } from '../../sdk/errors';
+import { pointerSegment } from '../../sdk/params';
 import { invalidFields } from '../field-errors';
 import { zodFieldErrors } from '../zod-errors';
 import type { AppEnv } from './env';
@@ -36,13 +37,25 @@ export class ValidatedApp extends OpenAPIHono<AppEnv> {
   }) as unknown as OpenAPIHono<AppEnv>['openapi'];
 }
 
+/**
+ * Routes whose query is not the platform's to check. A webhook's URL is pasted into the sender's
+ * settings, and a parameter the sender adds would turn every delivery into a 400 it cannot mend; its
+ * signature covers the body alone. (The plugin APIs pass their query to the plugin, outside these
+ * routes.)
+ */
+const FOREIGN_QUERY = new Set(['post /v1/webhooks/{source}']);
+
 /** The one middleware that checks a route's query, path, headers and JSON body, in that order. */
 export function requestValidator(route: RouteConfig): MiddlewareHandler<AppEnv> {
   const { query, params, headers } = (route.request ?? {}) as Record<string, Schema | undefined>;
   const body = jsonBody(route);
+  const queryCheck = FOREIGN_QUERY.has(`${route.method} ${route.path}`)
+    ? undefined
+    : queryChecker(route, query);
   const headerNames = headers && caseInsensitiveNames(headers);
   return async (c, next) => {
-    if (query) c.req.addValidatedData('query', check(query, queryValues(c), '/query'));
+    const checkedQuery = queryCheck?.(c);
+    if (checkedQuery) c.req.addValidatedData('query', checkedQuery);
     if (params) c.req.addValidatedData('param', check(params, c.req.param(), '/path'));
     if (headers) c.req.addValidatedData('header', check(headers, headerValues(c, headerNames), '/headers'));
     if (body) c.req.addValidatedData('json', await bodyValue(c, body));
@@ -55,6 +68,29 @@ function check(schema: Schema, value: unknown, base: string): object {
   if (result.success) return result.data as object;
   const errors = zodFieldErrors(result.error, base, value);
   throw invalidFields('the request is not valid', errors);
+}
+
+/**
+ * The query's check: a parameter the route does not declare is refused, as an unknown body field
+ * is, since one ignored reads as a filter applied (`?instance=x` listing everything) or a typo
+ * taken (`?limt=5`). Routes without a query schema take no parameter at all.
+ */
+function queryChecker(route: RouteConfig, schema: Schema | undefined): (c: Context) => object | undefined {
+  const shape = schema && (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  if (schema && !shape) throw new Error(`${route.method} ${route.path}: a query schema must be an object`);
+  const known = new Set(Object.keys(shape ?? {}));
+  const detail = `Unknown query parameter; known: ${[...known].join(', ') || 'none'}`;
+  return (c) => {
+    const values = queryValues(c);
+    const unknown: FieldError[] = Object.keys(values)
+      .filter((name) => !known.has(name))
+      .map((name) => ({ pointer: `/query/${pointerSegment(name)}`, detail }));
+    const result = schema?.safeParse(values);
+    const errors = result?.success === false ? zodFieldErrors(result.error, '/query', values) : [];
+    if (unknown.length > 0 || errors.length > 0)
+      throw invalidFields('the request is not valid', [...unknown, ...errors].slice(0, 20));
+    return result?.data as object | undefined;
+  };
 }
 
 interface JsonBody {
@@ -122,7 +158,39 @@ async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   } catch {
     throw new PlugboardError('Validation', 'the request body is not valid JSON');
   }
-  return check(body.schema, value, '');
+  const checked = check(body.schema, value, '');
+  // Only a body that spells the name, or escapes a character of it, can hold the key.
+  if (text.includes('__proto__') || text.includes('\\u')) refuseDroppedProto(value, checked);
+  return checked;
+}
+
+const PROTO_DETAIL = 'Unknown field: no key may be named __proto__';
+
+/**
+ * JSON.parse makes `"__proto__"` an own key, and zod leaves it out of every object and record it
+ * builds (assigned, it would set the prototype): an option, a param or a credential so named would
+ * vanish without a word. Refused where the checked value lost it; under a value zod passed through
+ * as it was (a mapping param's object), the key is kept as data and is not refused.
+ */
+function refuseDroppedProto(input: unknown, output: unknown): void {
+  const errors: FieldError[] = [];
+  // A stack, not recursion: a body nested thousands deep must not overflow the call stack.
+  const pending: [unknown, unknown, string][] = [[input, output, '']];
+  while (pending.length > 0 && errors.length < 20) {
+    const [given, kept, pointer] = pending.pop()!;
+    if (given === kept || typeof given !== 'object' || given === null) continue;
+    const keptObject =
+      typeof kept === 'object' && kept !== null ? (kept as Record<string, unknown>) : undefined;
+    const dropped = !(keptObject && Object.hasOwn(keptObject, '__proto__'));
+    if (!Array.isArray(given) && Object.hasOwn(given, '__proto__') && dropped)
+      errors.push({ pointer: `${pointer}/__proto__`, detail: PROTO_DETAIL });
+    if (!keptObject) continue;
+    for (const [key, child] of Object.entries(given)) {
+      if (Object.hasOwn(keptObject, key))
+        pending.push([child, keptObject[key], `${pointer}/${pointerSegment(key)}`]);
+    }
+  }
+  if (errors.length > 0) throw invalidFields('the request is not valid', errors);
 }
 
 function queryValues(c: Context): Record<string, string | string[]> {
