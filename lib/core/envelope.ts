@@ -64,7 +64,8 @@ const AnsweredError = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 const AnswerSchema = z.union([
-  // A handler that returns nothing answers `{ "ok": true }`: JSON has no undefined.
+  // `{ "ok": true }` (a plugin in another language) answers nothing: null, as the runtime answers a
+  // handler that returns undefined and the API shows it.
   z.object({ ok: z.literal(true), result: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: AnsweredError }),
 ]);
@@ -146,7 +147,7 @@ export function parseAnswer(raw: unknown): Answer {
       error: { code: 'PluginFailed', message: 'the plugin answered with a malformed envelope' },
     };
   return parsed.data.ok
-    ? { ok: true, result: parsed.data.result }
+    ? { ok: true, result: parsed.data.result ?? null }
     : { ok: false, error: pluginError(parsed.data.error) };
 }
 

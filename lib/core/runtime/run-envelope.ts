@@ -9,6 +9,7 @@ import { expandTemplate } from '../../sdk/templates';
 import {
   type Answer,
   type EnvelopeError,
+  type EnvelopeKind,
   EnvelopeSchema,
   needsCredentials,
   type SerializedResponse,
@@ -17,6 +18,7 @@ import { INVALID_CURSOR_POINTER } from '../invalid-cursor';
 import { zodFieldErrors } from '../zod-errors';
 import { CallDeadline } from './call-deadline';
 import { dispatchHandler } from './handlers';
+import { checkJson } from './json-check';
 import { createRedactor } from './redact';
 import type { LogLevel, RuntimeServices } from './services';
 
@@ -57,17 +59,25 @@ async function platformCall<T>(call: string, work: () => Promise<T>): Promise<T>
 /**
  * A published detail as JSON holds it, as EventBridge takes it (a Date as its ISO string, undefined
  * left out) on every runtime: locally a Date was refused, on AWS sent as a string, and with
- * credentials set the redaction's walk had turned it into a string already.
+ * credentials set the redaction's walk had turned it into a string already. What JSON would lose
+ * (a Map, a Set, a BigInt) is refused as the store's and the bus's refusals are.
  */
 function asJson(detail: Record<string, unknown>): Record<string, unknown> {
-  try {
-    return JSON.parse(JSON.stringify(detail));
-  } catch {
-    throw new PlugboardError(
-      'PluginFailed',
-      'ctx.publish was refused: the detail is not JSON (a BigInt, or a cycle)',
-    );
-  }
+  checkJson(detail, '/detail', 'ctx.publish was refused');
+  return JSON.parse(JSON.stringify(detail));
+}
+
+/**
+ * What a call answers of its handler's result. JSON has no undefined, so a handler that returns
+ * nothing answers null, as the HTTP API shows it (`"result": null`). An events handler's result is
+ * void by its type and read by no one, so it answers null whatever it was: what one happened to
+ * return (a fetch's Response) cannot fail a delivery. Any other result must reach its caller as the
+ * plugin gave it, or the call fails naming what JSON would have changed.
+ */
+function answerable(kind: EnvelopeKind, result: unknown): unknown {
+  if (kind === 'event' || result === undefined) return null;
+  checkJson(result, '/result', "the plugin's result was refused");
+  return result;
 }
 
 const refusalsAsFailures = (store: PluginStore): PluginStore => ({
@@ -199,7 +209,10 @@ export async function runEnvelope(
   };
 
   try {
-    const result = await deadline.race(dispatchHandler(plugin, manifest, envelope, ctx));
+    const result = answerable(
+      envelope.kind,
+      await deadline.race(dispatchHandler(plugin, manifest, envelope, ctx)),
+    );
     if (envelope.kind === 'http') {
       // The passthrough's body travels as base64, where the text walk cannot see a secret.
       const response = result as SerializedResponse;

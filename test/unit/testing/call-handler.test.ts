@@ -21,6 +21,10 @@ const probe = definePlugin({
       { name: 'crash', label: 'Crash' },
       { name: 'when', label: 'Answer a Date' },
       { name: 'big', label: 'Answer a BigInt' },
+      { name: 'nothing', label: 'Answer undefined' },
+      { name: 'tags', label: 'Answer a Set deep inside' },
+      { name: 'publish_tags', label: 'Publish a Map' },
+      { name: 'cycle', label: 'Answer an object holding itself' },
     ],
   },
   actions: {
@@ -36,6 +40,14 @@ const probe = definePlugin({
     },
     when: () => ({ at: new Date(0) }),
     big: () => ({ n: 1n }),
+    nothing: () => undefined,
+    tags: () => ({ users: [{ id: 'u', tags: new Set(['admin']) }] }),
+    publish_tags: (ctx) => ctx.publish('Tagged', { byName: new Map([['u', 'admin']]) }),
+    cycle: () => {
+      const self: Record<string, unknown> = {};
+      self.self = self;
+      return self;
+    },
   },
   identity: {
     getUser: (ctx, { id }) => ({ id, username: ctx.credentials.apiKey ?? '' }),
@@ -64,7 +76,7 @@ describe('callAction and callOperation run the handler through the plugin runtim
     });
     await expect(callAction(probe, context(), 'publish')).rejects.toMatchObject({
       code: 'PluginFailed',
-      message: 'ctx.publish was refused: the detail is not JSON (a BigInt, or a cycle)',
+      message: 'ctx.publish was refused at /detail/key: a BigInt is not JSON; answer a string or a number',
     });
   });
 
@@ -81,6 +93,25 @@ describe('callAction and callOperation run the handler through the plugin runtim
   it('answer JSON, as a client receives it', async () => {
     expect(await callAction(probe, context(), 'when')).toEqual({ at: new Date(0).toISOString() });
     await expect(callAction(probe, context(), 'big')).rejects.toMatchObject({ code: 'PluginFailed' });
+    expect(await callAction(probe, context(), 'nothing')).toBeNull();
+  });
+
+  it('fail a call whose result JSON would change, naming where and what, as the platform does', async () => {
+    await expect(callAction(probe, context(), 'tags')).rejects.toMatchObject({
+      code: 'PluginFailed',
+      status: 502,
+      message: "the plugin's result was refused at /result/users/0/tags: a Set is not JSON; answer an array",
+    });
+    await expect(callAction(probe, context(), 'publish_tags')).rejects.toMatchObject({
+      code: 'PluginFailed',
+      message:
+        'ctx.publish was refused at /detail/byName: a Map is not JSON; answer an object or an array of entries',
+    });
+    await expect(callAction(probe, context(), 'cycle')).rejects.toMatchObject({
+      code: 'PluginFailed',
+      message:
+        "the plugin's result was refused at /result/self: the value contains itself, which JSON cannot hold",
+    });
   });
 
   it('hold an output to its contract and a call to its credentials', async () => {

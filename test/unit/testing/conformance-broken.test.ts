@@ -256,7 +256,7 @@ describe('runConformance checks the identity, deployment, lifecycle and webhook 
         name: 'webhook publish: answers a delivery with a valid actionConfig',
         ok: false,
         detail: expect.stringContaining(
-          'webhook publish answered PluginFailed: ctx.publish was refused: the detail is not JSON (a BigInt, or a cycle)',
+          'webhook publish answered PluginFailed: ctx.publish was refused at /detail/at: a BigInt is not JSON; answer a string or a number',
         ),
       },
     ]);
