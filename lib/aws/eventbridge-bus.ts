@@ -4,6 +4,7 @@ import type {
   PutEventsRequestEntry,
   PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
+import { checkEvent, PlatformEventSchema } from '../core/events/event-schema';
 import type { EventBus } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 import type { PlatformEvent } from '../sdk/events';
@@ -45,8 +46,12 @@ export class EventBridgeBus implements EventBus {
 
   /** The ids are EventBridge's: it gives every event it takes an id of its own, which rules deliver. */
   async publish(events: PlatformEvent[]): Promise<string[]> {
-    // Batches are built before anything is sent, so an oversized event rejects the whole call.
-    const entries = events.map((event) => toEntry(event, this.options.busName));
+    // Every event is checked and the batches built before anything is sent: one bad event rejects
+    // the whole call, as the local bus does, instead of going out as an entry EventBridge refuses
+    // (retried, then reported as Unavailable) while the rest of its batch is published.
+    const entries = events.map((event, i) =>
+      toEntry(checked(event, events.length > 1 ? `/${i}` : ''), this.options.busName),
+    );
     const ids: (string | undefined)[] = [];
     for (const batch of batches(entries)) ids.push(...(await this.putWithRetries(batch)));
     // EventBridge names every entry it takes; an answer naming none keeps the event's own id.
@@ -90,6 +95,26 @@ export class EventBridgeBus implements EventBus {
   }
 }
 
+/**
+ * The event as the local bus takes it (checkEvent: Validation naming the field), except that an
+ * event of the right shape over 256 KB is PayloadTooLarge, as this bus has always refused it.
+ */
+function checked(event: PlatformEvent, pointer: string): PlatformEvent {
+  try {
+    return checkEvent(event, pointer);
+  } catch (error) {
+    if (!PlatformEventSchema.safeParse(event).success) throw error;
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    throw new PlugboardError(
+      'PayloadTooLarge',
+      `an event of ${bytes} bytes is over EventBridge's 256 KB limit`,
+      {
+        errors: [{ pointer, detail: 'must be at most 256 KB' }],
+      },
+    );
+  }
+}
+
 function toEntry(event: PlatformEvent, busName: string): PutEventsRequestEntry {
   return {
     EventBusName: busName,
@@ -101,15 +126,26 @@ function toEntry(event: PlatformEvent, busName: string): PutEventsRequestEntry {
   };
 }
 
-/** Entry size as EventBridge counts it (time 14 bytes plus the UTF-8 of the strings). */
-function entrySize(entry: PutEventsRequestEntry): number {
-  const bytes = (text = '') => Buffer.byteLength(text);
+/**
+ * A PutEvents entry's size as EventBridge counts it against the request's 256 KB: 14 bytes for a
+ * Time, plus the UTF-8 bytes of Source, DetailType, Detail and each of Resources. Takes an entry as
+ * the SDK holds it or as it arrives in a request (the local stand-in counts with it too).
+ */
+export function putEventsEntrySize(entry: {
+  readonly Time?: unknown;
+  readonly Source?: unknown;
+  readonly DetailType?: unknown;
+  readonly Detail?: unknown;
+  readonly Resources?: unknown;
+}): number {
+  const bytes = (text: unknown) => (typeof text === 'string' ? Buffer.byteLength(text) : 0);
+  const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
   return (
-    14 +
+    (entry.Time === undefined ? 0 : 14) +
     bytes(entry.Source) +
     bytes(entry.DetailType) +
     bytes(entry.Detail) +
-    (entry.Resources ?? []).reduce((sum, resource) => sum + bytes(resource), 0)
+    resources.reduce((sum: number, resource) => sum + bytes(resource), 0)
   );
 }
 
@@ -118,13 +154,8 @@ function batches(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
   let batch: PutEventsRequestEntry[] = [];
   let size = 0;
   for (const entry of entries) {
-    const bytes = entrySize(entry);
-    if (bytes > MAX_REQUEST_BYTES) {
-      throw new PlugboardError(
-        'PayloadTooLarge',
-        `an event of ${bytes} bytes is over EventBridge's 256 KB limit`,
-      );
-    }
+    // Each entry is at most 256 KB: checkEvent counted it whole, which is more than this counts.
+    const bytes = putEventsEntrySize(entry);
     if (batch.length === MAX_ENTRIES || size + bytes > MAX_REQUEST_BYTES) {
       all.push(batch);
       batch = [];

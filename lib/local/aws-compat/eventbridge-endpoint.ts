@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { putEventsEntrySize } from '../../aws/eventbridge-bus';
 import type { LogFn } from '../../core/dispatcher/deps';
 import { MAX_EVENT_BYTES } from '../../core/events/event-schema';
 import { testEventPattern } from '../../core/events/pattern';
@@ -55,7 +56,15 @@ export function eventBridgeEndpoint(props: EventBridgeEndpointProps): Hono {
           `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`,
         );
       }
-      if (Buffer.byteLength(JSON.stringify(entries)) > MAX_EVENT_BYTES) {
+      // Counted as EventBridge counts it, not as the request's JSON: a Detail is JSON inside JSON,
+      // so its quotes and backslashes arrive escaped twice, and took a request EventBridge accepts
+      // over the limit here.
+      const size = entries.reduce(
+        (sum: number, entry) =>
+          sum + (typeof entry === 'object' && entry !== null ? putEventsEntrySize(entry) : 0),
+        0,
+      );
+      if (size > MAX_EVENT_BYTES) {
         return awsJsonError(
           400,
           'ValidationException',
