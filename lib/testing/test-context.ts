@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkEvent } from '../core/events/event-schema';
+import { createRedactor } from '../core/runtime/redact';
+import { asJson } from '../core/runtime/run-envelope';
 import type { CallContext, LogFields, PluginContext, PluginLogger } from '../sdk/context';
 import { ValidationError } from '../sdk/errors';
 import { pluginSource } from '../sdk/events';
@@ -36,7 +38,15 @@ export interface TestContextInit {
   store?: MemoryStore;
 }
 
-/** A real PluginContext whose store lives in memory and whose logs and publishes are captured. */
+/**
+ * A real PluginContext whose store lives in memory and whose logs and publishes are captured. What a
+ * handler logs or publishes through it is redacted of the credentials' values and a detail held to
+ * JSON, as the platform's runtime does, also when the handler is called directly
+ * (`await plugin.actions.x(ctx, params)`). A direct call still skips what the runtime does with the
+ * call itself: params and input checked, the result held to its contract and to JSON, secret data
+ * types marked, credentials redacted from the result, an untyped error answered as PluginFailed;
+ * callAction and callOperation do all of it.
+ */
 export interface TestContext extends PluginContext {
   readonly store: MemoryStore;
   readonly logs: CapturedLog[];
@@ -64,10 +74,15 @@ export function createTestContext(init: TestContextInit = {}): TestContext {
   const context = init.context ?? {};
   const plugin = init.plugin ?? init.manifest?.slug ?? 'test-plugin';
   const instance = init.instance ?? 'test-instance';
+  const redact = createRedactor(Object.values(init.credentials ?? {}));
   const logAt =
     (level: keyof PluginLogger) =>
     (message: string, fields?: LogFields): void => {
-      logs.push({ level, message, fields });
+      logs.push({
+        level,
+        message: redact(message),
+        fields: fields === undefined ? undefined : redact(fields),
+      });
     };
   return {
     ...context,
@@ -80,8 +95,9 @@ export function createTestContext(init: TestContextInit = {}): TestContext {
     signal: controller.signal,
     deadline: Date.now() + timeoutMs,
     // Held to the event schema the platform's bus applies, with the instance the runtime adds to
-    // every detail; `published` keeps the detail as the handler gave it.
-    async publish(detailType, detail) {
+    // every detail; `published` keeps the detail as the runtime sends it, without that instance.
+    async publish(detailType, given) {
+      const detail = redact(asJson(given));
       checkEvent({
         version: '0',
         id: randomUUID(),
@@ -92,7 +108,7 @@ export function createTestContext(init: TestContextInit = {}): TestContext {
         resources: [],
         detail: { ...detail, instance },
       });
-      published.push({ detailType, detail: JSON.parse(JSON.stringify(detail)) });
+      published.push({ detailType, detail });
     },
     store: init.store ?? new MemoryStore({ plugin, instance }),
     expand: (template) => expandTemplate(template, context),

@@ -62,7 +62,7 @@ async function platformCall<T>(call: string, work: () => Promise<T>): Promise<T>
  * credentials set the redaction's walk had turned it into a string already. What JSON would lose
  * (a Map, a Set, a BigInt) is refused as the store's and the bus's refusals are.
  */
-function asJson(detail: Record<string, unknown>): Record<string, unknown> {
+export function asJson(detail: Record<string, unknown>): Record<string, unknown> {
   checkJson(detail, '/detail', 'ctx.publish was refused');
   return JSON.parse(JSON.stringify(detail));
 }

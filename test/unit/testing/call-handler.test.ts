@@ -143,3 +143,23 @@ describe('callAction and callOperation run the handler through the plugin runtim
     });
   });
 });
+
+describe('a TestContext given to a handler called directly', () => {
+  const handler = (name: string) => probe.actions?.[name] ?? expect.unreachable(`probe has no ${name}`);
+
+  it('redacts credentials from what the handler logs and publishes, as the runtime does', async () => {
+    const ctx = context();
+    await handler('leak')(ctx, {});
+    expect(ctx.logs).toEqual([{ level: 'info', message: `using ${REDACTED}`, fields: { key: REDACTED } }]);
+    expect(ctx.published).toEqual([{ detailType: 'Leaked', detail: { key: REDACTED } }]);
+    expect(JSON.stringify([ctx.logs, ctx.published])).not.toContain(SECRET);
+  });
+
+  it('refuses a detail JSON would change, as the runtime does', async () => {
+    await expect(handler('publish_tags')(context(), {})).rejects.toMatchObject({
+      code: 'PluginFailed',
+      message:
+        'ctx.publish was refused at /detail/byName: a Map is not JSON; answer an object or an array of entries',
+    });
+  });
+});
