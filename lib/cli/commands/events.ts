@@ -3,7 +3,7 @@ import type { PlatformEventRecord } from '../../client';
 import { type CompiledPattern, compilePattern, matches } from '../../core/events/pattern';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
-import { EXIT_USER_ERROR } from '../exit-codes';
+import { answerExitCode, yesNoQuestion } from '../exit-codes';
 import { integer, jsonObject } from '../input';
 
 const POLL_MS = 500;
@@ -105,10 +105,9 @@ export function registerEventsCommand(program: Command): void {
   });
 
   withEndpoint(
-    events
-      .command('test-pattern')
+    yesNoQuestion(events.command('test-pattern'))
       .description(
-        'say whether an event pattern matches an event, as EventBridge TestEventPattern does; exits 1 when it does not',
+        'say whether an event pattern matches an event, as EventBridge TestEventPattern does; exits like grep: 0 it matches, 1 it does not, 2 an error (bad pattern or event, a refused request, no platform)',
       )
       .requiredOption('--pattern <json>', 'an EventBridge event pattern')
       .requiredOption(
@@ -121,7 +120,7 @@ export function registerEventsCommand(program: Command): void {
       jsonObject(options.event, '--event'),
     );
     console.log(matched ? 'matches' : 'does not match');
-    if (!matched) process.exitCode = EXIT_USER_ERROR;
+    process.exitCode = answerExitCode(matched);
   });
 
   withEndpoint(

@@ -326,22 +326,51 @@ describe('plugboard events publish and test-pattern', () => {
     expect(notJson).toMatchObject({ code: 1, stderr: expect.stringContaining('--detail is not valid JSON') });
   });
 
-  it('says whether a pattern matches, exiting 1 when it does not, and what is wrong with a bad one', async () => {
-    const test = (pattern: unknown) =>
-      plugboard(
+  it('exits like grep: 0 a match, 1 none, 2 a bad pattern or event, a refused request or no platform', async () => {
+    const test = (pattern: unknown, given: unknown = event, ...endpoint: string[]) =>
+      plugboardAt(
+        endpoint.length === 0,
         'events',
         'test-pattern',
         '--pattern',
         JSON.stringify(pattern),
         '--event',
-        JSON.stringify(event),
+        typeof given === 'string' ? given : JSON.stringify(given),
+        ...endpoint,
       );
     expect(await test({ source: ['billing'] })).toMatchObject({ code: 0, stdout: 'matches' });
     expect(await test({ source: ['other'] })).toMatchObject({ code: 1, stdout: 'does not match' });
-    expect(await test({ source: 'billing' })).toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('/pattern/source'),
-    });
+    const errors = {
+      'a bad pattern': await test({ source: 'billing' }),
+      'an event that is not JSON': await test({ source: ['billing'] }, '{"source":'),
+      'an event the platform refuses': await test({ source: ['billing'] }, { source: 'billing' }),
+      'a refused token': await test(
+        { source: ['billing'] },
+        event,
+        '--endpoint',
+        pb.platform.url,
+        '--token',
+        'wrong',
+      ),
+      'no platform': await test(
+        { source: ['billing'] },
+        event,
+        '--endpoint',
+        `http://127.0.0.1:${await freePort()}`,
+        '--token',
+        'x',
+      ),
+    };
+    for (const [what, answer] of Object.entries(errors)) {
+      expect({ what, ...answer }).toMatchObject({ what, code: 2, stdout: '' });
+    }
+    expect(errors['a bad pattern'].stderr).toContain('/pattern/source');
+    expect(errors['an event that is not JSON'].stderr).toContain('--event is not valid JSON');
+    expect(errors['an event the platform refuses'].stderr).toContain('/event');
+    expect(errors['a refused token'].stderr).toMatch(/^plugboard: Unauthenticated \(401\)/);
+    expect(errors['no platform'].stderr).toContain('cannot reach');
+    // A missing option is a usage error, 2 as well.
+    expect((await plugboard('events', 'test-pattern', '--event', '{}')).code).toBe(2);
   });
 });
 
