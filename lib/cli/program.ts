@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { PlugboardApiError } from '../client';
 import { PlugboardError } from '../sdk/errors';
 import { registerCredentialsCommand } from './commands/credentials';
+import { registerDevCommand } from './commands/dev';
 import { registerDlqCommand } from './commands/dlq';
 import { registerEventsCommand } from './commands/events';
 import { registerGuardsCommand } from './commands/guards';
@@ -15,7 +16,7 @@ import { registerSubscriptionsCommand } from './commands/subscriptions';
 import { registerTestCommand } from './commands/test';
 import { registerValidateCommand } from './commands/validate';
 import { registerWebhooksCommand } from './commands/webhooks';
-import { EXIT_USAGE, EXIT_USER_ERROR } from './exit-codes';
+import { EXIT_USAGE, errorExitCode, isQuestion } from './exit-codes';
 
 /** The `plugboard` CLI; each command lives in its own file under ./commands and registers itself here. */
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
         write(`plugboard: ${text.replace(/^error: /, '').trimEnd()} (see --help)\n`),
     });
   registerStartCommand(program);
+  registerDevCommand(program);
   registerValidateCommand(program);
   registerNewCommand(program);
   registerTestCommand(program);
@@ -41,20 +43,39 @@ export function buildProgram(): Command {
   registerGuardsCommand(program);
   registerWebhooksCommand(program);
   registerDlqCommand(program);
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Exit codes: 0 done, 1 an error (bad input, failed checks, a refused request), 2 a usage error;',
+      'events test-pattern answers as grep does: 0 it matches, 1 it does not, 2 an error.',
+    ].join('\n'),
+  );
   return program;
 }
 
 /** Runs the CLI; an error that is the user's to fix prints as one line instead of a stack. */
 export async function runCli(argv: readonly string[] = process.argv): Promise<void> {
+  const program = buildProgram();
+  let running: Command | undefined;
+  program.hook('preAction', (_program, command) => {
+    running = command;
+  });
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed the message (or the help) already.
       process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
-    if (!(error instanceof PlugboardError || error instanceof PlugboardApiError)) throw error;
+    if (!(error instanceof PlugboardError || error instanceof PlugboardApiError)) {
+      // A crash would exit 1, which a yes/no question means as "no".
+      if (!isQuestion(running)) throw error;
+      console.error(error);
+      process.exitCode = errorExitCode(running);
+      return;
+    }
     const errors = error.errors ?? [];
     const detail = error instanceof PlugboardApiError ? error.detail : error.message;
     const fields =
@@ -63,6 +84,6 @@ export async function runCli(argv: readonly string[] = process.argv): Promise<vo
         : '';
     const retry = error.retryAt ? `; retry after ${error.retryAt.toISOString()}` : '';
     console.error(`plugboard: ${error.message}${fields}${retry}`);
-    process.exitCode = EXIT_USER_ERROR;
+    process.exitCode = errorExitCode(running);
   }
 }

@@ -1,16 +1,13 @@
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { formatLoadReport } from '../../core/loader';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_EXTERNAL_PLUGINS_DIR,
   DEFAULT_PLUGINS_DIR,
   DEFAULT_PORT,
-  DEFAULT_SHUTDOWN_GRACE_MS,
 } from '../../local/defaults';
 import { integer } from '../input';
-import { stopOnSignals } from '../stop-signals';
+import { exitOnStopSignals, near, platformBanner, startPlatform } from '../local-platform';
 
 export function registerStartCommand(program: Command): void {
   program
@@ -40,9 +37,7 @@ export function registerStartCommand(program: Command): void {
         data: string;
         external: string;
       }) => {
-        // Loaded here, not at the top: the other commands need none of the platform's weight.
-        const { startLocalPlatform } = await import('../../local/platform');
-        const platform = await startLocalPlatform({
+        const platform = await startPlatform({
           memory: options.memory,
           port: options.port,
           watch: options.watch,
@@ -50,41 +45,13 @@ export function registerStartCommand(program: Command): void {
           dataDir: options.data,
           processPluginsDir: existsSync(options.external) ? options.external : undefined,
         });
-        const near = (path: string) =>
-          relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
-        const tokenFile = near(platform.tokenFile);
         const example = platform.report.loaded.some((p) => p.slug === 'echo')
-          ? `curl -s -H "Authorization: Bearer $(cat ${tokenFile})" ${platform.url}/v1/plugins`
+          ? `curl -s -H "Authorization: Bearer $(cat ${near(platform.tokenFile)})" ${platform.url}/v1/plugins`
           : `curl -s ${platform.url}/v1/health`;
         console.log(
-          [
-            `Plugboard is serving on ${platform.url}`,
-            `API token: ${tokenFile} (send it as "Authorization: Bearer <token>")`,
-            options.memory
-              ? 'State: in memory (--memory); nothing persists'
-              : `State: ${near(platform.dataDir)}`,
-            '',
-            formatLoadReport({
-              loaded: [...platform.report.loaded, ...platform.processPlugins.loaded],
-              skipped: [...platform.report.skipped, ...platform.processPlugins.skipped],
-              errors: [...platform.report.errors, ...platform.processPlugins.errors],
-            }),
-            '',
-            `Try: ${example}`,
-          ].join('\n'),
+          `${platformBanner(platform, options.memory ? '--memory' : undefined)}\n\nTry: ${example}`,
         );
-        const stop = stopOnSignals({
-          graceful: async () => {
-            console.log(
-              `Stopping: requests under way get up to ${DEFAULT_SHUTDOWN_GRACE_MS / 1000} s to finish (Ctrl-C again to stop now)`,
-            );
-            await platform.close();
-            process.exit(0);
-          },
-          immediate: () => process.exit(130),
-        });
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        exitOnStopSignals(platform.close);
       },
     );
 }

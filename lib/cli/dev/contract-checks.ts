@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ConformanceReport } from '../../testing/conformance';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/plugboard.ts', import.meta.url));
+/** A plugin whose checks hang must not hold the next save's. */
+const TIMEOUT_MS = 120_000;
+
+/**
+ * `plugboard test --json` over the plugins folder, in a process of its own. The kit must get the
+ * plugin imported with the very SDK it runs (the platform's module of a plugin carries its own
+ * copy, whose typed errors the kit would take for crashes), and only a fresh process imports every
+ * file of a changed plugin afresh, its fixtures too.
+ */
+export function contractChecks(pluginsDir: string, slug?: string): Promise<ConformanceReport[]> {
+  const args = ['--import', 'tsx', CLI, 'test', ...(slug ? [slug] : []), '--plugins', pluginsDir, '--json'];
+  return new Promise((resolve, reject) => {
+    // From the project's root, where `--import tsx` resolves.
+    execFile(
+      process.execPath,
+      args,
+      { cwd: ROOT, timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        try {
+          resolve(JSON.parse(stdout) as ConformanceReport[]);
+        } catch {
+          reject(new Error(`checks not run: ${stderr.trim() || error?.message || 'no report'}`));
+        }
+      },
+    );
+  });
+}

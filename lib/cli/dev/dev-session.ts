@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PlugboardClient } from '../../client';
+import { issueText, type LoadedPlugin } from '../../core/loader';
+import { loadFolder } from '../../core/loader/load-plugins';
+import { importPluginModule } from '../../local/plugin-module';
+import { near, platformBanner, startPlatform } from '../local-platform';
+import { checksSummary } from './checks-summary';
+import { contractChecks } from './contract-checks';
+import { ensureDevInstance } from './dev-instance';
+import type { DevTarget } from './dev-target';
+import { LatestPerKey } from './latest-per-key';
+import { linkPluginFolder } from './plugin-links';
+import { type Reloaded, reloadedPlugin } from './reload-log';
+
+export interface DevOptions {
+  target: DevTarget;
+  port: number;
+  /** Keep the registry, credentials and token here; without it the platform is fresh and in memory. */
+  data?: string | undefined;
+}
+
+/**
+ * `plugboard dev`: the platform serving the target folder and watching it, an instance of each
+ * plugin that needs nothing from its author, and the plugin's conformance checks at start and
+ * after every reload. Resolves once that first round is printed; `close` stops it all.
+ */
+export async function startDevSession(options: DevOptions): Promise<{ close(): Promise<void> }> {
+  // Links to a lone plugin's folder, and the modules its manifest is read from: gone when dev stops.
+  const scratch = await mkdtemp(join(tmpdir(), 'plugboard-dev-'));
+  const closers: (() => Promise<void>)[] = [() => rm(scratch, { recursive: true, force: true })];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const links = options.target.single
+      ? await linkPluginFolder(options.target.dir, join(scratch, 'plugins'))
+      : undefined;
+    if (links) closers.push(links.close);
+    const pluginsDir = links?.pluginsDir ?? options.target.dir;
+    // A reload heard before the tasks below exist waits for them.
+    let heard: ((reloaded: Reloaded) => void) | undefined;
+    const early: Reloaded[] = [];
+    const platform = await startPlatform({
+      memory: options.data === undefined,
+      dataDir: options.data,
+      port: options.port,
+      pluginsDir,
+      logSink: (line) => {
+        process.stdout.write(`${line}\n`);
+        const reloaded = reloadedPlugin(line);
+        if (reloaded) (heard ?? early.push.bind(early))(reloaded);
+      },
+    });
+    closers.push(platform.close);
+    console.log(platformBanner(platform, options.data === undefined ? '--data <dir> keeps it' : undefined));
+
+    const client = new PlugboardClient({ baseUrl: platform.url, token: platform.token });
+    const endpoint = { url: platform.url, tokenFile: near(platform.tokenFile) };
+    const printed = new Map<string, string>();
+    /** Its instance line when new or changed: a reload seldom changes how the plugin is called. */
+    const instanceLine = async (plugin: LoadedPlugin) => {
+      const line = await ensureDevInstance(client, plugin, endpoint);
+      const changed = printed.get(plugin.slug) !== line;
+      printed.set(plugin.slug, line);
+      return changed ? [line] : [];
+    };
+    const checkLines = (slug?: string) =>
+      contractChecks(pluginsDir, slug).then(
+        (reports) => reports.map(checksSummary),
+        (error: Error) => [error.message],
+      );
+    const modules = join(scratch, 'modules');
+    const reload = async ({ slug, dir }: Reloaded) => {
+      const found = await loadFolder(dir, (entry) => importPluginModule(entry, modules));
+      if (!found.loaded) {
+        console.log(`checks ${slug}: not run: ${found.errors.map(issueText).join('; ')}`);
+        return;
+      }
+      // One write per reload: the lines of two plugins reloading at once never interleave.
+      console.log([...(await instanceLine(found.loaded)), ...(await checkLines(slug))].join('\n'));
+    };
+    const tasks = new LatestPerKey((slug, error) =>
+      console.error(`plugboard dev: ${slug}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    const { loaded } = platform.report;
+    const lines = [''];
+    for (const plugin of loaded) lines.push(...(await instanceLine(plugin)));
+    if (loaded.length > 0) lines.push(...(await checkLines()));
+    console.log(lines.join('\n'));
+    heard = (reloaded) => tasks.run(reloaded.slug, () => reload(reloaded));
+    for (const reloaded of early.splice(0)) heard(reloaded);
+    console.log(`\nWatching ${near(options.target.dir)}: every save reloads and re-checks; Ctrl-C stops`);
+    return { close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+import { relative } from 'node:path';
+import { formatLoadReport } from '../core/loader';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from '../local/defaults';
+import type { LocalPlatform, LocalPlatformOptions } from '../local/platform';
+import { stopOnSignals } from './stop-signals';
+
+/** What `plugboard start` and `plugboard dev` share: starting the platform, its banner, stopping on a signal. */
+export async function startPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  // Loaded here, not at the top: the other commands need none of the platform's weight.
+  const { startLocalPlatform } = await import('../local/platform');
+  return startLocalPlatform(options);
+}
+
+/** A path as the user would type it: relative to the working directory when it is under it. */
+export function near(path: string): string {
+  const from = relative(process.cwd(), path);
+  return from.startsWith('..') ? path : from || '.';
+}
+
+/**
+ * Where the platform serves, where its token is and its load report. `inMemory` says how the
+ * state is kept when it does not persist (how to make it persist, say); otherwise its folder shows.
+ */
+export function platformBanner(platform: LocalPlatform, inMemory: string | undefined): string {
+  return [
+    `Plugboard is serving on ${platform.url}`,
+    `API token: ${near(platform.tokenFile)} (send it as "Authorization: Bearer <token>")`,
+    inMemory ? `State: in memory (${inMemory}); nothing persists` : `State: ${near(platform.dataDir)}`,
+    '',
+    formatLoadReport({
+      loaded: [...platform.report.loaded, ...platform.processPlugins.loaded],
+      skipped: [...platform.report.skipped, ...platform.processPlugins.skipped],
+      errors: [...platform.report.errors, ...platform.processPlugins.errors],
+    }),
+  ].join('\n');
+}
+
+/** Ctrl-C or SIGTERM runs `close` (requests under way may finish) and exits 0; a second Ctrl-C exits at once. */
+export function exitOnStopSignals(close: () => Promise<void>): void {
+  const stop = stopOnSignals({
+    graceful: async () => {
+      console.log(
+        `Stopping: requests under way get up to ${DEFAULT_SHUTDOWN_GRACE_MS / 1000} s to finish (Ctrl-C again to stop now)`,
+      );
+      await close();
+      process.exit(0);
+    },
+    immediate: () => process.exit(130),
+  });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { servingUrl } from './child-platform-process';
+import { waitFor } from './wait-for';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+let work: string | undefined;
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('plugboard dev', () => {
+  it('serves a plugin with a ready instance, reloads and re-checks it on a save, and stops on SIGTERM', async () => {
+    // Inside the project, where `plugboard/sdk` resolves, as a plugin author's folder is.
+    await mkdir(join(ROOT, 'test/.tmp'), { recursive: true });
+    work = await mkdtemp(join(ROOT, 'test/.tmp/cli-dev-'));
+    const plugin = join(work, 'my-echo');
+    await cp(join(ROOT, 'plugins/echo'), plugin, { recursive: true });
+
+    // No folder named: the working folder is a plugin's, so it alone is served.
+    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/plugboard.ts'), 'dev'], {
+      cwd: plugin,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
+    const printed = (text: string, what: string) =>
+      waitFor(async () => output.includes(text), 60_000, `${what} in:\n${output}`);
+    const times = (text: string) => output.split(text).length - 1;
+
+    const url = await servingUrl(child, 60_000);
+    await printed('Watching .: every save reloads and re-checks', 'the first round of checks');
+    expect(output).toMatch(/^loaded +echo +my-echo /m);
+    expect(output).toContain('State: in memory (--data <dir> keeps it); nothing persists');
+    expect(output).toContain('checks echo: 3 of 3 passed');
+    const tokenFile = /^API token: (\S+) /m.exec(output)?.[1];
+    const token = (await readFile(tokenFile!, 'utf8')).trim();
+    expect(output).toContain(
+      `echo-dev (echo): curl -s -H "Authorization: Bearer $(cat ${tokenFile})" -H 'content-type: application/json' -d '{"params":{}}' ${url}/v1/instances/echo-dev/actions/echo`,
+    );
+    const echo = async () => {
+      const response = await fetch(`${url}/v1/instances/echo-dev/actions/echo`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ params: { message: 'hi' } }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await echo()).toMatchObject({ status: 200, body: { result: { message: 'hi' } } });
+
+    const source = join(plugin, 'index.ts');
+    const original = await readFile(source, 'utf8');
+    const edit = (handler: string) =>
+      writeFile(source, original.replace('echo: (_ctx, params) => params,', `echo: ${handler},`));
+    await edit('(_ctx, params) => ({ ...params, edited: true })');
+    await waitFor(async () => times('checks echo: 3 of 3 passed') === 2, 60_000, `re-run checks:\n${output}`);
+    expect(output).toMatch(/"message":"plugin reloaded".*"slug":"echo"/);
+    expect(await echo()).toMatchObject({ status: 200, body: { result: { message: 'hi', edited: true } } });
+    // Printed once: a reload that changes nothing of how it is called says nothing more of it.
+    expect(times('echo-dev (echo): curl')).toBe(1);
+
+    await edit('() => { throw new Error("broken") }');
+    await printed('checks echo: 2 of 3 passed, 1 FAILED', 'the failed check');
+    expect(output).toContain('  FAIL action echo: answers a call with valid params');
+    expect((await echo()).status).toBe(502);
+
+    const scratch = /"dir":"([^"]+)[/\\]plugins[/\\]my-echo"/.exec(output)?.[1];
+    expect(scratch && existsSync(scratch)).toBe(true);
+    child.kill('SIGTERM');
+    expect(
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000, 'still running'))]),
+    ).toBe(0);
+    expect(output).toContain('Stopping: requests under way');
+    // Its links and modules go with it; the plugin's own folder stays.
+    expect(existsSync(scratch!)).toBe(false);
+    expect(existsSync(source)).toBe(true);
+  }, 180_000);
+});
