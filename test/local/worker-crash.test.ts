@@ -10,8 +10,11 @@ import { refusingHost } from './refusing-host';
 // Inside the repository, so the plugin resolves `plugboard/sdk` like a real one.
 const root = join(import.meta.dirname, '../.tmp', `worker-crash-${process.pid}`);
 const SECRET = 'tok-7f3a9c2e1b';
+/** The token of another instance, whose call settles before the crash. */
+const SETTLED = 'tok-earlier-4d2b8a';
 
 const source = `import { definePlugin } from 'plugboard/sdk';
+let remembered = '';
 export default definePlugin({
   manifest: {
     slug: 'crashy', name: 'Crashy', version: '1.0.0', apiVersion: 1, authType: 'api_token',
@@ -20,12 +23,22 @@ export default definePlugin({
       { name: 'exit', label: 'Exits' },
       { name: 'reject', label: 'Leaves a rejection unhandled' },
       { name: 'later', label: 'Throws from a timer after answering' },
+      { name: 'remember', label: 'Keeps its token past the call' },
+      { name: 'reject_remembered', label: 'Leaves a rejection quoting its token and the one it kept' },
     ],
   },
   actions: {
     exit: () => process.exit(3),
     reject: (ctx) => {
       Promise.reject(new TypeError('no token ' + ctx.credentials.token));
+      return new Promise(() => {});
+    },
+    remember: (ctx) => {
+      remembered = ctx.credentials.token;
+      return { kept: true };
+    },
+    reject_remembered: (ctx) => {
+      Promise.reject(new TypeError('no token ' + ctx.credentials.token + ' nor ' + remembered));
       return new Promise(() => {});
     },
     later: () => {
@@ -38,14 +51,14 @@ export default definePlugin({
 
 let invoker: WorkerInvoker;
 let logs: LogRecord[] = [];
-const envelope = (name: string): Envelope => ({
+const envelope = (name: string, instance = 'c1'): Envelope => ({
   v: 1,
   kind: 'action',
   plugin: 'crashy',
-  instance: 'c1',
+  instance,
   name,
   input: {},
-  credentialsRef: 'ref-c1',
+  credentialsRef: `ref-${instance}`,
   requestId: `req-${name}`,
   deadline: Date.now() + 5_000,
 });
@@ -57,7 +70,7 @@ beforeAll(async () => {
     bundleDir: join(root, 'bundles'),
     hostFor: () => ({
       ...refusingHost('the crashy plugin only reads its credentials'),
-      resolveCredentials: async () => ({ token: SECRET }),
+      resolveCredentials: async (ref) => ({ token: ref === 'ref-c1' ? SECRET : SETTLED }),
     }),
     onLog: (record) => logs.push(record),
   });
@@ -99,6 +112,24 @@ describe('a crashed plugin worker', () => {
       },
     ]);
     expect(JSON.stringify(logs)).not.toContain(SECRET);
+  });
+
+  it('scrubs a crash of the credentials of the calls still waiting only: a settled call leaves none behind', async () => {
+    expect(await invoker.invoke('crashy', envelope('remember', 'c2'))).toEqual({
+      ok: true,
+      result: { kept: true },
+    });
+    expect(await invoker.invoke('crashy', envelope('reject_remembered'))).toMatchObject({ ok: false });
+    // The plugin kept the settled call's token itself; the worker no longer holds it to scrub it.
+    expect(logs).toMatchObject([
+      {
+        message: "the plugin's worker crashed",
+        fields: {
+          error: { name: 'TypeError', message: `no token ******** nor ${SETTLED}` },
+          requestIds: ['req-reject_remembered'],
+        },
+      },
+    ]);
   });
 
   it('logs a throw after the answer, which no caller hears of', async () => {

@@ -22,6 +22,13 @@ interface PendingCall {
   resolve(answer: Answer): void;
   timer: NodeJS.Timeout;
   requestId: string | undefined;
+  credentialsRef: string | undefined;
+  /**
+   * The credential values resolved for this call: a crash while it waits may quote them, and is
+   * scrubbed of them. They go with the call when it settles, so a worker that lives for days holds
+   * no more secrets than its calls under way.
+   */
+  secrets?: readonly string[];
 }
 
 /** How long past its deadline a call may run before the worker is judged hung and replaced. */
@@ -44,8 +51,6 @@ export class PluginWorker {
   private readonly pending = new Map<number, PendingCall>();
   private nextId = 0;
   private ended = false;
-  /** Credential values handed to this worker: a crash's message may carry them, and is scrubbed of them. */
-  private readonly secrets = new Set<string>();
 
   constructor(private readonly options: PluginWorkerOptions) {
     this.worker = new Worker(options.bundleFile, {
@@ -103,7 +108,12 @@ export class PluginWorker {
         );
         this.end('a call on this worker hung past its deadline');
       }, budget);
-      this.pending.set(id, { resolve, timer, requestId: envelope.requestId });
+      this.pending.set(id, {
+        resolve,
+        timer,
+        requestId: envelope.requestId,
+        credentialsRef: envelope.credentialsRef,
+      });
       this.post({ t: 'invoke', id, json: JSON.stringify(envelope) });
     });
   }
@@ -133,8 +143,9 @@ export class PluginWorker {
    */
   private crashed(reason: string, error?: Error): void {
     if (this.ended) return;
-    const redact = createRedactor([...this.secrets]);
-    const requestIds = [...this.pending.values()].flatMap((call) => call.requestId ?? []);
+    const calls = [...this.pending.values()];
+    const redact = createRedactor(calls.flatMap((call) => call.secrets ?? []));
+    const requestIds = calls.flatMap((call) => call.requestId ?? []);
     this.options.onLog({
       level: 'error',
       plugin: this.options.slug,
@@ -193,7 +204,12 @@ export class PluginWorker {
       const fn = this.options.host[method] as (...a: unknown[]) => Promise<unknown>;
       const value = await fn(...args);
       if (method === 'resolveCredentials' && value) {
-        for (const secret of Object.values(value as Record<string, string>)) this.secrets.add(secret);
+        // The worker asks by a call's credentialsRef, not its id: every call waiting with that ref
+        // keeps the values, added to what it holds, since they may have changed between two calls.
+        const secrets = Object.values(value as Record<string, string>);
+        for (const call of this.pending.values()) {
+          if (call.credentialsRef === args[0]) call.secrets = [...(call.secrets ?? []), ...secrets];
+        }
       }
       if (!this.ended) this.post({ t: 'reply', id, ok: true, value });
     } catch (error) {
