@@ -4,7 +4,7 @@ import type {
   PutEventsRequestEntry,
   PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import { checkEvent, PlatformEventSchema } from '../core/events/event-schema';
+import { checkEvent } from '../core/events/event-schema';
 import type { EventBus } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 import type { PlatformEvent } from '../sdk/events';
@@ -50,7 +50,7 @@ export class EventBridgeBus implements EventBus {
     // the whole call, as the local bus does, instead of going out as an entry EventBridge refuses
     // (retried, then reported as Unavailable) while the rest of its batch is published.
     const entries = events.map((event, i) =>
-      toEntry(checked(event, events.length > 1 ? `/${i}` : ''), this.options.busName),
+      toEntry(checkEvent(event, events.length > 1 ? `/${i}` : ''), this.options.busName),
     );
     const ids: (string | undefined)[] = [];
     for (const batch of batches(entries)) ids.push(...(await this.putWithRetries(batch)));
@@ -92,26 +92,6 @@ export class EventBridgeBus implements EventBus {
     }
     if (!output.FailedEntryCount && !output.Entries) return entries.map(() => ({}));
     return output.Entries ?? entries.map(() => ({ ErrorCode: 'Unknown' }));
-  }
-}
-
-/**
- * The event as the local bus takes it (checkEvent: Validation naming the field), except that an
- * event of the right shape over 256 KB is PayloadTooLarge, as this bus has always refused it.
- */
-function checked(event: PlatformEvent, pointer: string): PlatformEvent {
-  try {
-    return checkEvent(event, pointer);
-  } catch (error) {
-    if (!PlatformEventSchema.safeParse(event).success) throw error;
-    const bytes = Buffer.byteLength(JSON.stringify(event));
-    throw new PlugboardError(
-      'PayloadTooLarge',
-      `an event of ${bytes} bytes is over EventBridge's 256 KB limit`,
-      {
-        errors: [{ pointer, detail: 'must be at most 256 KB' }],
-      },
-    );
   }
 }
 

@@ -18,12 +18,17 @@ export interface LambdaInvokerOptions {
 
 /**
  * What Lambda reports in the payload of a failed invocation. Only `errorType` is used: the message
- * and trace come from the plugin's process and may hold paths or secrets.
+ * and trace come from the plugin's process and may hold paths or secrets. An answer over 6 MB is the
+ * plugin's failure (502), as every local invoker answers it: 413 would tell the caller its own
+ * request was too large.
  */
-const FUNCTION_ERROR_CODES: Record<string, ErrorCode> = {
-  'Sandbox.Timedout': 'Timeout',
-  'Function.ResponseSizeTooLarge': 'PayloadTooLarge',
-};
+const FUNCTION_ERRORS = new Map<string, { code: ErrorCode; message: string }>([
+  ['Sandbox.Timedout', { code: 'Timeout', message: 'timed out' }],
+  [
+    'Function.ResponseSizeTooLarge',
+    { code: 'PluginFailed', message: "answered more than Lambda's 6 MB limit" },
+  ],
+]);
 
 /** Runs envelopes in the plugin's own Lambda function, synchronously. */
 export class LambdaInvoker implements Invoker {
@@ -38,17 +43,24 @@ export class LambdaInvoker implements Invoker {
       );
     }
     const output = await this.send(plugin, payload);
+    if (output === undefined) {
+      // Answered, not thrown, as the local invokers do: the call still reports Operation Failed.
+      return { ok: false, error: { code: 'NotFound', message: `the plugin "${plugin}" is not deployed` } };
+    }
     const text = Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8');
     if (output.FunctionError) {
-      const code = FUNCTION_ERROR_CODES[errorTypeOf(text)] ?? 'PluginFailed';
+      const known = FUNCTION_ERRORS.get(errorTypeOf(text));
       return {
         ok: false,
-        error: { code, message: `the plugin "${plugin}" failed (${output.FunctionError})` },
+        error: known
+          ? { code: known.code, message: `the plugin "${plugin}" ${known.message}` }
+          : { code: 'PluginFailed', message: `the plugin "${plugin}" failed (${output.FunctionError})` },
       };
     }
     return parseAnswer(parseJson(text));
   }
 
+  /** Lambda's output, or undefined when the plugin's function does not exist. */
   private async send(plugin: string, payload: Uint8Array) {
     try {
       return await this.options.client.send(
@@ -59,9 +71,7 @@ export class LambdaInvoker implements Invoker {
         }),
       );
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) {
-        throw new PlugboardError('NotFound', `the plugin "${plugin}" is not deployed`);
-      }
+      if (error instanceof ResourceNotFoundException) return undefined;
       if (error instanceof RequestTooLargeException) {
         throw new PlugboardError('PayloadTooLarge', 'the request is over the size Lambda accepts');
       }

@@ -2,13 +2,10 @@ import { it } from 'vitest';
 import { PlugboardError } from '../../lib/sdk/errors';
 
 /**
- * How a contract suite marks what one adapter cannot pass yet. A known defect runs as `it.fails`,
- * so the day the adapter is fixed the suite says so and the mark must go; a case that does not
- * apply is skipped with its reason in the title. Either way the case's name is kept in one list.
+ * How a contract suite marks a case that does not apply to one adapter: skipped with its reason in
+ * the title, the case's name kept in one list. (An adapter that fails a case is fixed, not marked.)
  */
 export interface CaseMarks<Case extends string> {
-  /** Cases the adapter fails, each with the defect that makes it fail. */
-  readonly defects?: Partial<Record<Case, string>>;
   /** Cases that do not apply to the adapter, each with why. */
   readonly skip?: Partial<Record<Case, string>>;
 }
@@ -16,9 +13,7 @@ export interface CaseMarks<Case extends string> {
 export function caseRunner<Case extends string>(marks: CaseMarks<Case> = {}) {
   return (name: Case, title: string, body: () => Promise<void>, timeout?: number): void => {
     const skipped = marks.skip?.[name];
-    const defect = marks.defects?.[name];
     if (skipped) it.skip(`${title} (does not apply: ${skipped})`, body);
-    else if (defect) it.fails(`${title} (known defect: ${defect})`, body, timeout);
     else it(title, body, timeout);
   };
 }
