@@ -47,23 +47,25 @@ async function eventBridgeOnStandIn() {
 
 eventBusContract('EventBridgeBus over HTTP to the local EventBridge stand-in', eventBridgeOnStandIn);
 
+/** A contract event at `time` under the id given, which one bus keeps and the other replaces. */
+const contractEvent = (id: string, time: string): PlatformEvent => ({
+  version: '0',
+  id,
+  'detail-type': 'Contract Checked',
+  source: 'contract.test',
+  account: '000000000000',
+  time,
+  region: 'local',
+  resources: [],
+  detail: {},
+});
+
 describe('EventBridgeBus beyond the contract', () => {
   it('answers the ids EventBridge gave the events, not their own', async () => {
     const { bus, logged, close } = await eventBridgeOnStandIn();
     try {
       const time = '2031-02-01T00:00:00.000Z';
-      const published: PlatformEvent = {
-        version: '0',
-        id: 'contract-own-id',
-        'detail-type': 'Contract Checked',
-        source: 'contract.test',
-        account: '000000000000',
-        time,
-        region: 'local',
-        resources: [],
-        detail: {},
-      };
-      const [id] = await bus.publish([published]);
+      const [id] = await bus.publish([contractEvent('contract-own-id', time)]);
       expect(id).not.toBe('contract-own-id');
       expect((await logged({ from: time, to: '2031-02-01T00:00:01.000Z' })).map((e) => e.id)).toEqual([id]);
     } finally {
@@ -77,19 +79,7 @@ describe('LocalEventBus beyond the contract', () => {
     const pb = await startContractPlatform();
     try {
       const time = '2031-02-01T00:00:00.000Z';
-      const ids = await pb.platform.bus.publish([
-        {
-          version: '0',
-          id: 'contract-kept-id',
-          'detail-type': 'Contract Checked',
-          source: 'contract.test',
-          account: '000000000000',
-          time,
-          region: 'local',
-          resources: [],
-          detail: {},
-        },
-      ]);
+      const ids = await pb.platform.bus.publish([contractEvent('contract-kept-id', time)]);
       expect(ids).toEqual(['contract-kept-id']);
     } finally {
       await pb.close();
