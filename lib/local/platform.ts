@@ -16,7 +16,7 @@ import { createEventsPlatform, type EventsPlatform } from '../core/events/events
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
 import { issueText } from '../core/loader/check-plugin';
-import { duplicateSlug, type FolderReport, loadFolder } from '../core/loader/load-plugins';
+import { duplicateSlug, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
 import type { Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
 import { withAwsCompat } from './aws-compat/aws-compat';
@@ -289,13 +289,20 @@ interface ReloadDeps {
 /**
  * Brings one folder's plugin in line with its files after they changed, under the start-time
  * loader's rules: a slug stays with the folder that has it (of two plugins with one slug the first
- * wins), a folder whose slug changed gives up its old one, and a folder that is gone or lost its
- * index.ts stops serving. The manifest is read from a fresh module of the changed source (see
+ * wins), a folder whose slug changed gives up its old one, a folder that is gone or lost its
+ * index.ts stops serving, and a slug given up is served by a folder refused it, as after a restart
+ * (see `handOver`). The manifest is read from a fresh module of the changed source (see
  * `importPluginModule`); a change that does not load leaves the previous build serving.
  */
 async function reloadPlugin(dir: string, deps: ReloadDeps): Promise<void> {
+  const served = [...deps.folders.owners].find(([, owner]) => owner === dir)?.[0];
+  await applyReload(dir, served, deps);
+  if (served !== undefined && !deps.folders.owners.has(served)) await handOver(served, dir, deps);
+}
+
+/** Reloads the folder and reports the outcome: logged, and kept in the load problems if refused. */
+async function applyReload(dir: string, served: string | undefined, deps: ReloadDeps): Promise<void> {
   const { folders, log } = deps;
-  const served = [...folders.owners].find(([, owner]) => owner === dir)?.[0];
   const outcome = await reloadFolder(dir, served, deps).catch(
     (error: Error): Reloaded => ({ errors: [{ dir, message: error.message }] }),
   );
@@ -317,6 +324,19 @@ async function reloadPlugin(dir: string, deps: ReloadDeps): Promise<void> {
     return;
   }
   log.platform('info', 'plugin reloaded', { dir, slug: outcome.loaded.slug, ms: outcome.ms });
+}
+
+/**
+ * A slug a folder let go goes where a restart would put it: to the first, in load order, of the
+ * folders refused it for being taken by that folder. Each is reloaded in turn, from its files as
+ * they are now, so the others are refused again in the name of the new owner.
+ */
+async function handOver(slug: string, from: string, deps: ReloadDeps): Promise<void> {
+  const refused = deps.folders.problems.errors
+    .filter((e) => e.slug === slug && e.message === duplicateSlug(e.dir, slug, from).message)
+    .map((e) => e.dir)
+    .sort((a, b) => loadOrder(basename(a), basename(b)));
+  for (const dir of refused) await reloadPlugin(dir, deps);
 }
 
 type Reloaded = { loaded: LoadedPlugin; ms: number } | Exclude<FolderReport, { loaded: LoadedPlugin }>;

@@ -34,6 +34,8 @@ const listed = async () =>
 beforeAll(async () => {
   writePlugin('a-owner', pluginSource('owned', 'owner'));
   writePlugin('steady', pluginSource('steady', 'steady-1'));
+  writePlugin('m-first', pluginSource('shared', 'first'));
+  writePlugin('p-waiter', pluginSource('shared', 'p-waiter'));
   pb = await startTestPlatform({ pluginsDir: root, watch: true });
   await pb.call('POST', '/v1/instances', { name: 'o', plugin: 'owned' });
   // The watcher sees changes only once it has read the folder: wait until one is seen.
@@ -72,6 +74,41 @@ describe('file watching keeps the loader rules on slugs', () => {
     expect(await which('o')).toBe('owner');
   });
 
+  it('gives a slug let go to the folder refused it, the first by name when several wait, as a restart would', async () => {
+    const refusedFor = (owner: string) => [
+      {
+        dir: 'p-waiter',
+        slug: 'shared',
+        path: 'slug',
+        message: `duplicate slug "shared": already loaded from folder "${owner}"`,
+      },
+    ];
+    await pb.call('POST', '/v1/instances', { name: 's', plugin: 'shared' });
+    expect(await which('s')).toBe('first');
+    // Refused at start by the loader, and now by a reload: both wait for the slug.
+    expect(await folderErrors('p-waiter')).toEqual(refusedFor('m-first'));
+    writePlugin('n-waiter', pluginSource('shared', 'n-waiter'));
+    await waitFor(async () => (await folderErrors('n-waiter')).length === 1, 15_000, 'n-waiter refused');
+
+    rmSync(join(root, 'm-first'), { recursive: true });
+    await waitFor(async () => (await which('s')) === 'n-waiter', 15_000, 'n-waiter to serve the slug');
+    expect((await pb.call('GET', '/v1/plugins/shared')).body.manifest.name).toBe('n-waiter');
+    expect(await folderErrors('n-waiter')).toEqual([]);
+    const refusedAgain = async () =>
+      JSON.stringify(await folderErrors('p-waiter')) === JSON.stringify(refusedFor('n-waiter'));
+    await waitFor(refusedAgain, 15_000, 'p-waiter refused in the name of n-waiter');
+
+    writePlugin('n-waiter', pluginSource('other', 'n-other'));
+    await waitFor(async () => (await which('s')) === 'p-waiter', 15_000, 'p-waiter to serve the slug');
+    expect(await folderErrors('p-waiter')).toEqual([]);
+    expect((await listed()).sort()).toEqual(['other', 'owned', 'shared', 'steady']);
+
+    rmSync(join(root, 'n-waiter'), { recursive: true });
+    rmSync(join(root, 'p-waiter'), { recursive: true });
+    await waitFor(async () => (await listed()).length === 2, 15_000, 'the two folders to go');
+    expect((await listed()).sort()).toEqual(['owned', 'steady']);
+  });
+
   it('releases the old slug of a folder whose slug changed, and stops serving a deleted folder', async () => {
     writePlugin('a-owner', pluginSource('renamed', 'renamed'));
     await waitFor(logged('"slug":"renamed"'), 15_000, 'the renamed plugin');
@@ -82,7 +119,9 @@ describe('file watching keeps the loader rules on slugs', () => {
     expect(pb.platform.invoker.has('owned')).toBe(false);
 
     rmSync(join(root, 'a-owner'), { recursive: true });
-    await waitFor(logged('plugin removed: its folder or index.ts is gone'), 15_000, 'the folder to go');
+    const gone = async () =>
+      pb.logLines.some((line) => line.includes('index.ts is gone') && line.includes('"slug":"renamed"'));
+    await waitFor(gone, 15_000, 'the folder to go');
     expect(await listed()).toEqual(['steady']);
     expect((await pb.call('GET', '/v1/plugins/renamed')).status).toBe(404);
     expect(pb.platform.invoker.has('renamed')).toBe(false);

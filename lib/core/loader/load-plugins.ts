@@ -82,6 +82,12 @@ export function duplicateSlug(pluginDir: string, slug: string, ownerDir: string)
 }
 
 /**
+ * The order folders are loaded in, by name: of two folders with one slug, the one first in it
+ * gets the slug, at start and when the folder that had it lets it go.
+ */
+export const loadOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
  * Imports every `<dir>/<folder>/index.ts` in sorted folder order and validates it. A broken plugin
  * lands in the report and never stops the others; of two plugins with one slug the first wins.
  */
@@ -91,7 +97,7 @@ export async function loadPlugins(dir: string, importModule = importByNode): Pro
   const folders = (await readdir(root, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && existsSync(join(root, d.name, ENTRY)))
     .map((d) => d.name)
-    .sort();
+    .sort(loadOrder);
 
   const report: LoadReport = { loaded: [], skipped: [], errors: [] };
   const owners = new Map<string, string>();
