@@ -16,6 +16,14 @@ export async function check(name: string, run: () => Promise<string>): Promise<C
   }
 }
 
+/** A check that does not apply to this plugin, said rather than passed or failed. */
+export const skip = (name: string, reason: string): ConformanceCheck => ({
+  name,
+  ok: true,
+  detail: reason,
+  skipped: true,
+});
+
 export const show = (value: unknown): string => {
   const text = JSON.stringify(value);
   return text === undefined ? 'undefined' : text.length > 200 ? `${text.slice(0, 200)}...` : text;

@@ -58,7 +58,7 @@ export async function runConformance(
 /** The report as text, one line per check, for a terminal or a failed assertion. */
 export function formatConformanceReport(report: ConformanceReport): string {
   const lines = report.checks.map(
-    (c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? ` (${c.detail})` : ''}`,
+    (c) => `  ${c.skipped ? 'skip' : c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? ` (${c.detail})` : ''}`,
   );
   const failed = report.checks.filter((c) => !c.ok).length;
   return [
