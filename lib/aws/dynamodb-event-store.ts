@@ -47,7 +47,16 @@ export interface DynamoDbEventStoreProps {
   readonly client: DynamoDBClient;
   /** The registry table: event items live beside instances under their own pk prefixes. */
   readonly tableName: string;
+  /**
+   * How long a logged event stays in the log (GET /v1/events/log, replay) after it is logged;
+   * DynamoDB's time to live then deletes it, usually within days. A pending event and a dead letter
+   * never expire: one waits for delivery, the other for an operator.
+   * @default 30 days
+   */
+  readonly eventLogRetentionDays?: number;
 }
+
+const DEFAULT_EVENT_LOG_RETENTION_DAYS = 30;
 
 const INDEX = REGISTRY_TABLE.indexes[0];
 const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
@@ -58,10 +67,12 @@ const deliveryKey = (source: string, deliveryId: string) =>
 export class DynamoDbEventStore implements EventStore, GuardStore {
   private readonly db: DynamoDBDocumentClient;
   private readonly table: string;
+  private readonly logRetentionSeconds: number;
 
   constructor(props: DynamoDbEventStoreProps) {
     this.db = DynamoDBDocumentClient.from(props.client);
     this.table = props.tableName;
+    this.logRetentionSeconds = (props.eventLogRetentionDays ?? DEFAULT_EVENT_LOG_RETENTION_DAYS) * 86_400;
   }
 
   putSubscription(record: SubscriptionRecord): Promise<void> {
@@ -89,7 +100,11 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     // Pending first: an event logged but not marked pending could be skipped by recovery.
     if (pending)
       await this.put(recordItem(pendingKey(id), event, 'the event', index(EVENT_PARTITIONS.pending)));
-    await this.put(recordItem(eventLogKey(id), event, 'the event', index(EVENT_PARTITIONS.log)));
+    // The log without an end grew by an item per call for ever. Expiry counts from the logging, not
+    // the event's own time, which a publisher sets: an event dated last year stays its full term.
+    const logged = recordItem(eventLogKey(id), event, 'the event', index(EVENT_PARTITIONS.log));
+    logged[REGISTRY_TABLE.timeToLiveAttribute] = Math.floor(Date.now() / 1000) + this.logRetentionSeconds;
+    await this.put(logged);
   }
   async completeEvent(id: string): Promise<void> {
     await this.db.send(

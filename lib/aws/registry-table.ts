@@ -16,6 +16,8 @@ export const REGISTRY_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /** Epoch seconds after which DynamoDB deletes the item (the event log's entries only). */
+  timeToLiveAttribute: 'expiresAt',
 } as const;
 
 export const storePartition = (plugin: string, instance: string): string => `STORE#${plugin}#${instance}`;

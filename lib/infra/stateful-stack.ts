@@ -50,6 +50,7 @@ export class StatefulStack extends Stack {
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
       })),
+      timeToLiveAttribute: REGISTRY_TABLE.timeToLiveAttribute,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import {
@@ -188,3 +189,38 @@ for (const mode of ['memory', 'disk'] as const) {
     });
   });
 }
+
+describe('DynamoDbEventStore log expiry', () => {
+  it('gives a logged event an expiry from when it is logged, and a pending one none', async () => {
+    const dynamo = await startDynalite({});
+    const client = createDynamoClient(dynamo.endpoint);
+    try {
+      const store = new DynamoDbEventStore({
+        client,
+        tableName: LOCAL_REGISTRY_TABLE,
+        eventLogRetentionDays: 2,
+      });
+      const before = Math.floor(Date.now() / 1000);
+      // Dated long ago: the expiry still counts from the logging, not from the publisher's time.
+      await store.appendEvent(event('old', '2001-01-01T00:00:00.000Z'));
+      const after = Math.floor(Date.now() / 1000);
+      const item = async (sk: string) =>
+        (
+          await client.send(
+            new GetItemCommand({
+              TableName: LOCAL_REGISTRY_TABLE,
+              Key: { pk: { S: 'EVENT#old' }, sk: { S: sk } },
+            }),
+          )
+        ).Item;
+      const expiresAt = Number((await item('LOG'))?.expiresAt?.N);
+      expect(expiresAt).toBeGreaterThanOrEqual(before + 2 * 86_400);
+      expect(expiresAt).toBeLessThanOrEqual(after + 2 * 86_400);
+      expect(await item('PENDING')).toMatchObject({ pk: { S: 'EVENT#old' } });
+      expect((await item('PENDING'))?.expiresAt).toBeUndefined();
+    } finally {
+      client.destroy();
+      await dynamo.close();
+    }
+  });
+});

@@ -362,6 +362,8 @@ describe('the platform stacks (IAM auth)', () => {
             Projection: { ProjectionType: 'ALL' },
           }),
         ],
+        // The event log's entries expire (DynamoDbEventStore sets the attribute on them alone).
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
         Replicas: [
           Match.objectLike({
             DeletionProtectionEnabled: true,
