@@ -10,6 +10,7 @@ import type { DispatcherDeps } from '../dispatcher/deps';
 import { type Answer, type Envelope, type EnvelopeKind, needsCredentials } from '../envelope';
 import { causeOf } from '../events/event-chain';
 import { InstanceService } from '../instances/instance-service';
+import { mergeRecords } from '../merge-records';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
 import { zodFieldErrors } from '../zod-errors';
@@ -53,15 +54,22 @@ export type CallGuard = (call: GuardedCall, instance: InstanceRecord, request: C
 /** Less than this left before a request's deadline, a call is not started: it could only time out. */
 const MIN_CALL_MS = 100;
 
+/** A manifest's option defaults, made once per manifest: read on every call. */
+const optionDefaults = new WeakMap<Manifest, Record<string, unknown>>();
+
 /** Instance options as the handler sees them: stored values merged over the manifest's defaults. */
 export function effectiveOptions(
   manifest: Manifest,
   options: Record<string, unknown>,
 ): Record<string, unknown> {
-  const defaults = Object.fromEntries(
-    manifest.options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default]),
-  );
-  return { ...defaults, ...options };
+  let defaults = optionDefaults.get(manifest);
+  if (!defaults) {
+    defaults = Object.fromEntries(
+      manifest.options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default]),
+    );
+    optionDefaults.set(manifest, defaults);
+  }
+  return mergeRecords(defaults, options);
 }
 
 /** Turns an API call into an envelope, runs it through the Invoker and the answer back into a result. */
@@ -162,7 +170,7 @@ export class InvocationService {
       instance: instance.name,
       name,
       input,
-      context: { ...instance.context, ...call.context },
+      context: mergeRecords(instance.context, call.context),
       options: effectiveOptions(manifest, instance.options),
       credentialsRef:
         instance.credentialsSet.length > 0
