@@ -4,7 +4,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { invalidCursor } from '../core/invalid-cursor';
@@ -28,10 +27,7 @@ import {
   EVENT_PARTITIONS,
   eventLogKey,
   guardKey,
-  hourOf,
   keyPart,
-  LOG_HOURS_PARTITION,
-  logHourKey,
   pendingKey,
   RULE_PREFIX,
   recordItem,
@@ -43,7 +39,7 @@ import {
   webhookRuleKey,
   webhookSourceKey,
 } from './event-items';
-import { checkLimit, decodeCursor, encodeCursor, type PageKey } from './page-cursor';
+import { decodeCursor, type PageKey } from './page-cursor';
 import { type Item, queryAll, queryPage } from './query-page';
 import { REGISTRY_TABLE } from './registry-table';
 
@@ -64,12 +60,6 @@ const DEFAULT_EVENT_LOG_RETENTION_DAYS = 30;
 
 const INDEX = REGISTRY_TABLE.indexes[0];
 const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
-/** A logged event's index key, in its hour's partition or in the one partition of before the hours. */
-const isLogKey = (key: PageKey) =>
-  key[INDEX.partitionKey] === EVENT_PARTITIONS.log ||
-  key[INDEX.partitionKey] === EVENT_PARTITIONS.logHour(hourOf(key[INDEX.sortKey] ?? ''));
-/** Hours this process has noted, kept to a bound: an hour noted again costs one more put. */
-const MAX_NOTED_HOURS = 1000;
 const deliveryKey = (source: string, deliveryId: string) =>
   webhookDeliveryKey(keyPart(source, 'the webhook source'), keyPart(deliveryId, 'the delivery id'));
 
@@ -78,8 +68,6 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
   private readonly db: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly logRetentionSeconds: number;
-  /** Hour → the expiry its LOG_HOURS item was last given by this process. */
-  private readonly notedHours = new Map<string, number>();
 
   constructor(props: DynamoDbEventStoreProps) {
     this.db = DynamoDBDocumentClient.from(props.client);
@@ -108,23 +96,14 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
 
   async appendEvent(event: PlatformEvent, { pending = true }: AppendOptions = {}): Promise<void> {
     const id = keyPart(event.id, 'the event id');
-    const time = timeKey(event.time, 'the event time');
-    const index = (gsi1pk: string) => ({ gsi1pk, gsi1sk: `${time}#${id}` });
-    // Pending first: an event logged but not marked pending could be skipped by recovery. Pending
-    // items stay in one partition: recovery pages them without a time range, and each is deleted
-    // once delivered, so the partition holds few.
+    const index = (gsi1pk: string) => ({ gsi1pk, gsi1sk: `${timeKey(event.time, 'the event time')}#${id}` });
+    // Pending first: an event logged but not marked pending could be skipped by recovery.
     if (pending)
       await this.put(recordItem(pendingKey(id), event, 'the event', index(EVENT_PARTITIONS.pending)));
     // The log without an end grew by an item per call for ever. Expiry counts from the logging, not
     // the event's own time, which a publisher sets: an event dated last year stays its full term.
-    const expiresAt = Math.floor(Date.now() / 1000) + this.logRetentionSeconds;
-    // Every logged event in one index partition put all the platform's calls on one partition's
-    // write limit; each UTC hour of event time now has its own. The hour is noted before the event:
-    // a listing finds events only in the hours noted.
-    const hour = hourOf(time);
-    await this.noteHour(hour, expiresAt);
-    const logged = recordItem(eventLogKey(id), event, 'the event', index(EVENT_PARTITIONS.logHour(hour)));
-    logged[REGISTRY_TABLE.timeToLiveAttribute] = expiresAt;
+    const logged = recordItem(eventLogKey(id), event, 'the event', index(EVENT_PARTITIONS.log));
+    logged[REGISTRY_TABLE.timeToLiveAttribute] = Math.floor(Date.now() / 1000) + this.logRetentionSeconds;
     await this.put(logged);
   }
   async completeEvent(id: string): Promise<void> {
@@ -135,43 +114,31 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
   listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
     return this.indexPage(EVENT_PARTITIONS.pending, request);
   }
-  /**
-   * The hours the range covers, in order, each queried only when the ones before have not filled
-   * the page. The cursor is the index key of the page's last event: its gsi1pk names the hour to
-   * continue in, its gsi1sk where. Items logged before the hours, under the one `EVENTLOG`, are not
-   * read: they expire within the 30 days of the log's retention, and merging that partition into
-   * the hours' order would cost a query more on every page for the rest of the table's life.
-   */
   async listEvents(range: TimeRange, request: PageRequest = {}): Promise<Page<PlatformEvent>> {
-    const limit = checkLimit(request.limit);
+    // `<to>` sorts before every `<to>#<id>`, so BETWEEN leaves out events at `to` itself.
     const from = timeKey(range.from, 'from');
     const to = timeKey(range.to, 'to');
-    // A cursor before `from` (a default window that moved past the page's last event) continues
-    // from `from`: every event in the range comes after it, as the local log has it. One at or past
-    // `to` was made for another range.
-    const after = decodeCursor(request.cursor, INDEX_KEY, isLogKey)?.[INDEX.sortKey];
+    const inLog = (key: PageKey) => key.gsi1pk === EVENT_PARTITIONS.log;
+    // DynamoDB refuses a start key outside the query's range (a 500, unhandled). One before `from`
+    // (a default window that moved past the page's last event) continues from `from`: every event
+    // in the range comes after it, as the local log has it. One at or past `to` was made for
+    // another range.
+    const after = decodeCursor(request.cursor, INDEX_KEY, inLog)?.[INDEX.sortKey];
     if (after !== undefined && after >= to) throw invalidCursor();
-    // Keys are printable ASCII without spaces, so `<after> ` sorts after `after` and before every
-    // key that follows it. `<to>` sorts before every `<to>#<id>`, so BETWEEN leaves out events at
-    // `to` itself.
-    const lower = after !== undefined && after >= from ? `${after} ` : from;
-    // One more than the limit: the last page carries no cursor.
-    const items: Item[] = [];
-    if (lower < to) {
-      for await (const hour of this.logHours(hourOf(lower), hourOf(to))) {
-        await this.queryHour(hour, lower, to, limit + 1, items);
-        if (items.length > limit) break;
-      }
-    }
-    const page = items.slice(0, limit);
-    const last = page[limit - 1];
-    return {
-      items: page.map((item) => recordOf<PlatformEvent>(item)),
-      nextCursor:
-        items.length > limit && last
-          ? encodeCursor(Object.fromEntries(INDEX_KEY.map((name) => [name, String(last[name])])))
-          : undefined,
-    };
+    const page = await queryPage(
+      this.db,
+      {
+        TableName: this.table,
+        IndexName: INDEX.name,
+        KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#p': INDEX.partitionKey, '#s': INDEX.sortKey },
+        ExpressionAttributeValues: { ':p': EVENT_PARTITIONS.log, ':from': from, ':to': to },
+      },
+      after !== undefined && after < from ? { ...request, cursor: undefined } : request,
+      INDEX_KEY,
+      inLog,
+    );
+    return { items: page.items.map((item) => recordOf<PlatformEvent>(item)), nextCursor: page.nextCursor };
   }
 
   putDeadLetter(letter: DeadLetter): Promise<void> {
@@ -281,56 +248,6 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
   }
   deleteGuard(id: string): Promise<boolean> {
     return this.deleteExisting(guardKey(keyPart(id, 'the guard id')));
-  }
-
-  /** Notes the hour in the log, to outlive every event this process logs in it by a day. */
-  private async noteHour(hour: string, eventExpiresAt: number): Promise<void> {
-    const noted = this.notedHours.get(hour);
-    if (noted !== undefined && noted >= eventExpiresAt) return;
-    // A day beyond: the event and its hour's note expire in no set order, and other processes'
-    // clocks differ a little. Noting once a day keeps the note ahead of this process's events.
-    const expiresAt = eventExpiresAt + 86_400;
-    await this.put({ ...logHourKey(hour), [REGISTRY_TABLE.timeToLiveAttribute]: expiresAt });
-    if (this.notedHours.size >= MAX_NOTED_HOURS) this.notedHours.clear();
-    this.notedHours.set(hour, expiresAt);
-  }
-
-  /** The noted hours from `first` to `last`, in order, read a page at a time as the listing needs. */
-  private async *logHours(first: string, last: string): AsyncGenerator<string> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :p AND sk BETWEEN :first AND :last',
-          ExpressionAttributeValues: { ':p': LOG_HOURS_PARTITION, ':first': first, ':last': last },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of Items) yield String(item.sk);
-      start = LastEvaluatedKey;
-    } while (start);
-  }
-
-  /** Adds the hour's events from `lower` to before `to` to `items`, until it holds `want`. */
-  private async queryHour(hour: string, lower: string, to: string, want: number, items: Item[]) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: INDEX.name,
-          KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#p': INDEX.partitionKey, '#s': INDEX.sortKey },
-          ExpressionAttributeValues: { ':p': EVENT_PARTITIONS.logHour(hour), ':from': lower, ':to': to },
-          Limit: want - items.length,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      items.push(...Items);
-      start = LastEvaluatedKey;
-    } while (start && items.length < want);
   }
 
   private deliveryItem(record: WebhookDeliveryRecord): Item {

@@ -8,10 +8,7 @@ import { assertFits, toJson } from './registry-items';
  * carry only what queries need.
  *
  * - subscription: pk `SUBSCRIPTION#<id>` sk `SUBSCRIPTION`, gsi1 `SUBSCRIPTIONS` / `<createdAt>#<id>`
- * - logged event: pk `EVENT#<id>` sk `LOG`, gsi1 `EVENTLOG#<hour of time>` / `<time>#<id>`
- *   (items logged before the hours were kept under the one `EVENTLOG`, which listing no longer reads)
- * - hour of the log: pk `EVENT#LOG_HOURS` sk `<hour>`, one per hour that holds a logged event, so a
- *   listing queries only those (the pk keeps the `EVENT#` prefix a grant limited to events allows)
+ * - logged event: pk `EVENT#<id>` sk `LOG`, gsi1 `EVENTLOG` / `<time>#<id>`
  * - pending event: pk `EVENT#<id>` sk `PENDING`, gsi1 `EVENTS_PENDING` / `<time>#<id>`
  * - dead letter: pk `DEADLETTER#<id>` sk `DEADLETTER`, gsi1 `DEADLETTERS` / `<failedAt>#<id>`
  * - webhook source: pk `WEBHOOK#<name>` sk `SOURCE`, gsi1 `WEBHOOK_SOURCES` / `<name>`
@@ -22,7 +19,6 @@ import { assertFits, toJson } from './registry-items';
 export const EVENT_PARTITIONS = {
   subscriptions: 'SUBSCRIPTIONS',
   log: 'EVENTLOG',
-  logHour: (hour: string) => `EVENTLOG#${hour}`,
   pending: 'EVENTS_PENDING',
   deadLetters: 'DEADLETTERS',
   webhookSources: 'WEBHOOK_SOURCES',
@@ -35,8 +31,6 @@ export const subscriptionKey = (id: string) => ({ pk: `SUBSCRIPTION#${id}`, sk: 
 export const EVENT_PARTITION = 'EVENT#';
 export const DEAD_LETTER_PARTITION = 'DEADLETTER#';
 export const eventLogKey = (id: string) => ({ pk: `${EVENT_PARTITION}${id}`, sk: 'LOG' });
-export const LOG_HOURS_PARTITION = `${EVENT_PARTITION}LOG_HOURS`;
-export const logHourKey = (hour: string) => ({ pk: LOG_HOURS_PARTITION, sk: hour });
 export const pendingKey = (id: string) => ({ pk: `${EVENT_PARTITION}${id}`, sk: 'PENDING' });
 export const deadLetterKey = (id: string) => ({ pk: `${DEAD_LETTER_PARTITION}${id}`, sk: 'DEADLETTER' });
 export const webhookPartition = (source: string) => `WEBHOOK#${source}`;
@@ -65,15 +59,6 @@ export function timeKey(time: string, what: string): string {
   const ms = Date.parse(time);
   if (Number.isNaN(ms)) throw new PlugboardError('Validation', `${what} must be an ISO 8601 time`);
   return new Date(ms).toISOString();
-}
-
-/**
- * The UTC hour of a time key, `YYYY-MM-DDTHH`: the log's index partition. An hour, not a day: the
- * writes of one partition key are those of an hour of traffic, and a listing's extra queries cost
- * nothing for hours without events (it only queries hours the LOG_HOURS items name).
- */
-export function hourOf(key: string): string {
-  return key.slice(0, key.indexOf('T') + 3);
 }
 
 export function recordItem(
