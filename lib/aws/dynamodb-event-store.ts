@@ -26,6 +26,8 @@ import {
   deadLetterKey,
   EVENT_PARTITIONS,
   eventLogKey,
+  eventPartitions,
+  eventShardPartition,
   guardKey,
   keyPart,
   pendingKey,
@@ -39,8 +41,8 @@ import {
   webhookRuleKey,
   webhookSourceKey,
 } from './event-items';
-import { decodeCursor, type PageKey } from './page-cursor';
-import { type Item, queryAll, queryPage } from './query-page';
+import { checkLimit, decodeCursor } from './page-cursor';
+import { type Item, queryAll, queryMergedPage, queryPage } from './query-page';
 import { REGISTRY_TABLE } from './registry-table';
 
 export interface DynamoDbEventStoreProps {
@@ -96,7 +98,12 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
 
   async appendEvent(event: PlatformEvent, { pending = true }: AppendOptions = {}): Promise<void> {
     const id = keyPart(event.id, 'the event id');
-    const index = (gsi1pk: string) => ({ gsi1pk, gsi1sk: `${timeKey(event.time, 'the event time')}#${id}` });
+    // One index partition for every call's event throttled the table at its ~1,000 writes a second;
+    // the event id picks one of EVENT_SHARDS partitions, the same for its pending and log items.
+    const index = (partition: string) => ({
+      gsi1pk: eventShardPartition(partition, id),
+      gsi1sk: `${timeKey(event.time, 'the event time')}#${id}`,
+    });
     // Pending first: an event logged but not marked pending could be skipped by recovery.
     if (pending)
       await this.put(recordItem(pendingKey(id), event, 'the event', index(EVENT_PARTITIONS.pending)));
@@ -107,37 +114,80 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     await this.put(logged);
   }
   async completeEvent(id: string): Promise<void> {
+    // The table's key is pk/sk alone: an event has one pending item, in whichever index partition
+    // (its shard, or the unsharded one if it was published before the shards), and this deletes it.
     await this.db.send(
       new DeleteCommand({ TableName: this.table, Key: pendingKey(keyPart(id, 'the event id')) }),
     );
   }
   listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
-    return this.indexPage(EVENT_PARTITIONS.pending, request);
+    const partitions = eventPartitions(EVENT_PARTITIONS.pending);
+    const after = decodeCursor(request.cursor, INDEX_KEY, (key) => partitions.includes(key.gsi1pk ?? ''))?.[
+      INDEX.sortKey
+    ];
+    return this.shardedPage(partitions, request, after === undefined ? undefined : { after });
   }
   async listEvents(range: TimeRange, request: PageRequest = {}): Promise<Page<PlatformEvent>> {
     // `<to>` sorts before every `<to>#<id>`, so BETWEEN leaves out events at `to` itself.
     const from = timeKey(range.from, 'from');
     const to = timeKey(range.to, 'to');
-    const inLog = (key: PageKey) => key.gsi1pk === EVENT_PARTITIONS.log;
-    // DynamoDB refuses a start key outside the query's range (a 500, unhandled). One before `from`
-    // (a default window that moved past the page's last event) continues from `from`: every event
-    // in the range comes after it, as the local log has it. One at or past `to` was made for
-    // another range.
-    const after = decodeCursor(request.cursor, INDEX_KEY, inLog)?.[INDEX.sortKey];
+    const partitions = eventPartitions(EVENT_PARTITIONS.log);
+    // A cursor is the last listed key, of any shard (or of the unsharded partition, as before the
+    // shards). One before `from` (a default window that moved past the page's last event) continues
+    // from `from`: every event in the range comes after it, as the local log has it. One at or past
+    // `to` was made for another range (and would make BETWEEN's bounds cross, which DynamoDB refuses).
+    const after = decodeCursor(request.cursor, INDEX_KEY, (key) => partitions.includes(key.gsi1pk ?? ''))?.[
+      INDEX.sortKey
+    ];
     if (after !== undefined && after >= to) throw invalidCursor();
-    const page = await queryPage(
-      this.db,
-      {
-        TableName: this.table,
-        IndexName: INDEX.name,
-        KeyConditionExpression: '#p = :p AND #s BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#p': INDEX.partitionKey, '#s': INDEX.sortKey },
-        ExpressionAttributeValues: { ':p': EVENT_PARTITIONS.log, ':from': from, ':to': to },
-      },
-      after !== undefined && after < from ? { ...request, cursor: undefined } : request,
-      INDEX_KEY,
-      inLog,
-    );
+    return this.shardedPage(partitions, request, {
+      after: after !== undefined && after >= from ? after : undefined,
+      from,
+      to,
+    });
+  }
+
+  /**
+   * A page of events merged from every shard's query. The page's start is a sort key condition, not
+   * ExclusiveStartKey: that must be a key of the very query it continues, and the cursor's key
+   * belongs to one shard only, so K start keys would have to travel in the cursor. "After the
+   * cursor's key" is `>` alone; with a range's `to` (one sort key condition per query) it is BETWEEN
+   * from the key followed by a space: keys are printable ASCII without spaces (keyPart, ISO times),
+   * so no key lies between the two, the cursor's own key sorts before and a space is never a key.
+   */
+  private async shardedPage(
+    partitions: readonly string[],
+    request: PageRequest,
+    bounds: { after?: string; from?: string; to?: string } | undefined,
+  ): Promise<Page<PlatformEvent>> {
+    const limit = checkLimit(request.limit);
+    // DynamoDB refuses an attribute name the expression does not use, so `#s` only with a bound.
+    const names = { '#p': INDEX.partitionKey, '#s': INDEX.sortKey };
+    const inputs = partitions.map((partition): QueryCommandInput => {
+      const base = { TableName: this.table, IndexName: INDEX.name, ExpressionAttributeNames: names };
+      if (bounds?.to !== undefined) {
+        const lower = bounds.after !== undefined ? `${bounds.after} ` : bounds.from;
+        return {
+          ...base,
+          KeyConditionExpression: '#p = :p AND #s BETWEEN :lower AND :to',
+          ExpressionAttributeValues: { ':p': partition, ':lower': lower, ':to': bounds.to },
+        };
+      }
+      if (bounds?.after !== undefined) {
+        return {
+          ...base,
+          KeyConditionExpression: '#p = :p AND #s > :after',
+          ExpressionAttributeValues: { ':p': partition, ':after': bounds.after },
+        };
+      }
+      return {
+        ...base,
+        KeyConditionExpression: '#p = :p',
+        ExpressionAttributeNames: { '#p': INDEX.partitionKey },
+        ExpressionAttributeValues: { ':p': partition },
+      };
+    });
+    const page = await queryMergedPage(this.db, inputs, limit, INDEX_KEY, INDEX.sortKey);
     return { items: page.items.map((item) => recordOf<PlatformEvent>(item)), nextCursor: page.nextCursor };
   }
 

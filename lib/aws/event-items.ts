@@ -8,8 +8,8 @@ import { assertFits, toJson } from './registry-items';
  * carry only what queries need.
  *
  * - subscription: pk `SUBSCRIPTION#<id>` sk `SUBSCRIPTION`, gsi1 `SUBSCRIPTIONS` / `<createdAt>#<id>`
- * - logged event: pk `EVENT#<id>` sk `LOG`, gsi1 `EVENTLOG` / `<time>#<id>`
- * - pending event: pk `EVENT#<id>` sk `PENDING`, gsi1 `EVENTS_PENDING` / `<time>#<id>`
+ * - logged event: pk `EVENT#<id>` sk `LOG`, gsi1 `EVENTLOG#<shard>` / `<time>#<id>`
+ * - pending event: pk `EVENT#<id>` sk `PENDING`, gsi1 `EVENTS_PENDING#<shard>` / `<time>#<id>`
  * - dead letter: pk `DEADLETTER#<id>` sk `DEADLETTER`, gsi1 `DEADLETTERS` / `<failedAt>#<id>`
  * - webhook source: pk `WEBHOOK#<name>` sk `SOURCE`, gsi1 `WEBHOOK_SOURCES` / `<name>`
  * - webhook rule: pk `WEBHOOK#<name>` sk `RULE#<id>`
@@ -25,6 +25,43 @@ export const EVENT_PARTITIONS = {
   webhookDeliveries: (source: string) => `WEBHOOK_DELIVERIES#${source}`,
   guards: 'GUARDS',
 } as const;
+
+/**
+ * Write shards of the event log's and the pending events' index partitions. Every call logs an event,
+ * and one GSI partition takes about 1,000 writes a second (a throttled index throttles the table's
+ * writes), so the events are spread over 8 partitions: 8 times that ceiling, for 8 queries (9 while
+ * the unsharded partition is still read) merged per page. More shards lift the ceiling further but
+ * cost every page a query more each.
+ */
+export const EVENT_SHARDS = 8;
+
+/**
+ * The shard of an event: FNV-1a (32 bits) of its id mod EVENT_SHARDS. Stable across processes and
+ * releases, so an event's pending item and its log item land in the same shard whoever writes them;
+ * ids are printable ASCII (keyPart), so char codes are their UTF-8 bytes.
+ */
+export function eventShard(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % EVENT_SHARDS;
+}
+
+/** The index partition of an event in the log or pending list (`EVENTLOG#<n>`, `EVENTS_PENDING#<n>`). */
+export const eventShardPartition = (partition: string, id: string) => `${partition}#${eventShard(id)}`;
+
+/**
+ * Every index partition a listing of the log or pending list reads: the shards, and the unsharded
+ * partition (`EVENTLOG`, `EVENTS_PENDING`) where events were written before the shards, read as one
+ * more shard so that nothing logged before the deploy drops out of the listing. Its log items
+ * expire by time to live (eventLogRetentionDays, 30 by default, plus the up to two days DynamoDB
+ * takes to delete them); its pending items are deleted on delivery. Once a query of each unsharded
+ * partition comes back empty (the log a retention period and a few days after the deploy, pending
+ * when the events then waiting have all been delivered), this last entry can be dropped.
+ */
+export const eventPartitions = (partition: string): string[] => [
+  ...Array.from({ length: EVENT_SHARDS }, (_, n) => `${partition}#${n}`),
+  partition,
+];
 
 export const subscriptionKey = (id: string) => ({ pk: `SUBSCRIPTION#${id}`, sk: 'SUBSCRIPTION' });
 /** Partition key prefixes of events and dead letters (a grant can be limited to them). */

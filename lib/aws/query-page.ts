@@ -45,3 +45,44 @@ export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandIn
   } while (start);
   return items;
 }
+
+/**
+ * One page merged from several queries over partitions of one ordered list (write shards of an index
+ * partition), each asked for `limit + 1` items past the page's start and ordered by `sortKey`, whose
+ * values are unique across them. A query cut short by DynamoDB's 1 MB limit has unread items past
+ * its LastEvaluatedKey that may sort before another query's items, so the page stops at the lowest
+ * such key (the horizon) and the cursor names the last key given, or the horizon when the page is
+ * not full: everything up to it has been read.
+ */
+export async function queryMergedPage(
+  db: DynamoDBDocumentClient,
+  inputs: readonly QueryCommandInput[],
+  limit: number,
+  keyAttributes: readonly string[],
+  sortKey: string,
+): Promise<Page<Item>> {
+  const { QueryCommand } = await documentSdk();
+  const results = await Promise.all(
+    inputs.map((input) => db.send(new QueryCommand({ ...input, Limit: limit + 1 }))),
+  );
+  const sortOf = (item: Item) => String(item[sortKey]);
+  const keyOf = (item: Item): PageKey =>
+    Object.fromEntries(keyAttributes.map((name) => [name, String(item[name])]));
+  let horizon: Item | undefined;
+  for (const { LastEvaluatedKey: last } of results) {
+    if (last && (horizon === undefined || sortOf(last) < sortOf(horizon))) horizon = last;
+  }
+  const bound = horizon === undefined ? undefined : sortOf(horizon);
+  const sorted = results
+    .flatMap((result) => result.Items ?? [])
+    .filter((item) => bound === undefined || sortOf(item) <= bound)
+    .sort((a, b) => (sortOf(a) < sortOf(b) ? -1 : sortOf(a) > sortOf(b) ? 1 : 0));
+  // The index is eventually consistent: an item rewritten into another partition can show in both
+  // for a moment. Its sort key is the same, so keeping the first of equal keys lists it once.
+  const items = sorted.filter((item, i) => i === 0 || sortOf(item) !== sortOf(sorted[i - 1] ?? {}));
+  if (items.length > limit) {
+    const page = items.slice(0, limit);
+    return { items: page, nextCursor: encodeCursor(keyOf(page[limit - 1] ?? {})) };
+  }
+  return { items, nextCursor: horizon ? encodeCursor(keyOf(horizon)) : undefined };
+}
