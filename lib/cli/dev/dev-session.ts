@@ -2,13 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlugboardClient } from '../../client';
-import { issueText, type LoadedPlugin } from '../../core/loader';
-import { loadFolder } from '../../core/loader/load-plugins';
-import { importPluginModule } from '../../local/plugin-module';
 import { near, platformBanner, startPlatform } from '../local-platform';
 import { checksSummary } from './checks-summary';
 import { contractChecks } from './contract-checks';
-import { ensureDevInstance } from './dev-instance';
+import { type DevPlugin, ensureDevInstance } from './dev-instance';
 import type { DevTarget } from './dev-target';
 import { LatestPerKey } from './latest-per-key';
 import { linkPluginFolder } from './plugin-links';
@@ -27,7 +24,7 @@ export interface DevOptions {
  * after every reload. Resolves once that first round is printed; `close` stops it all.
  */
 export async function startDevSession(options: DevOptions): Promise<{ close(): Promise<void> }> {
-  // Links to a lone plugin's folder, and the modules its manifest is read from: gone when dev stops.
+  // Links to a lone plugin's folder: gone when dev stops.
   const scratch = await mkdtemp(join(tmpdir(), 'plugboard-dev-'));
   const closers: (() => Promise<void>)[] = [() => rm(scratch, { recursive: true, force: true })];
   const close = async () => {
@@ -60,7 +57,7 @@ export async function startDevSession(options: DevOptions): Promise<{ close(): P
     const endpoint = { url: platform.url, tokenFile: near(platform.tokenFile) };
     const printed = new Map<string, string>();
     /** Its instance line when new or changed: a reload seldom changes how the plugin is called. */
-    const instanceLine = async (plugin: LoadedPlugin) => {
+    const instanceLine = async (plugin: DevPlugin) => {
       const line = await ensureDevInstance(client, plugin, endpoint);
       const changed = printed.get(plugin.slug) !== line;
       printed.set(plugin.slug, line);
@@ -71,15 +68,17 @@ export async function startDevSession(options: DevOptions): Promise<{ close(): P
         (reports) => reports.map(checksSummary),
         (error: Error) => [error.message],
       );
-    const modules = join(scratch, 'modules');
-    const reload = async ({ slug, dir }: Reloaded) => {
-      const found = await loadFolder(dir, (entry) => importPluginModule(entry, modules));
-      if (!found.loaded) {
-        console.log(`checks ${slug}: not run: ${found.errors.map(issueText).join('; ')}`);
+    const reload = async ({ slug }: Reloaded) => {
+      // The platform has just built and registered the plugin: its record says what the instance
+      // line needs, where building and importing the plugin again cost every save a second build.
+      const record = await platform.registry.getPlugin(slug);
+      if (record?.status !== 'loaded') {
+        console.log(`checks ${slug}: not run: the plugin is no longer loaded`);
         return;
       }
+      const plugin = { slug, manifest: record.manifest, handlers: record.handlers ?? [] };
       // One write per reload: the lines of two plugins reloading at once never interleave.
-      console.log([...(await instanceLine(found.loaded)), ...(await checkLines(slug))].join('\n'));
+      console.log([...(await instanceLine(plugin)), ...(await checkLines(slug))].join('\n'));
     };
     const tasks = new LatestPerKey((slug, error) =>
       console.error(`plugboard dev: ${slug}: ${error instanceof Error ? error.message : String(error)}`),

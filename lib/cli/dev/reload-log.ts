@@ -1,8 +1,6 @@
 /** A plugin the platform has just reloaded, as its log line names it. */
 export interface Reloaded {
   slug: string;
-  /** The folder it was loaded from. */
-  dir: string;
 }
 
 /**
@@ -12,17 +10,14 @@ export interface Reloaded {
  */
 export function reloadedPlugin(line: string): Reloaded | undefined {
   if (!line.includes('"plugin reloaded"')) return undefined;
-  let record: { service?: unknown; message?: unknown; slug?: unknown; dir?: unknown };
+  let record: { service?: unknown; message?: unknown; slug?: unknown };
   try {
     record = JSON.parse(line);
   } catch {
     return undefined;
   }
-  const { service, message, slug, dir } = record;
-  return service === 'plugboard' &&
-    message === 'plugin reloaded' &&
-    typeof slug === 'string' &&
-    typeof dir === 'string'
-    ? { slug, dir }
+  const { service, message, slug } = record;
+  return service === 'plugboard' && message === 'plugin reloaded' && typeof slug === 'string'
+    ? { slug }
     : undefined;
 }

@@ -116,7 +116,6 @@ describe('reloadedPlugin', () => {
       JSON.stringify({ time: 't', level: 'info', service: 'plugboard', ...fields });
     expect(reloadedPlugin(line({ message: 'plugin reloaded', dir: '/d', slug: 's', ms: 3 }))).toEqual({
       slug: 's',
-      dir: '/d',
     });
     expect(
       reloadedPlugin(line({ message: 'plugin reloaded', service: 'plugin:s', dir: '/d', slug: 's' })),
