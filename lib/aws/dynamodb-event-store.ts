@@ -62,6 +62,10 @@ const DEFAULT_EVENT_LOG_RETENTION_DAYS = 30;
 
 const INDEX = REGISTRY_TABLE.indexes[0];
 const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
+/** The sort key a cursor of a sharded list (one of `partitions`' keys) continues after. */
+const cursorPosition = (request: PageRequest, partitions: readonly string[]): string | undefined =>
+  decodeCursor(request.cursor, INDEX_KEY, (key) => partitions.includes(key.gsi1pk ?? ''))?.[INDEX.sortKey];
+
 const deliveryKey = (source: string, deliveryId: string) =>
   webhookDeliveryKey(keyPart(source, 'the webhook source'), keyPart(deliveryId, 'the delivery id'));
 
@@ -122,9 +126,7 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
   }
   listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
     const partitions = eventPartitions(EVENT_PARTITIONS.pending);
-    const after = decodeCursor(request.cursor, INDEX_KEY, (key) => partitions.includes(key.gsi1pk ?? ''))?.[
-      INDEX.sortKey
-    ];
+    const after = cursorPosition(request, partitions);
     return this.shardedPage(partitions, request, after === undefined ? undefined : { after });
   }
   async listEvents(range: TimeRange, request: PageRequest = {}): Promise<Page<PlatformEvent>> {
@@ -136,9 +138,7 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     // shards). One before `from` (a default window that moved past the page's last event) continues
     // from `from`: every event in the range comes after it, as the local log has it. One at or past
     // `to` was made for another range (and would make BETWEEN's bounds cross, which DynamoDB refuses).
-    const after = decodeCursor(request.cursor, INDEX_KEY, (key) => partitions.includes(key.gsi1pk ?? ''))?.[
-      INDEX.sortKey
-    ];
+    const after = cursorPosition(request, partitions);
     if (after !== undefined && after >= to) throw invalidCursor();
     return this.shardedPage(partitions, request, {
       after: after !== undefined && after >= from ? after : undefined,

@@ -46,8 +46,11 @@ export function eventShard(id: string): number {
   return (hash >>> 0) % EVENT_SHARDS;
 }
 
+const shardPartition = (partition: string, shard: number) => `${partition}#${shard}`;
+
 /** The index partition of an event in the log or pending list (`EVENTLOG#<n>`, `EVENTS_PENDING#<n>`). */
-export const eventShardPartition = (partition: string, id: string) => `${partition}#${eventShard(id)}`;
+export const eventShardPartition = (partition: string, id: string) =>
+  shardPartition(partition, eventShard(id));
 
 /**
  * Every index partition a listing of the log or pending list reads: the shards, and the unsharded
@@ -59,7 +62,7 @@ export const eventShardPartition = (partition: string, id: string) => `${partiti
  * when the events then waiting have all been delivered), this last entry can be dropped.
  */
 export const eventPartitions = (partition: string): string[] => [
-  ...Array.from({ length: EVENT_SHARDS }, (_, n) => `${partition}#${n}`),
+  ...Array.from({ length: EVENT_SHARDS }, (_, n) => shardPartition(partition, n)),
   partition,
 ];
 

@@ -22,13 +22,26 @@ export async function queryPage(
   const { Items = [], LastEvaluatedKey } = await db.send(
     new QueryCommand({ ...input, Limit: limit + 1, ...(start ? { ExclusiveStartKey: start } : {}) }),
   );
+  return pageOf(Items, limit, keyAttributes, LastEvaluatedKey);
+}
+
+/**
+ * The first `limit` of `items` (read one past the limit), with a cursor at the last of them when more
+ * were read, else at `readTo` (where a read cut short stopped), else none: the last page.
+ */
+function pageOf(
+  items: Item[],
+  limit: number,
+  keyAttributes: readonly string[],
+  readTo: Item | undefined,
+): Page<Item> {
   const keyOf = (item: Item): PageKey =>
     Object.fromEntries(keyAttributes.map((name) => [name, String(item[name])]));
-  if (Items.length > limit) {
-    const items = Items.slice(0, limit);
-    return { items, nextCursor: encodeCursor(keyOf(items[limit - 1] ?? {})) };
+  if (items.length > limit) {
+    const page = items.slice(0, limit);
+    return { items: page, nextCursor: encodeCursor(keyOf(page[limit - 1] ?? {})) };
   }
-  return { items: Items, nextCursor: LastEvaluatedKey ? encodeCursor(keyOf(LastEvaluatedKey)) : undefined };
+  return { items, nextCursor: readTo ? encodeCursor(keyOf(readTo)) : undefined };
 }
 
 /** Every item of a query, page after page (for small partitions: rules, sources, guards). */
@@ -66,8 +79,6 @@ export async function queryMergedPage(
     inputs.map((input) => db.send(new QueryCommand({ ...input, Limit: limit + 1 }))),
   );
   const sortOf = (item: Item) => String(item[sortKey]);
-  const keyOf = (item: Item): PageKey =>
-    Object.fromEntries(keyAttributes.map((name) => [name, String(item[name])]));
   let horizon: Item | undefined;
   for (const { LastEvaluatedKey: last } of results) {
     if (last && (horizon === undefined || sortOf(last) < sortOf(horizon))) horizon = last;
@@ -80,9 +91,5 @@ export async function queryMergedPage(
   // The index is eventually consistent: an item rewritten into another partition can show in both
   // for a moment. Its sort key is the same, so keeping the first of equal keys lists it once.
   const items = sorted.filter((item, i) => i === 0 || sortOf(item) !== sortOf(sorted[i - 1] ?? {}));
-  if (items.length > limit) {
-    const page = items.slice(0, limit);
-    return { items: page, nextCursor: encodeCursor(keyOf(page[limit - 1] ?? {})) };
-  }
-  return { items, nextCursor: horizon ? encodeCursor(keyOf(horizon)) : undefined };
+  return pageOf(items, limit, keyAttributes, horizon);
 }
