@@ -1,4 +1,5 @@
 import { PlugboardError } from '../../sdk/errors';
+import { pointerSegment } from '../../sdk/params';
 
 interface Fault {
   reason: string;
@@ -11,7 +12,6 @@ const under = (found: Fault, key: string): Fault => {
   found.keys.push(key);
   return found;
 };
-const escapeKey = (key: string): string => key.replaceAll('~', '~0').replaceAll('/', '~1');
 const named = (name: string): string => `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 
 /**
@@ -97,6 +97,6 @@ function faultIn(value: unknown, ancestors: object[]): Fault | undefined {
 export function checkJson(value: unknown, pointer: string, refused: string): void {
   const found = findFault(value, '', []);
   if (!found) return;
-  const at = pointer + found.keys.reduceRight((path, key) => `${path}/${escapeKey(key)}`, '');
+  const at = pointer + found.keys.reduceRight((path, key) => `${path}/${pointerSegment(key)}`, '');
   throw new PlugboardError('PluginFailed', `${refused} at ${at}: ${found.reason}`);
 }

@@ -1,3 +1,4 @@
+import { pointerSegment } from '../../../sdk/params';
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -34,5 +35,5 @@ export function valueAt(root: unknown, path: readonly string[]): unknown {
 
 /** RFC 6901: `~` and `/` in a key are escaped so the pointer stays unambiguous. */
 export function pointerTo(parent: string, key: string | number): string {
-  return `${parent}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+  return `${parent}/${pointerSegment(key)}`;
 }
