@@ -11,18 +11,7 @@ import {
   startDynalite,
 } from '../../lib/local/dynalite';
 import type { PlatformEvent } from '../../lib/sdk/events';
-
-const event = (id: string, time: string): PlatformEvent => ({
-  version: '0',
-  id,
-  'detail-type': 'Thing Happened',
-  source: 'test',
-  account: '0',
-  time,
-  region: 'local',
-  resources: [],
-  detail: { id },
-});
+import { loggedEvent as event } from '../fixtures/logged-event';
 
 /** The order a listing gives: by time, then id (the index sort key `<time>#<id>`). */
 const ordered = (events: PlatformEvent[]) =>

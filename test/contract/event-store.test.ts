@@ -10,19 +10,7 @@ import {
   type LocalDynamo,
   startDynalite,
 } from '../../lib/local/dynalite';
-import type { PlatformEvent } from '../../lib/sdk/events';
-
-const event = (id: string, time: string): PlatformEvent => ({
-  version: '0',
-  id,
-  'detail-type': 'Thing Happened',
-  source: 'test',
-  account: '0',
-  time,
-  region: 'local',
-  resources: [],
-  detail: { id },
-});
+import { loggedEvent as event } from '../fixtures/logged-event';
 
 for (const mode of ['memory', 'disk'] as const) {
   describe(`DynamoDbEventStore on dynalite (${mode})`, () => {

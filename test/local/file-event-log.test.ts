@@ -5,21 +5,13 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileEventLog } from '../../lib/local/bus/file-event-log';
 import type { PlatformEvent } from '../../lib/sdk/events';
+import { loggedEvent } from '../fixtures/logged-event';
 
 const dir = mkdtempSync(join(tmpdir(), 'plugboard-event-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const event = (id: string, second: number): PlatformEvent => ({
-  version: '0',
-  id,
-  'detail-type': 'Thing Happened',
-  source: 'test',
-  account: '0',
-  time: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
-  region: 'local',
-  resources: [],
-  detail: { id },
-});
+const event = (id: string, second: number): PlatformEvent =>
+  loggedEvent(id, new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString());
 const ids = (page: { items: PlatformEvent[] }) => page.items.map((e) => e.id);
 const range = { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' };
 
