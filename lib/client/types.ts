@@ -1,4 +1,4 @@
-import type { z } from '@hono/zod-openapi';
+import type * as z from 'zod';
 import type { callRoutes } from '../core/dispatcher/routes/calls';
 import type { instanceRoutes } from '../core/dispatcher/routes/instances';
 import type { pluginRoutes } from '../core/dispatcher/routes/plugins';

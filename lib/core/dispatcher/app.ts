@@ -11,6 +11,7 @@ import { type CallGuard, InvocationService } from '../invocation/invocation-serv
 import { allowedMethods } from './allowed-methods';
 import type { DispatcherDeps } from './deps';
 import type { App, AppEnv, RouteContext } from './env';
+import { openApiDocument } from './openapi-document';
 import { registerCallRoutes } from './routes/calls';
 import { registerInstanceRoutes } from './routes/instances';
 import { registerPluginApiRoutes } from './routes/plugin-apis';
@@ -107,24 +108,20 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     register(app, ctx);
   }
 
-  // The document takes no query, and refuses one as the other routes do (doc31 adds a bare route).
-  app.get('/v1/openapi.json', requestValidator({ method: 'get', path: '/v1/openapi.json', responses: {} }));
-  let manifestDescribed = false;
-  app.doc31('/v1/openapi.json', () => {
-    // On the first read of the document, not at start: making the manifest's JSON Schema takes
-    // ~25 ms, which every cold start of the dispatcher function would pay.
-    if (!manifestDescribed) {
-      for (const [name, schema] of Object.entries(manifestComponents()))
-        app.openAPIRegistry.registerComponent('schemas', name, schema);
-      manifestDescribed = true;
-    }
-    return {
-      openapi: '3.1.0',
-      info: { title: 'Plugboard', version: '1', description: 'Serverless plugin-function platform API' },
-      security: [{ bearer: [] }],
-    };
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  // Made on the first read, not at start: the manifest's JSON Schema alone takes ~25 ms, which
+  // every cold start of the dispatcher function would pay. The routes are all added by then.
+  let document: object | undefined;
+  app.get(
+    '/v1/openapi.json',
+    requestValidator({ method: 'get', path: '/v1/openapi.json', responses: {} }),
+    (c) => {
+      document ??= openApiDocument(app.described, {
+        info: { title: 'Plugboard', version: '1', description: 'Serverless plugin-function platform API' },
+        schemas: manifestComponents(),
+      });
+      return c.json(document);
+    },
+  );
 
   const allowedAt = allowedMethods(app);
   app.notFound((c) => {

@@ -1,8 +1,8 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Principal } from '../http/auth';
 import type { InstanceService } from '../instances/instance-service';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { DispatcherDeps } from './deps';
+import type { ValidatedApp } from './validated-app';
 
 export interface AppEnv {
   Variables: {
@@ -12,7 +12,7 @@ export interface AppEnv {
     deadline: number | undefined;
   };
 }
-export type App = OpenAPIHono<AppEnv>;
+export type App = ValidatedApp;
 
 /** What each route module is given. */
 export interface RouteContext {

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { CallContextSchema } from '../../sdk/context';
 import { INSTANCE_NAME } from '../instances/instance-service';
 
@@ -13,7 +13,7 @@ export const ProblemSchema = z
     errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
     retryAt: z.string().optional(),
   })
-  .openapi('Problem');
+  .meta({ id: 'Problem' });
 
 /** Every problem answer names its request, as its `requestId` does (for the logs). */
 const REQUEST_ID_HEADER = {
@@ -66,7 +66,7 @@ export const PageLimit = z.coerce
   .min(1, { error: PAGE_LIMIT_ERROR })
   .max(1000, { error: PAGE_LIMIT_ERROR })
   .default(100)
-  .openapi({ description: 'Items per page, 1 to 1000; default 100' });
+  .meta({ description: 'Items per page, 1 to 1000; default 100' });
 
 /** The query of a paginated list: its size and the cursor a previous page answered. */
 export const PageQuery = {
@@ -78,13 +78,13 @@ export const INSTANCE_NAME_RULE =
   'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters';
 /** An instance's name wherever a request gives one: a malformed name is a 400, never a lookup's 404. */
 export const InstanceName = z.string().regex(INSTANCE_NAME, INSTANCE_NAME_RULE);
-export const InstanceNameParam = InstanceName.openapi({ param: { name: 'name', in: 'path' } });
+export const InstanceNameParam = InstanceName;
 
 export const PluginSlug = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,63}$/, 'a plugin slug is a-z, 0-9 and "-", starting with a letter');
 
-export const SlugParam = PluginSlug.openapi({ param: { name: 'slug', in: 'path' } });
+export const SlugParam = PluginSlug;
 
 export const InstanceSchema = z
   .object({
@@ -99,7 +99,7 @@ export const InstanceSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .openapi('Instance');
+  .meta({ id: 'Instance' });
 
 export const CreateInstanceSchema = z
   .strictObject({
@@ -110,7 +110,7 @@ export const CreateInstanceSchema = z
     context: CallContextSchema.optional(),
     order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
   })
-  .openapi('CreateInstance');
+  .meta({ id: 'CreateInstance' });
 
 export const PatchInstanceSchema = z
   .strictObject({
@@ -119,18 +119,18 @@ export const PatchInstanceSchema = z
     context: CallContextSchema.optional(),
     order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
   })
-  .openapi('PatchInstance');
+  .meta({ id: 'PatchInstance' });
 
 export const CallSchema = z
   .strictObject({
     input: z.record(z.string(), z.unknown()).optional(),
     context: CallContextSchema.optional(),
   })
-  .openapi('OperationCall');
+  .meta({ id: 'OperationCall' });
 export const ActionCallSchema = z
   .strictObject({
     params: z.record(z.string(), z.unknown()).optional(),
     context: CallContextSchema.optional(),
   })
-  .openapi('ActionCall');
-export const ResultSchema = z.object({ result: z.unknown(), requestId: z.string() }).openapi('Result');
+  .meta({ id: 'ActionCall' });
+export const ResultSchema = z.object({ result: z.unknown(), requestId: z.string() }).meta({ id: 'Result' });

@@ -1,40 +1,45 @@
-import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import type { Context, Handler, MiddlewareHandler } from 'hono';
+import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
 import type * as z from 'zod';
 import { type FieldError, PlugboardError } from '../../sdk/errors';
 import { pointerSegment } from '../../sdk/params';
 import { invalidFields } from '../field-errors';
 import { zodFieldErrors } from '../zod-errors';
 import type { AppEnv } from './env';
+import type { RouteConfig, RouteInput } from './route-config';
 
-/** A JSON media type with parameters, as @hono/zod-openapi's media type gate accepts it. */
+/** A JSON media type with parameters: `application/json`, `application/problem+json; charset=utf-8`. */
 const JSON_CONTENT_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
 
 type Schema = z.ZodType;
 
 /**
- * OpenAPIHono whose routes check their request in one middleware with zod's synchronous parse.
- * `@hono/zod-openapi` chains an asynchronous middleware per request part (query, path, headers, a
- * media type gate, the body), each parsing with `safeParseAsync`: about a tenth of the invoke path's
- * time (bench/README.md). The route definitions, the OpenAPI document, the types of `c.req.valid()`
- * and what a request is answered are the same; only JSON bodies are supported.
+ * Hono whose routes are described as well as served: each route's request is checked in one
+ * synchronous middleware against its zod schemas, and `/v1/openapi.json` is made from the same
+ * definitions (`openapi-document.ts`). A chain of asynchronous validators per request part, as
+ * `@hono/zod-openapi` has, cost about a tenth of the invoke path (bench/README.md).
  */
-export class ValidatedApp extends OpenAPIHono<AppEnv> {
-  override openapi = ((
-    { middleware, hide, ...route }: RouteConfig,
-    handler: Handler<AppEnv>,
-  ): ValidatedApp => {
-    if (!hide) this.openAPIRegistry.registerPath(route);
-    const before = middleware === undefined ? [] : [middleware].flat();
+export class ValidatedApp extends Hono<AppEnv> {
+  /** What /v1/openapi.json describes, in the order the routes were added. */
+  readonly described: RouteConfig[] = [];
+
+  /** Serves a route: its middleware, then the check of its request, then its handler. */
+  openapi<R extends RouteConfig>(route: R, handler: Handler<AppEnv, string, RouteInput<R>>): this {
+    this.described.push(route);
+    const before = route.middleware === undefined ? [] : [route.middleware].flat();
     this.on(
       [route.method],
       [route.path.replaceAll(/\/{(.+?)}/g, '/:$1')],
       ...(before as MiddlewareHandler<AppEnv>[]),
       requestValidator(route),
-      handler,
+      handler as Handler<AppEnv>,
     );
     return this;
-  }) as unknown as OpenAPIHono<AppEnv>['openapi'];
+  }
+
+  /** Describes a route served by other means (the plugin APIs' passthrough takes every method). */
+  describe(route: RouteConfig): void {
+    this.described.push(route);
+  }
 }
 
 /**
@@ -128,7 +133,7 @@ function jsonBody(route: RouteConfig): JsonBody | undefined {
 
 /**
  * A body without a JSON content type is refused, unless there is none; a missing optional body is
- * `{}` unchecked, a missing required one is checked as `{}` (as @hono/zod-openapi does both).
+ * `{}` unchecked, a missing required one is checked as `{}`.
  */
 async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   const type = c.req.header('content-type');

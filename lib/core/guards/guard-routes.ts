@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { App } from '../dispatcher/env';
+import { createRoute } from '../dispatcher/route-config';
 import { InstanceName, json, jsonBody, problems } from '../dispatcher/schemas';
 import type { GuardService } from './guard-service';
 
@@ -13,7 +14,7 @@ export const GuardSchema = z
     order: z.number().int(),
     createdAt: z.string(),
   })
-  .openapi('Guard');
+  .meta({ id: 'Guard' });
 
 export const NewGuardSchema = z.strictObject({
   instance: InstanceName,
@@ -49,11 +50,7 @@ const detach = createRoute({
   summary: 'Detach a guard (`<role>:<instance>`)',
   request: {
     params: z.object({
-      id: z
-        .string()
-        .min(1)
-        .max(200)
-        .openapi({ param: { name: 'id', in: 'path' } }),
+      id: z.string().min(1).max(200),
     }),
   },
   responses: { 204: { description: 'Detached' }, ...problems(404) },

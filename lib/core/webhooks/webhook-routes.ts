@@ -1,13 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { App } from '../dispatcher/env';
+import { createRoute } from '../dispatcher/route-config';
 import { json, jsonBody, PageQuery, problems } from '../dispatcher/schemas';
 import type { EventStore } from '../ports';
 import type { WebhookService } from './webhook-service';
 
 const SourceName = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a source name is a-z, 0-9 and "-", starting with a letter')
-  .openapi({ param: { name: 'source', in: 'path' } });
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a source name is a-z, 0-9 and "-", starting with a letter');
 const bySource = { params: z.object({ source: SourceName }) };
 
 /** The schemas below are exported for the API client's types (plugboard/client). */
@@ -19,7 +19,7 @@ export const WebhookSourceSchema = z
     deliveryIdHeader: z.string(),
     createdAt: z.string(),
   })
-  .openapi('WebhookSource');
+  .meta({ id: 'WebhookSource' });
 export const WebhookRuleSchema = z
   .object({
     id: z.string(),
@@ -31,7 +31,7 @@ export const WebhookRuleSchema = z
     order: z.number().int(),
     createdAt: z.string(),
   })
-  .openapi('WebhookRule');
+  .meta({ id: 'WebhookRule' });
 export const WebhookDeliverySchema = z
   .object({
     source: z.string(),
@@ -49,7 +49,7 @@ export const WebhookDeliverySchema = z
       }),
     ),
   })
-  .openapi('WebhookDelivery');
+  .meta({ id: 'WebhookDelivery' });
 
 const header = z
   .string()
@@ -59,8 +59,8 @@ const header = z
 
 export const NewWebhookSourceSchema = z.strictObject({
   secret: z.string().min(16).max(1000),
-  signatureHeader: header.optional().openapi({ description: '@default x-hub-signature-256' }),
-  deliveryIdHeader: header.optional().openapi({ description: '@default x-delivery-id' }),
+  signatureHeader: header.optional().meta({ description: '@default x-hub-signature-256' }),
+  deliveryIdHeader: header.optional().meta({ description: '@default x-delivery-id' }),
 });
 export const NewWebhookRuleSchema = z.strictObject({
   filter: z.record(z.string(), z.unknown()).optional(),
@@ -134,11 +134,7 @@ const deleteRule = createRoute({
   request: {
     params: z.object({
       source: SourceName,
-      id: z
-        .string()
-        .min(1)
-        .max(100)
-        .openapi({ param: { name: 'id', in: 'path' } }),
+      id: z.string().min(1).max(100),
     }),
   },
   responses: { 204: { description: 'Deleted' }, ...problems(404) },

@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { App, RouteContext } from '../env';
+import { createRoute } from '../route-config';
 import { ActionCallSchema, CallSchema, InstanceNameParam, json, problems, ResultSchema } from '../schemas';
 
 const CALL_ERRORS = [404, 409, 410, 413, 415, 424, 429, 502, 503, 504];
@@ -14,8 +15,7 @@ const operation = createRoute({
       operation: z
         .string()
         .max(100)
-        .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'an operation is type.operation or an alias')
-        .openapi({ param: { name: 'operation', in: 'path' } }),
+        .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'an operation is type.operation or an alias'),
     }),
     body: { required: false, content: { 'application/json': { schema: CallSchema } } },
   },
@@ -31,8 +31,7 @@ const action = createRoute({
       action: z
         .string()
         .max(64)
-        .regex(/^[a-z][a-z0-9_]*$/, 'an action name is a-z, 0-9 and "_"')
-        .openapi({ param: { name: 'action', in: 'path' } }),
+        .regex(/^[a-z][a-z0-9_]*$/, 'an action name is a-z, 0-9 and "_"'),
     }),
     body: { required: false, content: { 'application/json': { schema: ActionCallSchema } } },
   },

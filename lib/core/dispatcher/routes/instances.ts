@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { missingCredentials } from '../../../sdk/credential-fields';
 import { versionMeeting } from '../../instances/if-match';
 import type { InstanceRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
 import { etagOf, noneMatchFails, readIfMatch } from '../etag';
+import { createRoute } from '../route-config';
 import {
   CreateInstanceSchema,
   InstanceNameParam,
@@ -18,7 +19,7 @@ import {
 
 const byName = { params: z.object({ name: InstanceNameParam }) };
 const ifMatch = z.object({
-  'if-match': z.string().max(100).optional().openapi({
+  'if-match': z.string().max(100).optional().meta({
     description: 'ETags from a read ("3", or a list "3", "4"), or * for whatever version is current',
   }),
 });
@@ -50,7 +51,7 @@ const list = createRoute({
   summary: 'Instances, a page at a time',
   request: {
     query: z.object({
-      plugin: PluginSlug.optional().openapi({ description: 'Only instances of this plugin' }),
+      plugin: PluginSlug.optional().meta({ description: 'Only instances of this plugin' }),
       limit: PageLimit,
       cursor: z.string().max(2000).optional(),
     }),
@@ -67,7 +68,7 @@ const get = createRoute({
   request: {
     ...byName,
     headers: ifMatch.extend({
-      'if-none-match': z.string().max(100).optional().openapi({
+      'if-none-match': z.string().max(100).optional().meta({
         description:
           'ETags already read ("3"): answered 304 Not Modified while the instance is at one of them',
       }),
@@ -98,7 +99,7 @@ const remove = createRoute({
 });
 const CredentialsView = z
   .object({ set: z.array(z.string()), missing: z.array(z.string()) })
-  .openapi('CredentialsView');
+  .meta({ id: 'CredentialsView' });
 const putCredentials = createRoute({
   method: 'put',
   path: '/v1/instances/{name}/credentials',

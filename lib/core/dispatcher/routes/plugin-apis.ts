@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { ValidationError } from '../../../sdk/errors';
 import type { SerializedResponse } from '../../envelope';
 import { INSTANCE_NAME } from '../../instances/instance-service';
@@ -68,15 +68,14 @@ export function registerPluginApiRoutes(app: App, { invocations }: RouteContext)
   // Every method a client may send is described, each with both path parameters, which OpenAPI
   // requires declared even where, as with `proxy`, the value spans several segments.
   for (const method of PASSED_METHODS)
-    app.openAPIRegistry.registerPath({
+    app.describe({
       method,
       path: '/v1/plugin-apis/{instance}/{proxy}',
       summary: "Passthrough to the plugin's http handler (the rest of the path is the plugin's)",
       request: {
         params: z.object({
-          instance: z.string().openapi({ param: { name: 'instance', in: 'path' }, example: 'my-webhooks' }),
-          proxy: z.string().openapi({
-            param: { name: 'proxy', in: 'path' },
+          instance: z.string().meta({ example: 'my-webhooks' }),
+          proxy: z.string().meta({
             description: 'The path the plugin sees, slashes included',
             example: 'orders/42',
           }),

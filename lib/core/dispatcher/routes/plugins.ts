@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { credentialFields } from '../../../sdk/credential-fields';
 import { PlugboardError } from '../../../sdk/errors';
 import { actionParamsJsonSchema, credentialsJsonSchema, paramsJsonSchema } from '../../../sdk/json-schema';
@@ -6,14 +6,15 @@ import type { DocTopic, Manifest } from '../../../sdk/manifest';
 import { withoutMachinePaths } from '../../loader/without-machine-paths';
 import { OPTIONAL_HANDLERS, type PluginRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
+import { createRoute } from '../route-config';
 import { json, problems, SlugParam } from '../schemas';
 
-const Handlers = z.array(z.enum(OPTIONAL_HANDLERS)).optional().openapi({
+const Handlers = z.array(z.enum(OPTIONAL_HANDLERS)).optional().meta({
   description:
     'Which of http, events, authorizer and preHook it has (what guards and subscriptions can use); absent when not known',
 });
 
-const FolderName = z.string().openapi({ description: "The plugin's folder under the plugins directory" });
+const FolderName = z.string().meta({ description: "The plugin's folder under the plugins directory" });
 
 const PluginSummary = z.object({
   slug: z.string(),
@@ -70,12 +71,12 @@ const get = createRoute({
       z.object({
         manifest: z
           .record(z.string(), z.unknown())
-          .openapi({ description: 'The manifest, as the Manifest schema of this document describes it' }),
+          .meta({ description: 'The manifest, as the Manifest schema of this document describes it' }),
         status: z.string(),
         handlers: Handlers,
         schemas: z.object({
           options: z.record(z.string(), z.unknown()),
-          credentials: z.record(z.string(), z.unknown()).openapi({
+          credentials: z.record(z.string(), z.unknown()).meta({
             description: 'The values of PUT /v1/instances/{name}/credentials: credentials and secret options',
           }),
           actions: z.record(z.string(), z.unknown()),
@@ -116,8 +117,8 @@ const template = createRoute({
       z.object({
         instance: z
           .record(z.string(), z.unknown())
-          .openapi({ description: 'A body for POST /v1/instances, placeholders in <angle brackets>' }),
-        credentials: z.object({ values: z.record(z.string(), z.string()) }).openapi({
+          .meta({ description: 'A body for POST /v1/instances, placeholders in <angle brackets>' }),
+        credentials: z.object({ values: z.record(z.string(), z.string()) }).meta({
           description: 'A body for PUT /v1/instances/{name}/credentials (once the instance exists)',
         }),
       }),

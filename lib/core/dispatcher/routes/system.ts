@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { App, RouteContext } from '../env';
+import { createRoute } from '../route-config';
 import { json } from '../schemas';
 
 const health = createRoute({

@@ -1,21 +1,22 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { App } from '../../dispatcher/env';
+import { createRoute } from '../../dispatcher/route-config';
 import { json, PageQuery, problems } from '../../dispatcher/schemas';
 import type { EventsServices } from '../events-services';
 import { EventSchema } from './schemas';
 
 const DeadLetterSchema = z
   .object({
-    id: z.string().openapi({ description: '`<event id>:<target>`' }),
+    id: z.string().meta({ description: '`<event id>:<target>`' }),
     event: EventSchema,
     target: z
       .string()
-      .openapi({ description: 'A subscription id, or a built-in reaction: lifecycle, webhooks' }),
+      .meta({ description: 'A subscription id, or a built-in reaction: lifecycle, webhooks' }),
     attempts: z.number().int(),
     reason: z.string(),
     failedAt: z.string(),
   })
-  .openapi('DeadLetter');
+  .meta({ id: 'DeadLetter' });
 
 const list = createRoute({
   method: 'get',

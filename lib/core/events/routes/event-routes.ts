@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { isoTime } from '../../../sdk/contracts';
 import type { App, RouteContext } from '../../dispatcher/env';
+import { createRoute } from '../../dispatcher/route-config';
 import { json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
 import { callerEvents } from '../caller-events';
 import type { EventsServices } from '../events-services';
@@ -22,7 +23,7 @@ const PutEventsSchema = z
       .min(1)
       .max(10),
   })
-  .openapi('PutEvents');
+  .meta({ id: 'PutEvents' });
 
 const publish = createRoute({
   method: 'post',

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { isoTime } from '../../../sdk/contracts';
 
 export const EventSchema = z
@@ -13,16 +13,16 @@ export const EventSchema = z
     resources: z.array(z.string()),
     detail: z.record(z.string(), z.unknown()),
   })
-  .openapi('Event');
+  .meta({ id: 'Event' });
 
-export const PatternSchema = z.record(z.string(), z.unknown()).openapi({
+export const PatternSchema = z.record(z.string(), z.unknown()).meta({
   description: 'An EventBridge event pattern',
   example: { source: ['plugboard.plugin.incrementer'] },
 });
 
 export const TimeRangeQuery = {
-  from: isoTime.optional().openapi({ description: 'ISO time, inclusive; default 24 h ago' }),
-  to: isoTime.optional().openapi({ description: 'ISO time, exclusive; default now' }),
+  from: isoTime.optional().meta({ description: 'ISO time, inclusive; default 24 h ago' }),
+  to: isoTime.optional().meta({ description: 'ISO time, exclusive; default now' }),
 };
 
 /**

@@ -1,5 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import type { App } from '../../dispatcher/env';
+import { createRoute } from '../../dispatcher/route-config';
 import { InstanceName, json, jsonBody, PageQuery, problems } from '../../dispatcher/schemas';
 import type { EventsServices } from '../events-services';
 import { PatternSchema } from './schemas';
@@ -15,7 +16,7 @@ export const SubscriptionSchema = z
     order: z.number().int(),
     createdAt: z.string(),
   })
-  .openapi('Subscription');
+  .meta({ id: 'Subscription' });
 
 export const NewSubscriptionSchema = z
   .strictObject({
@@ -24,19 +25,15 @@ export const NewSubscriptionSchema = z
     handler: z
       .string()
       .max(100)
-      .openapi({ description: '"events", "lifecycle:<hook>" or "action:<name>"', example: 'events' }),
-    params: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Action params' }),
+      .meta({ description: '"events", "lifecycle:<hook>" or "action:<name>"', example: 'events' }),
+    params: z.record(z.string(), z.unknown()).optional().meta({ description: 'Action params' }),
     order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
   })
-  .openapi('NewSubscription');
+  .meta({ id: 'NewSubscription' });
 
 const byId = {
   params: z.object({
-    id: z
-      .string()
-      .min(1)
-      .max(256)
-      .openapi({ param: { name: 'id', in: 'path' } }),
+    id: z.string().min(1).max(256),
   }),
 };
 

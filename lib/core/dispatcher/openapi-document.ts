@@ -1,0 +1,138 @@
+import * as z from 'zod';
+import type { JsonSchema } from '../../sdk/json-schema';
+import type { RouteConfig } from './route-config';
+
+type Io = 'input' | 'output';
+
+/** Where a schema's JSON Schema goes once made: the object and key it is written to. */
+interface Slot {
+  readonly schema: z.ZodType;
+  readonly into: Record<string, unknown>;
+}
+
+const SCHEMAS = '#/components/schemas/';
+
+/**
+ * Answers are described open, as zod's `object` takes them: zod would say an answer has no fields
+ * beyond those listed (it drops them from what it parses), but answers are not parsed, and a client
+ * that held the platform to that would break on every field a later version adds.
+ */
+const open: NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] = ({ zodSchema, jsonSchema }) => {
+  const def = zodSchema._zod.def;
+  if (def.type === 'object' && !('catchall' in def && def.catchall)) delete jsonSchema.additionalProperties;
+};
+
+/**
+ * The schemas of one direction made into JSON Schema in one pass of zod's own converter, so a schema
+ * named with `.meta({ id })` becomes one component that every use refers to. Requests are described
+ * as zod takes them (`io: 'input'`: a default makes a field optional), answers as it gives them.
+ * Schemas zod names itself (a recursive one's `__schema0`) get the direction in their name, so the
+ * two passes cannot give two schemas one name.
+ */
+function fill(slots: readonly Slot[], io: Io, components: Record<string, JsonSchema>): void {
+  if (slots.length === 0) return;
+  const all = z.object(Object.fromEntries(slots.map(({ schema }, i) => [`s${i}`, schema])));
+  const made = z.toJSONSchema(all, { io, unrepresentable: 'any', target: 'draft-2020-12', override: open });
+  const rename = (name: string) => (name.startsWith('__schema') ? `${io}${name}` : name);
+  const text = JSON.stringify(made).replaceAll(/"#\/\$defs\/([^"]+)"/g, (_, name: string) =>
+    JSON.stringify(`${SCHEMAS}${rename(name)}`),
+  );
+  const { properties, $defs = {} } = JSON.parse(text) as {
+    properties: Record<string, JsonSchema>;
+    $defs?: Record<string, JsonSchema>;
+  };
+  for (const [name, schema] of Object.entries($defs)) {
+    const key = rename(name);
+    const known = components[key];
+    if (known && JSON.stringify(known) !== JSON.stringify(schema))
+      throw new Error(`the schema named ${key} differs between requests and answers; name each its own`);
+    components[key] = schema;
+  }
+  slots.forEach(({ into }, i) => {
+    into.schema = properties[`s${i}`];
+  });
+}
+
+/** The path, query and header parameters of a route, each field of its object schema one parameter. */
+function parameters(route: RouteConfig, slots: Slot[]): Record<string, unknown>[] {
+  const parts = [
+    ['path', route.request?.params],
+    ['query', route.request?.query],
+    ['header', route.request?.headers],
+  ] as const;
+  return parts.flatMap(([where, object]) =>
+    Object.entries(object?.shape ?? {}).map(([name, field]) => {
+      const schema = field as z.ZodType;
+      const parameter: Record<string, unknown> = {
+        name,
+        in: where,
+        required: where === 'path' || !schema.safeParse(undefined).success,
+      };
+      if (schema.description) parameter.description = schema.description;
+      slots.push({ schema, into: parameter });
+      return parameter;
+    }),
+  );
+}
+
+function content(
+  media: Readonly<Record<string, { readonly schema: z.ZodType }>>,
+  slots: Slot[],
+): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(media).map(([type, { schema }]) => {
+      const entry: Record<string, unknown> = {};
+      slots.push({ schema, into: entry });
+      return [type, entry];
+    }),
+  );
+}
+
+function operation(route: RouteConfig, requests: Slot[], answers: Slot[]): Record<string, unknown> {
+  const described: Record<string, unknown> = {};
+  if (route.summary) described.summary = route.summary;
+  if (route.description) described.description = route.description;
+  if (route.security) described.security = route.security;
+  const declared = parameters(route, requests);
+  if (declared.length > 0) described.parameters = declared;
+  const body = route.request?.body;
+  if (body)
+    described.requestBody = { required: body.required ?? false, content: content(body.content, requests) };
+  described.responses = Object.fromEntries(
+    Object.entries(route.responses).map(([status, { content: media, ...response }]) => [
+      status,
+      media ? { ...response, content: content(media, answers) } : response,
+    ]),
+  );
+  return described;
+}
+
+export interface OpenApiDocumentOptions {
+  readonly info: { readonly title: string; readonly version: string; readonly description?: string };
+  /** Components made elsewhere (the manifest's, from its loader's schema), beside the routes' own. */
+  readonly schemas?: Record<string, JsonSchema>;
+}
+
+/**
+ * The OpenAPI 3.1 document of the given routes: every operation needs the bearer token unless its
+ * route says otherwise, and every schema a route names comes from the zod schema that checks it.
+ */
+export function openApiDocument(routes: readonly RouteConfig[], options: OpenApiDocumentOptions): object {
+  const requests: Slot[] = [];
+  const answers: Slot[] = [];
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = operation(route, requests, answers);
+  }
+  const schemas: Record<string, JsonSchema> = { ...options.schemas };
+  fill(requests, 'input', schemas);
+  fill(answers, 'output', schemas);
+  return {
+    openapi: '3.1.0',
+    info: options.info,
+    security: [{ bearer: [] }],
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  };
+}
