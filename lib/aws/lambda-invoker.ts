@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../core/envelope';
+import { type Answer, type Envelope, parseAnswer, serializeEnvelope } from '../core/envelope';
 import type { Invoker } from '../core/ports';
 import { type ErrorCode, PlugboardError } from '../sdk/errors';
 import { pluginFunctionName } from './names';
@@ -35,13 +35,7 @@ export class LambdaInvoker implements Invoker {
   constructor(private readonly options: LambdaInvokerOptions) {}
 
   async invoke(plugin: string, envelope: Envelope): Promise<Answer> {
-    const payload = Buffer.from(JSON.stringify(envelope));
-    if (payload.byteLength > MAX_PAYLOAD_BYTES) {
-      throw new PlugboardError(
-        'PayloadTooLarge',
-        `the request is over Lambda's ${MAX_PAYLOAD_BYTES} byte limit`,
-      );
-    }
+    const payload = Buffer.from(serializeEnvelope(envelope));
     const output = await this.send(plugin, payload);
     if (output === undefined) {
       // Answered, not thrown, as the local invokers do: the call still reports Operation Failed.

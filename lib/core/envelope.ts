@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { CallContextSchema } from '../sdk/context';
-import { ERROR_TABLE, type ErrorCode, isErrorCode } from '../sdk/errors';
+import { ERROR_TABLE, type ErrorCode, isErrorCode, PlugboardError } from '../sdk/errors';
 
 /**
  * The invocation envelope (DESIGN.md §4): JSON, versioned and language-neutral, so a plugin
@@ -169,3 +169,19 @@ export interface SerializedResponse {
 
 /** Lambda's synchronous payload limit, mirrored locally. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * An envelope as its function gets it, refused as Lambda refuses an invocation over its limit, by
+ * every Invoker alike: the body's own limit leaves room for the options and context to take it over.
+ */
+export function serializeEnvelope(envelope: Envelope): string {
+  const json = JSON.stringify(envelope);
+  // A UTF-16 unit is at most 3 bytes of UTF-8: only a long text is worth counting.
+  if (json.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
+    throw new PlugboardError(
+      'PayloadTooLarge',
+      `the request is over Lambda's ${MAX_PAYLOAD_BYTES} byte limit`,
+    );
+  }
+  return json;
+}

@@ -22,6 +22,7 @@ export type InvokerCase =
   | 'unknown-plugin'
   | 'deadline'
   | 'oversized-answer'
+  | 'oversized-request'
   | 'credentials';
 
 /** A stack frame or a source path: what an answer must never carry. */
@@ -163,6 +164,21 @@ export function invokerContract(
         expect(await subject.invoker.invoke('probe', envelope('echo', { after: 'huge' }))).toEqual({
           ok: true,
           result: { after: 'huge' },
+        });
+      },
+    );
+
+    run(
+      'oversized-request',
+      "a request over Lambda's 6 MB is refused as PayloadTooLarge before it is sent, and the next call is served",
+      async () => {
+        // Three bytes of UTF-8 a character: 2.1 M characters are 6.3 MB, though far fewer than 6 M UTF-16 units.
+        const refused = subject.invoker.invoke('probe', envelope('echo', { text: '€'.repeat(2_100_000) }));
+        await expect(refused).rejects.toMatchObject({ code: 'PayloadTooLarge', status: 413 });
+        const justUnder = { text: 'x'.repeat(6 * 1024 * 1024 - 1024) };
+        expect(await subject.invoker.invoke('probe', envelope('echo', justUnder))).toEqual({
+          ok: true,
+          result: justUnder,
         });
       },
     );

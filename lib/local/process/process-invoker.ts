@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../../core/envelope';
+import {
+  type Answer,
+  type Envelope,
+  MAX_PAYLOAD_BYTES,
+  parseAnswer,
+  serializeEnvelope,
+} from '../../core/envelope';
 import type { Invoker } from '../../core/ports';
 import type { LogRecord } from '../../core/runtime/services';
 import { functionFailure } from '../function-failure';
@@ -50,6 +56,7 @@ class PluginProcess {
   invoke(envelope: Envelope): Promise<Answer> {
     if (this.ended)
       return Promise.resolve(functionFailure('PluginFailed', "the plugin's process is not running"));
+    const json = serializeEnvelope(envelope);
     return new Promise<Answer>((resolve) => {
       const remaining = Number.isFinite(envelope.deadline) ? envelope.deadline - Date.now() : 0;
       const timer = setTimeout(() => {
@@ -64,7 +71,7 @@ class PluginProcess {
       }, Math.max(0, remaining) + HANG_GRACE_MS);
       const pending: Pending = { resolve, timer };
       this.queue.push(pending);
-      this.child.stdin?.write(`${JSON.stringify(envelope)}\n`);
+      this.child.stdin?.write(`${json}\n`);
     });
   }
 

@@ -1,5 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import { type Answer, type Envelope, MAX_PAYLOAD_BYTES, parseAnswer } from '../../core/envelope';
+import {
+  type Answer,
+  type Envelope,
+  MAX_PAYLOAD_BYTES,
+  parseAnswer,
+  serializeEnvelope,
+} from '../../core/envelope';
 import { createRedactor } from '../../core/runtime/redact';
 import type { LogRecord } from '../../core/runtime/services';
 import { PlugboardError } from '../../sdk/errors';
@@ -92,6 +98,8 @@ export class PluginWorker {
   invoke(envelope: Envelope): Promise<Answer> {
     if (this.ended)
       return Promise.resolve(functionFailure('PluginFailed', "the plugin's worker is not running"));
+    // Before the call is registered: an envelope refused here leaves nothing waiting.
+    const json = serializeEnvelope(envelope);
     const id = this.nextId++;
     return new Promise<Answer>((resolve) => {
       // A payload that is not an envelope (the Lambda endpoint passes any JSON) has no deadline: the
@@ -114,7 +122,7 @@ export class PluginWorker {
         requestId: envelope.requestId,
         credentialsRef: envelope.credentialsRef,
       });
-      this.post({ t: 'invoke', id, json: JSON.stringify(envelope) });
+      this.post({ t: 'invoke', id, json });
     });
   }
 
