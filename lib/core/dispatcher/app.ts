@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { PlugboardError } from '../../sdk/errors';
-import { type JsonSchema, manifestJsonSchema } from '../../sdk/json-schema';
 import { MAX_PAYLOAD_BYTES } from '../envelope';
 import type { Scope } from '../http/auth';
 import { problemResponse, toProblem } from '../http/problem';
@@ -11,13 +10,12 @@ import { type CallGuard, InvocationService } from '../invocation/invocation-serv
 import { allowedMethods } from './allowed-methods';
 import type { DispatcherDeps } from './deps';
 import type { App, AppEnv, RouteContext } from './env';
-import { openApiDocument } from './openapi-document';
 import { registerCallRoutes } from './routes/calls';
 import { registerInstanceRoutes } from './routes/instances';
 import { registerPluginApiRoutes } from './routes/plugin-apis';
 import { registerPluginRoutes } from './routes/plugins';
 import { registerSystemRoutes } from './routes/system';
-import { requestValidator, ValidatedApp } from './validated-app';
+import { ValidatedApp } from './validated-app';
 
 /** Paths that answer without authentication: liveness, the API description, and HMAC-verified webhooks. */
 const OPEN_PATHS = [/^\/v1\/health$/, /^\/v1\/openapi\.json$/, /^\/v1\/webhooks\/[^/]+$/];
@@ -108,21 +106,6 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     register(app, ctx);
   }
 
-  // Made on the first read, not at start: the manifest's JSON Schema alone takes ~25 ms, which
-  // every cold start of the dispatcher function would pay. The routes are all added by then.
-  let document: object | undefined;
-  app.get(
-    '/v1/openapi.json',
-    requestValidator({ method: 'get', path: '/v1/openapi.json', responses: {} }),
-    (c) => {
-      document ??= openApiDocument(app.described, {
-        info: { title: 'Plugboard', version: '1', description: 'Serverless plugin-function platform API' },
-        schemas: manifestComponents(),
-      });
-      return c.json(document);
-    },
-  );
-
   const allowedAt = allowedMethods(app);
   app.notFound((c) => {
     const allowed = allowedAt(c.req.path);
@@ -155,23 +138,4 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     return response;
   });
   return app;
-}
-
-/**
- * The manifest's JSON Schema (from the zod schema the loader uses) as OpenAPI components:
- * `Manifest`, and each of its `$defs` beside it, its references moved to where they now live.
- */
-function manifestComponents(): Record<string, JsonSchema> {
-  const { $schema: _dialect, $defs = {}, ...manifest } = manifestJsonSchema();
-  const moved = (schema: unknown): JsonSchema =>
-    JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/Manifest'));
-  return {
-    Manifest: moved(manifest),
-    ...Object.fromEntries(
-      Object.entries($defs as Record<string, unknown>).map(([name, schema]) => [
-        `Manifest${name}`,
-        moved(schema),
-      ]),
-    ),
-  };
 }
