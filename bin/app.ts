@@ -13,5 +13,11 @@ if (report.errors.length > 0) {
   console.error(`Plugboard: ${report.errors.length} plugin(s) failed to load\n${formatLoadReport(report)}`);
   process.exit(1);
 }
-buildPlatform(app, { stage: stageFromContext(app), plugins: report.loaded, jwt: jwtFromContext(app) });
+buildPlatform(app, {
+  stage: stageFromContext(app),
+  plugins: report.loaded,
+  jwt: jwtFromContext(app),
+  // `-c alarmTopicArn=arn:aws:sns:...` sends the platform's alarms to that topic.
+  alarmTopicArn: app.node.tryGetContext('alarmTopicArn'),
+});
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

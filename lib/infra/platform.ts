@@ -22,6 +22,11 @@ export interface PlatformProps {
    * @default functions/ of this project
    */
   readonly functionsDir?: string;
+  /**
+   * The ARN of an SNS topic the platform's alarms notify.
+   * @default - no action: the alarms only change state
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /**
@@ -38,6 +43,7 @@ export function buildPlatform(
     env: props.env,
     description: `Plugboard ${stage}: registry table, event bus, dead-letter queue`,
     functionsDir: props.functionsDir,
+    alarmTopicArn: props.alarmTopicArn,
   });
   const stateless = new StatelessStack(app, `PlugboardStateless-${stage}`, {
     stage,

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { eventBusName } from '../aws/names';
@@ -23,6 +25,12 @@ export interface StatefulStackProps extends StackProps {
    * @default functions/ of this project
    */
   readonly functionsDir?: string;
+  /**
+   * The ARN of an SNS topic the platform's alarms notify when they go off (a dead letter the intake
+   * could not read). Without one an alarm only changes state, which nobody sees unless they look.
+   * @default - no action: subscribe to the alarms, or watch them in CloudWatch
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /**
@@ -75,7 +83,7 @@ export class StatefulStack extends Stack {
       retentionPeriod: Duration.days(14),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    new Alarm(this, 'UnreadableDeadLettersAlarm', {
+    const unreadable = new Alarm(this, 'UnreadableDeadLettersAlarm', {
       alarmDescription:
         'A dead-letter queue message the intake could not read into the registry (its logs say why) is parked in the UnreadableDeadLetters queue: read it before SQS retention drops it.',
       metric: this.unreadableDeadLetters.metricApproximateNumberOfMessagesVisible({
@@ -87,6 +95,8 @@ export class StatefulStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    if (props.alarmTopicArn !== undefined)
+      unreadable.addAlarmAction(new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)));
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

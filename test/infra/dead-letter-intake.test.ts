@@ -120,5 +120,18 @@ describe('the dead-letter intake (SQS dead-letter queue into the registry)', () 
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [parkedId, 'QueueName'] } }],
     });
     expect(stateless.findResources('AWS::CloudWatch::Alarm')).toEqual({});
+    // No topic given: the alarm changes state and notifies no one.
+    expect(
+      Object.values(stateful.findResources('AWS::CloudWatch::Alarm'))[0]!.Properties.AlarmActions,
+    ).toBeUndefined();
+  });
+
+  it('notifies the SNS topic given as alarmTopicArn when the alarm goes off', () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:plugboard-alarms';
+    const notified = buildFixturePlatform({ alarmTopicArn: topicArn });
+    Template.fromStack(notified.stateful).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      AlarmActions: [topicArn],
+    });
   });
 });
