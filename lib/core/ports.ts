@@ -150,7 +150,7 @@ export interface DeadLetter {
   /** `<event id>:<target id>`: the delivery's idempotency key. */
   id: string;
   event: PlatformEvent;
-  /** A subscription id, or a built-in target (`lifecycle`, `webhooks`). */
+  /** A subscription id, a built-in target (`lifecycle`, `webhooks`), or `publish` (the bus refused the event). */
   target: string;
   attempts: number;
   reason: string;

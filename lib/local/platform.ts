@@ -17,7 +17,7 @@ import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
 import { issueText } from '../core/loader/check-plugin';
 import { duplicateSlug, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
-import type { Registry } from '../core/ports';
+import type { EventStore, GuardStore, Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
 import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
@@ -84,6 +84,8 @@ export interface LocalPlatform {
   /** Plugins in other languages served from `processPluginsDir`, and those that did not load. */
   readonly processPlugins: ProcessLoadReport;
   readonly bus: LocalEventBus;
+  /** The event log, dead letters and the rest of the events' records, for building the events again. */
+  readonly eventStore: EventStore & GuardStore;
   readonly events: EventsPlatform;
   close(): Promise<void>;
 }
@@ -223,6 +225,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       invoker,
       processPlugins,
       bus,
+      eventStore,
       events,
       close,
     };

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { PlugboardError } from '../../sdk/errors';
 import { MAX_PAYLOAD_BYTES } from '../envelope';
+import type { ParkUnpublished } from '../events/publish-target';
 import type { Scope } from '../http/auth';
 import { problemResponse, toProblem } from '../http/problem';
 import { type DependentsOf, InstanceService } from '../instances/instance-service';
@@ -48,6 +49,12 @@ export interface DispatcherOptions {
   guard?: CallGuard;
   /** What depends on an instance (subscriptions, guards); an instance with dependents is not deleted. @default none */
   dependentsOf?: DependentsOf;
+  /**
+   * Where the events of an instance or credentials write go when the bus refuses them: the write
+   * happened, so it is answered as done and its events wait for a redrive.
+   * @default none: the write answers the bus's error (503)
+   */
+  parkUnpublished?: ParkUnpublished;
 }
 
 /** The one HTTP application, served by @hono/node-server locally and by hono/aws-lambda on AWS. */
@@ -93,7 +100,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     c.res.headers.set('x-request-id', requestId);
   });
 
-  const instances = new InstanceService(deps, options.dependentsOf);
+  const instances = new InstanceService(deps, options.dependentsOf, options.parkUnpublished);
   const ctx: RouteContext = { deps, instances, invocations: new InvocationService(deps, options.guard) };
   for (const register of [
     registerSystemRoutes,

@@ -17,6 +17,11 @@ export interface EventRouterProps {
   readonly invocations: InvocationService;
   /** Reactions with no subscription record (lifecycle hooks, webhook processing). @default none */
   readonly builtins?: readonly BuiltinTarget[];
+  /**
+   * Targets only a dead letter names, which no event is delivered to otherwise: the bus, for the
+   * events of a write it refused (`publishTarget`). @default none
+   */
+  readonly letterTargets?: readonly DeliveryTarget[];
   /** @default DEFAULT_RETRY */
   readonly retry?: RetryPolicy;
   readonly sleep: Sleep;
@@ -270,6 +275,8 @@ export class EventRouter {
   }
 
   private async targetById(id: string, event: PlatformEvent): Promise<DeliveryTarget> {
+    const named = this.props.letterTargets?.find((target) => target.id === id);
+    if (named) return named;
     const builtin = this.props.builtins?.find((target) => target.id === id && target.applies(event));
     if (builtin) return builtin;
     return subscriptionTarget(await this.props.subscriptions.get(id), this.props.invocations);

@@ -11,6 +11,7 @@ import { WebhookService } from '../webhooks/webhook-service';
 import { webhookTarget } from '../webhooks/webhook-target';
 import { EventRouter } from './event-router';
 import { lifecycleTarget } from './lifecycle-target';
+import { parkUnpublished, publishTarget } from './publish-target';
 import type { RetryPolicy, Sleep } from './retry-policy';
 import { dlqRoutes } from './routes/dlq-routes';
 import { eventRoutes } from './routes/event-routes';
@@ -58,6 +59,7 @@ export function createEventsPlatform(deps: DispatcherDeps, props: EventsPlatform
       lifecycleTarget(deps.registry, invocations),
       webhookTarget(props.store, deps.registry, invocations),
     ],
+    letterTargets: [publishTarget(deps.bus)],
     retry: props.retry,
     sleep: props.sleep,
     log: deps.log,
@@ -68,6 +70,7 @@ export function createEventsPlatform(deps: DispatcherDeps, props: EventsPlatform
     router,
     dispatcher: {
       guard,
+      parkUnpublished: parkUnpublished(props.store),
       dependentsOf: async (instance) => [
         ...(await subscriptions.deliveringTo(instance)).map((id) => `subscription ${id}`),
         ...(await guards.attachedAs(instance)).map((id) => `guard ${id}`),

@@ -9,9 +9,10 @@ const DeadLetterSchema = z
   .object({
     id: z.string().meta({ description: '`<event id>:<target>`' }),
     event: EventSchema,
-    target: z
-      .string()
-      .meta({ description: 'A subscription id, or a built-in reaction: lifecycle, webhooks' }),
+    target: z.string().meta({
+      description:
+        'A subscription id, a built-in reaction (lifecycle, webhooks), or publish: an event the bus refused after its write',
+    }),
     attempts: z.number().int(),
     reason: z.string(),
     failedAt: z.string(),
