@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { formatLoadReport, loadPlugins } from '../lib/core/loader';
-import { buildPlatform, jwtFromContext, stageFromContext } from '../lib/infra/platform';
+import {
+  buildPlatform,
+  corsOriginsFromContext,
+  jwtFromContext,
+  stageFromContext,
+} from '../lib/infra/platform';
 import { PROJECT_ROOT } from '../lib/infra/project-root';
 
 const app = new App();
@@ -13,5 +18,10 @@ if (report.errors.length > 0) {
   console.error(`Plugboard: ${report.errors.length} plugin(s) failed to load\n${formatLoadReport(report)}`);
   process.exit(1);
 }
-buildPlatform(app, { stage: stageFromContext(app), plugins: report.loaded, jwt: jwtFromContext(app) });
+buildPlatform(app, {
+  stage: stageFromContext(app),
+  plugins: report.loaded,
+  jwt: jwtFromContext(app),
+  corsOrigins: corsOriginsFromContext(app),
+});
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -20,9 +20,16 @@ export const FIXTURE_PLUGINS: readonly DeployedPlugin[] = [
 export const STAGE = 'test';
 
 /** The platform as bin/app.ts builds it, cdk-nag included, without bundling (no esbuild runs). */
-export function buildFixturePlatform(options: { jwt?: JwtAuthOptions } = {}) {
+export function buildFixturePlatform(
+  options: { jwt?: JwtAuthOptions; corsOrigins?: readonly string[] } = {},
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stacks = buildPlatform(app, { stage: STAGE, plugins: FIXTURE_PLUGINS, jwt: options.jwt });
+  const stacks = buildPlatform(app, {
+    stage: STAGE,
+    plugins: FIXTURE_PLUGINS,
+    jwt: options.jwt,
+    corsOrigins: options.corsOrigins,
+  });
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   return { app, nag, ...stacks };
