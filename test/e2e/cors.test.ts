@@ -105,6 +105,8 @@ describe('CORS on the local platform (plugboard start --cors-origin)', () => {
   });
 
   it('sends no CORS header to another origin, or to a caller that sends no Origin', async () => {
+    const allowed = await pb.call('GET', '/v1/plugins', undefined, { origin: CONSOLE });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(CONSOLE);
     const callers: Record<string, string>[] = [
       { origin: OTHER },
       { origin: 'https://console.example.com/' },
