@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { corsOrigin, corsOriginList } from '../../core/http/cors';
 import {
   DEFAULT_DATA_DIR,
