@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { formatLoadReport, loadPlugins } from '../lib/core/loader';
-import { buildPlatform, jwtFromContext, stageFromContext } from '../lib/infra/platform';
+import {
+  buildPlatform,
+  corsOriginsFromContext,
+  jwtFromContext,
+  stageFromContext,
+} from '../lib/infra/platform';
 import { PROJECT_ROOT } from '../lib/infra/project-root';
 
 const app = new App();
@@ -17,6 +22,7 @@ buildPlatform(app, {
   stage: stageFromContext(app),
   plugins: report.loaded,
   jwt: jwtFromContext(app),
+  corsOrigins: corsOriginsFromContext(app),
   // `-c alarmTopicArn=arn:aws:sns:...` sends the platform's alarms to that topic.
   alarmTopicArn: app.node.tryGetContext('alarmTopicArn'),
 });

@@ -12,7 +12,11 @@ const logger = new Logger({ serviceName: 'plugboard-dispatcher' });
 const env = readEnvironment();
 const deps = awsDispatcherDeps(env, (level, message, fields) => logger[level](message, fields ?? {}));
 const events = createEventsPlatform(deps, { ...awsEventsProps(env), rules: awsSubscriptionRules(env) });
-const dispatch = createLambdaDispatcher(deps, events.dispatcher, () => events.router.idle());
+const dispatch = createLambdaDispatcher(
+  deps,
+  { ...events.dispatcher, corsOrigins: env.PLUGBOARD_CORS_ORIGINS },
+  () => events.router.idle(),
+);
 
 /**
  * HTTP API (payload 2.0) → the dispatcher app; the API Gateway request id is the correlation id.

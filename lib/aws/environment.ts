@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { corsOriginList } from '../core/http/cors';
 import { STAGE_PATTERN } from './names';
 
 const EnvironmentSchema = z.object({
@@ -10,6 +11,21 @@ const EnvironmentSchema = z.object({
   PLUGBOARD_DELIVERY_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
   /** Set for the dispatcher only: where its subscription rules send what they cannot deliver. */
   PLUGBOARD_DEAD_LETTER_QUEUE_ARN: z.string().startsWith('arn:').optional(),
+  /**
+   * Set for the functions behind the HTTP API when it allows browser apps: its CORS origins,
+   * comma-separated, so that what the dispatcher answers matches what API Gateway adds.
+   */
+  PLUGBOARD_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return corsOriginList(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a comma-separated list of origins' });
+        return z.NEVER;
+      }
+    }),
 });
 export type PlatformEnvironment = z.infer<typeof EnvironmentSchema>;
 

@@ -1,5 +1,6 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -12,6 +13,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  corsOrigin,
+} from '../core/http/cors';
 import { API_ROUTES, type ApiScope } from './api-routes';
 
 /** JWT instead of IAM: tokens from `issuer` for one of `audience`, scopes mapped to the API's. */
@@ -38,6 +46,14 @@ export interface PlatformApiProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: RetentionDays;
+  /**
+   * Origins of browser apps allowed to call the API (`https://console.example.com`, no wildcard):
+   * API Gateway answers their preflights and adds the CORS headers to every response. Hand the
+   * same list to the functions behind the API (see `corsOrigins` below), so that they answer as
+   * the local platform does what reaches them.
+   * @default - none: no CORS configuration, no CORS headers
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 const WEBHOOK_PATH = '/v1/webhooks/{source}';
@@ -46,6 +62,8 @@ const WEBHOOK_PATH = '/v1/webhooks/{source}';
 export class PlatformApi extends Construct {
   readonly api: HttpApi;
   readonly url: string;
+  /** The allowed origins as browsers send them (see corsOrigin); empty when CORS is off. */
+  readonly corsOrigins: readonly string[];
 
   constructor(scope: Construct, id: string, props: PlatformApiProps) {
     super(scope, id);
@@ -63,13 +81,29 @@ export class PlatformApi extends Construct {
     const scopes = (wanted: readonly ApiScope[]) =>
       jwt ? wanted.map((scope) => `${jwt.scopePrefix ?? ''}${scope}`) : undefined;
 
+    this.corsOrigins = [...new Set((props.corsOrigins ?? []).map(corsOrigin))];
     this.api = new HttpApi(this, 'Api', {
       description: 'Plugboard dispatcher',
       createDefaultStage: false,
       defaultIntegration: integration,
       defaultAuthorizer: authorizer,
       defaultAuthorizationScopes: scopes(['admin']),
+      // The lists the dispatcher uses locally: API Gateway drops the integration's CORS headers
+      // for its own, so these are what a browser gets on AWS.
+      corsPreflight:
+        this.corsOrigins.length > 0
+          ? {
+              allowOrigins: [...this.corsOrigins],
+              allowMethods: CORS_ALLOW_METHODS.map(
+                (method) => CorsHttpMethod[method as keyof typeof CorsHttpMethod],
+              ),
+              allowHeaders: [...CORS_ALLOW_HEADERS],
+              exposeHeaders: [...CORS_EXPOSE_HEADERS],
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+            }
+          : undefined,
     });
+    if (this.corsOrigins.length > 0) this.allowPreflights(integration);
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -102,5 +136,25 @@ export class PlatformApi extends Construct {
         });
       }
     }
+  }
+
+  /**
+   * API Gateway's own preflight answer is not reached through the `$default` route, which carries
+   * the authorizer and catches every OPTIONS: browsers send no credentials on a preflight, so it
+   * would be refused. An OPTIONS route without an authorizer takes precedence over `$default`.
+   */
+  private allowPreflights(integration: HttpLambdaIntegration): void {
+    const [route] = this.api.addRoutes({
+      path: '/{proxy+}',
+      methods: [HttpMethod.OPTIONS],
+      integration,
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    if (!route) return;
+    Validations.of(route).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'CORS preflights: browsers never send credentials on one, so the OPTIONS route cannot require them. API Gateway answers a preflight from a listed origin from its CORS configuration; what reaches the dispatcher is refused (403 for a preflight from another origin, 401 for any other OPTIONS, which has no verified caller) and reveals no data.',
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
 import { checkStage } from '../aws/names';
+import { corsOriginList } from '../core/http/cors';
 import type { JwtAuthOptions } from './platform-api';
 import type { DeployedPlugin } from './plugin-function';
 import { StatefulStack } from './stateful-stack';
@@ -13,6 +14,11 @@ export interface PlatformProps {
    * @default - IAM (SigV4) authorization
    */
   readonly jwt?: JwtAuthOptions;
+  /**
+   * Origins of browser apps allowed to call the API (see PlatformApiProps.corsOrigins).
+   * @default - none: no CORS
+   */
+  readonly corsOrigins?: readonly string[];
   /**
    * @default - environment-agnostic stacks (account and region come from the deploying credentials)
    */
@@ -54,6 +60,7 @@ export function buildPlatform(
     bus: stateful.bus,
     deadLetterQueue: stateful.deadLetterQueue,
     jwt: props.jwt,
+    corsOrigins: props.corsOrigins,
     functionsDir: props.functionsDir,
   });
   Tags.of(stateful).add('plugboard:stage', stage);
@@ -64,6 +71,14 @@ export function buildPlatform(
 /** `-c stage=<name>` (default `dev`), checked before anything is built. */
 export function stageFromContext(app: App): string {
   return checkStage(String(app.node.tryGetContext('stage') ?? 'dev'));
+}
+
+/** `-c corsOrigins=<origin>[,<origin>]` lets browser apps on those origins call the API. */
+export function corsOriginsFromContext(app: App): string[] | undefined {
+  const origins = app.node.tryGetContext('corsOrigins');
+  if (origins === undefined) return undefined;
+  if (typeof origins !== 'string') throw new Error('-c corsOrigins takes origins separated by commas');
+  return corsOriginList(origins);
 }
 
 /** `-c jwtIssuer=<url> -c jwtAudience=<id>[,<id>] [-c jwtScopePrefix=<prefix>]` switches the API to JWT. */

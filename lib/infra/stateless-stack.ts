@@ -36,6 +36,11 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly jwt?: JwtAuthOptions;
   /**
+   * Origins of browser apps allowed to call the API (see PlatformApiProps.corsOrigins).
+   * @default - none: no CORS
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
@@ -150,7 +155,14 @@ export class StatelessStack extends Stack {
       dispatcher: this.dispatcher.function,
       webhookReceiver: this.webhookReceiver.function,
       jwt: props.jwt,
+      corsOrigins: props.corsOrigins,
     });
+    if (this.api.corsOrigins.length > 0) {
+      // Both run the dispatcher app: what reaches them (a preflight from an origin not listed, a
+      // bare OPTIONS) is answered as the local platform answers it.
+      for (const fn of [this.dispatcher, this.webhookReceiver])
+        fn.function.addEnvironment('PLUGBOARD_CORS_ORIGINS', this.api.corsOrigins.join(','));
+    }
 
     new RegistrySync(this, 'RegistrySync', {
       stage,

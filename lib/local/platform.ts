@@ -68,6 +68,11 @@ export interface LocalPlatformOptions {
    * @default DEFAULT_SHUTDOWN_GRACE_MS (10 s: a call's default timeout)
    */
   readonly shutdownGraceMs?: number;
+  /**
+   * Origins of browser apps allowed to call the API, answered as API Gateway answers them on AWS
+   * with the same list (`corsOrigins` of PlatformApi). @default none: no CORS
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface LocalPlatform {
@@ -175,7 +180,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     // Closed before the workers: deliveries stop retrying rather than fail on closed workers.
     closers.push(() => bus.close());
-    const app = createDispatcherApp(deps, events.dispatcher);
+    const app = createDispatcherApp(deps, { ...events.dispatcher, corsOrigins: options.corsOrigins });
     // Lambda's and EventBridge's APIs on the same port, for AWS tools pointed at the platform.
     const fetch = withAwsCompat(app.fetch, {
       ...deps,

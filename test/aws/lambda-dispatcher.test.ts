@@ -226,3 +226,52 @@ describe('dispatcher Lambda handler (HTTP API payload 2.0) against the local ser
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
+
+describe('the Lambda dispatcher with CORS origins (behind the OPTIONS route without authorizer)', () => {
+  const consoleOrigin = 'https://console.example.com';
+  const cors = () =>
+    createLambdaDispatcher(
+      {
+        ...local.platform.deps,
+        requestId: apiGatewayRequestId,
+        authenticate: apiGatewayAuthenticator('iam'),
+      },
+      { corsOrigins: [consoleOrigin] },
+    );
+  const preflight = (origin: string): EventSpec => ({
+    method: 'OPTIONS',
+    path: '/v1/instances',
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization',
+    },
+    routeKey: 'OPTIONS /{proxy+}',
+    authorizer: 'none',
+  });
+
+  it('answers a preflight from a listed origin with no identity, as API Gateway would', async () => {
+    const { status, raw } = await viaLambda(cors(), preflight(consoleOrigin));
+    expect(status).toBe(204);
+    expect(raw.headers?.['access-control-allow-origin']).toBe(consoleOrigin);
+    expect(raw.headers?.['access-control-allow-headers']).toMatch(/authorization/);
+  });
+
+  it('refuses a preflight from another origin with a problem carrying no CORS header', async () => {
+    const { status, raw } = await viaLambda(cors(), preflight('https://evil.example.com'));
+    expect(status).toBe(403);
+    expect(Object.keys(raw.headers ?? {}).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it("puts the CORS headers on a 401 the dispatcher answers, where API Gateway's would replace them", async () => {
+    const { status, raw } = await viaLambda(cors(), {
+      method: 'GET',
+      path: '/v1/plugins',
+      headers: { origin: consoleOrigin },
+      authorizer: 'none',
+    });
+    expect(status).toBe(401);
+    expect(raw.headers?.['access-control-allow-origin']).toBe(consoleOrigin);
+    expect(raw.headers?.vary).toBe('Origin');
+  });
+});

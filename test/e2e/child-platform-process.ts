@@ -46,11 +46,23 @@ const ROOT = join(import.meta.dirname, '../..');
 export function spawnPlatform(
   dataDir: string,
   pluginsDir: string,
+  more: { args?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
 ): { child: ChildProcess; url: Promise<string> } {
   const child = spawn(
     'npm',
-    ['start', '--', '--port', '0', '--data', dataDir, '--no-watch', '--plugins', pluginsDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    [
+      'start',
+      '--',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--no-watch',
+      '--plugins',
+      pluginsDir,
+      ...(more.args ?? []),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...more.env } },
   );
   return { child, url: servingUrl(child, 30_000) };
 }

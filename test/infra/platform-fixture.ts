@@ -20,7 +20,9 @@ export const FIXTURE_PLUGINS: readonly DeployedPlugin[] = [
 export const STAGE = 'test';
 
 /** The platform as bin/app.ts builds it, cdk-nag included, without bundling (no esbuild runs). */
-export function buildFixturePlatform(options: { jwt?: JwtAuthOptions; alarmTopicArn?: string } = {}) {
+export function buildFixturePlatform(
+  options: { jwt?: JwtAuthOptions; corsOrigins?: readonly string[]; alarmTopicArn?: string } = {},
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stacks = buildPlatform(app, { stage: STAGE, plugins: FIXTURE_PLUGINS, ...options });
   const nag = new AwsSolutionsChecks(app);

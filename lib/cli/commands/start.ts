@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { corsOrigin, corsOriginList } from '../../core/http/cors';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_EXTERNAL_PLUGINS_DIR,
   DEFAULT_PLUGINS_DIR,
   DEFAULT_PORT,
 } from '../../local/defaults';
+import { ValidationError } from '../../sdk/errors';
 import { integer } from '../input';
 import { exitOnStopSignals, near, platformBanner, startPlatform } from '../local-platform';
 
@@ -28,6 +30,11 @@ export function registerStartCommand(program: Command): void {
       'folder of plugins in other languages (a plugboard.json naming a command); skipped when absent',
       DEFAULT_EXTERNAL_PLUGINS_DIR,
     )
+    .option(
+      '--cors-origin <origin>',
+      'let a browser app on this origin call the API (repeat for more; default: $PLUGBOARD_CORS_ORIGINS, comma-separated)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), checkedOrigin(value)],
+    )
     .action(
       async (options: {
         memory?: boolean;
@@ -36,6 +43,7 @@ export function registerStartCommand(program: Command): void {
         plugins: string;
         data: string;
         external: string;
+        corsOrigin?: string[];
       }) => {
         const platform = await startPlatform({
           memory: options.memory,
@@ -44,6 +52,7 @@ export function registerStartCommand(program: Command): void {
           pluginsDir: options.plugins,
           dataDir: options.data,
           processPluginsDir: existsSync(options.external) ? options.external : undefined,
+          corsOrigins: options.corsOrigin ?? envOrigins(),
         });
         const example = platform.report.loaded.some((p) => p.slug === 'echo')
           ? `curl -s -H "Authorization: Bearer $(cat ${near(platform.tokenFile)})" ${platform.url}/v1/plugins`
@@ -54,4 +63,21 @@ export function registerStartCommand(program: Command): void {
         exitOnStopSignals(platform.close);
       },
     );
+}
+
+function checkedOrigin(value: string): string {
+  try {
+    return corsOrigin(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** Read only when no --cors-origin is given: the flags replace the environment's list, not add to it. */
+function envOrigins(): string[] {
+  try {
+    return corsOriginList(process.env.PLUGBOARD_CORS_ORIGINS);
+  } catch (error) {
+    throw new ValidationError(`PLUGBOARD_CORS_ORIGINS: ${(error as Error).message}`);
+  }
 }

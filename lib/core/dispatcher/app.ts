@@ -5,6 +5,7 @@ import { PlugboardError } from '../../sdk/errors';
 import { MAX_PAYLOAD_BYTES } from '../envelope';
 import type { ParkUnpublished } from '../events/publish-target';
 import type { Scope } from '../http/auth';
+import { CorsPolicy } from '../http/cors';
 import { problemResponse, toProblem } from '../http/problem';
 import { type DependentsOf, InstanceService } from '../instances/instance-service';
 import { type CallGuard, InvocationService } from '../invocation/invocation-service';
@@ -55,11 +56,17 @@ export interface DispatcherOptions {
    * @default none: the write answers the bus's error (503)
    */
   parkUnpublished?: ParkUnpublished;
+  /**
+   * Origins of browser apps allowed to call the API (`https://console.example.com`); the same list
+   * as API Gateway's CORS configuration on AWS. @default none: no CORS headers, OPTIONS is a 405
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** The one HTTP application, served by @hono/node-server locally and by hono/aws-lambda on AWS. */
 export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOptions = {}): App {
   const app: App = new ValidatedApp();
+  const cors = options.corsOrigins?.length ? new CorsPolicy(options.corsOrigins) : undefined;
 
   const authorize = async (c: Context<AppEnv>) => {
     if (isOpenPath(c.req.path)) return;
@@ -80,6 +87,12 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     const requestId = deps.requestId?.(c) ?? randomUUID();
     c.set('requestId', requestId);
     c.set('deadline', deps.deadline?.(c));
+    // Before authorizing: a browser sends no token on a preflight.
+    if (cors?.isPreflight(c.req.method, c.req.raw.headers)) {
+      const answer = cors.preflight(c.req.raw.headers);
+      answer.headers.set('x-request-id', requestId);
+      return answer;
+    }
     await authorize(c);
     // A declared length is checked from the header (the HTTP parser holds the body to it); only a
     // chunked body is counted as it streams, because that turns the request into a web Request
@@ -98,6 +111,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     // On the response's headers, not c.header(): once a response exists, c.header() rebuilds it
     // around a web stream, which cost ~10% of the invoke path.
     c.res.headers.set('x-request-id', requestId);
+    cors?.decorate(c.req.raw.headers, c.res.headers);
   });
 
   const instances = new InstanceService(deps, options.dependentsOf, options.parkUnpublished);
@@ -142,6 +156,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     // A body refused unread would be left on a kept-alive connection, and the server drops the
     // connection under the client's next request: tell the client to use a new one instead.
     if (c.req.raw.body && !c.req.raw.bodyUsed) response.headers.set('connection', 'close');
+    cors?.decorate(c.req.raw.headers, response.headers);
     return response;
   });
   return app;
