@@ -63,8 +63,8 @@ const parked = async () =>
     (await call('GET', '/v1/dlq')).body.deadLetters as { id: string; target: string; event: PlatformEvent }[]
   ).filter((letter) => letter.target === 'publish');
 
-describe('events of a write the bus refuses', () => {
-  it('answer the write as done and park its events as dead letters to the bus', async () => {
+describe("the platform's own events when the bus refuses them", () => {
+  it('leave an instance write answered as done, its events parked as dead letters to the bus', async () => {
     const created = await call('POST', '/v1/instances', { name: 'refused-bus', plugin: 'echo' });
     expect(created.status).toBe(201);
     // The write happened: a retry of it is a 409, which is why its answer must not be the bus's 503.
@@ -83,11 +83,26 @@ describe('events of a write the bus refuses', () => {
     expect(published).toEqual([]);
   });
 
+  it('leave a call answered with its result, its Operation event parked (the action is not run twice)', async () => {
+    expect((await call('POST', '/v1/instances', { name: 'refused-call', plugin: 'echo' })).status).toBe(201);
+    const called = await call('POST', '/v1/instances/refused-call/actions/echo', {
+      params: { message: 'once' },
+    });
+    expect(called.status).toBe(200);
+    expect(called.body.result).toEqual({ message: 'once' });
+    const letter = (await parked()).find((l) => l.event['detail-type'] === 'Operation Succeeded');
+    expect(letter?.event.detail).toMatchObject({
+      instance: 'refused-call',
+      requestId: called.body.requestId,
+    });
+  });
+
   it('are published by a redrive once the bus takes them again, ids kept, letters gone', async () => {
     const letters = await parked();
+    expect(letters.length).toBe(4);
     refusing = false;
     const redrive = await call('POST', '/v1/dlq/redrive', { ids: letters.map((letter) => letter.id) });
-    expect(redrive).toEqual({ status: 202, body: { redriving: 2 } });
+    expect(redrive).toEqual({ status: 202, body: { redriving: 4 } });
     await waitFor(async () => (await parked()).length === 0);
     expect(published.map((event) => event.id).sort()).toEqual(
       letters.map((letter) => letter.event.id).sort(),

@@ -3,12 +3,12 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { PlugboardError } from '../../sdk/errors';
 import { MAX_PAYLOAD_BYTES } from '../envelope';
-import type { ParkUnpublished } from '../events/publish-target';
 import type { Scope } from '../http/auth';
 import { CorsPolicy } from '../http/cors';
 import { problemResponse, toProblem } from '../http/problem';
 import { type DependentsOf, InstanceService } from '../instances/instance-service';
 import { type CallGuard, InvocationService } from '../invocation/invocation-service';
+import type { EventBus } from '../ports';
 import { allowedMethods } from './allowed-methods';
 import type { DispatcherDeps } from './deps';
 import type { App, AppEnv, RouteContext } from './env';
@@ -51,11 +51,10 @@ export interface DispatcherOptions {
   /** What depends on an instance (subscriptions, guards); an instance with dependents is not deleted. @default none */
   dependentsOf?: DependentsOf;
   /**
-   * Where the events of an instance or credentials write go when the bus refuses them: the write
-   * happened, so it is answered as done and its events wait for a redrive.
-   * @default none: the write answers the bus's error (503)
+   * The bus for the platform's own events (instance writes, Operation events), which keeps what the
+   * bus refuses for a redrive (`parkingBus`). @default the bus of the deps: a refusal is the answer
    */
-  parkUnpublished?: ParkUnpublished;
+  announcements?: EventBus;
   /**
    * Origins of browser apps allowed to call the API (`https://console.example.com`); the same list
    * as API Gateway's CORS configuration on AWS. @default none: no CORS headers, OPTIONS is a 405
@@ -114,8 +113,13 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     cors?.decorate(c.req.raw.headers, c.res.headers);
   });
 
-  const instances = new InstanceService(deps, options.dependentsOf, options.parkUnpublished);
-  const ctx: RouteContext = { deps, instances, invocations: new InvocationService(deps, options.guard) };
+  const announcing = options.announcements ? { ...deps, bus: options.announcements } : deps;
+  const instances = new InstanceService(announcing, options.dependentsOf);
+  const ctx: RouteContext = {
+    deps,
+    instances,
+    invocations: new InvocationService(announcing, options.guard),
+  };
   for (const register of [
     registerSystemRoutes,
     registerPluginRoutes,

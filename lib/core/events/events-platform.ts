@@ -11,7 +11,7 @@ import { WebhookService } from '../webhooks/webhook-service';
 import { webhookTarget } from '../webhooks/webhook-target';
 import { EventRouter } from './event-router';
 import { lifecycleTarget } from './lifecycle-target';
-import { parkUnpublished, publishTarget } from './publish-target';
+import { parkingBus, publishTarget } from './parking-bus';
 import type { RetryPolicy, Sleep } from './retry-policy';
 import { dlqRoutes } from './routes/dlq-routes';
 import { eventRoutes } from './routes/event-routes';
@@ -45,7 +45,13 @@ export interface EventsPlatform {
  * go through an InvocationService that carries the guard chain, so an action a subscription
  * triggers is guarded like one a caller triggers.
  */
-export function createEventsPlatform(deps: DispatcherDeps, props: EventsPlatformProps): EventsPlatform {
+export function createEventsPlatform(
+  dispatcherDeps: DispatcherDeps,
+  props: EventsPlatformProps,
+): EventsPlatform {
+  const announcements = parkingBus(dispatcherDeps.bus, props.store, dispatcherDeps.log);
+  // Deliveries report their calls as the dispatcher's calls do: a refused report does not fail them.
+  const deps = { ...dispatcherDeps, bus: announcements };
   const instances = new InstanceService(deps);
   const guards = new GuardService(props.guards, instances);
   const guard = guardChain(guards, new InvocationService(deps));
@@ -59,18 +65,19 @@ export function createEventsPlatform(deps: DispatcherDeps, props: EventsPlatform
       lifecycleTarget(deps.registry, invocations),
       webhookTarget(props.store, deps.registry, invocations),
     ],
-    letterTargets: [publishTarget(deps.bus)],
+    letterTargets: [publishTarget(dispatcherDeps.bus)],
     retry: props.retry,
     sleep: props.sleep,
     log: deps.log,
   });
-  const webhooks = new WebhookService(deps, props.store, props.webhookSecrets, instances);
-  const services = { store: props.store, router, subscriptions, bus: deps.bus };
+  // A webhook whose event the bus refuses is refused to its sender, whose retry is the redrive.
+  const webhooks = new WebhookService(dispatcherDeps, props.store, props.webhookSecrets, instances);
+  const services = { store: props.store, router, subscriptions, bus: dispatcherDeps.bus };
   return {
     router,
     dispatcher: {
       guard,
-      parkUnpublished: parkUnpublished(props.store),
+      announcements,
       dependentsOf: async (instance) => [
         ...(await subscriptions.deliveringTo(instance)).map((id) => `subscription ${id}`),
         ...(await guards.attachedAs(instance)).map((id) => `guard ${id}`),

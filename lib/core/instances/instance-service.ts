@@ -2,11 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CallContext } from '../../sdk/context';
 import { credentialFields } from '../../sdk/credential-fields';
 import { type FieldError, PlugboardError } from '../../sdk/errors';
-import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
-import type { ParkUnpublished } from '../events/publish-target';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
@@ -55,7 +53,6 @@ export class InstanceService {
   constructor(
     private readonly deps: DispatcherDeps,
     private readonly dependentsOf?: DependentsOf,
-    private readonly parkUnpublished?: ParkUnpublished,
   ) {}
 
   async loadedPlugin(slug: string): Promise<PluginRecord> {
@@ -218,7 +215,7 @@ export class InstanceService {
     );
     await this.deps.credentials.put(credentialsRef(this.deps.stage, instance.plugin, name), values);
     const updated = await this.setCredentialNames(name, Object.keys(values).sort());
-    await this.publish([
+    await this.deps.bus.publish([
       platformEvent(this.deps.origin, 'Credentials Updated', {
         instance: name,
         plugin: instance.plugin,
@@ -232,7 +229,7 @@ export class InstanceService {
     const instance = await this.get(name);
     await this.deps.credentials.delete(credentialsRef(this.deps.stage, instance.plugin, name));
     const updated = await this.setCredentialNames(name, []);
-    await this.publish([
+    await this.deps.bus.publish([
       platformEvent(this.deps.origin, 'Credentials Updated', {
         instance: name,
         plugin: instance.plugin,
@@ -249,33 +246,11 @@ export class InstanceService {
     });
   }
 
-  /**
-   * The events of a write that has happened. A bus that cannot take them (unavailable past its
-   * retries) does not undo the write, so it is not answered as failed, which would have the caller
-   * retry a create into a 409: the events are parked for a redrive, when there is somewhere to.
-   */
-  private async publish(events: PlatformEvent[]): Promise<void> {
-    try {
-      await this.deps.bus.publish(events);
-    } catch (error) {
-      if (!this.parkUnpublished || !(error instanceof PlugboardError && error.code === 'Unavailable'))
-        throw error;
-      this.deps.log?.('warn', 'events of a write parked: the bus refused them', {
-        events: events.map((event) => ({ id: event.id, detailType: event['detail-type'] })),
-        reason: error.message,
-      });
-      // If they cannot be parked either, the bus's error is the answer, as without a place to park.
-      await this.parkUnpublished(events, `${error.code}: ${error.message}`).catch(() => {
-        throw error;
-      });
-    }
-  }
-
   private async announce(
     detailType: 'Instance Created' | 'Instance Updated' | 'Instance Deleted',
     instance: InstanceRecord,
   ): Promise<void> {
-    await this.publish([
+    await this.deps.bus.publish([
       platformEvent(this.deps.origin, detailType, {
         instance: instance.name,
         plugin: instance.plugin,
