@@ -6,7 +6,7 @@ import {
   PutCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { invalidCursor } from '../core/invalid-cursor';
+import { invalidCursor } from '../core/page-cursor-text';
 import type {
   AppendOptions,
   DeadLetter,

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { invalidCursor } from '../core/invalid-cursor';
+import { invalidCursor } from '../core/page-cursor-text';
 import type {
   InstanceChanges,
   InstanceRecord,

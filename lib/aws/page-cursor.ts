@@ -1,4 +1,4 @@
-import { invalidCursor } from '../core/invalid-cursor';
+import { cursorPosition, invalidCursor } from '../core/page-cursor-text';
 import { PlugboardError } from '../sdk/errors';
 
 /**
@@ -11,10 +11,6 @@ export const MAX_PAGE_LIMIT = 1000;
 
 export type PageKey = Record<string, string>;
 
-export function encodeCursor(key: PageKey): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
 export function decodeCursor(
   cursor: string | undefined,
   attributes: readonly string[],
@@ -22,13 +18,7 @@ export function decodeCursor(
 ): PageKey | undefined {
   if (cursor === undefined) return undefined;
   const invalid = invalidCursor();
-  if (typeof cursor !== 'string' || cursor.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
+  const key = cursorPosition(cursor);
   if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid;
   const entries = Object.entries(key);
   const wellFormed =

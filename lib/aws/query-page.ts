@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { cursorText } from '../core/page-cursor-text';
 import type { Page, PageRequest } from '../core/ports';
 import { documentSdk } from './lazy-sdk';
-import { checkLimit, decodeCursor, encodeCursor, type PageKey } from './page-cursor';
+import { checkLimit, decodeCursor, type PageKey } from './page-cursor';
 
 export type Item = Record<string, unknown>;
 
@@ -39,9 +40,9 @@ function pageOf(
     Object.fromEntries(keyAttributes.map((name) => [name, String(item[name])]));
   if (items.length > limit) {
     const page = items.slice(0, limit);
-    return { items: page, nextCursor: encodeCursor(keyOf(page[limit - 1] ?? {})) };
+    return { items: page, nextCursor: cursorText(keyOf(page[limit - 1] ?? {})) };
   }
-  return { items, nextCursor: readTo ? encodeCursor(keyOf(readTo)) : undefined };
+  return { items, nextCursor: readTo ? cursorText(keyOf(readTo)) : undefined };
 }
 
 /** Every item of a query, page after page (for small partitions: rules, sources, guards). */

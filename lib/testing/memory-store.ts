@@ -1,4 +1,4 @@
-import { checkLimit, decodeCursor, encodeCursor } from '../aws/page-cursor';
+import { checkLimit, decodeCursor } from '../aws/page-cursor';
 import {
   checkInstanceName,
   checkSlug,
@@ -8,6 +8,7 @@ import {
   storedItem,
 } from '../aws/registry-items';
 import { REGISTRY_TABLE, storePartition } from '../aws/registry-table';
+import { cursorText } from '../core/page-cursor-text';
 import type { PluginStore, StoredItem, StoreListOptions } from '../sdk/context';
 
 const TABLE_KEY = [REGISTRY_TABLE.partitionKey, REGISTRY_TABLE.sortKey];
@@ -72,7 +73,7 @@ export class MemoryStore implements PluginStore {
     const page = keys.slice(0, limit);
     return {
       items: page.map((k) => storedFromItem(this.#items.get(k)!)),
-      nextCursor: keys.length > limit ? encodeCursor({ pk: partition, sk: page.at(-1)! }) : undefined,
+      nextCursor: keys.length > limit ? cursorText({ pk: partition, sk: page.at(-1)! }) : undefined,
     };
   }
 }

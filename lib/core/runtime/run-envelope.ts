@@ -14,7 +14,7 @@ import {
   needsCredentials,
   type SerializedResponse,
 } from '../envelope';
-import { INVALID_CURSOR_POINTER } from '../invalid-cursor';
+import { INVALID_CURSOR_POINTER } from '../page-cursor-text';
 import { zodFieldErrors } from '../zod-errors';
 import { CallDeadline } from './call-deadline';
 import { dispatchHandler } from './handlers';

@@ -1,4 +1,4 @@
-import { invalidCursor } from '../../core/invalid-cursor';
+import { cursorPosition, cursorText, invalidCursor } from '../../core/page-cursor-text';
 import type { Page, PageRequest } from '../../core/ports';
 import type { PlatformEvent } from '../../sdk/events';
 
@@ -108,20 +108,12 @@ export class EventOrder {
   }
 
   private encode(at: Position): string {
-    return Buffer.from(JSON.stringify([this.list, new Date(at.ms).toISOString(), at.id])).toString(
-      'base64url',
-    );
+    return cursorText([this.list, new Date(at.ms).toISOString(), at.id]);
   }
 
   private decode(cursor: string | undefined): Position | undefined {
     if (cursor === undefined) return undefined;
-    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
-    let key: unknown;
-    try {
-      key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      throw invalidCursor();
-    }
+    const key = cursorPosition(cursor);
     if (!Array.isArray(key) || key.length !== 3) throw invalidCursor();
     const [list, time, id] = key as unknown[];
     const ms = typeof time === 'string' ? Date.parse(time) : Number.NaN;
