@@ -43,6 +43,27 @@ describe('PatternIndex', () => {
     expect(index.size).toBe(1);
   });
 
+  it('answers from remembered values only while the routes they were found with stand', () => {
+    const index = new PatternIndex<string>();
+    index.add('a', { source: [{ prefix: 'app' }] }, 'A');
+    expect(index.match(event('app.one', 'x'))).toEqual(['A']);
+    index.add('b', { source: ['app.one', { suffix: '7' }] }, 'B');
+    expect(index.match(event('app.one', 'x'))).toEqual(['A', 'B']);
+    index.remove('a');
+    expect(index.match(event('app.one', 'x'))).toEqual(['B']);
+    // More distinct values than a field remembers, twice over: answers stay right past that bound.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3000; i++) {
+        expect(index.match(event(`app.${i}`, 'x'))).toEqual(i % 10 === 7 ? ['B'] : []);
+      }
+    }
+    expect(index.match(event('app.one', 'x'))).toEqual(['B']);
+    // A value longer than a field remembers, looked up each time.
+    const long = `app.${'7'.repeat(300)}`;
+    expect(index.match(event(long, 'x'))).toEqual(['B']);
+    expect(index.match(event(long, 'x'))).toEqual(['B']);
+  });
+
   it('matches an event whose routed field is an array, once per pattern', () => {
     const index = new PatternIndex<string>();
     index.add('a', { source: ['x', 'y'] }, 'A');

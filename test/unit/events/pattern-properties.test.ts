@@ -212,6 +212,13 @@ describe('event pattern properties', () => {
         (patterns, changes, events) => {
           const index = new PatternIndex<number>();
           for (const [i, pattern] of patterns.entries()) index.add(`p${i}`, pattern, i);
+          // Matched before the changes too, so what the index remembers of values meets the changes.
+          const compiled = patterns.map((pattern) => compilePattern(pattern));
+          for (const event of events) {
+            expect(index.match(event)).toEqual(
+              compiled.flatMap((pattern, i) => (matches(pattern, event) ? [i] : [])),
+            );
+          }
           const live = new Map<number, EventPattern>(patterns.map((pattern, i) => [i, pattern]));
           for (const [i] of patterns.entries()) {
             const change = changes[i]!;

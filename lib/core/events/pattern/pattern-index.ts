@@ -93,6 +93,10 @@ class AffixRoutes<X> {
 
   constructor(private readonly cut: (value: string, length: number) => string) {}
 
+  get empty(): boolean {
+    return this.lengthList.length === 0;
+  }
+
   add(affixes: readonly string[], target: X): void {
     for (const affix of affixes) {
       bucket(this.byAffix, affix).push(target);
@@ -183,10 +187,19 @@ class FieldRoutes<X> {
   readonly ranges = new RangeRoutes<X>();
   /** Targets reached through this field. */
   size = 0;
+  /**
+   * The buckets each string value seen lately reaches, exact and by affix, kept only while the field
+   * has affixes: a lookup by affix slices the value at each length and hashes the slice, a fresh string
+   * every time (three affix lookups were a fifth of a match at 1,000 patterns), while the value's own
+   * hash is kept in the string after its first lookup. Emptied on any change to the field's routes, and
+   * when full, so values that never repeat cost a lookup and an insertion more, and bounded memory.
+   */
+  private readonly reachedByString = new Map<string, readonly (readonly X[])[]>();
 
   constructor(readonly path: readonly string[]) {}
 
   add(target: X, field: FieldCondition): void {
+    this.reachedByString.clear();
     this.size++;
     for (const value of field.strings) bucket(this.exact, value).push(target);
     this.prefixes.add(field.prefixes, target);
@@ -195,6 +208,7 @@ class FieldRoutes<X> {
   }
 
   remove(target: X, field: FieldCondition): void {
+    this.reachedByString.clear();
     this.size--;
     for (const value of field.strings) unbucket(this.exact, value, target);
     this.prefixes.remove(field.prefixes, target);
@@ -224,17 +238,41 @@ class FieldRoutes<X> {
 
   private collectLeaf(value: unknown, into: Gathered<readonly X[]>): void {
     if (typeof value === 'string') {
-      const exact = this.exact.get(value);
-      if (exact) into.add(exact);
-      this.prefixes.collect(value, into);
-      this.suffixes.collect(value, into);
+      if (this.prefixes.empty && this.suffixes.empty) {
+        const exact = this.exact.get(value);
+        if (exact) into.add(exact);
+        return;
+      }
+      const reached = this.reachedByString.get(value) ?? this.reachedByNew(value);
+      for (let i = 0; i < reached.length; i++) into.add(reached[i]!);
     } else if (typeof value === 'number') {
       if (isComparable(value)) this.ranges.collect(fixedPoint(value), into);
     } else if (Array.isArray(value)) {
       for (const element of value) this.collectLeaf(element, into);
     }
   }
+
+  /** Looks up a string value not remembered (see `reachedByString`) and remembers what it reaches. */
+  private reachedByNew(value: string): readonly (readonly X[])[] {
+    const found = new Gathered<readonly X[]>();
+    const exact = this.exact.get(value);
+    if (exact) found.add(exact);
+    this.prefixes.collect(value, found);
+    this.suffixes.collect(value, found);
+    const reached = found.items;
+    if (value.length > REMEMBERED_LENGTH) return reached;
+    if (this.reachedByString.size >= REMEMBERED_STRINGS) this.reachedByString.clear();
+    this.reachedByString.set(value, reached);
+    return reached;
+  }
 }
+
+/**
+ * Bounds of what a field remembers (see `FieldRoutes.reachedByString`), which holds on to the events'
+ * strings: routed values are names and identifiers, far shorter than this.
+ */
+const REMEMBERED_STRINGS = 1024;
+const REMEMBERED_LENGTH = 256;
 
 /** Buckets are arrays, not sets: an event walks several on every match, and removals are rare. */
 function bucket<X>(map: Map<string, X[]>, key: string): X[] {
