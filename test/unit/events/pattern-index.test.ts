@@ -64,6 +64,25 @@ describe('PatternIndex', () => {
     expect(index.match(event(long, 'x'))).toEqual(['B']);
   });
 
+  it('answers alike while remembering is paused for values that do not repeat, and after it resumes', () => {
+    const index = new PatternIndex<string>();
+    index.add('a', { source: [{ prefix: 'app.' }, { suffix: '.9' }] }, 'A');
+    const expected = (source: string) => (source.startsWith('app.') || source.endsWith('.9') ? ['A'] : []);
+    // Distinct values past a review window pause remembering; 70,000 lookups outlast the pause.
+    for (let i = 0; i < 70_000; i++) {
+      const source = i % 10 === 0 ? `svc.${i % 20}.9` : `app.${i}`;
+      if (i % 997 === 0 || i > 69_000)
+        expect(index.match(event(source, 'x')), source).toEqual(expected(source));
+      else index.match(event(source, 'x'));
+    }
+    // A change of routes while paused is seen at once.
+    index.add('b', { source: [{ prefix: 'svc.1' }] }, 'B');
+    expect(index.match(event('svc.12.9', 'x'))).toEqual(['A', 'B']);
+    index.remove('a');
+    expect(index.match(event('app.5', 'x'))).toEqual([]);
+    expect(index.match(event('svc.12.9', 'x'))).toEqual(['B']);
+  });
+
   it('matches an event whose routed field is an array, once per pattern', () => {
     const index = new PatternIndex<string>();
     index.add('a', { source: ['x', 'y'] }, 'A');
