@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { FieldError } from '../sdk/errors';
 import { pointerSegment } from '../sdk/params';
 
@@ -10,6 +10,38 @@ function absentAt(input: unknown, path: readonly PropertyKey[]): boolean {
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value === undefined;
+}
+
+/**
+ * The fields known to the object of each unknown-field issue, by the issue's `keys`, which zod
+ * hands on to the finished issue as they are. zod drops the schema from an issue as it finishes it,
+ * and the platform's checks hand on only the error; the last error map zod asks sees the schema, so
+ * it leaves the names here and says nothing, which keeps zod's own message. zod asks it only for a
+ * failed parse's issues, so a parse that passes costs nothing more, and not for a schema that words
+ * its own errors, whose unknown fields are then named without the list.
+ */
+const knownFields = new WeakMap<readonly string[], readonly string[]>();
+const otherMap = z.config().customError;
+z.config({
+  customError: (issue) => {
+    if (issue.code === 'unrecognized_keys' && issue.inst) {
+      const { def } = (issue.inst as z.core.$ZodType)._zod;
+      if (def.type === 'object')
+        knownFields.set(issue.keys, Object.keys((def as z.core.$ZodObjectDef).shape));
+    }
+    return otherMap?.(issue);
+  },
+});
+
+/** How many known fields an unknown field's detail lists, as a reminder rather than a schema. */
+const LISTED_FIELDS = 20;
+
+/** An unknown field's detail, with the fields its object knows when the schema said them. */
+function unknownField(keys: readonly string[]): string {
+  const known = knownFields.get(keys);
+  if (!known) return 'Unknown field';
+  const more = known.length > LISTED_FIELDS ? `, and ${known.length - LISTED_FIELDS} more` : '';
+  return `Unknown field; known: ${known.slice(0, LISTED_FIELDS).join(', ') || 'none'}${more}`;
 }
 
 /** What was wrong at one place of a checked value: its keys from the value's root, and why. */
@@ -32,7 +64,7 @@ export function zodIssues(error: z.ZodError, input: unknown): IssueAt[] {
     .slice(0, 20)
     .flatMap((issue): IssueAt[] =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: [...issue.path, key], detail: 'Unknown field' }))
+        ? issue.keys.map((key) => ({ path: [...issue.path, key], detail: unknownField(issue.keys) }))
         : [
             {
               path: issue.path,

@@ -15,7 +15,8 @@ export type PluginType = (typeof PLUGIN_TYPES)[number];
 
 export const SUPPORTED_API_VERSION = 1;
 
-const slug = z
+/** A plugin's slug: `plugboard new` takes the same ones. */
+export const pluginSlug = z
   .string()
   .min(1)
   .max(64)
@@ -249,7 +250,7 @@ function aliasProblem(
 
 export const ManifestSchema = z
   .strictObject({
-    slug,
+    slug: pluginSlug,
     name: label,
     version: semver,
     description,

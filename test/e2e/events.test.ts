@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PatternIndex } from '../../lib/core/events/pattern';
 import { auditSeen, startTestPlatform, type TestPlatform } from './harness';
 import { waitFor } from './wait-for';
 
@@ -303,5 +304,27 @@ describe('events over loopback HTTP', () => {
       instance: 'lifecycled',
       plugin: 'audit-log',
     });
+  });
+
+  it('matches a published event against the subscriptions once, for its publish and its delivery', async () => {
+    await create('matched-once', 'audit-log');
+    await pb.call('POST', '/v1/subscriptions', {
+      pattern: { source: ['match-once'] },
+      instance: 'matched-once',
+      handler: 'events',
+    });
+    const match = vi.spyOn(PatternIndex.prototype, 'match');
+    try {
+      await pb.call('POST', '/v1/events', {
+        Entries: [{ Source: 'match-once', DetailType: 'Once', Detail: '{}' }],
+      });
+      await waitFor(async () => (await seen('matched-once')).events.length === 1);
+      await pb.platform.events.router.idle();
+      expect(
+        match.mock.calls.filter(([event]) => (event as { source: string }).source === 'match-once'),
+      ).toHaveLength(1);
+    } finally {
+      match.mockRestore();
+    }
   });
 });

@@ -130,8 +130,15 @@ describe('how a route checks its request', () => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors).toEqual([
-      { pointer: '/context/team~1name', detail: 'Unknown field' },
-      { pointer: '/colour', detail: 'Unknown field' },
+      {
+        pointer: '/context/team~1name',
+        detail:
+          'Unknown field; known: orgSlug, projectId, projectSlug, projectTypeSlug, teamSlug, environment, assignmentOptions',
+      },
+      {
+        pointer: '/colour',
+        detail: 'Unknown field; known: name, plugin, description, options, context, order',
+      },
     ]);
   });
 

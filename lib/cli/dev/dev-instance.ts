@@ -15,7 +15,17 @@ export interface Endpoint {
   tokenFile: string;
 }
 
-export const devInstanceName = (slug: string): string => `${slug}-dev`;
+/** The longest instance name INSTANCE_NAME (lib/core/instances/instance-service.ts) takes. */
+const MAX_INSTANCE_NAME = 63;
+
+/**
+ * An instance name made of a plugin's slug and a suffix, the slug cut short where a long one (a
+ * manifest allows 64 characters) would make the name longer than an instance name may be.
+ */
+export const instanceNameFor = (slug: string, suffix: string): string =>
+  `${slug.slice(0, MAX_INSTANCE_NAME - suffix.length - 1)}-${suffix}`;
+
+export const devInstanceName = (slug: string): string => instanceNameFor(slug, 'dev');
 
 /** What an instance of the plugin needs that only its author can give, in words; undefined when nothing. */
 export function whatInstanceNeeds(manifest: Manifest): string | undefined {

@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
+import { pluginSlug } from '../../sdk/manifest';
+import { instanceNameFor } from '../dev/dev-instance';
 import type { TypeTemplate } from './template';
 import { TYPE_TEMPLATES } from './types';
-
-/** The manifest's slug rule, kept to 40 characters so instance names built from it stay valid. */
-const SLUG = /^[a-z][a-z0-9-]{0,39}$/;
 
 const titleOf = (slug: string) =>
   slug
@@ -16,7 +15,10 @@ const titleOf = (slug: string) =>
     .join(' ');
 
 const fill = (text: string, slug: string) =>
-  text.replaceAll('__SLUG__', slug).replaceAll('__NAME__', titleOf(slug));
+  text
+    .replaceAll('__SLUG__', slug)
+    .replaceAll('__NAME__', titleOf(slug))
+    .replaceAll('__INSTANCE__', instanceNameFor(slug, '1'));
 
 /** Biome's import order: letters compared without case, and on a tie in case the capital first. */
 function biomeOrder(a: string, b: string): number {
@@ -83,8 +85,8 @@ A \`${type}\` plugin. Describe what it does, its options and its credentials her
 \`\`\`sh
 npx tsx bin/plugboard.ts validate
 npx tsx bin/plugboard.ts test __SLUG__
-npx tsx bin/plugboard.ts instances create __SLUG__-1 --plugin __SLUG__
-npx tsx bin/plugboard.ts invoke __SLUG__-1 ${t.invoke.target} --params '${t.invoke.json}'
+npx tsx bin/plugboard.ts instances create __INSTANCE__ --plugin __SLUG__
+npx tsx bin/plugboard.ts invoke __INSTANCE__ ${t.invoke.target} --params '${t.invoke.json}'
 \`\`\`
 
 \`test\` runs the conformance kit over the plugin; \`invoke\` calls the ${kind} \`${t.invoke.target}\` on a
@@ -98,9 +100,10 @@ export async function scaffoldPlugin(
   slug: string,
   type: string,
 ): Promise<{ dir: string; files: string[] }> {
-  if (!SLUG.test(slug)) {
+  // The manifest's own rule, so that `new` takes every slug a plugin may have and no other.
+  if (!pluginSlug.safeParse(slug).success) {
     throw new ValidationError(
-      `"${slug}" is not a valid slug: start with a-z, then a-z, 0-9 or "-", at most 40 characters`,
+      `"${slug}" is not a valid slug: start with a-z, then a-z, 0-9 or "-", at most ${pluginSlug.maxLength} characters`,
     );
   }
   const template = Object.hasOwn(TYPE_TEMPLATES, type) ? TYPE_TEMPLATES[type] : undefined;

@@ -39,6 +39,17 @@ export class SubscriptionService {
   private readonly index = new PatternIndex<SubscriptionRecord>({ compare: byOrder });
   private loaded: Promise<void> | undefined;
   private ready = false;
+  /** Counts the index's changes, so a match remembered from before one is not used. */
+  private changes = 0;
+  /**
+   * What `matchIfLoaded` found for each event: the bus asks it whether an event has anything to
+   * deliver as the event is published, then its delivery asks `match` for the same event, which
+   * gets the same answer while no subscription has come or gone in between.
+   */
+  private readonly matched = new WeakMap<
+    PlatformEvent,
+    { changes: number; subscriptions: SubscriptionRecord[] }
+  >();
 
   constructor(
     private readonly store: EventStore,
@@ -49,12 +60,16 @@ export class SubscriptionService {
   /** Subscriptions whose pattern the event matches, in declared order. */
   async match(event: PlatformEvent): Promise<SubscriptionRecord[]> {
     await this.load();
-    return this.index.match(event);
+    const known = this.matched.get(event);
+    return known?.changes === this.changes ? known.subscriptions : this.index.match(event);
   }
 
   /** What `match` answers, once the subscriptions are loaded; undefined before. */
   matchIfLoaded(event: PlatformEvent): SubscriptionRecord[] | undefined {
-    return this.ready ? this.index.match(event) : undefined;
+    if (!this.ready) return undefined;
+    const subscriptions = this.index.match(event);
+    this.matched.set(event, { changes: this.changes, subscriptions });
+    return subscriptions;
   }
 
   async create(input: NewSubscription): Promise<SubscriptionRecord> {
@@ -87,6 +102,7 @@ export class SubscriptionService {
       }
     }
     this.index.add(record.id, record.pattern, record);
+    this.changes++;
     return record;
   }
 
@@ -119,6 +135,7 @@ export class SubscriptionService {
     if (!(await this.store.deleteSubscription(id)))
       throw new PlugboardError('NotFound', `no subscription "${id}"`);
     this.index.remove(id);
+    this.changes++;
   }
 
   private async *stored(): AsyncGenerator<SubscriptionRecord> {

@@ -1,17 +1,6 @@
 import { PlugboardError } from '../../sdk/errors';
 import { pointerSegment } from '../../sdk/params';
 
-interface Fault {
-  reason: string;
-  /** Its keys, innermost first: named on the way out, so a value that passes makes no strings. */
-  keys: string[];
-}
-
-const fault = (reason: string): Fault => ({ reason, keys: [] });
-const under = (found: Fault, key: string): Fault => {
-  found.keys.push(key);
-  return found;
-};
 const named = (name: string): string => `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 
 /**
@@ -42,49 +31,95 @@ function isPlain(value: object): boolean {
  * As JSON.stringify does, asks a value for its toJSON once (a Date's, or one added to BigInt) and
  * takes what it gives as it is.
  */
-function findFault(value: unknown, key: string | number, ancestors: object[]): Fault | undefined {
+function asJsonSees(value: unknown, key: string | number): unknown {
   if (value !== null && (typeof value === 'object' || typeof value === 'bigint')) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') return faultIn(toJSON.call(value, String(key)), ancestors);
+    if (typeof toJSON === 'function') return toJSON.call(value, String(key));
   }
-  return faultIn(value, ancestors);
+  return value;
 }
 
-/** Looks past a primitive, a plain object and an array only to find what JSON would lose. */
-function faultIn(value: unknown, ancestors: object[]): Fault | undefined {
+/** Why JSON would lose a value that is not an object. */
+function lostPrimitive(value: unknown): string | undefined {
   switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'undefined':
-      return undefined;
     case 'function':
-      return fault('a function is not JSON');
+      return 'a function is not JSON';
     case 'symbol':
-      return fault('a symbol is not JSON');
+      return 'a symbol is not JSON';
     case 'bigint':
-      return fault('a BigInt is not JSON; answer a string or a number');
+      return 'a BigInt is not JSON; answer a string or a number';
   }
-  if (value === null) return undefined;
-  const object = value as object;
-  if (ancestors.includes(object)) return fault('the value contains itself, which JSON cannot hold');
-  ancestors.push(object);
-  if (Array.isArray(object)) {
-    for (let i = 0; i < object.length; i++) {
-      const found = findFault(object[i], i, ancestors);
-      if (found) return under(found, String(i));
-    }
-  } else {
-    const keys = Object.keys(object);
-    const lost = isPlain(object) ? undefined : lostObject(object, keys);
-    if (lost) return fault(lost);
-    for (const k of keys) {
-      const found = findFault((object as Record<string, unknown>)[k], k, ancestors);
-      if (found) return under(found, k);
-    }
-  }
-  ancestors.pop();
   return undefined;
+}
+
+/** How deep a path is looked along for a cycle before its objects are kept in a set instead. */
+const SCANNED_DEPTH = 16;
+
+/** A fault, named by the keys of the path from the root to it (an index for an array's value). */
+const faultAt = (reason: string, keyLists: (string[] | undefined)[], ats: number[]) => ({
+  reason,
+  keys: ats.map((at, i) => keyLists[i]?.[at] ?? at),
+});
+
+/**
+ * Looks past a primitive, a plain object and an array only to find what JSON would lose, and names
+ * it by its keys from the root. Walks with a stack of its own rather than recursion, so a result
+ * nested as deep as a plugin cares to make is answered rather than overflowing the call stack.
+ */
+function findFault(root: unknown): { reason: string; keys: (string | number)[] } | undefined {
+  // The path from the root: each object or array being walked, its keys (none for an array) and the
+  // index of the value under it being looked at, named only on the way out so that a value that
+  // passes makes no strings.
+  const objects: object[] = [];
+  const keyLists: (string[] | undefined)[] = [];
+  const ats: number[] = [];
+  // An object already on the path is a cycle: looked for along the path while it is short, where
+  // that is cheaper than keeping a set (a set made the walk of a small result twice as slow), and
+  // in a set once it is longer, so that depth costs no more than the walk. Nothing here is captured
+  // by a closure, which would move it off V8's registers and made the walk slower still.
+  let open: Set<object> | undefined;
+  let value = asJsonSees(root, '');
+  for (;;) {
+    if (value !== null && typeof value === 'object') {
+      if (open ? open.has(value) : objects.includes(value))
+        return faultAt('the value contains itself, which JSON cannot hold', keyLists, ats);
+      const keys = Array.isArray(value) ? undefined : Object.keys(value);
+      const lost = keys === undefined || isPlain(value) ? undefined : lostObject(value, keys);
+      if (lost) return faultAt(lost, keyLists, ats);
+      objects.push(value);
+      keyLists.push(keys);
+      ats.push(-1);
+      if (open) open.add(value);
+      else if (objects.length > SCANNED_DEPTH) open = new Set(objects);
+    } else {
+      const lost = lostPrimitive(value);
+      if (lost) return faultAt(lost, keyLists, ats);
+    }
+    // On to the value after the last one looked at, in the innermost object that has one.
+    for (;;) {
+      const top = objects.length - 1;
+      if (top < 0) return undefined;
+      const object = objects[top]!;
+      const keys = keyLists[top];
+      const at = ++ats[top]!;
+      // An array's length is read at each step, as a loop over it would. The two kinds are read
+      // apart, each by keys of one type, which V8 reads faster than one read taking both.
+      if (keys === undefined) {
+        if (at < (object as unknown[]).length) {
+          value = asJsonSees((object as unknown[])[at], at);
+          break;
+        }
+      } else if (at < keys.length) {
+        const key = keys[at]!;
+        value = asJsonSees((object as Record<string, unknown>)[key], key);
+        break;
+      }
+      open?.delete(object);
+      objects.pop();
+      keyLists.pop();
+      ats.pop();
+    }
+  }
 }
 
 /**
@@ -95,8 +130,8 @@ function faultIn(value: unknown, ancestors: object[]): Fault | undefined {
  * string, an undefined field is left out.
  */
 export function checkJson(value: unknown, pointer: string, refused: string): void {
-  const found = findFault(value, '', []);
+  const found = findFault(value);
   if (!found) return;
-  const at = pointer + found.keys.reduceRight((path, key) => `${path}/${pointerSegment(key)}`, '');
+  const at = pointer + found.keys.map((key) => `/${pointerSegment(key)}`).join('');
   throw new PlugboardError('PluginFailed', `${refused} at ${at}: ${found.reason}`);
 }

@@ -131,10 +131,34 @@ describe('zodFieldErrors', () => {
               ...inner.map((key) => `/body/inner/${escaped(key)}`),
             ].sort(),
           );
-          expect(new Set(errors.map((e) => e.detail))).toEqual(new Set(['Unknown field']));
+          expect(errors.map((e) => e.detail)).toEqual(
+            errors.map((e) =>
+              e.pointer.startsWith('/body/inner/')
+                ? 'Unknown field; known: flag'
+                : 'Unknown field; known: name, inner',
+            ),
+          );
         },
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("lists the fields an unknown field's object knows, at any depth, up to 20 of them", () => {
+    const wide = Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`f${i}`, z.number().optional()]));
+    const Schema = z.strictObject({
+      items: z.array(z.strictObject({ id: z.string() })),
+      empty: z.strictObject({}).optional(),
+      wide: z.strictObject(wide).optional(),
+    });
+    const value = { items: [{ id: 'a' }, { id: 'b', idd: 'c' }], empty: { x: 1 }, wide: { g: 1 }, extra: 1 };
+    const parsed = Schema.safeParse(value);
+    const listed = Array.from({ length: 20 }, (_, i) => `f${i}`).join(', ');
+    expect(zodFieldErrors(parsed.error!, '', value)).toEqual([
+      { pointer: '/items/1/idd', detail: 'Unknown field; known: id' },
+      { pointer: '/empty/x', detail: 'Unknown field; known: none' },
+      { pointer: '/wide/g', detail: `Unknown field; known: ${listed}, and 3 more` },
+      { pointer: '/extra', detail: 'Unknown field; known: items, empty, wide' },
+    ]);
   });
 });
