@@ -158,7 +158,11 @@ export class WorkerInvoker implements Invoker {
   }
 }
 
-/** Housekeeping: a bundle that cannot be removed stays, and never fails the swap that replaced it. */
+/**
+ * Housekeeping: a bundle that cannot be removed stays, and never fails the swap that replaced it.
+ * Its source map goes first, so that once the bundle is gone nothing of it is left (removed side by
+ * side, a reader could find the map of a bundle already gone).
+ */
 async function removeBundle(file: string): Promise<void> {
-  await Promise.all([file, `${file}.map`].map((each) => rm(each, { force: true }).catch(() => undefined)));
+  for (const each of [`${file}.map`, file]) await rm(each, { force: true }).catch(() => undefined);
 }
