@@ -4,7 +4,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiGatewayAuthenticator, apiGatewayRequestId } from '../../lib/aws/api-gateway-auth';
+import {
+  ANSWER_MARGIN_MS,
+  apiGatewayAuthenticator,
+  apiGatewayRequestId,
+} from '../../lib/aws/api-gateway-auth';
 import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { EventBridgeBus, putEventsEntrySize } from '../../lib/aws/eventbridge-bus';
@@ -15,6 +19,7 @@ import {
   SecretsManagerCredentialStore,
 } from '../../lib/aws/secrets-manager-credential-store';
 import type { DispatcherDeps } from '../../lib/core/dispatcher/deps';
+import type { EventRouter } from '../../lib/core/events/event-router';
 import { createEventsPlatform } from '../../lib/core/events/events-platform';
 import {
   createDynamoClient,
@@ -39,6 +44,7 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
   let store: DynamoDbEventStore;
   let registry: DynamoDbRegistry;
   let handler: ReturnType<typeof createLambdaDispatcher>;
+  let router: EventRouter;
 
   beforeAll(async () => {
     dynamo = await startDynalite();
@@ -80,7 +86,8 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
       webhookSecrets: new SecretsManagerCredentialResolver({ client: secrets }),
       sleep: async () => {},
     });
-    handler = createLambdaDispatcher(deps, events.dispatcher, () => events.router.idle());
+    router = events.router;
+    handler = createLambdaDispatcher(deps, events.dispatcher, () => events.router.mark());
   });
   afterAll(async () => {
     client.destroy();
@@ -90,7 +97,13 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     eventBridge.reset();
   });
 
-  const call = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    remainingMs = 20_000,
+  ) => {
     const event = httpApiEvent({
       method,
       path,
@@ -98,7 +111,7 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
       body: body === undefined ? undefined : JSON.stringify(body),
       routeKey: '$default',
     }) as never;
-    const context = { getRemainingTimeInMillis: () => 20_000 } as Context;
+    const context = { getRemainingTimeInMillis: () => remainingMs } as Context;
     const raw = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
     return { status: raw.statusCode, body: raw.body ? JSON.parse(raw.body) : undefined };
   };
@@ -148,6 +161,30 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     const patched = await call('PATCH', '/v1/instances/n-small', { options: { text } }, { 'if-match': '*' });
     expect(patched.status).toBe(400);
     expect((await registry.getInstance('n-small'))?.options).toEqual({});
+    expect(await parked()).toEqual([]);
+  });
+
+  it("does not hold a later request's answer for a redrive an earlier one left unfinished", async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
+    expect((await call('POST', '/v1/instances', { name: 'n2', plugin: 'notes' })).status).toBe(201);
+    const [letter] = await parked();
+    let release = () => {};
+    const hanging = new Promise<void>((done) => {
+      release = done;
+    });
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake(async () => {
+      await hanging;
+      return { FailedEntryCount: 0, Entries: [{ EventId: 'eb-2' }] };
+    });
+    // Its time runs out before EventBridge answers: the redrive is left under way.
+    const redrive = await call('POST', '/v1/dlq/redrive', { ids: [letter!.id] }, {}, ANSWER_MARGIN_MS + 50);
+    expect(redrive.status).toBe(202);
+    const started = Date.now();
+    expect((await call('GET', '/v1/health')).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    release();
+    await router.idle();
     expect(await parked()).toEqual([]);
   });
 });

@@ -228,6 +228,24 @@ export class EventRouter {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Marks the deliveries under way; the function returned waits for those started since, and for no
+   * other. The Lambda dispatcher must finish what a request started before Lambda freezes it, but
+   * waiting for all (a redrive an earlier request left when its time ran out) held every later
+   * request's answer, a health check's too, for as long as the function had left.
+   */
+  mark(): () => Promise<void> {
+    const before = new Set(this.inFlight);
+    return async () => {
+      for (;;) {
+        const started = [...this.inFlight].filter((work) => !before.has(work));
+        if (started.length === 0) return;
+        await Promise.allSettled(started);
+        for (const work of started) before.add(work);
+      }
+    };
+  }
+
   /** Waits until no delivery is under way (tests and orderly shutdowns). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
