@@ -15,7 +15,7 @@ const events = createEventsPlatform(deps, { ...awsEventsProps(env), rules: awsSu
 const dispatch = createLambdaDispatcher(
   deps,
   { ...events.dispatcher, corsOrigins: env.PLUGBOARD_CORS_ORIGINS },
-  () => events.router.idle(),
+  () => events.router.mark(),
 );
 
 /**

@@ -144,17 +144,25 @@ export class PlatformApi extends Construct {
    * would be refused. An OPTIONS route without an authorizer takes precedence over `$default`.
    */
   private allowPreflights(integration: HttpLambdaIntegration): void {
-    const [route] = this.api.addRoutes({
-      path: '/{proxy+}',
-      methods: [HttpMethod.OPTIONS],
-      integration,
-      authorizer: new HttpNoneAuthorizer(),
-    });
-    if (!route) return;
-    Validations.of(route).acknowledge({
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'CORS preflights: browsers never send credentials on one, so the OPTIONS route cannot require them. API Gateway answers a preflight from a listed origin from its CORS configuration; what reaches the dispatcher is refused (403 for a preflight from another origin, 401 for any other OPTIONS, which has no verified caller) and reveals no data.',
-    });
+    // A route for ANY method catches OPTIONS on its path with its authorizer as `$default` does,
+    // and its longer path wins over `/{proxy+}`: the plugin APIs, which browser apps call most,
+    // would have every preflight refused. An OPTIONS route on the same path takes precedence.
+    const anyPaths = API_ROUTES.filter(
+      (route) => route.scopes !== 'open' && route.methods.includes('ANY'),
+    ).map((route) => route.path);
+    for (const path of ['/{proxy+}', ...anyPaths]) {
+      const [route] = this.api.addRoutes({
+        path,
+        methods: [HttpMethod.OPTIONS],
+        integration,
+        authorizer: new HttpNoneAuthorizer(),
+      });
+      if (!route) continue;
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'CORS preflights: browsers never send credentials on one, so the OPTIONS route cannot require them. API Gateway answers a preflight from a listed origin from its CORS configuration; what reaches the dispatcher is refused (403 for a preflight from another origin, 401 for any other OPTIONS, which has no verified caller) and reveals no data.',
+      });
+    }
   }
 }

@@ -198,7 +198,7 @@ describe('dispatcher Lambda handler (HTTP API payload 2.0) against the local ser
       release = done;
     });
     const deps = { ...local.platform.deps, authenticate: apiGatewayAuthenticator('iam') };
-    const handler = createLambdaDispatcher(deps, undefined, () => settled);
+    const handler = createLambdaDispatcher(deps, undefined, () => () => settled);
     let returned = false;
     const call = handler(
       httpApiEvent({ method: 'GET', path: '/v1/health' }) as unknown as Parameters<typeof handler>[0],
@@ -216,7 +216,7 @@ describe('dispatcher Lambda handler (HTTP API payload 2.0) against the local ser
   it('waits for that work no longer than the function has left, less the margin for its answer', async () => {
     const deps = { ...local.platform.deps, authenticate: apiGatewayAuthenticator('iam') };
     const never = new Promise<void>(() => {});
-    const handler = createLambdaDispatcher(deps, undefined, () => never);
+    const handler = createLambdaDispatcher(deps, undefined, () => () => never);
     const started = Date.now();
     const result = (await handler(
       httpApiEvent({ method: 'GET', path: '/v1/health' }) as unknown as Parameters<typeof handler>[0],

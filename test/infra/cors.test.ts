@@ -73,6 +73,22 @@ describe('the HTTP API with corsOrigins', () => {
     expect(platform.nag.validateScope(platform.app).violations).toEqual([]);
   });
 
+  it('routes OPTIONS without an authorizer on every path an authorized ANY route would otherwise catch it on', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    const authorizedAny = routes.filter(
+      (r) => String(r.Properties.RouteKey).startsWith('ANY ') && r.Properties.AuthorizationType !== 'NONE',
+    );
+    expect(authorizedAny.map((r) => r.Properties.RouteKey)).toContain(
+      'ANY /v1/plugin-apis/{instance}/{proxy+}',
+    );
+    for (const any of authorizedAny) {
+      const key = `OPTIONS ${String(any.Properties.RouteKey).slice('ANY '.length)}`;
+      expect(routes.find((r) => r.Properties.RouteKey === key)?.Properties.AuthorizationType, key).toBe(
+        'NONE',
+      );
+    }
+  });
+
   it('hands the dispatcher and the webhook receiver the same origins, which they read back', () => {
     for (const description of API_FUNCTIONS) {
       const variables = functionVariables(template, description);

@@ -45,6 +45,8 @@ export class EventRouter {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Ids of events being delivered, so recovery does not start a second delivery of one. */
   private readonly active = new Set<string>();
+  /** Ids of dead letters being redriven, so a second redrive does not deliver one twice at once. */
+  private readonly redriving = new Set<string>();
   private readonly stopping = new AbortController();
   private readonly attempts: number;
   private readonly concurrency: number;
@@ -184,12 +186,17 @@ export class EventRouter {
       } while (cursor);
     }
     for (const letter of letters) {
+      // A second redrive while the first still retries (a caller who saw the letters still listed)
+      // would deliver each letter again: an action run twice, or a parked event published twice,
+      // which on EventBridge even gets a new id, so no idempotency key tells the copies apart.
+      if (this.redriving.has(letter.id)) continue;
+      this.redriving.add(letter.id);
       this.track(
         (async () => {
           const target = await this.targetById(letter.target, letter.event);
           if (await this.deliverTo(target, letter.event, letter))
             await this.props.store.deleteDeadLetter(letter.id);
-        })(),
+        })().finally(() => this.redriving.delete(letter.id)),
       );
     }
     return letters.length;
@@ -219,6 +226,24 @@ export class EventRouter {
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Marks the deliveries under way; the function returned waits for those started since, and for no
+   * other. The Lambda dispatcher must finish what a request started before Lambda freezes it, but
+   * waiting for all (a redrive an earlier request left when its time ran out) held every later
+   * request's answer, a health check's too, for as long as the function had left.
+   */
+  mark(): () => Promise<void> {
+    const before = new Set(this.inFlight);
+    return async () => {
+      for (;;) {
+        const started = [...this.inFlight].filter((work) => !before.has(work));
+        if (started.length === 0) return;
+        await Promise.allSettled(started);
+        for (const work of started) before.add(work);
+      }
+    };
   }
 
   /** Waits until no delivery is under way (tests and orderly shutdowns). */

@@ -57,7 +57,12 @@ async function instanceOf(
   detail: InstanceDetail,
   time: string,
 ): Promise<InstanceRecord | undefined> {
-  if (detailType !== 'Instance Deleted') return registry.getInstance(detail.instance);
+  if (detailType !== 'Instance Deleted') {
+    const stored = await registry.getInstance(detail.instance);
+    // An event can arrive long after its write (a parked event is published by a redrive), when
+    // the name may belong to an instance of another plugin: that plugin's hook is not this event's.
+    return stored?.plugin === detail.plugin ? stored : undefined;
+  }
   return {
     name: detail.instance,
     plugin: detail.plugin,

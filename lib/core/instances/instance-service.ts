@@ -5,6 +5,7 @@ import { type FieldError, PlugboardError } from '../../sdk/errors';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
+import { MAX_EVENT_BYTES } from '../events/event-schema';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
@@ -72,6 +73,7 @@ export class InstanceService {
     const plugin = await this.loadedPlugin(input.plugin);
     const options = checkParams(plugin.manifest.options, input.options ?? {}, '/options');
     throwIfErrors(options.errors, `the options do not fit plugin "${plugin.slug}"`);
+    this.refuseUnannounceable(input.name, plugin.slug, 1, options.values);
     const created = await this.deps.registry.createInstance({
       name: input.name,
       plugin: plugin.slug,
@@ -135,6 +137,7 @@ export class InstanceService {
       ([field, value]) => !isDeepStrictEqual(value, current[field as keyof InstanceChanges]),
     );
     if (!changed) return current;
+    this.refuseUnannounceable(name, current.plugin, current.version + 1, changes.options ?? current.options);
     const updated = await this.deps.registry.updateInstance(name, changes, expected);
     await this.announce('Instance Updated', updated);
     return updated;
@@ -244,6 +247,32 @@ export class InstanceService {
       const current = await this.get(name, true);
       return this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version);
     });
+  }
+
+  /**
+   * An instance's options (up to the registry's 400 KB item) can make its announcement larger than
+   * the 256 KB EventBridge takes, and the bus is not asked until the write is made: there the bus
+   * refuses it as unavailable, the parking bus keeps it for a redrive that can never publish it, and
+   * the write is answered as done with its lifecycle hooks never run. So such a write is refused
+   * before it is made, locally as on AWS.
+   */
+  private refuseUnannounceable(
+    name: string,
+    plugin: string,
+    version: number,
+    options: Record<string, unknown>,
+  ): void {
+    const event = platformEvent(this.deps.origin, 'Instance Updated', {
+      instance: name,
+      plugin,
+      version,
+      options,
+    });
+    if (Buffer.byteLength(JSON.stringify(event)) <= MAX_EVENT_BYTES) return;
+    const detail = `must be small enough for the instance's event to fit the bus's ${MAX_EVENT_BYTES / 1024} KB`;
+    throw invalidFields('the options are too large to announce on the event bus', [
+      { pointer: '/options', detail },
+    ]);
   }
 
   private async announce(

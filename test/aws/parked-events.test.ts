@@ -1,0 +1,190 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ANSWER_MARGIN_MS,
+  apiGatewayAuthenticator,
+  apiGatewayRequestId,
+} from '../../lib/aws/api-gateway-auth';
+import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
+import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import { EventBridgeBus, putEventsEntrySize } from '../../lib/aws/eventbridge-bus';
+import { createLambdaDispatcher } from '../../lib/aws/lambda-dispatcher';
+import { LambdaInvoker } from '../../lib/aws/lambda-invoker';
+import {
+  SecretsManagerCredentialResolver,
+  SecretsManagerCredentialStore,
+} from '../../lib/aws/secrets-manager-credential-store';
+import type { DispatcherDeps } from '../../lib/core/dispatcher/deps';
+import type { EventRouter } from '../../lib/core/events/event-router';
+import { createEventsPlatform } from '../../lib/core/events/events-platform';
+import {
+  createDynamoClient,
+  LOCAL_REGISTRY_TABLE,
+  type LocalDynamo,
+  startDynalite,
+} from '../../lib/local/dynalite';
+import { ManifestSchema } from '../../lib/sdk/manifest';
+import { httpApiEvent } from '../fixtures/apigw/http-api-event';
+
+const eventBridge = mockClient(EventBridgeClient);
+const region = 'eu-west-1';
+const MAX_REQUEST_BYTES = 256 * 1024;
+
+/**
+ * The dispatcher function as deployed (its app over the DynamoDB registry and event store, the
+ * EventBridge bus, the parking bus, a redrive settled before the answer), with EventBridge mocked.
+ */
+describe("the dispatcher function's events the bus refuses (dynalite, EventBridge mocked)", () => {
+  let dynamo: LocalDynamo;
+  let client: ReturnType<typeof createDynamoClient>;
+  let store: DynamoDbEventStore;
+  let registry: DynamoDbRegistry;
+  let handler: ReturnType<typeof createLambdaDispatcher>;
+  let router: EventRouter;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    client = createDynamoClient(dynamo.endpoint);
+    registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+    store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    const manifest = ManifestSchema.parse({
+      slug: 'notes',
+      name: 'Notes',
+      version: '1.0.0',
+      apiVersion: 1,
+      types: ['lifecycle'],
+      options: [{ name: 'text', label: 'Text', type: 'string' }],
+    });
+    await registry.putPlugin({
+      slug: 'notes',
+      manifest,
+      status: 'loaded',
+      updatedAt: new Date().toISOString(),
+    });
+    const secrets = new SecretsManagerClient({ region });
+    const deps: DispatcherDeps = {
+      registry,
+      credentials: new SecretsManagerCredentialStore({ client: secrets }),
+      invoker: new LambdaInvoker({ client: new LambdaClient({ region }), stage: 'test' }),
+      bus: new EventBridgeBus({
+        client: new EventBridgeClient({ region }),
+        busName: 'plugboard-test',
+        baseDelayMs: 1,
+      }),
+      authenticate: apiGatewayAuthenticator('iam'),
+      requestId: apiGatewayRequestId,
+      stage: 'test',
+      origin: { account: '123456789012', region },
+    };
+    const events = createEventsPlatform(deps, {
+      store,
+      guards: store,
+      webhookSecrets: new SecretsManagerCredentialResolver({ client: secrets }),
+      sleep: async () => {},
+    });
+    router = events.router;
+    handler = createLambdaDispatcher(deps, events.dispatcher, () => events.router.mark());
+  });
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.close();
+  });
+  beforeEach(() => {
+    eventBridge.reset();
+  });
+
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    remainingMs = 20_000,
+  ) => {
+    const event = httpApiEvent({
+      method,
+      path,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      routeKey: '$default',
+    }) as never;
+    const context = { getRemainingTimeInMillis: () => remainingMs } as Context;
+    const raw = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
+    return { status: raw.statusCode, body: raw.body ? JSON.parse(raw.body) : undefined };
+  };
+  const parked = async () =>
+    ((await store.listDeadLetters()).items ?? []).filter((letter) => letter.target === 'publish');
+
+  it('parks an instance event EventBridge cannot take and publishes it on a redrive', async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
+    expect((await call('POST', '/v1/instances', { name: 'n1', plugin: 'notes' })).status).toBe(201);
+    const [letter] = await parked();
+    expect(letter?.event['detail-type']).toBe('Instance Created');
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-1' }] });
+    expect(await call('POST', '/v1/dlq/redrive', { ids: [letter!.id] })).toEqual({
+      status: 202,
+      body: { redriving: 1 },
+    });
+    // The function settled the redrive before answering: nothing is left for a frozen sandbox.
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+    expect(await parked()).toEqual([]);
+  });
+
+  it("refuses, before writing it, an instance whose event would be over EventBridge's 256 KB", async () => {
+    // EventBridge refuses a request over 256 KB outright, whatever the SDK's retries.
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: Parameters<typeof putEventsEntrySize>[0][] }) => {
+        const size = input.Entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
+        if (size > MAX_REQUEST_BYTES)
+          throw Object.assign(new Error('Total size of the entries in the request is over the limit.'), {
+            name: 'ValidationException',
+          });
+        return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `eb-${i}` })) };
+      });
+    const text = 'x'.repeat(300 * 1024);
+    const created = await call('POST', '/v1/instances', {
+      name: 'n-big',
+      plugin: 'notes',
+      options: { text },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.errors).toEqual([expect.objectContaining({ pointer: '/options' })]);
+    expect(await registry.getInstance('n-big')).toBeUndefined();
+    expect(await parked()).toEqual([]);
+
+    expect((await call('POST', '/v1/instances', { name: 'n-small', plugin: 'notes' })).status).toBe(201);
+    const patched = await call('PATCH', '/v1/instances/n-small', { options: { text } }, { 'if-match': '*' });
+    expect(patched.status).toBe(400);
+    expect((await registry.getInstance('n-small'))?.options).toEqual({});
+    expect(await parked()).toEqual([]);
+  });
+
+  it("does not hold a later request's answer for a redrive an earlier one left unfinished", async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
+    expect((await call('POST', '/v1/instances', { name: 'n2', plugin: 'notes' })).status).toBe(201);
+    const [letter] = await parked();
+    let release = () => {};
+    const hanging = new Promise<void>((done) => {
+      release = done;
+    });
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake(async () => {
+      await hanging;
+      return { FailedEntryCount: 0, Entries: [{ EventId: 'eb-2' }] };
+    });
+    // Its time runs out before EventBridge answers: the redrive is left under way.
+    const redrive = await call('POST', '/v1/dlq/redrive', { ids: [letter!.id] }, {}, ANSWER_MARGIN_MS + 50);
+    expect(redrive.status).toBe(202);
+    const started = Date.now();
+    expect((await call('GET', '/v1/health')).status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    release();
+    await router.idle();
+    expect(await parked()).toEqual([]);
+  });
+});
