@@ -11,6 +11,8 @@ interface Slot {
 }
 
 const SCHEMAS = '#/components/schemas/';
+/** What OpenAPI 3.1 allows a component's name to be; zod takes any id, and would write it out as given. */
+const COMPONENT_NAME = /^[a-zA-Z0-9._-]+$/;
 
 /**
  * Answers are described open, as zod's `object` takes them: zod would say an answer has no fields
@@ -194,6 +196,9 @@ export function openApiDocument(routes: readonly RouteConfig[], options: OpenApi
   }
   const schemas: Record<string, JsonSchema> = { ...options.schemas };
   fill(requests, answers, schemas);
+  const misnamed = Object.keys(schemas).filter((name) => !COMPONENT_NAME.test(name));
+  if (misnamed.length > 0)
+    throw new Error(`not valid OpenAPI component names (${COMPONENT_NAME}): ${misnamed.join(', ')}`);
   return {
     openapi: '3.1.0',
     info: options.info,

@@ -163,3 +163,12 @@ describe('a named schema in requests and answers', () => {
     );
   });
 });
+
+describe('component names', () => {
+  it('refuses an id OpenAPI cannot take as a component name, where zod would write it out as given', () => {
+    const Spaced = z.object({ n: z.number() }).meta({ id: 'Doc Spaced' });
+    const Slashed = z.object({ n: z.number() }).meta({ id: 'doc/slashed' });
+    expect(() => openApiDocument([both(Spaced)], { info })).toThrow(/Doc Spaced/);
+    expect(() => openApiDocument([both(z.object({ s: Slashed }))], { info })).toThrow(/doc\/slashed/);
+  });
+});
