@@ -84,11 +84,16 @@ function queryChecker(route: RouteConfig, schema: Schema | undefined): (c: Conte
   const shape = schema && (schema as unknown as { shape?: Record<string, unknown> }).shape;
   if (schema && !shape) throw new Error(`${route.method} ${route.path}: a query schema must be an object`);
   const known = new Set(Object.keys(shape ?? {}));
+  const lists = new Set(
+    Object.entries(shape ?? {})
+      .filter(([, field]) => takesList(field))
+      .map(([n]) => n),
+  );
   const detail = `Unknown query parameter; known: ${[...known].join(', ') || 'none'}`;
   return (c) => {
     // Most calls (every invoke) have no query and no query schema: nothing to parse.
     if (!schema && !c.req.url.includes('?')) return undefined;
-    const values = queryValues(c);
+    const values = queryValues(c, lists);
     const unknown: FieldError[] = Object.keys(values)
       .filter((name) => !known.has(name))
       .map((name) => ({ pointer: `/query/${pointerSegment(name)}`, detail }));
@@ -200,13 +205,29 @@ function refuseDroppedProto(input: unknown, output: unknown): void {
   if (errors.length > 0) throw invalidFields('the request is not valid', errors);
 }
 
-function queryValues(c: Context): Record<string, string | string[]> {
+/**
+ * A parameter given once is a string, one repeated a list (`?tag=a&tag=b`, OpenAPI's form style),
+ * except where the field takes a list: there a single `?tag=a` is a list of one, as the document
+ * describes it, not a string its array schema refuses.
+ */
+function queryValues(c: Context, lists: ReadonlySet<string>): Record<string, string | string[]> {
   return Object.fromEntries(
     Object.entries(c.req.queries()).map(([name, values]) => [
       name,
-      values.length === 1 ? values[0]! : values,
+      values.length === 1 && !lists.has(name) ? values[0]! : values,
     ]),
   );
+}
+
+/** Whether a query field's schema is an array, under the optional, default and like wrappers. */
+function takesList(field: unknown): boolean {
+  let def = (field as { _zod?: { def: { type: string; innerType?: unknown; in?: unknown } } })._zod?.def;
+  while (def) {
+    if (def.type === 'array') return true;
+    const inner = def.type === 'pipe' ? def.in : def.innerType;
+    def = (inner as { _zod?: { def: typeof def } } | undefined)?._zod?.def;
+  }
+  return false;
 }
 
 /** Header names as the schema spells them, matched without regard to case (as @hono/zod-validator does). */
