@@ -60,11 +60,12 @@ type Checked<R extends RouteConfig> = {
   param: Part<R, 'params'>;
   query: Part<R, 'query'>;
   header: Part<R, 'headers'>;
-  json: R['request'] extends {
-    readonly body: { readonly content: { 'application/json': { schema: infer S } } };
-  }
-    ? S extends z.ZodType
-      ? z.output<S>
+  json: R['request'] extends { readonly body: infer B extends BodyConfig }
+    ? B['content']['application/json']['schema'] extends infer S extends z.ZodType
+      ? B extends { readonly required: true }
+        ? z.output<S>
+        : // An optional body sent as nothing is given as `{}`, unchecked: no default of its schema is filled.
+          z.output<S> | Record<string, never>
       : never
     : never;
 };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
 import { createRoute } from '../../../lib/core/dispatcher/route-config';
 import { ValidatedApp } from '../../../lib/core/dispatcher/validated-app';
@@ -39,5 +39,41 @@ describe('the query check', () => {
     const twice = await app.request('/tagged?limit=1&limit=2');
     expect(twice.status).toBe(400);
     expect((await twice.json()).errors).toEqual([expect.objectContaining({ pointer: '/query/limit' })]);
+  });
+});
+
+describe('the body check', () => {
+  const Tuned = z.strictObject({ mode: z.enum(['fast', 'slow']).default('fast') });
+  const content = { 'application/json': { schema: Tuned } };
+  const responses = { 200: { description: 'The body as checked' } };
+  const optional = createRoute({
+    method: 'post',
+    path: '/optional',
+    request: { body: { content } },
+    responses,
+  });
+  const required = createRoute({
+    method: 'post',
+    path: '/required',
+    request: { body: { required: true, content } },
+    responses,
+  });
+
+  it("types an optional body as what a request without one gets: {}, its schema's defaults not filled", async () => {
+    const app = appOf(
+      (a) =>
+        a.openapi(optional, (c) => {
+          const body = c.req.valid('json');
+          expectTypeOf(body).toEqualTypeOf<{ mode: 'fast' | 'slow' } | Record<string, never>>();
+          return c.json(body, 200);
+        }),
+      (a) =>
+        a.openapi(required, (c) => {
+          expectTypeOf(c.req.valid('json')).toEqualTypeOf<{ mode: 'fast' | 'slow' }>();
+          return c.json(c.req.valid('json'), 200);
+        }),
+    );
+    expect(await (await app.request('/optional', { method: 'POST' })).json()).toEqual({});
+    expect(await (await app.request('/required', { method: 'POST' })).json()).toEqual({ mode: 'fast' });
   });
 });
