@@ -138,15 +138,16 @@ function jsonBody(route: RouteConfig): JsonBody | undefined {
 
 /**
  * A body without a JSON content type is refused, unless there is none; a missing optional body is
- * `{}` unchecked, a missing required one is checked as `{}`.
+ * `{}` unchecked, a missing required one is checked as `{}`. An empty body is a missing one whatever
+ * its Content-Type: clients that set `application/json` on every request (curl -H, a shared fetch
+ * wrapper) send it with no body too, and "" is no JSON to refuse as malformed.
  */
 async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   const type = c.req.header('content-type');
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength === 0) return body.required ? check(body.schema, {}, '') : {};
   if (type === undefined) {
-    if ((await c.req.arrayBuffer()).byteLength > 0) {
-      throw new PlugboardError('UnsupportedMediaType', 'send the body with Content-Type: application/json');
-    }
-    return body.required ? check(body.schema, {}, '') : {};
+    throw new PlugboardError('UnsupportedMediaType', 'send the body with Content-Type: application/json');
   }
   if (!JSON_CONTENT_TYPE.test(type)) {
     throw new PlugboardError('UnsupportedMediaType', 'send the body as application/json');
@@ -160,7 +161,7 @@ async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   }
   let text: string;
   try {
-    text = UTF8.decode(await c.req.arrayBuffer());
+    text = UTF8.decode(bytes);
   } catch {
     throw new PlugboardError('Validation', 'the request body is not valid UTF-8');
   }

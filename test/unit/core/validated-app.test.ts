@@ -76,4 +76,23 @@ describe('the body check', () => {
     expect(await (await app.request('/optional', { method: 'POST' })).json()).toEqual({});
     expect(await (await app.request('/required', { method: 'POST' })).json()).toEqual({ mode: 'fast' });
   });
+
+  it('reads an empty body as none, with or without a JSON content type', async () => {
+    const app = appOf(
+      (a) => a.openapi(optional, (c) => c.json(c.req.valid('json'), 200)),
+      (a) => a.openapi(required, (c) => c.json(c.req.valid('json'), 200)),
+    );
+    const json = { 'content-type': 'application/json' };
+    const empty = await app.request('/optional', { method: 'POST', headers: json, body: '' });
+    expect({ status: empty.status, body: await empty.json() }).toEqual({ status: 200, body: {} });
+    const needed = await app.request('/required', { method: 'POST', headers: json, body: '' });
+    expect({ status: needed.status, body: await needed.json() }).toEqual({
+      status: 200,
+      body: { mode: 'fast' },
+    });
+    const malformed = await app.request('/optional', { method: 'POST', headers: json, body: ' ' });
+    expect(malformed.status).toBe(400);
+    const untyped = await app.request('/optional', { method: 'POST', body: '{}' });
+    expect(untyped.status).toBe(415);
+  });
 });
