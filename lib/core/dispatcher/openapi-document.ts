@@ -135,7 +135,10 @@ function parameters(route: RouteConfig, slots: Slot[]): Record<string, unknown>[
       const parameter: Record<string, unknown> = {
         name,
         in: where,
-        required: where === 'path' || !schema.safeParse(undefined).success,
+        required:
+          where === 'path' ||
+          !schema.safeParse(undefined).success ||
+          (where === 'header' && route.request?.requiredHeaders?.includes(name) === true),
       };
       if (schema.description) parameter.description = schema.description;
       slots.push({ schema, into: parameter });

@@ -42,6 +42,12 @@ export interface RouteConfig {
     readonly params?: ObjectSchema;
     readonly query?: ObjectSchema;
     readonly headers?: ObjectSchema;
+    /**
+     * Headers the schema leaves optional because the handler answers their absence itself with a
+     * status of its own (If-Match's 428 Precondition Required, not the check's 400): required all
+     * the same, and described so.
+     */
+    readonly requiredHeaders?: readonly string[];
     readonly body?: BodyConfig;
   };
   readonly responses: Readonly<Record<number, ResponseConfig>>;
