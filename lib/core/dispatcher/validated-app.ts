@@ -7,8 +7,19 @@ import { zodFieldErrors } from '../zod-errors';
 import type { AppEnv } from './env';
 import type { RouteConfig, RouteInput } from './route-config';
 
-/** A JSON media type with parameters: `application/json`, `application/problem+json; charset=utf-8`. */
-const JSON_CONTENT_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+/** A JSON media type: `application/json`, `application/problem+json`. */
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json$/i;
+const MEDIA_PARAMETER = /^[a-zA-Z0-9-]+=./;
+
+/**
+ * A JSON media type with parameters (`application/json; charset=utf-8`), whitespace allowed on either
+ * side of each `;` as RFC 9110 §8.3.1 allows. Split, not one regex: a regex that takes that
+ * whitespace backtracks for seconds over a long header of spaces.
+ */
+function isJsonContentType(type: string): boolean {
+  const [essence = '', ...parameters] = type.split(';');
+  return JSON_MEDIA_TYPE.test(essence.trim()) && parameters.every((p) => MEDIA_PARAMETER.test(p.trim()));
+}
 
 type Schema = z.ZodType;
 
@@ -149,7 +160,7 @@ async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   if (type === undefined) {
     throw new PlugboardError('UnsupportedMediaType', 'send the body with Content-Type: application/json');
   }
-  if (!JSON_CONTENT_TYPE.test(type)) {
+  if (!isJsonContentType(type)) {
     throw new PlugboardError('UnsupportedMediaType', 'send the body as application/json');
   }
   const charset = CHARSET.exec(type)?.[1];

@@ -95,4 +95,34 @@ describe('the body check', () => {
     const untyped = await app.request('/optional', { method: 'POST', body: '{}' });
     expect(untyped.status).toBe(415);
   });
+
+  it('takes a JSON media type whose parameters have whitespace around the semicolon (RFC 9110 §8.3.1)', async () => {
+    const app = appOf((a) => a.openapi(required, (c) => c.json(c.req.valid('json'), 200)));
+    for (const type of [
+      'application/json ; charset=utf-8',
+      'application/json;charset=UTF-8',
+      'application/json ',
+    ]) {
+      const sent = await app.request('/required', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: '{"mode":"slow"}',
+      });
+      expect({ type, status: sent.status }).toEqual({ type, status: 200 });
+    }
+    const malformed = await app.request('/required', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset' },
+      body: '{}',
+    });
+    expect(malformed.status).toBe(415);
+    const started = performance.now();
+    const spaced = await app.request('/required', {
+      method: 'POST',
+      headers: { 'content-type': `application/json; a=${' '.repeat(16_000)}x; ${' '.repeat(16_000)}` },
+      body: '{}',
+    });
+    expect(spaced.status).toBe(415);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
 });
