@@ -176,6 +176,21 @@ describe('/v1/openapi.json', () => {
     expect(Object.keys(doc.paths['/v1/instances'].post.responses['201'].headers)).toContain('Location');
   });
 
+  it('marks as required the If-Match that PATCH answers 428 without', async () => {
+    await pb.call('POST', '/v1/instances', { name: 'preconditioned', plugin: 'echo' });
+    const unconditional = await pb.call('PATCH', '/v1/instances/preconditioned', { order: 1 });
+    expect(unconditional.status).toBe(428);
+    const declared = doc.paths['/v1/instances/{name}'].patch.parameters.find(
+      (p: Json) => p.in === 'header' && p.name === 'if-match',
+    );
+    expect(declared.required).toBe(true);
+    expect(Object.keys(doc.paths['/v1/instances/{name}'].patch.responses)).toContain('428');
+    const optional = doc.paths['/v1/instances/{name}'].delete.parameters.find(
+      (p: Json) => p.in === 'header' && p.name === 'if-match',
+    );
+    expect(optional.required).toBe(false);
+  });
+
   it('declares the request id on every problem, and Retry-After on every 429', async () => {
     const lacking: string[] = [];
     for (const [method, path, op] of operations()) {

@@ -11,16 +11,28 @@ interface Slot {
 }
 
 const SCHEMAS = '#/components/schemas/';
+/** What OpenAPI 3.1 allows a component's name to be; zod takes any id, and would write it out as given. */
+const COMPONENT_NAME = /^[a-zA-Z0-9._-]+$/;
 
 /**
  * Answers are described open, as zod's `object` takes them: zod would say an answer has no fields
  * beyond those listed (it drops them from what it parses), but answers are not parsed, and a client
  * that held the platform to that would break on every field a later version adds.
  */
-const open: NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] = ({ zodSchema, jsonSchema }) => {
+const open: NonNullable<NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override']> = ({
+  zodSchema,
+  jsonSchema,
+}) => {
   const def = zodSchema._zod.def;
   if (def.type === 'object' && !('catchall' in def && def.catchall)) delete jsonSchema.additionalProperties;
 };
+
+/** One direction's schemas in JSON Schema, with the zod schema behind each name it gave. */
+interface Pass {
+  readonly properties: Record<string, JsonSchema>;
+  readonly defs: Record<string, JsonSchema>;
+  readonly named: ReadonlyMap<string, unknown>;
+}
 
 /**
  * The schemas of one direction made into JSON Schema in one pass of zod's own converter, so a schema
@@ -29,10 +41,20 @@ const open: NonNullable<Parameters<typeof z.toJSONSchema>[1]>['override'] = ({ z
  * Schemas zod names itself (a recursive one's `__schema0`) get the direction in their name, so the
  * two passes cannot give two schemas one name.
  */
-function fill(slots: readonly Slot[], io: Io, components: Record<string, JsonSchema>): void {
-  if (slots.length === 0) return;
+function convert(slots: readonly Slot[], io: Io): Pass {
+  const named = new Map<string, unknown>();
+  if (slots.length === 0) return { properties: {}, defs: {}, named };
   const all = z.object(Object.fromEntries(slots.map(({ schema }, i) => [`s${i}`, schema])));
-  const made = z.toJSONSchema(all, { io, unrepresentable: 'any', target: 'draft-2020-12', override: open });
+  const made = z.toJSONSchema(all, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    override: (context) => {
+      open(context);
+      const id = z.globalRegistry.get(context.zodSchema as z.core.$ZodType)?.id;
+      if (typeof id === 'string') named.set(id, context.zodSchema);
+    },
+  });
   const rename = (name: string) => (name.startsWith('__schema') ? `${io}${name}` : name);
   const text = JSON.stringify(made).replaceAll(/"#\/\$defs\/([^"]+)"/g, (_, name: string) =>
     JSON.stringify(`${SCHEMAS}${rename(name)}`),
@@ -41,15 +63,62 @@ function fill(slots: readonly Slot[], io: Io, components: Record<string, JsonSch
     properties: Record<string, JsonSchema>;
     $defs?: Record<string, JsonSchema>;
   };
-  for (const [name, schema] of Object.entries($defs)) {
-    const key = rename(name);
-    const known = components[key];
-    if (known && JSON.stringify(known) !== JSON.stringify(schema))
-      throw new Error(`the schema named ${key} differs between requests and answers; name each its own`);
-    components[key] = schema;
+  const defs = Object.fromEntries(Object.entries($defs).map(([name, schema]) => [rename(name), schema]));
+  return { properties, defs, named };
+}
+
+/** The pass's schemas, with every reference to a renamed component moved to its new name. */
+function renamed<T>(value: T, names: ReadonlyMap<string, string>): T {
+  if (names.size === 0) return value;
+  const text = JSON.stringify(value).replaceAll(/"#\/components\/schemas\/([^"]+)"/g, (ref, name: string) => {
+    const to = names.get(name);
+    return to === undefined ? ref : JSON.stringify(`${SCHEMAS}${to}`);
+  });
+  return JSON.parse(text) as T;
+}
+
+/**
+ * Both directions' schemas as components. A named schema zod describes differently as it takes it
+ * and as it gives it (a default, a transform, or a schema inside that differs) is one schema, not a
+ * clash: answers keep its name and requests get `<id>Input`, rather than the whole document being a
+ * 500. Two different zod schemas under one name are a mistake and are refused.
+ */
+function fill(requests: readonly Slot[], answers: readonly Slot[], components: Record<string, JsonSchema>) {
+  const given = new Set(Object.keys(components));
+  const input = convert(requests, 'input');
+  const output = convert(answers, 'output');
+  const inputNames = new Map<string, string>();
+  // A request schema renamed changes every request schema that refers to it: until none changes.
+  for (let changed = true; changed; ) {
+    changed = false;
+    const defs = renamed(input.defs, inputNames);
+    for (const [name, schema] of Object.entries(defs)) {
+      const known = output.defs[name] ?? components[name];
+      if (inputNames.has(name) || !known || JSON.stringify(known) === JSON.stringify(schema)) continue;
+      const answered = output.named.get(name);
+      if (given.has(name) || !answered || answered !== input.named.get(name))
+        throw new Error(`the schema named ${name} differs between requests and answers; name each its own`);
+      const variant = `${name}Input`;
+      if (variant in input.defs || variant in output.defs || given.has(variant))
+        throw new Error(`the request variant of ${name} would take the name ${variant}, already in use`);
+      inputNames.set(name, variant);
+      changed = true;
+    }
   }
-  slots.forEach(({ into }, i) => {
-    into.schema = properties[`s${i}`];
+  const requestDefs = renamed(input.defs, inputNames);
+  for (const [name, schema] of Object.entries(requestDefs)) components[inputNames.get(name) ?? name] = schema;
+  for (const [name, schema] of Object.entries(output.defs)) {
+    const known = components[name];
+    if (known && JSON.stringify(known) !== JSON.stringify(schema))
+      throw new Error(`the schema named ${name} differs between requests and answers; name each its own`);
+    components[name] = schema;
+  }
+  const requestProperties = renamed(input.properties, inputNames);
+  requests.forEach(({ into }, i) => {
+    into.schema = requestProperties[`s${i}`];
+  });
+  answers.forEach(({ into }, i) => {
+    into.schema = output.properties[`s${i}`];
   });
 }
 
@@ -66,7 +135,10 @@ function parameters(route: RouteConfig, slots: Slot[]): Record<string, unknown>[
       const parameter: Record<string, unknown> = {
         name,
         in: where,
-        required: where === 'path' || !schema.safeParse(undefined).success,
+        required:
+          where === 'path' ||
+          !schema.safeParse(undefined).success ||
+          (where === 'header' && route.request?.requiredHeaders?.includes(name) === true),
       };
       if (schema.description) parameter.description = schema.description;
       slots.push({ schema, into: parameter });
@@ -126,8 +198,10 @@ export function openApiDocument(routes: readonly RouteConfig[], options: OpenApi
     paths[route.path]![route.method] = operation(route, requests, answers);
   }
   const schemas: Record<string, JsonSchema> = { ...options.schemas };
-  fill(requests, 'input', schemas);
-  fill(answers, 'output', schemas);
+  fill(requests, answers, schemas);
+  const misnamed = Object.keys(schemas).filter((name) => !COMPONENT_NAME.test(name));
+  if (misnamed.length > 0)
+    throw new Error(`not valid OpenAPI component names (${COMPONENT_NAME}): ${misnamed.join(', ')}`);
   return {
     openapi: '3.1.0',
     info: options.info,

@@ -42,6 +42,12 @@ export interface RouteConfig {
     readonly params?: ObjectSchema;
     readonly query?: ObjectSchema;
     readonly headers?: ObjectSchema;
+    /**
+     * Headers the schema leaves optional because the handler answers their absence itself with a
+     * status of its own (If-Match's 428 Precondition Required, not the check's 400): required all
+     * the same, and described so.
+     */
+    readonly requiredHeaders?: readonly string[];
     readonly body?: BodyConfig;
   };
   readonly responses: Readonly<Record<number, ResponseConfig>>;
@@ -60,11 +66,12 @@ type Checked<R extends RouteConfig> = {
   param: Part<R, 'params'>;
   query: Part<R, 'query'>;
   header: Part<R, 'headers'>;
-  json: R['request'] extends {
-    readonly body: { readonly content: { 'application/json': { schema: infer S } } };
-  }
-    ? S extends z.ZodType
-      ? z.output<S>
+  json: R['request'] extends { readonly body: infer B extends BodyConfig }
+    ? B['content']['application/json']['schema'] extends infer S extends z.ZodType
+      ? B extends { readonly required: true }
+        ? z.output<S>
+        : // An optional body sent as nothing is given as `{}`, unchecked: no default of its schema is filled.
+          z.output<S> | Record<string, never>
       : never
     : never;
 };

@@ -50,7 +50,7 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 });
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
+  required: true as const,
   content: { 'application/json': { schema } },
 });
 

@@ -7,8 +7,19 @@ import { zodFieldErrors } from '../zod-errors';
 import type { AppEnv } from './env';
 import type { RouteConfig, RouteInput } from './route-config';
 
-/** A JSON media type with parameters: `application/json`, `application/problem+json; charset=utf-8`. */
-const JSON_CONTENT_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+/** A JSON media type: `application/json`, `application/problem+json`. */
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json$/i;
+const MEDIA_PARAMETER = /^[a-zA-Z0-9-]+=./;
+
+/**
+ * A JSON media type with parameters (`application/json; charset=utf-8`), whitespace allowed on either
+ * side of each `;` as RFC 9110 §8.3.1 allows. Split, not one regex: a regex that takes that
+ * whitespace backtracks for seconds over a long header of spaces.
+ */
+function isJsonContentType(type: string): boolean {
+  const [essence = '', ...parameters] = type.split(';');
+  return JSON_MEDIA_TYPE.test(essence.trim()) && parameters.every((p) => MEDIA_PARAMETER.test(p.trim()));
+}
 
 type Schema = z.ZodType;
 
@@ -84,11 +95,16 @@ function queryChecker(route: RouteConfig, schema: Schema | undefined): (c: Conte
   const shape = schema && (schema as unknown as { shape?: Record<string, unknown> }).shape;
   if (schema && !shape) throw new Error(`${route.method} ${route.path}: a query schema must be an object`);
   const known = new Set(Object.keys(shape ?? {}));
+  const lists = new Set(
+    Object.entries(shape ?? {})
+      .filter(([, field]) => takesList(field))
+      .map(([n]) => n),
+  );
   const detail = `Unknown query parameter; known: ${[...known].join(', ') || 'none'}`;
   return (c) => {
     // Most calls (every invoke) have no query and no query schema: nothing to parse.
     if (!schema && !c.req.url.includes('?')) return undefined;
-    const values = queryValues(c);
+    const values = queryValues(c, lists);
     const unknown: FieldError[] = Object.keys(values)
       .filter((name) => !known.has(name))
       .map((name) => ({ pointer: `/query/${pointerSegment(name)}`, detail }));
@@ -133,17 +149,18 @@ function jsonBody(route: RouteConfig): JsonBody | undefined {
 
 /**
  * A body without a JSON content type is refused, unless there is none; a missing optional body is
- * `{}` unchecked, a missing required one is checked as `{}`.
+ * `{}` unchecked, a missing required one is checked as `{}`. An empty body is a missing one whatever
+ * its Content-Type: clients that set `application/json` on every request (curl -H, a shared fetch
+ * wrapper) send it with no body too, and "" is no JSON to refuse as malformed.
  */
 async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   const type = c.req.header('content-type');
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength === 0) return body.required ? check(body.schema, {}, '') : {};
   if (type === undefined) {
-    if ((await c.req.arrayBuffer()).byteLength > 0) {
-      throw new PlugboardError('UnsupportedMediaType', 'send the body with Content-Type: application/json');
-    }
-    return body.required ? check(body.schema, {}, '') : {};
+    throw new PlugboardError('UnsupportedMediaType', 'send the body with Content-Type: application/json');
   }
-  if (!JSON_CONTENT_TYPE.test(type)) {
+  if (!isJsonContentType(type)) {
     throw new PlugboardError('UnsupportedMediaType', 'send the body as application/json');
   }
   const charset = CHARSET.exec(type)?.[1];
@@ -155,7 +172,7 @@ async function bodyValue(c: Context, body: JsonBody): Promise<object> {
   }
   let text: string;
   try {
-    text = UTF8.decode(await c.req.arrayBuffer());
+    text = UTF8.decode(bytes);
   } catch {
     throw new PlugboardError('Validation', 'the request body is not valid UTF-8');
   }
@@ -200,13 +217,29 @@ function refuseDroppedProto(input: unknown, output: unknown): void {
   if (errors.length > 0) throw invalidFields('the request is not valid', errors);
 }
 
-function queryValues(c: Context): Record<string, string | string[]> {
+/**
+ * A parameter given once is a string, one repeated a list (`?tag=a&tag=b`, OpenAPI's form style),
+ * except where the field takes a list: there a single `?tag=a` is a list of one, as the document
+ * describes it, not a string its array schema refuses.
+ */
+function queryValues(c: Context, lists: ReadonlySet<string>): Record<string, string | string[]> {
   return Object.fromEntries(
     Object.entries(c.req.queries()).map(([name, values]) => [
       name,
-      values.length === 1 ? values[0]! : values,
+      values.length === 1 && !lists.has(name) ? values[0]! : values,
     ]),
   );
+}
+
+/** Whether a query field's schema is an array, under the optional, default and like wrappers. */
+function takesList(field: unknown): boolean {
+  let def = (field as { _zod?: { def: { type: string; innerType?: unknown; in?: unknown } } })._zod?.def;
+  while (def) {
+    if (def.type === 'array') return true;
+    const inner = def.type === 'pipe' ? def.in : def.innerType;
+    def = (inner as { _zod?: { def: typeof def } } | undefined)?._zod?.def;
+  }
+  return false;
 }
 
 /** Header names as the schema spells them, matched without regard to case (as @hono/zod-validator does). */

@@ -95,3 +95,80 @@ describe('openApiDocument', () => {
     expect(() => openApiDocument([put, clash], { info })).toThrow(/DocThing differs/);
   });
 });
+
+/** Every `$ref` of a document, each to be found where it points. */
+function unresolved(document: object): string[] {
+  const refs = JSON.stringify(document).match(/"\$ref":"[^"]*"/g) ?? [];
+  return refs
+    .map((found) => JSON.parse(found.slice('"$ref":'.length)) as string)
+    .filter((ref) => {
+      // biome-ignore lint/suspicious/noExplicitAny: walking plain JSON
+      let node: any = document;
+      for (const part of ref.slice(2).split('/')) node = node?.[part];
+      return node === undefined;
+    });
+}
+
+const both = (schema: z.ZodType, answer: z.ZodType = schema) =>
+  createRoute({
+    method: 'post',
+    path: '/both',
+    request: { body: { required: true, content: { 'application/json': { schema } } } },
+    responses: { 200: { description: 'Done', content: { 'application/json': { schema: answer } } } },
+  });
+
+describe('a named schema in requests and answers', () => {
+  it('names its request variant <id>Input where zod takes it otherwise than it gives it', () => {
+    const Counter = z.object({ count: z.number().int().default(0) }).meta({ id: 'DocCounter' });
+    // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON
+    const made = openApiDocument([both(Counter)], { info }) as any;
+    const operation = made.paths['/both'].post;
+    expect(operation.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/DocCounterInput',
+    });
+    expect(operation.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/DocCounter',
+    });
+    expect(made.components.schemas.DocCounterInput).not.toHaveProperty('required');
+    expect(made.components.schemas.DocCounter.required).toEqual(['count']);
+  });
+
+  it('describes a named schema holding a recursive one both ways, every reference resolving', () => {
+    const Stored = z.object({ key: z.string(), value: z.json() }).meta({ id: 'DocStored' });
+    const made = openApiDocument([both(Stored)], { info });
+    expect(unresolved(made)).toEqual([]);
+    const names = Object.keys((made as { components: { schemas: object } }).components.schemas);
+    expect(names).toEqual(expect.arrayContaining(['input__schema0', 'output__schema0', 'DocStored']));
+  });
+
+  it('gives a named schema around a differing one its request variant too, referring to the inner one', () => {
+    const Inner = z.object({ n: z.number().default(1) }).meta({ id: 'DocInner' });
+    const Outer = z.object({ inner: Inner, list: z.array(Inner) }).meta({ id: 'DocOuter' });
+    // biome-ignore lint/suspicious/noExplicitAny: the document is read as plain JSON
+    const made = openApiDocument([both(Outer)], { info }) as any;
+    expect(unresolved(made)).toEqual([]);
+    const { DocOuterInput, DocOuter } = made.components.schemas;
+    expect(DocOuterInput.properties.inner).toEqual({ $ref: '#/components/schemas/DocInnerInput' });
+    expect(DocOuterInput.properties.list.items).toEqual({ $ref: '#/components/schemas/DocInnerInput' });
+    expect(DocOuter.properties.inner).toEqual({ $ref: '#/components/schemas/DocInner' });
+  });
+
+  it('still refuses two different schemas under one name, or a name taken by a given component', () => {
+    const One = z.object({ n: z.number().default(1) }).meta({ id: 'DocSame' });
+    const Two = z.object({ n: z.number() }).meta({ id: 'DocSame' });
+    expect(() => openApiDocument([both(One, Two)], { info })).toThrow(/DocSame differs/);
+    const Given = z.object({ n: z.number().default(1) }).meta({ id: 'DocGiven' });
+    expect(() => openApiDocument([both(Given)], { info, schemas: { DocGiven: { type: 'object' } } })).toThrow(
+      /DocGiven differs/,
+    );
+  });
+});
+
+describe('component names', () => {
+  it('refuses an id OpenAPI cannot take as a component name, where zod would write it out as given', () => {
+    const Spaced = z.object({ n: z.number() }).meta({ id: 'Doc Spaced' });
+    const Slashed = z.object({ n: z.number() }).meta({ id: 'doc/slashed' });
+    expect(() => openApiDocument([both(Spaced)], { info })).toThrow(/Doc Spaced/);
+    expect(() => openApiDocument([both(z.object({ s: Slashed }))], { info })).toThrow(/doc\/slashed/);
+  });
+});

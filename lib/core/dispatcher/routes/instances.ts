@@ -84,7 +84,12 @@ const patch = createRoute({
   method: 'patch',
   path: '/v1/instances/{name}',
   summary: 'Change an instance; needs If-Match; options are a JSON merge patch',
-  request: { ...byName, headers: ifMatch, body: jsonBody(PatchInstanceSchema) },
+  request: {
+    ...byName,
+    headers: ifMatch,
+    requiredHeaders: ['if-match'],
+    body: jsonBody(PatchInstanceSchema),
+  },
   responses: {
     200: { ...json(InstanceSchema, 'Updated'), headers: etagHeader },
     ...problems(404, 412, 413, 415, 428),
