@@ -25,7 +25,9 @@ describe('plugboard dev', () => {
     await cp(join(ROOT, 'plugins/echo'), plugin, { recursive: true });
 
     // No folder named: the working folder is a plugin's, so it alone is served.
-    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bin/plugboard.ts'), 'dev'], {
+    const app = 'http://127.0.0.1:5173';
+    const args = ['--import', 'tsx', join(ROOT, 'bin/plugboard.ts'), 'dev', '--cors-origin', app];
+    child = spawn(process.execPath, args, {
       cwd: plugin,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -61,6 +63,13 @@ describe('plugboard dev', () => {
       return { status: response.status, body: await response.json() };
     };
     expect(await echo()).toMatchObject({ status: 200, body: { result: { message: 'hi' } } });
+    // A browser app on the origin given, as `start` takes it: its preflight needs no token.
+    const preflight = await fetch(`${url}/v1/instances/echo-dev/actions/echo`, {
+      method: 'OPTIONS',
+      headers: { origin: app, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(app);
 
     const source = join(plugin, 'index.ts');
     const original = await readFile(source, 'utf8');

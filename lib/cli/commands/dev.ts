@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { corsOriginsOf, withCorsOriginOption } from '../cors-option';
 import { startDevSession } from '../dev/dev-session';
 import { devTarget } from '../dev/dev-target';
 import { integer } from '../input';
 import { exitOnStopSignals } from '../local-platform';
 
 export function registerDevCommand(program: Command): void {
-  program
+  const dev = program
     .command('dev')
     .description(
       "a plugin author's inner loop: serve a plugin in memory with a ready <slug>-dev instance, reloading and re-running its conformance checks on every save",
@@ -15,9 +16,16 @@ export function registerDevCommand(program: Command): void {
       "a plugin's folder, or a folder of plugin folders (default: the current folder if it has an index.ts, else plugins)",
     )
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integer('--port', 0, 65_535), 0)
-    .option('--data <dir>', 'keep the registry, credentials and token in this folder (default: in memory)')
-    .action(async (dir: string | undefined, options: { port: number; data?: string }) => {
-      const session = await startDevSession({ target: devTarget(dir), ...options });
+    .option('--data <dir>', 'keep the registry, credentials and token in this folder (default: in memory)');
+  withCorsOriginOption(dev).action(
+    async (dir: string | undefined, options: { port: number; data?: string; corsOrigin?: string[] }) => {
+      const session = await startDevSession({
+        target: devTarget(dir),
+        port: options.port,
+        data: options.data,
+        corsOrigins: corsOriginsOf(options),
+      });
       exitOnStopSignals(session.close);
-    });
+    },
+  );
 }

@@ -1,18 +1,17 @@
 import { existsSync } from 'node:fs';
-import { type Command, InvalidArgumentError } from 'commander';
-import { corsOrigin, corsOriginList } from '../../core/http/cors';
+import type { Command } from 'commander';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_EXTERNAL_PLUGINS_DIR,
   DEFAULT_PLUGINS_DIR,
   DEFAULT_PORT,
 } from '../../local/defaults';
-import { ValidationError } from '../../sdk/errors';
+import { corsOriginsOf, withCorsOriginOption } from '../cors-option';
 import { integer } from '../input';
 import { exitOnStopSignals, near, platformBanner, startPlatform } from '../local-platform';
 
 export function registerStartCommand(program: Command): void {
-  program
+  const start = program
     .command('start')
     .description('run the whole platform on this machine: dispatcher, registry, credentials, workers, bus')
     .option('--memory', 'keep the registry in memory and state in a temporary folder (nothing persists)')
@@ -29,55 +28,31 @@ export function registerStartCommand(program: Command): void {
       '--external <dir>',
       'folder of plugins in other languages (a plugboard.json naming a command); skipped when absent',
       DEFAULT_EXTERNAL_PLUGINS_DIR,
-    )
-    .option(
-      '--cors-origin <origin>',
-      'let a browser app on this origin call the API (repeat for more; default: $PLUGBOARD_CORS_ORIGINS, comma-separated)',
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), checkedOrigin(value)],
-    )
-    .action(
-      async (options: {
-        memory?: boolean;
-        port: number;
-        watch: boolean;
-        plugins: string;
-        data: string;
-        external: string;
-        corsOrigin?: string[];
-      }) => {
-        const platform = await startPlatform({
-          memory: options.memory,
-          port: options.port,
-          watch: options.watch,
-          pluginsDir: options.plugins,
-          dataDir: options.data,
-          processPluginsDir: existsSync(options.external) ? options.external : undefined,
-          corsOrigins: options.corsOrigin ?? envOrigins(),
-        });
-        const example = platform.report.loaded.some((p) => p.slug === 'echo')
-          ? `curl -s -H "Authorization: Bearer $(cat ${near(platform.tokenFile)})" ${platform.url}/v1/plugins`
-          : `curl -s ${platform.url}/v1/health`;
-        console.log(
-          `${platformBanner(platform, options.memory ? '--memory' : undefined)}\n\nTry: ${example}`,
-        );
-        exitOnStopSignals(platform.close);
-      },
     );
-}
-
-function checkedOrigin(value: string): string {
-  try {
-    return corsOrigin(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-/** Read only when no --cors-origin is given: the flags replace the environment's list, not add to it. */
-function envOrigins(): string[] {
-  try {
-    return corsOriginList(process.env.PLUGBOARD_CORS_ORIGINS);
-  } catch (error) {
-    throw new ValidationError(`PLUGBOARD_CORS_ORIGINS: ${(error as Error).message}`);
-  }
+  withCorsOriginOption(start).action(
+    async (options: {
+      memory?: boolean;
+      port: number;
+      watch: boolean;
+      plugins: string;
+      data: string;
+      external: string;
+      corsOrigin?: string[];
+    }) => {
+      const platform = await startPlatform({
+        memory: options.memory,
+        port: options.port,
+        watch: options.watch,
+        pluginsDir: options.plugins,
+        dataDir: options.data,
+        processPluginsDir: existsSync(options.external) ? options.external : undefined,
+        corsOrigins: corsOriginsOf(options),
+      });
+      const example = platform.report.loaded.some((p) => p.slug === 'echo')
+        ? `curl -s -H "Authorization: Bearer $(cat ${near(platform.tokenFile)})" ${platform.url}/v1/plugins`
+        : `curl -s ${platform.url}/v1/health`;
+      console.log(`${platformBanner(platform, options.memory ? '--memory' : undefined)}\n\nTry: ${example}`);
+      exitOnStopSignals(platform.close);
+    },
+  );
 }

@@ -16,6 +16,8 @@ export interface DevOptions {
   port: number;
   /** Keep the registry, credentials and token here; without it the platform is fresh and in memory. */
   data?: string | undefined;
+  /** Origins of browser apps allowed to call the API, as `start` takes them. @default none */
+  corsOrigins?: readonly string[] | undefined;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function startDevSession(options: DevOptions): Promise<{ close(): P
       dataDir: options.data,
       port: options.port,
       pluginsDir,
+      corsOrigins: options.corsOrigins,
       logSink: (line) => {
         process.stdout.write(`${line}\n`);
         const reloaded = reloadedPlugin(line);
