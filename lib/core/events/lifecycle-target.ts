@@ -15,6 +15,8 @@ interface InstanceDetail {
   plugin: string;
   version: number;
   options: Record<string, unknown>;
+  /** The instance's own `createdAt`, copied from its record (absent from events made before it was). */
+  createdAt?: string;
 }
 
 /**
@@ -60,8 +62,11 @@ async function instanceOf(
   if (detailType !== 'Instance Deleted') {
     const stored = await registry.getInstance(detail.instance);
     // An event can arrive long after its write (a parked event is published by a redrive), when
-    // the name may belong to an instance of another plugin: that plugin's hook is not this event's.
-    return stored?.plugin === detail.plugin ? stored : undefined;
+    // the name may belong to another instance, of another plugin or of this one: its hook is not
+    // this event's. The record's own createdAt, not a clock, tells them apart.
+    if (stored?.plugin !== detail.plugin) return undefined;
+    if (detail.createdAt !== undefined && stored.createdAt !== detail.createdAt) return undefined;
+    return stored;
   }
   return {
     name: detail.instance,

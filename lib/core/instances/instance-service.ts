@@ -285,6 +285,8 @@ export class InstanceService {
         plugin: instance.plugin,
         version: instance.version,
         options: instance.options,
+        // Which instance of the name: a late event (a redriven one) is told from a recreated one's.
+        createdAt: instance.createdAt,
       }),
     ]);
   }

@@ -59,4 +59,21 @@ describe('the lifecycle target', () => {
     }
     expect(run).not.toHaveBeenCalled();
   });
+
+  it('runs no hook for an event of an earlier instance of the same name and plugin, told by its createdAt', async () => {
+    const { run, lifecycle } = target({ ...instance('x', 'alpha'), createdAt: '2030-01-02T00:00:00.000Z' });
+    const detail = { instance: 'x', plugin: 'alpha', version: 1, options: {} };
+    const earlier = platformEvent(origin, 'Instance Created', {
+      ...detail,
+      createdAt: '2030-01-01T00:00:00.000Z',
+    });
+    await lifecycle.deliver({ event: earlier, idempotencyKey: `${earlier.id}:lifecycle`, attempt: 1 });
+    expect(run).not.toHaveBeenCalled();
+    const current = platformEvent(origin, 'Instance Created', {
+      ...detail,
+      createdAt: '2030-01-02T00:00:00.000Z',
+    });
+    await lifecycle.deliver({ event: current, idempotencyKey: `${current.id}:lifecycle`, attempt: 1 });
+    expect(run).toHaveBeenCalledOnce();
+  });
 });
