@@ -27,6 +27,27 @@ const open: NonNullable<NonNullable<Parameters<typeof z.toJSONSchema>[1]>['overr
   if (def.type === 'object' && !('catchall' in def && def.catchall)) delete jsonSchema.additionalProperties;
 };
 
+/**
+ * A JSON Schema's `$defs` as OpenAPI components, each under the name `name` gives it, with every
+ * reference to one moved to where it now lives; the schema itself without `$defs` or `$schema`.
+ */
+export function asComponents(
+  made: JsonSchema,
+  name: (def: string) => string,
+): { schema: JsonSchema; defs: Record<string, JsonSchema> } {
+  const text = JSON.stringify(made).replaceAll(/"#\/\$defs\/([^"]+)"/g, (_, def: string) =>
+    JSON.stringify(`${SCHEMAS}${name(def)}`),
+  );
+  const {
+    $schema: _dialect,
+    $defs = {},
+    ...schema
+  } = JSON.parse(text) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
+  return { schema, defs: Object.fromEntries(Object.entries($defs).map(([def, each]) => [name(def), each])) };
+}
+
 /** One direction's schemas in JSON Schema, with the zod schema behind each name it gave. */
 interface Pass {
   readonly properties: Record<string, JsonSchema>;
@@ -56,14 +77,8 @@ function convert(slots: readonly Slot[], io: Io): Pass {
     },
   });
   const rename = (name: string) => (name.startsWith('__schema') ? `${io}${name}` : name);
-  const text = JSON.stringify(made).replaceAll(/"#\/\$defs\/([^"]+)"/g, (_, name: string) =>
-    JSON.stringify(`${SCHEMAS}${rename(name)}`),
-  );
-  const { properties, $defs = {} } = JSON.parse(text) as {
-    properties: Record<string, JsonSchema>;
-    $defs?: Record<string, JsonSchema>;
-  };
-  const defs = Object.fromEntries(Object.entries($defs).map(([name, schema]) => [rename(name), schema]));
+  const { schema, defs } = asComponents(made as JsonSchema, rename);
+  const properties = schema.properties as Record<string, JsonSchema>;
   return { properties, defs, named };
 }
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { type JsonSchema, manifestJsonSchema } from '../../../sdk/json-schema';
 import type { App, RouteContext } from '../env';
-import { openApiDocument } from '../openapi-document';
+import { asComponents, openApiDocument } from '../openapi-document';
 import { createRoute } from '../route-config';
 import { json, problems } from '../schemas';
 
@@ -47,16 +47,6 @@ export const systemRoutes = { health };
  * `Manifest`, and each of its `$defs` beside it, its references moved to where they now live.
  */
 function manifestComponents(): Record<string, JsonSchema> {
-  const { $schema: _dialect, $defs = {}, ...manifest } = manifestJsonSchema();
-  const moved = (schema: unknown): JsonSchema =>
-    JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"#/components/schemas/Manifest'));
-  return {
-    Manifest: moved(manifest),
-    ...Object.fromEntries(
-      Object.entries($defs as Record<string, unknown>).map(([name, schema]) => [
-        `Manifest${name}`,
-        moved(schema),
-      ]),
-    ),
-  };
+  const { schema, defs } = asComponents(manifestJsonSchema(), (def) => `Manifest${def}`);
+  return { Manifest: schema, ...defs };
 }
