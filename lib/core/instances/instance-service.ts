@@ -2,10 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import type { CallContext } from '../../sdk/context';
 import { credentialFields } from '../../sdk/credential-fields';
 import { type FieldError, PlugboardError } from '../../sdk/errors';
+import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
-import { MAX_EVENT_BYTES } from '../events/event-schema';
+import { eventBytes, MAX_EVENT_BYTES } from '../events/event-schema';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
@@ -46,6 +47,10 @@ function throwIfErrors(errors: FieldError[], what: string): void {
  */
 export type DependentsOf = (instance: string) => Promise<string[]>;
 
+type AnnouncedType = 'Instance Created' | 'Instance Updated' | 'Instance Deleted';
+/** What an instance's event says of it. */
+type Announced = Pick<InstanceRecord, 'name' | 'plugin' | 'version' | 'options' | 'createdAt'>;
+
 /** Dependents named in a refusal; the rest are counted. */
 const NAMED_DEPENDENTS = 5;
 
@@ -73,7 +78,14 @@ export class InstanceService {
     const plugin = await this.loadedPlugin(input.plugin);
     const options = checkParams(plugin.manifest.options, input.options ?? {}, '/options');
     throwIfErrors(options.errors, `the options do not fit plugin "${plugin.slug}"`);
-    this.refuseUnannounceable(input.name, plugin.slug, 1, options.values);
+    // The registry sets createdAt; an ISO time of now has the length the stored one will have.
+    this.refuseUnannounceable({
+      name: input.name,
+      plugin: plugin.slug,
+      version: 1,
+      options: options.values,
+      createdAt: new Date().toISOString(),
+    });
     const created = await this.deps.registry.createInstance({
       name: input.name,
       plugin: plugin.slug,
@@ -137,7 +149,11 @@ export class InstanceService {
       ([field, value]) => !isDeepStrictEqual(value, current[field as keyof InstanceChanges]),
     );
     if (!changed) return current;
-    this.refuseUnannounceable(name, current.plugin, current.version + 1, changes.options ?? current.options);
+    this.refuseUnannounceable({
+      ...current,
+      version: current.version + 1,
+      options: changes.options ?? current.options,
+    });
     const updated = await this.deps.registry.updateInstance(name, changes, expected);
     await this.announce('Instance Updated', updated);
     return updated;
@@ -256,39 +272,29 @@ export class InstanceService {
    * the write is answered as done with its lifecycle hooks never run. So such a write is refused
    * before it is made, locally as on AWS.
    */
-  private refuseUnannounceable(
-    name: string,
-    plugin: string,
-    version: number,
-    options: Record<string, unknown>,
-  ): void {
-    const event = platformEvent(this.deps.origin, 'Instance Updated', {
-      instance: name,
-      plugin,
-      version,
-      options,
-    });
-    if (Buffer.byteLength(JSON.stringify(event)) <= MAX_EVENT_BYTES) return;
+  private refuseUnannounceable(instance: Announced): void {
+    // Created, Updated and Deleted are one length: any of them measures the announcement.
+    if (eventBytes(this.announcement('Instance Updated', instance)) <= MAX_EVENT_BYTES) return;
     const detail = `must be small enough for the instance's event to fit the bus's ${MAX_EVENT_BYTES / 1024} KB`;
     throw invalidFields('the options are too large to announce on the event bus', [
       { pointer: '/options', detail },
     ]);
   }
 
-  private async announce(
-    detailType: 'Instance Created' | 'Instance Updated' | 'Instance Deleted',
-    instance: InstanceRecord,
-  ): Promise<void> {
-    await this.deps.bus.publish([
-      platformEvent(this.deps.origin, detailType, {
-        instance: instance.name,
-        plugin: instance.plugin,
-        version: instance.version,
-        options: instance.options,
-        // Which instance of the name: a late event (a redriven one) is told from a recreated one's.
-        createdAt: instance.createdAt,
-      }),
-    ]);
+  private async announce(detailType: AnnouncedType, instance: InstanceRecord): Promise<void> {
+    await this.deps.bus.publish([this.announcement(detailType, instance)]);
+  }
+
+  /** The event an instance write announces; the size check measures this very event. */
+  private announcement(detailType: AnnouncedType, instance: Announced): PlatformEvent {
+    return platformEvent(this.deps.origin, detailType, {
+      instance: instance.name,
+      plugin: instance.plugin,
+      version: instance.version,
+      options: instance.options,
+      // Which instance of the name: a late event (a redriven one) is told from a recreated one's.
+      createdAt: instance.createdAt,
+    });
   }
 }
 
