@@ -1,10 +1,13 @@
+import { applyServingHeapPolicy } from '../../lib/local/heap-policy';
 import { startLocalPlatform } from '../../lib/local/platform';
 import { announce } from '../child';
 
 /**
  * The local platform in a process of its own, so the load generator does not share its event loop and
- * its RSS (worker threads included) is the platform's alone. Announces the echo action's URL.
+ * its RSS (worker threads included) is the platform's alone, under the heap policy `plugboard start`
+ * sets. Announces the echo action's URL.
  */
+applyServingHeapPolicy();
 const platform = await startLocalPlatform({ memory: true, port: 0, watch: false, logSink: () => {} });
 const authorization = `Bearer ${platform.token}`;
 const created = await fetch(`${platform.url}/v1/instances`, {

@@ -7,7 +7,11 @@ import { stopOnSignals } from './stop-signals';
 /** What `plugboard start` and `plugboard dev` share: starting the platform, its banner, stopping on a signal. */
 export async function startPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   // Loaded here, not at the top: the other commands need none of the platform's weight.
-  const { startLocalPlatform } = await import('../local/platform');
+  const [{ startLocalPlatform }, { applyServingHeapPolicy }] = await Promise.all([
+    import('../local/platform'),
+    import('../local/heap-policy'),
+  ]);
+  applyServingHeapPolicy();
   return startLocalPlatform(options);
 }
 
