@@ -26,7 +26,7 @@ describe('plugboard dev', () => {
 
     // No folder named: the working folder is a plugin's, so it alone is served.
     const app = 'http://127.0.0.1:5173';
-    const args = ['--import', 'tsx', join(ROOT, 'bin/plugboard.ts'), 'dev', '--cors-origin', app];
+    const args = [join(ROOT, 'bin/plugboard.mjs'), 'dev', '--cors-origin', app];
     child = spawn(process.execPath, args, {
       cwd: plugin,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -81,7 +81,7 @@ function startPlatform(command: string): Promise<string> {
 describe('README: Write your first plugin', () => {
   it('every command of the walkthrough works in a fresh copy, ending in an invoke by CLI and by curl', async () => {
     const commands = await walkthroughCommands();
-    expect(commands[0]).toBe('npx tsx bin/plugboard.ts new demo --type configuration');
+    expect(commands[0]).toBe('node bin/plugboard.mjs new demo --type configuration');
     expect(commands).toContain('npm start');
     let url: string | undefined;
     const outputs: string[] = [];
@@ -102,13 +102,13 @@ describe('README: Write your first plugin', () => {
   }, 300_000);
 
   it('plugboard new refuses an existing folder and a bad slug, with exit code 1', async () => {
-    const again = await sh('npx tsx bin/plugboard.ts new demo --type configuration');
+    const again = await sh('node bin/plugboard.mjs new demo --type configuration');
     expect(again.code).toBe(1);
     expect(again.stderr.trim()).toBe('plugboard: plugins/demo already exists; choose another slug');
-    const bad = await sh('npx tsx bin/plugboard.ts new Demo_1 --type logs');
+    const bad = await sh('node bin/plugboard.mjs new Demo_1 --type logs');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^plugboard: "Demo_1" is not a valid slug/);
-    const usage = await sh('npx tsx bin/plugboard.ts new demo2');
+    const usage = await sh('node bin/plugboard.mjs new demo2');
     expect(usage.code).toBe(2);
     expect(usage.stderr.trim()).toBe("plugboard: required option '--type <type>' not specified (see --help)");
   }, 60_000);

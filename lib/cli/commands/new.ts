@@ -18,7 +18,7 @@ export function registerNewCommand(program: Command): void {
           `Created ${options.type} plugin "${slug}":`,
           ...files.map((f) => `  ${relative(process.cwd(), f)}`),
           '',
-          `Next: npx tsx bin/plugboard.ts validate && npx tsx bin/plugboard.ts test ${slug}`,
+          `Next: node bin/plugboard.mjs validate && node bin/plugboard.mjs test ${slug}`,
         ].join('\n'),
       );
     });

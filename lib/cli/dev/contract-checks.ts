@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ConformanceReport } from '../../testing/conformance';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../../../bin/plugboard.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/plugboard.mjs', import.meta.url));
 /** A plugin whose checks hang must not hold the next save's. */
 const TIMEOUT_MS = 120_000;
 
@@ -14,13 +13,12 @@ const TIMEOUT_MS = 120_000;
  * file of a changed plugin afresh, its fixtures too.
  */
 export function contractChecks(pluginsDir: string, slug?: string): Promise<ConformanceReport[]> {
-  const args = ['--import', 'tsx', CLI, 'test', ...(slug ? [slug] : []), '--plugins', pluginsDir, '--json'];
+  const args = [CLI, 'test', ...(slug ? [slug] : []), '--plugins', pluginsDir, '--json'];
   return new Promise((resolve, reject) => {
-    // From the project's root, where `--import tsx` resolves.
     execFile(
       process.execPath,
       args,
-      { cwd: ROOT, timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
+      { timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         try {
           resolve(JSON.parse(stdout) as ConformanceReport[]);

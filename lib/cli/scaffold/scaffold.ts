@@ -83,10 +83,10 @@ function readmeSource(t: TypeTemplate, type: string): string {
 A \`${type}\` plugin. Describe what it does, its options and its credentials here.
 
 \`\`\`sh
-npx tsx bin/plugboard.ts validate
-npx tsx bin/plugboard.ts test __SLUG__
-npx tsx bin/plugboard.ts instances create __INSTANCE__ --plugin __SLUG__
-npx tsx bin/plugboard.ts invoke __INSTANCE__ ${t.invoke.target} --params '${t.invoke.json}'
+node bin/plugboard.mjs validate
+node bin/plugboard.mjs test __SLUG__
+node bin/plugboard.mjs instances create __INSTANCE__ --plugin __SLUG__
+node bin/plugboard.mjs invoke __INSTANCE__ ${t.invoke.target} --params '${t.invoke.json}'
 \`\`\`
 
 \`test\` runs the conformance kit over the plugin; \`invoke\` calls the ${kind} \`${t.invoke.target}\` on a

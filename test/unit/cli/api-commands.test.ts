@@ -52,7 +52,7 @@ function freePort(): Promise<number> {
 /** The real bin with stdin, for credentials read from a pipe. */
 function spawned(args: string[], stdin: string) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn('npx', ['tsx', 'bin/plugboard.ts', ...args], { cwd: ROOT, timeout: 60_000 });
+    const child = spawn(process.execPath, ['bin/plugboard.mjs', ...args], { cwd: ROOT, timeout: 60_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => {

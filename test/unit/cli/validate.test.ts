@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** Runs the real CLI the way the README tells a user to, in the repository root. */
 async function plugboard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'bin/plugboard.ts', ...args], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/plugboard.mjs', ...args], {
       cwd: ROOT,
       timeout: 30_000,
     });
