@@ -73,6 +73,18 @@ export interface LocalPlatformOptions {
    * with the same list (`corsOrigins` of PlatformApi). @default none: no CORS
    */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Told of each plugin rebuilt and serving again after its files changed (`plugboard dev` checks
+   * it then). Not told of a change that did not load: the previous build keeps serving. @default none
+   */
+  readonly onPluginReloaded?: (reloaded: ReloadedPlugin) => void;
+}
+
+/** A plugin serving its changed files. */
+export interface ReloadedPlugin {
+  readonly slug: string;
+  /** The plugin's folder. */
+  readonly dir: string;
 }
 
 export interface LocalPlatform {
@@ -210,7 +222,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       const watcher = new PluginWatcher(pluginsDir, (dir) => {
         // One folder at a time across folders too: which folder holds a slug is decided in turn.
         const reload = reloads.then(() =>
-          reloadPlugin(dir, { registry, invoker, importModule, folders, log }),
+          reloadPlugin(dir, {
+            registry,
+            invoker,
+            importModule,
+            folders,
+            log,
+            onPluginReloaded: options.onPluginReloaded,
+          }),
         );
         reloads = reload.catch(() => undefined);
         return reload;
@@ -292,6 +311,7 @@ interface ReloadDeps {
   importModule: ImportModule;
   folders: PluginFolders;
   log: ReturnType<typeof createLocalLogger>;
+  onPluginReloaded: LocalPlatformOptions['onPluginReloaded'];
 }
 
 /**
@@ -332,6 +352,7 @@ async function applyReload(dir: string, served: string | undefined, deps: Reload
     return;
   }
   log.platform('info', 'plugin reloaded', { dir, slug: outcome.loaded.slug, ms: outcome.ms });
+  deps.onPluginReloaded?.({ slug: outcome.loaded.slug, dir });
 }
 
 /**

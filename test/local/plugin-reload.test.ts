@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReloadedPlugin } from '../../lib/local/platform';
 import { startTestPlatform, type TestPlatform } from '../e2e/harness';
 import { waitFor } from '../e2e/wait-for';
 
@@ -23,6 +24,7 @@ const writePlugin = (folder: string, source: string) => {
 };
 
 let pb: TestPlatform;
+const reloaded: ReloadedPlugin[] = [];
 const which = async (instance: string) =>
   (await pb.call('POST', `/v1/instances/${instance}/actions/which`, {})).body?.result?.build;
 const logged = (text: string) => async () => pb.logLines.some((line) => line.includes(text));
@@ -36,7 +38,11 @@ beforeAll(async () => {
   writePlugin('steady', pluginSource('steady', 'steady-1'));
   writePlugin('m-first', pluginSource('shared', 'first'));
   writePlugin('p-waiter', pluginSource('shared', 'p-waiter'));
-  pb = await startTestPlatform({ pluginsDir: root, watch: true });
+  pb = await startTestPlatform({
+    pluginsDir: root,
+    watch: true,
+    onPluginReloaded: (plugin) => reloaded.push(plugin),
+  });
   await pb.call('POST', '/v1/instances', { name: 'o', plugin: 'owned' });
   // The watcher sees changes only once it has read the folder: wait until one is seen.
   const until = Date.now() + 20_000;
@@ -112,6 +118,7 @@ describe('file watching keeps the loader rules on slugs', () => {
   it('releases the old slug of a folder whose slug changed, and stops serving a deleted folder', async () => {
     writePlugin('a-owner', pluginSource('renamed', 'renamed'));
     await waitFor(logged('"slug":"renamed"'), 15_000, 'the renamed plugin');
+    expect(reloaded).toContainEqual({ slug: 'renamed', dir: join(root, 'a-owner') });
     expect(pb.logLines.some((line) => line.includes('plugin removed: its folder now has slug'))).toBe(true);
     expect(await listed()).toEqual(['renamed', 'steady']);
     expect((await pb.call('GET', '/v1/plugins/owned')).status).toBe(404);
@@ -129,7 +136,9 @@ describe('file watching keeps the loader rules on slugs', () => {
 
   it('logs and reports where a refused change is wrong, as the load report does', async () => {
     writePlugin('steady', pluginSource('steady', 'too-slow', 'timeoutSeconds: 99,'));
+    const told = reloaded.length;
     await waitFor(logged('plugin not reloaded'), 15_000, 'the change to be refused');
+    expect(reloaded.slice(told), 'a refused change is not a reload').toEqual([]);
     const refusal = pb.logLines.find((line) => line.includes('plugin not reloaded'))!;
     expect(JSON.parse(refusal)).toMatchObject({
       slug: 'steady',

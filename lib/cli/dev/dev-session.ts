@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlugboardClient } from '../../client';
+import type { ReloadedPlugin } from '../../local/platform';
 import { near, platformBanner, startPlatform } from '../local-platform';
 import { checksSummary } from './checks-summary';
 import { contractChecks } from './contract-checks';
@@ -9,7 +10,6 @@ import { type DevPlugin, ensureDevInstance } from './dev-instance';
 import type { DevTarget } from './dev-target';
 import { LatestPerKey } from './latest-per-key';
 import { linkPluginFolder } from './plugin-links';
-import { type Reloaded, reloadedPlugin } from './reload-log';
 
 export interface DevOptions {
   target: DevTarget;
@@ -39,19 +39,15 @@ export async function startDevSession(options: DevOptions): Promise<{ close(): P
     if (links) closers.push(links.close);
     const pluginsDir = links?.pluginsDir ?? options.target.dir;
     // A reload heard before the tasks below exist waits for them.
-    let heard: ((reloaded: Reloaded) => void) | undefined;
-    const early: Reloaded[] = [];
+    let heard: ((reloaded: ReloadedPlugin) => void) | undefined;
+    const early: ReloadedPlugin[] = [];
     const platform = await startPlatform({
       memory: options.data === undefined,
       dataDir: options.data,
       port: options.port,
       pluginsDir,
       corsOrigins: options.corsOrigins,
-      logSink: (line) => {
-        process.stdout.write(`${line}\n`);
-        const reloaded = reloadedPlugin(line);
-        if (reloaded) (heard ?? early.push.bind(early))(reloaded);
-      },
+      onPluginReloaded: (reloaded) => (heard ?? early.push.bind(early))(reloaded),
     });
     closers.push(platform.close);
     console.log(platformBanner(platform, options.data === undefined ? '--data <dir> keeps it' : undefined));
@@ -71,7 +67,7 @@ export async function startDevSession(options: DevOptions): Promise<{ close(): P
         (reports) => reports.map(checksSummary),
         (error: Error) => [error.message],
       );
-    const reload = async ({ slug }: Reloaded) => {
+    const reload = async ({ slug }: ReloadedPlugin) => {
       // The platform has just built and registered the plugin: its record says what the instance
       // line needs, where building and importing the plugin again cost every save a second build.
       const record = await platform.registry.getPlugin(slug);

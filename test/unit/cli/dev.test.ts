@@ -8,7 +8,6 @@ import { exampleCall, whatInstanceNeeds } from '../../../lib/cli/dev/dev-instanc
 import { devTarget } from '../../../lib/cli/dev/dev-target';
 import { LatestPerKey } from '../../../lib/cli/dev/latest-per-key';
 import { linkPluginFolder } from '../../../lib/cli/dev/plugin-links';
-import { reloadedPlugin } from '../../../lib/cli/dev/reload-log';
 import { answerExitCode, errorExitCode, yesNoQuestion } from '../../../lib/cli/exit-codes';
 import { buildProgram, runCli } from '../../../lib/cli/program';
 import { type ManifestInput, ManifestSchema } from '../../../lib/sdk/manifest';
@@ -107,21 +106,6 @@ describe('checksSummary', () => {
         checks: [check('a', true), check('b', false, 'threw'), check('c', false)],
       }),
     ).toBe('checks p: 1 of 3 passed, 2 FAILED\n  FAIL b (threw)\n  FAIL c');
-  });
-});
-
-describe('reloadedPlugin', () => {
-  it("reads the platform's reload line, and no plugin's line that only looks like it", () => {
-    const line = (fields: object) =>
-      JSON.stringify({ time: 't', level: 'info', service: 'plugboard', ...fields });
-    expect(reloadedPlugin(line({ message: 'plugin reloaded', dir: '/d', slug: 's', ms: 3 }))).toEqual({
-      slug: 's',
-    });
-    expect(
-      reloadedPlugin(line({ message: 'plugin reloaded', service: 'plugin:s', dir: '/d', slug: 's' })),
-    ).toBeUndefined();
-    expect(reloadedPlugin(line({ message: 'plugin not loaded', note: 'plugin reloaded' }))).toBeUndefined();
-    expect(reloadedPlugin('not json "plugin reloaded"')).toBeUndefined();
   });
 });
 
