@@ -45,6 +45,9 @@ const result = await build({
   target: 'node20',
   packages: 'external',
   sourcemap: 'inline',
+  // The platform's process keeps each module's map for its stack traces, which need only the
+  // mappings: without the sources' text its heap holds ~3 MB less.
+  sourcesContent: false,
   plugins: [sourceUrls],
   write: false,
   outdir: outDir,

@@ -14,6 +14,9 @@ export const PLUGIN_BUNDLE_OPTIONS = {
   target: 'node22',
   minify: true,
   sourcemap: 'linked',
+  // Stack traces need only the mappings; the sources' text made echo's map 587 KB instead of 173,
+  // parsed into every worker's heap (the Lambdas' bundles leave it out too: lib/infra/bundled-function.ts).
+  sourcesContent: false,
   // The Lambda runtime provides the AWS SDK v3; bundling it would add megabytes to every function.
   external: ['@aws-sdk/*'],
   // ESM bundles that pull in CommonJS dependencies need a `require`.

@@ -56,6 +56,7 @@ export async function importPluginModule(entry: string, outDir: string): Promise
     entryNames: `${name}.module.[hash]`,
     outExtension: { '.js': '.mjs' },
     sourcemap: 'inline',
+    sourcesContent: false,
     plugins: [packagesByUrl],
     metafile: true,
     logLevel: 'silent',
