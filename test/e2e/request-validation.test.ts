@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signBody } from '../../lib/core/webhooks/signature';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 let pb: TestPlatform;
@@ -71,6 +72,27 @@ describe('how a route checks its request', () => {
         result: { message: 'hi' },
       });
     }
+  });
+
+  it('checks a Content-Type only where a route takes a JSON body', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const unknown = await rawRequest('POST', '/v1/no-such-route', form, 'a=1');
+    expect({ status: unknown.status, code: unknown.body.code }).toEqual({ status: 404, code: 'NotFound' });
+    const other = await rawRequest('POST', '/v1/plugins', form, 'a=1');
+    expect({ status: other.status, code: other.body.code }).toEqual({
+      status: 405,
+      code: 'MethodNotAllowed',
+    });
+    const secret = 's'.repeat(16);
+    expect((await pb.call('PUT', '/v1/webhook-sources/formed', { secret })).status).toBe(201);
+    const body = 'payload=%7B%7D';
+    const delivered = await rawRequest(
+      'POST',
+      '/v1/webhooks/formed',
+      { ...form, 'x-hub-signature-256': signBody(secret, Buffer.from(body)), 'x-delivery-id': 'd-form' },
+      body,
+    );
+    expect(delivered).toMatchObject({ status: 202, body: { status: 'accepted' } });
   });
 
   it('takes JSON as UTF-8 only: another charset is a 415, bytes that are not UTF-8 a 400', async () => {

@@ -36,12 +36,14 @@ export default definePlugin({
       { name: 'make', label: 'Answers a shape', requiredParams: [{ name: 'shape', label: 'Shape', type: 'string' }] },
       { name: 'nothing', label: 'Answers undefined' },
       { name: 'dated', label: 'Answers a Date' },
+      { name: 'publish', label: 'Publishes a shape', requiredParams: [{ name: 'shape', label: 'Shape', type: 'string' }] },
     ],
   },
   actions: {
     make: (_ctx, { shape }) => make(JSON.parse(shape)),
     nothing: () => undefined,
     dated: () => ({ at: new Date(0) }),
+    publish: (ctx, { shape }) => ctx.publish('Shaped', { shape: make(JSON.parse(shape)) }),
   },
 });
 `;
@@ -140,6 +142,33 @@ describe('a result JSON cannot carry as the handler gave it', () => {
       }),
       { numRuns: 30, seed: 20261128 },
     );
+  });
+
+  it('answers 502 PluginFailed naming the depth for a result or a detail nested past 1,000', async () => {
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    const deepest = await act('make', { shape: nested(1_000) });
+    expect(deepest.status).toBe(200);
+    expect(JSON.stringify(deepest.body.result)).toBe(nested(1_000));
+    const tooDeep = 'it nests objects and arrays more than 1,000 deep, deeper than the platform carries';
+    for (const depth of [1_001, 5_000]) {
+      const res = await act('make', { shape: nested(depth) });
+      expect({ depth, status: res.status, type: res.headers.get('content-type') }).toEqual({
+        depth,
+        status: 502,
+        type: 'application/problem+json',
+      });
+      expect(res.body).toMatchObject({
+        code: 'PluginFailed',
+        detail: `the plugin's result was refused at /result: ${tooDeep}; answer a flatter value`,
+      });
+    }
+    // The detail is one level, its shape field the rest.
+    const published = await act('publish', { shape: nested(1_000) });
+    expect(published.status).toBe(502);
+    expect(published.body).toMatchObject({
+      code: 'PluginFailed',
+      detail: `ctx.publish was refused at /detail: ${tooDeep}; answer a flatter value`,
+    });
   });
 
   it('answers a Date as its ISO string and undefined as null', async () => {

@@ -55,6 +55,17 @@ function lostPrimitive(value: unknown): string | undefined {
 /** How deep a path is looked along for a cycle before its objects are kept in a set instead. */
 const SCANNED_DEPTH = 16;
 
+/**
+ * How many objects and arrays deep a value may nest. What carries a value on recurses:
+ * JSON.stringify, structured clone and the redactor's walk overflow a main thread's stack (the
+ * dispatcher's, a Lambda's) at 2,500 to 4,000 levels, fewer the deeper the call they run in. Well
+ * under that, a value is refused here, by name, rather than failing there without one (a 500, or
+ * "not JSON"); no answer a caller reads nests near so deep.
+ */
+export const MAX_JSON_DEPTH = 1_000;
+
+const TOO_DEEP = `it nests objects and arrays more than ${MAX_JSON_DEPTH.toLocaleString('en')} deep, deeper than the platform carries; answer a flatter value`;
+
 /** A fault, named by the keys of the path from the root to it (an index for an array's value). */
 const faultAt = (reason: string, keyLists: (string[] | undefined)[], ats: number[]) => ({
   reason,
@@ -62,9 +73,9 @@ const faultAt = (reason: string, keyLists: (string[] | undefined)[], ats: number
 });
 
 /**
- * Looks past a primitive, a plain object and an array only to find what JSON would lose, and names
- * it by its keys from the root. Walks with a stack of its own rather than recursion, so a result
- * nested as deep as a plugin cares to make is answered rather than overflowing the call stack.
+ * Looks past a primitive, a plain object and an array only to find what JSON would lose or what
+ * nests past MAX_JSON_DEPTH, and names it by its keys from the root. Walks with a stack of its own
+ * rather than recursion: the stack is the path the pointer is named by.
  */
 function findFault(root: unknown): { reason: string; keys: (string | number)[] } | undefined {
   // The path from the root: each object or array being walked, its keys (none for an array) and the
@@ -86,6 +97,8 @@ function findFault(root: unknown): { reason: string; keys: (string | number)[] }
       const keys = Array.isArray(value) ? undefined : Object.keys(value);
       const lost = keys === undefined || isPlain(value) ? undefined : lostObject(value, keys);
       if (lost) return faultAt(lost, keyLists, ats);
+      // Named at the root: the pointer to the level past the limit would be a thousand keys long.
+      if (objects.length === MAX_JSON_DEPTH) return { reason: TOO_DEEP, keys: [] };
       objects.push(value);
       keyLists.push(keys);
       ats.push(-1);
@@ -126,8 +139,9 @@ function findFault(root: unknown): { reason: string; keys: (string | number)[] }
  * Throws PluginFailed when JSON would carry `value` changed rather than as the plugin gave it: a
  * Map or a Set would arrive as `{}` and a BigInt or a cycle would not arrive at all, so a plugin is
  * told where and what instead. The message names the first such value by its JSON pointer under
- * `pointer`. What JSON changes by its own rules is left to it: a Date (its toJSON) becomes its ISO
- * string, an undefined field is left out.
+ * `pointer`; a value nested deeper than MAX_JSON_DEPTH, which nothing after would carry, is named
+ * at `pointer` itself. What JSON changes by its own rules is left to it: a Date (its toJSON) becomes
+ * its ISO string, an undefined field is left out.
  */
 export function checkJson(value: unknown, pointer: string, refused: string): void {
   const found = findFault(value);

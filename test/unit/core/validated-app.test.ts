@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
 import { createRoute } from '../../../lib/core/dispatcher/route-config';
@@ -94,6 +95,85 @@ describe('the body check', () => {
     expect(malformed.status).toBe(400);
     const untyped = await app.request('/optional', { method: 'POST', body: '{}' });
     expect(untyped.status).toBe(415);
+  });
+
+  const NOT_JSON = 'send the body as application/json';
+  const NOT_UTF8 = 'JSON is UTF-8 (RFC 8259 §8.1): send charset=utf-8, or none';
+  /**
+   * What a body of `{}` sent with `type` as its Content-Type is answered: its status and detail. As
+   * bytes, which a Request sends without a Content-Type of its own, where it gives text one.
+   */
+  const sentAs = async (app: ValidatedApp, type: string | undefined) => {
+    const res = await app.request('/required', {
+      method: 'POST',
+      headers: type === undefined ? {} : { 'content-type': type },
+      body: new TextEncoder().encode('{}'),
+    });
+    return { type, status: res.status, detail: res.status === 200 ? undefined : (await res.json()).detail };
+  };
+
+  it('refuses a body by its Content-Type, naming what is wrong with it', async () => {
+    const app = appOf((a) => a.openapi(required, (c) => c.json(c.req.valid('json'), 200)));
+    const cases: [string | undefined, number, string?][] = [
+      ['application/json', 200],
+      ['application/json; charset=utf-8', 200],
+      ['Application/JSON;Charset=UTF-8', 200],
+      ['application/problem+json', 200],
+      ['application/vnd.plugboard.v1+json; charset=utf8', 200],
+      ['application/json; charset="utf-8"; profile=x', 200],
+      [undefined, 415, 'send the body with Content-Type: application/json'],
+      ['text/plain', 415, NOT_JSON],
+      ['application/jsonx', 415, NOT_JSON],
+      ['application/json-seq', 415, NOT_JSON],
+      ['application/json;', 415, NOT_JSON],
+      ['application/json; charset=', 415, NOT_JSON],
+      ['application/json; charset = utf-8', 415, NOT_JSON],
+      ['application/json; charset=iso-8859-1', 415, NOT_UTF8],
+      ['application/json; profile=x; CHARSET="utf-16"', 415, NOT_UTF8],
+      ['application/json; charset="', 415, NOT_UTF8],
+    ];
+    for (const [type, status, detail] of cases)
+      expect(await sentAs(app, type)).toEqual({ type, status, detail });
+  });
+
+  it('reads a JSON Content-Type alike however its case and the whitespace around its semicolons', async () => {
+    const app = appOf((a) => a.openapi(required, (c) => c.json(c.req.valid('json'), 200)));
+    const spaces = fc.stringMatching(/^[ \t]{0,2}$/);
+    const anyCase = (text: string) =>
+      fc
+        .array(fc.boolean(), { minLength: text.length, maxLength: text.length })
+        .map((upper) => [...text].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+    await fc.assert(
+      fc.asyncProperty(
+        anyCase('application/json'),
+        fc.array(fc.tuple(spaces, spaces, fc.boolean()), { maxLength: 2 }),
+        fc.constantFrom('utf-8', 'UTF8', 'unicode-1-1-utf-8', 'latin1', 'utf-16'),
+        anyCase('charset'),
+        async (essence, spacings, label, name) => {
+          const parameters = spacings.map(([before, after, quoted], i) => {
+            const value = i === 0 ? label : 'x';
+            return `${before};${after}${i === 0 ? name : 'p'}=${quoted ? `"${value}"` : value}`;
+          });
+          const utf8 = parameters.length === 0 || !['latin1', 'utf-16'].includes(label);
+          expect(await sentAs(app, essence + parameters.join(''))).toMatchObject({
+            status: utf8 ? 200 : 415,
+            detail: utf8 ? undefined : NOT_UTF8,
+          });
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('takes any body on a route that declares no JSON one, as the webhook receiver and the plugin APIs need', async () => {
+    const raw = createRoute({ method: 'post', path: '/raw', responses });
+    const app = appOf((a) => a.openapi(raw, async (c) => c.json({ text: await c.req.text() }, 200)));
+    const sent = await app.request('/raw', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' },
+      body: 'a=1',
+    });
+    expect({ status: sent.status, body: await sent.json() }).toEqual({ status: 200, body: { text: 'a=1' } });
   });
 
   it('takes a JSON media type whose parameters have whitespace around the semicolon (RFC 9110 §8.3.1)', async () => {
