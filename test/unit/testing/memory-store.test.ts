@@ -63,7 +63,8 @@ describe('createTestContext', () => {
   it("refuses to publish what the platform's bus refuses, with its errors", async () => {
     const ctx = createTestContext();
     await expect(ctx.publish('X', { big: 'x'.repeat(256 * 1024) })).rejects.toMatchObject({
-      message: 'the event is larger than 256 KB',
+      message:
+        "the event is 262224 bytes as a PutEvents entry, over EventBridge's limit of 262144 bytes (256 KB)",
     });
     await expect(ctx.publish('', {})).rejects.toMatchObject({ errors: [{ pointer: '/detail-type' }] });
     expect(ctx.published).toEqual([]);
