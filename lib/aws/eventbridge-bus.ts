@@ -4,7 +4,7 @@ import type {
   PutEventsRequestEntry,
   PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import { checkEvent } from '../core/events/event-schema';
+import { checkEvent, entrySize, MAX_REQUEST_BYTES } from '../core/events/event-schema';
 import type { EventBus } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 import type { PlatformEvent } from '../sdk/events';
@@ -26,9 +26,8 @@ export interface EventBridgeBusOptions {
   readonly baseDelayMs?: number;
 }
 
-/** PutEvents takes at most 10 entries and 256 KB per request. */
+/** PutEvents takes at most 10 entries per request. */
 const MAX_ENTRIES = 10;
-const MAX_REQUEST_BYTES = 256 * 1024;
 
 /** Puts platform events on an EventBridge bus; rules on the bus do the fan-out. */
 export class EventBridgeBus implements EventBus {
@@ -106,36 +105,13 @@ function toEntry(event: PlatformEvent, busName: string): PutEventsRequestEntry {
   };
 }
 
-/**
- * A PutEvents entry's size as EventBridge counts it against the request's 256 KB: 14 bytes for a
- * Time, plus the UTF-8 bytes of Source, DetailType, Detail and each of Resources. Takes an entry as
- * the SDK holds it or as it arrives in a request (the local stand-in counts with it too).
- */
-export function putEventsEntrySize(entry: {
-  readonly Time?: unknown;
-  readonly Source?: unknown;
-  readonly DetailType?: unknown;
-  readonly Detail?: unknown;
-  readonly Resources?: unknown;
-}): number {
-  const bytes = (text: unknown) => (typeof text === 'string' ? Buffer.byteLength(text) : 0);
-  const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
-  return (
-    (entry.Time === undefined ? 0 : 14) +
-    bytes(entry.Source) +
-    bytes(entry.DetailType) +
-    bytes(entry.Detail) +
-    resources.reduce((sum: number, resource) => sum + bytes(resource), 0)
-  );
-}
-
 function batches(entries: PutEventsRequestEntry[]): PutEventsRequestEntry[][] {
   const all: PutEventsRequestEntry[][] = [];
   let batch: PutEventsRequestEntry[] = [];
   let size = 0;
   for (const entry of entries) {
-    // Each entry is at most 256 KB: checkEvent counted it whole, which is more than this counts.
-    const bytes = putEventsEntrySize(entry);
+    // checkEvent held each entry to MAX_ENTRY_BYTES, so every batch takes at least one.
+    const bytes = entrySize(entry);
     if (batch.length === MAX_ENTRIES || size + bytes > MAX_REQUEST_BYTES) {
       all.push(batch);
       batch = [];

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { checkEvent } from '../core/events/event-schema';
+import { publisher } from '../core/runtime/publish';
 import { createRedactor } from '../core/runtime/redact';
-import { asJson } from '../core/runtime/run-envelope';
 import type { CallContext, LogFields, PluginContext, PluginLogger } from '../sdk/context';
 import { ValidationError } from '../sdk/errors';
-import { pluginSource } from '../sdk/events';
 import { type ManifestInput, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
 import { expandTemplate } from '../sdk/templates';
@@ -40,9 +39,9 @@ export interface TestContextInit {
 
 /**
  * A real PluginContext whose store lives in memory and whose logs and publishes are captured. What a
- * handler logs or publishes through it is redacted of the credentials' values and a detail held to
- * JSON, as the platform's runtime does, also when the handler is called directly
- * (`await plugin.actions.x(ctx, params)`). A direct call still skips what the runtime does with the
+ * handler logs or publishes through it is redacted of the credentials' values, and `publish` is the
+ * runtime's own (a detail held to JSON, an event the bus refuses answered as PluginFailed), also
+ * when the handler is called directly (`await plugin.actions.x(ctx, params)`). A direct call still skips what the runtime does with the
  * call itself: params and input checked, the result held to its contract and to JSON, secret data
  * types marked, credentials redacted from the result, an untyped error answered as PluginFailed;
  * callAction and callOperation do all of it.
@@ -94,22 +93,20 @@ export function createTestContext(init: TestContextInit = {}): TestContext {
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
     signal: controller.signal,
     deadline: Date.now() + timeoutMs,
-    // Held to the event schema the platform's bus applies, with the instance the runtime adds to
-    // every detail; `published` keeps the detail as the runtime sends it, without that instance.
-    async publish(detailType, given) {
-      const detail = redact(asJson(given));
-      checkEvent({
-        version: '0',
-        id: randomUUID(),
-        'detail-type': detailType,
-        source: pluginSource(plugin),
+    // The runtime's own publish, over a bus that refuses what the platform's buses refuse and keeps
+    // each detail as the runtime sends it, without the instance it adds.
+    publish: publisher({
+      slug: plugin,
+      instance,
+      redact,
+      services: {
         ...TEST_ORIGIN,
-        time: new Date().toISOString(),
-        resources: [],
-        detail: { ...detail, instance },
-      });
-      published.push({ detailType, detail });
-    },
+        publish: async (event) => {
+          const { instance: _, ...detail } = checkEvent(event).detail;
+          published.push({ detailType: event['detail-type'], detail });
+        },
+      },
+    }),
     store: init.store ?? new MemoryStore({ plugin, instance }),
     expand: (template) => expandTemplate(template, context),
     logs,

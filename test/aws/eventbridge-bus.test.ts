@@ -2,8 +2,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../lib/aws/eventbridge-bus';
+import { entrySize, eventEntrySize } from '../../lib/core/events/event-schema';
 import { PlugboardError } from '../../lib/sdk/errors';
 import type { PlatformEvent } from '../../lib/sdk/events';
+import { documentedEntrySize, ENTRY_LIMIT, padTo } from '../fixtures/entry-size';
 
 const eventBridge = mockClient(EventBridgeClient);
 const client = new EventBridgeClient({ region: 'eu-west-1' });
@@ -94,6 +96,17 @@ describe('EventBridgeBus', () => {
     // Validation naming the event, as the local bus refuses it.
     expect(error).toMatchObject({ code: 'Validation', errors: [{ pointer: '/1' }] });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('sends an entry of exactly 256 KB as EventBridge counts it, the very entry its own check counted', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    const base = event(0, { pad: '' });
+    const atLimit = event(0, { pad: padTo(base, ENTRY_LIMIT, '✓') });
+    await bus().publish([atLimit]);
+    const [sent] = eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries!;
+    expect(documentedEntrySize(atLimit)).toBe(ENTRY_LIMIT);
+    expect(entrySize(sent!)).toBe(ENTRY_LIMIT);
+    expect(entrySize(sent!)).toBe(eventEntrySize(atLimit));
   });
 
   it('reports an unreachable bus as Unavailable', async () => {

@@ -11,7 +11,7 @@ import {
 } from '../../lib/aws/api-gateway-auth';
 import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
-import { EventBridgeBus, putEventsEntrySize } from '../../lib/aws/eventbridge-bus';
+import { EventBridgeBus } from '../../lib/aws/eventbridge-bus';
 import { createLambdaDispatcher } from '../../lib/aws/lambda-dispatcher';
 import { LambdaInvoker } from '../../lib/aws/lambda-invoker';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../../lib/aws/secrets-manager-credential-store';
 import type { DispatcherDeps } from '../../lib/core/dispatcher/deps';
 import type { EventRouter } from '../../lib/core/events/event-router';
+import { entrySize } from '../../lib/core/events/event-schema';
 import { createEventsPlatform } from '../../lib/core/events/events-platform';
 import {
   createDynamoClient,
@@ -136,16 +137,14 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
 
   it("refuses, before writing it, an instance whose event would be over EventBridge's 256 KB", async () => {
     // EventBridge refuses a request over 256 KB outright, whatever the SDK's retries.
-    eventBridge
-      .on(PutEventsCommand)
-      .callsFake((input: { Entries: Parameters<typeof putEventsEntrySize>[0][] }) => {
-        const size = input.Entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
-        if (size > MAX_REQUEST_BYTES)
-          throw Object.assign(new Error('Total size of the entries in the request is over the limit.'), {
-            name: 'ValidationException',
-          });
-        return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `eb-${i}` })) };
-      });
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: Parameters<typeof entrySize>[0][] }) => {
+      const size = input.Entries.reduce((sum, entry) => sum + entrySize(entry), 0);
+      if (size > MAX_REQUEST_BYTES)
+        throw Object.assign(new Error('Total size of the entries in the request is over the limit.'), {
+          name: 'ValidationException',
+        });
+      return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `eb-${i}` })) };
+    });
     const text = 'x'.repeat(300 * 1024);
     const created = await call('POST', '/v1/instances', {
       name: 'n-big',

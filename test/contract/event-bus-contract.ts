@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { EventBus, TimeRange } from '../../lib/core/ports';
 import type { PlatformEvent } from '../../lib/sdk/events';
+import { ENTRY_LIMIT, padTo } from '../fixtures/entry-size';
 import { type CaseMarks, caseRunner, rejectionOf } from './contract-cases';
 
 export interface EventBusUnderTest {
@@ -16,7 +17,8 @@ export type EventBusCase =
   | 'invalid-event'
   | 'many-events'
   | 'large-events'
-  | 'oversized-event';
+  | 'oversized-event'
+  | 'entry-at-limit';
 
 /**
  * Each case publishes into its own minute of a year no other test writes, so what the log holds for
@@ -160,6 +162,26 @@ export function eventBusContract(
         expect(error.code).toBe('Validation');
         expect(error.errors?.map((e) => e.pointer)).toEqual(['/1']);
         expect(await subject.logged(range)).toEqual([]);
+      },
+    );
+
+    run(
+      'entry-at-limit',
+      'takes an event whose PutEvents entry is exactly 256 KB, as EventBridge counts it, and refuses one a byte over',
+      async () => {
+        const range = minute(6);
+        // Multi-byte text, so a count of characters rather than bytes would take the larger one.
+        const sized = (i: number, bytes: number) => {
+          const base = event(range, i, { pad: '' });
+          return event(range, i, { pad: padTo(base, bytes, 'é') });
+        };
+        await publishedAndLogged(range, [sized(0, ENTRY_LIMIT)]);
+        const error = await rejectionOf(subject.bus.publish([sized(1, ENTRY_LIMIT + 1)]));
+        expect(error.code).toBe('Validation');
+        expect(error.errors).toEqual([
+          { pointer: '', detail: expect.stringContaining(`${ENTRY_LIMIT + 1} bytes`) },
+        ]);
+        expect(await subject.logged(range)).toHaveLength(1);
       },
     );
   });

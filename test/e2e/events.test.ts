@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PatternIndex } from '../../lib/core/events/pattern';
+import { ENTRY_LIMIT, padTo } from '../fixtures/entry-size';
 import { auditSeen, startTestPlatform, type TestPlatform } from './harness';
 import { waitFor } from './wait-for';
 
@@ -128,6 +129,36 @@ describe('events over loopback HTTP', () => {
     expect(reserved.status).toBe(400);
     expect(reserved.body.errors[0]).toMatchObject({ pointer: '/Entries/0/Source' });
     expect(reserved.body.detail).toContain('plugboard.plugin.incrementer');
+  });
+
+  it('takes a caller entry of exactly 256 KB as EventBridge counts it, and refuses one a byte over by name', async () => {
+    const base = {
+      source: 'shop',
+      'detail-type': 'Order Placed',
+      resources: ['arn:shop:order/1'],
+      detail: { pad: '' },
+    };
+    const entry = (bytes: number) => ({
+      Source: base.source,
+      DetailType: base['detail-type'],
+      Resources: base.resources,
+      Detail: JSON.stringify({ pad: padTo(base, bytes, '🚀') }),
+    });
+    const taken = await pb.call('POST', '/v1/events', { Entries: [entry(ENTRY_LIMIT)] });
+    expect(taken.status).toBe(200);
+    const refused = await pb.call('POST', '/v1/events', { Entries: [entry(1000), entry(ENTRY_LIMIT + 1)] });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({
+      code: 'Validation',
+      errors: [
+        {
+          pointer: '/Entries/1',
+          detail: "is 262145 bytes as a PutEvents entry, over EventBridge's limit of 262144 bytes (256 KB)",
+        },
+      ],
+    });
+    expect(refused.body.detail).toContain('/Entries/1 is 262145 bytes');
   });
 
   it('tests patterns like TestEventPattern and names an invalid one', async () => {

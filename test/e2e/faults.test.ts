@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../lib/cli/program';
 import { ERROR_TABLE } from '../../lib/sdk/errors';
+import { ENTRY_LIMIT, padTo } from '../fixtures/entry-size';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 let pb: TestPlatform;
@@ -114,6 +115,26 @@ describe('plugin faults through the HTTP API', () => {
     const { events } = (await pb.call('GET', `/v1/events/log?from=${since}&limit=1000`)).body;
     const dated = events.find((e: { 'detail-type': string }) => e['detail-type'] === 'Dated');
     expect(dated.detail).toEqual({ at: '1970-01-01T00:00:00.000Z', instance: 'f' });
+  });
+
+  it('publishes an event whose entry is exactly 256 KB and fails the plugin for one a byte over', async () => {
+    // The runtime adds the instance to every detail the plugin publishes.
+    const base = {
+      source: 'plugboard.plugin.faulty',
+      'detail-type': 'Padded',
+      resources: [],
+      detail: { pad: '', instance: 'f' },
+    };
+    const publish = (bytes: number) =>
+      pb.call('POST', '/v1/instances/f/actions/publish_pad', { params: { pad: padTo(base, bytes, 'é') } });
+    expect((await publish(ENTRY_LIMIT)).status).toBe(200);
+    const refused = await publish(ENTRY_LIMIT + 1);
+    expect(refused.status).toBe(502);
+    expect(refused.body).toMatchObject({
+      code: 'PluginFailed',
+      detail:
+        "ctx.publish was refused: the event is 262145 bytes as a PutEvents entry, over EventBridge's limit of 262144 bytes (256 KB)",
+    });
   });
 
   it('runs the lifecycle hooks of a plugin whose calls need credentials, before they are set and after', async () => {

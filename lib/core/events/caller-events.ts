@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
 import { invalidFields } from '../field-errors';
 import type { EventOrigin } from '../platform-events';
+import { oversizedEntry } from './event-schema';
 
 /** One entry of EventBridge's PutEvents request, as callers send it to `POST /v1/events`. */
 export interface PutEventsEntry {
@@ -15,7 +16,8 @@ export interface PutEventsEntry {
 
 /**
  * Turns caller entries into events. The `plugboard` sources belong to the platform and its plugins:
- * a caller may not publish as them. Every entry is checked before any is accepted.
+ * a caller may not publish as them. Every entry is checked before any is accepted, its size here too
+ * so that the error names the entry as the caller sent it (the bus checks it again, by the same rule).
  */
 export function callerEvents(entries: readonly PutEventsEntry[], origin: EventOrigin): PlatformEvent[] {
   const errors: { pointer: string; detail: string }[] = [];
@@ -37,7 +39,7 @@ export function callerEvents(entries: readonly PutEventsEntry[], origin: EventOr
       errors.push({ pointer: `/Entries/${i}/Detail`, detail: 'must be a JSON object written as a string' });
       return undefined;
     }
-    return {
+    const event: PlatformEvent = {
       version: '0',
       id: randomUUID(),
       'detail-type': entry.DetailType,
@@ -48,6 +50,9 @@ export function callerEvents(entries: readonly PutEventsEntry[], origin: EventOr
       resources: entry.Resources ?? [],
       detail: detail as Record<string, unknown>,
     };
+    const oversized = oversizedEntry(event, `/Entries/${i}`);
+    if (oversized) errors.push(oversized);
+    return event;
   });
   if (errors.length > 0) {
     throw invalidFields('the events are not valid', errors);

@@ -6,7 +6,7 @@ import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
-import { eventBytes, MAX_EVENT_BYTES } from '../events/event-schema';
+import { oversizedEntry } from '../events/event-schema';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
@@ -267,15 +267,16 @@ export class InstanceService {
 
   /**
    * An instance's options (up to the registry's 400 KB item) can make its announcement larger than
-   * the 256 KB EventBridge takes, and the bus is not asked until the write is made: there the bus
+   * the 256 KB entry EventBridge takes, and the bus is not asked until the write is made: there the bus
    * refuses it as unavailable, the parking bus keeps it for a redrive that can never publish it, and
    * the write is answered as done with its lifecycle hooks never run. So such a write is refused
    * before it is made, locally as on AWS.
    */
   private refuseUnannounceable(instance: Announced): void {
     // Created, Updated and Deleted are one length: any of them measures the announcement.
-    if (eventBytes(this.announcement('Instance Updated', instance)) <= MAX_EVENT_BYTES) return;
-    const detail = `must be small enough for the instance's event to fit the bus's ${MAX_EVENT_BYTES / 1024} KB`;
+    const oversized = oversizedEntry(this.announcement('Instance Updated', instance), '/options');
+    if (!oversized) return;
+    const detail = `must be small enough for the instance's event to fit the bus: with them it ${oversized.detail}`;
     throw invalidFields('the options are too large to announce on the event bus', [
       { pointer: '/options', detail },
     ]);

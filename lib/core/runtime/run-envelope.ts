@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { CallContext, PluginContext, PluginStore } from '../../sdk/context';
 import { missingCredentials } from '../../sdk/credential-fields';
 import type { PluginDefinition } from '../../sdk/define-plugin';
-import { CursorExpiredError, PlugboardError } from '../../sdk/errors';
-import { pluginSource } from '../../sdk/events';
+import { PlugboardError } from '../../sdk/errors';
 import { type Manifest, ManifestSchema } from '../../sdk/manifest';
 import { expandTemplate } from '../../sdk/templates';
 import {
@@ -14,11 +12,12 @@ import {
   needsCredentials,
   type SerializedResponse,
 } from '../envelope';
-import { INVALID_CURSOR_POINTER } from '../page-cursor-text';
 import { zodFieldErrors } from '../zod-errors';
 import { CallDeadline } from './call-deadline';
 import { dispatchHandler } from './handlers';
 import { checkJson } from './json-check';
+import { platformCall } from './platform-call';
+import { publisher } from './publish';
 import { createRedactor } from './redact';
 import type { LogLevel, RuntimeServices } from './services';
 
@@ -36,52 +35,6 @@ const fail = (code: EnvelopeError['code'], message: string, extra: Partial<Envel
   ok: false,
   error: { code, message, ...extra },
 });
-
-/**
- * What the platform refuses of a plugin's own call (a value the store cannot keep, an event the bus
- * cannot take) is the plugin failing, not its caller's bad request: PluginFailed, on every runtime
- * (the store and the bus answer Validation, which reached the caller as a 400 on AWS). A list
- * cursor the store did not make is the contracts' CursorExpired, which the plugin may pass on.
- */
-async function platformCall<T>(call: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof PlugboardError)) throw error;
-    if (error.code === 'Validation' && error.errors?.some((e) => e.pointer === INVALID_CURSOR_POINTER))
-      throw new CursorExpiredError(`${call}: ${error.message}`);
-    if (error.code === 'Validation' || error.code === 'PayloadTooLarge')
-      throw new PlugboardError('PluginFailed', `${call} was refused: ${error.message}`);
-    throw error;
-  }
-}
-
-/**
- * A published detail as JSON holds it, as EventBridge takes it (a Date as its ISO string, undefined
- * left out) on every runtime: locally a Date was refused, on AWS sent as a string, and with
- * credentials set the redaction's walk had turned it into a string already. What JSON would lose
- * (a Map, a Set, a BigInt) is refused as the store's and the bus's refusals are.
- */
-export function asJson(detail: Record<string, unknown>): Record<string, unknown> {
-  checkJson(detail, '/detail', 'ctx.publish was refused');
-  return JSON.parse(JSON.stringify(detail));
-}
-
-/**
- * The detail a plugin publishes, as JSON holds it, with the instance (and the chain's depth) the
- * platform adds. Set on asJson's fresh copy, not spread into a new object: V8 makes adding to a
- * spread's object cost over a microsecond (bench/README.md, "Where the time goes").
- */
-function publishedDetail(
-  given: Record<string, unknown>,
-  instance: string,
-  chainDepth: number | undefined,
-): Record<string, unknown> {
-  const detail = asJson(given);
-  detail.instance = instance;
-  if (chainDepth) detail.chainDepth = chainDepth;
-  return detail;
-}
 
 /**
  * What a call answers of its handler's result. JSON has no undefined, so a handler that returns
@@ -220,21 +173,13 @@ export async function runEnvelope(
         return store;
       },
       expand: (template) => expandTemplate(template, callContext),
-      publish: async (detailType, detail) => {
-        await platformCall('ctx.publish', () =>
-          services.publish({
-            version: '0',
-            id: randomUUID(),
-            'detail-type': detailType,
-            source: pluginSource(manifest.slug),
-            account: services.account,
-            time: new Date().toISOString(),
-            region: services.region,
-            resources: [],
-            detail: redact(publishedDetail(detail, envelope.instance, envelope.chainDepth)),
-          }),
-        );
-      },
+      publish: publisher({
+        slug: manifest.slug,
+        instance: envelope.instance,
+        chainDepth: envelope.chainDepth,
+        redact,
+        services,
+      }),
     },
     callContext,
   );

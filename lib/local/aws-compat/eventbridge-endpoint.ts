@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { putEventsEntrySize } from '../../aws/eventbridge-bus';
 import type { LogFn } from '../../core/dispatcher/deps';
-import { MAX_EVENT_BYTES } from '../../core/events/event-schema';
+import { entrySize, MAX_REQUEST_BYTES } from '../../core/events/event-schema';
 import { testEventPattern } from '../../core/events/pattern';
 import type { EventOrigin } from '../../core/platform-events';
 import type { EventBus } from '../../core/ports';
@@ -60,11 +59,10 @@ export function eventBridgeEndpoint(props: EventBridgeEndpointProps): Hono {
       // so its quotes and backslashes arrive escaped twice, and took a request EventBridge accepts
       // over the limit here.
       const size = entries.reduce(
-        (sum: number, entry) =>
-          sum + (typeof entry === 'object' && entry !== null ? putEventsEntrySize(entry) : 0),
+        (sum: number, entry) => sum + (typeof entry === 'object' && entry !== null ? entrySize(entry) : 0),
         0,
       );
-      if (size > MAX_EVENT_BYTES) {
+      if (size > MAX_REQUEST_BYTES) {
         return awsJsonError(
           400,
           'ValidationException',

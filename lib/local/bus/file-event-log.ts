@@ -23,7 +23,11 @@ export interface FileEventLogOptions {
 
 const DEFAULT_RETAIN = 10_000;
 const NEWLINE = 0x0a;
-/** Longer than any one line: an event is at most 256 KB, as on EventBridge. */
+/**
+ * Longer than any one line but one made of escapes: an event's PutEvents entry is at most 256 KB, as
+ * on EventBridge, and its JSON only a few hundred bytes more unless its resources are written with
+ * \u escapes (up to 6 bytes a character).
+ */
 const TAIL_WINDOW = 1024 * 1024;
 /**
  * The local bus's event log: one append-only NDJSON file. An append returns once the line is in the

@@ -1,7 +1,8 @@
 import { definePlugin } from 'plugboard/sdk';
 import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../../lib/core/runtime/redact';
-import { callAction, callOperation, createTestContext } from '../../../lib/testing';
+import { callAction, callOperation, createTestContext, type TestContext } from '../../../lib/testing';
+import { INSTANCE, PUBLISH_CASES, publisherPlugin, publishing } from '../runtime/publish-cases';
 
 const SECRET = 'CANARYSECRET';
 
@@ -154,12 +155,31 @@ describe('a TestContext given to a handler called directly', () => {
     expect(ctx.published).toEqual([{ detailType: 'Leaked', detail: { key: REDACTED } }]);
     expect(JSON.stringify([ctx.logs, ctx.published])).not.toContain(SECRET);
   });
+});
 
-  it('refuses a detail JSON would change, as the runtime does', async () => {
-    await expect(handler('publish_tags')(context(), {})).rejects.toMatchObject({
-      code: 'PluginFailed',
-      message:
-        'ctx.publish was refused at /detail/byName: a Map is not JSON; answer an object or an array of entries',
+describe("a TestContext's publish does what the runtime's does", () => {
+  const publish = publisherPlugin.actions?.publish ?? expect.unreachable('publisher has no publish');
+  const context = () => createTestContext({ manifest: publisherPlugin.manifest, instance: INSTANCE });
+
+  for (const publishCase of PUBLISH_CASES) {
+    it(publishCase.name, async () => {
+      publishing(publishCase);
+      for (const [how, run] of [
+        ['called directly', (ctx: TestContext) => publish(ctx, {})],
+        ['through callAction', (ctx: TestContext) => callAction(publisherPlugin, ctx, 'publish')],
+      ] as const) {
+        const ctx = context();
+        if (publishCase.refused) {
+          await expect(run(ctx), how).rejects.toMatchObject({
+            code: 'PluginFailed',
+            message: publishCase.refused,
+          });
+          expect(ctx.published, how).toEqual([]);
+        } else {
+          await run(ctx);
+          expect(ctx.published, how).toEqual([{ detailType: 'Checked', detail: publishCase.published }]);
+        }
+      }
     });
-  });
+  }
 });

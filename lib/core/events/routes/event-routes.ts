@@ -15,7 +15,7 @@ const PutEventsSchema = z
         z.strictObject({
           Source: z.string().min(1).max(256),
           DetailType: z.string().min(1).max(128),
-          Detail: z.string().max(256 * 1024),
+          Detail: z.string(),
           Resources: z.array(z.string().max(2048)).max(100).optional(),
           Time: isoTime.optional(),
         }),
@@ -33,6 +33,7 @@ const publish = createRoute({
     'The body is EventBridge\'s PutEvents request: `{ "Entries": [{ "Source", "DetailType",',
     '"Detail" (a JSON object written as a string), "Resources"?, "Time"? }] }`, 1 to 10 entries.',
     'Sources starting with `plugboard` belong to the platform and its plugins and are refused (400).',
+    'An entry is at most 256 KB counted as EventBridge counts it (the UTF-8 bytes of Source, DetailType, the Detail as compact JSON and each of Resources, plus 14 for the Time every event has); a larger one is refused (400) at its `/Entries/<i>`.',
     'Every event is on the bus before the answer (locally: in the event log); delivery to subscriptions follows asynchronously.',
     "The ids are those the events are delivered and logged under (on AWS, EventBridge's).",
   ].join(' '),

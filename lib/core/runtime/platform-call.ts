@@ -1,0 +1,21 @@
+import { CursorExpiredError, PlugboardError } from '../../sdk/errors';
+import { INVALID_CURSOR_POINTER } from '../page-cursor-text';
+
+/**
+ * What the platform refuses of a plugin's own call (a value the store cannot keep, an event the bus
+ * cannot take) is the plugin failing, not its caller's bad request: PluginFailed, on every runtime
+ * (the store and the bus answer Validation, which reached the caller as a 400 on AWS). A list
+ * cursor the store did not make is the contracts' CursorExpired, which the plugin may pass on.
+ */
+export async function platformCall<T>(call: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof PlugboardError)) throw error;
+    if (error.code === 'Validation' && error.errors?.some((e) => e.pointer === INVALID_CURSOR_POINTER))
+      throw new CursorExpiredError(`${call}: ${error.message}`);
+    if (error.code === 'Validation' || error.code === 'PayloadTooLarge')
+      throw new PlugboardError('PluginFailed', `${call} was refused: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { callerEvents } from '../../../lib/core/events/caller-events';
+import { checkEvent, entrySize, eventEntrySize } from '../../../lib/core/events/event-schema';
+import { PlugboardError } from '../../../lib/sdk/errors';
+import type { PlatformEvent } from '../../../lib/sdk/events';
+import { documentedEntrySize, ENTRY_LIMIT, padTo } from '../../fixtures/entry-size';
+
+const event = (change: Partial<PlatformEvent> = {}): PlatformEvent => ({
+  version: '0',
+  id: 'e-1',
+  'detail-type': 'Order Placed',
+  source: 'shop',
+  account: '000000000000',
+  time: '2031-01-01T00:00:00.000Z',
+  region: 'local',
+  resources: ['arn:aws:shop:local:000000000000:order/1'],
+  detail: { pad: '' },
+  ...change,
+});
+
+/** `base` with its detail padded so that its entry is `bytes` long. */
+const sized = (bytes: number, char = 'x', base = event()): PlatformEvent => ({
+  ...base,
+  detail: { ...base.detail, pad: padTo(base, bytes, char) },
+});
+
+const refusal = (value: unknown): PlugboardError => {
+  try {
+    checkEvent(value);
+  } catch (error) {
+    if (error instanceof PlugboardError) return error;
+    throw error;
+  }
+  return expect.unreachable('the event was taken');
+};
+
+describe("a PutEvents entry's size", () => {
+  it('counts the UTF-8 of Source, DetailType, Detail and each of Resources, and 14 for a Time only when given', () => {
+    const entry = { Source: 'shop', DetailType: 'Ordé', Detail: '{"a":"🚀"}', Resources: ['r1', '✓'] };
+    expect(entrySize(entry)).toBe(4 + 5 + 12 + 2 + 3);
+    expect(entrySize({ ...entry, Time: new Date(0) })).toBe(4 + 5 + 12 + 2 + 3 + 14);
+  });
+
+  it("is an event's entry, not its JSON, which is a few hundred bytes larger", () => {
+    const atLimit = sized(ENTRY_LIMIT);
+    expect(eventEntrySize(atLimit)).toBe(ENTRY_LIMIT);
+    expect(Buffer.byteLength(JSON.stringify(atLimit))).toBeGreaterThan(ENTRY_LIMIT + 100);
+    expect(checkEvent(atLimit)).toEqual(atLimit);
+  });
+
+  it.each([
+    ['ASCII', 'x'],
+    ['two-byte', 'é'],
+    ['three-byte', '✓'],
+    ['four-byte', '🚀'],
+  ])(
+    'takes an entry of exactly 256 KB of %s text and refuses one a byte over, naming its size and the limit',
+    (_, char) => {
+      expect(checkEvent(sized(ENTRY_LIMIT, char))).toBeDefined();
+      const over = sized(ENTRY_LIMIT + 1, char);
+      // Counted in bytes: fewer characters than the limit are still too many bytes.
+      if (char !== 'x') expect(JSON.stringify(over.detail).length).toBeLessThan(ENTRY_LIMIT);
+      const error = refusal(over);
+      expect(error.code).toBe('Validation');
+      expect(error.message).toBe(
+        "the event is 262145 bytes as a PutEvents entry, over EventBridge's limit of 262144 bytes (256 KB)",
+      );
+      expect(error.errors).toEqual([
+        {
+          pointer: '',
+          detail: "is 262145 bytes as a PutEvents entry, over EventBridge's limit of 262144 bytes (256 KB)",
+        },
+      ]);
+    },
+  );
+
+  it('counts every resource and the detail type toward the limit', () => {
+    const base = event({ resources: ['é'.repeat(1000), 'r'], 'detail-type': '✓'.repeat(40) });
+    expect(checkEvent(sized(ENTRY_LIMIT, 'x', base))).toBeDefined();
+    expect(refusal(sized(ENTRY_LIMIT + 1, 'x', base)).errors?.[0]?.pointer).toBe('');
+  });
+
+  it('is what the AWS documentation says, for any event', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          source: fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+          'detail-type': fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+          resources: fc.array(text, { maxLength: 5 }),
+          detail: fc.dictionary(text, fc.jsonValue({ maxDepth: 2 })),
+        }),
+        (fields) => {
+          expect(eventEntrySize(event(fields))).toBe(documentedEntrySize(fields));
+        },
+      ),
+    );
+  });
+
+  it('takes an event up to the limit and refuses it past, by the documented count, near the limit', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('x', 'é', '✓', '🚀'),
+        fc.integer({ min: -8, max: 8 }),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
+        // Quotes, backslashes and control characters take more bytes in the Detail than as text.
+        fc.string({ unit: 'binary', maxLength: 30 }),
+        (char, off, detailType, extra) => {
+          const base = event({ 'detail-type': detailType, detail: { extra, pad: '' } });
+          const candidate = sized(ENTRY_LIMIT + off, char, base);
+          const size = documentedEntrySize(candidate);
+          expect(size).toBe(ENTRY_LIMIT + off);
+          if (size <= ENTRY_LIMIT) expect(checkEvent(candidate)).toBeDefined();
+          else expect(refusal(candidate).message).toContain(`is ${size} bytes`);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("a caller's entry over the limit", () => {
+  it('is refused at its /Entries/<i>, with its size and the limit, counted on its Detail as JSON writes it', () => {
+    const entry = (detail: Record<string, unknown>) => ({
+      Source: 'shop',
+      DetailType: 'Order Placed',
+      // Spaces the caller wrote are not in the event the platform puts on the bus.
+      Detail: JSON.stringify(detail, null, 2),
+    });
+    const base = { source: 'shop', 'detail-type': 'Order Placed', resources: [], detail: { pad: '' } };
+    const pad = (bytes: number) => padTo(base, bytes, 'é');
+    expect(callerEvents([entry({ pad: pad(ENTRY_LIMIT) })], { account: '1', region: 'r' })).toHaveLength(1);
+    let error: PlugboardError | undefined;
+    try {
+      callerEvents([entry({ pad: 'small' }), entry({ pad: pad(ENTRY_LIMIT + 1) })], {
+        account: '1',
+        region: 'r',
+      });
+    } catch (thrown) {
+      error = thrown as PlugboardError;
+    }
+    expect(error?.errors).toEqual([
+      {
+        pointer: '/Entries/1',
+        detail: "is 262145 bytes as a PutEvents entry, over EventBridge's limit of 262144 bytes (256 KB)",
+      },
+    ]);
+  });
+});

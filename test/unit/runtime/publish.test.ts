@@ -1,0 +1,87 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EventBridgeBus } from '../../../lib/aws/eventbridge-bus';
+import type { EventBus, EventStore } from '../../../lib/core/ports';
+import { runEnvelope } from '../../../lib/core/runtime/run-envelope';
+import type { RuntimeServices } from '../../../lib/core/runtime/services';
+import { LocalEventBus } from '../../../lib/local/bus/local-event-bus';
+import type { PlatformEvent } from '../../../lib/sdk/events';
+import { MemoryStore } from '../../../lib/testing';
+import { INSTANCE, PUBLISH_CASES, publisherPlugin, publishing } from './publish-cases';
+
+const eventBridge = mockClient(EventBridgeClient);
+
+/** Each bus the runtime publishes to, and the details that reached it. */
+function buses(): { name: string; bus: EventBus; details: () => unknown[] }[] {
+  const logged: PlatformEvent[] = [];
+  const store = { appendEvent: async (event: PlatformEvent) => void logged.push(event) };
+  const sent = () =>
+    eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? [])
+      .map((entry) => JSON.parse(entry.Detail ?? 'null'));
+  return [
+    {
+      name: 'the local bus',
+      bus: new LocalEventBus(store as unknown as EventStore),
+      details: () => logged.map((event) => event.detail),
+    },
+    {
+      name: 'the EventBridge bus',
+      bus: new EventBridgeBus({
+        client: new EventBridgeClient({ region: 'eu-west-1' }),
+        busName: 'plugboard-test',
+        maxAttempts: 1,
+      }),
+      details: sent,
+    },
+  ];
+}
+
+describe("the runtime's ctx.publish, on each bus", () => {
+  beforeEach(() => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+  });
+
+  for (const publishCase of PUBLISH_CASES) {
+    it(publishCase.name, async () => {
+      for (const { name, bus, details } of buses()) {
+        const services: RuntimeServices = {
+          credentials: { resolve: async () => undefined },
+          store: () => new MemoryStore(),
+          publish: async (event) => void (await bus.publish([event])),
+          log: () => undefined,
+          account: '000000000000',
+          region: 'local',
+        };
+        publishing(publishCase);
+        const answer = await runEnvelope(
+          publisherPlugin,
+          {
+            v: 1,
+            kind: 'action',
+            plugin: 'publisher',
+            instance: INSTANCE,
+            name: 'publish',
+            input: {},
+            requestId: 'r',
+            deadline: Date.now() + 5_000,
+          },
+          services,
+        );
+        if (publishCase.refused) {
+          expect(answer, name).toEqual({
+            ok: false,
+            error: { code: 'PluginFailed', message: publishCase.refused },
+          });
+          expect(details(), name).toEqual([]);
+        } else {
+          expect(answer, name).toEqual({ ok: true, result: null });
+          expect(details(), name).toEqual([{ ...publishCase.published, instance: INSTANCE }]);
+        }
+      }
+    });
+  }
+});
