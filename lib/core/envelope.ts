@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CallContextSchema } from '../sdk/context';
 import { ERROR_TABLE, type ErrorCode, isErrorCode, PlugboardError } from '../sdk/errors';
+import { checkJson } from './runtime/json-check';
 
 /**
  * The invocation envelope (DESIGN.md §4): JSON, versioned and language-neutral, so a plugin
@@ -146,9 +147,16 @@ export function parseAnswer(raw: unknown): Answer {
       ok: false,
       error: { code: 'PluginFailed', message: 'the plugin answered with a malformed envelope' },
     };
-  return parsed.data.ok
-    ? { ok: true, result: parsed.data.result ?? null }
-    : { ok: false, error: pluginError(parsed.data.error) };
+  if (!parsed.data.ok) return { ok: false, error: pluginError(parsed.data.error) };
+  const result = parsed.data.result ?? null;
+  // An answer from outside the platform's runtime (a process plugin's, in another language) was not
+  // held to its depth: past it, the dispatcher's own JSON would overflow its stack and answer 500.
+  try {
+    checkJson(result, '/result', "the plugin's result was refused");
+  } catch (error) {
+    return { ok: false, error: { code: 'PluginFailed', message: (error as PlugboardError).message } };
+  }
+  return { ok: true, result };
 }
 
 /** An http-kind envelope carries a serialised web request and answers a serialised response. */

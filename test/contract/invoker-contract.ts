@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Answer, Envelope } from '../../lib/core/envelope';
 import { credentialsRef, type Invoker } from '../../lib/core/ports';
+import { MAX_JSON_DEPTH } from '../../lib/core/runtime/json-check';
 import { REDACTED } from '../../lib/core/runtime/redact';
 import { type CaseMarks, caseRunner } from './contract-cases';
 import { CANARY } from './credential-contract';
@@ -22,6 +23,7 @@ export type InvokerCase =
   | 'unknown-plugin'
   | 'deadline'
   | 'oversized-answer'
+  | 'too-deep-answer'
   | 'oversized-request'
   | 'credentials';
 
@@ -164,6 +166,22 @@ export function invokerContract(
         expect(await subject.invoker.invoke('probe', envelope('echo', { after: 'huge' }))).toEqual({
           ok: true,
           result: { after: 'huge' },
+        });
+      },
+    );
+
+    run(
+      'too-deep-answer',
+      'an answer nested deeper than the platform carries answers PluginFailed saying so, and the next call is served',
+      async () => {
+        const answer = await subject.invoker.invoke('probe', envelope('deep'));
+        expect(errorOf(answer)).toMatchObject({
+          code: 'PluginFailed',
+          message: expect.stringContaining(`more than ${MAX_JSON_DEPTH.toLocaleString('en')} deep`),
+        });
+        expect(await subject.invoker.invoke('probe', envelope('echo', { after: 'deep' }))).toEqual({
+          ok: true,
+          result: { after: 'deep' },
         });
       },
     );
