@@ -158,6 +158,17 @@ describe('/v1/openapi.json', () => {
     expect(lacking).toEqual([]);
   });
 
+  it('declares 413 and 415 on every route that takes a JSON body, as its body check answers them', () => {
+    const lacking: string[] = [];
+    for (const [method, path, op] of operations()) {
+      if (!op.requestBody?.content?.['application/json']) continue;
+      for (const status of ['413', '415']) {
+        if (!op.responses[status]) lacking.push(`${method} ${path}: no ${status}`);
+      }
+    }
+    expect(lacking).toEqual([]);
+  });
+
   it('declares the ETag the instance routes answer with, and the Location of a created one', async () => {
     const created = await pb.call('POST', '/v1/instances', { name: 'documented', plugin: 'echo' });
     const read = await pb.call('GET', '/v1/instances/documented');

@@ -46,7 +46,10 @@ const redrive = createRoute({
       },
     },
   },
-  responses: { 202: json(z.object({ redriving: z.number().int() }), 'Delivery started'), ...problems(404) },
+  responses: {
+    202: json(z.object({ redriving: z.number().int() }), 'Delivery started'),
+    ...problems(404, 413, 415),
+  },
 });
 
 export function dlqRoutes({ store, router }: EventsServices) {

@@ -52,7 +52,7 @@ const testPattern = createRoute({
   path: '/v1/events/test-pattern',
   summary: "Whether an event matches an event pattern, like EventBridge's TestEventPattern",
   request: { body: jsonBody(z.strictObject({ pattern: PatternSchema, event: z.unknown() })) },
-  responses: { 200: json(z.object({ result: z.boolean() }), 'The match'), ...problems() },
+  responses: { 200: json(z.object({ result: z.boolean() }), 'The match'), ...problems(413, 415) },
 });
 
 const log = createRoute({
@@ -81,7 +81,10 @@ const replay = createRoute({
       ),
     ),
   },
-  responses: { 202: json(z.object({ replaying: z.number().int() }), 'Delivery started'), ...problems(404) },
+  responses: {
+    202: json(z.object({ replaying: z.number().int() }), 'Delivery started'),
+    ...problems(404, 413, 415),
+  },
 });
 
 export function eventRoutes(events: EventsServices) {
