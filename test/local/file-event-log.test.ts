@@ -1,8 +1,9 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkEvent } from '../../lib/core/events/event-schema';
 import { FileEventLog } from '../../lib/local/bus/file-event-log';
 import type { PlatformEvent } from '../../lib/sdk/events';
 import { loggedEvent } from '../fixtures/logged-event';
@@ -63,6 +64,29 @@ describe('FileEventLog', () => {
     const reopened = await FileEventLog.open({ file });
     expect(ids(await reopened.listPending())).toEqual(['whole']);
     await reopened.appendEvent(event('after', 2));
+    await reopened.close();
+    const again = await FileEventLog.open({ file });
+    expect(ids(await again.listPending())).toEqual(['whole', 'after']);
+    await again.close();
+  });
+
+  it('cuts a torn line longer than a megabyte, which an entry the bus takes can make', async () => {
+    const file = join(dir, 'b-long.ndjson');
+    // Counted a byte each toward the 256 KB entry, written as six in the log's JSON (\u0001).
+    const resources = Array.from({ length: 100 }, () => '\u0001'.repeat(2048));
+    const escaped = { ...event('escaped', 2), resources };
+    expect(checkEvent(escaped)).toBeDefined();
+    const log = await FileEventLog.open({ file });
+    await log.appendEvent(event('whole', 1));
+    await log.appendEvent(escaped);
+    await log.close();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(Buffer.byteLength(lines[1]!)).toBeGreaterThan(1024 * 1024);
+    // A kill mid-write left the long line without its last bytes.
+    truncateSync(file, statSync(file).size - 1000);
+    const reopened = await FileEventLog.open({ file });
+    expect(ids(await reopened.listPending())).toEqual(['whole']);
+    await reopened.appendEvent(event('after', 3));
     await reopened.close();
     const again = await FileEventLog.open({ file });
     expect(ids(await again.listPending())).toEqual(['whole', 'after']);

@@ -24,9 +24,10 @@ export interface FileEventLogOptions {
 const DEFAULT_RETAIN = 10_000;
 const NEWLINE = 0x0a;
 /**
- * Longer than any one line but one made of escapes: an event's PutEvents entry is at most 256 KB, as
- * on EventBridge, and its JSON only a few hundred bytes more unless its resources are written with
- * \u escapes (up to 6 bytes a character).
+ * How much of the file's end is read at a time looking for the last newline: more than almost any
+ * line, since an event's PutEvents entry is at most 256 KB, as on EventBridge. Not a bound on a line,
+ * though: one whose resources JSON writes as \u escapes (6 bytes for a character counted as one) is
+ * up to ~1.3 MB, and its torn tail is searched past the window.
  */
 const TAIL_WINDOW = 1024 * 1024;
 /**
@@ -168,10 +169,19 @@ export class FileEventLog {
     }
     try {
       const { size } = await handle.stat();
-      const window = Math.min(size, TAIL_WINDOW);
-      const { buffer } = await handle.read(Buffer.alloc(window), 0, window, size - window);
-      if (window === 0 || buffer[window - 1] === NEWLINE) return;
-      await handle.truncate(size - window + buffer.lastIndexOf(NEWLINE) + 1);
+      const buffer = Buffer.alloc(Math.min(size, TAIL_WINDOW));
+      for (let end = size; end > 0; ) {
+        const start = Math.max(0, end - buffer.length);
+        await handle.read(buffer, 0, end - start, start);
+        const window = buffer.subarray(0, end - start);
+        if (end === size && window.at(-1) === NEWLINE) return;
+        const newline = window.lastIndexOf(NEWLINE);
+        if (newline >= 0 || start === 0) {
+          await handle.truncate(start + newline + 1);
+          return;
+        }
+        end = start;
+      }
     } finally {
       await handle.close();
     }
