@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
  * dies there: every completed event stays in the event log's memory for about a second under load
  * before it is evicted, long enough to survive the young generation. The old space then swung
  * between ~45 and ~180 MB before each mark-compact, and the process's resident memory at the end
- * of the bench's load between 205 and 306 MB; at 50% it stayed at 175–206 MB at the same CPU per
+ * of the bench's load between 205 and 306 MB; at 50% it stayed at 194–202 MB at the same CPU per
  * request (bench/README.md, Resident memory).
  */
 export const HEAP_GROWING_PERCENT = 50;
