@@ -48,13 +48,36 @@ export const eventEntrySize = (event: PlatformEvent): number =>
     Resources: event.resources,
   });
 
-/** The field error naming an event at `pointer` whose entry is over MAX_ENTRY_BYTES; none when it fits. */
+/**
+ * The most an event may take as JSON, as the event log keeps it (a DynamoDB item holds 400 KB). An
+ * entry within EventBridge's limit is within this too unless its resources, source or detail-type
+ * are full of what JSON escapes (a quote is two bytes there, a control character six), which
+ * EventBridge's count does not see.
+ */
+export const MAX_EVENT_JSON_BYTES = 320 * 1024;
+
+/** A UTF-8 byte of an entry is at most six bytes of the event's JSON, plus its fixed fields. */
+const JSON_BYTES_PER_ENTRY_BYTE = 6;
+const EVENT_JSON_OVERHEAD = 1024;
+
+/**
+ * The field error naming an event at `pointer` whose entry is over MAX_ENTRY_BYTES, or whose JSON
+ * is over MAX_EVENT_JSON_BYTES; none when it fits. The JSON is measured only for an entry large
+ * enough that it might not fit.
+ */
 export function oversizedEntry(event: PlatformEvent, pointer: string): FieldError | undefined {
   const size = eventEntrySize(event);
-  if (size <= MAX_ENTRY_BYTES) return undefined;
+  if (size > MAX_ENTRY_BYTES)
+    return {
+      pointer,
+      detail: `is ${size} bytes as a PutEvents entry, over EventBridge's limit of ${MAX_ENTRY_BYTES} bytes (256 KB)`,
+    };
+  if (size * JSON_BYTES_PER_ENTRY_BYTE + EVENT_JSON_OVERHEAD <= MAX_EVENT_JSON_BYTES) return undefined;
+  const json = Buffer.byteLength(JSON.stringify(event));
+  if (json <= MAX_EVENT_JSON_BYTES) return undefined;
   return {
     pointer,
-    detail: `is ${size} bytes as a PutEvents entry, over EventBridge's limit of ${MAX_ENTRY_BYTES} bytes (256 KB)`,
+    detail: `is ${json} bytes as JSON (what JSON escapes in its resources, source or detail-type counts there), over the ${MAX_EVENT_JSON_BYTES} bytes the event log holds of an event`,
   };
 }
 

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { callerEvents } from '../../../lib/core/events/caller-events';
-import { checkEvent, entrySize, eventEntrySize } from '../../../lib/core/events/event-schema';
+import {
+  checkEvent,
+  entrySize,
+  eventEntrySize,
+  MAX_EVENT_JSON_BYTES,
+} from '../../../lib/core/events/event-schema';
 import { PlugboardError } from '../../../lib/sdk/errors';
 import type { PlatformEvent } from '../../../lib/sdk/events';
 import { documentedEntrySize, ENTRY_LIMIT, padTo } from '../../fixtures/entry-size';
@@ -116,6 +121,41 @@ describe("a PutEvents entry's size", () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+});
+
+describe("an event's JSON, as the event log holds it", () => {
+  it('is refused past MAX_EVENT_JSON_BYTES though its entry fits, when its resources are what JSON escapes', () => {
+    // 100 resources of 2,048 characters: 204,800 bytes as an entry, each character six bytes as JSON.
+    const escaped = event({ resources: Array.from({ length: 100 }, () => '\u0001'.repeat(2048)) });
+    expect(eventEntrySize(escaped)).toBeLessThanOrEqual(ENTRY_LIMIT);
+    const error = refusal(escaped);
+    expect(error.code).toBe('Validation');
+    expect(error.message).toMatch(/is \d+ bytes as JSON .* over the 327680 bytes the event log holds/);
+    // Quotes are two bytes each as JSON: 409,600 and more.
+    expect(
+      refusal(event({ resources: Array.from({ length: 100 }, () => '"'.repeat(2048)) })).message,
+    ).toContain('bytes as JSON');
+    // The same entry size in characters JSON keeps as they are is taken.
+    expect(
+      checkEvent(event({ resources: Array.from({ length: 100 }, () => 'r'.repeat(2048)) })),
+    ).toBeDefined();
+  });
+
+  it('is taken whenever the entry fits and the JSON is within the limit, for any resources', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 2048 }), { maxLength: 100 }),
+        (resources) => {
+          const candidate = event({ resources });
+          const json = Buffer.byteLength(JSON.stringify(candidate));
+          if (eventEntrySize(candidate) <= ENTRY_LIMIT && json <= MAX_EVENT_JSON_BYTES)
+            expect(checkEvent(candidate)).toBeDefined();
+          else expect(refusal(candidate).code).toBe('Validation');
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });
