@@ -24,10 +24,9 @@ export interface FileEventLogOptions {
 const DEFAULT_RETAIN = 10_000;
 const NEWLINE = 0x0a;
 /**
- * How much of the file's end is read at a time looking for the last newline: more than almost any
- * line, since an event's PutEvents entry is at most 256 KB, as on EventBridge. Not a bound on a line,
- * though: one whose resources JSON writes as \u escapes (6 bytes for a character counted as one) is
- * up to ~1.3 MB, and its torn tail is searched past the window.
+ * How much of the file's end is read at a time looking for the last newline: more than any line
+ * today, an event being at most MAX_EVENT_JSON_BYTES as JSON. Not a bound on a line, though: a torn
+ * tail longer than the window (a log written by a version without that limit) is searched past it.
  */
 const TAIL_WINDOW = 1024 * 1024;
 /**
