@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbRegistry } from '../../../lib/aws/dynamodb-registry';
 import { registryStore } from '../../../lib/aws/runtime-services';
-import { runEnvelope } from '../../../lib/core/runtime/run-envelope';
-import type { RuntimeServices } from '../../../lib/core/runtime/services';
 import {
   createDynamoClient,
   LOCAL_REGISTRY_TABLE,
@@ -12,6 +10,7 @@ import {
 } from '../../../lib/local/dynalite';
 import type { PluginStore } from '../../../lib/sdk/context';
 import { MemoryStore } from '../../../lib/testing';
+import { runAction } from './run-action';
 import {
   INSTANCE,
   SLUG,
@@ -45,29 +44,8 @@ describe("the runtime's ctx.store, on each store", () => {
 
   async function holds(storeCase: StoreCase): Promise<void> {
     for (const { name, store } of stores()) {
-      const services: RuntimeServices = {
-        credentials: { resolve: async () => undefined },
-        store: () => store,
-        publish: async () => undefined,
-        log: () => undefined,
-        account: '000000000000',
-        region: 'local',
-      };
       storing(storeCase);
-      const answer = await runEnvelope(
-        storerPlugin,
-        {
-          v: 1,
-          kind: 'action',
-          plugin: SLUG,
-          instance: INSTANCE,
-          name: 'store',
-          input: {},
-          requestId: 'r',
-          deadline: Date.now() + 5_000,
-        },
-        services,
-      );
+      const answer = await runAction(storerPlugin, INSTANCE, 'store', { store: () => store });
       expect(answer, name).toEqual(
         storeCase.refused ? { ok: false, error: storeCase.refused } : { ok: true, result: storeCase.answer },
       );
