@@ -1,9 +1,22 @@
+import type { Registry } from '../core/ports';
 import type { RuntimeServices } from '../core/runtime/services';
 import type { PluginStore } from '../sdk/context';
 import { DynamoDbRegistry } from './dynamodb-registry';
 import type { PlatformEnvironment } from './environment';
 import { EventBridgeBus } from './eventbridge-bus';
 import { SecretsManagerCredentialResolver } from './secrets-manager-credential-store';
+
+/** One instance's part of the registry's storage, as a plugin's Lambda gives it to the runtime. */
+export const registryStore = (
+  registry: Pick<Registry, 'storeGet' | 'storePut' | 'storeDelete' | 'storeList'>,
+  plugin: string,
+  instance: string,
+): PluginStore => ({
+  get: (key) => registry.storeGet(plugin, instance, key),
+  put: (key, value) => registry.storePut(plugin, instance, key, value),
+  delete: (key) => registry.storeDelete(plugin, instance, key),
+  list: (options) => registry.storeList(plugin, instance, options),
+});
 
 /**
  * What a plugin's Lambda gives the runtime: its own secrets, its own storage partition and the
@@ -14,15 +27,9 @@ import { SecretsManagerCredentialResolver } from './secrets-manager-credential-s
 export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeServices['log']): RuntimeServices {
   const registry = new DynamoDbRegistry({ tableName: env.PLUGBOARD_TABLE_NAME });
   const bus = new EventBridgeBus({ busName: env.PLUGBOARD_BUS_NAME });
-  const store = (plugin: string, instance: string): PluginStore => ({
-    get: (key) => registry.storeGet(plugin, instance, key),
-    put: (key, value) => registry.storePut(plugin, instance, key, value),
-    delete: (key) => registry.storeDelete(plugin, instance, key),
-    list: (options) => registry.storeList(plugin, instance, options),
-  });
   return {
     credentials: new SecretsManagerCredentialResolver(),
-    store,
+    store: (plugin, instance) => registryStore(registry, plugin, instance),
     publish: async (event) => {
       await bus.publish([event]);
     },

@@ -71,6 +71,8 @@ async function run(
     },
     {
       credentials: { resolve: async () => credentials },
+      // A test context's store is the runtime's already; wrapped again by the runtime, what it made
+      // of a refusal (PluginFailed, CursorExpired) passes through as it is.
       store: () => ctx.store,
       // The runtime adds the instance to every detail; the context publishes what the handler gave.
       publish: async ({ 'detail-type': detailType, detail: { instance: _, ...detail } }) =>

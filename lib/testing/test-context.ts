@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { checkEvent } from '../core/events/event-schema';
+import { handlerStore } from '../core/runtime/handler-store';
 import { publisher } from '../core/runtime/publish';
 import { createRedactor } from '../core/runtime/redact';
-import type { CallContext, LogFields, PluginContext, PluginLogger } from '../sdk/context';
+import type { CallContext, LogFields, PluginContext, PluginLogger, PluginStore } from '../sdk/context';
 import { ValidationError } from '../sdk/errors';
 import { type ManifestInput, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
@@ -39,15 +40,22 @@ export interface TestContextInit {
 
 /**
  * A real PluginContext whose store lives in memory and whose logs and publishes are captured. What a
- * handler logs or publishes through it is redacted of the credentials' values, and `publish` is the
- * runtime's own (a detail held to JSON, an event the bus refuses answered as PluginFailed), also
- * when the handler is called directly (`await plugin.actions.x(ctx, params)`). A direct call still skips what the runtime does with the
- * call itself: params and input checked, the result held to its contract and to JSON, secret data
- * types marked, credentials redacted from the result, an untyped error answered as PluginFailed;
+ * handler logs or publishes through it is redacted of the credentials' values, and `publish` and
+ * `store` are the runtime's own (a detail held to JSON; what the bus or the store refuses answered as
+ * PluginFailed, a cursor the store did not make as CursorExpired), also when the handler is called
+ * directly (`await plugin.actions.x(ctx, params)`). A direct call still skips what the runtime does
+ * with the call itself: params and input checked, the result held to its contract and to JSON, secret
+ * data types marked, credentials redacted from the result, an untyped error answered as PluginFailed;
  * callAction and callOperation do all of it.
  */
 export interface TestContext extends PluginContext {
-  readonly store: MemoryStore;
+  /**
+   * The runtime's `ctx.store` over this context's MemoryStore (the one given as `store`, or a new
+   * one): a test seeds and reads the same items through it as the handler does, and what it refuses
+   * fails as it does for the handler. The MemoryStore, called directly, answers the registry's own
+   * errors.
+   */
+  readonly store: PluginStore;
   readonly logs: CapturedLog[];
   readonly published: CapturedPublish[];
   /**
@@ -107,7 +115,7 @@ export function createTestContext(init: TestContextInit = {}): TestContext {
         },
       },
     }),
-    store: init.store ?? new MemoryStore({ plugin, instance }),
+    store: handlerStore(init.store ?? new MemoryStore({ plugin, instance })),
     expand: (template) => expandTemplate(template, context),
     logs,
     published,

@@ -14,9 +14,9 @@ import {
 } from '../envelope';
 import { zodFieldErrors } from '../zod-errors';
 import { CallDeadline } from './call-deadline';
+import { handlerStore } from './handler-store';
 import { dispatchHandler } from './handlers';
 import { checkJson } from './json-check';
-import { platformCall } from './platform-call';
 import { publisher } from './publish';
 import { createRedactor } from './redact';
 import type { LogLevel, RuntimeServices } from './services';
@@ -65,13 +65,6 @@ export function withCallContext(
       (fields as Record<string, unknown>)[key] = callContext[key as keyof CallContext];
   return fields as PluginContext;
 }
-
-const refusalsAsFailures = (store: PluginStore): PluginStore => ({
-  get: (key) => platformCall('ctx.store.get', () => store.get(key)),
-  put: (key, value) => platformCall('ctx.store.put', () => store.put(key, value)),
-  delete: (key) => platformCall('ctx.store.delete', () => store.delete(key)),
-  list: (options) => platformCall('ctx.store.list', () => store.list(options)),
-});
 
 /**
  * A typed error answers with its code and message. An untyped one's message is the plugin's
@@ -169,7 +162,7 @@ export async function runEnvelope(
       deadline: envelope.deadline,
       // Made when a handler first reads it, as the signal is: most calls never touch the store.
       get store() {
-        store ??= refusalsAsFailures(services.store(envelope.plugin, envelope.instance));
+        store ??= handlerStore(services.store(envelope.plugin, envelope.instance));
         return store;
       },
       expand: (template) => expandTemplate(template, callContext),

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../../lib/core/envelope';
 import { runEnvelope } from '../../../lib/core/runtime/run-envelope';
-import type { RuntimeServices } from '../../../lib/core/runtime/services';
 import { definePlugin } from '../../../lib/sdk';
-import { MemoryStore } from '../../../lib/testing';
+import { QUIET_SERVICES } from './run-action';
 
 class Account {
   constructor(readonly id: string) {}
@@ -25,14 +24,6 @@ const shapes = definePlugin({
   events: () => new Map([['a', 1]]) as unknown as undefined,
 });
 
-const services: RuntimeServices = {
-  credentials: { resolve: async () => undefined },
-  store: () => new MemoryStore(),
-  publish: async () => undefined,
-  log: () => undefined,
-  account: '000000000000',
-  region: 'local',
-};
 const call = (kind: Envelope['kind'], name: string, input: unknown = {}) =>
   runEnvelope(
     shapes,
@@ -46,7 +37,7 @@ const call = (kind: Envelope['kind'], name: string, input: unknown = {}) =>
       requestId: 'r',
       deadline: Date.now() + 5_000,
     },
-    services,
+    QUIET_SERVICES,
   );
 
 describe("the runtime's answer of a handler's result", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runEnvelope, withCallContext } from '../../../lib/core/runtime/run-envelope';
-import type { RuntimeServices } from '../../../lib/core/runtime/services';
 import { definePlugin } from '../../../lib/sdk';
 import type { CallContext, PluginContext } from '../../../lib/sdk/context';
 import { MemoryStore } from '../../../lib/testing';
+import { QUIET_SERVICES } from './run-action';
 
 const platformFields = (reads: string[]) =>
   ({
@@ -61,14 +61,6 @@ describe("a handler's ctx", () => {
       },
     });
     const store = vi.fn(() => new MemoryStore());
-    const services: RuntimeServices = {
-      credentials: { resolve: async () => undefined },
-      store,
-      publish: async () => undefined,
-      log: () => undefined,
-      account: '000000000000',
-      region: 'local',
-    };
     const call = (name: string) =>
       runEnvelope(
         plugin,
@@ -83,7 +75,7 @@ describe("a handler's ctx", () => {
           requestId: 'r1',
           deadline: Date.now() + 5_000,
         },
-        services,
+        { ...QUIET_SERVICES, store },
       );
     expect(await call('look')).toEqual({ ok: true, result: { org: 'acme', team: null, requestId: 'r1' } });
     expect(store).not.toHaveBeenCalled();

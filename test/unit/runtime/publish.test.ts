@@ -3,12 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../../lib/aws/eventbridge-bus';
 import type { EventBus, EventStore } from '../../../lib/core/ports';
-import { runEnvelope } from '../../../lib/core/runtime/run-envelope';
-import type { RuntimeServices } from '../../../lib/core/runtime/services';
 import { LocalEventBus } from '../../../lib/local/bus/local-event-bus';
 import type { PlatformEvent } from '../../../lib/sdk/events';
-import { MemoryStore } from '../../../lib/testing';
 import { INSTANCE, PUBLISH_CASES, publisherPlugin, publishing } from './publish-cases';
+import { runAction } from './run-action';
 
 const eventBridge = mockClient(EventBridgeClient);
 
@@ -48,29 +46,10 @@ describe("the runtime's ctx.publish, on each bus", () => {
   for (const publishCase of PUBLISH_CASES) {
     it(publishCase.name, async () => {
       for (const { name, bus, details } of buses()) {
-        const services: RuntimeServices = {
-          credentials: { resolve: async () => undefined },
-          store: () => new MemoryStore(),
-          publish: async (event) => void (await bus.publish([event])),
-          log: () => undefined,
-          account: '000000000000',
-          region: 'local',
-        };
         publishing(publishCase);
-        const answer = await runEnvelope(
-          publisherPlugin,
-          {
-            v: 1,
-            kind: 'action',
-            plugin: 'publisher',
-            instance: INSTANCE,
-            name: 'publish',
-            input: {},
-            requestId: 'r',
-            deadline: Date.now() + 5_000,
-          },
-          services,
-        );
+        const answer = await runAction(publisherPlugin, INSTANCE, 'publish', {
+          publish: async (event) => void (await bus.publish([event])),
+        });
         if (publishCase.refused) {
           expect(answer, name).toEqual({
             ok: false,

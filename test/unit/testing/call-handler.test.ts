@@ -1,8 +1,17 @@
+import fc from 'fast-check';
 import { definePlugin } from 'plugboard/sdk';
 import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../../lib/core/runtime/redact';
 import { callAction, callOperation, createTestContext, type TestContext } from '../../../lib/testing';
 import { INSTANCE, PUBLISH_CASES, publisherPlugin, publishing } from '../runtime/publish-cases';
+import {
+  STORE_CASES,
+  INSTANCE as STORER_INSTANCE,
+  type StoreCase,
+  storerPlugin,
+  storing,
+  TOO_LONG_KEY_CASES,
+} from '../runtime/store-cases';
 
 const SECRET = 'CANARYSECRET';
 
@@ -182,4 +191,26 @@ describe("a TestContext's publish does what the runtime's does", () => {
       }
     });
   }
+});
+
+describe("a TestContext's store does what the runtime's does", () => {
+  const store = storerPlugin.actions?.store ?? expect.unreachable('storer has no store');
+  const context = () => createTestContext({ manifest: storerPlugin.manifest, instance: STORER_INSTANCE });
+
+  async function holds(storeCase: StoreCase): Promise<void> {
+    storing(storeCase);
+    for (const [how, run] of [
+      ['called directly', (ctx: TestContext) => store(ctx, {})],
+      ['through callAction', (ctx: TestContext) => callAction(storerPlugin, ctx, 'store')],
+    ] as const) {
+      if (storeCase.refused) await expect(run(context()), how).rejects.toMatchObject(storeCase.refused);
+      else expect(await run(context()), how).toEqual(storeCase.answer);
+    }
+  }
+
+  for (const storeCase of STORE_CASES) it(storeCase.name, () => holds(storeCase));
+
+  it('a key over 1,024 bytes fails each call that takes one', async () => {
+    await fc.assert(fc.asyncProperty(TOO_LONG_KEY_CASES, holds), { numRuns: 50 });
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbRegistry } from '../../../lib/aws/dynamodb-registry';
+import { registryStore } from '../../../lib/aws/runtime-services';
 import {
   createDynamoClient,
   LOCAL_REGISTRY_TABLE,
@@ -30,13 +31,11 @@ describe('MemoryStore answers as the registry does', () => {
   beforeAll(async () => {
     dynamo = await startDynalite();
     client = createDynamoClient(dynamo.endpoint);
-    const db = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
-    registry = {
-      get: (key) => db.storeGet('probe', 'one', key),
-      put: (key, value) => db.storePut('probe', 'one', key, value),
-      delete: (key) => db.storeDelete('probe', 'one', key),
-      list: (options) => db.storeList('probe', 'one', options),
-    };
+    registry = registryStore(
+      new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }),
+      'probe',
+      'one',
+    );
   });
   afterAll(async () => {
     client.destroy();

@@ -52,12 +52,28 @@ describe('createTestContext', () => {
     await ctx.publish('Thing Happened', { id: 1 });
     expect(ctx.logs).toEqual([{ level: 'warn', message: 'careful', fields: { n: 1 } }]);
     expect(ctx.published).toEqual([{ detailType: 'Thing Happened', detail: { id: 1 } }]);
-    expect(ctx.store).toBeInstanceOf(MemoryStore);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Plugboard template
     expect(ctx.expand('/${orgSlug}/${projectSlug}')).toBe('/acme/');
     expect(ctx.signal.aborted).toBe(false);
     ctx.abort();
     expect(ctx.signal.aborted).toBe(true);
+  });
+
+  it("keeps its store's items in the MemoryStore it is given, refusing as the runtime's store does", async () => {
+    const memory = new MemoryStore();
+    const ctx = createTestContext({ store: memory });
+    await ctx.store.put('seeded', { n: 1 });
+    expect((await memory.get('seeded'))?.value).toEqual({ n: 1 });
+    await memory.put('direct', 2);
+    expect((await ctx.store.list()).items.map((item) => item.key)).toEqual(['direct', 'seeded']);
+    await expect(ctx.store.get('')).rejects.toMatchObject({
+      code: 'PluginFailed',
+      message: 'ctx.store.get was refused: the store key is not valid',
+    });
+    await expect(memory.get('')).rejects.toMatchObject({
+      code: 'Validation',
+      message: 'the store key is not valid',
+    });
   });
 
   it("fails a publish the platform's bus refuses as the plugin's failure, as the runtime does", async () => {

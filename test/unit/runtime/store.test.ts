@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbRegistry } from '../../../lib/aws/dynamodb-registry';
+import { registryStore } from '../../../lib/aws/runtime-services';
+import {
+  createDynamoClient,
+  LOCAL_REGISTRY_TABLE,
+  type LocalDynamo,
+  startDynalite,
+} from '../../../lib/local/dynalite';
+import type { PluginStore } from '../../../lib/sdk/context';
+import { MemoryStore } from '../../../lib/testing';
+import { runAction } from './run-action';
+import {
+  INSTANCE,
+  SLUG,
+  STORE_CASES,
+  type StoreCase,
+  storerPlugin,
+  storing,
+  TOO_LONG_KEY_CASES,
+} from './store-cases';
+
+describe("the runtime's ctx.store, on each store", () => {
+  let dynamo: LocalDynamo;
+  let client: ReturnType<typeof createDynamoClient>;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    client = createDynamoClient(dynamo.endpoint);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await dynamo.close();
+  });
+
+  /** The registry the platform keeps stores in (on the local platform's embedded DynamoDB), and the kit's. */
+  const stores = (): { name: string; store: PluginStore }[] => [
+    {
+      name: 'the registry',
+      store: registryStore(new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }), SLUG, INSTANCE),
+    },
+    { name: "the testing kit's MemoryStore", store: new MemoryStore({ plugin: SLUG, instance: INSTANCE }) },
+  ];
+
+  async function holds(storeCase: StoreCase): Promise<void> {
+    for (const { name, store } of stores()) {
+      storing(storeCase);
+      const answer = await runAction(storerPlugin, INSTANCE, 'store', { store: () => store });
+      expect(answer, name).toEqual(
+        storeCase.refused ? { ok: false, error: storeCase.refused } : { ok: true, result: storeCase.answer },
+      );
+    }
+  }
+
+  for (const storeCase of STORE_CASES) it(storeCase.name, () => holds(storeCase));
+
+  it('a key over 1,024 bytes fails each call that takes one', async () => {
+    await fc.assert(fc.asyncProperty(TOO_LONG_KEY_CASES, holds), { numRuns: 50 });
+  });
+});
