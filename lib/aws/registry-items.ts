@@ -9,6 +9,7 @@ import {
 import { zodFieldErrors } from '../core/zod-errors';
 import { CallContextSchema, type StoredItem } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
+import { jsonValueFault } from './json-value-fault';
 import { storePartition } from './registry-table';
 
 /**
@@ -95,7 +96,11 @@ function withoutUndefined(value: unknown, depth = 0): unknown {
 /** JSON text of a value, or Validation when it has no faithful JSON form. */
 export function toJson(input: unknown, what: string, pointer = ''): string {
   const value = withoutUndefined(input);
-  check(jsonValue, value, what, pointer);
+  if (!jsonValue.safeParse(value).success) {
+    const fault = jsonValueFault(value, pointer);
+    if (fault) throw new PlugboardError('Validation', `${what} is not valid`, { errors: [fault] });
+    check(jsonValue, value, what, pointer);
+  }
   try {
     return JSON.stringify(value);
   } catch {

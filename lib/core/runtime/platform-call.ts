@@ -15,7 +15,19 @@ export async function platformCall<T>(call: string, work: () => Promise<T>): Pro
     if (error.code === 'Validation' && error.errors?.some((e) => e.pointer === INVALID_CURSOR_POINTER))
       throw new CursorExpiredError(`${call}: ${error.message}`);
     if (error.code === 'Validation' || error.code === 'PayloadTooLarge')
-      throw new PlugboardError('PluginFailed', `${call} was refused: ${error.message}`);
+      throw new PlugboardError('PluginFailed', `${call} was refused: ${withFieldErrors(error)}`);
     throw error;
   }
+}
+
+/**
+ * The refusal's message with what its field errors say that it does not ("the store key is not
+ * valid: must be at most 1024 bytes"): a PluginFailed carries a message only, and the plugin's
+ * author needs the rule that failed.
+ */
+function withFieldErrors(error: PlugboardError): string {
+  const details = (error.errors ?? [])
+    .filter(({ detail }) => !error.message.includes(detail))
+    .map(({ pointer, detail }) => (pointer ? `${detail} (at ${pointer})` : detail));
+  return details.length === 0 ? error.message : `${error.message}: ${details.join('; ')}`;
 }

@@ -64,12 +64,16 @@ export const STORE_CASES: readonly StoreCase[] = [
   {
     name: 'a Date, which the store does not turn into JSON, fails the call',
     call: (store) => store.put('at', { at: new Date(0) }),
-    refused: refused('ctx.store.put was refused: the stored value is not valid'),
+    refused: refused(
+      'ctx.store.put was refused: the stored value is not valid: a Date is not JSON; store its toISOString() (at /at)',
+    ),
   },
   {
     name: 'a BigInt, which JSON cannot write, fails the call',
     call: (store) => store.put('n', { n: 1n }),
-    refused: refused('ctx.store.put was refused: the stored value is not valid'),
+    refused: refused(
+      'ctx.store.put was refused: the stored value is not valid: a BigInt is not JSON; store a string or a number (at /n)',
+    ),
   },
   {
     name: 'a value that holds itself fails the call',
@@ -92,7 +96,7 @@ export const STORE_CASES: readonly StoreCase[] = [
   ...(['get', 'put', 'delete'] as const).map((method) => ({
     name: `an empty key fails ${method}`,
     call: (store: PluginStore) => (method === 'put' ? store.put('', 1) : store[method]('')),
-    refused: refused(`ctx.store.${method} was refused: the store key is not valid`),
+    refused: refused(`ctx.store.${method} was refused: the store key is not valid: must not be empty`),
   })),
   {
     name: 'a limit outside 1 to 1,000 fails the list',
@@ -134,7 +138,9 @@ export const TOO_LONG_KEY_CASES: fc.Arbitrary<StoreCase> = fc
     return {
       name: `a key of ${utf8Length(key)} bytes fails ${method}`,
       call: (store: PluginStore) => KEYED[method](store, key),
-      refused: refused(`ctx.store.${method} was refused: the store key is not valid`),
+      refused: refused(
+        `ctx.store.${method} was refused: the store key is not valid: must be at most 1024 bytes`,
+      ),
     };
   });
 

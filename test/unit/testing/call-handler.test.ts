@@ -82,7 +82,8 @@ describe('callAction and callOperation run the handler through the plugin runtim
   it("answer what the store and the bus refuse as the plugin's failure, as the platform does", async () => {
     await expect(callAction(probe, context(), 'store')).rejects.toMatchObject({
       code: 'PluginFailed',
-      message: 'ctx.store.put was refused: the stored value is not valid',
+      message:
+        'ctx.store.put was refused: the stored value is not valid: a Date is not JSON; store its toISOString()',
     });
     await expect(callAction(probe, context(), 'publish')).rejects.toMatchObject({
       code: 'PluginFailed',

@@ -206,7 +206,7 @@ describe('runConformance checks the identity, deployment, lifecycle and webhook 
         name: 'lifecycle: onInstanceCreated runs on an Instance Created event',
         ok: false,
         detail:
-          'lifecycle onInstanceCreated answered PluginFailed: ctx.store.put was refused: the stored value is not valid',
+          'lifecycle onInstanceCreated answered PluginFailed: ctx.store.put was refused: the stored value is not valid: a Date is not JSON; store its toISOString() (at /at)',
       },
       {
         name: 'lifecycle: onInstanceDeleted runs on an Instance Deleted event',

@@ -68,7 +68,7 @@ describe('createTestContext', () => {
     expect((await ctx.store.list()).items.map((item) => item.key)).toEqual(['direct', 'seeded']);
     await expect(ctx.store.get('')).rejects.toMatchObject({
       code: 'PluginFailed',
-      message: 'ctx.store.get was refused: the store key is not valid',
+      message: 'ctx.store.get was refused: the store key is not valid: must not be empty',
     });
     await expect(memory.get('')).rejects.toMatchObject({
       code: 'Validation',
