@@ -70,12 +70,13 @@ describe('FileEventLog', () => {
     await again.close();
   });
 
-  it('cuts a torn line longer than a megabyte, which an entry the bus takes can make', async () => {
+  it('cuts a torn line longer than a megabyte, which a log of an earlier version can hold', async () => {
     const file = join(dir, 'b-long.ndjson');
-    // Counted a byte each toward the 256 KB entry, written as six in the log's JSON (\u0001).
+    // Counted a byte each toward the 256 KB entry, written as six in the log's JSON (\u0001): an
+    // earlier version's bus took it; the bus now refuses it for its JSON, and the log still copes.
     const resources = Array.from({ length: 100 }, () => '\u0001'.repeat(2048));
     const escaped = { ...event('escaped', 2), resources };
-    expect(checkEvent(escaped)).toBeDefined();
+    expect(() => checkEvent(escaped)).toThrow(/bytes as JSON/);
     const log = await FileEventLog.open({ file });
     await log.appendEvent(event('whole', 1));
     await log.appendEvent(escaped);
