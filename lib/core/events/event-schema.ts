@@ -50,20 +50,42 @@ export const eventEntrySize = (event: PlatformEvent): number =>
 
 /**
  * The most an event may take as JSON, as the event log keeps it (a DynamoDB item holds 400 KB). An
- * entry within EventBridge's limit is within this too unless its resources, source or detail-type
- * are full of what JSON escapes (a quote is two bytes there, a control character six), which
- * EventBridge's count does not see.
+ * entry within EventBridge's limit is within this too unless its fields are full of what JSON escapes
+ * (a quote is two bytes there, a control character or a lone surrogate six), which EventBridge's
+ * count does not see, or it has fields that count does not take at all: the id, account, region,
+ * and a time of any length, which the count takes as 14 bytes.
  */
 export const MAX_EVENT_JSON_BYTES = 320 * 1024;
 
-/** A UTF-8 byte of an entry is at most six bytes of the event's JSON, plus its fixed fields. */
-const JSON_BYTES_PER_ENTRY_BYTE = 6;
-const EVENT_JSON_OVERHEAD = 1024;
+/** What JSON writes of an event besides its fields' text: the keys, quotes, commas and braces. */
+const EVENT_JSON_FRAME = Buffer.byteLength(
+  JSON.stringify({
+    version: '0',
+    id: '',
+    'detail-type': '',
+    source: '',
+    account: '',
+    time: '',
+    region: '',
+    resources: [],
+    detail: {},
+  }),
+);
+
+/**
+ * At least the event's JSON bytes, without writing it: a UTF-8 byte of the entry, or a UTF-16 unit
+ * of a field the entry does not count, is at most six bytes there (\u0001 for one byte, \udc00 for
+ * a lone surrogate's three); each resource adds its quotes and a comma.
+ */
+const eventJsonBound = (event: PlatformEvent, size: number): number =>
+  6 * (size + event.id.length + event.account.length + event.region.length + event.time.length) +
+  3 * event.resources.length +
+  EVENT_JSON_FRAME;
 
 /**
  * The field error naming an event at `pointer` whose entry is over MAX_ENTRY_BYTES, or whose JSON
- * is over MAX_EVENT_JSON_BYTES; none when it fits. The JSON is measured only for an entry large
- * enough that it might not fit.
+ * is over MAX_EVENT_JSON_BYTES; none when it fits. The JSON is measured only for an event whose
+ * bound says it might not fit.
  */
 export function oversizedEntry(event: PlatformEvent, pointer: string): FieldError | undefined {
   const size = eventEntrySize(event);
@@ -72,12 +94,12 @@ export function oversizedEntry(event: PlatformEvent, pointer: string): FieldErro
       pointer,
       detail: `is ${size} bytes as a PutEvents entry, over EventBridge's limit of ${MAX_ENTRY_BYTES} bytes (256 KB)`,
     };
-  if (size * JSON_BYTES_PER_ENTRY_BYTE + EVENT_JSON_OVERHEAD <= MAX_EVENT_JSON_BYTES) return undefined;
+  if (eventJsonBound(event, size) <= MAX_EVENT_JSON_BYTES) return undefined;
   const json = Buffer.byteLength(JSON.stringify(event));
   if (json <= MAX_EVENT_JSON_BYTES) return undefined;
   return {
     pointer,
-    detail: `is ${json} bytes as JSON (what JSON escapes in its resources, source or detail-type counts there), over the ${MAX_EVENT_JSON_BYTES} bytes the event log holds of an event`,
+    detail: `is ${json} bytes as JSON (what JSON escapes counts there, and the fields a PutEvents entry does not count), over the ${MAX_EVENT_JSON_BYTES} bytes the event log holds of an event`,
   };
 }
 

@@ -143,6 +143,31 @@ describe("an event's JSON, as the event log holds it", () => {
     ).toBeDefined();
   });
 
+  it('is refused past MAX_EVENT_JSON_BYTES when what takes it there is a field the entry does not count', () => {
+    // The entry counts any time as 14 bytes; the schema takes any number of fractional digits.
+    const longTime = event({ time: `2031-01-01T00:00:00.${'0'.repeat(MAX_EVENT_JSON_BYTES)}Z` });
+    expect(eventEntrySize(longTime)).toBe(eventEntrySize(event()));
+    expect(refusal(longTime).message).toContain('bytes as JSON');
+
+    // The id, account and region the schema allows, all escaped, with an entry of 54,442 bytes of
+    // control characters: 6 × 54,442 + 1,024 is within the limit, its JSON is not.
+    const room = 54_442 - 14 - 1 - 1 - 2;
+    const escaped = event({
+      id: '"'.repeat(128),
+      account: '\u0001'.repeat(64),
+      region: '\ud800'.repeat(64),
+      source: '\u0001',
+      'detail-type': '\u0001',
+      detail: {},
+      resources: Array.from({ length: 100 }, (_, i) =>
+        '\u0001'.repeat(Math.floor(room / 100) + (i < room % 100 ? 1 : 0)),
+      ),
+    });
+    expect(eventEntrySize(escaped)).toBe(54_442);
+    expect(Buffer.byteLength(JSON.stringify(escaped))).toBeGreaterThan(MAX_EVENT_JSON_BYTES);
+    expect(refusal(escaped).message).toContain('bytes as JSON');
+  });
+
   it('is taken whenever the entry fits and the JSON is within the limit, for any resources', () => {
     fc.assert(
       fc.property(
