@@ -1,3 +1,5 @@
+import { pointerSegment } from '../../sdk/params';
+
 /** What stands in for a secret value wherever one would have appeared. */
 export const REDACTED = '********';
 
@@ -17,9 +19,10 @@ export interface Redactor {
  * answer, the log and the bus as their fields.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const needles = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))].sort(
-    (a, b) => b.length - a.length,
-  );
+  // A secret used as a key is named in a refusal by its JSON pointer, where "~" and "/" are escaped.
+  const needles = [
+    ...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).flatMap((s) => [s, pointerSegment(s)])),
+  ].sort((a, b) => b.length - a.length);
   if (needles.length === 0) return Object.assign(<T>(value: T) => value, { bytes: (body: Buffer) => body });
   const scrub = (text: string): string =>
     needles.reduce((out, needle) => out.replaceAll(needle, REDACTED), text);

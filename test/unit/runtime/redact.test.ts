@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTED } from '../../../lib/core/runtime/redact';
+import { runEnvelope } from '../../../lib/core/runtime/run-envelope';
 import { definePlugin } from '../../../lib/sdk';
+import type { PluginContext } from '../../../lib/sdk/context';
 import { callOperation, createTestContext } from '../../../lib/testing';
+import { QUIET_SERVICES } from './run-action';
 
 const SECRET = 'hunter2-secret';
 const redact = createRedactor([SECRET]);
@@ -38,6 +41,53 @@ describe('createRedactor', () => {
     expect(createRedactor(['é-secret-é']).bytes(Buffer.from('a é-secret-é b'))).toEqual(
       Buffer.from(`a ${REDACTED} b`),
     );
+  });
+});
+
+describe('a secret a plugin uses as a key', () => {
+  // "/" and "~" are what a JSON pointer escapes, as base64 keys and tokens often hold.
+  const secret = 'sk/live~abc+123';
+  let call: (ctx: PluginContext) => Promise<unknown> = async () => null;
+  const keyed = definePlugin({
+    manifest: {
+      slug: 'keyed',
+      name: 'Keyed',
+      version: '1.0.0',
+      apiVersion: 1,
+      actions: [{ name: 'go', label: 'Makes the call in hand' }],
+    },
+    actions: { go: (ctx) => call(ctx) },
+  });
+  const answer = (make: typeof call) => {
+    call = make;
+    return runEnvelope(
+      keyed,
+      {
+        v: 1,
+        kind: 'action',
+        plugin: 'keyed',
+        instance: 'k-1',
+        name: 'go',
+        input: {},
+        requestId: 'r',
+        deadline: Date.now() + 5_000,
+        credentialsRef: 'ref',
+      },
+      { ...QUIET_SERVICES, credentials: { resolve: async () => ({ token: secret }) } },
+    );
+  };
+
+  it('is scrubbed from a refusal that names it in a JSON pointer, as "~0" and "~1"', async () => {
+    const refusals = [
+      await answer((ctx) => ctx.store.put('k', { [ctx.credentials.token!]: { at: new Date(0) } })),
+      await answer((ctx) => ctx.publish('Keyed', { [ctx.credentials.token!]: new Map() })),
+    ];
+    for (const refused of refusals) {
+      expect(refused.ok).toBe(false);
+      const text = JSON.stringify(refused);
+      expect(text).not.toContain('abc+123');
+      expect(text).toContain(REDACTED);
+    }
   });
 });
 
