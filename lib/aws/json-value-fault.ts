@@ -41,7 +41,9 @@ export function jsonValueFault(root: unknown, pointer: string): FieldError | und
     const why = whyNotJson(value);
     if (why) return { pointer: at, detail: why };
     if (value === null || typeof value !== 'object') continue;
-    if (seen.has(value)) return { pointer: at, detail: 'the value contains itself, which JSON cannot hold' };
+    // Met again: looked at already, or to be. A second path to an object is no fault (a value may
+    // hold one object twice); a cycle is JSON.stringify's to name.
+    if (seen.has(value)) continue;
     seen.add(value);
     const entries: [string | number, unknown][] = Array.isArray(value)
       ? value.map((item, index) => [index, item])

@@ -69,4 +69,13 @@ describe("the registry's refusal of a value that is not JSON", () => {
     dated.self = dated;
     expect(refusal(dated).errors).toEqual([{ pointer: '/at', detail: expect.stringContaining('a Date') }]);
   });
+
+  it('names the fault, not an object the value holds twice', () => {
+    // Without a prototype, an object is not copied on its way to the check, so both keys hold it.
+    const twice = Object.assign(Object.create(null), { n: 1 });
+    expect(toJson({ p: twice, q: twice }, 'the stored value')).toBe('{"p":{"n":1},"q":{"n":1}}');
+    expect(refusal({ p: twice, q: twice, r: { at: new Date(0) } }).errors).toEqual([
+      { pointer: '/r/at', detail: expect.stringContaining('a Date') },
+    ]);
+  });
 });
