@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { ValidationError } from '../../../sdk/errors';
+import { PlugboardError, ValidationError } from '../../../sdk/errors';
 import type { SerializedResponse } from '../../envelope';
 import { INSTANCE_NAME } from '../../instances/instance-service';
+import { zodFieldErrors } from '../../zod-errors';
 import type { App, RouteContext } from '../env';
 import { INSTANCE_NAME_RULE, problems } from '../schemas';
 
@@ -39,6 +40,40 @@ function endToEnd(headers: Iterable<[string, string]>): Record<string, string> {
   return Object.fromEntries(all.filter(([name]) => !HOP_HEADERS.has(name) && !named.has(name)));
 }
 
+/** Whether HTTP takes these headers: the Headers class refuses what a response could not carry. */
+function allowedByHttp(headers: Record<string, string>): boolean {
+  try {
+    new Headers(Object.entries(headers));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A response as the route can send it on: a 1xx is never a final answer. */
+const AnsweredResponse = z.object({
+  status: z.number().int().min(200).max(599),
+  headers: z
+    .record(z.string(), z.string())
+    .refine(allowedByHttp, 'must be header names and values HTTP allows'),
+  body: z.string(),
+});
+
+/**
+ * The plugin's answer as the response it must be. The runtime makes one from the handler's Response,
+ * but a plugin outside it (a process plugin) answers what it likes, and what is no response failed
+ * here as a 500 when it was sent on.
+ */
+function servedResponse(answer: unknown): SerializedResponse {
+  const parsed = AnsweredResponse.safeParse(answer);
+  if (parsed.success) return parsed.data;
+  const faults = zodFieldErrors(parsed.error, '/result', answer);
+  throw new PlugboardError(
+    'PluginFailed',
+    `the plugin's http answer is not a response: ${faults.map((f) => `${f.pointer} ${f.detail}`).join('; ')}`,
+  );
+}
+
 export function registerPluginApiRoutes(app: App, { invocations }: RouteContext): void {
   app.all('/v1/plugin-apis/:instance/*', async (c) => {
     const name = c.req.param('instance');
@@ -54,12 +89,14 @@ export function registerPluginApiRoutes(app: App, { invocations }: RouteContext)
       ? undefined
       : Buffer.from(await c.req.arrayBuffer()).toString('base64');
     const input = { method: c.req.method, path, query: url.search.slice(1), headers, body };
-    const answer = (await invocations.run(
-      { instance, manifest, requestId: c.get('requestId'), deadline: c.get('deadline') },
-      'http',
-      'http',
-      input,
-    )) as SerializedResponse;
+    const answer = servedResponse(
+      await invocations.run(
+        { instance, manifest, requestId: c.get('requestId'), deadline: c.get('deadline') },
+        'http',
+        'http',
+        input,
+      ),
+    );
     return new Response(c.req.method === 'HEAD' ? null : Buffer.from(answer.body, 'base64'), {
       status: answer.status,
       headers: endToEnd(Object.entries(answer.headers)),
