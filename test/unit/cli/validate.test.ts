@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,22 @@ describe('plugboard validate', () => {
     expect(echo.manifest).toMatchObject({ slug: 'echo', apiVersion: 1, timeoutSeconds: 10 });
     expect(report.skipped).toEqual([]);
     expect(report.errors).toEqual([]);
+  });
+
+  it('ends quietly, exit 0, when its reader has closed the pipe (`| head`)', async () => {
+    const child = spawn(process.execPath, ['bin/plugboard.mjs', 'validate', 'plugins', '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    });
+    // Closed before the first write: every write meets EPIPE, whatever the pipe's buffer.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
   it('prints the table and exits 1 for a folder with broken plugins', async () => {
