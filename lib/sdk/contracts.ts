@@ -8,10 +8,9 @@ import type { PluginType } from './manifest';
  */
 
 /** An ISO 8601 date-time with `Z` or an offset, as EventBridge takes it; zod's own message names no form. */
-export const isoTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z',
-});
+const ISO_TIME_ERROR = 'must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z';
+/** Nanoseconds and an offset fit in 35 characters; the format alone takes any number of digits. */
+export const isoTime = z.iso.datetime({ offset: true, error: ISO_TIME_ERROR }).max(64, ISO_TIME_ERROR);
 
 // configuration (Imbi: list_keys / get_values / set_value / delete_key)
 export const ConfigKeySchema = z.object({
