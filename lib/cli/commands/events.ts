@@ -4,9 +4,11 @@ import { type CompiledPattern, compilePattern, matches } from '../../core/events
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import { clientFor, type EndpointOptions, withEndpoint } from '../api';
 import { answerExitCode, yesNoQuestion } from '../exit-codes';
-import { integer, jsonObject } from '../input';
+import { integer, isoTimeOption, jsonObject } from '../input';
 
 const POLL_MS = 500;
+/** How late an event may be logged, behind one of a later time, and still be tailed. */
+const LATE_MS = 5_000;
 
 interface PublishOptions extends EndpointOptions {
   source: string;
@@ -17,7 +19,8 @@ interface PublishOptions extends EndpointOptions {
 
 interface TailOptions extends EndpointOptions {
   pattern?: string;
-  since?: string;
+  /** Milliseconds since the epoch. */
+  since?: number;
   max?: number;
 }
 
@@ -41,36 +44,37 @@ export function registerEventsCommand(program: Command): void {
       .command('tail')
       .description('print events as they are logged, one JSON line each, until interrupted')
       .option('--pattern <json>', 'only events this EventBridge pattern matches')
-      .option('--since <time>', 'start at this ISO time (default: now)')
+      .option('--since <time>', 'start at this ISO time (default: now)', isoTimeOption('--since'))
       .option('--max <count>', 'stop after this many events', integer('--max', 1, 999_999_999)),
   ).action(async (options: TailOptions) => {
     const client = clientFor(options);
     const pattern = options.pattern ? checkedPattern(options.pattern) : undefined;
     const max = options.max ?? Number.POSITIVE_INFINITY;
-    let from = options.since ?? new Date().toISOString();
-    // The log reads from `from` inclusive, so events at that very time come again on the next poll:
-    // only their ids are kept, not every id printed, so a long tail holds a bounded set.
-    const seenAtFrom = new Set<string>();
+    const since = options.since ?? Date.now();
+    // The log lists by event time, and an event can be logged after others of later times (publishers
+    // on other threads, a caller's own Time a little behind): each poll reads again from LATE_MS
+    // before the latest time seen, and the ids seen in that window are kept to print each once.
+    const seen = new Map<string, number>();
+    let latest = since;
     let printed = 0;
     while (printed < max) {
-      const query = { from, limit: 1000 };
+      const query = { from: new Date(Math.max(since, latest - LATE_MS)).toISOString(), limit: 1000 };
       let cursor: string | undefined;
       do {
         const page = await client.events.log({ ...query, cursor });
         for (const event of page.events as PlatformEventRecord[]) {
           if (printed >= max) break;
-          if (event.time < from || (event.time === from && seenAtFrom.has(event.id))) continue;
-          if (event.time > from) {
-            from = event.time;
-            seenAtFrom.clear();
-          }
-          seenAtFrom.add(event.id);
+          const time = Date.parse(event.time);
+          if (time < since || seen.has(event.id)) continue;
+          seen.set(event.id, time);
+          latest = Math.max(latest, time);
           if (pattern && !matches(pattern, event)) continue;
           console.log(JSON.stringify(event));
           printed += 1;
         }
         cursor = page.nextCursor;
       } while (cursor && printed < max);
+      for (const [id, time] of seen) if (time < latest - LATE_MS) seen.delete(id);
       if (printed < max) await new Promise((done) => setTimeout(done, POLL_MS));
     }
   });

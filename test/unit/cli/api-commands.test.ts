@@ -463,6 +463,40 @@ describe('plugboard subscriptions and events tail', () => {
     );
   });
 
+  it('tails an event logged after one of a later time, and refuses a --since that is no time', async () => {
+    const publish = (detailType: string, time: Date) =>
+      fetch(`${pb.platform.url}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${pb.platform.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          Entries: [{ Source: 'cli.late', DetailType: detailType, Detail: '{}', Time: time.toISOString() }],
+        }),
+      });
+    const since = new Date(Date.now() - 10_000);
+    const tailing = plugboard(
+      'events',
+      'tail',
+      '--since',
+      since.toISOString(),
+      '--pattern',
+      '{"source":["cli.late"]}',
+      '--max',
+      '2',
+    );
+    expect((await publish('later', new Date(Date.now() - 1_000))).status).toBe(200);
+    // After the tail has seen "later" (it polls every 500 ms): one of an earlier time, logged late.
+    await new Promise((done) => setTimeout(done, 1_500));
+    expect((await publish('earlier', new Date(Date.now() - 3_000))).status).toBe(200);
+    const tail = await tailing;
+    expect(tail.stdout.split('\n').map((line) => JSON.parse(line)['detail-type'])).toEqual([
+      'later',
+      'earlier',
+    ]);
+
+    // A usage error (commander writes its message to stderr itself), before any request.
+    expect((await plugboard('events', 'tail', '--since', 'yesterday')).code).toBe(2);
+  });
+
   it('tails events logged at one same time once each', async () => {
     const time = new Date(Date.now() - 5_000).toISOString();
     const entries = ['a', 'b', 'c'].map((n) => ({
