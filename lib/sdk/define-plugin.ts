@@ -90,8 +90,11 @@ type PresentParams<A> = Arriving<
 >;
 type AbsentParams<A> = Arriving<Exclude<ParamList<A, 'optionalParams'>, { default: unknown }>>;
 type ParamName<P> = P extends { name: infer N extends string } ? N : never;
-/** One object type rather than an intersection, so an editor shows the params as one. */
-type Flat<T> = { [K in keyof T]: T[K] };
+/**
+ * One object type rather than an intersection, so an editor shows the params as one. A conditional,
+ * as an error would name a plain mapped type by its alias (`Flat<...>`) rather than show its keys.
+ */
+type Flat<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
 /** An action handler's params as checkParams hands them over: no other keys. */
 type ActionParams<A> = Flat<
   { [P in PresentParams<A> as ParamName<P>]: ParamValue<P> } & {
@@ -138,11 +141,76 @@ type DeepReadonly<T> = T extends (infer E)[]
     : T;
 export type ManifestLiteral = DeepReadonly<ManifestInput>;
 
+// Type-only: no value holds it, so a typed plugin is the very object the platform runs.
+declare const PLUGIN_TYPES: unique symbol;
+
+/**
+ * A plugin as definePlugin returns it: a PluginDefinition that also carries its manifest literal and
+ * what each action handler answers, so a caller (the testing kit) can be typed from the plugin.
+ */
+export interface TypedPlugin<M extends ManifestLiteral, R> extends PluginDefinition {
+  readonly [PLUGIN_TYPES]: { manifest: M; results: R };
+}
+
+/** What each action handler answers, once awaited. */
+type Results<H> = { [A in keyof H]: H[A] extends (...args: never[]) => infer O ? Awaited<O> : never };
+
+/** An action's params as a caller gives them: required ones required, no secret, no other keys. */
+type CallerParams<A> = NoExtraKeys<
+  { [P in Arriving<ParamList<A, 'requiredParams'>> as ParamName<P>]: ParamValue<P> } & {
+    [P in Arriving<ParamList<A, 'optionalParams'>> as ParamName<P>]?: ParamValue<P>;
+  }
+>;
+// One object type, so an error shows the params; Record<string, never> rather than {} for none, as
+// TypeScript checks no excess keys against an empty object type.
+type NoExtraKeys<T> = [keyof T] extends [never] ? Record<string, never> : Flat<T>;
+
+/**
+ * A result as the client gets it, through JSON: a Date its ISO string, undefined null on its own or
+ * in an array, a key holding undefined left out.
+ */
+type AsJson<T> = unknown extends T
+  ? T
+  : T extends { toJSON(): infer J }
+    ? AsJson<J>
+    : // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing returns void, answered as null
+      T extends undefined | void
+      ? null
+      : T extends readonly unknown[]
+        ? { -readonly [I in keyof T]: AsJson<T[I]> }
+        : T extends object
+          ? Flat<
+              { -readonly [K in keyof T as undefined extends T[K] ? never : K]: AsJson<T[K]> } & {
+                -readonly [K in keyof T as undefined extends T[K] ? K : never]?: AsJson<
+                  Exclude<T[K], undefined>
+                >;
+              }
+            >
+          : T;
+
+/** The actions a caller may name: a typed plugin's own, any on a plugin loaded at run time. */
+export type ActionName<D extends PluginDefinition> =
+  D extends TypedPlugin<infer M, unknown> ? ActionNames<M> : string;
+
+/** Action N as its caller sees it: the params it gives and the result it gets back. */
+export type ActionCall<D extends PluginDefinition, N> =
+  D extends TypedPlugin<infer M, infer R>
+    ? {
+        params: CallerParams<DeclaredAction<M, N>>;
+        result: AsJson<N extends keyof R ? R[N] : unknown>;
+      }
+    : { params: Record<string, unknown>; result: unknown };
+
 /** Declares a plugin; the loader validates the manifest and checks the handlers against `types`. */
-export function definePlugin<const M extends ManifestLiteral>(
-  definition: PluginDefinitionInput<M>,
-): PluginDefinition {
-  return Object.assign(definition as unknown as PluginDefinition, { [PLUGIN_MARK]: true });
+export function definePlugin<
+  const M extends ManifestLiteral,
+  // H is inferred from the action handlers as written, for their results. Its constraint refuses a
+  // handler for an undeclared action, which `& { actions?: H }` would let through; it has no default,
+  // as one would make TypeScript type the handlers before M is inferred (a contract handler's literal
+  // result widened to string).
+  H extends { [K in keyof H]: K extends ActionNames<M> ? unknown : never },
+>(definition: PluginDefinitionInput<M> & { actions?: H }): TypedPlugin<M, Results<H>> {
+  return Object.assign(definition as unknown as TypedPlugin<M, Results<H>>, { [PLUGIN_MARK]: true });
 }
 
 export function isPluginDefinition(value: unknown): value is PluginDefinition {

@@ -3,7 +3,7 @@ import { type Answer, type EnvelopeKind, parseAnswer } from '../core/envelope';
 import { runEnvelope } from '../core/runtime/run-envelope';
 import { type CallContext, CallContextSchema, type PluginContext } from '../sdk/context';
 import type { CONTRACTS, ContractType, OperationName } from '../sdk/contracts';
-import type { PluginDefinition } from '../sdk/define-plugin';
+import type { ActionCall, ActionName, PluginDefinition } from '../sdk/define-plugin';
 import { type FieldError, NotFoundError, PlugboardError, ValidationError } from '../sdk/errors';
 import { actionParams, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
@@ -18,6 +18,10 @@ export type OperationOutput<N extends OperationName> = N extends `${infer T exte
       : never
     : never
   : never;
+
+/** callAction's params: they may be left out when the action requires none. */
+// biome-ignore lint/complexity/noBannedTypes: `{} extends P` is how a type says P requires no key
+type ParamsArgument<P> = {} extends P ? [params?: P] : [params: P];
 
 const CREDENTIALS_REF = 'test-credentials';
 const CALL_CONTEXT_FIELDS = Object.keys(CallContextSchema.shape) as (keyof CallContext)[];
@@ -94,19 +98,19 @@ async function run(
  * Calls an action as the platform would: params checked against the manifest (required ones
  * enforced, optional ones filled with their defaults), then the handler through the plugin runtime.
  */
-export async function callAction(
-  definition: PluginDefinition,
+export async function callAction<D extends PluginDefinition, N extends ActionName<D>>(
+  definition: D,
   ctx: PluginContext,
-  name: string,
-  params: Record<string, unknown> = {},
-): Promise<unknown> {
+  name: N,
+  ...[params = {}]: ParamsArgument<ActionCall<D, N>['params']>
+): Promise<ActionCall<D, N>['result']> {
   const manifest = ManifestSchema.parse(definition.manifest);
   const action = manifest.actions.find((a) => a.name === name);
   if (!action) throw new NotFoundError(`${manifest.slug} has no action "${name}"`);
   const checked = checkParams(actionParams(action), params, '/params');
   if (checked.errors.length > 0)
     throw new ValidationError(`params of "${name}" are not valid`, checked.errors);
-  return run(definition, ctx, 'action', name, checked.values);
+  return (await run(definition, ctx, 'action', name, checked.values)) as ActionCall<D, N>['result'];
 }
 
 /**

@@ -26,7 +26,7 @@ describe('audit-log', () => {
     const delivery = { event, idempotencyKey: 'e1:s1', subscriptionId: 's1', attempt: 1 };
     await auditLog.events?.(ctx, delivery);
     await auditLog.events?.(ctx, { ...delivery, attempt: 2 });
-    const { events } = (await callAction(auditLog, ctx, 'seen')) as { events: unknown[] };
+    const { events } = await callAction(auditLog, ctx, 'seen');
     expect(events).toEqual([
       expect.objectContaining({ id: 'e1', detailType: 'Counter Changed', attempt: 2 }),
     ]);

@@ -38,9 +38,7 @@ describe('hmac-signer', () => {
 
   it('verifies its own signatures and rejects others', async () => {
     const ctx = withKey();
-    const { signature } = (await callAction(hmacSigner, ctx, 'sign', { payload: 'body' })) as {
-      signature: string;
-    };
+    const { signature } = await callAction(hmacSigner, ctx, 'sign', { payload: 'body' });
     await expect(callAction(hmacSigner, ctx, 'verify', { payload: 'body', signature })).resolves.toEqual({
       valid: true,
     });

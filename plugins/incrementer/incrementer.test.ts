@@ -61,6 +61,7 @@ describe('incrementer', () => {
 
   it('enforces required params and param types', async () => {
     const ctx = context();
+    // @ts-expect-error the missing required param is the fault under test; the type refuses it too
     await expect(callAction(incrementer, ctx, 'reset_count')).rejects.toMatchObject({
       code: 'Validation',
       errors: [{ pointer: '/params/parameter' }],
