@@ -1,7 +1,6 @@
+import { objectKind } from '../core/runtime/json-check';
 import type { FieldError } from '../sdk/errors';
 import { pointerSegment } from '../sdk/params';
-
-const tagOf = (value: object): string => Object.prototype.toString.call(value).slice('[object '.length, -1);
 
 /** Why a value is not one JSON keeps as it is; none for a string, a finite number, a boolean or null. */
 function whyNotJson(value: unknown): string | undefined {
@@ -24,7 +23,7 @@ function whyNotJson(value: unknown): string | undefined {
   const proto = Object.getPrototypeOf(value);
   if (proto === null || proto === Object.prototype) return undefined;
   if (value instanceof Date) return 'a Date is not JSON; store its toISOString()';
-  return `${tagOf(value as object) === 'Object' ? 'a class instance' : `a ${tagOf(value as object)}`} is not JSON; store a plain object or an array`;
+  return `${objectKind(value as object)} is not JSON; store a plain object or an array`;
 }
 
 /**

@@ -14,11 +14,17 @@ function lostObject(value: object, keys: string[]): string | undefined {
   if (value instanceof Set) return 'a Set is not JSON; answer an array';
   if (value instanceof Promise) return 'a Promise is not JSON; await it';
   if (keys.length > 0) return undefined;
-  // The tag, not the constructor's name, which a bundler's minifier renames: an Error, a RegExp, a
-  // Response say what they are, a plugin's own class is "Object".
+  return `${objectKind(value)} is not JSON (it has no fields JSON can see); answer a plain object, or give its class a toJSON`;
+}
+
+/**
+ * What an object that is not a plain one is, in words. By its tag, not its constructor's name, which
+ * a bundler's minifier renames: an Error, a RegExp, a Response say what they are, a plugin's own
+ * class is "Object".
+ */
+export function objectKind(value: object): string {
   const tag = Object.prototype.toString.call(value).slice('[object '.length, -1);
-  const what = tag === 'Object' ? 'a class instance' : named(tag);
-  return `${what} is not JSON (it has no fields JSON can see); answer a plain object, or give its class a toJSON`;
+  return tag === 'Object' ? 'a class instance' : named(tag);
 }
 
 /** A realm's Object.prototype, or none: the objects JSON carries as they are. */
