@@ -1,5 +1,6 @@
 import type { PlugboardClient } from '../../client';
 import { PlugboardApiError } from '../../client';
+import { MAX_INSTANCE_NAME_LENGTH } from '../../core/instances/instance-service';
 import type { LoadedPlugin } from '../../core/loader';
 import { CONTRACTS, type ContractType } from '../../sdk/contracts';
 import { credentialFields } from '../../sdk/credential-fields';
@@ -15,15 +16,12 @@ export interface Endpoint {
   tokenFile: string;
 }
 
-/** The longest instance name INSTANCE_NAME (lib/core/instances/instance-service.ts) takes. */
-const MAX_INSTANCE_NAME = 63;
-
 /**
  * An instance name made of a plugin's slug and a suffix, the slug cut short where a long one (a
  * manifest allows 64 characters) would make the name longer than an instance name may be.
  */
 export const instanceNameFor = (slug: string, suffix: string): string =>
-  `${slug.slice(0, MAX_INSTANCE_NAME - suffix.length - 1)}-${suffix}`;
+  `${slug.slice(0, MAX_INSTANCE_NAME_LENGTH - suffix.length - 1)}-${suffix}`;
 
 export const devInstanceName = (slug: string): string => instanceNameFor(slug, 'dev');
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { CallContextSchema } from '../../sdk/context';
-import { INSTANCE_NAME } from '../instances/instance-service';
+import { INSTANCE_NAME, MAX_INSTANCE_NAME_LENGTH } from '../instances/instance-service';
 
 export const ProblemSchema = z
   .object({
@@ -74,8 +74,7 @@ export const PageQuery = {
   cursor: z.string().max(8192).optional(),
 };
 
-export const INSTANCE_NAME_RULE =
-  'an instance name is a-z, 0-9 and "-", starting with a letter, at most 63 characters';
+export const INSTANCE_NAME_RULE = `an instance name is a-z, 0-9 and "-", starting with a letter, at most ${MAX_INSTANCE_NAME_LENGTH} characters`;
 /** An instance's name wherever a request gives one: a malformed name is a 400, never a lookup's 404. */
 export const InstanceName = z.string().regex(INSTANCE_NAME, INSTANCE_NAME_RULE);
 export const InstanceNameParam = InstanceName;

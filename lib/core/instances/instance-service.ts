@@ -12,7 +12,9 @@ import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
 import { type IfMatch, versionMeeting } from './if-match';
 
-export const INSTANCE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+/** The longest name an instance may have. */
+export const MAX_INSTANCE_NAME_LENGTH = 63;
+export const INSTANCE_NAME = new RegExp(`^[a-z][a-z0-9-]{0,${MAX_INSTANCE_NAME_LENGTH - 1}}$`);
 
 export interface InstanceInput {
   name: string;
