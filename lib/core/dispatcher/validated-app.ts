@@ -107,13 +107,14 @@ interface JsonBody {
   readonly required: boolean;
 }
 
-/** The usual JSON Content-Types: a JSON media type alone, or with `charset=utf-8`. */
-const USUAL_JSON = /^application\/([a-z0-9!#$&^_.-]+\+)?json(;\s*charset=utf-8)?$/i;
 /**
  * A JSON media type: `application/json`, or a subtype with the `+json` suffix (RFC 6838 §4.2's
  * characters: `application/problem+json`, `application/vnd.example.v2+json`).
  */
-const JSON_MEDIA_TYPE = /^application\/([a-z0-9!#$&^_.-]+\+)?json$/i;
+const JSON_MEDIA = String.raw`application\/([a-z0-9!#$&^_.-]+\+)?json`;
+const JSON_MEDIA_TYPE = new RegExp(`^${JSON_MEDIA}$`, 'i');
+/** The usual JSON Content-Types: a JSON media type alone, or with `charset=utf-8`. */
+const USUAL_JSON = new RegExp(`^${JSON_MEDIA}(;\\s*charset=utf-8)?$`, 'i');
 /** A media type's parameter, its value quoted or not. */
 const MEDIA_PARAMETER = /^([a-z0-9-]+)=(.+)/i;
 /** The names of UTF-8 in the WHATWG Encoding Standard, which clients send (`utf8` as often as not). */
