@@ -2,15 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeadLetterIntake } from '../../lib/aws/dead-letter-intake';
-import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
+import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import type { DeadLetter } from '../../lib/core/ports';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import type { PlatformEvent } from '../../lib/sdk/events';
+import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
 
 /** An SQS record of test/fixtures/dead-letter-queue (see SOURCES.md there). */
 const fixture = (name: string): SQSRecord =>
@@ -28,8 +23,7 @@ const SUBSCRIPTION = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const COUNTER_EVENT = '6a7e8feb-b491-4cf7-a9f1-bf3703467718';
 
 describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the registry)', () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let store: DynamoDbEventStore;
   let intake: ReturnType<typeof createDeadLetterIntake>;
   const logged: { level: string; message: string; fields?: Record<string, unknown> | undefined }[] = [];
@@ -42,9 +36,8 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
 
   // A fresh in-memory table for each case: each starts with no letters and an empty log.
   beforeEach(async () => {
-    dynamo = await startDynalite();
-    client = createDynamoClient(dynamo.endpoint);
-    store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    table = await startDynaliteTable();
+    store = table.eventStore;
     logged.length = 0;
     intake = createDeadLetterIntake({
       store,
@@ -52,10 +45,7 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
       log: (level, message, fields) => logged.push({ level, message, fields }),
     });
   });
-  afterEach(async () => {
-    client.destroy();
-    await dynamo.close();
-  });
+  afterEach(() => table.close());
 
   it("turns a subscription rule's dead letter into the router's letter for that subscription", async () => {
     const record = fixture('eventbridge-subscription-rule');
@@ -230,24 +220,15 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
 
 describe('functions/dead-letter-intake.ts', () => {
   const saved = { ...process.env };
-  let dynamo: LocalDynamo;
+  let table: DynaliteTable;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    Object.assign(process.env, {
-      PLUGBOARD_STAGE: STAGE,
-      PLUGBOARD_TABLE_NAME: LOCAL_REGISTRY_TABLE,
-      PLUGBOARD_BUS_NAME: 'plugboard-test',
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    table = await startDynaliteTable();
+    Object.assign(process.env, functionSettings(table), { PLUGBOARD_BUS_NAME: 'plugboard-test' });
   });
   afterAll(async () => {
     process.env = saved;
-    await dynamo.close();
+    await table.close();
   });
 
   it('takes a batch in through the registry table its settings name and reports what it kept', async () => {
@@ -262,9 +243,7 @@ describe('functions/dead-letter-intake.ts', () => {
     expect(await handler(batch(good, bad), context)).toEqual({
       batchItemFailures: [{ itemIdentifier: 'bad' }],
     });
-    const client = createDynamoClient(dynamo.endpoint);
-    const store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
-    expect((await store.getDeadLetter(`${COUNTER_EVENT}:${SUBSCRIPTION}`))?.target).toBe(SUBSCRIPTION);
-    client.destroy();
+    const letter = await table.eventStore.getDeadLetter(`${COUNTER_EVENT}:${SUBSCRIPTION}`);
+    expect(letter?.target).toBe(SUBSCRIPTION);
   });
 });

@@ -11,8 +11,7 @@ import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
-import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import { createEventDelivery, type DeliveryInput } from '../../lib/aws/event-delivery';
 import { EventBridgeBus } from '../../lib/aws/eventbridge-bus';
 import { EventBridgeSubscriptionRules } from '../../lib/aws/eventbridge-subscription-rules';
@@ -25,15 +24,10 @@ import type { DispatcherDeps } from '../../lib/core/dispatcher/deps';
 import { SubscriptionService } from '../../lib/core/events/subscription-service';
 import { InstanceService } from '../../lib/core/instances/instance-service';
 import type { SubscriptionRecord } from '../../lib/core/ports';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import { PlugboardError } from '../../lib/sdk/errors';
 import type { PlatformEvent } from '../../lib/sdk/events';
 import { ManifestSchema } from '../../lib/sdk/manifest';
+import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 
 const lambda = mockClient(LambdaClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -59,8 +53,7 @@ const created = (id: string): PlatformEvent => ({
 });
 
 describe('event delivery on AWS (dynalite registry and event store, Lambda and EventBridge mocked)', () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let store: DynamoDbEventStore;
   let deps: DispatcherDeps;
   /** A cold start of the delivery function. */
@@ -69,10 +62,9 @@ describe('event delivery on AWS (dynalite registry and event store, Lambda and E
   const logged: { message: string; fields?: Record<string, unknown> | undefined }[] = [];
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    client = createDynamoClient(dynamo.endpoint);
-    const registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
-    store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    table = await startDynaliteTable();
+    const { registry } = table;
+    store = table.eventStore;
     const manifest = ManifestSchema.parse({
       slug: 'hooks',
       name: 'Hooks',
@@ -114,10 +106,7 @@ describe('event delivery on AWS (dynalite registry and event store, Lambda and E
       });
     deliver = newDelivery();
   });
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
-  });
+  afterAll(() => table.close());
   beforeEach(() => {
     logged.length = 0;
     lambda.reset();

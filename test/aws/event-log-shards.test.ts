@@ -1,16 +1,11 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
+import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import { EVENT_SHARDS, eventShard } from '../../lib/aws/event-items';
 import type { PageRequest } from '../../lib/core/ports';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import type { PlatformEvent } from '../../lib/sdk/events';
+import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 import { loggedEvent as event } from '../fixtures/logged-event';
 
 /** The order a listing gives: by time, then id (the index sort key `<time>#<id>`). */
@@ -24,21 +19,16 @@ const ordered = (events: PlatformEvent[]) =>
     .map((e) => e.id);
 
 describe('DynamoDbEventStore event log write shards (dynalite)', () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let doc: DynamoDBDocumentClient;
   let store: DynamoDbEventStore;
 
   beforeAll(async () => {
-    dynamo = await startDynalite({});
-    client = createDynamoClient(dynamo.endpoint);
-    doc = DynamoDBDocumentClient.from(client);
-    store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    table = await startDynaliteTable();
+    doc = DynamoDBDocumentClient.from(table.client);
+    store = table.eventStore;
   });
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
-  });
+  afterAll(() => table.close());
 
   /** Every page of a listing, checking no page is over its limit and only the last has no cursor. */
   async function allPages(
@@ -61,7 +51,7 @@ describe('DynamoDbEventStore event log write shards (dynalite)', () => {
   }
 
   const indexKeyOf = async (id: string, sk: string) =>
-    (await doc.send(new GetCommand({ TableName: LOCAL_REGISTRY_TABLE, Key: { pk: `EVENT#${id}`, sk } }))).Item
+    (await doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: `EVENT#${id}`, sk } }))).Item
       ?.gsi1pk;
 
   /** An item as the store wrote it before the shards: one partition for the log, one for pending. */
@@ -71,14 +61,14 @@ describe('DynamoDbEventStore event log write shards (dynalite)', () => {
     if (pending) {
       await doc.send(
         new PutCommand({
-          TableName: LOCAL_REGISTRY_TABLE,
+          TableName: table.tableName,
           Item: { pk: `EVENT#${e.id}`, sk: 'PENDING', gsi1pk: 'EVENTS_PENDING', gsi1sk, data },
         }),
       );
     }
     await doc.send(
       new PutCommand({
-        TableName: LOCAL_REGISTRY_TABLE,
+        TableName: table.tableName,
         Item: { pk: `EVENT#${e.id}`, sk: 'LOG', gsi1pk: 'EVENTLOG', gsi1sk, data },
       }),
     );

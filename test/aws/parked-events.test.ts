@@ -9,8 +9,8 @@ import {
   apiGatewayAuthenticator,
   apiGatewayRequestId,
 } from '../../lib/aws/api-gateway-auth';
-import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
-import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
+import type { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { EventBridgeBus } from '../../lib/aws/eventbridge-bus';
 import { createLambdaDispatcher } from '../../lib/aws/lambda-dispatcher';
 import { LambdaInvoker } from '../../lib/aws/lambda-invoker';
@@ -22,14 +22,9 @@ import type { DispatcherDeps } from '../../lib/core/dispatcher/deps';
 import type { EventRouter } from '../../lib/core/events/event-router';
 import { entrySize } from '../../lib/core/events/event-schema';
 import { createEventsPlatform } from '../../lib/core/events/events-platform';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import { ManifestSchema } from '../../lib/sdk/manifest';
 import { httpApiEvent } from '../fixtures/apigw/http-api-event';
+import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 
 const eventBridge = mockClient(EventBridgeClient);
 const region = 'eu-west-1';
@@ -40,18 +35,16 @@ const MAX_REQUEST_BYTES = 256 * 1024;
  * EventBridge bus, the parking bus, a redrive settled before the answer), with EventBridge mocked.
  */
 describe("the dispatcher function's events the bus refuses (dynalite, EventBridge mocked)", () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let store: DynamoDbEventStore;
   let registry: DynamoDbRegistry;
   let handler: ReturnType<typeof createLambdaDispatcher>;
   let router: EventRouter;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    client = createDynamoClient(dynamo.endpoint);
-    registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
-    store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    table = await startDynaliteTable();
+    registry = table.registry;
+    store = table.eventStore;
     const manifest = ManifestSchema.parse({
       slug: 'notes',
       name: 'Notes',
@@ -90,10 +83,7 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     router = events.router;
     handler = createLambdaDispatcher(deps, events.dispatcher, () => events.router.mark());
   });
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
-  });
+  afterAll(() => table.close());
   beforeEach(() => {
     eventBridge.reset();
   });

@@ -1,14 +1,8 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { REGISTRY_SYNC_PROPERTIES } from '../../lib/infra/registry-sync-properties';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import { ManifestSchema } from '../../lib/sdk/manifest';
+import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
 
 const manifest = (slug: string) =>
   ManifestSchema.parse({ slug, name: slug, version: '1.0.0', apiVersion: 1 });
@@ -43,62 +37,42 @@ const cfnEvent = (
   }) as unknown as CloudFormationCustomResourceEvent;
 
 describe('functions/registry-sync.ts against dynalite', () => {
-  let dynamo: LocalDynamo;
+  let table: DynaliteTable;
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      PLUGBOARD_STAGE: 'test',
-      PLUGBOARD_TABLE_NAME: LOCAL_REGISTRY_TABLE,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
+    table = await startDynaliteTable();
+    Object.assign(process.env, functionSettings(table));
   });
   afterAll(async () => {
     process.env = saved;
-    await dynamo.close();
+    await table.close();
   });
 
   it('writes the manifests on create and update, marks the missing removed, leaves the registry on delete', async () => {
     const { handler } = await import('../../functions/registry-sync');
-    const client = createDynamoClient(dynamo.endpoint);
-    const registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
     const statuses = async () =>
-      Object.fromEntries((await registry.listPlugins()).map((p) => [p.slug, p.status]));
-    try {
-      expect(await handler(cfnEvent('Create', ['alpha', 'beta']), context)).toEqual({
-        PhysicalResourceId: 'plugboard-test-registry-sync',
-      });
-      expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'loaded' });
-      await handler(cfnEvent('Update', ['alpha']), context);
-      expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'removed' });
-      await handler(cfnEvent('Delete', []), context);
-      expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'removed' });
-    } finally {
-      client.destroy();
-    }
+      Object.fromEntries((await table.registry.listPlugins()).map((p) => [p.slug, p.status]));
+    expect(await handler(cfnEvent('Create', ['alpha', 'beta']), context)).toEqual({
+      PhysicalResourceId: 'plugboard-test-registry-sync',
+    });
+    expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'loaded' });
+    await handler(cfnEvent('Update', ['alpha']), context);
+    expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'removed' });
+    await handler(cfnEvent('Delete', []), context);
+    expect(await statuses()).toEqual({ alpha: 'loaded', beta: 'removed' });
   });
 
   it("records each plugin's optional handlers, and none for a stack that sends none", async () => {
     const { handler } = await import('../../functions/registry-sync');
-    const client = createDynamoClient(dynamo.endpoint);
-    const registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
-    try {
-      const event = cfnEvent('Update', ['alpha', 'beta']);
-      event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] = JSON.stringify({ alpha: ['events'] });
-      await handler(event, context);
-      expect((await registry.getPlugin('alpha'))?.handlers).toEqual(['events']);
-      expect(await registry.getPlugin('beta')).not.toHaveProperty('handlers');
-      const wrong = cfnEvent('Update', ['alpha']);
-      wrong.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] = JSON.stringify({ alpha: ['teleport'] });
-      await expect(handler(wrong, context)).rejects.toThrow();
-    } finally {
-      client.destroy();
-    }
+    const event = cfnEvent('Update', ['alpha', 'beta']);
+    event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] = JSON.stringify({ alpha: ['events'] });
+    await handler(event, context);
+    expect((await table.registry.getPlugin('alpha'))?.handlers).toEqual(['events']);
+    expect(await table.registry.getPlugin('beta')).not.toHaveProperty('handlers');
+    const wrong = cfnEvent('Update', ['alpha']);
+    wrong.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] = JSON.stringify({ alpha: ['teleport'] });
+    await expect(handler(wrong, context)).rejects.toThrow();
   });
 
   it('rejects a manifest that does not validate', async () => {

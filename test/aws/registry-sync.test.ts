@@ -1,31 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import type { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { syncPluginManifests } from '../../lib/aws/registry-sync';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import { type Manifest, ManifestSchema } from '../../lib/sdk/manifest';
+import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 
 const manifest = (slug: string, version = '1.0.0'): Manifest =>
   ManifestSchema.parse({ slug, name: `Plugin ${slug}`, version, apiVersion: 1 });
 
 describe('syncPluginManifests against dynalite', () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let registry: DynamoDbRegistry;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    client = createDynamoClient(dynamo.endpoint);
-    registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+    table = await startDynaliteTable();
+    registry = table.registry;
   });
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
-  });
+  afterAll(() => table.close());
 
   const statuses = async () =>
     Object.fromEntries((await registry.listPlugins()).map((p) => [p.slug, [p.status, p.manifest.version]]));

@@ -4,36 +4,29 @@ import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
+import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import { EventBridgeBus } from '../../lib/aws/eventbridge-bus';
 import type { DispatcherDeps } from '../../lib/core/dispatcher/deps';
 import type { InstanceService } from '../../lib/core/instances/instance-service';
 import { signBody } from '../../lib/core/webhooks/signature';
 import { WebhookService } from '../../lib/core/webhooks/webhook-service';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import { FileCredentialStore } from '../../lib/local/file-credential-store';
 import { PlugboardError } from '../../lib/sdk/errors';
+import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 
 const SECRET = 'webhook-secret-0123456789abcdef';
 const eventBridge = mockClient(EventBridgeClient);
 
 describe('receiving a webhook when EventBridge does not take its event', () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let dir: string;
   let store: DynamoDbEventStore;
   let webhooks: WebhookService;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'plugboard-webhooks-'));
-    dynamo = await startDynalite({});
-    client = createDynamoClient(dynamo.endpoint);
-    store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+    table = await startDynaliteTable();
+    store = table.eventStore;
     const credentials = new FileCredentialStore({ dir });
     const deps = {
       credentials,
@@ -51,8 +44,7 @@ describe('receiving a webhook when EventBridge does not take its event', () => {
     await webhooks.putSource({ name: 'gh', secret: SECRET });
   });
   afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
+    await table.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,30 +4,22 @@ import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
+import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 import { loggedEvent as event } from '../fixtures/logged-event';
 
 for (const mode of ['memory', 'disk'] as const) {
   describe(`DynamoDbEventStore on dynalite (${mode})`, () => {
-    let dynamo: LocalDynamo;
+    let table: DynaliteTable;
     let dir: string | undefined;
     let store: DynamoDbEventStore;
-    let client: ReturnType<typeof createDynamoClient>;
 
     beforeAll(async () => {
       dir = mode === 'disk' ? mkdtempSync(join(tmpdir(), 'plugboard-events-')) : undefined;
-      dynamo = await startDynalite({ path: dir });
-      client = createDynamoClient(dynamo.endpoint);
-      store = new DynamoDbEventStore({ client, tableName: LOCAL_REGISTRY_TABLE });
+      table = await startDynaliteTable({ path: dir });
+      store = table.eventStore;
     });
     afterAll(async () => {
-      client.destroy();
-      await dynamo.close();
+      await table.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -180,14 +172,10 @@ for (const mode of ['memory', 'disk'] as const) {
 
 describe('DynamoDbEventStore log expiry', () => {
   it('gives a logged event an expiry from when it is logged, and a pending one none', async () => {
-    const dynamo = await startDynalite({});
-    const client = createDynamoClient(dynamo.endpoint);
+    const table = await startDynaliteTable();
+    const { client, tableName } = table;
     try {
-      const store = new DynamoDbEventStore({
-        client,
-        tableName: LOCAL_REGISTRY_TABLE,
-        eventLogRetentionDays: 2,
-      });
+      const store = new DynamoDbEventStore({ client, tableName, eventLogRetentionDays: 2 });
       const before = Math.floor(Date.now() / 1000);
       // Dated long ago: the expiry still counts from the logging, not from the publisher's time.
       await store.appendEvent(event('old', '2001-01-01T00:00:00.000Z'));
@@ -196,7 +184,7 @@ describe('DynamoDbEventStore log expiry', () => {
         (
           await client.send(
             new GetItemCommand({
-              TableName: LOCAL_REGISTRY_TABLE,
+              TableName: tableName,
               Key: { pk: { S: 'EVENT#old' }, sk: { S: sk } },
             }),
           )
@@ -207,8 +195,7 @@ describe('DynamoDbEventStore log expiry', () => {
       expect(await item('PENDING')).toMatchObject({ pk: { S: 'EVENT#old' } });
       expect((await item('PENDING'))?.expiresAt).toBeUndefined();
     } finally {
-      client.destroy();
-      await dynamo.close();
+      await table.close();
     }
   });
 });

@@ -4,22 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { CachedRegistry } from '../../lib/core/cached-registry';
-import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from '../../lib/local/dynalite';
-import { type RegistryUnderTest, registryContract } from './registry-contract';
-
-async function dynamoRegistry(path?: string): Promise<RegistryUnderTest & { inner: DynamoDbRegistry }> {
-  const dynamo = await startDynalite({ path });
-  const client = createDynamoClient(dynamo.endpoint);
-  const registry = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
-  return {
-    registry,
-    inner: registry,
-    close: async () => {
-      client.destroy();
-      await dynamo.close();
-    },
-  };
-}
+import { functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+import { registryContract } from './registry-contract';
 
 const dirs: string[] = [];
 const tempDir = async () => {
@@ -29,30 +15,27 @@ const tempDir = async () => {
 };
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-registryContract('DynamoDbRegistry on dynalite in memory', () => dynamoRegistry());
-registryContract('DynamoDbRegistry on dynalite on disk', async () => dynamoRegistry(await tempDir()));
+registryContract('DynamoDbRegistry on dynalite in memory', () => startDynaliteTable());
+registryContract('DynamoDbRegistry on dynalite on disk', async () =>
+  startDynaliteTable({ path: await tempDir() }),
+);
 registryContract('CachedRegistry over DynamoDbRegistry', async () => {
-  const under = await dynamoRegistry();
-  return { ...under, registry: new CachedRegistry(under.registry, { ttlMs: 60_000 }) };
+  const table = await startDynaliteTable();
+  return { ...table, registry: new CachedRegistry(table.registry, { ttlMs: 60_000 }) };
 });
 
 describe('DynamoDbRegistry without a client', () => {
   it('makes one on first use from the SDK settings in the environment, as a plugin function does', async () => {
-    const dynamo = await startDynalite();
+    const table = await startDynaliteTable();
     const saved = { ...process.env };
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_REGION: 'local',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
+    Object.assign(process.env, functionSettings(table));
     try {
-      const registry = new DynamoDbRegistry({ tableName: LOCAL_REGISTRY_TABLE });
+      const registry = new DynamoDbRegistry({ tableName: table.tableName });
       await registry.storePut('echo', 'e1', 'k', { n: 1 });
       expect(await registry.storeGet('echo', 'e1', 'k')).toMatchObject({ key: 'k', value: { n: 1 } });
     } finally {
       process.env = saved;
-      await dynamo.close();
+      await table.close();
     }
   });
 });
@@ -60,7 +43,7 @@ describe('DynamoDbRegistry without a client', () => {
 describe('DynamoDbRegistry on disk', () => {
   it('keeps instances and store items across a restart', async () => {
     const dir = await tempDir();
-    const first = await dynamoRegistry(dir);
+    const first = await startDynaliteTable({ path: dir });
     const made = await first.registry.createInstance({
       name: 'durable',
       plugin: 'kv-config',
@@ -72,7 +55,7 @@ describe('DynamoDbRegistry on disk', () => {
     await first.registry.storePut('kv-config', 'durable', 'k', { kept: true });
     await first.close();
 
-    const second = await dynamoRegistry(dir);
+    const second = await startDynaliteTable({ path: dir });
     try {
       expect(await second.registry.getInstance('durable')).toEqual(made);
       expect((await second.registry.storeGet('kv-config', 'durable', 'k'))?.value).toEqual({ kept: true });

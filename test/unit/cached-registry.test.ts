@@ -1,27 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
+import type { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { CachedRegistry } from '../../lib/core/cached-registry';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../lib/local/dynalite';
 import { ManifestSchema } from '../../lib/sdk/manifest';
+import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 
 describe('CachedRegistry', () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let inner: DynamoDbRegistry;
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    client = createDynamoClient(dynamo.endpoint);
-    inner = new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE });
+    table = await startDynaliteTable();
+    inner = table.registry;
   });
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
-  });
+  afterAll(() => table.close());
 
   const newInstance = (name: string) => ({
     name,
