@@ -1,12 +1,11 @@
-import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { subscriptionRulePrefix } from '../aws/names';
-import { BundledFunction, ownLogs } from './bundled-function';
-import { nagRef } from './nag';
+import { BundledFunction } from './bundled-function';
+import { handledCustomResource } from './handled-custom-resource';
 import { subscriptionRules } from './subscription-rules';
 
 export interface SubscriptionRulesCleanupProps {
@@ -53,21 +52,12 @@ export class SubscriptionRulesCleanup extends Construct {
         'events:ListRules has no resource-level permission (IAM takes only "*" for it); it lists rule names and patterns, and the function asks only for those with its stage\'s prefix on its bus.',
     });
 
-    const relay = ownLogs(new Construct(this, 'Relay'), props.logRetention);
-    const provider = new Provider(this, 'Provider', {
-      onEventHandler: handler.function,
-      logGroup: relay.logGroup,
-      frameworkOnEventRole: relay.role,
-    });
-    Validations.of(relay.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagRef(handler.function, 'Arn')}:*]`,
-      reason:
-        'The custom-resources Provider framework function only relays CloudFormation events to the cleanup handler and reports back; the wildcard covers the versions and aliases of that one handler function.',
-    });
-    new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    handledCustomResource(this, {
+      handler,
+      handlerName: 'cleanup',
       resourceType: 'Custom::PlugboardSubscriptionRulesCleanup',
       properties: { BusName: props.bus.eventBusName },
+      logRetention: props.logRetention,
     });
   }
 }
