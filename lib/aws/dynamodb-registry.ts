@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, PutCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { invalidCursor } from '../core/page-cursor-text';
 import type {
   InstanceChanges,
@@ -64,9 +64,7 @@ export class DynamoDbRegistry implements Registry {
   }
 
   async putPlugin(record: PluginRecord): Promise<void> {
-    await this.attempt((db, sdk) =>
-      db.send(new sdk.PutCommand({ TableName: this.table, Item: pluginItem(record) })),
-    );
+    await this.put(pluginItem(record));
   }
 
   async getPlugin(slug: string): Promise<PluginRecord | undefined> {
@@ -96,15 +94,7 @@ export class DynamoDbRegistry implements Registry {
     const now = new Date().toISOString();
     const item = instanceItem({ ...checked, version: 1, createdAt: now, updatedAt: now });
     try {
-      await this.attempt((db, sdk) =>
-        db.send(
-          new sdk.PutCommand({
-            TableName: this.table,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
+      await this.put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new PlugboardError('NameTaken', `an instance named ${checked.name} already exists`);
@@ -162,17 +152,11 @@ export class DynamoDbRegistry implements Registry {
       updatedAt: new Date().toISOString(),
     });
     try {
-      await this.attempt((db, sdk) =>
-        db.send(
-          new sdk.PutCommand({
-            TableName: this.table,
-            Item: item,
-            ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        ),
-      );
+      await this.put(item, {
+        ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      });
     } catch (error) {
       if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
       throw error;
@@ -256,6 +240,13 @@ export class DynamoDbRegistry implements Registry {
     const current = await this.getInstance(name);
     if (!current) return notFound(name);
     return versionConflict(name, current.version, expectedVersion);
+  }
+
+  /** Writes the whole item, on `condition` if one is given (its failure is left to the caller). */
+  private async put(item: Item, condition: Omit<PutCommandInput, 'TableName' | 'Item'> = {}): Promise<void> {
+    await this.attempt((db, sdk) =>
+      db.send(new sdk.PutCommand({ TableName: this.table, Item: item, ...condition })),
+    );
   }
 
   private async get(key: Record<string, string>): Promise<Item | undefined> {
