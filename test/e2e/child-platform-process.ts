@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Resolves with the URL a platform child prints once it serves; rejects if it exits or is too slow. */
@@ -34,6 +35,23 @@ export function killGroup(child: ChildProcess): Promise<void> {
       resolve();
     }
   });
+}
+
+/**
+ * Calls the API of a platform serving at `url` with the token it keeps in `dataDir`, answering the
+ * status and the JSON body (undefined where there is none).
+ */
+export function platformCaller(url: string, dataDir: string, timeoutMs: number) {
+  const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: response.status, body: await response.json().catch(() => undefined) };
+  };
 }
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -1,9 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killGroup, spawnPlatform } from './child-platform-process';
+import { killGroup, platformCaller, spawnPlatform } from './child-platform-process';
 import { waitFor } from './wait-for';
 
 const PLUGINS = join(import.meta.dirname, '../fixtures/event-plugins');
@@ -23,18 +23,7 @@ async function startPlatform(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: await url };
 }
 
-function client(url: string) {
-  const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
-  return async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    return { status: response.status, body: await response.json().catch(() => undefined) };
-  };
-}
+const client = (url: string) => platformCaller(url, dataDir, 10_000);
 
 describe('the local bus across a SIGKILL', () => {
   it('delivers every acknowledged event after the process is killed mid-delivery and restarted', async () => {

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalPlatformOptions } from '../../lib/local/platform';
-import { killGroup, servingUrl } from '../e2e/child-platform-process';
+import { killGroup, platformCaller, servingUrl } from '../e2e/child-platform-process';
 
 const ROOT = join(import.meta.dirname, '../..');
 const MAIN = join(import.meta.dirname, 'child-platform-main.ts');
@@ -32,20 +31,7 @@ export async function startChildPlatform(
   started.add(child);
   child.once('exit', () => started.delete(child));
   const url = await servingUrl(child, 60_000);
-  const token = readFileSync(join(settings.dataDir, 'token'), 'utf8').trim();
-  return {
-    url,
-    async call(method, path, body) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
-      });
-      return { status: response.status, body: await response.json().catch(() => undefined) };
-    },
-    kill: () => killGroup(child),
-  };
+  return { url, call: platformCaller(url, settings.dataDir, 60_000), kill: () => killGroup(child) };
 }
 
 export async function killAll(): Promise<void> {
