@@ -19,6 +19,7 @@ import {
 import { awsSubscriptionRules } from '../../lib/aws/platform-deps';
 import type { SubscriptionRecord } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
+import { rejection } from '../fixtures/rejection';
 
 const eventBridge = mockClient(EventBridgeClient);
 const DELIVERY = 'arn:aws:lambda:eu-west-1:123456789012:function:PlugboardStateless-test-EventDelivery';
@@ -47,14 +48,7 @@ const subscription: SubscriptionRecord = {
   order: 0,
   createdAt: '2030-01-01T00:00:00.000Z',
 };
-const failure = async (work: Promise<unknown>) => {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PlugboardError);
-  return error as PlugboardError;
-};
+const failure = (work: Promise<unknown>) => rejection(work, PlugboardError);
 const notFound = () => new ResourceNotFoundException({ message: 'Rule does not exist', $metadata: {} });
 
 describe('EventBridgeSubscriptionRules', () => {

@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { LambdaInvoker } from '../../lib/aws/lambda-invoker';
 import { type Envelope, MAX_PAYLOAD_BYTES } from '../../lib/core/envelope';
 import { PlugboardError } from '../../lib/sdk/errors';
+import { rejection } from '../fixtures/rejection';
 
 const lambda = mockClient(LambdaClient);
 const invoker = new LambdaInvoker({ client: new LambdaClient({ region: 'eu-west-1' }), stage: 'test' });
@@ -28,15 +29,6 @@ const envelope = (input: unknown = {}): Envelope => ({
 // The SDK wraps payloads in a blob adapter; a plain Uint8Array is what it holds.
 const bytes = (text: string) => new TextEncoder().encode(text) as InvokeCommandOutput['Payload'];
 const payload = (value: unknown) => bytes(JSON.stringify(value));
-
-async function rejection(promise: Promise<unknown>): Promise<PlugboardError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PlugboardError);
-  return error as PlugboardError;
-}
 
 describe('LambdaInvoker', () => {
   beforeEach(() => lambda.reset());
@@ -103,7 +95,10 @@ describe('LambdaInvoker', () => {
   });
 
   it('rejects a payload over 6 MB before sending anything', async () => {
-    const error = await rejection(invoker.invoke('kv-config', envelope('x'.repeat(MAX_PAYLOAD_BYTES))));
+    const error = await rejection(
+      invoker.invoke('kv-config', envelope('x'.repeat(MAX_PAYLOAD_BYTES))),
+      PlugboardError,
+    );
     expect(error.code).toBe('PayloadTooLarge');
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
@@ -120,7 +115,8 @@ describe('LambdaInvoker', () => {
     const notFound = await invoker.invoke('nope', envelope());
     expect(notFound.ok ? undefined : notFound.error.code).toBe('NotFound');
     expect(JSON.stringify(notFound)).not.toContain('arn:');
-    expect((await rejection(invoker.invoke('kv-config', envelope()))).code).toBe('PayloadTooLarge');
-    expect((await rejection(invoker.invoke('kv-config', envelope()))).code).toBe('Unavailable');
+    const refusal = () => rejection(invoker.invoke('kv-config', envelope()), PlugboardError);
+    expect((await refusal()).code).toBe('PayloadTooLarge');
+    expect((await refusal()).code).toBe('Unavailable');
   });
 });

@@ -7,6 +7,7 @@ import {
   type WebhookSource,
 } from '../../lib/client';
 import { apiErrorFrom } from '../../lib/client/errors';
+import { rejection } from '../fixtures/rejection';
 import { startTestPlatform, type TestPlatform } from './harness';
 import { sendWebhook } from './send-webhook';
 import { waitFor } from './wait-for';
@@ -22,14 +23,7 @@ afterAll(async () => {
   await pb?.close();
 });
 
-const apiError = async (promise: Promise<unknown>): Promise<PlugboardApiError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PlugboardApiError);
-  return error as PlugboardApiError;
-};
+const apiError = (work: Promise<unknown>) => rejection(work, PlugboardApiError);
 
 describe('plugboard/client against the local platform', () => {
   it('reads health, plugins, docs and templates with types from the dispatcher schemas', async () => {

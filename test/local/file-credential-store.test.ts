@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileCredentialStore } from '../../lib/local/file-credential-store';
 import { PlugboardError } from '../../lib/sdk/errors';
+import { rejection } from '../fixtures/rejection';
 
 const CANARY = 'canary-5b1e-file-store';
 const roots: string[] = [];
@@ -20,12 +21,7 @@ describe('FileCredentialStore', () => {
   });
 
   async function failure(call: () => Promise<unknown>): Promise<PlugboardError> {
-    const error = await call().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(PlugboardError);
-    const e = error as PlugboardError;
+    const e = await rejection(call(), PlugboardError);
     expect(`${e.message} ${e.stack}`).not.toContain(CANARY);
     expect(e.message).not.toContain(dir);
     return e;
