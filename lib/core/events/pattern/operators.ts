@@ -66,12 +66,9 @@ export function parseOperator(
     problems.push({ pointer, detail });
     return undefined;
   };
-  const names = Object.keys(expression);
-  const name = names[0];
-  if (name === undefined) return report(at, 'Match expression name not found');
-  if (names.length > 1) return report(at, 'Only one key allowed in match expression');
-  const arg = expression[name];
-  const argAt = pointerTo(at, name);
+  const entry = soleEntry(expression, at, 'Match', report);
+  if (!entry) return undefined;
+  const { name, arg, at: argAt } = entry;
   switch (name) {
     case 'prefix':
       return affix(arg, argAt, 'prefix', report);
@@ -102,6 +99,22 @@ export function parseOperator(
     default:
       return report(argAt, `Unrecognized match type ${name}`);
   }
+}
+
+/**
+ * The one `"<name>": <arg>` entry an expression object holds, and where its argument is; `what`
+ * names the expression in event-ruler's problem for an object without one.
+ */
+function soleEntry(
+  expression: Record<string, unknown>,
+  at: string,
+  what: 'Match' | 'Anything-But',
+  report: Report,
+): { name: string; arg: unknown; at: string } | undefined {
+  const [name, ...others] = Object.keys(expression);
+  if (name === undefined) return report(at, `${what} expression name not found`);
+  if (others.length > 0) return report(at, 'Only one key allowed in match expression');
+  return { name, arg: expression[name], at: pointerTo(at, name) };
 }
 
 /** `prefix` / `suffix`, plain or with `{ "equals-ignore-case": "..." }`. */
@@ -204,12 +217,9 @@ function anythingBut(arg: unknown, at: string, report: Report): Operator | undef
 }
 
 function anythingButOf(arg: Record<string, unknown>, at: string, report: Report): Operator | undefined {
-  const names = Object.keys(arg);
-  const name = names[0];
-  if (name === undefined) return report(at, 'Anything-But expression name not found');
-  if (names.length > 1) return report(at, 'Only one key allowed in match expression');
-  const inner = arg[name];
-  const innerAt = pointerTo(at, name);
+  const entry = soleEntry(arg, at, 'Anything-But', report);
+  if (!entry) return undefined;
+  const { name, arg: inner, at: innerAt } = entry;
   const texts = Array.isArray(inner) ? inner : [inner];
   if (texts.length === 0) return report(innerAt, 'Empty arrays are not allowed');
   const tests: ValueTest[] = [];
