@@ -100,25 +100,19 @@ export const InstanceSchema = z
   })
   .meta({ id: 'Instance' });
 
+/** The fields of an instance a caller sets, when creating it and in a patch alike. */
+const EDITABLE_INSTANCE_FIELDS = {
+  description: z.string().max(1000).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  context: CallContextSchema.optional(),
+  order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+};
+
 export const CreateInstanceSchema = z
-  .strictObject({
-    name: InstanceName,
-    plugin: z.string().min(1).max(64),
-    description: z.string().max(1000).optional(),
-    options: z.record(z.string(), z.unknown()).optional(),
-    context: CallContextSchema.optional(),
-    order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
-  })
+  .strictObject({ name: InstanceName, plugin: z.string().min(1).max(64), ...EDITABLE_INSTANCE_FIELDS })
   .meta({ id: 'CreateInstance' });
 
-export const PatchInstanceSchema = z
-  .strictObject({
-    description: z.string().max(1000).optional(),
-    options: z.record(z.string(), z.unknown()).optional(),
-    context: CallContextSchema.optional(),
-    order: z.number().int().min(-1_000_000).max(1_000_000).optional(),
-  })
-  .meta({ id: 'PatchInstance' });
+export const PatchInstanceSchema = z.strictObject(EDITABLE_INSTANCE_FIELDS).meta({ id: 'PatchInstance' });
 
 export const CallSchema = z
   .strictObject({
