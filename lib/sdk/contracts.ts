@@ -166,6 +166,19 @@ export type OperationName = {
   [T in ContractType]: `${T}.${Extract<keyof Contracts[T], string>}`;
 }[ContractType];
 
+/** Operation N's spec, by its full name. */
+type SpecOf<N extends OperationName> = N extends `${infer T extends ContractType}.${infer O}`
+  ? O extends keyof Contracts[T]
+    ? Contracts[T][O]
+    : never
+  : never;
+/** What a client gives an operation: its contract's input, where a default may be left out. */
+export type OperationInput<N extends OperationName> =
+  SpecOf<N> extends { input: infer I extends z.ZodType } ? z.input<I> : never;
+/** What a client receives from an operation: its contract's output with its defaults filled in. */
+export type OperationOutput<N extends OperationName> =
+  SpecOf<N> extends { output: infer O extends z.ZodType } ? z.output<O> : never;
+
 export function operationSpec(name: string): OperationSpec | undefined {
   const [type, op, ...rest] = name.split('.');
   if (rest.length > 0 || !type || !op || !Object.hasOwn(CONTRACTS, type)) return undefined;

@@ -1,7 +1,17 @@
 import type { PluginContext } from './context';
 import type { CONTRACTS, InputOf, OutputOf, WebhookCall } from './contracts';
 import type { EventDelivery } from './events';
-import type { ManifestInput, PluginType } from './manifest';
+import type { PluginType } from './manifest';
+import type {
+  ActionNames,
+  ActionParams,
+  DeclaredAction,
+  DeclaredTypes,
+  ManifestLiteral,
+  WebhookActionNames,
+} from './manifest-literal';
+
+export type { ManifestLiteral } from './manifest-literal';
 
 type Awaitable<T> = T | Promise<T>;
 type Handler<I, O> = (ctx: PluginContext, input: I) => Awaitable<O>;
@@ -26,7 +36,13 @@ export interface TypeHandlers {
   webhook: Record<string, Handler<WebhookCall, unknown>>;
 }
 
-export type ActionHandler = Handler<Record<string, unknown>, unknown>;
+/**
+ * A handler of an action. The runtime checks the params against the manifest before the call, so a
+ * handler typed for its own action's params is one too: a method's parameters are compared both ways.
+ */
+export type ActionHandler = {
+  handle(ctx: PluginContext, params: Record<string, unknown>): Awaitable<unknown>;
+}['handle'];
 export type HttpHandler = (ctx: PluginContext, request: Request) => Awaitable<Response>;
 export type EventHandler = (ctx: PluginContext, delivery: EventDelivery) => Awaitable<void>;
 
@@ -59,49 +75,6 @@ export interface CommonHandlers {
   preHook?: PreHookHandler;
 }
 
-type DeclaredTypes<M> = M extends { types: readonly (infer T)[] } ? T & PluginType : never;
-type ActionNames<M> = M extends { actions: readonly { name: infer N }[] } ? N & string : never;
-type WebhookActionNames<M> = M extends { webhookActions: readonly { name: infer N }[] } ? N & string : never;
-type DeclaredAction<M, N> = M extends { actions: readonly (infer A)[] } ? Extract<A, { name: N }> : never;
-
-/** What a param of each type holds once checkParams has accepted it. */
-interface ParamTypeValues {
-  string: string;
-  integer: number;
-  boolean: boolean;
-  mapping: Record<string, string>;
-}
-/** A param's value: its choices' literals when the manifest literal keeps them, else its type's value. */
-type ParamValue<P> = P extends { type: infer T extends keyof ParamTypeValues }
-  ? P extends { choices: readonly (infer C)[] }
-    ? Extract<C, ParamTypeValues[T]>
-    : ParamTypeValues[T]
-  : never;
-type ParamList<A, K extends 'requiredParams' | 'optionalParams'> = A extends {
-  [_ in K]: readonly (infer P)[];
-}
-  ? P
-  : never;
-// checkParams refuses a secret from a caller and has no default to fill one in: it never arrives.
-type Arriving<P> = Exclude<P, { type: 'secret' }>;
-/** Required params, and optional ones checkParams fills in from their default. */
-type PresentParams<A> = Arriving<
-  ParamList<A, 'requiredParams'> | Extract<ParamList<A, 'optionalParams'>, { default: unknown }>
->;
-type AbsentParams<A> = Arriving<Exclude<ParamList<A, 'optionalParams'>, { default: unknown }>>;
-type ParamName<P> = P extends { name: infer N extends string } ? N : never;
-/**
- * One object type rather than an intersection, so an editor shows the params as one. A conditional,
- * as an error would name a plain mapped type by its alias (`Flat<...>`) rather than show its keys.
- */
-type Flat<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
-/** An action handler's params as checkParams hands them over: no other keys. */
-type ActionParams<A> = Flat<
-  { [P in PresentParams<A> as ParamName<P>]: ParamValue<P> } & {
-    [P in AbsentParams<A> as ParamName<P>]?: ParamValue<P>;
-  }
->;
-
 /**
  * A declared type's handler group is required and typed; an undeclared one is forbidden. One
  * conditional per type, not a mapped type over the declared keys: TypeScript contextually types
@@ -128,78 +101,41 @@ export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } &
 
 /** A plugin as the platform sees it: an unvalidated manifest plus its handlers. */
 export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> {
-  manifest: ManifestInput;
+  /** Readonly, so a typed plugin's manifest literal is one, and can be given to definePlugin again. */
+  manifest: ManifestLiteral;
 }
 
 export const PLUGIN_MARK = Symbol.for('plugboard.plugin');
-
-/** Lets `definePlugin<const M>` accept the readonly literal types a const type parameter infers. */
-type DeepReadonly<T> = T extends (infer E)[]
-  ? readonly DeepReadonly<E>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
-export type ManifestLiteral = DeepReadonly<ManifestInput>;
 
 // Type-only: no value holds it, so a typed plugin is the very object the platform runs.
 declare const PLUGIN_TYPES: unique symbol;
 
 /**
- * A plugin as definePlugin returns it: a PluginDefinition that also carries its manifest literal and
- * what each action handler answers, so a caller (the testing kit) can be typed from the plugin.
+ * A plugin as definePlugin returns it: a PluginDefinition that keeps its manifest literal, types each
+ * action handler by its action, and carries what each one returns, so its callers (a direct call, the
+ * testing kit) are typed from the plugin.
  */
 export interface TypedPlugin<M extends ManifestLiteral, R> extends PluginDefinition {
-  readonly [PLUGIN_TYPES]: { manifest: M; results: R };
+  manifest: M;
+  actions: TypedActions<M, R>;
+  readonly [PLUGIN_TYPES]: { returns: R };
 }
 
-/** What each action handler answers, once awaited. */
-type Results<H> = { [A in keyof H]: H[A] extends (...args: never[]) => infer O ? Awaited<O> : never };
-
-/** An action's params as a caller gives them: required ones required, no secret, no other keys. */
-type CallerParams<A> = NoExtraKeys<
-  { [P in Arriving<ParamList<A, 'requiredParams'>> as ParamName<P>]: ParamValue<P> } & {
-    [P in Arriving<ParamList<A, 'optionalParams'>> as ParamName<P>]?: ParamValue<P>;
-  }
->;
-// One object type, so an error shows the params; Record<string, never> rather than {} for none, as
-// TypeScript checks no excess keys against an empty object type.
-type NoExtraKeys<T> = [keyof T] extends [never] ? Record<string, never> : Flat<T>;
-
 /**
- * A result as the client gets it, through JSON: a Date its ISO string, undefined null on its own or
- * in an array, a key holding undefined left out.
+ * The action handlers as a direct call sees them: the params as checkParams hands them over (a
+ * direct call skips it, so a param with a default is the caller's to give) and the result as written.
  */
-type AsJson<T> = unknown extends T
-  ? T
-  : T extends { toJSON(): infer J }
-    ? AsJson<J>
-    : // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing returns void, answered as null
-      T extends undefined | void
-      ? null
-      : T extends readonly unknown[]
-        ? { -readonly [I in keyof T]: AsJson<T[I]> }
-        : T extends object
-          ? Flat<
-              { -readonly [K in keyof T as undefined extends T[K] ? never : K]: AsJson<T[K]> } & {
-                -readonly [K in keyof T as undefined extends T[K] ? K : never]?: AsJson<
-                  Exclude<T[K], undefined>
-                >;
-              }
-            >
-          : T;
+type TypedActions<M, R> = [ActionNames<M>] extends [never]
+  ? Record<string, never> | undefined
+  : {
+      [A in ActionNames<M>]: (
+        ctx: PluginContext,
+        params: ActionParams<DeclaredAction<M, A>>,
+      ) => A extends keyof R ? R[A] : unknown;
+    };
 
-/** The actions a caller may name: a typed plugin's own, any on a plugin loaded at run time. */
-export type ActionName<D extends PluginDefinition> =
-  D extends TypedPlugin<infer M, unknown> ? ActionNames<M> : string;
-
-/** Action N as its caller sees it: the params it gives and the result it gets back. */
-export type ActionCall<D extends PluginDefinition, N> =
-  D extends TypedPlugin<infer M, infer R>
-    ? {
-        params: CallerParams<DeclaredAction<M, N>>;
-        result: AsJson<N extends keyof R ? R[N] : unknown>;
-      }
-    : { params: Record<string, unknown>; result: unknown };
+/** What each action handler returns, as written. */
+type Returns<H> = { [A in keyof H]: H[A] extends (...args: never[]) => infer O ? O : never };
 
 /** Declares a plugin; the loader validates the manifest and checks the handlers against `types`. */
 export function definePlugin<
@@ -209,8 +145,8 @@ export function definePlugin<
   // as one would make TypeScript type the handlers before M is inferred (a contract handler's literal
   // result widened to string).
   H extends { [K in keyof H]: K extends ActionNames<M> ? unknown : never },
->(definition: PluginDefinitionInput<M> & { actions?: H }): TypedPlugin<M, Results<H>> {
-  return Object.assign(definition as unknown as TypedPlugin<M, Results<H>>, { [PLUGIN_MARK]: true });
+>(definition: PluginDefinitionInput<M> & { actions?: H }): TypedPlugin<M, Returns<H>> {
+  return Object.assign(definition as unknown as TypedPlugin<M, Returns<H>>, { [PLUGIN_MARK]: true });
 }
 
 export function isPluginDefinition(value: unknown): value is PluginDefinition {

@@ -6,4 +6,5 @@ export * from './events';
 export * from './json-schema';
 export * from './manifest';
 export * from './params';
+export * from './plugin-calls';
 export * from './templates';

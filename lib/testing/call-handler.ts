@@ -1,27 +1,16 @@
-import type * as z from 'zod';
 import { type Answer, type EnvelopeKind, parseAnswer } from '../core/envelope';
 import { runEnvelope } from '../core/runtime/run-envelope';
 import { type CallContext, CallContextSchema, type PluginContext } from '../sdk/context';
-import type { CONTRACTS, ContractType, OperationName } from '../sdk/contracts';
-import type { ActionCall, ActionName, PluginDefinition } from '../sdk/define-plugin';
+import type { PluginDefinition } from '../sdk/define-plugin';
 import { type FieldError, NotFoundError, PlugboardError, ValidationError } from '../sdk/errors';
 import { actionParams, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
+import type { Call, CallName } from '../sdk/plugin-calls';
 import { TEST_ORIGIN } from './test-context';
 
-type Contracts = typeof CONTRACTS;
-/** What a client receives from an operation: the contract's output with its defaults filled in. */
-export type OperationOutput<N extends OperationName> = N extends `${infer T extends ContractType}.${infer O}`
-  ? O extends keyof Contracts[T]
-    ? Contracts[T][O] extends { output: z.ZodType }
-      ? z.output<Contracts[T][O]['output']>
-      : never
-    : never
-  : never;
-
-/** callAction's params: they may be left out when the action requires none. */
+/** A call's input: it may be left out when none of it is required. */
 // biome-ignore lint/complexity/noBannedTypes: `{} extends P` is how a type says P requires no key
-type ParamsArgument<P> = {} extends P ? [params?: P] : [params: P];
+type InputArgument<P> = {} extends P ? [input?: P] : [input: P];
 
 const CREDENTIALS_REF = 'test-credentials';
 const CALL_CONTEXT_FIELDS = Object.keys(CallContextSchema.shape) as (keyof CallContext)[];
@@ -98,19 +87,19 @@ async function run(
  * Calls an action as the platform would: params checked against the manifest (required ones
  * enforced, optional ones filled with their defaults), then the handler through the plugin runtime.
  */
-export async function callAction<D extends PluginDefinition, N extends ActionName<D>>(
+export async function callAction<D extends PluginDefinition, N extends CallName<D, 'action'>>(
   definition: D,
   ctx: PluginContext,
   name: N,
-  ...[params = {}]: ParamsArgument<ActionCall<D, N>['params']>
-): Promise<ActionCall<D, N>['result']> {
+  ...[params = {}]: InputArgument<Call<D, 'action', N>['input']>
+): Promise<Call<D, 'action', N>['result']> {
   const manifest = ManifestSchema.parse(definition.manifest);
   const action = manifest.actions.find((a) => a.name === name);
   if (!action) throw new NotFoundError(`${manifest.slug} has no action "${name}"`);
   const checked = checkParams(actionParams(action), params, '/params');
   if (checked.errors.length > 0)
     throw new ValidationError(`params of "${name}" are not valid`, checked.errors);
-  return (await run(definition, ctx, 'action', name, checked.values)) as ActionCall<D, N>['result'];
+  return (await run(definition, ctx, 'action', name, checked.values)) as Call<D, 'action', N>['result'];
 }
 
 /**
@@ -118,11 +107,11 @@ export async function callAction<D extends PluginDefinition, N extends ActionNam
  * contract (defaults filled in), then the handler, whose output must satisfy the contract or the
  * call fails with PluginFailed.
  */
-export async function callOperation<N extends OperationName>(
-  definition: PluginDefinition,
+export async function callOperation<D extends PluginDefinition, N extends CallName<D, 'operation'>>(
+  definition: D,
   ctx: PluginContext,
   name: N,
-  input: Record<string, unknown> = {},
-): Promise<OperationOutput<N>> {
-  return (await run(definition, ctx, 'operation', name, input)) as OperationOutput<N>;
+  ...[input = {}]: InputArgument<Call<D, 'operation', N>['input']>
+): Promise<Call<D, 'operation', N>['result']> {
+  return (await run(definition, ctx, 'operation', name, input)) as Call<D, 'operation', N>['result'];
 }

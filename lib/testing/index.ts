@@ -1,4 +1,5 @@
-export { callAction, callOperation, type OperationOutput } from './call-handler';
+export type { OperationOutput } from '../sdk/contracts';
+export { callAction, callOperation } from './call-handler';
 export {
   type ConformanceCheck,
   type ConformanceFixtures,

@@ -5,7 +5,8 @@ import { publisher } from '../core/runtime/publish';
 import { createRedactor } from '../core/runtime/redact';
 import type { CallContext, LogFields, PluginContext, PluginLogger, PluginStore } from '../sdk/context';
 import { ValidationError } from '../sdk/errors';
-import { type ManifestInput, ManifestSchema } from '../sdk/manifest';
+import { ManifestSchema } from '../sdk/manifest';
+import type { ManifestLiteral } from '../sdk/manifest-literal';
 import { checkParams } from '../sdk/params';
 import { expandTemplate } from '../sdk/templates';
 import { MemoryStore } from './memory-store';
@@ -26,7 +27,7 @@ export interface CapturedPublish {
 
 export interface TestContextInit {
   /** When given, `options` are checked against it and filled with its defaults, as the platform does. */
-  manifest?: ManifestInput;
+  manifest?: ManifestLiteral;
   options?: Record<string, unknown>;
   credentials?: Record<string, string>;
   context?: CallContext;

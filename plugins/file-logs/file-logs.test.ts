@@ -1,6 +1,7 @@
 import { appendFile, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LogFilter, OperationInput } from 'plugboard/sdk';
 import { callOperation, createTestContext } from 'plugboard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPlugin } from '../../lib/core/loader';
@@ -8,7 +9,7 @@ import fileLogs from './index';
 
 const ctxFor = (path?: string) =>
   createTestContext({ manifest: fileLogs.manifest, options: path === undefined ? {} : { path } });
-const search = (input: Record<string, unknown>, ctx = ctxFor()) =>
+const search = (input: OperationInput<'logs.search'>, ctx = ctxFor()) =>
   callOperation(fileLogs, ctx, 'logs.search', input);
 
 describe('file-logs over its sample file', () => {
@@ -41,7 +42,7 @@ describe('file-logs over its sample file', () => {
   });
 
   it('pages a filtered search without gaps', async () => {
-    const filters = [{ field: 'service', op: 'eq', value: 'worker' }];
+    const filters: LogFilter[] = [{ field: 'service', op: 'eq', value: 'worker' }];
     const all = (await search({ filters, limit: 1000 })).entries;
     const first = await search({ filters, limit: 7 });
     const second = await search({ filters, limit: 7, cursor: first.nextCursor });
@@ -49,7 +50,7 @@ describe('file-logs over its sample file', () => {
   });
 
   it('applies each filter operator', async () => {
-    const one = async (field: string, op: string, value: string | number) =>
+    const one = async (field: string, op: LogFilter['op'], value: string | number) =>
       (await search({ filters: [{ field, op, value }], limit: 1000 })).entries;
     const errors = await one('level', 'eq', 'error');
     expect(errors.length).toBeGreaterThan(0);
@@ -113,7 +114,7 @@ describe('file-logs over its sample file', () => {
 
   it('uses 60 buckets by default and honours range and filters', async () => {
     const range = { start: '2025-11-24T00:00:00.000Z', end: '2025-11-25T00:00:00.000Z' };
-    const filters = [{ field: 'level', op: 'eq', value: 'error' }];
+    const filters: LogFilter[] = [{ field: 'level', op: 'eq', value: 'error' }];
     const { buckets } = await callOperation(fileLogs, ctxFor(), 'logs.histogram', { ...range, filters });
     expect(buckets).toHaveLength(60);
     expect(buckets[0]!.start).toBe(range.start);

@@ -9,6 +9,20 @@ import { definePlugin, PLUGIN_MARK } from '../../../lib/sdk/define-plugin';
 import { callAction, createTestContext } from '../../../lib/testing';
 
 const noop = async () => [];
+const apart = {
+  slug: 'apart',
+  name: 'Apart',
+  version: '1.0.0',
+  apiVersion: 1,
+  actions: [
+    {
+      name: 'pick',
+      label: 'Pick',
+      requiredParams: [{ name: 'size', label: 'Size', type: 'integer', choices: [1, 2] }],
+      optionalParams: [{ name: 'note', label: 'Note', type: 'string', default: '' }],
+    },
+  ],
+} as const;
 
 describe('definePlugin', () => {
   it('types the handlers of a declared type from its contract', () => {
@@ -93,7 +107,7 @@ describe('definePlugin', () => {
       },
       actions: { go: () => 'went', stop: () => 'stopped' },
     });
-    expect(Object.keys(plugin.actions ?? {})).toEqual(['go', 'stop']);
+    expect(Object.keys(plugin.actions)).toEqual(['go', 'stop']);
     definePlugin({
       manifest: {
         slug: 'acts',
@@ -183,28 +197,45 @@ describe('definePlugin', () => {
   });
 
   it('types action params from a manifest declared apart with as const', () => {
-    const manifest = {
-      slug: 'apart',
-      name: 'Apart',
-      version: '1.0.0',
-      apiVersion: 1,
-      actions: [
-        {
-          name: 'pick',
-          label: 'Pick',
-          requiredParams: [{ name: 'size', label: 'Size', type: 'integer', choices: [1, 2] }],
-          optionalParams: [{ name: 'note', label: 'Note', type: 'string', default: '' }],
-        },
-      ],
-    } as const;
     definePlugin({
-      manifest,
+      manifest: apart,
       actions: {
         pick: (_ctx, params) => {
           expectTypeOf(params).toEqualTypeOf<{ size: 1 | 2; note: string }>();
           // @ts-expect-error only declared params
           return params.nothing;
         },
+      },
+    });
+  });
+
+  it('types a plugin that reuses the manifest of another', async () => {
+    const first = definePlugin({ manifest: apart, actions: { pick: (_ctx, { size }) => size } });
+    const second = definePlugin({
+      manifest: first.manifest,
+      actions: {
+        pick: (_ctx, params) => {
+          expectTypeOf(params).toEqualTypeOf<{ size: 1 | 2; note: string }>();
+          return `size ${params.size}`;
+        },
+      },
+    });
+    expectTypeOf(second.manifest).toEqualTypeOf(apart);
+    const ctx = createTestContext({ manifest: second.manifest });
+    const picked = await callAction(second, ctx, 'pick', { size: 2 });
+    expectTypeOf(picked).toEqualTypeOf<string>();
+    expect(picked).toBe('size 2');
+    definePlugin({
+      manifest: first.manifest,
+      // @ts-expect-error the declared action "pick" needs a handler
+      actions: {},
+    });
+    definePlugin({
+      manifest: first.manifest,
+      actions: {
+        pick: () => 'picked',
+        // @ts-expect-error "drop" is not a declared action
+        drop: () => 'dropped',
       },
     });
   });

@@ -1,7 +1,7 @@
 /**
- * Type-level tests of callAction on a plugin made by definePlugin. Each `@ts-expect-error` must meet
- * an error, so `npx tsc --noEmit` fails if the types stop rejecting what they should; the runtime
- * assertions show the run-time checks still answer what the types let through or refuse.
+ * Type-level tests of callAction, and of an action handler called directly, on a plugin made by
+ * definePlugin. Each `@ts-expect-error` must meet an error, so `npx tsc --noEmit` fails if the types
+ * stop rejecting what they should; the runtime assertions show what the types let through or refuse.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { PluginContext } from '../../../lib/sdk/context';
@@ -109,6 +109,43 @@ describe('callAction on a plugin that carries its types', () => {
     await expect(callAction(incrementer, ctx, 'increment', { stpe: 2 })).rejects.toMatchObject({
       code: 'Validation',
     });
+  });
+});
+
+describe('an action handler called directly', () => {
+  it('takes its params as checkParams hands them over, and answers its own result', async () => {
+    const ctx = createTestContext({ manifest: greeter.manifest });
+    expectTypeOf(greeter.actions.greet).parameter(1).toEqualTypeOf<{
+      who: string;
+      loud: boolean;
+      times?: number;
+      tone?: 'warm' | 'dry';
+    }>();
+    const greeted = await greeter.actions.greet(ctx, { who: 'Ada', loud: true, tone: 'dry' });
+    expectTypeOf(greeted).toEqualTypeOf<{ greeting: string; at: Date; tone: 'warm' | 'dry' | undefined }>();
+    expect(greeted).toEqual({ greeting: 'hello Ada', at: new Date(0), tone: 'dry' });
+    expectTypeOf(greeter.actions.wave(ctx, {})).toEqualTypeOf<undefined>();
+    const incremented = await incrementer.actions.increment(createTestContext(), { step: 2, parameter: 'p' });
+    expectTypeOf(incremented).toEqualTypeOf<{
+      parameter: string;
+      previous: number;
+      value: number;
+    }>();
+    expect(incremented).toEqual({ parameter: 'p', previous: 0, value: 2 });
+  });
+
+  it('is a compile error where checkParams would refuse the call or fill in a default', async () => {
+    const ctx = createTestContext({ manifest: incrementer.manifest });
+    // Without step's default, which checkParams fills in and a direct call skips, the sum is NaN.
+    // @ts-expect-error step is required
+    await expect(incrementer.actions.increment(ctx, { parameter: 'p' })).rejects.toMatchObject({
+      code: 'PluginFailed',
+      message: expect.stringContaining('NaN is not a JSON number'),
+    });
+    // @ts-expect-error tone is one of its choices
+    await greeter.actions.greet(ctx, { who: 'Ada', loud: false, tone: 'cold' });
+    // @ts-expect-error "gret" is not one of its actions
+    expect(greeter.actions.gret).toBeUndefined();
   });
 });
 

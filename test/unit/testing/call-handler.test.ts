@@ -156,11 +156,9 @@ describe('callAction and callOperation run the handler through the plugin runtim
 });
 
 describe('a TestContext given to a handler called directly', () => {
-  const handler = (name: string) => probe.actions?.[name] ?? expect.unreachable(`probe has no ${name}`);
-
   it('redacts credentials from what the handler logs and publishes, as the runtime does', async () => {
     const ctx = context();
-    await handler('leak')(ctx, {});
+    await probe.actions.leak(ctx, {});
     expect(ctx.logs).toEqual([{ level: 'info', message: `using ${REDACTED}`, fields: { key: REDACTED } }]);
     expect(ctx.published).toEqual([{ detailType: 'Leaked', detail: { key: REDACTED } }]);
     expect(JSON.stringify([ctx.logs, ctx.published])).not.toContain(SECRET);
@@ -168,14 +166,13 @@ describe('a TestContext given to a handler called directly', () => {
 });
 
 describe("a TestContext's publish does what the runtime's does", () => {
-  const publish = publisherPlugin.actions?.publish ?? expect.unreachable('publisher has no publish');
   const context = () => createTestContext({ manifest: publisherPlugin.manifest, instance: INSTANCE });
 
   for (const publishCase of PUBLISH_CASES) {
     it(publishCase.name, async () => {
       publishing(publishCase);
       for (const [how, run] of [
-        ['called directly', (ctx: TestContext) => publish(ctx, {})],
+        ['called directly', (ctx: TestContext) => publisherPlugin.actions.publish(ctx, {})],
         ['through callAction', (ctx: TestContext) => callAction(publisherPlugin, ctx, 'publish')],
       ] as const) {
         const ctx = context();
@@ -195,13 +192,12 @@ describe("a TestContext's publish does what the runtime's does", () => {
 });
 
 describe("a TestContext's store does what the runtime's does", () => {
-  const store = storerPlugin.actions?.store ?? expect.unreachable('storer has no store');
   const context = () => createTestContext({ manifest: storerPlugin.manifest, instance: STORER_INSTANCE });
 
   async function holds(storeCase: StoreCase): Promise<void> {
     storing(storeCase);
     for (const [how, run] of [
-      ['called directly', (ctx: TestContext) => store(ctx, {})],
+      ['called directly', (ctx: TestContext) => storerPlugin.actions.store(ctx, {})],
       ['through callAction', (ctx: TestContext) => callAction(storerPlugin, ctx, 'store')],
     ] as const) {
       if (storeCase.refused) await expect(run(context()), how).rejects.toMatchObject(storeCase.refused);
