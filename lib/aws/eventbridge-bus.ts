@@ -8,6 +8,7 @@ import { checkEvent, entrySize, MAX_REQUEST_BYTES } from '../core/events/event-s
 import type { EventBus } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 import type { PlatformEvent } from '../sdk/events';
+import { deploymentFault, eventBridgeFault, refusedEntries } from './eventbridge-errors';
 import { connection, eventBridgeSdk } from './lazy-sdk';
 
 export interface EventBridgeBusOptions {
@@ -46,8 +47,8 @@ export class EventBridgeBus implements EventBus {
   /** The ids are EventBridge's: it gives every event it takes an id of its own, which rules deliver. */
   async publish(events: PlatformEvent[]): Promise<string[]> {
     // Every event is checked and the batches built before anything is sent: one bad event rejects
-    // the whole call, as the local bus does, instead of going out as an entry EventBridge refuses
-    // (retried, then reported as Unavailable) while the rest of its batch is published.
+    // the whole call, as the local bus does, with Validation naming it, instead of going out as an
+    // entry EventBridge refuses (an internal error) while the rest of its batch is published.
     const entries = events.map((event, i) =>
       toEntry(checkEvent(event, events.length > 1 ? `/${i}` : ''), this.options.busName),
     );
@@ -57,24 +58,36 @@ export class EventBridgeBus implements EventBus {
     return ids.map((id, i) => id ?? events[i]!.id);
   }
 
+  /**
+   * Resends the entries EventBridge failed for a transient reason (throttling, an internal failure);
+   * an entry it refused for any other reason fails the call at once, since sent again it would be
+   * refused again.
+   */
   private async putWithRetries(batch: PutEventsRequestEntry[]): Promise<(string | undefined)[]> {
     const ids: (string | undefined)[] = batch.map(() => undefined);
     let pending = batch.map((entry, at) => ({ entry, at }));
-    let results: PutEventsResultEntry[] = [];
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    let failures: PutEventsResultEntry[] = [];
+    for (let attempt = 1; attempt <= this.maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 1) await sleep(Math.random() * this.baseDelayMs * 2 ** (attempt - 2));
-      results = await this.put(pending.map(({ entry }) => entry));
+      const results = await this.put(pending.map(({ entry }) => entry));
       // Results come back in request order; an entry failed when its result has an ErrorCode.
-      for (const [i, { at }] of pending.entries()) {
-        const id = results[i]?.EventId;
-        if (results[i]?.ErrorCode === undefined && id !== undefined) ids[at] = id;
+      const retry: typeof pending = [];
+      const refused: PutEventsResultEntry[] = [];
+      failures = [];
+      for (const [i, sent] of pending.entries()) {
+        const result = results[i];
+        if (result?.ErrorCode === undefined) {
+          if (result?.EventId !== undefined) ids[sent.at] = result.EventId;
+        } else if (eventBridgeFault(result.ErrorCode) === 'transient') {
+          retry.push(sent);
+          failures.push(result);
+        } else refused.push(result);
       }
-      const failed = pending.filter((_, i) => results[i]?.ErrorCode !== undefined);
-      if (failed.length === 0) return ids;
-      results = results.filter((result) => result.ErrorCode !== undefined);
-      pending = failed;
+      if (refused.length > 0) throw refusedEntries(refused);
+      pending = retry;
     }
-    const codes = [...new Set(results.map((result) => result.ErrorCode))].join(', ');
+    if (pending.length === 0) return ids;
+    const codes = [...new Set(failures.map((result) => result.ErrorCode))].join(', ');
     throw new PlugboardError(
       'Unavailable',
       `${pending.length} event(s) could not be put on the bus after ${this.maxAttempts} attempts (${codes})`,
@@ -86,11 +99,29 @@ export class EventBridgeBus implements EventBus {
     try {
       const { sdk, client } = await this.connection();
       output = await client.send(new sdk.PutEventsCommand({ Entries: entries }));
-    } catch {
-      throw new PlugboardError('Unavailable', 'the event bus could not be reached');
+    } catch (error) {
+      throw translate(error);
     }
     if (!output.FailedEntryCount && !output.Entries) return entries.map(() => ({}));
     return output.Entries ?? entries.map(() => ({ ErrorCode: 'Unknown' }));
+  }
+}
+
+/**
+ * EventBridge's exception in the platform's terms, told by its name as a failed entry is by its
+ * code. A request refused as not valid is answered with the SDK's own error, as the registry leaves
+ * DynamoDB's: logged with its message where it is caught, the bare 500 of every unexpected error to
+ * the caller.
+ */
+function translate(error: unknown): unknown {
+  const code = error instanceof Error ? error.name : 'Error';
+  switch (eventBridgeFault(code)) {
+    case 'deployment':
+      return deploymentFault([code]);
+    case 'invalid':
+      return error;
+    case 'transient':
+      return new PlugboardError('Unavailable', `the event bus is unavailable (${code}); retry shortly`);
   }
 }
 

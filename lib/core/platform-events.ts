@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PLATFORM_SOURCE, type PlatformDetailType, type PlatformEvent } from '../sdk/events';
-import { markPlatformMade } from './events/event-schema';
+import { markChecked } from './events/event-schema';
 
 export interface EventOrigin {
   account: string;
@@ -14,7 +14,7 @@ export function platformEvent(
   detail: Record<string, unknown>,
   resources: string[] = [],
 ): PlatformEvent {
-  return markPlatformMade({
+  return markChecked({
     version: '0',
     id: randomUUID(),
     'detail-type': detailType,

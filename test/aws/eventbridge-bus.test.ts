@@ -1,11 +1,17 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  EventBridgeServiceException,
+  PutEventsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../lib/aws/eventbridge-bus';
 import { entrySize, eventEntrySize } from '../../lib/core/events/event-schema';
 import { PlugboardError } from '../../lib/sdk/errors';
 import type { PlatformEvent } from '../../lib/sdk/events';
 import { documentedEntrySize, ENTRY_LIMIT, padTo } from '../fixtures/entry-size';
+import { rejection } from '../fixtures/rejection';
 
 const eventBridge = mockClient(EventBridgeClient);
 const client = new EventBridgeClient({ region: 'eu-west-1' });
@@ -115,6 +121,92 @@ describe('EventBridgeBus', () => {
       .publish([event(1)])
       .catch((e: unknown) => e);
     expect((error as PlugboardError).code).toBe('Unavailable');
+  });
+
+  describe('an error code, for the whole request or for one entry', () => {
+    // EventBridge's codes, from the PutEvents reference (its errors, its common errors and the
+    // ErrorCode of PutEventsResultEntry), written out here rather than taken from the code under test.
+    const TRANSIENT = ['ThrottlingException', 'InternalFailure', 'InternalException', 'ServiceUnavailable'];
+    const DEPLOYMENT = [
+      'AccessDeniedException',
+      'ResourceNotFoundException',
+      'NotAuthorizedForSourceException',
+      'NotAuthorizedForDetailTypeException',
+      'InvalidAccountIdException',
+    ];
+    const INVALID = ['ValidationException', 'InvalidArgument', 'MalformedDetail', 'RedactionFailure'];
+    const known = new Set([...TRANSIENT, ...DEPLOYMENT, ...INVALID]);
+    const code = fc.oneof(
+      fc.constantFrom(...TRANSIENT, ...DEPLOYMENT, ...INVALID),
+      // A code EventBridge may add later is taken as transient, as every failure was before.
+      fc.stringMatching(/^[A-Z][A-Za-z]{2,30}$/).filter((c) => !known.has(c)),
+    );
+    // What EventBridge's messages name, which no caller may see.
+    const SECRET = 'arn:aws:sts::123456789012:assumed-role/plugboard-prod-dispatcher/secret-session';
+    const MAX_ATTEMPTS = 3;
+
+    /** The outcome of one publish the bus answers with `code`, and the PutEvents calls it made. */
+    const outcome = async (code: string, forEntry: boolean) => {
+      eventBridge.reset();
+      if (forEntry) {
+        // The first event is taken, the second failed with the code, however often it is sent.
+        eventBridge.on(PutEventsCommand).callsFake((input: { Entries: { Detail: string }[] }) => {
+          const entries = input.Entries.map((entry) =>
+            JSON.parse(entry.Detail).n === 0 ? { EventId: 'a' } : { ErrorCode: code, ErrorMessage: SECRET },
+          );
+          return { FailedEntryCount: entries.filter((e) => 'ErrorCode' in e).length, Entries: entries };
+        });
+      } else {
+        eventBridge.on(PutEventsCommand).rejects(
+          new EventBridgeServiceException({
+            name: code,
+            $fault: TRANSIENT.includes(code) ? 'server' : 'client',
+            $metadata: { httpStatusCode: TRANSIENT.includes(code) ? 500 : 400 },
+            message: SECRET,
+          }),
+        );
+      }
+      const error = await rejection(bus(MAX_ATTEMPTS).publish([event(0), event(1)]), Error);
+      return { error, calls: eventBridge.commandCalls(PutEventsCommand).length };
+    };
+
+    it('means the same either way: transient is retried and Unavailable, a broken deployment Internal, a refused request unexpected', async () => {
+      await fc.assert(
+        fc.asyncProperty(code, fc.boolean(), async (code, forEntry) => {
+          const { error, calls } = await outcome(code, forEntry);
+          if (DEPLOYMENT.includes(code)) {
+            // The deployment's to mend: a 500 naming the code, never a 503 to retry.
+            expect(error).toBeInstanceOf(PlugboardError);
+            expect((error as PlugboardError).code).toBe('Internal');
+            expect(error.message).toContain(code);
+            expect(calls).toBe(1);
+          } else if (INVALID.includes(code)) {
+            // Not a PlugboardError: logged with EventBridge's message where it is caught, answered as
+            // the bare 500 of every unexpected error; and not sent again, to be refused again.
+            expect(error).not.toBeInstanceOf(PlugboardError);
+            expect(error.name).toBe(code);
+            expect(error.message).toContain(SECRET);
+            expect(calls).toBe(1);
+          } else {
+            expect((error as PlugboardError).code).toBe('Unavailable');
+            expect(error.message).toContain(code);
+            expect(calls).toBe(forEntry ? MAX_ATTEMPTS : 1);
+          }
+          if (error instanceof PlugboardError) expect(error.message).not.toContain('assumed-role');
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it('fails the call at once when one entry is refused, resending none of its batch', async () => {
+      eventBridge.on(PutEventsCommand).resolves({
+        FailedEntryCount: 2,
+        Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException' }, { ErrorCode: 'MalformedDetail' }],
+      });
+      const error = await rejection(bus().publish([0, 1, 2].map((n) => event(n))), Error);
+      expect(error.name).toBe('MalformedDetail');
+      expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+    });
   });
 
   it('makes its own client on the first publish when given none, as a plugin function does', async () => {

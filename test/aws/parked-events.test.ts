@@ -1,4 +1,8 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  EventBridgeClient,
+  EventBridgeServiceException,
+  PutEventsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -40,6 +44,7 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
   let registry: DynamoDbRegistry;
   let handler: ReturnType<typeof createLambdaDispatcher>;
   let router: EventRouter;
+  const logged: { level: string; message: string; fields?: Record<string, unknown> | undefined }[] = [];
 
   beforeAll(async () => {
     table = await startDynaliteTable();
@@ -73,6 +78,7 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
       requestId: apiGatewayRequestId,
       stage: 'test',
       origin: { account: '123456789012', region },
+      log: (level, message, fields) => void logged.push({ level, message, fields }),
     };
     const events = createEventsPlatform(deps, {
       store,
@@ -84,8 +90,11 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     handler = createLambdaDispatcher(deps, events.dispatcher, () => events.router.mark());
   });
   afterAll(() => table.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     eventBridge.reset();
+    logged.length = 0;
+    // Each test starts from an empty dead-letter queue, whatever one before it left.
+    for (const letter of await parked()) await store.deleteDeadLetter(letter.id);
   });
 
   const call = async (
@@ -123,6 +132,65 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     // The function settled the redrive before answering: nothing is left for a frozen sandbox.
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
     expect(await parked()).toEqual([]);
+  });
+
+  describe('when EventBridge answers that the deployment is broken or the request is not valid', () => {
+    // What EventBridge's messages name (the role, the account), which no caller may see.
+    const SECRET =
+      'User: arn:aws:sts::123456789012:assumed-role/plugboard-test-dispatcher/s is not authorized';
+    const refusal = (name: string) =>
+      new EventBridgeServiceException({
+        name,
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: SECRET,
+      });
+    const entry = { Source: 'shop', DetailType: 'Order Placed', Detail: '{}' };
+
+    it('parks the instance event of a missing bus or a denied role, and answers a caller its own events as Internal, logged', async () => {
+      for (const [name, instance] of [
+        ['AccessDeniedException', 'n-denied'],
+        ['ResourceNotFoundException', 'n-no-bus'],
+      ] as const) {
+        eventBridge.reset();
+        eventBridge.on(PutEventsCommand).rejects(refusal(name));
+        // The write happened: answered, its event kept for a redrive once the deployment is mended.
+        expect((await call('POST', '/v1/instances', { name: instance, plugin: 'notes' })).status).toBe(201);
+        const letter = (await parked()).find((l) => l.event.detail.instance === instance);
+        expect(letter?.reason).toContain(name);
+
+        const published = await call('POST', '/v1/events', { Entries: [entry] });
+        // Not a 503 to retry for ever: a 500 naming the fault, never what EventBridge's message names.
+        expect(published.status).toBe(500);
+        expect(published.body).toMatchObject({ code: 'Internal', detail: expect.stringContaining(name) });
+        expect(JSON.stringify(published.body)).not.toContain('assumed-role');
+        expect(logged).toContainEqual(
+          expect.objectContaining({
+            level: 'error',
+            fields: expect.objectContaining({ requestId: published.body.requestId }),
+          }),
+        );
+      }
+    });
+
+    it('answers an event EventBridge refuses as not valid as the bare 500, logging its message, and parks nothing', async () => {
+      eventBridge.on(PutEventsCommand).rejects(refusal('ValidationException'));
+      const published = await call('POST', '/v1/events', { Entries: [entry] });
+      expect(published.status).toBe(500);
+      expect(published.body).toMatchObject({
+        code: 'Internal',
+        detail: 'an unexpected error occurred; quote the requestId',
+      });
+      expect(JSON.stringify(published.body)).not.toContain('assumed-role');
+      expect(logged).toContainEqual({
+        level: 'error',
+        message: expect.any(String),
+        fields: { requestId: published.body.requestId, error: `ValidationException: ${SECRET}` },
+      });
+      // Sent again it would be refused again: the call, not the bus, is what failed.
+      expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+      expect(await parked()).toEqual([]);
+    });
   });
 
   it("refuses, before writing it, an instance whose event would be over EventBridge's 256 KB", async () => {

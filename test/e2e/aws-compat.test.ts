@@ -9,6 +9,7 @@ import { InvokeCommand, LambdaClient, ResourceNotFoundException } from '@aws-sdk
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluginFunctionName } from '../../lib/aws/names';
 import { LOCAL_STAGE } from '../../lib/local/platform';
+import { ENTRY_LIMIT } from '../fixtures/entry-size';
 import { startTestPlatform, type TestPlatform } from './harness';
 import { waitFor } from './wait-for';
 
@@ -270,6 +271,44 @@ describe('EventBridge on the local platform', () => {
       resources: ['r1'],
       account: '000000000000',
       region: 'local',
+    });
+  });
+
+  describe("counts an entry's 14 bytes of Time only when it has one, as EventBridge does", () => {
+    const source = 'aws-compat.size';
+    /** An entry of `bytes` as EventBridge counts it: 14 for a Time, the UTF-8 of the rest. */
+    const entry = (bytes: number, time?: Date) => {
+      const frame = source.length + 'Sized'.length + '{"pad":""}'.length + (time ? 14 : 0);
+      const Detail = JSON.stringify({ pad: 'x'.repeat(bytes - frame) });
+      return { Source: source, DetailType: 'Sized', Detail, ...(time ? { Time: time } : {}) };
+    };
+    const put = (...entries: ReturnType<typeof entry>[]) =>
+      events.send(new PutEventsCommand({ Entries: entries })).catch((error: Error) => error);
+
+    it.each([ENTRY_LIMIT - 13, ENTRY_LIMIT])(
+      'takes an entry without a Time of %i bytes, into the log',
+      async (bytes) => {
+        const out = await put(entry(bytes));
+        expect(out).toMatchObject({ FailedEntryCount: 0, Entries: [{ EventId: expect.any(String) }] });
+        const id = (out as { Entries: { EventId: string }[] }).Entries[0]!.EventId;
+        const from = encodeURIComponent(new Date(Date.now() - 60_000).toISOString());
+        const page = await pb.call('GET', `/v1/events/log?from=${from}&limit=1000`);
+        expect(page.body.events.map((e: { id: string }) => e.id)).toContain(id);
+      },
+    );
+
+    it('takes one with a Time up to 256 KB with it, and refuses either kind a byte over', async () => {
+      expect(await put(entry(ENTRY_LIMIT, new Date()))).toMatchObject({ FailedEntryCount: 0 });
+      for (const over of [entry(ENTRY_LIMIT + 1), entry(ENTRY_LIMIT + 1, new Date())])
+        expect(await put(over)).toMatchObject({ name: 'ValidationException' });
+    });
+
+    it('leaves POST /v1/events counting a Time for every entry, as the platform bus sends one', async () => {
+      const published = await pb.call('POST', '/v1/events', { Entries: [entry(ENTRY_LIMIT)] });
+      expect(published.status).toBe(400);
+      expect(published.body.errors).toEqual([
+        { pointer: '/Entries/0', detail: expect.stringContaining(`is ${ENTRY_LIMIT + 14} bytes`) },
+      ]);
     });
   });
 

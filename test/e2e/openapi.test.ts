@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ROUTES } from '../../lib/client';
+import { signBody } from '../../lib/core/webhooks/signature';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is arbitrary JSON, checked structurally below
@@ -158,15 +160,61 @@ describe('/v1/openapi.json', () => {
     expect(lacking).toEqual([]);
   });
 
-  it('declares 413 and 415 on every route that takes a JSON body, as its body check answers them', () => {
+  it('declares 413 on every route that takes a body, and 415 where it is JSON, as the body check answers them', () => {
     const lacking: string[] = [];
+    let raw = 0;
     for (const [method, path, op] of operations()) {
-      if (!op.requestBody?.content?.['application/json']) continue;
-      for (const status of ['413', '415']) {
+      const media = Object.keys(op.requestBody?.content ?? {});
+      if (media.length === 0) continue;
+      // A JSON body is checked, and refused in another media type; a raw one is taken in any.
+      const json = media.includes('application/json');
+      if (!json) raw++;
+      for (const status of json ? ['413', '415'] : ['413']) {
         if (!op.responses[status]) lacking.push(`${method} ${path}: no ${status}`);
       }
+      if (!json && op.responses['415']) lacking.push(`${method} ${path}: a 415 it never answers`);
     }
     expect(lacking).toEqual([]);
+    expect(raw, 'the webhook receiver is among the routes held').toBeGreaterThan(0);
+  });
+
+  it("describes the webhook receiver's body as the bytes of any media type the sender signed, as it takes them", async () => {
+    const body = doc.paths['/v1/webhooks/{source}'].post.requestBody;
+    // OpenAPI 3.1's raw bytes: a media type without a schema, which a client sends as it signed it.
+    expect(body).toEqual({
+      description: expect.stringContaining('signed'),
+      required: false,
+      content: { '*/*': {} },
+    });
+    const secret = 's'.repeat(16);
+    expect((await pb.call('PUT', '/v1/webhook-sources/documented', { secret })).status).toBe(201);
+    let delivery = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'text/plain; charset=iso-8859-1',
+          'application/xml',
+          'application/octet-stream',
+          undefined,
+        ),
+        fc.uint8Array({ maxLength: 300 }),
+        async (type, bytes) => {
+          const res = await fetch(`${pb.platform.url}/v1/webhooks/documented`, {
+            method: 'POST',
+            headers: {
+              ...(type ? { 'content-type': type } : {}),
+              'x-hub-signature-256': signBody(secret, Buffer.from(bytes)),
+              'x-delivery-id': `documented-${++delivery}`,
+            },
+            body: bytes,
+          });
+          expect({ type, status: res.status }).toEqual({ type, status: 202 });
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 
   it('declares the ETag the instance routes answer with, and the Location of a created one', async () => {

@@ -130,8 +130,10 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
   });
   app.onError((error, c) => {
     const problem = toProblem(error, c.get('requestId') ?? randomUUID());
-    if (problem.status >= 500 && !(error instanceof PlugboardError)) {
-      deps.log?.('error', 'unhandled error in the dispatcher', {
+    // Internal is the platform's own fault (a corrupted record, a broken deployment), which someone
+    // must mend: logged, whether thrown as such or unexpected.
+    if (problem.code === 'Internal') {
+      deps.log?.('error', 'internal error in the dispatcher', {
         requestId: problem.requestId,
         error: String(error),
       });

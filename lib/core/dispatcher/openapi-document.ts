@@ -163,13 +163,13 @@ function parameters(route: RouteConfig, slots: Slot[]): Record<string, unknown>[
 }
 
 function content(
-  media: Readonly<Record<string, { readonly schema: z.ZodType }>>,
+  media: Readonly<Record<string, { readonly schema?: z.ZodType }>>,
   slots: Slot[],
 ): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
     Object.entries(media).map(([type, { schema }]) => {
       const entry: Record<string, unknown> = {};
-      slots.push({ schema, into: entry });
+      if (schema) slots.push({ schema, into: entry });
       return [type, entry];
     }),
   );
@@ -182,9 +182,13 @@ function operation(route: RouteConfig, requests: Slot[], answers: Slot[]): Recor
   if (route.security) described.security = route.security;
   const declared = parameters(route, requests);
   if (declared.length > 0) described.parameters = declared;
-  const body = route.request?.body;
+  const body = route.request?.body ?? route.request?.rawBody;
   if (body)
-    described.requestBody = { required: body.required ?? false, content: content(body.content, requests) };
+    described.requestBody = {
+      ...('description' in body ? { description: body.description } : {}),
+      required: body.required ?? false,
+      content: content(body.content, requests),
+    };
   described.responses = Object.fromEntries(
     Object.entries(route.responses).map(([status, { content: media, ...response }]) => [
       status,

@@ -24,6 +24,17 @@ export interface BodyConfig {
 }
 
 /**
+ * A body the handler reads itself, as the bytes sent: described, never checked, so any Content-Type
+ * is taken and none is answered 415. A media type without a schema is raw bytes, as OpenAPI 3.1
+ * describes binary data.
+ */
+export interface RawBodyConfig {
+  readonly description: string;
+  readonly required?: boolean;
+  readonly content: Readonly<Record<string, { readonly schema?: z.ZodType }>>;
+}
+
+/**
  * One route of the API: what the dispatcher checks a request against (each part with zod) and what
  * /v1/openapi.json says of it. The shape is @hono/zod-openapi's, which the routes were first written
  * for; the platform no longer carries that library at run time (bench/README.md, "Bundle").
@@ -49,6 +60,8 @@ export interface RouteConfig {
      */
     readonly requiredHeaders?: readonly string[];
     readonly body?: BodyConfig;
+    /** For a route whose handler needs the bytes as sent (the webhook receiver's signature covers them). */
+    readonly rawBody?: RawBodyConfig;
   };
   readonly responses: Readonly<Record<number, ResponseConfig>>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
 import { invalidFields } from '../field-errors';
 import type { EventOrigin } from '../platform-events';
-import { oversizedEntry } from './event-schema';
+import { entrySize, oversizedEntry } from './event-schema';
 
 /** One entry of EventBridge's PutEvents request, as callers send it to `POST /v1/events`. */
 export interface PutEventsEntry {
@@ -14,12 +14,25 @@ export interface PutEventsEntry {
   Time?: string | undefined;
 }
 
+export interface CallerEventsOptions {
+  /**
+   * Holds each entry to EventBridge's limit as EventBridge counts one it receives: a Time only if it
+   * has one, its Detail as written. For the EventBridge stand-in; by default the entry held is the one
+   * the platform's bus will send for the event, which always has a Time.
+   */
+  readonly asReceived?: boolean;
+}
+
 /**
  * Turns caller entries into events. The `plugboard` sources belong to the platform and its plugins:
  * a caller may not publish as them. Every entry is checked before any is accepted, its size here too
  * so that the error names the entry as the caller sent it (the bus checks it again, by the same rule).
  */
-export function callerEvents(entries: readonly PutEventsEntry[], origin: EventOrigin): PlatformEvent[] {
+export function callerEvents(
+  entries: readonly PutEventsEntry[],
+  origin: EventOrigin,
+  options: CallerEventsOptions = {},
+): PlatformEvent[] {
   const errors: { pointer: string; detail: string }[] = [];
   const events = entries.map((entry, i): PlatformEvent | undefined => {
     if (entry.Source.startsWith(PLATFORM_SOURCE)) {
@@ -50,7 +63,11 @@ export function callerEvents(entries: readonly PutEventsEntry[], origin: EventOr
       resources: entry.Resources ?? [],
       detail: detail as Record<string, unknown>,
     };
-    const oversized = oversizedEntry(event, `/Entries/${i}`);
+    const oversized = oversizedEntry(
+      event,
+      `/Entries/${i}`,
+      options.asReceived ? entrySize(entry) : undefined,
+    );
     if (oversized) errors.push(oversized);
     return event;
   });

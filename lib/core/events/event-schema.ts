@@ -85,10 +85,14 @@ const eventJsonBound = (event: PlatformEvent, size: number): number =>
 /**
  * The field error naming an event at `pointer` whose entry is over MAX_ENTRY_BYTES, or whose JSON
  * is over MAX_EVENT_JSON_BYTES; none when it fits. The JSON is measured only for an event whose
- * bound says it might not fit.
+ * bound says it might not fit. `size` is the entry's, when the event was made of one that is not the
+ * entry the platform's bus sends (the EventBridge stand-in's, which may have had no Time).
  */
-export function oversizedEntry(event: PlatformEvent, pointer: string): FieldError | undefined {
-  const size = eventEntrySize(event);
+export function oversizedEntry(
+  event: PlatformEvent,
+  pointer: string,
+  size = eventEntrySize(event),
+): FieldError | undefined {
   if (size > MAX_ENTRY_BYTES)
     return {
       pointer,
@@ -116,27 +120,33 @@ export const PlatformEventSchema = z.object({
 });
 
 /**
- * Events the platform built itself (platformEvent) are not checked again: their shape is fixed and
- * their details are names, ids and codes, held by the API's own limits far below MAX_ENTRY_BYTES. Checking
- * the Operation event of every call cost ~5% of the invoke path.
+ * Events checked where they were made are not checked again. The platform's own (platformEvent):
+ * their shape is fixed and their details are names, ids and codes, held by the API's own limits far
+ * below MAX_ENTRY_BYTES; checking the Operation event of every call cost ~5% of the invoke path. And
+ * those the EventBridge stand-in made of entries it checked as EventBridge does: an entry sent without
+ * a Time did not count the 14 bytes of the time its event now has.
  */
-const platformMade = new WeakSet<object>();
+const checkedWhereMade = new WeakSet<object>();
 
-export function markPlatformMade(event: PlatformEvent): PlatformEvent {
-  platformMade.add(event);
+export function markChecked(event: PlatformEvent): PlatformEvent {
+  checkedWhereMade.add(event);
   return event;
 }
 
-/** Throws Validation naming the field when an event does not have EventBridge's shape or its entry is too large. */
-export function checkEvent(event: unknown, pointer = ''): PlatformEvent {
-  if (typeof event === 'object' && event !== null && platformMade.has(event)) return event as PlatformEvent;
+/**
+ * Throws Validation naming the field when an event does not have EventBridge's shape or its entry is
+ * too large; `size` as oversizedEntry takes it.
+ */
+export function checkEvent(event: unknown, pointer = '', size?: number): PlatformEvent {
+  if (typeof event === 'object' && event !== null && checkedWhereMade.has(event))
+    return event as PlatformEvent;
   const parsed = PlatformEventSchema.safeParse(event);
   if (!parsed.success) {
     const errors = zodFieldErrors(parsed.error, pointer, event);
     throw invalidFields('the event is not valid', errors);
   }
   const checked = parsed.data as PlatformEvent;
-  const oversized = oversizedEntry(checked, pointer);
+  const oversized = oversizedEntry(checked, pointer, size);
   if (oversized) throw new ValidationError(`the event ${oversized.detail}`, [oversized]);
   return checked;
 }

@@ -146,7 +146,14 @@ const receive = createRoute({
   description:
     'The signature header holds `sha256=<hex>` of the HMAC-SHA256 of the raw body. A bad signature answers 401 and records nothing. A delivery id seen before answers 200 `duplicate` and is not processed again.',
   security: [],
-  request: bySource,
+  request: {
+    ...bySource,
+    rawBody: {
+      description:
+        "The payload as the sender signed it, of any media type (JSON, form-encoded, text, ...): no Content-Type is refused, and the bytes are kept as sent for the signature. A body that is JSON is the delivery's `payload` as JSON, any other its UTF-8 text.",
+      content: { '*/*': {} },
+    },
+  },
   responses: {
     202: json(
       z.object({ status: z.literal('accepted'), deliveryId: z.string() }),

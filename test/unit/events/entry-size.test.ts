@@ -215,4 +215,37 @@ describe("a caller's entry over the limit", () => {
       },
     ]);
   });
+
+  it('is counted with a Time only if it has one as received (the stand-in), with one always as the bus sends it', () => {
+    const origin = { account: '1', region: 'r' };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -20, max: 5 }),
+        fc.constantFrom('x', 'é', '✓', '🚀'),
+        fc.boolean(),
+        (off, char, timed) => {
+          const base = { source: 'shop', 'detail-type': 'Order Placed', resources: [], detail: { pad: '' } };
+          // padTo counts a Time: an entry without one is 14 bytes smaller than it says.
+          const bytes = ENTRY_LIMIT + off;
+          const entry = {
+            Source: 'shop',
+            DetailType: 'Order Placed',
+            Detail: JSON.stringify({ pad: padTo(base, timed ? bytes : bytes + 14, char) }),
+            ...(timed ? { Time: '2031-01-01T00:00:00.000Z' } : {}),
+          };
+          expect(entrySize(entry)).toBe(bytes);
+          const takes = (asReceived: boolean) => {
+            try {
+              return callerEvents([entry], origin, { asReceived }).length === 1;
+            } catch {
+              return false;
+            }
+          };
+          expect(takes(true)).toBe(bytes <= ENTRY_LIMIT);
+          expect(takes(false)).toBe(bytes + (timed ? 0 : 14) <= ENTRY_LIMIT);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
 });

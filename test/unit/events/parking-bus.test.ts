@@ -14,9 +14,13 @@ const refusing = (error: Error): EventBus => ({
 });
 
 describe('parkingBus', () => {
-  it('parks what the bus refuses as unavailable, one letter an event, and answers their ids', async () => {
+  it.each([
+    ['unavailable', new PlugboardError('Unavailable', 'EventBridge: ThrottlingException')],
+    // A bus missing or its role denied: published by a redrive once the deployment is mended.
+    ['broken in its deployment', new PlugboardError('Internal', 'EventBridge: AccessDeniedException')],
+  ])('parks what the bus refuses as %s, one letter an event, and answers their ids', async (_, refusal) => {
     const letters: DeadLetter[] = [];
-    const bus = parkingBus(refusing(new PlugboardError('Unavailable', 'EventBridge: ThrottlingException')), {
+    const bus = parkingBus(refusing(refusal), {
       putDeadLetter: async (letter) => {
         letters.push(letter);
       },
@@ -29,15 +33,18 @@ describe('parkingBus', () => {
         event: e,
         target: 'publish',
         attempts: 1,
-        reason: 'Unavailable: EventBridge: ThrottlingException',
+        reason: `${refusal.code}: ${refusal.message}`,
         failedAt: expect.any(String),
       })),
     );
   });
 
-  it('passes on any other refusal: an event the bus finds invalid is not kept to be refused again', async () => {
+  it.each([
+    ['Validation', new PlugboardError('Validation', 'the event is too large')],
+    // What EventBridge refuses as not valid, which the platform's checks should have caught.
+    ['an unexpected error', Object.assign(new Error('Detail is malformed.'), { name: 'MalformedDetail' })],
+  ])('passes on %s: an event the bus finds invalid is not kept to be refused again', async (_, invalid) => {
     const letters: DeadLetter[] = [];
-    const invalid = new PlugboardError('Validation', 'the event is too large');
     const bus = parkingBus(refusing(invalid), { putDeadLetter: async (letter) => void letters.push(letter) });
     await expect(bus.publish([event()])).rejects.toBe(invalid);
     expect(letters).toEqual([]);

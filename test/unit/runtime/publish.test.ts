@@ -1,7 +1,8 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeBus } from '../../../lib/aws/eventbridge-bus';
+import { parseAnswer } from '../../../lib/core/envelope';
 import type { EventBus, EventStore } from '../../../lib/core/ports';
 import { LocalEventBus } from '../../../lib/local/bus/local-event-bus';
 import type { PlatformEvent } from '../../../lib/sdk/events';
@@ -63,4 +64,33 @@ describe("the runtime's ctx.publish, on each bus", () => {
       }
     });
   }
+});
+
+describe("the runtime's ctx.publish on a bus its deployment left missing", () => {
+  it('fails the call as PluginFailed naming the fault, an answer the dispatcher passes on as it is', async () => {
+    eventBridge.reset();
+    eventBridge
+      .on(PutEventsCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: 'Event bus plugboard-test does not exist.', $metadata: {} }),
+      );
+    publishing(PUBLISH_CASES[0]!);
+    const answer = await runAction(publisherPlugin, INSTANCE, 'publish', {
+      publish: async (event) =>
+        void (await new EventBridgeBus({
+          client: new EventBridgeClient({ region: 'eu-west-1' }),
+          busName: 'plugboard-test',
+        }).publish([event])),
+    });
+    const expected = {
+      ok: false,
+      error: {
+        code: 'PluginFailed',
+        message: expect.stringMatching(/^ctx\.publish failed: .*ResourceNotFoundException.*deployment/),
+      },
+    };
+    expect(answer).toEqual(expected);
+    // Not "an error Internal that plugins cannot use", which would say nothing of the fault.
+    expect(parseAnswer(answer)).toEqual(expected);
+  });
 });
