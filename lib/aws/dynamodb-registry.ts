@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient, PutCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { newGeneration } from '../core/instances/generation';
 import { invalidCursor } from '../core/page-cursor-text';
 import type {
   InstanceChanges,
@@ -9,6 +10,7 @@ import type {
   PageRequest,
   PluginRecord,
   Registry,
+  StoreOwner,
 } from '../core/ports';
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
@@ -21,6 +23,7 @@ import {
   checkNewInstance,
   checkSlug,
   checkStoreKey,
+  checkStoreOwner,
   INSTANCES_PARTITION,
   type Item,
   instanceFromItem,
@@ -92,7 +95,13 @@ export class DynamoDbRegistry implements Registry {
   async createInstance(instance: NewInstance): Promise<InstanceRecord> {
     const checked = checkNewInstance(instance);
     const now = new Date().toISOString();
-    const item = instanceItem({ ...checked, version: 1, createdAt: now, updatedAt: now });
+    const item = instanceItem({
+      ...checked,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      generation: newGeneration(),
+    });
     try {
       await this.put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
     } catch (error) {
@@ -193,30 +202,25 @@ export class DynamoDbRegistry implements Registry {
     }
   }
 
-  async storeGet(plugin: string, instance: string, key: string): Promise<StoredItem | undefined> {
-    const item = await this.get(checkedStoreKey(plugin, instance, key));
+  async storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined> {
+    const item = await this.get(checkedStoreKey(owner, key));
     return item && storedFromItem(item);
   }
 
-  async storePut(plugin: string, instance: string, key: string, value: unknown): Promise<StoredItem> {
-    const { sk } = checkedStoreKey(plugin, instance, key);
-    const item = storedItem(plugin, instance, sk, value, new Date().toISOString());
+  async storePut(owner: StoreOwner, key: string, value: unknown): Promise<StoredItem> {
+    const item = storedItem(checkStoreOwner(owner), checkStoreKey(key), value, new Date().toISOString());
     await this.attempt((db, sdk) => db.send(new sdk.PutCommand({ TableName: this.table, Item: item })));
     return storedFromItem(item);
   }
 
-  async storeDelete(plugin: string, instance: string, key: string): Promise<void> {
+  async storeDelete(owner: StoreOwner, key: string): Promise<void> {
     await this.attempt((db, sdk) =>
-      db.send(new sdk.DeleteCommand({ TableName: this.table, Key: checkedStoreKey(plugin, instance, key) })),
+      db.send(new sdk.DeleteCommand({ TableName: this.table, Key: checkedStoreKey(owner, key) })),
     );
   }
 
-  async storeList(
-    plugin: string,
-    instance: string,
-    options: StoreListOptions = {},
-  ): Promise<Page<StoredItem>> {
-    const partition = storePartition(checkSlug(plugin), checkInstanceName(instance));
+  async storeList(owner: StoreOwner, options: StoreListOptions = {}): Promise<Page<StoredItem>> {
+    const partition = storePartition(checkStoreOwner(owner));
     const prefix = options.prefix ?? '';
     if (prefix !== '') checkStoreKey(prefix);
     const input: Partial<QueryCommandInput> =
@@ -286,8 +290,8 @@ function partitionIs(attribute: string, value: string): Partial<QueryCommandInpu
   };
 }
 
-function checkedStoreKey(plugin: string, instance: string, key: string) {
-  return storeKey(checkSlug(plugin), checkInstanceName(instance), checkStoreKey(key));
+function checkedStoreKey(owner: StoreOwner, key: string) {
+  return storeKey(checkStoreOwner(owner), checkStoreKey(key));
 }
 
 function instanceNameIsValid(name: unknown): name is string {

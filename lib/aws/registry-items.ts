@@ -5,6 +5,7 @@ import {
   type NewInstance,
   OPTIONAL_HANDLERS,
   type PluginRecord,
+  type StoreOwner,
 } from '../core/ports';
 import { zodFieldErrors } from '../core/zod-errors';
 import { CallContextSchema, type StoredItem } from '../sdk/context';
@@ -31,6 +32,8 @@ export const instanceName = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
     'must be 1-128 of A-Z, a-z, 0-9, ".", "_", "-", starting alphanumeric',
   );
+/** Part of a store partition's key, so no "#" either. */
+const generation = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_", "-"');
 /** Checked as JSON when the item is built (toJson), after undefined properties are dropped. */
 const jsonObject = z.record(z.string(), z.unknown());
 /** Built once: z.json() constructs its recursive schema anew on every call, ~80 µs each time. */
@@ -80,6 +83,12 @@ export const checkNewInstance = (value: unknown): NewInstance =>
 export const checkInstanceChanges = (value: unknown): InstanceChanges =>
   check(InstanceChangesSchema, value, 'the instance changes');
 export const checkStoreKey = (value: unknown): string => check(StoreKeySchema, value, 'the store key');
+/** Only the owner's own fields, each checked: a local worker's store calls name the owner themselves. */
+export const checkStoreOwner = ({ plugin, name, generation: given }: StoreOwner): StoreOwner => ({
+  plugin: checkSlug(plugin),
+  name: checkInstanceName(name),
+  generation: given === undefined ? undefined : check(generation, given, 'the generation'),
+});
 
 /** Object properties set to undefined mean "absent" in JS, as they do in JSON; other undefineds are errors. */
 function withoutUndefined(value: unknown, depth = 0): unknown {
@@ -147,10 +156,7 @@ export function assertFits(item: Item, what: string): void {
 
 export const pluginKey = (slug: string) => ({ pk: `PLUGIN#${slug}`, sk: 'MANIFEST' });
 export const instanceKey = (name: string) => ({ pk: `INSTANCE#${name}`, sk: 'INSTANCE' });
-export const storeKey = (plugin: string, instance: string, key: string) => ({
-  pk: storePartition(plugin, instance),
-  sk: key,
-});
+export const storeKey = (owner: StoreOwner, key: string) => ({ pk: storePartition(owner), sk: key });
 export const PLUGINS_PARTITION = 'PLUGINS';
 export const INSTANCES_PARTITION = 'INSTANCES';
 /** Instances sort by plugin, then name, so one index lists all of them or one plugin's. */
@@ -200,6 +206,7 @@ export function instanceItem(record: InstanceRecord): Item {
     updatedAt: record.updatedAt,
   };
   if (record.description !== undefined) item.description = record.description;
+  if (record.generation !== undefined) item.generation = record.generation;
   assertFits(item, `the instance ${record.name}`);
   return item;
 }
@@ -217,17 +224,12 @@ export function instanceFromItem(item: Item): InstanceRecord {
     updatedAt: String(item.updatedAt),
   };
   if (typeof item.description === 'string') record.description = item.description;
+  if (typeof item.generation === 'string') record.generation = item.generation;
   return record;
 }
 
-export function storedItem(
-  plugin: string,
-  instance: string,
-  key: string,
-  value: unknown,
-  updatedAt: string,
-): Item {
-  const item = { ...storeKey(plugin, instance, key), value: toJson(value, 'the stored value'), updatedAt };
+export function storedItem(owner: StoreOwner, key: string, value: unknown, updatedAt: string): Item {
+  const item = { ...storeKey(owner, key), value: toJson(value, 'the stored value'), updatedAt };
   assertFits(item, 'the stored value');
   return item;
 }

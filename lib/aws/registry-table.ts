@@ -1,3 +1,5 @@
+import type { StoreOwner } from '../core/ports';
+
 /**
  * The registry's one key schema, shared by the CDK table (lib/infra) and the local table (dynalite).
  * All key attributes are strings; the index projects ALL attributes.
@@ -6,9 +8,12 @@
  * - plugin:   pk `PLUGIN#<slug>`,               sk `MANIFEST`, gsi1pk `PLUGINS`,   gsi1sk `<slug>`
  * - instance: pk `INSTANCE#<name>`,             sk `INSTANCE`, gsi1pk `INSTANCES`, gsi1sk `<plugin>#<name>`
  *   (one index serves both "all instances" and "instances of a plugin", a begins_with on gsi1sk)
- * - plugin-owned storage (`ctx.store`): pk `STORE#<plugin>#<instance>`, sk `<key>`, no index keys.
+ * - plugin-owned storage (`ctx.store`): pk `STORE#<plugin>#<instance>#<generation>`, sk `<key>`, no
+ *   index keys; an instance created before generations has none, and its pk is
+ *   `STORE#<plugin>#<instance>`, where its items were written (neither an instance name nor a
+ *   generation holds a `#`, so the two layouts never meet).
  *
- * Plugin-owned storage MUST keep pk = `STORE#<plugin>#<instance>`: a plugin's IAM role is limited to
+ * Plugin-owned storage MUST keep pk starting `STORE#<plugin>#`: a plugin's IAM role is limited to
  * its own partitions with the condition `dynamodb:LeadingKeys` StringLike `STORE#<slug>#*`
  * (see storePartitionPattern), so no other item layout may start with `STORE#`.
  */
@@ -20,6 +25,11 @@ export const REGISTRY_TABLE = {
   timeToLiveAttribute: 'expiresAt',
 } as const;
 
-export const storePartition = (plugin: string, instance: string): string => `STORE#${plugin}#${instance}`;
+/**
+ * An instance's store partition. One created before generations keeps the layout its items were
+ * written in, so they stay readable; no item is moved, since its instance's calls may be writing.
+ */
+export const storePartition = ({ plugin, name, generation }: StoreOwner): string =>
+  generation === undefined ? `STORE#${plugin}#${name}` : `STORE#${plugin}#${name}#${generation}`;
 /** The `dynamodb:LeadingKeys` pattern that confines a plugin's role to its own storage. */
 export const storePartitionPattern = (plugin: string): string => `STORE#${plugin}#*`;

@@ -1,4 +1,4 @@
-import type { Registry } from '../core/ports';
+import type { Registry, StoreOwner } from '../core/ports';
 import type { RuntimeServices } from '../core/runtime/services';
 import type { PluginStore } from '../sdk/context';
 import { DynamoDbRegistry } from './dynamodb-registry';
@@ -9,13 +9,12 @@ import { SecretsManagerCredentialResolver } from './secrets-manager-credential-s
 /** One instance's part of the registry's storage, as a plugin's Lambda gives it to the runtime. */
 export const registryStore = (
   registry: Pick<Registry, 'storeGet' | 'storePut' | 'storeDelete' | 'storeList'>,
-  plugin: string,
-  instance: string,
+  owner: StoreOwner,
 ): PluginStore => ({
-  get: (key) => registry.storeGet(plugin, instance, key),
-  put: (key, value) => registry.storePut(plugin, instance, key, value),
-  delete: (key) => registry.storeDelete(plugin, instance, key),
-  list: (options) => registry.storeList(plugin, instance, options),
+  get: (key) => registry.storeGet(owner, key),
+  put: (key, value) => registry.storePut(owner, key, value),
+  delete: (key) => registry.storeDelete(owner, key),
+  list: (options) => registry.storeList(owner, options),
 });
 
 /**
@@ -29,7 +28,7 @@ export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeService
   const bus = new EventBridgeBus({ busName: env.PLUGBOARD_BUS_NAME });
   return {
     credentials: new SecretsManagerCredentialResolver(),
-    store: (plugin, instance) => registryStore(registry, plugin, instance),
+    store: (owner) => registryStore(registry, owner),
     publish: async (event) => {
       await bus.publish([event]);
     },

@@ -8,6 +8,7 @@ import type {
   PageRequest,
   PluginRecord,
   Registry,
+  StoreOwner,
 } from './ports';
 
 export interface CachedRegistryOptions {
@@ -115,20 +116,20 @@ export class CachedRegistry implements Registry {
     return this.inner.listInstances(request);
   }
 
-  storeGet(plugin: string, instance: string, key: string): Promise<StoredItem | undefined> {
-    return this.inner.storeGet(plugin, instance, key);
+  storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined> {
+    return this.inner.storeGet(owner, key);
   }
 
-  storePut(plugin: string, instance: string, key: string, value: unknown): Promise<StoredItem> {
-    return this.inner.storePut(plugin, instance, key, value);
+  storePut(owner: StoreOwner, key: string, value: unknown): Promise<StoredItem> {
+    return this.inner.storePut(owner, key, value);
   }
 
-  storeDelete(plugin: string, instance: string, key: string): Promise<void> {
-    return this.inner.storeDelete(plugin, instance, key);
+  storeDelete(owner: StoreOwner, key: string): Promise<void> {
+    return this.inner.storeDelete(owner, key);
   }
 
-  storeList(plugin: string, instance: string, options?: StoreListOptions): Promise<Page<StoredItem>> {
-    return this.inner.storeList(plugin, instance, options);
+  storeList(owner: StoreOwner, options?: StoreListOptions): Promise<Page<StoredItem>> {
+    return this.inner.storeList(owner, options);
   }
 
   /** Forgets before (no stale read is served meanwhile) and after (none started meanwhile is kept). */

@@ -33,6 +33,12 @@ export const EnvelopeSchema = z.object({
   kind: z.enum(ENVELOPE_KINDS),
   plugin: z.string(),
   instance: z.string(),
+  /**
+   * Which instance of the name the call is for (InstanceRecord.generation): the runtime gives the
+   * handler that instance's store, even once the name belongs to a later one. Absent for an instance
+   * created before generations, whose store is keyed by its name alone.
+   */
+  generation: z.string().optional(),
   name: z.string(),
   input: z.unknown(),
   context: CallContextSchema.default({}),

@@ -47,8 +47,18 @@ export interface InstanceRecord {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Which instance of its name this is, made when it is created (newGeneration): its store is keyed
+   * by it, so a call of a deleted instance still under way cannot write into the store of a later
+   * instance of the name. Absent from an instance created before generations, whose store stays
+   * where it was written, under its name alone. The API shows it: a caller that sends the plugin's
+   * function an envelope itself (Lambda Invoke) reaches the instance's store only by naming it.
+   */
+  generation?: string | undefined;
 }
-export type NewInstance = Omit<InstanceRecord, 'version' | 'createdAt' | 'updatedAt'>;
+export type NewInstance = Omit<InstanceRecord, 'version' | 'createdAt' | 'updatedAt' | 'generation'>;
+/** Whose store a store call reaches: an instance of a plugin, and which instance of its name. */
+export type StoreOwner = Pick<InstanceRecord, 'plugin' | 'name' | 'generation'>;
 export type InstanceChanges = Partial<
   Pick<InstanceRecord, 'description' | 'options' | 'context' | 'order' | 'credentialsSet'>
 >;
@@ -64,7 +74,10 @@ export interface Registry {
   getPlugin(slug: string): Promise<PluginRecord | undefined>;
   listPlugins(): Promise<PluginRecord[]>;
 
-  /** Throws PlugboardError NameTaken when the name exists. */
+  /**
+   * Gives the instance a new generation (newGeneration), so it starts with a store of its own
+   * whatever an earlier instance of the name left. Throws PlugboardError NameTaken when the name exists.
+   */
   createInstance(instance: NewInstance): Promise<InstanceRecord>;
   getInstance(name: string, options?: InstanceReadOptions): Promise<InstanceRecord | undefined>;
   listInstances(request?: PageRequest & { plugin?: string | undefined }): Promise<Page<InstanceRecord>>;
@@ -73,10 +86,11 @@ export interface Registry {
   /** Throws NotFound, or VersionConflict when `expectedVersion` is given and stale. */
   deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord>;
 
-  storeGet(plugin: string, instance: string, key: string): Promise<StoredItem | undefined>;
-  storePut(plugin: string, instance: string, key: string, value: unknown): Promise<StoredItem>;
-  storeDelete(plugin: string, instance: string, key: string): Promise<void>;
-  storeList(plugin: string, instance: string, options?: StoreListOptions): Promise<Page<StoredItem>>;
+  /** Owners that differ in plugin, name or generation never see each other's items. */
+  storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined>;
+  storePut(owner: StoreOwner, key: string, value: unknown): Promise<StoredItem>;
+  storeDelete(owner: StoreOwner, key: string): Promise<void>;
+  storeList(owner: StoreOwner, options?: StoreListOptions): Promise<Page<StoredItem>>;
 }
 
 export interface CredentialDescription {

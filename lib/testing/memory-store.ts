@@ -1,14 +1,9 @@
 import { checkLimit, decodeCursor } from '../aws/page-cursor';
-import {
-  checkInstanceName,
-  checkSlug,
-  checkStoreKey,
-  type Item,
-  storedFromItem,
-  storedItem,
-} from '../aws/registry-items';
+import { checkStoreKey, checkStoreOwner, type Item, storedFromItem, storedItem } from '../aws/registry-items';
 import { REGISTRY_TABLE, storePartition } from '../aws/registry-table';
+import { newGeneration } from '../core/instances/generation';
 import { cursorText } from '../core/page-cursor-text';
+import type { StoreOwner } from '../core/ports';
 import type { PluginStore, StoredItem, StoreListOptions } from '../sdk/context';
 
 const TABLE_KEY = [REGISTRY_TABLE.partitionKey, REGISTRY_TABLE.sortKey];
@@ -21,6 +16,12 @@ export interface MemoryStoreScope {
   plugin?: string;
   /** @default 'test-instance' */
   instance?: string;
+  /**
+   * Which instance of the name, as the platform tells two instances of one name apart: part of the
+   * partition's key, so of each item's size and of the list cursors.
+   * @default a new one, as the platform gives each instance it creates
+   */
+  generation?: string;
 }
 
 /**
@@ -31,12 +32,14 @@ export interface MemoryStoreScope {
  */
 export class MemoryStore implements PluginStore {
   readonly #items = new Map<string, Item>();
-  readonly #plugin: string;
-  readonly #instance: string;
+  readonly #owner: StoreOwner;
 
   constructor(scope: MemoryStoreScope = {}) {
-    this.#plugin = checkSlug(scope.plugin ?? 'test-plugin');
-    this.#instance = checkInstanceName(scope.instance ?? 'test-instance');
+    this.#owner = checkStoreOwner({
+      plugin: scope.plugin ?? 'test-plugin',
+      name: scope.instance ?? 'test-instance',
+      generation: scope.generation ?? newGeneration(),
+    });
   }
 
   async get(key: string): Promise<StoredItem | undefined> {
@@ -46,7 +49,7 @@ export class MemoryStore implements PluginStore {
 
   async put(key: string, value: unknown): Promise<StoredItem> {
     const sk = checkStoreKey(key);
-    const item = storedItem(this.#plugin, this.#instance, sk, value, new Date().toISOString());
+    const item = storedItem(this.#owner, sk, value, new Date().toISOString());
     this.#items.set(sk, item);
     return storedFromItem(item);
   }
@@ -58,7 +61,7 @@ export class MemoryStore implements PluginStore {
   async list(
     options: StoreListOptions = {},
   ): Promise<{ items: StoredItem[]; nextCursor?: string | undefined }> {
-    const partition = storePartition(this.#plugin, this.#instance);
+    const partition = storePartition(this.#owner);
     const prefix = options.prefix ?? '';
     if (prefix !== '') checkStoreKey(prefix);
     const limit = checkLimit(options.limit);

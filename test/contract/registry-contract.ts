@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceRecord, NewInstance, Registry } from '../../lib/core/ports';
+import type { InstanceRecord, NewInstance, Registry, StoreOwner } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 import { ManifestSchema } from '../../lib/sdk/manifest';
 
@@ -18,6 +18,9 @@ const instance = (name: string, plugin = 'kv-config', extra: Partial<NewInstance
   credentialsSet: [],
   ...extra,
 });
+
+/** A store's owner as a call of an instance made now names it: with a generation. */
+const owner = (plugin: string, name: string): StoreOwner => ({ plugin, name, generation: 'g1' });
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -199,36 +202,96 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
         expect(await codeOf(registry.listInstances({ plugin: 'paged', cursor: bad }))).toBe('Validation');
       }
       expect(await codeOf(registry.listInstances({ plugin: 'paged-not', cursor }))).toBe('Validation');
-      expect(await codeOf(registry.storeList('paged', 'page-000', { cursor }))).toBe('Validation');
+      expect(await codeOf(registry.storeList(owner('paged', 'page-000'), { cursor }))).toBe('Validation');
       for (const limit of [0, 1001, 1.5, Number.NaN]) {
         expect(await codeOf(registry.listInstances({ limit }))).toBe('Validation');
       }
     });
 
     it('keeps each instance its own store', async () => {
-      await registry.storePut('kv-config', 'one', 'shared-key', { n: 1 });
-      await registry.storePut('kv-config', 'one-two', 'k', 'other instance');
-      await registry.storePut('other', 'one', 'shared-key', 'other plugin');
-      expect(await registry.storeGet('kv-config', 'one', 'shared-key')).toMatchObject({
+      await registry.storePut(owner('kv-config', 'one'), 'shared-key', { n: 1 });
+      await registry.storePut(owner('kv-config', 'one-two'), 'k', 'other instance');
+      await registry.storePut(owner('other', 'one'), 'shared-key', 'other plugin');
+      expect(await registry.storeGet(owner('kv-config', 'one'), 'shared-key')).toMatchObject({
         key: 'shared-key',
         value: { n: 1 },
       });
-      expect((await registry.storeGet('kv-config', 'two', 'shared-key'))?.value).toBeUndefined();
-      expect((await registry.storeGet('other', 'one', 'shared-key'))?.value).toBe('other plugin');
-      expect((await registry.storeList('kv-config', 'one')).items.map((i) => i.key)).toEqual(['shared-key']);
-      expect(await codeOf(registry.storeGet('kv-config#one', 'two', 'k'))).toBe('Validation');
-      expect(await codeOf(registry.storePut('kv-config', 'one#x', 'k', 1))).toBe('Validation');
-      await registry.storeDelete('kv-config', 'one', 'shared-key');
-      await registry.storeDelete('kv-config', 'one', 'shared-key');
-      expect(await registry.storeGet('kv-config', 'one', 'shared-key')).toBeUndefined();
+      expect((await registry.storeGet(owner('kv-config', 'two'), 'shared-key'))?.value).toBeUndefined();
+      expect((await registry.storeGet(owner('other', 'one'), 'shared-key'))?.value).toBe('other plugin');
+      expect((await registry.storeList(owner('kv-config', 'one'))).items.map((i) => i.key)).toEqual([
+        'shared-key',
+      ]);
+      expect(await codeOf(registry.storeGet(owner('kv-config#one', 'two'), 'k'))).toBe('Validation');
+      expect(await codeOf(registry.storePut(owner('kv-config', 'one#x'), 'k', 1))).toBe('Validation');
+      await registry.storeDelete(owner('kv-config', 'one'), 'shared-key');
+      await registry.storeDelete(owner('kv-config', 'one'), 'shared-key');
+      expect(await registry.storeGet(owner('kv-config', 'one'), 'shared-key')).toBeUndefined();
+    });
+
+    it("gives each instance of a name a store of its own, apart from the name's store from before generations", async () => {
+      const keys = async (of: StoreOwner) => (await registry.storeList(of)).items.map((i) => i.key);
+      const first = await registry.createInstance(instance('reborn'));
+      expect(first.generation).toEqual(expect.any(String));
+      await registry.storePut(first, 'kept', 'first');
+      expect((await registry.updateInstance('reborn', { order: 1 }, 1)).generation).toBe(first.generation);
+      expect(await codeOf(registry.updateInstance('reborn', { generation: 'mine' } as never, 2))).toBe(
+        'Validation',
+      );
+      expect(await registry.deleteInstance('reborn')).toMatchObject({ generation: first.generation });
+
+      const second = await registry.createInstance(instance('reborn'));
+      expect(second.generation).toEqual(expect.any(String));
+      expect(second.generation).not.toBe(first.generation);
+      expect(await registry.getInstance('reborn')).toEqual(second);
+      expect(await registry.storeGet(second, 'kept')).toBeUndefined();
+      // What a call of the first still under way writes lands in the first's store, never the second's.
+      await registry.storePut(first, 'late', 'first');
+      await registry.storePut(second, 'own', 'second');
+      expect(await keys(first)).toEqual(['kept', 'late']);
+      expect(await keys(second)).toEqual(['own']);
+
+      // An instance created before generations has none: its items are where they were written, under
+      // its name alone, which no instance with a generation reaches.
+      const named = { plugin: 'kv-config', name: 'reborn' };
+      await registry.storePut(named, 'old', 'from before');
+      expect(await registry.storeGet(named, 'old')).toMatchObject({ value: 'from before' });
+      expect(await keys(named)).toEqual(['old']);
+      expect(await keys(second)).toEqual(['own']);
+      const { nextCursor } = await registry.storeList(first, { limit: 1 });
+      expect(await codeOf(registry.storeList(second, { cursor: nextCursor }))).toBe('Validation');
+      expect(await codeOf(registry.storeList(named, { cursor: nextCursor }))).toBe('Validation');
+    });
+
+    it('keys a store by any generation of its characters, and refuses any other', async () => {
+      const valid = /^[A-Za-z0-9_-]{1,64}$/;
+      const generations = fc.oneof(
+        fc.stringMatching(valid),
+        fc.string({ maxLength: 70 }),
+        fc.constantFrom('', 'a#b', 'x'.repeat(65), 'g1'),
+      );
+      await fc.assert(
+        fc.asyncProperty(generations, async (generation) => {
+          const of = { plugin: 'kv-config', name: 'generations', generation };
+          if (!valid.test(generation)) {
+            expect(await codeOf(registry.storePut(of, 'k', 1))).toBe('Validation');
+            expect(await codeOf(registry.storeList(of))).toBe('Validation');
+            return;
+          }
+          await registry.storePut(of, 'k', generation);
+          expect((await registry.storeGet(of, 'k'))?.value).toBe(generation);
+          expect(await registry.storeGet({ plugin: 'kv-config', name: 'generations' }, 'k')).toBeUndefined();
+          await registry.storeDelete(of, 'k');
+        }),
+        { numRuns: 40 },
+      );
     });
 
     it('lists a store by prefix over several pages', async () => {
       const keys = Array.from({ length: 30 }, (_, i) => `cfg/${String(i).padStart(2, '0')}`);
-      await Promise.all(keys.map((k, i) => registry.storePut('kv-config', 'paged-store', k, i)));
-      await registry.storePut('kv-config', 'paged-store', 'zzz', 'outside the prefix');
+      await Promise.all(keys.map((k, i) => registry.storePut(owner('kv-config', 'paged-store'), k, i)));
+      await registry.storePut(owner('kv-config', 'paged-store'), 'zzz', 'outside the prefix');
       const pages = await drain((cursor) =>
-        registry.storeList('kv-config', 'paged-store', { prefix: 'cfg/', limit: 7, cursor }),
+        registry.storeList(owner('kv-config', 'paged-store'), { prefix: 'cfg/', limit: 7, cursor }),
       );
       expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 7, 2]);
       expect(pages.flat().map((i) => [i.key, i.value])).toEqual(keys.map((k, i) => [k, i]));
@@ -236,13 +299,19 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
 
     it('refuses oversized or unserialisable values before writing anything', async () => {
       const big = 'x'.repeat(401 * 1024);
-      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k', big))).toBe('PayloadTooLarge');
-      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k', { f: () => 1 }))).toBe('Validation');
-      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k', Number.NaN))).toBe('Validation');
-      expect(await codeOf(registry.storePut('kv-config', 'sizes', 'k'.repeat(1025), 1))).toBe('Validation');
-      expect(await codeOf(registry.storePut('kv-config', 'sizes', '', 1))).toBe('Validation');
-      expect(await registry.storeGet('kv-config', 'sizes', 'k')).toBeUndefined();
-      await registry.storePut('kv-config', 'sizes', 'k'.repeat(1024), 'x'.repeat(390 * 1024));
+      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k', big))).toBe('PayloadTooLarge');
+      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k', { f: () => 1 }))).toBe(
+        'Validation',
+      );
+      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k', Number.NaN))).toBe(
+        'Validation',
+      );
+      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k'.repeat(1025), 1))).toBe(
+        'Validation',
+      );
+      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), '', 1))).toBe('Validation');
+      expect(await registry.storeGet(owner('kv-config', 'sizes'), 'k')).toBeUndefined();
+      await registry.storePut(owner('kv-config', 'sizes'), 'k'.repeat(1024), 'x'.repeat(390 * 1024));
       expect(await codeOf(registry.createInstance(instance('huge', 'kv-config', { options: { big } })))).toBe(
         'PayloadTooLarge',
       );

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { CachedRegistry } from '../../lib/core/cached-registry';
 import { functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+import { itemsBeforeGenerations, putItems, WRITTEN_AT } from '../fixtures/items-before-generations';
 import { registryContract } from './registry-contract';
 
 const dirs: string[] = [];
@@ -31,8 +32,9 @@ describe('DynamoDbRegistry without a client', () => {
     Object.assign(process.env, functionSettings(table));
     try {
       const registry = new DynamoDbRegistry({ tableName: table.tableName });
-      await registry.storePut('echo', 'e1', 'k', { n: 1 });
-      expect(await registry.storeGet('echo', 'e1', 'k')).toMatchObject({ key: 'k', value: { n: 1 } });
+      const owner = { plugin: 'echo', name: 'e1', generation: 'g1' };
+      await registry.storePut(owner, 'k', { n: 1 });
+      expect(await registry.storeGet(owner, 'k')).toMatchObject({ key: 'k', value: { n: 1 } });
     } finally {
       process.env = saved;
       await table.close();
@@ -52,16 +54,51 @@ describe('DynamoDbRegistry on disk', () => {
       order: 0,
       credentialsSet: ['token'],
     });
-    await first.registry.storePut('kv-config', 'durable', 'k', { kept: true });
+    await first.registry.storePut(made, 'k', { kept: true });
     await first.close();
 
     const second = await startDynaliteTable({ path: dir });
     try {
       expect(await second.registry.getInstance('durable')).toEqual(made);
-      expect((await second.registry.storeGet('kv-config', 'durable', 'k'))?.value).toEqual({ kept: true });
+      expect((await second.registry.storeGet(made, 'k'))?.value).toEqual({ kept: true });
       expect(await second.registry.updateInstance('durable', { order: 2 }, 1)).toMatchObject({ version: 2 });
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('DynamoDbRegistry over items written before generations', () => {
+  it('reads such an instance without a generation, and its store where it was written, under its name alone', async () => {
+    const under = await startDynaliteTable();
+    try {
+      await putItems(under, itemsBeforeGenerations('kv-config', 'old-style', { kept: { n: 1 } }));
+      const stored = await under.registry.getInstance('old-style');
+      expect(stored).toEqual({
+        name: 'old-style',
+        plugin: 'kv-config',
+        options: {},
+        context: {},
+        order: 0,
+        credentialsSet: [],
+        version: 1,
+        createdAt: WRITTEN_AT,
+        updatedAt: WRITTEN_AT,
+      });
+      const updated = await under.registry.updateInstance('old-style', { order: 2 }, 1);
+      expect(updated).not.toHaveProperty('generation');
+      expect(await under.registry.storeGet(updated, 'kept')).toEqual({
+        key: 'kept',
+        value: { n: 1 },
+        updatedAt: WRITTEN_AT,
+      });
+      await under.registry.storePut(updated, 'added', true);
+      expect((await under.registry.storeList(updated)).items.map((item) => item.key)).toEqual([
+        'added',
+        'kept',
+      ]);
+    } finally {
+      await under.close();
     }
   });
 });

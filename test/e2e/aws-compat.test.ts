@@ -145,14 +145,14 @@ describe('Lambda Invoke on the local platform', () => {
   });
 
   it('delivers Event invocations asynchronously (202) and checks DryRun (204)', async () => {
-    expect(
-      (await pb.call('POST', '/v1/instances', { name: 'incrementer-aws', plugin: 'incrementer' })).status,
-    ).toBe(201);
+    const { generation } = await pb.createInstance('incrementer-aws', 'incrementer');
+    // The envelope names the instance's generation, as the API shows it, to reach its store.
+    const increment = envelope('incrementer', 'increment', { parameter: 'async', step: 5 });
     const out = await lambda.send(
       new InvokeCommand({
         FunctionName: pluginFunctionName(LOCAL_STAGE, 'incrementer'),
         InvocationType: 'Event',
-        Payload: payload(envelope('incrementer', 'increment', { parameter: 'async', step: 5 })),
+        Payload: payload({ ...increment, generation }),
       }),
     );
     expect(out.StatusCode).toBe(202);

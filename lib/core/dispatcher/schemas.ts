@@ -97,6 +97,10 @@ export const InstanceSchema = z
     version: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    generation: z.string().optional().meta({
+      description:
+        "Which instance of the name this is, made when it was created: the plugin function's envelope names it to reach this instance's store. Absent from an instance created before generations.",
+    }),
   })
   .meta({ id: 'Instance' });
 

@@ -1,5 +1,6 @@
 import { PlugboardError } from '../../sdk/errors';
 import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
+import { newGeneration } from '../instances/generation';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { InstanceRecord, Registry } from '../ports';
 import type { BuiltinTarget } from './delivery-target';
@@ -51,7 +52,7 @@ export function lifecycleTarget(registry: Registry, invocations: InvocationServi
 
 /**
  * The instance the hook runs for: the stored one, or for a deletion the one the event describes
- * (it is gone from the registry, and so are its credentials).
+ * (it is gone from the registry, and so are its credentials and its store).
  */
 async function instanceOf(
   registry: Registry,
@@ -78,5 +79,9 @@ async function instanceOf(
     version: detail.version,
     createdAt: time,
     updatedAt: time,
+    // The event does not say which generation the deleted instance was, and its name may belong to a
+    // later instance by now: a generation of the hook's own gives it an empty store that no instance
+    // reads, as the deleted one's was emptied before the event was announced.
+    generation: newGeneration(),
   };
 }

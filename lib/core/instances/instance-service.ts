@@ -9,7 +9,13 @@ import type { DispatcherDeps } from '../dispatcher/deps';
 import { oversizedEntry } from '../events/event-schema';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
-import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
+import {
+  credentialsRef,
+  type InstanceChanges,
+  type InstanceRecord,
+  type PluginRecord,
+  type StoreOwner,
+} from '../ports';
 import { type IfMatch, versionMeeting } from './if-match';
 
 /** The longest name an instance may have. */
@@ -97,25 +103,8 @@ export class InstanceService {
       order: input.order ?? 0,
       credentialsSet: [],
     });
-    await this.clearLeftovers(created);
     await this.announce('Instance Created', created);
     return created;
-  }
-
-  /**
-   * A new instance starts with an empty store, though its name's last instance may have left items:
-   * a call of it still under way when it was deleted can write after its store was cleared, and a
-   * delete whose clearing failed part-way has already removed the instance. Cleared once the name is
-   * taken, so a live instance's items are never touched; if clearing fails, the instance is deleted
-   * again and the create answers the error, so a retry can take the name.
-   */
-  private async clearLeftovers(created: InstanceRecord): Promise<void> {
-    try {
-      await this.clearStore(created.plugin, created.name);
-    } catch (error) {
-      await this.deps.registry.deleteInstance(created.name, created.version).catch(() => undefined);
-      throw error;
-    }
   }
 
   /**
@@ -163,8 +152,8 @@ export class InstanceService {
 
   /**
    * Deletes the instance, then what belonged to it: its credentials and its store, before `Instance
-   * Deleted` is announced, so a new instance of the same name starts with neither (the store may hold
-   * a kv-config's secret values).
+   * Deleted` is announced (the store may hold a kv-config's secret values). A new instance of the
+   * same name has a store of its own anyway, and no credentials until they are set.
    */
   async delete(name: string, ifMatch?: IfMatch): Promise<void> {
     const expected =
@@ -177,7 +166,7 @@ export class InstanceService {
     const deleted = await this.deps.registry.deleteInstance(name, expected);
     // The instance is gone from here on, so the delete answers as done whatever follows (a retry
     // would find no instance): what could not be removed is logged for the operator, unreachable
-    // meanwhile (a new instance of the name has no credentials and clears its store again).
+    // meanwhile (a new instance of the name has no credentials and a store of its own).
     await this.removeBelongings(deleted).catch((error: unknown) =>
       this.deps.log?.('error', 'instance deleted, but its credentials or store were not all removed', {
         instance: deleted.name,
@@ -212,16 +201,16 @@ export class InstanceService {
     if (deleted.credentialsSet.length > 0) {
       await this.deps.credentials.delete(credentialsRef(this.deps.stage, deleted.plugin, deleted.name));
     }
-    await this.clearStore(deleted.plugin, deleted.name);
+    await this.clearStore(deleted);
   }
 
   /** One page at a time; the cursor stays valid when the items before it are gone. */
-  private async clearStore(plugin: string, instance: string): Promise<void> {
+  private async clearStore(owner: StoreOwner): Promise<void> {
     const { registry } = this.deps;
     let cursor: string | undefined;
     do {
-      const page = await registry.storeList(plugin, instance, { limit: STORE_CLEAR_PAGE, cursor });
-      await Promise.all(page.items.map((item) => registry.storeDelete(plugin, instance, item.key)));
+      const page = await registry.storeList(owner, { limit: STORE_CLEAR_PAGE, cursor });
+      await Promise.all(page.items.map((item) => registry.storeDelete(owner, item.key)));
       cursor = page.nextCursor;
     } while (cursor !== undefined);
   }

@@ -168,6 +168,7 @@ export class InvocationService {
       kind,
       plugin: instance.plugin,
       instance: instance.name,
+      generation: instance.generation,
       name,
       input,
       context: mergeRecords(instance.context, call.context),

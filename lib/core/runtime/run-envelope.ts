@@ -162,7 +162,13 @@ export async function runEnvelope(
       deadline: envelope.deadline,
       // Made when a handler first reads it, as the signal is: most calls never touch the store.
       get store() {
-        store ??= handlerStore(services.store(envelope.plugin, envelope.instance));
+        store ??= handlerStore(
+          services.store({
+            plugin: envelope.plugin,
+            name: envelope.instance,
+            generation: envelope.generation,
+          }),
+        );
         return store;
       },
       expand: (template) => expandTemplate(template, callContext),

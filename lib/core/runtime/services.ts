@@ -1,6 +1,6 @@
 import type { PluginStore } from '../../sdk/context';
 import type { PlatformEvent } from '../../sdk/events';
-import type { CredentialResolver } from '../ports';
+import type { CredentialResolver, StoreOwner } from '../ports';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface LogRecord {
@@ -15,7 +15,7 @@ export interface LogRecord {
 /** What the plugin runtime needs from the world it runs in: a Lambda, or a local worker thread. */
 export interface RuntimeServices {
   credentials: CredentialResolver;
-  store(plugin: string, instance: string): PluginStore;
+  store(owner: StoreOwner): PluginStore;
   publish(event: PlatformEvent): Promise<void>;
   log(record: LogRecord): void;
   /** Account and region stamped on published events. */

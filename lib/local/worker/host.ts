@@ -1,7 +1,23 @@
-import { type CredentialResolver, credentialsRef, type EventBus, type Registry } from '../../core/ports';
+import {
+  type CredentialResolver,
+  credentialsRef,
+  type EventBus,
+  type Registry,
+  type StoreOwner,
+} from '../../core/ports';
 import type { StoreListOptions } from '../../sdk/context';
 import { type PlatformEvent, pluginSource } from '../../sdk/events';
-import type { HostMethods } from './protocol';
+import type { HostMethods, WorkerStoreOwner } from './protocol';
+
+/**
+ * The store a worker's call names, in the worker's own plugin: only the name and generation are
+ * taken from what the worker sent (the registry checks them), never a plugin.
+ */
+const ownedBy = (slug: string, owner: WorkerStoreOwner | undefined): StoreOwner => ({
+  plugin: slug,
+  name: owner?.name as string,
+  generation: owner?.generation,
+});
 
 export interface HostServices {
   registry: Registry;
@@ -23,11 +39,11 @@ export function hostFor(slug: string, services: HostServices): HostMethods {
       }
       return services.credentials.resolve(ref);
     },
-    storeGet: (instance, key) => services.registry.storeGet(slug, instance, key),
-    storePut: (instance, key, value) => services.registry.storePut(slug, instance, key, value),
-    storeDelete: (instance, key) => services.registry.storeDelete(slug, instance, key),
-    storeList: (instance, options) =>
-      services.registry.storeList(slug, instance, options as StoreListOptions),
+    storeGet: (owner, key) => services.registry.storeGet(ownedBy(slug, owner), key),
+    storePut: (owner, key, value) => services.registry.storePut(ownedBy(slug, owner), key, value),
+    storeDelete: (owner, key) => services.registry.storeDelete(ownedBy(slug, owner), key),
+    storeList: (owner, options) =>
+      services.registry.storeList(ownedBy(slug, owner), options as StoreListOptions),
     publish: async (event) => {
       const e = event as PlatformEvent;
       if (e?.source !== pluginSource(slug))

@@ -1,3 +1,4 @@
+import type { StoreOwner } from '../../core/ports';
 import type { LogRecord } from '../../core/runtime/services';
 import type { StoredItem } from '../../sdk/context';
 import type { ErrorCode, FieldError } from '../../sdk/errors';
@@ -22,14 +23,17 @@ export type FromWorker =
   | { t: 'call'; id: number; method: HostMethod; args: unknown[] }
   | { t: 'log'; record: LogRecord };
 
+/** Whose store a worker's store call reaches: the plugin is the worker's own. */
+export type WorkerStoreOwner = Omit<StoreOwner, 'plugin'>;
+
 /** What a worker may ask of the platform; the host checks each call stays within the worker's plugin. */
 export interface HostMethods {
   resolveCredentials(ref: string): Promise<Record<string, string> | undefined>;
-  storeGet(instance: string, key: string): Promise<StoredItem | undefined>;
-  storePut(instance: string, key: string, value: unknown): Promise<StoredItem>;
-  storeDelete(instance: string, key: string): Promise<void>;
+  storeGet(owner: WorkerStoreOwner, key: string): Promise<StoredItem | undefined>;
+  storePut(owner: WorkerStoreOwner, key: string, value: unknown): Promise<StoredItem>;
+  storeDelete(owner: WorkerStoreOwner, key: string): Promise<void>;
   storeList(
-    instance: string,
+    owner: WorkerStoreOwner,
     options: unknown,
   ): Promise<{ items: StoredItem[]; nextCursor?: string | undefined }>;
   publish(event: unknown): Promise<void>;

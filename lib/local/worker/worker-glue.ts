@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { StoreOwner } from '../../core/ports';
 import { runEnvelope } from '../../core/runtime/run-envelope';
 import type { RuntimeServices } from '../../core/runtime/services';
 import type { PluginStore } from '../../sdk/context';
@@ -32,12 +33,15 @@ export function serve(plugin: PluginDefinition): undefined {
       send({ t: 'call', id, method, args });
     });
 
-  const store = (_plugin: string, instance: string): PluginStore => ({
-    get: (key) => call('storeGet', instance, key),
-    put: (key, value) => call('storePut', instance, key, value),
-    delete: (key) => call('storeDelete', instance, key),
-    list: (options) => call('storeList', instance, options ?? {}),
-  });
+  const store = ({ name, generation }: StoreOwner): PluginStore => {
+    const owner = { name, generation };
+    return {
+      get: (key) => call('storeGet', owner, key),
+      put: (key, value) => call('storePut', owner, key, value),
+      delete: (key) => call('storeDelete', owner, key),
+      list: (options) => call('storeList', owner, options ?? {}),
+    };
+  };
   const services: RuntimeServices = {
     credentials: { resolve: (ref) => call('resolveCredentials', ref) },
     store,

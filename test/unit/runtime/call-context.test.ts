@@ -39,7 +39,7 @@ describe("a handler's ctx", () => {
     expect(reads).toEqual(['store']);
   });
 
-  it("gives a handler its caller's context and makes the store only when the handler reads it", async () => {
+  it("gives a handler its caller's context and makes the store, of the envelope's instance, only when the handler reads it", async () => {
     const plugin = definePlugin({
       manifest: {
         slug: 'ctx',
@@ -69,6 +69,7 @@ describe("a handler's ctx", () => {
           kind: 'action',
           plugin: 'ctx',
           instance: 'i',
+          generation: 'g7',
           name,
           input: {},
           context: { orgSlug: 'acme' },
@@ -80,6 +81,6 @@ describe("a handler's ctx", () => {
     expect(await call('look')).toEqual({ ok: true, result: { org: 'acme', team: null, requestId: 'r1' } });
     expect(store).not.toHaveBeenCalled();
     expect(await call('keep')).toEqual({ ok: true, result: true });
-    expect(store).toHaveBeenCalledOnce();
+    expect(store).toHaveBeenCalledExactlyOnceWith({ plugin: 'ctx', name: 'i', generation: 'g7' });
   });
 });

@@ -5,6 +5,7 @@ import { utf8Length } from '../../fixtures/entry-size';
 
 export const SLUG = 'storer';
 export const INSTANCE = 'store-1';
+export const GENERATION = 'g1';
 
 /**
  * What `ctx.store` answers, one case each: the result, its items' `updatedAt` left out (it is the

@@ -12,6 +12,7 @@ import type { PluginStore } from '../../../lib/sdk/context';
 import { MemoryStore } from '../../../lib/testing';
 import { runAction } from './run-action';
 import {
+  GENERATION,
   INSTANCE,
   SLUG,
   STORE_CASES,
@@ -37,9 +38,16 @@ describe("the runtime's ctx.store, on each store", () => {
   const stores = (): { name: string; store: PluginStore }[] => [
     {
       name: 'the registry',
-      store: registryStore(new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }), SLUG, INSTANCE),
+      store: registryStore(new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }), {
+        plugin: SLUG,
+        name: INSTANCE,
+        generation: GENERATION,
+      }),
     },
-    { name: "the testing kit's MemoryStore", store: new MemoryStore({ plugin: SLUG, instance: INSTANCE }) },
+    {
+      name: "the testing kit's MemoryStore",
+      store: new MemoryStore({ plugin: SLUG, instance: INSTANCE, generation: GENERATION }),
+    },
   ];
 
   async function holds(storeCase: StoreCase): Promise<void> {

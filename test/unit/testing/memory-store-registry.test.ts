@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbRegistry } from '../../../lib/aws/dynamodb-registry';
 import { registryStore } from '../../../lib/aws/runtime-services';
-import {
-  createDynamoClient,
-  LOCAL_REGISTRY_TABLE,
-  type LocalDynamo,
-  startDynalite,
-} from '../../../lib/local/dynalite';
 import type { PluginStore } from '../../../lib/sdk/context';
 import { MemoryStore } from '../../../lib/testing';
+import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-table';
+
+/** The registry's side of the comparison: the store of an instance `one` of plugin `probe`. */
+const OWNER = { plugin: 'probe', name: 'one', generation: 'g1' };
 
 /** What a client of the store can tell apart: the result without its clock, or the error. */
 async function outcome(run: () => Promise<unknown>): Promise<unknown> {
@@ -25,22 +22,13 @@ async function outcome(run: () => Promise<unknown>): Promise<unknown> {
  * local platform's embedded DynamoDB) must come out the same, errors included.
  */
 describe('MemoryStore answers as the registry does', () => {
-  let dynamo: LocalDynamo;
-  let client: ReturnType<typeof createDynamoClient>;
+  let table: DynaliteTable;
   let registry: PluginStore;
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    client = createDynamoClient(dynamo.endpoint);
-    registry = registryStore(
-      new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }),
-      'probe',
-      'one',
-    );
+    table = await startDynaliteTable();
+    registry = registryStore(table.registry, OWNER);
   });
-  afterAll(async () => {
-    client.destroy();
-    await dynamo.close();
-  });
+  afterAll(() => table.close());
 
   const both = async (call: (store: PluginStore) => Promise<unknown>, memory: PluginStore) => {
     const expected = await outcome(() => call(registry));
@@ -49,7 +37,7 @@ describe('MemoryStore answers as the registry does', () => {
   };
 
   it('refuses the values and keys the registry refuses, with its errors', async () => {
-    const memory = new MemoryStore({ plugin: 'probe', instance: 'one' });
+    const memory = new MemoryStore({ plugin: 'probe', instance: 'one', generation: OWNER.generation });
     const refused = [
       (s: PluginStore) => s.put('k', undefined),
       (s: PluginStore) => s.put('k', new Date(0)),
@@ -72,7 +60,7 @@ describe('MemoryStore answers as the registry does', () => {
   });
 
   it('keeps values as JSON, lists in the table order and pages with its cursors', async () => {
-    const memory = new MemoryStore({ plugin: 'probe', instance: 'one' });
+    const memory = new MemoryStore({ plugin: 'probe', instance: 'one', generation: OWNER.generation });
     const keys = ['b/2', 'a', 'b/1', 'b/\u{1F600}', 'b/\uFFFD', 'b/3', 'c'];
     for (const key of keys) await both((s) => s.put(key, { key, gone: undefined, n: -0 }), memory);
     await both((s) => s.get('b/1'), memory);
