@@ -9,6 +9,7 @@ import {
 import type { SubscriptionRecord, SubscriptionRules } from '../core/ports';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DELIVERY_RETRY } from './delivery-retry';
+import { eventBridgeFault } from './eventbridge-errors';
 import { isSdkError } from './lazy-sdk';
 import { subscriptionRuleName, subscriptionRulePrefix } from './names';
 
@@ -149,7 +150,10 @@ async function deleteRule(bus: SubscriptionRulesBus, name: string): Promise<void
   );
 }
 
-/** AWS errors as PlugboardErrors: a pattern EventBridge refuses is the caller's to fix. */
+/**
+ * AWS errors as PlugboardErrors: a pattern EventBridge refuses is the caller's to fix; a missing bus or
+ * a role that may not manage its rules is the deployment's (as for the bus's events, eventBridgeFault).
+ */
 async function send<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -161,6 +165,11 @@ async function send<T>(call: () => Promise<T>): Promise<T> {
         { pointer: '/pattern', detail },
       ]);
     }
+    if (eventBridgeFault(name) === 'deployment')
+      throw new PlugboardError(
+        'Internal',
+        `the event bus is missing or will not take the subscription's rule (${name}); the deployment needs fixing, and a retry will not help`,
+      );
     throw new PlugboardError('Unavailable', `the event bus refused the subscription's rule (${name})`);
   }
 }

@@ -1,6 +1,7 @@
 import {
   DeleteRuleCommand,
   EventBridgeClient,
+  EventBridgeServiceException,
   InvalidEventPatternException,
   LimitExceededException,
   ListRulesCommand,
@@ -128,6 +129,33 @@ describe('EventBridgeSubscriptionRules', () => {
     expect(error.code).toBe('Unavailable');
     expect(error.message).toContain('LimitExceededException');
   });
+
+  it.each([
+    [
+      'AccessDeniedException',
+      () =>
+        new EventBridgeServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          message: 'User arn:aws:sts::123456789012:assumed-role/x is not authorized',
+          $metadata: {},
+        }),
+    ],
+    [
+      'ResourceNotFoundException',
+      () =>
+        new ResourceNotFoundException({ message: 'Event bus plugboard-test does not exist.', $metadata: {} }),
+    ],
+  ])(
+    'answers Internal, not a retry, when the deployment is wrong (%s), without AWS words',
+    async (code, refusal) => {
+      eventBridge.on(PutRuleCommand).rejects(refusal());
+      const error = await failure(rules().put(subscription));
+      expect(error.code).toBe('Internal');
+      expect(error.message).toContain(code);
+      expect(error.message).not.toMatch(/arn:|123456789012|does not exist/);
+    },
+  );
 
   it('deletes the rule again when its target is refused, so no rule is left without one', async () => {
     eventBridge.on(PutRuleCommand).resolves({});
