@@ -544,6 +544,17 @@ describe('local platform over loopback HTTP', () => {
     expect((await increment()).body.result).toMatchObject({ previous: 0, value: 1 });
   });
 
+  it('deletes what a call without its generation wrote under the name alone, with the store', async () => {
+    expect(
+      (await pb.call('POST', '/v1/instances', { name: 'bare-envelope', plugin: 'incrementer' })).status,
+    ).toBe(201);
+    // Where a Lambda Invoke whose envelope names no generation writes.
+    const byName = { plugin: 'incrementer', name: 'bare-envelope' };
+    await pb.platform.registry.storePut(byName, 'counter/n', 7);
+    expect((await pb.call('DELETE', '/v1/instances/bare-envelope')).status).toBe(204);
+    expect(await pb.platform.registry.storeList(byName)).toEqual({ items: [], nextCursor: undefined });
+  });
+
   it("starts a new instance empty though its name's store from before generations holds items", async () => {
     // An instance of the name created before generations, deleted with its store not cleared.
     await pb.platform.registry.storePut({ plugin: 'incrementer', name: 'haunted' }, 'counter/n', 41);

@@ -202,6 +202,10 @@ export class InstanceService {
       await this.deps.credentials.delete(credentialsRef(this.deps.stage, deleted.plugin, deleted.name));
     }
     await this.clearStore(deleted);
+    // A Lambda Invoke whose envelope leaves the generation out writes under the name alone; no
+    // instance created before generations can hold this name now, so that partition is this one's.
+    if (deleted.generation !== undefined)
+      await this.clearStore({ plugin: deleted.plugin, name: deleted.name });
   }
 
   /** One page at a time; the cursor stays valid when the items before it are gone. */
