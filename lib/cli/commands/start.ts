@@ -48,11 +48,12 @@ export function registerStartCommand(program: Command): void {
         processPluginsDir: existsSync(options.external) ? options.external : undefined,
         corsOrigins: corsOriginsOf(options),
       });
+      // Before the banner: a Ctrl-C as soon as it shows must find the platform's handlers in place.
+      exitOnStopSignals(platform.close);
       const example = platform.report.loaded.some((p) => p.slug === 'echo')
         ? `curl -s -H "Authorization: Bearer $(cat ${near(platform.tokenFile)})" ${platform.url}/v1/plugins`
         : `curl -s ${platform.url}/v1/health`;
       console.log(`${platformBanner(platform, options.memory ? '--memory' : undefined)}\n\nTry: ${example}`);
-      exitOnStopSignals(platform.close);
     },
   );
 }
