@@ -39,8 +39,11 @@ export function platformBanner(platform: LocalPlatform, inMemory: string | undef
   ].join('\n');
 }
 
-/** Ctrl-C or SIGTERM runs `close` (requests under way may finish) and exits 0; a second Ctrl-C exits at once. */
-export function exitOnStopSignals(close: () => Promise<void>): void {
+/**
+ * Ctrl-C or SIGTERM runs `close` (requests under way may finish) and exits 0; a second Ctrl-C exits
+ * at once. Answers the stop, for what else must stop the platform so.
+ */
+export function exitOnStopSignals(close: () => Promise<void>): () => void {
   const stop = stopOnSignals({
     graceful: async () => {
       console.log(
@@ -53,4 +56,5 @@ export function exitOnStopSignals(close: () => Promise<void>): void {
   });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  return stop;
 }

@@ -57,30 +57,34 @@ export function platformCaller(url: string, dataDir: string, timeoutMs: number) 
 const ROOT = join(import.meta.dirname, '../..');
 
 /**
- * `npm start` (npm runs a shell, which runs `node bin/run.mjs`), in its own process group so that a
- * signal or a SIGKILL sent to the group reaches all three, as a terminal's would. `url` resolves once
- * it serves.
+ * `npm start` (npm runs a shell, which runs `node bin/supervise.mjs`, which runs the platform's
+ * process), or with `cli` `node bin/plugboard.mjs start` (the spawned process is the supervisor), in
+ * its own process group so that a signal or a SIGKILL sent to the group reaches them all, as a
+ * terminal's would. `url` resolves once it serves.
  */
 export function spawnPlatform(
   dataDir: string,
   pluginsDir: string,
-  more: { args?: readonly string[]; env?: NodeJS.ProcessEnv } = {},
+  more: { args?: readonly string[]; env?: NodeJS.ProcessEnv; cli?: boolean } = {},
 ): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(
-    'npm',
-    [
-      'start',
-      '--',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--no-watch',
-      '--plugins',
-      pluginsDir,
-      ...(more.args ?? []),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...more.env } },
-  );
-  return { child, url: servingUrl(child, 30_000) };
+  const args = [
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--no-watch',
+    '--plugins',
+    pluginsDir,
+    ...(more.args ?? []),
+  ];
+  const [command, launch] = more.cli
+    ? [process.execPath, ['bin/plugboard.mjs', 'start', ...args]]
+    : ['npm', ['start', '--', ...args]];
+  const child = spawn(command, launch, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, ...more.env },
+  });
+  return { child, url: servingUrl(child, 60_000) };
 }

@@ -18,6 +18,9 @@ afterAll(async () => {
 const STACK_OR_PATH = /\bat .+:\d+:\d+|node:internal|node_modules|\.tsx?\b/;
 
 describe('each plugin fault gives its status and the platform answers the next call to any plugin', () => {
+  // `oom` grows in 8 MB steps, within the 16 MB Node grants a worker at its limit, so the worker alone
+  // ends. A leak whose last allocation is larger aborts the whole process, this test's with it:
+  // test/e2e/platform-abort.test.ts has that one.
   it.each([
     ['throw', 502, 'PluginFailed'],
     ['hang', 504, 'Timeout'],

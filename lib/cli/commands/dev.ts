@@ -4,6 +4,7 @@ import { startDevSession } from '../dev/dev-session';
 import { devTarget } from '../dev/dev-target';
 import { integer } from '../input';
 import { exitOnStopSignals } from '../local-platform';
+import { reportToSupervisor } from '../supervised';
 
 export function registerDevCommand(program: Command): void {
   const dev = program
@@ -25,7 +26,11 @@ export function registerDevCommand(program: Command): void {
         data: options.data,
         corsOrigins: corsOriginsOf(options),
       });
-      exitOnStopSignals(session.close);
+      const stop = exitOnStopSignals(session.close);
+      reportToSupervisor(
+        { port: session.port, persists: options.data !== undefined, scratch: session.scratch },
+        stop,
+      );
     },
   );
 }

@@ -9,6 +9,7 @@ import {
 import { corsOriginsOf, withCorsOriginOption } from '../cors-option';
 import { integer } from '../input';
 import { exitOnStopSignals, near, platformBanner, startPlatform } from '../local-platform';
+import { reportToSupervisor } from '../supervised';
 
 export function registerStartCommand(program: Command): void {
   const start = program
@@ -48,11 +49,20 @@ export function registerStartCommand(program: Command): void {
         processPluginsDir: existsSync(options.external) ? options.external : undefined,
         corsOrigins: corsOriginsOf(options),
       });
+      // Before the banner: a Ctrl-C as soon as it shows must find the platform's handlers in place.
+      const stop = exitOnStopSignals(platform.close);
+      reportToSupervisor(
+        {
+          port: Number(new URL(platform.url).port),
+          persists: !options.memory,
+          scratch: options.memory ? [platform.dataDir] : [],
+        },
+        stop,
+      );
       const example = platform.report.loaded.some((p) => p.slug === 'echo')
         ? `curl -s -H "Authorization: Bearer $(cat ${near(platform.tokenFile)})" ${platform.url}/v1/plugins`
         : `curl -s ${platform.url}/v1/health`;
       console.log(`${platformBanner(platform, options.memory ? '--memory' : undefined)}\n\nTry: ${example}`);
-      exitOnStopSignals(platform.close);
     },
   );
 }

@@ -20,12 +20,20 @@ export interface DevOptions {
   corsOrigins?: readonly string[] | undefined;
 }
 
+export interface DevSession {
+  /** The port the platform serves on. */
+  port: number;
+  /** Folders of the session's own, which `close` removes. */
+  scratch: string[];
+  close(): Promise<void>;
+}
+
 /**
  * `plugboard dev`: the platform serving the target folder and watching it, an instance of each
  * plugin that needs nothing from its author, and the plugin's conformance checks at start and
  * after every reload. Resolves once that first round is printed; `close` stops it all.
  */
-export async function startDevSession(options: DevOptions): Promise<{ close(): Promise<void> }> {
+export async function startDevSession(options: DevOptions): Promise<DevSession> {
   // Links to a lone plugin's folder: gone when dev stops.
   const scratch = await mkdtemp(join(tmpdir(), 'plugboard-dev-'));
   const closers: (() => Promise<void>)[] = [() => rm(scratch, { recursive: true, force: true })];
@@ -90,7 +98,8 @@ export async function startDevSession(options: DevOptions): Promise<{ close(): P
     heard = (reloaded) => tasks.run(reloaded.slug, () => reload(reloaded));
     for (const reloaded of early.splice(0)) heard(reloaded);
     console.log(`\nWatching ${near(options.target.dir)}: every save reloads and re-checks; Ctrl-C stops`);
-    return { close };
+    const port = Number(new URL(platform.url).port);
+    return { port, scratch: options.data === undefined ? [scratch, platform.dataDir] : [scratch], close };
   } catch (error) {
     await close();
     throw error;
