@@ -1,4 +1,4 @@
-import type { CallContext, PluginContext, PluginStore } from '../../sdk/context';
+import type { CallContext, PluginContext, PluginLogger, PluginStore } from '../../sdk/context';
 import { missingCredentials } from '../../sdk/credential-fields';
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import { PlugboardError } from '../../sdk/errors';
@@ -22,6 +22,8 @@ import { createRedactor } from './redact';
 import type { LogLevel, RuntimeServices } from './services';
 
 const manifests = new WeakMap<PluginDefinition, Manifest>();
+/** The credentials of a call to an instance that has none set. */
+const NO_CREDENTIALS: Readonly<Record<string, string>> = Object.freeze({});
 function manifestOf(plugin: PluginDefinition): Manifest {
   let manifest = manifests.get(plugin);
   if (!manifest) {
@@ -148,19 +150,21 @@ export async function runEnvelope(
   const deadline = new CallDeadline(envelope.deadline);
   const callContext: CallContext = envelope.context;
   let store: PluginStore | undefined;
+  let logger: PluginLogger | undefined;
+  let publish: PluginContext['publish'] | undefined;
   const ctx = withCallContext(
     {
       requestId: envelope.requestId,
       plugin: envelope.plugin,
       instance: envelope.instance,
       options: envelope.options,
-      credentials: Object.freeze({ ...credentials }),
-      log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+      credentials: envelope.credentialsRef ? Object.freeze({ ...credentials }) : NO_CREDENTIALS,
       get signal() {
         return deadline.signal;
       },
       deadline: envelope.deadline,
-      // Made when a handler first reads it, as the signal is: most calls never touch the store.
+      // The store, the logger and publish are made when a handler first reads them, as the signal
+      // is: most calls touch none of them, and their closures were a plugin worker's time each call.
       get store() {
         store ??= handlerStore(
           services.store({
@@ -171,14 +175,21 @@ export async function runEnvelope(
         );
         return store;
       },
+      get log() {
+        logger ??= { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+        return logger;
+      },
       expand: (template) => expandTemplate(template, callContext),
-      publish: publisher({
-        slug: manifest.slug,
-        instance: envelope.instance,
-        chainDepth: envelope.chainDepth,
-        redact,
-        services,
-      }),
+      get publish() {
+        publish ??= publisher({
+          slug: manifest.slug,
+          instance: envelope.instance,
+          chainDepth: envelope.chainDepth,
+          redact,
+          services,
+        });
+        return publish;
+      },
     },
     callContext,
   );

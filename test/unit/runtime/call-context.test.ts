@@ -83,4 +83,55 @@ describe("a handler's ctx", () => {
     expect(await call('keep')).toEqual({ ok: true, result: true });
     expect(store).toHaveBeenCalledExactlyOnceWith({ plugin: 'ctx', name: 'i', generation: 'g7' });
   });
+
+  it('logs and publishes through a logger and publish made when first read, scrubbed of the credentials', async () => {
+    const plugin = definePlugin({
+      manifest: {
+        slug: 'late',
+        name: 'Late',
+        version: '1.0.0',
+        apiVersion: 1,
+        types: [],
+        actions: [
+          { name: 'talk', label: 'Logs and publishes its credential' },
+          { name: 'look', label: 'Describes its credentials' },
+        ],
+      },
+      actions: {
+        talk: async (ctx) => {
+          await Promise.resolve();
+          ctx.log.info(`the token is ${ctx.credentials.token}`);
+          const { log, publish } = ctx;
+          await ctx.publish('Talked', { said: ctx.credentials.token });
+          // Made once: a handler that keeps either keeps what later reads give.
+          return log === ctx.log && publish === ctx.publish;
+        },
+        look: (ctx) => ({ frozen: Object.isFrozen(ctx.credentials), keys: Object.keys(ctx.credentials) }),
+      },
+    });
+    const logged: string[] = [];
+    const published: unknown[] = [];
+    const services = {
+      ...QUIET_SERVICES,
+      credentials: { resolve: async () => ({ token: 'sekrit-token' }) },
+      log: (record: { message: string }) => void logged.push(record.message),
+      publish: async (event: { detail: unknown }) => void published.push(event.detail),
+    };
+    const envelope = (name: string, credentialsRef?: string) => ({
+      v: 1 as const,
+      kind: 'action' as const,
+      plugin: 'late',
+      instance: 'i',
+      name,
+      input: {},
+      credentialsRef,
+      requestId: 'r1',
+      deadline: Date.now() + 5_000,
+    });
+    expect(await runEnvelope(plugin, envelope('talk', 'ref'), services)).toEqual({ ok: true, result: true });
+    expect(logged).toEqual(['the token is ********']);
+    expect(published).toEqual([{ said: '********', instance: 'i' }]);
+    const look = await runEnvelope(plugin, envelope('look'), services);
+    expect(look).toEqual({ ok: true, result: { frozen: true, keys: [] } });
+  });
 });
