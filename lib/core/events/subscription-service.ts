@@ -42,9 +42,12 @@ export class SubscriptionService {
   /** Counts the index's changes, so a match remembered from before one is not used. */
   private changes = 0;
   /**
-   * What `matchIfLoaded` found for each event: the bus asks it whether an event has anything to
-   * deliver as the event is published, then its delivery asks `match` for the same event, which
-   * gets the same answer while no subscription has come or gone in between.
+   * What `matchIfLoaded` found for each event it matched to a subscription: the bus asks it whether
+   * an event has anything to deliver as the event is published, then its delivery asks `match` for
+   * the same event, which gets the same answer while no subscription has come or gone in between.
+   * An event that matched none is not kept: most (every call's Operation event, when nothing
+   * subscribes to it) are never delivered, and adding a WeakMap entry keyed by an object that dies
+   * young cost ~0.75 µs in a loop of its own, where making the object cost ~0.02.
    */
   private readonly matched = new WeakMap<
     PlatformEvent,
@@ -68,7 +71,7 @@ export class SubscriptionService {
   matchIfLoaded(event: PlatformEvent): SubscriptionRecord[] | undefined {
     if (!this.ready) return undefined;
     const subscriptions = this.index.match(event);
-    this.matched.set(event, { changes: this.changes, subscriptions });
+    if (subscriptions.length > 0) this.matched.set(event, { changes: this.changes, subscriptions });
     return subscriptions;
   }
 
