@@ -17,7 +17,8 @@ const byOrder = (a: GuardRecord, b: GuardRecord) => a.order - b.order || a.insta
 
 /** Attachments of authorizer and pre-hook instances, read on every guarded call (cached briefly). */
 export class GuardService {
-  private cached: { at: number; guards: Promise<GuardRecord[]> } | undefined;
+  /** The list as last read, and once read, `settled` to it. */
+  private cached: { at: number; guards: Promise<GuardRecord[]>; settled?: GuardRecord[] } | undefined;
 
   constructor(
     private readonly store: GuardStore,
@@ -78,13 +79,32 @@ export class GuardService {
   /** Every attachment, in the order the chain runs them. */
   async list(): Promise<GuardRecord[]> {
     if (!this.cached || Date.now() - this.cached.at > CACHE_MS) {
-      const guards = this.store.listGuards().then((all) => all.sort(byOrder));
-      guards.catch(() => {
-        this.cached = undefined;
-      });
-      this.cached = { at: Date.now(), guards };
+      const read: NonNullable<typeof this.cached> = {
+        at: Date.now(),
+        guards: this.store.listGuards().then((all) => all.sort(byOrder)),
+      };
+      read.guards.then(
+        (all) => {
+          read.settled = all;
+        },
+        () => {
+          this.cached = undefined;
+        },
+      );
+      this.cached = read;
     }
     return this.cached.guards;
+  }
+
+  /**
+   * True when the list is read, not yet due to be read again, and no guard in it applies to calls to
+   * `plugin`: the chain has nothing to ask and need not wait. False when it may have, or the list
+   * must be read first.
+   */
+  noneFor(plugin: string): boolean {
+    const settled = this.cached?.settled;
+    if (!settled || Date.now() - this.cached!.at > CACHE_MS) return false;
+    return !settled.some((g) => g.plugins.length === 0 || g.plugins.includes(plugin));
   }
 
   /** The chain for a call to a plugin: its authorizers, then its pre-hooks, each in order. */

@@ -48,8 +48,15 @@ const invocationOf = (request: CallRequest, instance: InstanceRecord, manifest: 
   deadline: request.deadline,
 });
 
-/** Runs before a call reaches its plugin; throws AuthorizerDenied or PreHookVetoed to stop it. */
-export type CallGuard = (call: GuardedCall, instance: InstanceRecord, request: CallRequest) => Promise<void>;
+/**
+ * Runs before a call reaches its plugin; rejects with AuthorizerDenied or PreHookVetoed to stop it.
+ * Undefined when it has nothing to ask: the call goes on without waiting a turn for it.
+ */
+export type CallGuard = (
+  call: GuardedCall,
+  instance: InstanceRecord,
+  request: CallRequest,
+) => Promise<void> | undefined;
 
 /** Less than this left before a request's deadline, a call is not started: it could only time out. */
 const MIN_CALL_MS = 100;
@@ -143,7 +150,7 @@ export class InvocationService {
       );
     }
     if (this.guard && (kind === 'operation' || kind === 'action')) {
-      await this.guard(
+      const guarding = this.guard(
         {
           instance: instance.name,
           plugin: instance.plugin,
@@ -154,6 +161,7 @@ export class InvocationService {
         instance,
         call,
       );
+      if (guarding) await guarding;
     }
     const timeoutAt = Date.now() + manifest.timeoutSeconds * 1000;
     const deadline = call.deadline === undefined ? timeoutAt : Math.min(timeoutAt, call.deadline);
