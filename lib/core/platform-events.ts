@@ -7,6 +7,22 @@ export interface EventOrigin {
   region: string;
 }
 
+let lastMs = Number.NaN;
+let lastTime = '';
+
+/**
+ * Now as ISO 8601 text, made once a millisecond: every call reports an Operation event, several in a
+ * millisecond under load, and `toISOString` cost ~0.8 µs where reading the clock costs ~0.06.
+ */
+function now(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastTime = new Date(ms).toISOString();
+  }
+  return lastTime;
+}
+
 /** A platform lifecycle event in EventBridge's shape. */
 export function platformEvent(
   origin: EventOrigin,
@@ -20,7 +36,7 @@ export function platformEvent(
     'detail-type': detailType,
     source: PLATFORM_SOURCE,
     account: origin.account,
-    time: new Date().toISOString(),
+    time: now(),
     region: origin.region,
     resources,
     detail,
