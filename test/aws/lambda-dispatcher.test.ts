@@ -161,6 +161,15 @@ describe('dispatcher Lambda handler (HTTP API payload 2.0) against the local ser
     });
     expect(res.raw.headers?.['x-request-id']).toBe('Abc123Request=');
     expect(JSON.parse(res.raw.body ?? '{}').requestId).toBe('Abc123Request=');
+    // An action's answer, which carries the id in the headers it is made with.
+    const action = cases.find((c) => c.name === 'an action with a base64 body')!.spec;
+    const acted = await viaLambda(iam, { ...action, requestId: 'Def456Request=' });
+    expect(acted.status).toBe(200);
+    expect(acted.raw.headers).toMatchObject({
+      'x-request-id': 'Def456Request=',
+      'content-type': 'application/json',
+    });
+    expect(JSON.parse(acted.raw.body ?? '{}').requestId).toBe('Def456Request=');
   });
 
   it('answers 401 when no authorizer identity reached the function', async () => {

@@ -74,6 +74,17 @@ describe('CORS on the local platform (plugboard start --cors-origin)', () => {
     });
     expect(passthrough.status).toBe(200);
     expect(passthrough.headers.get('access-control-allow-origin')).toBe(CONSOLE);
+    // An action answers with the request id in the headers it is made with; CORS adds to them.
+    const acted = await pb.call(
+      'POST',
+      '/v1/instances/echo-cors/actions/echo',
+      { params: {} },
+      { origin: CONSOLE },
+    );
+    expect(acted.status).toBe(200);
+    expect(corsHeaders(acted)).toEqual(corsHeaders(created));
+    expect(acted.headers.get('x-request-id')).toBe(acted.body.requestId);
+    expect(acted.headers.get('content-type')).toBe('application/json');
   });
 
   it('puts them on problems too: a 401 from auth, a 404, a 405, a 412', async () => {

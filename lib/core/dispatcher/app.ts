@@ -94,8 +94,8 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
       await countedLimit(c, next);
     }
     // On the response's headers, not c.header(): once a response exists, c.header() rebuilds it
-    // around a web stream, which cost ~10% of the invoke path.
-    c.res.headers.set('x-request-id', requestId);
+    // around a web stream, which cost ~10% of the invoke path. An answer made with it has it.
+    if (c.get('requestIdAnswer') !== c.res) c.res.headers.set('x-request-id', requestId);
     cors?.decorate(c.req.raw.headers, c.res.headers);
   });
 

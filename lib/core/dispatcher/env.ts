@@ -10,6 +10,8 @@ export interface AppEnv {
     principal: Principal | undefined;
     /** Epoch ms by which the request must be answered, when the runtime sets one (Lambda's timeout). */
     deadline: number | undefined;
+    /** The answer made with the request id among its headers already (`jsonAnswer`). */
+    requestIdAnswer: Response | undefined;
   };
 }
 export type App = ValidatedApp;

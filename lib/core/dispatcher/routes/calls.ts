@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { App, RouteContext } from '../env';
+import { jsonAnswer } from '../json-answer';
 import { createRoute } from '../route-config';
 import { ActionCallSchema, CallSchema, InstanceNameParam, json, problems, ResultSchema } from '../schemas';
 
@@ -45,7 +46,7 @@ export function registerCallRoutes(app: App, { invocations }: RouteContext): voi
     const requestId = c.get('requestId');
     const request = { requestId, context: body.context, deadline: c.get('deadline') };
     const result = await invocations.operation(name, op, body.input, request);
-    return c.json({ result, requestId }, 200);
+    return jsonAnswer(c, { result, requestId }, 200);
   });
   app.openapi(action, async (c) => {
     const { name, action: act } = c.req.valid('param');
@@ -53,7 +54,7 @@ export function registerCallRoutes(app: App, { invocations }: RouteContext): voi
     const requestId = c.get('requestId');
     const request = { requestId, context: body.context, deadline: c.get('deadline') };
     const result = await invocations.action(name, act, body.params, request);
-    return c.json({ result, requestId }, 200);
+    return jsonAnswer(c, { result, requestId }, 200);
   });
 }
 
