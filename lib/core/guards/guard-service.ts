@@ -15,10 +15,24 @@ const CACHE_MS = 5_000;
 
 const byOrder = (a: GuardRecord, b: GuardRecord) => a.order - b.order || a.instance.localeCompare(b.instance);
 
+interface GuardListRead {
+  at: number;
+  guards: Promise<GuardRecord[]>;
+  settled?: GuardRecord[];
+}
+
+/** Whether a read of the list is still to be trusted. */
+const fresh = (read: GuardListRead | undefined): read is GuardListRead =>
+  read !== undefined && Date.now() - read.at <= CACHE_MS;
+
+/** A guard with no plugins named guards calls to every plugin. */
+const guardsCallsTo = (plugin: string) => (g: GuardRecord) =>
+  g.plugins.length === 0 || g.plugins.includes(plugin);
+
 /** Attachments of authorizer and pre-hook instances, read on every guarded call (cached briefly). */
 export class GuardService {
   /** The list as last read, and once read, `settled` to it. */
-  private cached: { at: number; guards: Promise<GuardRecord[]>; settled?: GuardRecord[] } | undefined;
+  private cached: GuardListRead | undefined;
 
   constructor(
     private readonly store: GuardStore,
@@ -78,8 +92,8 @@ export class GuardService {
 
   /** Every attachment, in the order the chain runs them. */
   async list(): Promise<GuardRecord[]> {
-    if (!this.cached || Date.now() - this.cached.at > CACHE_MS) {
-      const read: NonNullable<typeof this.cached> = {
+    if (!fresh(this.cached)) {
+      const read: GuardListRead = {
         at: Date.now(),
         guards: this.store.listGuards().then((all) => all.sort(byOrder)),
       };
@@ -102,14 +116,13 @@ export class GuardService {
    * must be read first.
    */
   noneFor(plugin: string): boolean {
-    const settled = this.cached?.settled;
-    if (!settled || Date.now() - this.cached!.at > CACHE_MS) return false;
-    return !settled.some((g) => g.plugins.length === 0 || g.plugins.includes(plugin));
+    const settled = fresh(this.cached) ? this.cached.settled : undefined;
+    return settled !== undefined && !settled.some(guardsCallsTo(plugin));
   }
 
   /** The chain for a call to a plugin: its authorizers, then its pre-hooks, each in order. */
   async chainFor(plugin: string): Promise<{ authorizers: GuardRecord[]; preHooks: GuardRecord[] }> {
-    const guards = (await this.list()).filter((g) => g.plugins.length === 0 || g.plugins.includes(plugin));
+    const guards = (await this.list()).filter(guardsCallsTo(plugin));
     return {
       authorizers: guards.filter((g) => g.role === 'authorizer'),
       preHooks: guards.filter((g) => g.role === 'preHook'),
