@@ -43,10 +43,13 @@ export function eventBridgeFault(code: string): 'transient' | 'deployment' | 'in
  * role, the account and the bus. The platform's own events it refuses are parked for a redrive
  * (parkingBus), to be published once the deployment is mended.
  */
-export const deploymentFault = (codes: readonly string[]): PlugboardError =>
+export const deploymentFault = (
+  codes: readonly string[],
+  refused = "the platform's events",
+): PlugboardError =>
   new PlugboardError(
     'Internal',
-    `the event bus is missing or will not take the platform's events (${codes.join(', ')}); the deployment needs fixing, and a retry will not help`,
+    `the event bus is missing or will not take ${refused} (${codes.join(', ')}); the deployment needs fixing, and a retry will not help`,
   );
 
 /**

@@ -9,7 +9,7 @@ import {
 import type { SubscriptionRecord, SubscriptionRules } from '../core/ports';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DELIVERY_RETRY } from './delivery-retry';
-import { eventBridgeFault } from './eventbridge-errors';
+import { deploymentFault, eventBridgeFault } from './eventbridge-errors';
 import { isSdkError } from './lazy-sdk';
 import { subscriptionRuleName, subscriptionRulePrefix } from './names';
 
@@ -165,11 +165,7 @@ async function send<T>(call: () => Promise<T>): Promise<T> {
         { pointer: '/pattern', detail },
       ]);
     }
-    if (eventBridgeFault(name) === 'deployment')
-      throw new PlugboardError(
-        'Internal',
-        `the event bus is missing or will not take the subscription's rule (${name}); the deployment needs fixing, and a retry will not help`,
-      );
+    if (eventBridgeFault(name) === 'deployment') throw deploymentFault([name], "the subscription's rule");
     throw new PlugboardError('Unavailable', `the event bus refused the subscription's rule (${name})`);
   }
 }
