@@ -89,6 +89,8 @@ export interface ReloadedPlugin {
 
 export interface LocalPlatform {
   readonly url: string;
+  /** The port it listens on (the one picked, when asked for 0). */
+  readonly port: number;
   readonly token: string;
   readonly tokenFile: string;
   readonly dataDir: string;
@@ -239,6 +241,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 
     return {
       url: `http://${address}:${boundPort}`,
+      port: boundPort,
       token,
       tokenFile,
       dataDir,

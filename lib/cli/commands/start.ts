@@ -53,7 +53,7 @@ export function registerStartCommand(program: Command): void {
       const stop = exitOnStopSignals(platform.close);
       reportToSupervisor(
         {
-          port: Number(new URL(platform.url).port),
+          port: platform.port,
           persists: !options.memory,
           scratch: options.memory ? [platform.dataDir] : [],
         },

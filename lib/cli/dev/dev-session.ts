@@ -98,8 +98,11 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
     heard = (reloaded) => tasks.run(reloaded.slug, () => reload(reloaded));
     for (const reloaded of early.splice(0)) heard(reloaded);
     console.log(`\nWatching ${near(options.target.dir)}: every save reloads and re-checks; Ctrl-C stops`);
-    const port = Number(new URL(platform.url).port);
-    return { port, scratch: options.data === undefined ? [scratch, platform.dataDir] : [scratch], close };
+    return {
+      port: platform.port,
+      scratch: options.data === undefined ? [scratch, platform.dataDir] : [scratch],
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
