@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,12 @@ import { waitFor } from './wait-for';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let work: string | undefined;
 let child: ChildProcess | undefined;
+const scratchParents: string[] = [];
 
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (work) await rm(work, { recursive: true, force: true });
+  for (const dir of scratchParents) await rm(dir, { recursive: true, force: true });
 });
 
 describe('plugboard dev', () => {
@@ -98,4 +100,36 @@ describe('plugboard dev', () => {
     expect(existsSync(scratch!)).toBe(false);
     expect(existsSync(source)).toBe(true);
   }, 180_000);
+
+  it('stops gracefully on a Ctrl-C during its first round of checks, leaving no scratch folder', async () => {
+    // The session's scratch folders go under TMPDIR: one of the test's own shows what is left.
+    await mkdir(join(ROOT, 'test/.tmp'), { recursive: true });
+    const tmp = await mkdtemp(join(ROOT, 'test/.tmp/cli-dev-tmp-'));
+    scratchParents.push(tmp);
+    const dev = spawn(process.execPath, [join(ROOT, 'bin/plugboard.mjs'), 'dev', 'plugins/echo'], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, as a terminal runs it: Ctrl-C signals the whole group.
+      detached: true,
+    });
+    child = dev;
+    let output = '';
+    dev.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      dev.once('exit', (code, signal) => done([code, signal])),
+    );
+    await servingUrl(dev, 60_000);
+    // The banner is out; the instances and checks that follow it take seconds.
+    expect(output).not.toContain('Watching');
+    process.kill(-dev.pid!, 'SIGINT');
+    expect(
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000, 'still running'))]),
+    ).toEqual([0, null]);
+    expect(output).toContain('Stopping: requests under way');
+    // tsx keeps its compile cache there too.
+    expect((await readdir(tmp)).filter((name) => name.startsWith('plugboard-'))).toEqual([]);
+  }, 120_000);
 });

@@ -20,13 +20,16 @@ export function registerDevCommand(program: Command): void {
     .option('--data <dir>', 'keep the registry, credentials and token in this folder (default: in memory)');
   withCorsOriginOption(dev).action(
     async (dir: string | undefined, options: { port: number; data?: string; corsOrigin?: string[] }) => {
+      let stop = () => {};
       const session = await startDevSession({
         target: devTarget(dir),
         port: options.port,
         data: options.data,
         corsOrigins: corsOriginsOf(options),
+        onServing: (close) => {
+          stop = exitOnStopSignals(close);
+        },
       });
-      const stop = exitOnStopSignals(session.close);
       reportToSupervisor(
         { port: session.port, persists: options.data !== undefined, scratch: session.scratch },
         stop,

@@ -18,27 +18,37 @@ export interface DevOptions {
   data?: string | undefined;
   /** Origins of browser apps allowed to call the API, as `start` takes them. @default none */
   corsOrigins?: readonly string[] | undefined;
+  /**
+   * Given the session's `close` once the platform serves, before the banner: the first round of
+   * instances and checks takes seconds, and stop handlers installed only after it left a Ctrl-C
+   * then to kill the process with its scratch folders left behind.
+   */
+  onServing(close: () => Promise<void>): void;
 }
 
 export interface DevSession {
   /** The port the platform serves on. */
   port: number;
-  /** Folders of the session's own, which `close` removes. */
+  /** Folders of the session's own, which its `close` removes. */
   scratch: string[];
-  close(): Promise<void>;
 }
 
 /**
  * `plugboard dev`: the platform serving the target folder and watching it, an instance of each
  * plugin that needs nothing from its author, and the plugin's conformance checks at start and
- * after every reload. Resolves once that first round is printed; `close` stops it all.
+ * after every reload. Resolves once that first round is printed; the `close` given to `onServing` stops it all.
  */
 export async function startDevSession(options: DevOptions): Promise<DevSession> {
   // Links to a lone plugin's folder: gone when dev stops.
   const scratch = await mkdtemp(join(tmpdir(), 'plugboard-dev-'));
   const closers: (() => Promise<void>)[] = [() => rm(scratch, { recursive: true, force: true })];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  // Once: a stop during the first round also fails that round, whose error path closes again.
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      for (const closer of closers.reverse()) await closer().catch(() => undefined);
+    })();
+    return closed;
   };
   try {
     const links = options.target.single
@@ -58,6 +68,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
       onPluginReloaded: (reloaded) => (heard ?? early.push.bind(early))(reloaded),
     });
     closers.push(platform.close);
+    options.onServing(close);
     console.log(platformBanner(platform, options.data === undefined ? '--data <dir> keeps it' : undefined));
 
     const client = new PlugboardClient({ baseUrl: platform.url, token: platform.token });
@@ -101,7 +112,6 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
     return {
       port: platform.port,
       scratch: options.data === undefined ? [scratch, platform.dataDir] : [scratch],
-      close,
     };
   } catch (error) {
     await close();
