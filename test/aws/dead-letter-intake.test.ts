@@ -1,22 +1,10 @@
-import { readFileSync } from 'node:fs';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeadLetterIntake } from '../../lib/aws/dead-letter-intake';
 import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import type { DeadLetter } from '../../lib/core/ports';
-import type { PlatformEvent } from '../../lib/sdk/events';
+import { batch, deadLetterRecord, eventOf } from '../fixtures/dead-letter-queue/records';
 import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
-
-/** An SQS record of test/fixtures/dead-letter-queue (see SOURCES.md there). */
-const fixture = (name: string): SQSRecord =>
-  JSON.parse(
-    readFileSync(new URL(`../fixtures/dead-letter-queue/${name}.json`, import.meta.url), 'utf8'),
-  ) as SQSRecord;
-const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-const eventOf = (record: SQSRecord): PlatformEvent => {
-  const body = JSON.parse(record.body);
-  return 'requestPayload' in body ? (body.requestPayload.event ?? body.requestPayload) : body;
-};
 
 const STAGE = 'test';
 const SUBSCRIPTION = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -48,7 +36,7 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
   afterEach(() => table.close());
 
   it("turns a subscription rule's dead letter into the router's letter for that subscription", async () => {
-    const record = fixture('eventbridge-subscription-rule');
+    const record = deadLetterRecord('eventbridge-subscription-rule');
     expect(await intake(batch(record))).toEqual({ batchItemFailures: [] });
     expect(await letters()).toEqual([
       {
@@ -67,7 +55,7 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
   });
 
   it("turns the delivery function's failed invocation for a subscription into the same letter, once", async () => {
-    const record = fixture('lambda-on-failure-subscription');
+    const record = deadLetterRecord('lambda-on-failure-subscription');
     expect(await intake(batch(record))).toEqual({ batchItemFailures: [] });
     expect(await letters()).toEqual([
       {
@@ -82,13 +70,13 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
     ]);
     // The same event for the same subscription from the rule's DLQ, and SQS delivering a message
     // twice, leave one letter.
-    await intake(batch(fixture('eventbridge-subscription-rule'), record));
+    await intake(batch(deadLetterRecord('eventbridge-subscription-rule'), record));
     expect((await letters()).map((l) => l.id)).toEqual([`${COUNTER_EVENT}:${SUBSCRIPTION}`]);
   });
 
   it('turns a catch-all dead letter into letters for the built-in reactions redrive takes, and logs the event', async () => {
-    const created = fixture('eventbridge-catch-all-rule');
-    const webhook = fixture('lambda-on-failure-catch-all');
+    const created = deadLetterRecord('eventbridge-catch-all-rule');
+    const webhook = deadLetterRecord('lambda-on-failure-catch-all');
     expect(await intake(batch(created, webhook))).toEqual({ batchItemFailures: [] });
     const byId = Object.fromEntries((await letters()).map((l) => [l.id, l]));
     expect(Object.keys(byId).sort()).toEqual([
@@ -119,7 +107,7 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
   });
 
   it('logs a catch-all event no built-in reaction applies to, and writes no letter redrive could not take', async () => {
-    const record = fixture('eventbridge-catch-all-rule');
+    const record = deadLetterRecord('eventbridge-catch-all-rule');
     const event = {
       ...eventOf(record),
       source: 'plugboard.plugin.incrementer',
@@ -133,15 +121,15 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
   });
 
   it('reads a body in the transformed shape { subscriptionId, event } when it matches the rule', async () => {
-    const record = fixture('eventbridge-subscription-rule');
+    const record = deadLetterRecord('eventbridge-subscription-rule');
     const body = JSON.stringify({ subscriptionId: SUBSCRIPTION, event: eventOf(record) });
     expect(await intake(batch({ ...record, body }))).toEqual({ batchItemFailures: [] });
     expect((await letters()).map((l) => l.id)).toEqual([`${COUNTER_EVENT}:${SUBSCRIPTION}`]);
   });
 
   it('keeps every message it cannot read in the queue (batch item failure), says why, and writes nothing', async () => {
-    const rule = fixture('eventbridge-subscription-rule');
-    const lambda = fixture('lambda-on-failure-subscription');
+    const rule = deadLetterRecord('eventbridge-subscription-rule');
+    const lambda = deadLetterRecord('lambda-on-failure-subscription');
     const withAttribute = (name: string, stringValue: string): SQSRecord => ({
       ...rule,
       messageAttributes: { ...rule.messageAttributes, [name]: { stringValue, dataType: 'String' } },
@@ -185,7 +173,7 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
         { ...rule, messageId: 'm7', attributes: { ...rule.attributes, SentTimestamp: '' } },
       ],
     ];
-    const good = fixture('eventbridge-catch-all-rule');
+    const good = deadLetterRecord('eventbridge-catch-all-rule');
     const answer = await intake(batch(...unreadable.map(([, record]) => record), good));
     expect(answer.batchItemFailures).toEqual(unreadable.map(([, r]) => ({ itemIdentifier: r.messageId })));
     // Only the readable message of the batch was taken in.
@@ -207,7 +195,7 @@ describe('the dead-letter intake on dynalite (SQS messages of the DLQ into the r
       stage: STAGE,
       log: (level, message, fields) => logged.push({ level, message, fields }),
     });
-    const record = fixture('eventbridge-subscription-rule');
+    const record = deadLetterRecord('eventbridge-subscription-rule');
     expect(await failing(batch(record))).toEqual({
       batchItemFailures: [{ itemIdentifier: record.messageId }],
     });
@@ -238,7 +226,7 @@ describe('functions/dead-letter-intake.ts', () => {
       awsRequestId: 'req-1',
       getRemainingTimeInMillis: () => 10_000,
     } as unknown as Context;
-    const good = fixture('lambda-on-failure-subscription');
+    const good = deadLetterRecord('lambda-on-failure-subscription');
     const bad = { ...good, messageId: 'bad', body: 'not json' };
     expect(await handler(batch(good, bad), context)).toEqual({
       batchItemFailures: [{ itemIdentifier: 'bad' }],

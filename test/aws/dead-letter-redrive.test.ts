@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteRuleCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
+import type { Context, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventBusName, subscriptionRuleName } from '../../lib/aws/names';
+import type { DeadLetter } from '../../lib/core/ports';
+import { LOCAL_STAGE } from '../../lib/local/platform';
+import type { PlatformEvent } from '../../lib/sdk/events';
+import { startTestPlatform, type TestPlatform } from '../e2e/harness';
+import { httpApiEvent } from '../fixtures/apigw/http-api-event';
+import { batch, deadLetterRecord, eventOf } from '../fixtures/dead-letter-queue/records';
+import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+
+const eventBridge = mockClient(EventBridgeClient);
+const REGION = 'eu-west-1';
+const ACCOUNT = '123456789012';
+/** The local platform's Lambda endpoint serves the plugin functions of its own stage. */
+const STAGE = LOCAL_STAGE;
+const BUS = eventBusName(STAGE);
+const context = {
+  functionName: 'function',
+  awsRequestId: 'lambda-request',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+/**
+ * A letter from the stage's dead-letter queue through both functions as deployed: the dead-letter
+ * intake's and the dispatcher's modules with their settings, the registry on dynalite, the plugin
+ * functions behind the local platform's Lambda endpoint (AWS_ENDPOINT_URL_LAMBDA), EventBridge mocked.
+ */
+describe('a dead letter taken in from the queue and redriven through the dispatcher function', () => {
+  let pb: TestPlatform;
+  let table: DynaliteTable;
+  let intake: typeof import('../../functions/dead-letter-intake')['handler'];
+  let dispatcher: typeof import('../../functions/dispatcher')['handler'];
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    [pb, table] = await Promise.all([startTestPlatform(), startDynaliteTable()]);
+    Object.assign(process.env, functionSettings(table), {
+      PLUGBOARD_STAGE: STAGE,
+      PLUGBOARD_BUS_NAME: BUS,
+      PLUGBOARD_DELIVERY_FUNCTION_ARN: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:delivery`,
+      PLUGBOARD_DEAD_LETTER_QUEUE_ARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:dead-letters`,
+      AWS_ENDPOINT_URL_LAMBDA: pb.platform.url,
+    });
+    // What the deploy's registry sync writes: the plugin its function serves.
+    const auditLog = await pb.platform.registry.getPlugin('audit-log');
+    await table.registry.putPlugin(auditLog!);
+    intake = (await import('../../functions/dead-letter-intake')).handler;
+    dispatcher = (await import('../../functions/dispatcher')).handler;
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await Promise.all([pb?.close(), table?.close()]);
+  });
+  beforeEach(() => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake(({ Entries }: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: Entries.map(() => ({ EventId: randomUUID() })),
+    }));
+    eventBridge.on(PutRuleCommand).resolves({});
+    eventBridge.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
+    eventBridge.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 0 });
+    eventBridge.on(DeleteRuleCommand).resolves({});
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const event = httpApiEvent({
+      method,
+      path,
+      headers: { 'content-type': 'application/json', 'if-match': '*' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      routeKey: '$default',
+    }) as never;
+    const raw = await dispatcher(event, context);
+    return { status: raw.statusCode, body: raw.body ? JSON.parse(raw.body) : undefined };
+  };
+  const letter = (id: string): Promise<DeadLetter | undefined> => table.eventStore.getDeadLetter(id);
+
+  /** A new audit-log instance, which records what reaches it in its store. */
+  const auditLog = async (options: Record<string, unknown> = {}): Promise<string> => {
+    const name = `audit-${randomUUID().slice(0, 8)}`;
+    expect((await call('POST', '/v1/instances', { name, plugin: 'audit-log', options })).status).toBe(201);
+    return name;
+  };
+  /** What the instance's plugin function recorded under a prefix of its store: key and value. */
+  const recorded = async (name: string, prefix: string) => {
+    const { generation } = (await table.registry.getInstance(name))!;
+    const owner = { plugin: 'audit-log', name, generation };
+    const page = await pb.platform.registry.storeList(owner, { prefix });
+    return page.items.map(({ key, value }) => ({ key, value }));
+  };
+  const subscribe = async (instance: string, pattern: Record<string, unknown>): Promise<string> => {
+    const created = await call('POST', '/v1/subscriptions', { pattern, instance, handler: 'events' });
+    expect(created.status).toBe(201);
+    return created.body.id;
+  };
+
+  /** Events the dispatcher function published, as EventBridge hands them on: with ids of its own. */
+  const published = (detailType: string): PlatformEvent[] =>
+    eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? [])
+      .filter((entry: PutEventsRequestEntry) => entry.DetailType === detailType)
+      .map((entry) => ({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType!,
+        source: entry.Source!,
+        account: ACCOUNT,
+        time: new Date().toISOString(),
+        region: REGION,
+        resources: entry.Resources ?? [],
+        detail: JSON.parse(entry.Detail!),
+      }));
+  const counterChanged = (): PlatformEvent => ({
+    ...eventOf(deadLetterRecord('eventbridge-subscription-rule')),
+    id: randomUUID(),
+  });
+
+  /** EventBridge's dead letter of a subscription's rule (the rule the dispatcher wrote for it). */
+  const ruleDeadLetter = (subscription: string, event: PlatformEvent): SQSRecord => {
+    const record = deadLetterRecord('eventbridge-subscription-rule');
+    const rule = `arn:aws:events:${REGION}:${ACCOUNT}:rule/${BUS}/${subscriptionRuleName(STAGE, subscription)}`;
+    return {
+      ...record,
+      body: JSON.stringify(event),
+      messageAttributes: { ...record.messageAttributes, RULE_ARN: { stringValue: rule, dataType: 'String' } },
+    };
+  };
+  /** EventBridge's dead letter of the stack's catch-all rule. */
+  const catchAllDeadLetter = (event: PlatformEvent): SQSRecord => ({
+    ...deadLetterRecord('eventbridge-catch-all-rule'),
+    body: JSON.stringify(event),
+  });
+  /** The delivery function's failed invocation, as its on-failure destination queues it. */
+  const failedInvocation = (payload: unknown): SQSRecord => {
+    const record = deadLetterRecord('lambda-on-failure-catch-all');
+    return { ...record, body: JSON.stringify({ ...JSON.parse(record.body), requestPayload: payload }) };
+  };
+  const takeIn = async (record: SQSRecord) =>
+    expect(await intake(batch(record), context)).toEqual({ batchItemFailures: [] });
+  const redrive = async (id: string) =>
+    expect(await call('POST', '/v1/dlq/redrive', { ids: [id] })).toEqual({
+      status: 202,
+      body: { redriving: 1 },
+    });
+
+  describe("a subscription's letter", () => {
+    it('is delivered to its plugin with the original event and the key <event id>:<subscription id>, then gone', async () => {
+      const audit = await auditLog();
+      const subscription = await subscribe(audit, { source: ['plugboard.plugin.incrementer'] });
+      const event = counterChanged();
+      await takeIn(ruleDeadLetter(subscription, event));
+      const id = `${event.id}:${subscription}`;
+      const listed = await call('GET', '/v1/dlq');
+      expect(listed.body.deadLetters.map((l: DeadLetter) => l.id)).toContain(id);
+
+      await redrive(id);
+      expect(await recorded(audit, 'event/')).toEqual([
+        {
+          key: `event/${id}`,
+          value: {
+            id: event.id,
+            source: event.source,
+            detailType: event['detail-type'],
+            detail: event.detail,
+            // EventBridge's 186 attempts, then the redrive's first.
+            attempt: 187,
+            at: expect.any(Number),
+          },
+        },
+      ]);
+      expect(await letter(id)).toBeUndefined();
+    });
+
+    it('stays when the plugin fails again, its attempts counted on and the new reason given', async () => {
+      const audit = await auditLog({ reject: true });
+      const subscription = await subscribe(audit, { source: ['plugboard.plugin.incrementer'] });
+      const event = counterChanged();
+      await takeIn(failedInvocation({ subscriptionId: subscription, event }));
+      const id = `${event.id}:${subscription}`;
+      const before = await letter(id);
+      expect(before).toMatchObject({ attempts: 3, reason: expect.stringContaining('Sandbox.Timedout') });
+
+      await redrive(id);
+      const after = await letter(id);
+      expect(after).toEqual({
+        ...before,
+        attempts: 6,
+        reason: 'Unavailable: audit-log is set to reject events',
+        failedAt: expect.any(String),
+      });
+      expect(after!.failedAt > before!.failedAt).toBe(true);
+      expect(await recorded(audit, 'event/')).toEqual([]);
+    });
+  });
+
+  describe("the catch-all rule's letter", () => {
+    it('runs the lifecycle hook of an Instance event, and nothing else', async () => {
+      const audit = await auditLog();
+      // A subscription the event matches is its own rule's business, not the catch-all's letter's.
+      await subscribe(audit, { source: ['plugboard'], 'detail-type': ['Instance Created'] });
+      const created = published('Instance Created').find((e) => e.detail.instance === audit)!;
+      await takeIn(catchAllDeadLetter(created));
+      const id = `${created.id}:lifecycle`;
+
+      await redrive(id);
+      expect(await recorded(audit, 'lifecycle/')).toEqual([
+        { key: 'lifecycle/created', value: created.detail },
+      ]);
+      expect(await recorded(audit, 'event/')).toEqual([]);
+      expect(await letter(id)).toBeUndefined();
+    });
+
+    it("runs the webhook rules of a Webhook Received event's delivery, and nothing else", async () => {
+      const audit = await auditLog();
+      const source = `src-${randomUUID().slice(0, 8)}`;
+      const now = new Date().toISOString();
+      // As PUT /v1/webhook-sources stores it, whose secret would go to Secrets Manager, not stood in for here.
+      await table.eventStore.putWebhookSource({
+        name: source,
+        signatureHeader: 'x-hub-signature-256',
+        signatureScheme: 'sha256',
+        deliveryIdHeader: 'x-delivery-id',
+        createdAt: now,
+      });
+      const rule = await call('POST', `/v1/webhook-sources/${source}/rules`, {
+        handler: 'audit-log#record',
+        actionConfig: { label: 'pushes' },
+      });
+      expect(rule.status).toBe(201);
+      // What the webhook receiver function records before it publishes Webhook Received.
+      const deliveryId = randomUUID();
+      await table.eventStore.recordWebhookDelivery({
+        source,
+        deliveryId,
+        receivedAt: now,
+        headers: {},
+        payload: { ref: 'main' },
+        status: 'received',
+        outcomes: [],
+      });
+      const received: PlatformEvent = {
+        ...eventOf(deadLetterRecord('lambda-on-failure-catch-all')),
+        id: randomUUID(),
+        detail: { source, deliveryId },
+      };
+      await takeIn(failedInvocation(received));
+      const id = `${received.id}:webhooks`;
+
+      await redrive(id);
+      expect(await recorded(audit, 'webhook/')).toEqual([
+        { key: `webhook/${deliveryId}`, value: { label: 'pushes', payload: { ref: 'main' } } },
+      ]);
+      expect(await recorded(audit, 'lifecycle/')).toEqual([]);
+      const [delivery] = (await call('GET', `/v1/webhooks/${source}/deliveries`)).body.deliveries;
+      expect(delivery).toMatchObject({ deliveryId, status: 'processed' });
+      expect(delivery.outcomes).toContainEqual({ rule: rule.body.id, instance: audit, outcome: 'succeeded' });
+      expect(await letter(id)).toBeUndefined();
+    });
+  });
+});
