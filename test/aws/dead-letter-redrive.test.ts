@@ -205,6 +205,19 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
       expect(after!.failedAt > before!.failedAt).toBe(true);
       expect(await recorded(audit, 'event/')).toEqual([]);
     });
+
+    it('is dropped by the redrive, delivered to no one, when its subscription was deleted meanwhile', async () => {
+      const audit = await auditLog();
+      const subscription = await subscribe(audit, { source: ['plugboard.plugin.incrementer'] });
+      const event = counterChanged();
+      await takeIn(ruleDeadLetter(subscription, event));
+      expect((await call('DELETE', `/v1/subscriptions/${subscription}`)).status).toBe(204);
+      const id = `${event.id}:${subscription}`;
+
+      await redrive(id);
+      expect(await letter(id)).toBeUndefined();
+      expect(await recorded(audit, 'event/')).toEqual([]);
+    });
   });
 
   describe("the catch-all rule's letter", () => {

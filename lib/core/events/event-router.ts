@@ -122,19 +122,24 @@ export class EventRouter {
    * deleted, and such a delivery is dropped.
    */
   async deliverToSubscription(id: string, event: PlatformEvent): Promise<void> {
-    const subscription = await this.props.store.getSubscription(id);
-    if (!subscription) {
-      this.props.log?.('info', 'event for a deleted subscription dropped', {
-        subscriptionId: id,
-        eventId: event.id,
-      });
-      return;
-    }
+    const subscription = await this.subscriptionOrDrop(id, event);
+    if (!subscription) return;
     if (chainTooDeep(event)) {
       await this.stopChain(event, [subscription]);
       return;
     }
     await this.deliverTo(subscriptionTarget(subscription, this.props.invocations), event);
+  }
+
+  /** The subscription as stored now, or undefined (logged) when it was deleted: its events are dropped. */
+  private async subscriptionOrDrop(id: string, event: PlatformEvent) {
+    const subscription = await this.props.store.getSubscription(id);
+    if (!subscription)
+      this.props.log?.('info', 'event for a deleted subscription dropped', {
+        subscriptionId: id,
+        eventId: event.id,
+      });
+    return subscription;
   }
 
   /**
@@ -193,8 +198,10 @@ export class EventRouter {
       this.redriving.add(letter.id);
       this.track(
         (async () => {
+          // A letter for a subscription deleted since is dropped, as its rule's late events are: no
+          // one wants it delivered, and kept it could never leave the queue.
           const target = await this.targetById(letter.target, letter.event);
-          if (await this.deliverTo(target, letter.event, letter))
+          if (!target || (await this.deliverTo(target, letter.event, letter)))
             await this.props.store.deleteDeadLetter(letter.id);
         })().finally(() => this.redriving.delete(letter.id)),
       );
@@ -299,12 +306,14 @@ export class EventRouter {
     await this.props.store.completeEvent(event.id);
   }
 
-  private async targetById(id: string, event: PlatformEvent): Promise<DeliveryTarget> {
+  /** The target a letter names; undefined for a subscription deleted since. */
+  private async targetById(id: string, event: PlatformEvent): Promise<DeliveryTarget | undefined> {
     const named = this.props.letterTargets?.find((target) => target.id === id);
     if (named) return named;
     const builtin = this.props.builtins?.find((target) => target.id === id && target.applies(event));
     if (builtin) return builtin;
-    return subscriptionTarget(await this.props.subscriptions.get(id), this.props.invocations);
+    const subscription = await this.subscriptionOrDrop(id, event);
+    return subscription && subscriptionTarget(subscription, this.props.invocations);
   }
 
   private track(work: Promise<unknown>): void {

@@ -35,7 +35,8 @@ const list = createRoute({
 const redrive = createRoute({
   method: 'post',
   path: '/v1/dlq/redrive',
-  summary: 'Deliver dead letters again (all, or the ids given); each leaves the queue once delivered',
+  summary:
+    'Deliver dead letters again (all, or the ids given); each leaves the queue once delivered, or dropped if its subscription was deleted',
   request: {
     body: {
       required: false,
