@@ -26,7 +26,10 @@ export type DeliveryInput = PlatformEvent | SubscriptionDelivery;
  * What the delivery Lambda does with each input EventBridge hands it, running the same router as
  * the local bus, each target with retries and then the dead-letter store:
  * - a plain event (the catch-all rule): log it (idempotent by id, so EventBridge's retries are
- *   harmless) and run the built-in reactions, lifecycle hooks and webhook rules;
+ *   harmless) and run the built-in reactions, lifecycle hooks and webhook rules. It is logged
+ *   complete at once: nothing on AWS recovers a pending event (what fails goes to the dead-letter
+ *   queue), and a write after the reactions that failed would have Lambda run them again, then
+ *   queue a letter that runs them once more;
  * - `{ subscriptionId, event }` (a subscription's rule): deliver to that subscription alone.
  */
 export function createEventDelivery(props: EventDeliveryProps): (input: DeliveryInput) => Promise<void> {
@@ -41,7 +44,7 @@ export function createEventDelivery(props: EventDeliveryProps): (input: Delivery
       await router.deliverToSubscription(input.subscriptionId, input.event);
       return;
     }
-    await props.store.appendEvent(input);
+    await props.store.appendEvent(input, { pending: false });
     await router.deliverBuiltins(input);
   };
 }

@@ -11,7 +11,12 @@ import {
 import type { Context, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
+import { readEnvironment } from '../../lib/aws/environment';
+import { createEventDelivery } from '../../lib/aws/event-delivery';
+import { awsEventsProps } from '../../lib/aws/events-props';
 import { eventBusName, subscriptionRuleName } from '../../lib/aws/names';
+import { awsDispatcherDeps } from '../../lib/aws/platform-deps';
 import type { DeadLetter } from '../../lib/core/ports';
 import { LOCAL_STAGE } from '../../lib/local/platform';
 import type { PlatformEvent } from '../../lib/sdk/events';
@@ -282,6 +287,48 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
       expect(delivery).toMatchObject({ deliveryId, status: 'processed' });
       expect(delivery.outcomes).toContainEqual({ rule: rule.body.id, instance: audit, outcome: 'succeeded' });
       expect(await letter(id)).toBeUndefined();
+    });
+  });
+
+  describe('the delivery function', () => {
+    /** The registry's event store, throttled once it has logged an event: every later call fails. */
+    const throttledOnceLogged = (): DynamoDbEventStore => {
+      let logged = false;
+      return new Proxy(table.eventStore, {
+        get(store, name) {
+          const member = Reflect.get(store, name);
+          if (typeof member !== 'function') return member;
+          return async (...args: unknown[]) => {
+            if (logged) throw new Error('ProvisionedThroughputExceededException');
+            const result = await member.apply(store, args);
+            logged ||= name === 'appendEvent';
+            return result;
+          };
+        },
+      });
+    };
+
+    it("does nothing past an event's built-in reactions that could fail it into the queue, whose letter would run them again", async () => {
+      const audit = await auditLog();
+      const created = published('Instance Created').find((e) => e.detail.instance === audit)!;
+      const env = readEnvironment();
+      const deliver = createEventDelivery({
+        deps: awsDispatcherDeps(env, () => undefined),
+        ...awsEventsProps(env),
+        store: throttledOnceLogged(),
+      });
+      // A failure here would have Lambda run the hook twice more, then queue a letter naming it.
+      await deliver(created);
+      expect(await recorded(audit, 'lifecycle/')).toEqual([
+        { key: 'lifecycle/created', value: created.detail },
+      ]);
+      const log = await table.eventStore.listEvents({
+        from: '2000-01-01T00:00:00Z',
+        to: '2100-01-01T00:00:00Z',
+      });
+      expect(log.items.map((e) => e.id)).toContain(created.id);
+      // Logged complete: nothing on AWS recovers a pending event; the queue keeps what failed.
+      expect((await table.eventStore.listPending()).items.map((e) => e.id)).not.toContain(created.id);
     });
   });
 });

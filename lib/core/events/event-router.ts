@@ -100,18 +100,21 @@ export class EventRouter {
     const subscriptions = await this.props.subscriptions.match(event);
     if (subscriptions.length > 0 && chainTooDeep(event)) {
       await this.stopChain(event, subscriptions);
-      await this.deliverInOrder(event, this.builtinsFor(event));
-      return;
+      await this.deliverBuiltins(event);
+    } else {
+      await this.deliverInOrder(event, [
+        ...this.builtinsFor(event),
+        ...subscriptions.map((s) => subscriptionTarget(s, this.props.invocations)),
+      ]);
     }
-    await this.deliverInOrder(event, [
-      ...this.builtinsFor(event),
-      ...subscriptions.map((s) => subscriptionTarget(s, this.props.invocations)),
-    ]);
+    await this.props.store.completeEvent(event.id);
   }
 
   /**
-   * The built-in reactions only (lifecycle hooks, webhook rules), then the event is no longer
-   * pending: for a bus that fans out to subscriptions itself, which then arrive one by one.
+   * The built-in reactions only (lifecycle hooks, webhook rules), for a bus that fans out to
+   * subscriptions itself, which then arrive one by one. The event is not marked complete: such a bus
+   * logs it complete, keeping what fails in a queue of its own, and a write after the reactions
+   * could fail the delivery into that queue, whose letter would run them again.
    */
   async deliverBuiltins(event: PlatformEvent): Promise<void> {
     await this.deliverInOrder(event, this.builtinsFor(event));
@@ -303,7 +306,6 @@ export class EventRouter {
 
   private async deliverInOrder(event: PlatformEvent, targets: readonly DeliveryTarget[]): Promise<void> {
     for (const target of targets) await this.deliverTo(target, event);
-    await this.props.store.completeEvent(event.id);
   }
 
   /** The target a letter names; undefined for a subscription deleted since. */
