@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 
 /**
@@ -44,7 +44,61 @@ export function pluginEntrySource(pluginEntry: string, glueModule: string, entry
 export interface BuiltBundle {
   file: string;
   bytes: number;
+  /** How long the build that wrote it took: one build may write several plugins' bundles. */
   ms: number;
+}
+
+/** A bundle's file name: the name it was built under, esbuild's `[hash]`, `.mjs` (its map ends `.map`). */
+const BUNDLE_FILE = /^(.+)\.[A-Z0-9]+\.mjs$/;
+
+/** A plugin to bundle, under the name its bundle's file starts with. */
+export interface PluginToBundle {
+  name: string;
+  pluginEntry: string;
+}
+
+/**
+ * Bundles plugins, each with the given glue, into `outDir` in one esbuild build, by name. Each
+ * bundle is the very file a build of its plugin alone writes (without code splitting an entry
+ * point's output is self-contained), but zod and the runtime, most of every bundle, are read and
+ * parsed once for all of them rather than once per plugin.
+ */
+export async function bundlePlugins(options: {
+  plugins: readonly PluginToBundle[];
+  glueModule: string;
+  outDir: string;
+}): Promise<Map<string, BuiltBundle>> {
+  if (options.plugins.length === 0) return new Map();
+  const started = performance.now();
+  const outDir = resolve(options.outDir);
+  await mkdir(outDir, { recursive: true });
+  const entries = await Promise.all(
+    options.plugins.map(async ({ name, pluginEntry }) => {
+      const entryFile = join(outDir, `${name}.entry.ts`);
+      await writeFile(
+        entryFile,
+        pluginEntrySource(resolve(pluginEntry), resolve(options.glueModule), outDir),
+      );
+      return { in: entryFile, out: name };
+    }),
+  );
+  // [hash] names each build apart: ESM caches modules by URL, so a rebuilt plugin must be a new file.
+  const result = await build({
+    ...PLUGIN_BUNDLE_OPTIONS,
+    entryPoints: entries,
+    outdir: outDir,
+    entryNames: '[name].[hash]',
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+  });
+  const ms = performance.now() - started;
+  const built = new Map<string, BuiltBundle>();
+  for (const [output, meta] of Object.entries(result.metafile.outputs)) {
+    // By the name the file was given: the entry's path in the metafile may be its target's, past a symlink.
+    const name = BUNDLE_FILE.exec(basename(output))?.[1];
+    if (name !== undefined) built.set(name, { file: resolve(output), bytes: meta.bytes, ms });
+  }
+  return built;
 }
 
 /** Bundles one plugin with the given glue into `outDir`. */
@@ -54,24 +108,7 @@ export async function bundlePlugin(options: {
   glueModule: string;
   outDir: string;
 }): Promise<BuiltBundle> {
-  const started = performance.now();
-  const outDir = resolve(options.outDir);
-  await mkdir(outDir, { recursive: true });
-  const entryFile = join(outDir, `${options.slug}.entry.ts`);
-  await writeFile(
-    entryFile,
-    pluginEntrySource(resolve(options.pluginEntry), resolve(options.glueModule), outDir),
-  );
-  // [hash] names each build apart: ESM caches modules by URL, so a rebuilt plugin must be a new file.
-  const result = await build({
-    ...PLUGIN_BUNDLE_OPTIONS,
-    entryPoints: [entryFile],
-    outdir: outDir,
-    entryNames: `${options.slug}.[hash]`,
-    outExtension: { '.js': '.mjs' },
-    metafile: true,
-  });
-  const [output, meta] = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.mjs'))!;
-  const file = resolve(output);
-  return { file, bytes: meta.bytes, ms: performance.now() - started };
+  const { slug, pluginEntry, ...rest } = options;
+  const built = await bundlePlugins({ plugins: [{ name: slug, pluginEntry }], ...rest });
+  return built.get(slug)!;
 }

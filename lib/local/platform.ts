@@ -159,7 +159,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const modulesDir = join(dataDir, 'modules');
     const importModule = (entry: string) => importPluginModule(entry, modulesDir);
     const report = await loadPlugins(pluginsDir, importModule);
-    await syncPlugins(registry, invoker, report);
+    await syncPlugins(registry, invoker, report, log);
     const processes = new ProcessInvoker({ onLog: log.plugin });
     closers.push(() => processes.close());
     const processPlugins = options.processPluginsDir
@@ -273,18 +273,29 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   return error;
 }
 
-/** Writes manifests into the registry, marks plugins that are gone, and (re)starts their workers. */
+/**
+ * Bundles the loaded plugins, all in one build, and readies their workers; writes their manifests
+ * into the registry and marks plugins that are gone.
+ */
 async function syncPlugins(
   registry: Registry,
   invoker: WorkerInvoker,
   report: LoadReport,
+  log: ReturnType<typeof createLocalLogger>,
   markRemoved = true,
 ) {
   const now = new Date().toISOString();
   const slugs = new Set(report.loaded.map((p) => p.slug));
+  const [built] = await invoker.load(
+    report.loaded.map((plugin) => ({
+      slug: plugin.slug,
+      entry: plugin.entry,
+      memoryMb: plugin.manifest.memoryMb,
+    })),
+  );
+  if (built) log.platform('info', 'plugins built', { plugins: [...slugs], ms: Math.round(built.ms) });
   await Promise.all(
     report.loaded.map(async (plugin) => {
-      await invoker.load({ slug: plugin.slug, entry: plugin.entry, memoryMb: plugin.manifest.memoryMb });
       await registry.putPlugin({
         slug: plugin.slug,
         manifest: plugin.manifest,

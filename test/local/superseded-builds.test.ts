@@ -47,6 +47,12 @@ const call = (invoker: WorkerInvoker, delayMs: number) => {
   return invoker.invoke('swapped', envelope);
 };
 
+/** Loads the swapped plugin alone, answering its bundle. */
+const loadSwapped = async (invoker: WorkerInvoker, entry: string) => {
+  const [built] = await invoker.load([{ slug: 'swapped', entry, memoryMb: 64 }]);
+  return built!;
+};
+
 function newInvoker(): { invoker: WorkerInvoker; bundleDir: string } {
   const bundleDir = mkdtempSync(join(tmpdir(), 'plugboard-bundles-'));
   dirs.push(bundleDir);
@@ -86,7 +92,7 @@ describe('bundles a newer build supersedes', () => {
       writeFileSync(join(bundleDir, name), '');
       utimesSync(join(bundleDir, name), long, long);
     }
-    const built = await invoker.load({ slug: 'swapped', entry: writePlugin('v1'), memoryMb: 64 });
+    const built = await loadSwapped(invoker, writePlugin('v1'));
     expect(files(bundleDir)).toEqual(
       [basename(built.file), `${basename(built.file)}.map`, 'notes.txt', 'swapped-two.OTHER123.mjs'].sort(),
     );
@@ -95,7 +101,7 @@ describe('bundles a newer build supersedes', () => {
 
   it('stay while a replaced worker finishes its calls, then go with it', async () => {
     const { invoker, bundleDir } = newInvoker();
-    const first = await invoker.load({ slug: 'swapped', entry: writePlugin('v1'), memoryMb: 64 });
+    const first = await loadSwapped(invoker, writePlugin('v1'));
     // Long enough to outlast two builds and a worker start on a loaded machine.
     const underWay = call(invoker, 4_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -120,7 +126,7 @@ describe('bundles a newer build supersedes', () => {
 
   it('go at once when the plugin they replace had no worker yet, and a build not started stays', async () => {
     const { invoker, bundleDir } = newInvoker();
-    const first = await invoker.load({ slug: 'swapped', entry: writePlugin('v1'), memoryMb: 64 });
+    const first = await loadSwapped(invoker, writePlugin('v1'));
     const second = await invoker.build('swapped', writePlugin('v2'));
     // Built but not started: the plugin still runs the first build, so both stay.
     expect(files(bundleDir)).toEqual(

@@ -74,7 +74,7 @@ beforeAll(async () => {
     }),
     onLog: (record) => logs.push(record),
   });
-  await invoker.load({ slug: 'crashy', entry: join(root, 'index.ts'), memoryMb: 64 });
+  await invoker.load([{ slug: 'crashy', entry: join(root, 'index.ts'), memoryMb: 64 }]);
 });
 beforeEach(() => {
   logs = [];

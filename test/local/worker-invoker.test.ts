@@ -29,7 +29,7 @@ beforeAll(async () => {
     hostFor: () => refusingHost('the faulty plugin makes no platform calls'),
     onLog: (entry) => void logged.push(entry),
   });
-  await invoker.load({ slug: 'faulty', entry, memoryMb: 64 });
+  await invoker.load([{ slug: 'faulty', entry, memoryMb: 64 }]);
 });
 afterAll(async () => {
   await invoker.close();

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type BuiltBundle, bundlePlugin } from '../../bundle/plugin-bundle';
+import { type BuiltBundle, bundlePlugins, type PluginToBundle } from '../../bundle/plugin-bundle';
 import type { Answer, Envelope } from '../../core/envelope';
 import type { Invoker } from '../../core/ports';
 import type { LogRecord } from '../../core/runtime/services';
@@ -47,11 +47,19 @@ export class WorkerInvoker implements Invoker {
 
   constructor(private readonly options: WorkerInvokerOptions) {}
 
-  /** Bundles a plugin and readies its function (see `start`). */
-  async load(spec: WorkerPluginSpec): Promise<BuiltBundle> {
-    const built = await this.build(spec.slug, spec.entry);
-    await this.start(spec.slug, built.file, spec.memoryMb);
-    return built;
+  /**
+   * Bundles plugins, all in one build (see `bundlePlugins`), and readies each one's function (see
+   * `start`). Answers their bundles in the order given.
+   */
+  async load(specs: readonly WorkerPluginSpec[]): Promise<BuiltBundle[]> {
+    const built = await this.buildAll(specs.map(({ slug, entry }) => ({ name: slug, pluginEntry: entry })));
+    return Promise.all(
+      specs.map(async (spec) => {
+        const bundle = built.get(spec.slug)!;
+        await this.start(spec.slug, bundle.file, spec.memoryMb);
+        return bundle;
+      }),
+    );
   }
 
   /**
@@ -59,19 +67,28 @@ export class WorkerInvoker implements Invoker {
    * bundles of that name no worker or plugin is set to run.
    */
   async build(name: string, entry: string): Promise<BuiltBundle> {
-    const built = await bundlePlugin({
-      slug: name,
-      pluginEntry: entry,
+    const built = await this.buildAll([{ name, pluginEntry: entry }]);
+    return built.get(name)!;
+  }
+
+  /** `build` for several plugins at once, in one esbuild build, by name. */
+  private async buildAll(plugins: readonly PluginToBundle[]): Promise<Map<string, BuiltBundle>> {
+    const built = await bundlePlugins({
+      plugins,
       glueModule: WORKER_GLUE,
       outDir: this.options.bundleDir,
     });
-    await removeSupersededBuilds({
-      dir: this.options.bundleDir,
-      current: built.file,
-      prefix: `${name}.`,
-      inUse: (file) =>
-        this.retiring.has(file) || [...this.slots.values()].some((slot) => slot.bundleFile === file),
-    });
+    await Promise.all(
+      [...built].map(([name, { file }]) =>
+        removeSupersededBuilds({
+          dir: this.options.bundleDir,
+          current: file,
+          prefix: `${name}.`,
+          inUse: (other) =>
+            this.retiring.has(other) || [...this.slots.values()].some((slot) => slot.bundleFile === other),
+        }),
+      ),
+    );
     return built;
   }
 
