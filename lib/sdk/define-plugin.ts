@@ -1,5 +1,5 @@
 import type { PluginContext } from './context';
-import type { CONTRACTS, InputOf, OutputOf, WebhookCall } from './contracts';
+import type { CONTRACTS, ContractType, InputOf, OutputOf, WebhookCall } from './contracts';
 import type { EventDelivery } from './events';
 import type { PluginType } from './manifest';
 import type {
@@ -7,6 +7,7 @@ import type {
   ActionParams,
   DeclaredAction,
   DeclaredTypes,
+  KeepsEntries,
   ManifestLiteral,
   WebhookActionNames,
 } from './manifest-literal';
@@ -87,17 +88,33 @@ type Group<M, T extends PluginType> = [T] extends [DeclaredTypes<M>]
 /** One handler per declared webhook action, no other (the loader refuses both). */
 type WebhookHandlers<M> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown> };
 
-/** The declared types' handler groups are required and typed; undeclared ones are forbidden. */
-export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } & Group<M, 'configuration'> &
+/** The handlers a manifest literal declares: its types' groups and its actions', each typed, no other. */
+type DeclaredHandlers<M> = Group<M, 'configuration'> &
   Group<M, 'logs'> &
   Group<M, 'identity'> &
   Group<M, 'deployment'> &
   Group<M, 'lifecycle'> &
   Group<M, 'webhook'> &
-  Omit<CommonHandlers, 'actions'> &
   ([ActionNames<M>] extends [never]
     ? { actions?: Record<string, never> }
     : { actions: { [A in ActionNames<M>]: Handler<ActionParams<DeclaredAction<M, A>>, unknown> } });
+
+/**
+ * The handlers of a plugin whose manifest's type is not a literal, which says neither which types nor
+ * which actions it declares: any group and any action handler, as on a plugin loaded at run time, for
+ * the loader to check.
+ */
+type LooseHandlers = Partial<TypeHandlers> & Pick<CommonHandlers, 'actions'>;
+/**
+ * Decided once for the whole definition: the same conditional nested in each group cost TypeScript
+ * some 40 times the type instantiations per plugin.
+ */
+type ManifestHandlers<M> =
+  KeepsEntries<M, 'types' | 'actions'> extends true ? DeclaredHandlers<M> : LooseHandlers;
+
+/** The handlers definePlugin takes: those its manifest declares, typed, or any if it does not say. */
+export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } & ManifestHandlers<M> &
+  Omit<CommonHandlers, 'actions'>;
 
 /** A plugin as the platform sees it: an unvalidated manifest plus its handlers. */
 export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> {
@@ -112,30 +129,76 @@ declare const PLUGIN_TYPES: unique symbol;
 
 /**
  * A plugin as definePlugin returns it: a PluginDefinition that keeps its manifest literal, types each
- * action handler by its action, and carries what each one returns, so its callers (a direct call, the
- * testing kit) are typed from the plugin.
+ * handler by its action or operation, and carries what each one returns (R, by group), so its callers
+ * (a direct call, the testing kit) are typed from the plugin.
  */
-export interface TypedPlugin<M extends ManifestLiteral, R> extends PluginDefinition {
+export interface TypedPlugin<M extends ManifestLiteral, R>
+  extends Omit<PluginDefinition, 'manifest' | 'actions' | PluginType>,
+    TypedGroups<M, R> {
   manifest: M;
   actions: TypedActions<M, R>;
   readonly [PLUGIN_TYPES]: { returns: R };
 }
 
 /**
- * The action handlers as a direct call sees them: the params as checkParams hands them over (a
- * direct call skips it, so a param with a default is the caller's to give) and the result as written.
+ * Handlers as a direct call sees them: each one's input as the runtime hands it over (Inputs, by
+ * name; a direct call skips the checks, so a param or field with a default is the caller's to give)
+ * and its result as written (Results, by name).
  */
+type DirectHandlers<Inputs, Results> = {
+  [K in keyof Inputs]: (
+    ctx: PluginContext,
+    input: Inputs[K],
+  ) => K extends keyof Results ? Results[K] : unknown;
+};
+/** What the handlers of group G return, by name, as written. */
+export type GroupResults<R, G extends string> = G extends keyof R ? R[G] : Record<never, never>;
+
 type TypedActions<M, R> = [ActionNames<M>] extends [never]
   ? Record<string, never> | undefined
-  : {
-      [A in ActionNames<M>]: (
-        ctx: PluginContext,
-        params: ActionParams<DeclaredAction<M, A>>,
-      ) => A extends keyof R ? R[A] : unknown;
-    };
+  : DirectHandlers<{ [A in ActionNames<M>]: ActionParams<DeclaredAction<M, A>> }, GroupResults<R, 'actions'>>;
 
-/** What each action handler returns, as written. */
-type Returns<H> = { [A in keyof H]: H[A] extends (...args: never[]) => infer O ? O : never };
+/**
+ * The operations of contract type T the plugin has a handler for, as written: the required ones
+ * (which definePlugin requires) and the optional ones given.
+ */
+export type HandledOperations<R, T extends ContractType> = Extract<
+  keyof GroupResults<R, T>,
+  keyof (typeof CONTRACTS)[T]
+>;
+
+/**
+ * Each handler group typed per operation or webhook action: a contract type's as written (those of
+ * the declared types, as definePlugin requires them); the webhook group if declared, and maybe not
+ * there when the manifest's type does not say (it is not a literal); none else.
+ */
+type TypedGroups<M, R> = {
+  [T in PluginType]: T extends ContractType
+    ? T extends keyof R
+      ? DirectHandlers<{ [O in HandledOperations<R, T>]: InputOf<T, O> }, R[T]>
+      : undefined
+    : [T] extends [DeclaredTypes<M>]
+      ?
+          | DirectHandlers<{ [W in WebhookActionNames<M>]: WebhookCall }, GroupResults<R, T>>
+          | (KeepsEntries<M, 'types'> extends true ? never : undefined)
+      : undefined;
+};
+
+/**
+ * What each handler returns, as written, by group: the action handlers H and the contract types'
+ * groups G. A handler a group may lack (an optional property of a group not written as a literal)
+ * is left out: the plugin may not have it.
+ */
+type Results<H, G> = {
+  [K in 'actions' | (keyof G & ContractType)]: Returned<K extends keyof G & ContractType ? G[K] : H>;
+};
+type Returned<W> = {
+  // biome-ignore lint/complexity/noBannedTypes: `{} extends Pick<X, K>` is how a type says K is optional in X
+  [K in keyof W as {} extends Pick<W, K> ? never : K]: W[K] extends (...args: never[]) => infer O ? O : never;
+};
+
+/** Any operation's name within its type (`listKeys`): a fixed union, through which G is still inferred. */
+type AnyOperation = { [T in ContractType]: keyof (typeof CONTRACTS)[T] }[ContractType];
 
 /** Declares a plugin; the loader validates the manifest and checks the handlers against `types`. */
 export function definePlugin<
@@ -145,8 +208,22 @@ export function definePlugin<
   // as one would make TypeScript type the handlers before M is inferred (a contract handler's literal
   // result widened to string).
   H extends { [K in keyof H]: K extends ActionNames<M> ? unknown : never },
->(definition: PluginDefinitionInput<M> & { actions?: H }): TypedPlugin<M, Returns<H>> {
-  return Object.assign(definition as unknown as TypedPlugin<M, Returns<H>>, { [PLUGIN_MARK]: true });
+  // G is inferred from the contract types' handler groups as written, for which handlers there are
+  // and what they return. Through mapped types over its own keys that are groups and operations, as
+  // `& G` would make every key of the definition a known one, and a misspelt one (`autorizer`,
+  // `histogrm`) no longer an excess property. Those keys are filtered by fixed unions: TypeScript
+  // infers nothing through a mapped type whose keys are filtered by a generic one (the manifest's
+  // types, or the type's own operations), so an operation of another type is refused by `never`.
+  // The webhook group has no fixed union of names to filter by: its results are not kept.
+  G,
+>(
+  definition: PluginDefinitionInput<M> & { actions?: H } & {
+    [T in keyof G & ContractType]?: {
+      [O in keyof G[T] & AnyOperation]: O extends keyof (typeof CONTRACTS)[T] ? G[T][O] : never;
+    };
+  },
+): TypedPlugin<M, Results<H, G>> {
+  return Object.assign(definition as unknown as TypedPlugin<M, Results<H, G>>, { [PLUGIN_MARK]: true });
 }
 
 export function isPluginDefinition(value: unknown): value is PluginDefinition {

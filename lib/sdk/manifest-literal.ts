@@ -2,7 +2,6 @@
  * What a manifest literal declares, read at the type level: the types a plugin is typed from (its
  * handlers by definePlugin, its callers by the testing kit). Type-only; the loader checks the value.
  */
-import type { OperationName } from './contracts';
 import type { ManifestInput, PluginType } from './manifest';
 
 /** Lets `definePlugin<const M>` accept the readonly literal types a const type parameter infers. */
@@ -13,21 +12,40 @@ type DeepReadonly<T> = T extends (infer E)[]
     : T;
 export type ManifestLiteral = DeepReadonly<ManifestInput>;
 
-export type DeclaredTypes<M> = M extends { types: readonly (infer T)[] } ? T & PluginType : never;
-export type ActionNames<M> = M extends { actions: readonly { name: infer N }[] } ? N & string : never;
-export type WebhookActionNames<M> = M extends { webhookActions: readonly { name: infer N }[] }
-  ? N & string
-  : never;
-export type DeclaredAction<M, N> = M extends { actions: readonly (infer A)[] }
-  ? Extract<A, { name: N }>
+/**
+ * The entries of list K of T (a manifest or an action); none when T has no such key. Read through
+ * NonNullable, so a manifest whose type is not a literal (`const m: ManifestInput`), where each list is
+ * optional, still gives its entries' type.
+ */
+type Entry<T, K extends string> = T extends unknown
+  ? K extends keyof T
+    ? NonNullable<T[K]> extends readonly (infer E)[]
+      ? E
+      : never
+    : never
   : never;
 /**
- * The operations of the declared types (a webhook has none). Indexed out of a mapped type, so an
- * error lists the names rather than naming this alias.
+ * Whether the manifest's type says which entries list K holds (each list, for a union of keys): a
+ * literal's tuple does, an array type (a manifest whose type is not a literal) does not, and then
+ * only the run-time checks can tell.
  */
-export type DeclaredOperations<M> = {
-  [T in DeclaredTypes<M>]: Extract<OperationName, `${T}.${string}`>;
-}[DeclaredTypes<M>];
+export type KeepsEntries<M, K extends string> = K extends keyof M
+  ? NonNullable<M[K]> extends readonly unknown[]
+    ? number extends NonNullable<M[K]>['length']
+      ? false
+      : true
+    : true
+  : true;
+
+export type DeclaredTypes<M> = Entry<M, 'types'> & PluginType;
+/** Names of the entries of list K: their literals, or `string` when the manifest's type keeps none. */
+type EntryNames<M, K extends string> = NameOf<Entry<M, K>>;
+type NameOf<E> = E extends { name: infer N } ? N & string : never;
+export type ActionNames<M> = EntryNames<M, 'actions'>;
+export type WebhookActionNames<M> = EntryNames<M, 'webhookActions'>;
+/** Action N's declaration; on a manifest whose type keeps no action names, the type of any action. */
+export type DeclaredAction<M, N> =
+  string extends ActionNames<M> ? Entry<M, 'actions'> : Extract<Entry<M, 'actions'>, { name: N }>;
 
 /** What a param of each type holds once checkParams has accepted it. */
 interface ParamTypeValues {
@@ -42,11 +60,7 @@ type ParamValue<P> = P extends { type: infer T extends keyof ParamTypeValues }
     ? Extract<C, ParamTypeValues[T]>
     : ParamTypeValues[T]
   : never;
-type ParamList<A, K extends 'requiredParams' | 'optionalParams'> = A extends {
-  [_ in K]: readonly (infer P)[];
-}
-  ? P
-  : never;
+type ParamList<A, K extends 'requiredParams' | 'optionalParams'> = Entry<A, K>;
 // checkParams refuses a secret from a caller and has no default to fill one in: it never arrives.
 type Arriving<P> = Exclude<P, { type: 'secret' }>;
 /** Required params, and optional ones checkParams fills in from their default. */
@@ -60,18 +74,32 @@ type ParamName<P> = P extends { name: infer N extends string } ? N : never;
  * as an error would name a plain mapped type by its alias (`Flat<...>`) rather than show its keys.
  */
 export type Flat<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
+/**
+ * Params of an action whose params the manifest's type does not name (it is not a literal): any, as the
+ * handlers of a plugin loaded at run time take them, for checkParams to check.
+ */
+type Unnamed<A, Named> =
+  string extends ParamName<ParamList<A, 'requiredParams'> | ParamList<A, 'optionalParams'>>
+    ? Record<string, unknown>
+    : Named;
 /** An action handler's params as checkParams hands them over: no other keys. */
-export type ActionParams<A> = Flat<
-  { [P in PresentParams<A> as ParamName<P>]: ParamValue<P> } & {
-    [P in AbsentParams<A> as ParamName<P>]?: ParamValue<P>;
-  }
+export type ActionParams<A> = Unnamed<
+  A,
+  Flat<
+    { [P in PresentParams<A> as ParamName<P>]: ParamValue<P> } & {
+      [P in AbsentParams<A> as ParamName<P>]?: ParamValue<P>;
+    }
+  >
 >;
 
 /** An action's params as a caller gives them: required ones required, no secret, no other keys. */
-export type CallerParams<A> = NoExtraKeys<
-  { [P in Arriving<ParamList<A, 'requiredParams'>> as ParamName<P>]: ParamValue<P> } & {
-    [P in Arriving<ParamList<A, 'optionalParams'>> as ParamName<P>]?: ParamValue<P>;
-  }
+export type CallerParams<A> = Unnamed<
+  A,
+  NoExtraKeys<
+    { [P in Arriving<ParamList<A, 'requiredParams'>> as ParamName<P>]: ParamValue<P> } & {
+      [P in Arriving<ParamList<A, 'optionalParams'>> as ParamName<P>]?: ParamValue<P>;
+    }
+  >
 >;
 // One object type, so an error shows the params; Record<string, never> rather than {} for none, as
 // TypeScript checks no excess keys against an empty object type.

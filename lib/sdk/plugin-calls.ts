@@ -3,9 +3,9 @@
  * and result. A plugin made by definePlugin is typed from its own definition; a plain
  * PluginDefinition (one loaded at run time) takes what the run-time checks take.
  */
-import type { OperationInput, OperationName, OperationOutput } from './contracts';
-import type { PluginDefinition, TypedPlugin } from './define-plugin';
-import type { ActionNames, CallerParams, DeclaredAction, DeclaredOperations, Flat } from './manifest-literal';
+import type { ContractType, OperationInput, OperationName, OperationOutput } from './contracts';
+import type { GroupResults, HandledOperations, PluginDefinition, TypedPlugin } from './define-plugin';
+import type { ActionNames, CallerParams, DeclaredAction, DeclaredTypes, Flat } from './manifest-literal';
 
 /**
  * A result as the client gets it, through JSON: a Date its ISO string, undefined null on its own or
@@ -30,17 +30,32 @@ type AsJson<T> = unknown extends T
             >
           : T;
 
-/** The calls of a plugin with manifest M whose action handlers return R, by kind; N is the name called. */
+/** The operations a plugin has handlers for: those its declared types require, and the optional ones given. */
+type Operations<M, R> = TypeOperations<DeclaredTypes<M> & ContractType, R>;
+type TypeOperations<T, R> = T extends ContractType ? `${T}.${HandledOperations<R, T> & string}` : never;
+
+/** What handler N of group G returns, as written. */
+type Result<R, G extends string, N> = N extends keyof GroupResults<R, G> ? GroupResults<R, G>[N] : unknown;
+/** An operation's result: its contract's output, or the handler's as JSON gives it back where the contract says nothing. */
+type OperationResult<R, N extends OperationName> =
+  unknown extends OperationOutput<N>
+    ? N extends `${infer T}.${infer O}`
+      ? AsJson<Awaited<Result<R, T, O>>>
+      : never
+    : OperationOutput<N>;
+
+/** The calls of a plugin with manifest M whose handlers return R, by kind; N is the name called. */
 interface TypedCalls<M, R, N> {
   action: {
     name: ActionNames<M>;
     input: CallerParams<DeclaredAction<M, N>>;
-    result: AsJson<Awaited<N extends keyof R ? R[N] : unknown>>;
+    result: AsJson<Awaited<Result<R, 'actions', N>>>;
   };
   operation: {
-    name: DeclaredOperations<M>;
+    // `& string` makes the union anew, so an error lists the names rather than naming the alias.
+    name: Operations<M, R> & string;
     input: OperationInput<Extract<N, OperationName>>;
-    result: OperationOutput<Extract<N, OperationName>>;
+    result: OperationResult<R, Extract<N, OperationName>>;
   };
 }
 /** The calls of a plugin loaded at run time: any action, any contract's operation, checked at run time. */
@@ -54,12 +69,29 @@ interface LooseCalls<N> {
 }
 export type CallKind = keyof LooseCalls<never>;
 
-/** Call N of kind K as its caller sees it: the names it may give, the input it gives, the result it gets. */
-export type Call<D extends PluginDefinition, K extends CallKind, N> =
-  D extends TypedPlugin<infer M, infer R> ? TypedCalls<M, R, N>[K] : LooseCalls<N>[K];
+/**
+ * Call N of kind K as its caller sees it: the names it may give, the input it gives, the result it
+ * gets. A name it may not give takes any input, so that the error is the name's alone.
+ */
+export type Call<D extends PluginDefinition, K extends CallKind, N> = Named<
+  D extends TypedPlugin<infer M, infer R> ? TypedCalls<M, R, N>[K] : LooseCalls<N>[K],
+  N
+>;
+type Named<C extends { name: unknown }, N> = [N] extends [C['name']]
+  ? C
+  : { name: C['name']; input: unknown; result: never };
 
 /**
  * The names a call of kind K may give: a typed plugin's own, any on a plugin loaded at run time.
  * (What names a call may give does not depend on the name it gives: `never` stands in for it.)
  */
 export type CallName<D extends PluginDefinition, K extends CallKind> = Call<D, K, never>['name'];
+
+/**
+ * The type of a call's name parameter, for a name N inferred unchecked: N itself when the call
+ * takes it, else the names it takes. Checked there rather than by N's constraint, as a name that
+ * failed the constraint would be replaced by all of them, whose inputs then report a missing
+ * argument rather than the name.
+ */
+export type NameArgument<D extends PluginDefinition, K extends CallKind, N> =
+  N extends CallName<D, K> ? N : CallName<D, K>;

@@ -5,7 +5,7 @@ import type { PluginDefinition } from '../sdk/define-plugin';
 import { type FieldError, NotFoundError, PlugboardError, ValidationError } from '../sdk/errors';
 import { actionParams, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
-import type { Call, CallName } from '../sdk/plugin-calls';
+import type { Call, NameArgument } from '../sdk/plugin-calls';
 import { TEST_ORIGIN } from './test-context';
 
 /** A call's input: it may be left out when none of it is required. */
@@ -87,10 +87,10 @@ async function run(
  * Calls an action as the platform would: params checked against the manifest (required ones
  * enforced, optional ones filled with their defaults), then the handler through the plugin runtime.
  */
-export async function callAction<D extends PluginDefinition, N extends CallName<D, 'action'>>(
+export async function callAction<D extends PluginDefinition, N extends string>(
   definition: D,
   ctx: PluginContext,
-  name: N,
+  name: NameArgument<D, 'action', N>,
   ...[params = {}]: InputArgument<Call<D, 'action', N>['input']>
 ): Promise<Call<D, 'action', N>['result']> {
   const manifest = ManifestSchema.parse(definition.manifest);
@@ -107,10 +107,10 @@ export async function callAction<D extends PluginDefinition, N extends CallName<
  * contract (defaults filled in), then the handler, whose output must satisfy the contract or the
  * call fails with PluginFailed.
  */
-export async function callOperation<D extends PluginDefinition, N extends CallName<D, 'operation'>>(
+export async function callOperation<D extends PluginDefinition, N extends string>(
   definition: D,
   ctx: PluginContext,
-  name: N,
+  name: NameArgument<D, 'operation', N>,
   ...[input = {}]: InputArgument<Call<D, 'operation', N>['input']>
 ): Promise<Call<D, 'operation', N>['result']> {
   return (await run(definition, ctx, 'operation', name, input)) as Call<D, 'operation', N>['result'];

@@ -4,9 +4,11 @@
  * check the plugins that do compile.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { checkPlugin } from '../../../lib/core/loader';
 import type { ConfigKey, WebhookCall } from '../../../lib/sdk/contracts';
 import { definePlugin, PLUGIN_MARK } from '../../../lib/sdk/define-plugin';
-import { callAction, createTestContext } from '../../../lib/testing';
+import type { ManifestInput } from '../../../lib/sdk/manifest';
+import { callAction, callOperation, createTestContext } from '../../../lib/testing';
 
 const noop = async () => [];
 const apart = {
@@ -240,7 +242,7 @@ describe('definePlugin', () => {
     });
   });
 
-  it('ties webhook handlers to the declared webhook actions', () => {
+  it('ties webhook handlers to the declared webhook actions, and types each for a direct call', async () => {
     const manifest = {
       slug: 'hooks',
       name: 'Hooks',
@@ -249,7 +251,7 @@ describe('definePlugin', () => {
       types: ['webhook'],
       webhookActions: [{ name: 'record', label: 'Record' }],
     } as const;
-    definePlugin({
+    const plugin = definePlugin({
       manifest,
       webhook: {
         record: (_ctx, call) => {
@@ -258,6 +260,11 @@ describe('definePlugin', () => {
         },
       },
     });
+    const call = { payload: {}, headers: {}, actionConfig: {}, deliveryId: 'd-1', source: 'gh' };
+    expectTypeOf(plugin.webhook.record).parameter(1).toEqualTypeOf<WebhookCall>();
+    expect(await plugin.webhook.record(createTestContext({ manifest }), call)).toBe('d-1');
+    // @ts-expect-error "recrod" is not a declared webhook action
+    expect(plugin.webhook.recrod).toBeUndefined();
     definePlugin({
       manifest,
       webhook: {
@@ -277,6 +284,44 @@ describe('definePlugin', () => {
       },
       // @ts-expect-error the declared webhook action "record" needs a handler
       webhook: {},
+    });
+  });
+
+  it('types the handlers loosely where the manifest is not a literal, for the loader to check', async () => {
+    // Annotated, so its type keeps neither its types nor its action names nor its params.
+    const manifest: ManifestInput = {
+      slug: 'loose',
+      name: 'Loose',
+      version: '1.0.0',
+      apiVersion: 1,
+      types: ['lifecycle'],
+      actions: [
+        { name: 'greet', label: 'Greet', requiredParams: [{ name: 'who', label: 'Who', type: 'string' }] },
+      ],
+    };
+    const plugin = definePlugin({
+      manifest,
+      lifecycle: { onInstanceCreated: (ctx) => ctx.instance },
+      actions: {
+        greet: (_ctx, params) => {
+          expectTypeOf(params).toEqualTypeOf<Record<string, unknown>>();
+          return `hello ${String(params.who)}`;
+        },
+      },
+    });
+    expect(checkPlugin(plugin)).toMatchObject({ ok: true });
+    const ctx = createTestContext({ manifest: plugin.manifest });
+    const greeted = await callAction(plugin, ctx, 'greet', { who: 'Ada' });
+    expectTypeOf(greeted).toEqualTypeOf<string>();
+    expect(greeted).toBe('hello Ada');
+    await expect(callAction(plugin, ctx, 'greeet')).rejects.toMatchObject({ code: 'NotFound' });
+    const created = await callOperation(plugin, ctx, 'lifecycle.onInstanceCreated');
+    expectTypeOf(created).toEqualTypeOf<string>();
+    expect(created).toBe(ctx.instance);
+    definePlugin({
+      manifest,
+      // @ts-expect-error a handler is still held to its operation's contract
+      lifecycle: { onInstanceCreated: (_ctx, input: string) => input },
     });
   });
 });

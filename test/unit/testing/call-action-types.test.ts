@@ -67,6 +67,14 @@ describe('callAction on a plugin that carries its types', () => {
     await expect(callAction(greeter, ctx, 'gret', { who: 'Ada' })).rejects.toMatchObject({
       code: 'NotFound',
     });
+    await expect(
+      callAction(
+        greeter,
+        ctx,
+        // @ts-expect-error "gret" is not one of its actions: the error is at the name, not a missing argument
+        'gret',
+      ),
+    ).rejects.toMatchObject({ code: 'NotFound' });
     // @ts-expect-error who is required
     await expect(callAction(greeter, ctx, 'greet')).rejects.toMatchObject({ code: 'Validation' });
     // @ts-expect-error who is required
