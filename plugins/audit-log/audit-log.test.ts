@@ -41,7 +41,7 @@ describe('audit-log', () => {
 
   it('records webhooks with their label and external identifier', async () => {
     const ctx = createTestContext({ manifest: auditLog.manifest });
-    await auditLog.webhook?.record?.(ctx, {
+    await auditLog.webhook.record(ctx, {
       payload: { a: 1 },
       headers: {},
       actionConfig: { label: 'pushes' },

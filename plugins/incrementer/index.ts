@@ -50,11 +50,10 @@ export default definePlugin({
   },
   actions: {
     async increment(ctx, params) {
-      const parameter = params.parameter as string;
-      const value = (await readCounter(ctx, parameter)) + (params.step as number);
-      return writeCounter(ctx, 'increment', parameter, value);
+      const value = (await readCounter(ctx, params.parameter)) + params.step;
+      return writeCounter(ctx, 'increment', params.parameter, value);
     },
-    reset_count: (ctx, params) => writeCounter(ctx, 'reset_count', params.parameter as string, 0),
+    reset_count: (ctx, params) => writeCounter(ctx, 'reset_count', params.parameter, 0),
     async status(ctx) {
       const counters: Record<string, number> = {};
       let cursor: string | undefined;

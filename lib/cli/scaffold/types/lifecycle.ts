@@ -22,7 +22,7 @@ export const lifecycle: TypeTemplate = {
   },`,
   test: `  it('records its creation', async () => {
     const ctx = createTestContext({ manifest: plugin.manifest });
-    await plugin.lifecycle?.onInstanceCreated?.(ctx, {});
+    await plugin.lifecycle.onInstanceCreated(ctx, {});
     expect(await callAction(plugin, ctx, 'status')).toMatchObject({ created: { at: expect.any(String) } });
   });`,
   invoke: { target: 'status', json: '{}' },

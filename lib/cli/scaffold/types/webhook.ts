@@ -31,7 +31,7 @@ export const webhook: TypeTemplate = {
   test: `  it('records a delivery', async () => {
     const ctx = createTestContext({ manifest: plugin.manifest });
     const call = { payload: {}, headers: {}, actionConfig: {}, deliveryId: 'd-1', source: 'github' };
-    await plugin.webhook?.record?.(ctx, call);
+    await plugin.webhook.record(ctx, call);
     expect(await callAction(plugin, ctx, 'last')).toMatchObject({ last: { deliveryId: 'd-1' } });
   });`,
   invoke: { target: 'last', json: '{}' },
