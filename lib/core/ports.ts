@@ -263,6 +263,21 @@ export interface EventStore {
   listWebhookDeliveries(source: string, request?: PageRequest): Promise<Page<WebhookDeliveryRecord>>;
 }
 
+/**
+ * Where a bus that delivers in the platform's own process notes each delivery of a pending event it
+ * starts, so that one the process died in counts as a failed attempt after a restart, as a Lambda
+ * invocation whose runtime crashed does (on AWS Lambda counts those itself, so only the local event
+ * log keeps one). A delivery is interrupted when it started and neither ended nor completed the event.
+ */
+export interface DeliveryJournal {
+  /** Notes that a delivery of the pending event starts; resolves once the note would survive a kill. */
+  startDelivery(id: string): Promise<void>;
+  /** Notes that a delivery ended with the event still pending and the process alive (a stop, a fault). */
+  endDelivery(id: string): Promise<void>;
+  /** The pending event's interrupted deliveries: read before any starts, those the process died in. */
+  interruptedDeliveries(id: string): Promise<number>;
+}
+
 export type GuardRole = 'authorizer' | 'preHook';
 /** An instance attached as an authorizer or pre-hook (Vespene's chains). */
 export interface GuardRecord {

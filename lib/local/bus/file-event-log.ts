@@ -3,13 +3,18 @@ import { type FileHandle, mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { FifoQueue } from '../../core/fifo-queue';
-import type { AppendOptions, Page, PageRequest, TimeRange } from '../../core/ports';
+import type { AppendOptions, DeliveryJournal, Page, PageRequest, TimeRange } from '../../core/ports';
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import { compareEntries, EventOrder, entryOf, type LogEntry } from './event-order';
 
-/** An event logged, with `complete` when it had nothing to deliver; or an event's delivery done. */
-type LogLine = { op: 'append'; event: PlatformEvent; complete?: true } | { op: 'complete'; id: string };
+/**
+ * An event logged, with `complete` when it had nothing to deliver; an event's delivery done; or one
+ * delivery of a pending event started, or ended with the event still pending.
+ */
+type LogLine =
+  | { op: 'append'; event: PlatformEvent; complete?: true }
+  | { op: 'complete' | 'start' | 'end'; id: string };
 
 export interface FileEventLogOptions {
   /** The NDJSON file. */
@@ -34,11 +39,14 @@ const TAIL_WINDOW = 1024 * 1024;
  * operating system's hands, so an acknowledged event survives the process being killed; a line torn
  * by a kill mid-write is skipped when the log is read back. It exists because the log sits on every
  * invoke's path (Operation Succeeded|Failed) and a write through embedded DynamoDB costs milliseconds;
- * on AWS the same port is DynamoDbEventStore.
+ * on AWS the same port is DynamoDbEventStore. It is the local bus's journal of deliveries too, since a
+ * start must be as durable as the event it is of, and is read back with it.
  */
-export class FileEventLog {
+export class FileEventLog implements DeliveryJournal {
   private readonly events = new Map<string, LogEntry>();
   private readonly pending = new Set<string>();
+  /** How many deliveries of each pending event started and have not ended; none is not kept. */
+  private readonly started = new Map<string, number>();
   private readonly logOrder = new EventOrder('log', (entry) => !entry.evicted);
   private readonly pendingOrder = new EventOrder(
     'pending',
@@ -80,9 +88,28 @@ export class FileEventLog {
 
   async completeEvent(id: string): Promise<void> {
     if (!this.pending.delete(id)) return;
+    this.started.delete(id);
     this.pendingOrder.removed();
     this.markCompleted(id);
     await this.write({ op: 'complete', id });
+  }
+
+  /**
+   * A line of its own in the same group commit as the appends: a delivery waits one turn of the event
+   * loop for it, and no fsync, as an append has none.
+   */
+  async startDelivery(id: string): Promise<void> {
+    if (!this.countDelivery(id, 1)) return;
+    await this.write({ op: 'start', id });
+  }
+
+  async endDelivery(id: string): Promise<void> {
+    if (!this.countDelivery(id, -1)) return;
+    await this.write({ op: 'end', id });
+  }
+
+  async interruptedDeliveries(id: string): Promise<number> {
+    return this.started.get(id) ?? 0;
   }
 
   async listPending(request: PageRequest = {}): Promise<Page<PlatformEvent>> {
@@ -154,7 +181,22 @@ export class FileEventLog {
       if (line.complete !== true) this.pending.add(line.event.id);
     } else if (line.op === 'complete') {
       this.pending.delete(line.id);
+      this.started.delete(line.id);
+    } else if (line.op === 'start' || line.op === 'end') {
+      this.countDelivery(line.id, line.op === 'start' ? 1 : -1);
     }
+  }
+
+  /**
+   * Counts a delivery of a pending event started (1) or ended (-1); false, counting nothing, for an
+   * event no longer pending or a delivery that never started.
+   */
+  private countDelivery(id: string, change: 1 | -1): boolean {
+    const count = (this.started.get(id) ?? 0) + change;
+    if (!this.pending.has(id) || count < 0) return false;
+    if (count === 0) this.started.delete(id);
+    else this.started.set(id, count);
+    return true;
   }
 
   /** Cuts a line a kill left unfinished, so the next append starts a line of its own. */
@@ -217,13 +259,21 @@ export class FileEventLog {
     const temp = `${this.file}.compact`;
     const handle = await open(temp, 'w', 0o600);
     try {
+      // A pending event's unended starts go along: they are how a restart finds it interrupted.
       const lines = [...this.events.values()]
         .sort(compareEntries)
-        .map(({ event }) =>
-          JSON.stringify(
-            this.pending.has(event.id) ? { op: 'append', event } : { op: 'append', event, complete: true },
-          ),
-        );
+        .flatMap(({ event }): LogLine[] =>
+          this.pending.has(event.id)
+            ? [
+                { op: 'append', event },
+                ...Array.from({ length: this.started.get(event.id) ?? 0 }, () => ({
+                  op: 'start' as const,
+                  id: event.id,
+                })),
+              ]
+            : [{ op: 'append', event, complete: true }],
+        )
+        .map((line) => JSON.stringify(line));
       await handle.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
       await handle.sync();
     } finally {
