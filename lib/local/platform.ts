@@ -191,6 +191,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       webhookSecrets: credentials,
       sleep: timerSleep,
       retry: options.retry,
+      journal: eventLog,
     });
     // Closed before the workers: deliveries stop retrying rather than fail on closed workers.
     closers.push(() => bus.close());

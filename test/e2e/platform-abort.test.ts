@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { killGroup, platformCaller, spawnPlatform } from './child-platform-process';
 import { waitFor } from './wait-for';
 
-/** echo, and hoarder, whose action and event deliveries abort the platform's process. */
+/** echo, audit-log, and hoarder, whose action and event deliveries abort the platform's process. */
 const PLUGINS = join(import.meta.dirname, '../fixtures/abort-plugins');
 const RESTART_LINE = "the platform process aborted (SIGABRT): a plugin's worker";
 const dirs: string[] = [];
@@ -67,29 +67,59 @@ describe('a plugin that aborts the platform process', () => {
     expect(echoed).toEqual({ status: 200, body: expect.objectContaining({ result: { message: 'back' } }) });
   }, 120_000);
 
-  it('is restarted a bounded number of times when an event it is delivered aborts it again', async () => {
+  it('dead-letters an event whose delivery aborts it twice, and delivers the events beside it', async () => {
     const platform = await start();
-    expect((await platform.call('POST', '/v1/instances', { name: 'h', plugin: 'hoarder' })).status).toBe(201);
-    const subscribed = await platform.call('POST', '/v1/subscriptions', {
-      pattern: { source: ['poison'] },
-      instance: 'h',
-      handler: 'events',
+    for (const [name, plugin] of [
+      ['h', 'hoarder'],
+      ['a', 'audit-log'],
+    ])
+      expect((await platform.call('POST', '/v1/instances', { name, plugin })).status).toBe(201);
+    const subscribe = (source: string, instance: string) =>
+      platform.call('POST', '/v1/subscriptions', {
+        pattern: { source: [source] },
+        instance,
+        handler: 'events',
+      });
+    const poisoned = await subscribe('poison', 'h');
+    expect(poisoned.status).toBe(201);
+    expect((await subscribe('bystander', 'a')).status).toBe(201);
+    // In flight together when the first delivery of the poison aborts the process.
+    const entry = (Source: string, i: number) => ({
+      Source,
+      DetailType: 'Tick',
+      Detail: JSON.stringify({ i }),
     });
-    expect(subscribed.status).toBe(201);
-    // Logged before it is delivered, so every restart delivers it again, and aborts again.
     const put = await platform.call('POST', '/v1/events', {
-      Entries: [{ Source: 'poison', DetailType: 'Hoard', Detail: '{}' }],
+      Entries: [entry('bystander', 0), entry('bystander', 1), entry('poison', 2), entry('bystander', 3)],
     });
     expect(put.status).toBe(200);
+    const [, , poison] = put.body.Entries.map((e: { EventId: string }) => e.EventId);
 
-    const code = await Promise.race([
-      platform.exited,
-      new Promise((resolve) => setTimeout(resolve, 150_000)),
+    // Delivered alone after the first restart, it aborts again; after the second it is a dead letter.
+    const letters = async () => {
+      if (platform.child.exitCode !== null) throw new Error(`the supervisor gave up:\n${platform.output()}`);
+      return platform.call('GET', '/v1/dlq').then(
+        (listed) => listed.body.deadLetters,
+        () => [], // the process died under the request
+      );
+    };
+    await waitFor(async () => (await letters()).length > 0, 150_000, 'the poison event to be dead-lettered');
+    expect(await letters()).toEqual([
+      expect.objectContaining({
+        id: `${poison}:${poisoned.body.id}`,
+        target: poisoned.body.id,
+        attempts: 2,
+        reason: expect.stringContaining('the platform process died during its delivery 2 times'),
+        event: expect.objectContaining({ id: poison, source: 'poison' }),
+      }),
     ]);
-    expect(code).not.toBe(0);
-    expect(code).toEqual(expect.any(Number));
-    expect(platform.output().split(RESTART_LINE).length - 1).toBe(3);
-    expect(platform.output()).toContain('not restarting it again');
+    const seen = async () =>
+      (await platform.call('POST', '/v1/instances/a/actions/seen', {})).body.result.events;
+    await waitFor(async () => (await seen()).length === 3, 30_000, 'the bystanders to be delivered');
+    expect((await seen()).map((e: { detail: { i: number } }) => e.detail.i).sort()).toEqual([0, 1, 3]);
+    expect(platform.output().split(RESTART_LINE).length - 1).toBe(2);
+    expect(platform.child.exitCode).toBeNull();
+    expect(await answers(platform.url)).toBe(true);
   }, 180_000);
 });
 

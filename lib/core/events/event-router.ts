@@ -3,9 +3,10 @@ import type { PlatformEvent } from '../../sdk/events';
 import type { LogFn } from '../dispatcher/deps';
 import { FifoQueue } from '../fifo-queue';
 import type { InvocationService } from '../invocation/invocation-service';
-import type { DeadLetter, EventStore, TimeRange } from '../ports';
+import type { DeadLetter, DeliveryJournal, EventStore, SubscriptionRecord, TimeRange } from '../ports';
 import type { BuiltinTarget, DeliveryTarget } from './delivery-target';
 import { CHAIN_TOO_DEEP, chainTooDeep } from './event-chain';
+import { INTERRUPTION_LIMIT, interruptedReason } from './interrupted-delivery';
 import { compilePattern, matches } from './pattern';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, type Sleep } from './retry-policy';
 import type { SubscriptionService } from './subscription-service';
@@ -32,6 +33,11 @@ export interface EventRouterProps {
    * bus ~30% faster than 16 with every call well inside its deadline. @default 64
    */
   readonly concurrency?: number;
+  /**
+   * Where the deliveries this router starts of pending events are noted, so that `recover` finds
+   * those the process died in. @default none: a service that retries such a delivery itself (Lambda)
+   */
+  readonly journal?: DeliveryJournal;
 }
 
 /** Thrown out of a delivery when the router stops: the event stays pending for the next start. */
@@ -53,6 +59,8 @@ export class EventRouter {
   /** Events dispatched but not started yet. */
   private readonly waiting = new FifoQueue<PlatformEvent>();
   private running = 0;
+  /** While recovery delivers the interrupted events one at a time, nothing else starts. */
+  private holding = false;
 
   constructor(private readonly props: EventRouterProps) {
     this.attempts = props.retry?.attempts ?? DEFAULT_RETRY.attempts;
@@ -82,11 +90,16 @@ export class EventRouter {
   }
 
   private startWaiting(): void {
-    while (this.running < this.concurrency && this.waiting.size > 0 && !this.stopping.signal.aborted) {
+    while (
+      !this.holding &&
+      this.running < this.concurrency &&
+      this.waiting.size > 0 &&
+      !this.stopping.signal.aborted
+    ) {
       const event = this.waiting.take()!;
       this.running++;
       this.track(
-        this.deliver(event).finally(() => {
+        this.deliverNoted(event).finally(() => {
           this.running--;
           this.active.delete(event.id);
           this.startWaiting();
@@ -102,12 +115,25 @@ export class EventRouter {
       await this.stopChain(event, subscriptions);
       await this.deliverBuiltins(event);
     } else {
-      await this.deliverInOrder(event, [
-        ...this.builtinsFor(event),
-        ...subscriptions.map((s) => subscriptionTarget(s, this.props.invocations)),
-      ]);
+      await this.deliverInOrder(event, this.targetsOf(event, subscriptions));
     }
     await this.props.store.completeEvent(event.id);
+  }
+
+  /**
+   * `deliver`, noted in the journal first, so that a restart after the process died in it finds the
+   * delivery interrupted; one that ends otherwise with the event still pending is noted as ended.
+   */
+  private async deliverNoted(event: PlatformEvent): Promise<void> {
+    const journal = this.props.journal;
+    await journal?.startDelivery(event.id);
+    try {
+      await this.deliver(event);
+    } catch (error) {
+      // A journal that refuses the note is closed, so nothing more can be noted; the error says why.
+      await journal?.endDelivery(event.id).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -152,28 +178,75 @@ export class EventRouter {
   private async stopChain(event: PlatformEvent, subscriptions: readonly { id: string }[]): Promise<void> {
     for (const { id } of subscriptions) {
       this.props.log?.('warn', 'event chain stopped', { eventId: event.id, subscriptionId: id });
-      await this.props.store.putDeadLetter({
-        id: `${event.id}:${id}`,
-        event,
-        target: id,
-        attempts: 0,
-        reason: CHAIN_TOO_DEEP,
-        failedAt: new Date().toISOString(),
-      });
+      await this.putLetter(event, id, 0, CHAIN_TOO_DEEP);
     }
   }
 
-  /** Starts delivery of every event logged but not fully delivered (after a crash or a stop). */
+  /**
+   * Starts delivery of every event logged but not fully delivered (after a crash or a stop). Those
+   * whose delivery the process died in go first, one at a time and before any other starts, so that
+   * a plugin aborting the process again does so with one event in flight: its second interruption
+   * (INTERRUPTION_LIMIT) is then its own, and it goes to the dead letters instead of aborting every
+   * start after. The rest wait, those published meanwhile too.
+   */
   async recover(): Promise<number> {
+    this.holding = true;
+    const interrupted: { event: PlatformEvent; interruptions: number }[] = [];
     let count = 0;
     let cursor: string | undefined;
-    do {
-      const page = await this.props.store.listPending({ limit: 500, cursor });
-      for (const event of page.items) this.dispatch(event);
-      count += page.items.length;
-      cursor = page.nextCursor;
-    } while (cursor);
+    try {
+      do {
+        const page = await this.props.store.listPending({ limit: 500, cursor });
+        for (const event of page.items) {
+          const interruptions = (await this.props.journal?.interruptedDeliveries(event.id)) ?? 0;
+          if (interruptions === 0) this.dispatch(event);
+          else if (!this.active.has(event.id)) {
+            this.active.add(event.id);
+            interrupted.push({ event, interruptions });
+          }
+        }
+        count += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+    } finally {
+      this.track(
+        this.deliverInterrupted(interrupted).finally(() => {
+          this.holding = false;
+          this.startWaiting();
+        }),
+      );
+    }
     return count;
+  }
+
+  /** One at a time; an event interrupted INTERRUPTION_LIMIT times is dead-lettered for each target. */
+  private async deliverInterrupted(
+    interrupted: readonly { event: PlatformEvent; interruptions: number }[],
+  ): Promise<void> {
+    for (const { event, interruptions } of interrupted) {
+      if (this.stopping.signal.aborted) return;
+      try {
+        if (interruptions < INTERRUPTION_LIMIT) await this.deliverNoted(event);
+        else await this.deadLetterInterrupted(event, interruptions);
+      } catch (error) {
+        if (error instanceof Stopped) return;
+        this.report(error);
+      } finally {
+        this.active.delete(event.id);
+      }
+    }
+  }
+
+  private async deadLetterInterrupted(event: PlatformEvent, interruptions: number): Promise<void> {
+    const targets = this.targetsOf(event, await this.props.subscriptions.match(event));
+    this.props.log?.('warn', 'event not delivered again: the process died in its deliveries', {
+      eventId: event.id,
+      interruptions,
+      targets: targets.map((target) => target.id),
+    });
+    for (const target of targets)
+      await this.putLetter(event, target.id, interruptions, interruptedReason(interruptions));
+    await this.props.store.completeEvent(event.id);
   }
 
   /** Delivers dead letters again (all, or those named); a letter is removed only once delivered. */
@@ -289,19 +362,32 @@ export class EventRouter {
       }
     }
     if (signal.aborted) throw new Stopped();
-    await this.props.store.putDeadLetter({
-      id: idempotencyKey,
+    await this.putLetter(event, target.id, (letter?.attempts ?? 0) + this.attempts, reason);
+    return false;
+  }
+
+  /** The letter of the event for one target, under the delivery's idempotency key. */
+  private putLetter(event: PlatformEvent, target: string, attempts: number, reason: string): Promise<void> {
+    return this.props.store.putDeadLetter({
+      id: `${event.id}:${target}`,
       event,
-      target: target.id,
-      attempts: (letter?.attempts ?? 0) + this.attempts,
+      target,
+      attempts,
       reason,
       failedAt: new Date().toISOString(),
     });
-    return false;
   }
 
   private builtinsFor(event: PlatformEvent): BuiltinTarget[] {
     return (this.props.builtins ?? []).filter((target) => target.applies(event));
+  }
+
+  /** The built-in reactions, then the matching subscriptions in their order. */
+  private targetsOf(event: PlatformEvent, subscriptions: readonly SubscriptionRecord[]): DeliveryTarget[] {
+    return [
+      ...this.builtinsFor(event),
+      ...subscriptions.map((s) => subscriptionTarget(s, this.props.invocations)),
+    ];
   }
 
   private async deliverInOrder(event: PlatformEvent, targets: readonly DeliveryTarget[]): Promise<void> {
@@ -320,11 +406,14 @@ export class EventRouter {
 
   private track(work: Promise<unknown>): void {
     const tracked = work.catch((error) => {
-      if (!(error instanceof Stopped))
-        this.props.log?.('error', 'event delivery stopped by an error', { error: describe(error) });
+      if (!(error instanceof Stopped)) this.report(error);
     });
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private report(error: unknown): void {
+    this.props.log?.('error', 'event delivery stopped by an error', { error: describe(error) });
   }
 }
 

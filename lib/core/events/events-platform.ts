@@ -5,7 +5,13 @@ import { guardRoutes } from '../guards/guard-routes';
 import { GuardService } from '../guards/guard-service';
 import { InstanceService } from '../instances/instance-service';
 import { InvocationService } from '../invocation/invocation-service';
-import type { CredentialResolver, EventStore, GuardStore, SubscriptionRules } from '../ports';
+import type {
+  CredentialResolver,
+  DeliveryJournal,
+  EventStore,
+  GuardStore,
+  SubscriptionRules,
+} from '../ports';
 import { webhookRoutes } from '../webhooks/webhook-routes';
 import { WebhookService } from '../webhooks/webhook-service';
 import { webhookTarget } from '../webhooks/webhook-target';
@@ -32,6 +38,11 @@ export interface EventsPlatformProps {
    * @default none: subscriptions are matched in process, as the local bus does
    */
   readonly rules?: SubscriptionRules;
+  /**
+   * Where a bus that delivers in process notes the deliveries it starts (see EventRouterProps).
+   * @default none
+   */
+  readonly journal?: DeliveryJournal;
 }
 
 export interface EventsPlatform {
@@ -69,6 +80,7 @@ export function createEventsPlatform(
     retry: props.retry,
     sleep: props.sleep,
     log: deps.log,
+    journal: props.journal,
   });
   // A webhook whose event the bus refuses is refused to its sender, whose retry is the redrive.
   const webhooks = new WebhookService(dispatcherDeps, props.store, props.webhookSecrets, instances);
