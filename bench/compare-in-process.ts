@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { applyServingHeapPolicy } from '../lib/local/heap-policy';
 import { startEchoPlatform } from './echo-platform';
 import { ECHO_BODY } from './load';
+import { median } from './median';
 
 /**
  * A/B of checkouts in one process, for changes of a few per cent, which `compare.ts` cannot tell
@@ -86,12 +87,6 @@ async function window(target: Target, ms: number): Promise<number> {
   const used = process.cpuUsage(before);
   return (used.user + used.system) / requests;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
-};
 
 const targets: Target[] = [];
 for (const checkout of checkouts) targets.push(await start(checkout));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { measureServer } from './load';
+import { median } from './median';
 
 /**
  * A/B of server scripts under the bench's load, alternating them round after round so that the
@@ -28,11 +29,6 @@ for (let round = 1; round <= rounds; round++) {
     );
   }
 }
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle) ? (sorted[middle - 1]! + sorted[middle]!) / 2 : sorted[Math.floor(middle)]!;
-};
 for (const [script, results] of runs) {
   console.log(
     `median ${script}: ${Math.round(median(results.map((r) => r.rps)))} req/s, ${Math.round(median(results.map((r) => r.cpu)))} µs CPU per request, ${Math.round(median(results.map((r) => r.rss)))} MB resident`,

@@ -1,6 +1,5 @@
 import { PatternIndex } from '../../lib/core/events/pattern';
 import { startLocalPlatform } from '../../lib/local/platform';
-import type { PlatformEvent } from '../../lib/sdk/events';
 import { reportCase } from '../child';
 import { mixedEvent, mixedPattern, seeded } from '../event-mix';
 
@@ -48,25 +47,28 @@ export interface BusFigures {
  */
 export type BusHandler = 'events' | 'action:echo';
 
+/** The local bus under load, set up once and published to in runs (see `startBusBench`). */
+export interface BusBench {
+  /**
+   * Publishes up to `events` new events, in batches of 10 (PutEvents' limit) from 10 publishers at a
+   * time, stopping early at `budgetMs`, and waits until every delivery is done: figures from the first
+   * publish until then. Every answer the plugin gives meanwhile is counted at the invoker, and the
+   * run fails unless each expected delivery was answered successfully.
+   */
+  run(events: number, budgetMs: number): Promise<BusFigures>;
+  close(): Promise<void>;
+}
+
 /**
- * The local bus of a local platform with 1,000 subscriptions of mixed patterns, each delivering to
- * `handler` of one echo instance: events per second from the first publish until every delivery is
- * done, after a warm-up of `warmup` events (as the HTTP cases warm up before their timed window: a
- * cold run of 2,000 events measured the JIT and the worker's first calls, 2,500 events/s against 5,800
- * in steady state). Publishers send batches of 10 (PutEvents' limit), 10 at a time; publishing stops
- * after `events` or `budgetMs`, whichever comes first. Every answer the plugin gives in the timed
- * window is counted at the invoker, and the run fails unless each expected delivery was answered
- * successfully.
+ * A local platform (`start`: this checkout's, or another's for bench/compare-bus.ts) whose bus has
+ * 1,000 subscriptions of mixed patterns, each delivering to `handler` of one echo instance.
  */
-export async function busEventsPerSecond(
+export async function startBusBench(
   handler: BusHandler,
-  events = 10_000,
-  budgetMs = 15_000,
-  warmup = 2_000,
-): Promise<BusFigures> {
-  const platform = await startLocalPlatform({ memory: true, port: 0, watch: false, logSink: () => {} });
+  start: typeof startLocalPlatform = startLocalPlatform,
+): Promise<BusBench> {
+  const platform = await start({ memory: true, port: 0, watch: false, logSink: () => {} });
   try {
-    const bus = platform.bus;
     const call = async (path: string, body: unknown) => {
       const response = await fetch(`${platform.url}${path}`, {
         method: 'POST',
@@ -87,25 +89,7 @@ export async function busEventsPerSecond(
       );
     const index = new PatternIndex<number>();
     for (const [i, pattern] of patterns.entries()) index.add(String(i), pattern, i);
-    const publishAll = async (sample: PlatformEvent[], deadline: number) => {
-      let published = 0;
-      const publisher = async () => {
-        while (published < sample.length && performance.now() < deadline) {
-          const batch = sample.slice(published, published + 10);
-          published += batch.length;
-          await bus.publish(batch);
-        }
-      };
-      await Promise.all(Array.from({ length: 10 }, publisher));
-      await bus.idle();
-      return published;
-    };
-    await publishAll(
-      Array.from({ length: warmup }, (_, i) => mixedEvent(events + i, next)),
-      performance.now() + budgetMs,
-    );
 
-    const sample = Array.from({ length: events }, (_, i) => mixedEvent(i, next));
     const kind = handler === 'events' ? 'event' : 'action';
     let answered = 0;
     const invoke = platform.invoker.invoke.bind(platform.invoker);
@@ -114,20 +98,63 @@ export async function busEventsPerSecond(
       if (envelope.kind === kind && answer.ok) answered++;
       return answer;
     };
-    const start = performance.now();
-    const published = await publishAll(sample, start + budgetMs);
-    const seconds = (performance.now() - start) / 1000;
-    const deliveries = sample.slice(0, published).reduce((sum, event) => sum + index.match(event).length, 0);
-    if (answered !== deliveries)
-      throw new Error(`expected ${deliveries} deliveries, the plugin answered ${answered} successfully`);
+    // The log keeps events by id: each run's are new.
+    let logged = 0;
     return {
-      eventsPerS: published / seconds,
-      events: published,
-      deliveries,
-      matchesPerEvent: deliveries / published,
+      run: async (events, budgetMs) => {
+        const sample = Array.from({ length: events }, (_, i) => mixedEvent(logged + i, next));
+        logged += events;
+        answered = 0;
+        const start = performance.now();
+        const deadline = start + budgetMs;
+        let published = 0;
+        const publisher = async () => {
+          while (published < sample.length && performance.now() < deadline) {
+            const batch = sample.slice(published, published + 10);
+            published += batch.length;
+            await platform.bus.publish(batch);
+          }
+        };
+        await Promise.all(Array.from({ length: 10 }, publisher));
+        await platform.bus.idle();
+        const seconds = (performance.now() - start) / 1000;
+        const deliveries = sample
+          .slice(0, published)
+          .reduce((sum, event) => sum + index.match(event).length, 0);
+        if (answered !== deliveries)
+          throw new Error(`expected ${deliveries} deliveries, the plugin answered ${answered} successfully`);
+        return {
+          eventsPerS: published / seconds,
+          events: published,
+          deliveries,
+          matchesPerEvent: deliveries / published,
+        };
+      },
+      close: () => platform.close(),
     };
-  } finally {
+  } catch (error) {
     await platform.close();
+    throw error;
+  }
+}
+
+/**
+ * The bus's events per second, after a warm-up of `warmup` events (as the HTTP cases warm up before
+ * their timed window: a cold run of 2,000 events measured the JIT and the worker's first calls,
+ * 2,500 events/s against 5,800 in steady state).
+ */
+export async function busEventsPerSecond(
+  handler: BusHandler,
+  events = 10_000,
+  budgetMs = 15_000,
+  warmup = 2_000,
+): Promise<BusFigures> {
+  const bench = await startBusBench(handler);
+  try {
+    await bench.run(warmup, budgetMs);
+    return await bench.run(events, budgetMs);
+  } finally {
+    await bench.close();
   }
 }
 
