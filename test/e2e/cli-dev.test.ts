@@ -12,6 +12,16 @@ let work: string | undefined;
 let child: ChildProcess | undefined;
 const scratchParents: string[] = [];
 
+/** Whether any process of the group is still running (signal 0 only asks). */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (work) await rm(work, { recursive: true, force: true });
@@ -129,6 +139,8 @@ describe('plugboard dev', () => {
       await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000, 'still running'))]),
     ).toEqual([0, null]);
     expect(output).toContain('Stopping: requests under way');
+    // Nothing of it outlives it: not the checks it was running, nor those it started as it stopped.
+    await waitFor(async () => !groupAlive(dev.pid!), 1_000, "the dev session's processes to end");
     // tsx keeps its compile cache there too.
     expect((await readdir(tmp)).filter((name) => name.startsWith('plugboard-'))).toEqual([]);
   }, 120_000);

@@ -10,15 +10,20 @@ const TIMEOUT_MS = 120_000;
  * `plugboard test --json` over the plugins folder, in a process of its own. The kit must get the
  * plugin imported with the very SDK it runs (the platform's module of a plugin carries its own
  * copy, whose typed errors the kit would take for crashes), and only a fresh process imports every
- * file of a changed plugin afresh, its fixtures too.
+ * file of a changed plugin afresh, its fixtures too. The signal ends the process: checks under way
+ * when dev stops, or started as it stops, must not outlive it.
  */
-export function contractChecks(pluginsDir: string, slug?: string): Promise<ConformanceReport[]> {
+export function contractChecks(
+  pluginsDir: string,
+  slug: string | undefined,
+  signal: AbortSignal,
+): Promise<ConformanceReport[]> {
   const args = [CLI, 'test', ...(slug ? [slug] : []), '--plugins', pluginsDir, '--json'];
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       args,
-      { timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
+      { timeout: TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, signal },
       (error, stdout, stderr) => {
         try {
           resolve(JSON.parse(stdout) as ConformanceReport[]);

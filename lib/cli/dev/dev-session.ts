@@ -42,9 +42,11 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
   // Links to a lone plugin's folder: gone when dev stops.
   const scratch = await mkdtemp(join(tmpdir(), 'plugboard-dev-'));
   const closers: (() => Promise<void>)[] = [() => rm(scratch, { recursive: true, force: true })];
+  const stopping = new AbortController();
   // Once: a stop during the first round also fails that round, whose error path closes again.
   let closed: Promise<void> | undefined;
   const close = () => {
+    stopping.abort();
     closed ??= (async () => {
       for (const closer of closers.reverse()) await closer().catch(() => undefined);
     })();
@@ -82,7 +84,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
       return changed ? [line] : [];
     };
     const checkLines = (slug?: string) =>
-      contractChecks(pluginsDir, slug).then(
+      contractChecks(pluginsDir, slug, stopping.signal).then(
         (reports) => reports.map(checksSummary),
         (error: Error) => [error.message],
       );
