@@ -26,11 +26,12 @@ const NOTHING_TO_REDACT: Redactor = Object.assign(<T>(value: T) => value, { byte
  * answer, the log and the bus as their fields.
  */
 export function createRedactor(secrets: readonly string[]): Redactor {
-  if (!secrets.some((s) => s.length >= MIN_SECRET_LENGTH)) return NOTHING_TO_REDACT;
+  const redacted = secrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+  if (redacted.length === 0) return NOTHING_TO_REDACT;
   // A secret used as a key is named in a refusal by its JSON pointer, where "~" and "/" are escaped.
-  const needles = [
-    ...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).flatMap((s) => [s, pointerSegment(s)])),
-  ].sort((a, b) => b.length - a.length);
+  const needles = [...new Set(redacted.flatMap((s) => [s, pointerSegment(s)]))].sort(
+    (a, b) => b.length - a.length,
+  );
   const scrub = (text: string): string =>
     needles.reduce((out, needle) => out.replaceAll(needle, REDACTED), text);
   const walk = (value: unknown): unknown => {
