@@ -135,18 +135,26 @@ export function markChecked(event: PlatformEvent): PlatformEvent {
 
 /**
  * Throws Validation naming the field when an event does not have EventBridge's shape or its entry is
- * too large; `size` as oversizedEntry takes it.
+ * too large.
  */
-export function checkEvent(event: unknown, pointer = '', size?: number): PlatformEvent {
+export function checkEvent(event: unknown, pointer = ''): PlatformEvent {
   if (typeof event === 'object' && event !== null && checkedWhereMade.has(event))
     return event as PlatformEvent;
+  const checked = checkEventShape(event, pointer);
+  const oversized = oversizedEntry(checked, pointer);
+  if (oversized) throw new ValidationError(`the event ${oversized.detail}`, [oversized]);
+  return checked;
+}
+
+/**
+ * Throws Validation naming the field when an event does not have EventBridge's shape; its size is
+ * the caller's to check (the EventBridge stand-in counts the entry as it was received).
+ */
+export function checkEventShape(event: unknown, pointer = ''): PlatformEvent {
   const parsed = PlatformEventSchema.safeParse(event);
   if (!parsed.success) {
     const errors = zodFieldErrors(parsed.error, pointer, event);
     throw invalidFields('the event is not valid', errors);
   }
-  const checked = parsed.data as PlatformEvent;
-  const oversized = oversizedEntry(checked, pointer, size);
-  if (oversized) throw new ValidationError(`the event ${oversized.detail}`, [oversized]);
-  return checked;
+  return parsed.data as PlatformEvent;
 }

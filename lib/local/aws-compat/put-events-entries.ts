@@ -1,5 +1,5 @@
 import { callerEvents, type PutEventsEntry } from '../../core/events/caller-events';
-import { checkEvent, entrySize, markChecked } from '../../core/events/event-schema';
+import { checkEventShape, markChecked } from '../../core/events/event-schema';
 import type { EventOrigin } from '../../core/platform-events';
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
@@ -41,10 +41,10 @@ export function entryOutcome(raw: unknown, origin: EventOrigin, busNames: readon
     Time: time,
   };
   try {
-    // Counted as EventBridge counts the entry it receives, which has a Time only if the caller gave
-    // one; marked checked so that the bus does not count the time the event now has.
+    // Its size counted as EventBridge counts the entry it receives, which has a Time only if the
+    // caller gave one; marked checked so that the bus does not count the time the event now has.
     const [event] = callerEvents([putEntry], origin, { asReceived: true }) as [PlatformEvent];
-    return { event: markChecked(checkEvent(event, '', entrySize(putEntry))) };
+    return { event: markChecked(checkEventShape(event)) };
   } catch (error) {
     if (!(error instanceof PlugboardError)) throw error;
     const pointer = error.errors?.[0]?.pointer ?? '';
