@@ -1,11 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type OnResolveArgs, type OnResolveResult, type Plugin, type PluginBuild } from 'esbuild';
 import { removeSupersededBuilds } from './superseded-builds';
 
 /** Bare imports the build keeps in: the SDK, which a plugin reaches through the project's package name. */
 const SDK_PACKAGE = /^plugboard(\/|$)/;
+
+/** The platform's own modules, the SDK among them, which every plugin's module compiles in. */
+const PLATFORM_SOURCE = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * What the packages the platform's own modules import resolved to, by how and from where: the same
+ * for the life of the process, whose thread has loaded those very packages. Every plugin's module
+ * compiles the SDK in, so this spares each build esbuild's resolver for zod, the round trips that
+ * made most of its time. A plugin's own imports are resolved afresh each build, as its folder may
+ * gain packages while `plugboard dev` watches it.
+ */
+const platformPackages = new Map<string, OnResolveResult>();
 
 /**
  * Packages stay outside the module, each imported by the file URL esbuild resolves it to from the
@@ -16,21 +28,32 @@ const SDK_PACKAGE = /^plugboard(\/|$)/;
 const packagesByUrl: Plugin = {
   name: 'packages-by-url',
   setup(plugin) {
-    plugin.onResolve({ filter: /^[^./]/ }, async (args) => {
+    plugin.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('node:') || SDK_PACKAGE.test(args.path) || args.pluginData === 'inner')
         return undefined;
-      const found = await plugin.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        importer: args.importer,
-        pluginData: 'inner',
+      const key = `${args.kind}\0${args.resolveDir}\0${args.path}`;
+      const known = platformPackages.get(key);
+      if (known) return known;
+      return packageByUrl(plugin, args).then((result) => {
+        if (!result.errors && args.resolveDir.startsWith(PLATFORM_SOURCE)) platformPackages.set(key, result);
+        return result;
       });
-      if (found.errors.length > 0) return { errors: found.errors };
-      if (found.external) return { path: found.path, external: true };
-      return { path: pathToFileURL(found.path).href, external: true };
     });
   },
 };
+
+/** The file URL a package resolves to, or its resolution's errors. */
+async function packageByUrl(plugin: PluginBuild, args: OnResolveArgs): Promise<OnResolveResult> {
+  const found = await plugin.resolve(args.path, {
+    kind: args.kind,
+    resolveDir: args.resolveDir,
+    importer: args.importer,
+    pluginData: 'inner',
+  });
+  if (found.errors.length > 0) return { errors: found.errors };
+  if (found.external) return { path: found.path, external: true };
+  return { path: pathToFileURL(found.path).href, external: true };
+}
 
 /**
  * Imports a plugin's source on the platform's own thread to read its definition, with neither tsx

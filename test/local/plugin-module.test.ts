@@ -73,4 +73,38 @@ export default definePlugin({
     // The first module is loaded already and never read again: only the newest stays on disk.
     expect(readdirSync(out).filter((name) => name.startsWith('tiny.module.'))).toHaveLength(1);
   });
+
+  it("resolves a plugin's own packages afresh each build, as its folder changes while it is watched", async () => {
+    const plugins = tempDir('module-packages-', join(ROOT, 'test/.tmp'));
+    const out = tempDir('plugboard-modules-');
+    const folder = join(plugins, 'own-package');
+    const pkg = join(folder, 'node_modules/own-version');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'one.js'), "export const version = '1.0.0';\n");
+    writeFileSync(join(pkg, 'two.js'), "export const version = '2.0.0';\n");
+    const main = (file: string) =>
+      writeFileSync(
+        join(pkg, 'package.json'),
+        JSON.stringify({ name: 'own-version', type: 'module', main: file }),
+      );
+    writeFileSync(
+      join(folder, 'index.ts'),
+      `import { definePlugin } from 'plugboard/sdk';
+import { version } from 'own-version';
+export default definePlugin({
+  manifest: { slug: 'own-package', name: 'Own', version, description: 'A test plugin', apiVersion: 1 },
+});
+`,
+    );
+    const versionOf = async () => {
+      const checked = checkPlugin((await importPluginModule(join(folder, 'index.ts'), out)).default);
+      return checked.ok && checked.manifest.version;
+    };
+
+    main('one.js');
+    expect(await versionOf()).toBe('1.0.0');
+    main('two.js');
+    // The plugin's source is unchanged: only a fresh resolution of its package finds the new file.
+    expect(await versionOf()).toBe('2.0.0');
+  });
 });
