@@ -283,7 +283,6 @@ async function syncPlugins(
   invoker: WorkerInvoker,
   report: LoadReport,
   log: ReturnType<typeof createLocalLogger>,
-  markRemoved = true,
 ) {
   const now = new Date().toISOString();
   const slugs = new Set(report.loaded.map((p) => p.slug));
@@ -296,17 +295,16 @@ async function syncPlugins(
   );
   if (built) log.platform('info', 'plugins built', { plugins: [...slugs], ms: Math.round(built.ms) });
   await Promise.all(
-    report.loaded.map(async (plugin) => {
-      await registry.putPlugin({
+    report.loaded.map((plugin) =>
+      registry.putPlugin({
         slug: plugin.slug,
         manifest: plugin.manifest,
         handlers: plugin.handlers,
         status: 'loaded',
         updatedAt: now,
-      });
-    }),
+      }),
+    ),
   );
-  if (!markRemoved) return;
   for (const stored of await registry.listPlugins()) {
     if (!slugs.has(stored.slug) && stored.status !== 'removed') {
       await registry.putPlugin({ ...stored, status: 'removed', updatedAt: now });
