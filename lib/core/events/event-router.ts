@@ -109,7 +109,7 @@ export class EventRouter {
   }
 
   /** Every target in order, then the event is no longer pending. */
-  async deliver(event: PlatformEvent): Promise<void> {
+  private async deliver(event: PlatformEvent): Promise<void> {
     const subscriptions = await this.props.subscriptions.match(event);
     if (subscriptions.length > 0 && chainTooDeep(event)) {
       await this.stopChain(event, subscriptions);
