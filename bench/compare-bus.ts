@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { applyServingHeapPolicy } from '../lib/local/heap-policy';
+import { alternated } from './alternated';
 import { type BusBench, type BusHandler, startBusBench } from './cases/events';
 import { median } from './median';
 
@@ -37,11 +38,7 @@ try {
     benches.push(await startBusBench(handler, startLocalPlatform));
   }
   for (const bench of benches) await bench.run(2_000, BUDGET_MS);
-  const runs = benches.map(() => [] as { rate: number; cpu: number }[]);
-  for (let w = 0; w < windows; w++) {
-    const order = benches.map((_, i) => (w % 2 === 0 ? i : benches.length - 1 - i));
-    for (const i of order) runs[i]!.push(await window(benches[i]!));
-  }
+  const runs = await alternated(benches.length, windows, (i) => window(benches[i]!));
   for (const [i, checkout] of checkouts.entries())
     console.log(
       `${checkout}: ${median(runs[i]!.map((r) => r.rate)).toFixed(0)} events/s, ${median(runs[i]!.map((r) => r.cpu)).toFixed(0)} µs CPU per event (median windows, ${handler})`,

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { applyServingHeapPolicy } from '../lib/local/heap-policy';
+import { alternated } from './alternated';
 import { startEchoPlatform } from './echo-platform';
 import { ECHO_BODY } from './load';
 import { median } from './median';
@@ -92,11 +93,7 @@ const targets: Target[] = [];
 for (const checkout of checkouts) targets.push(await start(checkout));
 try {
   for (const target of targets) await window(target, 8_000);
-  const cpu = targets.map(() => [] as number[]);
-  for (let w = 0; w < windows; w++) {
-    const order = targets.map((_, i) => (w % 2 === 0 ? i : targets.length - 1 - i));
-    for (const i of order) cpu[i]!.push(await window(targets[i]!, windowMs));
-  }
+  const cpu = await alternated(targets.length, windows, (i) => window(targets[i]!, windowMs));
   const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
   for (const [i, target] of targets.entries())
     console.log(`${target.checkout}: ${mean(cpu[i]!).toFixed(1)} µs CPU per request (mean of the windows)`);
