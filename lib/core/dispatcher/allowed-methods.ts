@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { PlugboardError } from '../../sdk/errors';
 
 interface RouteTemplate {
   readonly method: string;
@@ -44,4 +45,15 @@ export function allowedMethods<E extends object>(app: Hono<E>): (path: string) =
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods].sort();
   };
+}
+
+/** A known path asked with a method it does not serve, carrying the methods for the `Allow` header. */
+export class MethodNotAllowedError extends PlugboardError {
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: readonly string[],
+  ) {
+    super('MethodNotAllowed', `${method} is not served at ${path}; it takes ${allowed.join(', ')}`);
+  }
 }

@@ -9,7 +9,7 @@ import { problemResponse, toProblem } from '../http/problem';
 import { type DependentsOf, InstanceService } from '../instances/instance-service';
 import { type CallGuard, InvocationService } from '../invocation/invocation-service';
 import type { EventBus } from '../ports';
-import { allowedMethods } from './allowed-methods';
+import { allowedMethods, MethodNotAllowedError } from './allowed-methods';
 import type { DispatcherDeps } from './deps';
 import type { App, AppEnv, RouteContext } from './env';
 import { registerCallRoutes } from './routes/calls';
@@ -120,12 +120,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
   const allowedAt = allowedMethods(app);
   app.notFound((c) => {
     const allowed = allowedAt(c.req.path);
-    if (allowed.length > 0) {
-      throw new PlugboardError(
-        'MethodNotAllowed',
-        `${c.req.method} is not served at ${c.req.path}; it takes ${allowed.join(', ')}`,
-      );
-    }
+    if (allowed.length > 0) throw new MethodNotAllowedError(c.req.method, c.req.path, allowed);
     throw new PlugboardError('NotFound', `no route for ${c.req.method} ${c.req.path}`);
   });
   app.onError((error, c) => {
@@ -140,7 +135,7 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     }
     const response = problemResponse(problem);
     response.headers.set('x-request-id', problem.requestId);
-    if (problem.code === 'MethodNotAllowed') response.headers.set('allow', allowedAt(c.req.path).join(', '));
+    if (error instanceof MethodNotAllowedError) response.headers.set('allow', error.allowed.join(', '));
     // The challenge RFC 9110 §11.6.1 requires of a 401, where a token is what was missing: a
     // webhook is refused for its signature, which no Authorization header would mend.
     if (problem.status === 401 && !isOpenPath(c.req.path))
