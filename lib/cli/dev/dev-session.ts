@@ -86,7 +86,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
     const checkLines = (slug?: string) =>
       contractChecks(pluginsDir, slug, stopping.signal).then(
         (reports) => reports.map(checksSummary),
-        (error: Error) => [error.message],
+        // Checks the stop ended failed nothing: there is no result to report.
+        (error: Error) => (stopping.signal.aborted ? [] : [error.message]),
       );
     const reload = async ({ slug }: ReloadedPlugin) => {
       // The platform has just built and registered the plugin: its record says what the instance
