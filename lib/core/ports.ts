@@ -264,18 +264,22 @@ export interface EventStore {
 }
 
 /**
- * Where a bus that delivers in the platform's own process notes each delivery of a pending event it
- * starts, so that one the process died in counts as a failed attempt after a restart, as a Lambda
- * invocation whose runtime crashed does (on AWS Lambda counts those itself, so only the local event
- * log keeps one). A delivery is interrupted when it started and neither ended nor completed the event.
+ * Where a bus that delivers in the platform's own process notes each attempt it starts at delivering a
+ * pending event, so that one the process died in counts as a failed attempt after a restart, as a
+ * Lambda invocation whose runtime crashed does (on AWS Lambda counts those itself, so only the local
+ * event log keeps one). An attempt is interrupted when it started and neither ended nor completed the
+ * event; a delivery's attempts at its next targets that follow without a wait may share one start.
  */
 export interface DeliveryJournal {
-  /** Notes that a delivery of the pending event starts; resolves once the note would survive a kill. */
-  startDelivery(id: string): Promise<void>;
-  /** Notes that a delivery ended with the event still pending and the process alive (a stop, a fault). */
-  endDelivery(id: string): Promise<void>;
-  /** The pending event's interrupted deliveries: read before any starts, those the process died in. */
-  interruptedDeliveries(id: string): Promise<number>;
+  /** Notes that an attempt at the pending event starts; resolves once the note would survive a kill. */
+  startAttempt(id: string): Promise<void>;
+  /**
+   * Notes that an attempt ended with the event still pending and the process alive (before a retry's
+   * backoff, a stop, a fault).
+   */
+  endAttempt(id: string): Promise<void>;
+  /** The pending event's interrupted attempts: read before any starts, those the process died in. */
+  interruptedAttempts(id: string): Promise<number>;
 }
 
 export type GuardRole = 'authorizer' | 'preHook';

@@ -38,43 +38,54 @@ const at = (id: string, second: number) =>
 interface Span {
   id: string;
   attempt: number;
+  failed: boolean;
   startedAt: number;
   endedAt: number;
 }
 
+const overlap = (a: Span, b: Span) => a.startedAt < b.endedAt && b.startedAt < a.endedAt;
+
+/**
+ * A platform restarted on a log as a process leaves it that died in the attempts `starts` counts (those
+ * with none were merely waiting), in that order, with a `slow-audit` instance of `options` taking every
+ * event; `later` is published meanwhile. Resolves once the bus is idle, with the attempts recorded.
+ */
+async function restartedAfterDeath(options: Record<string, number>, starts: Record<string, number>) {
+  const dataDir = dataFolder();
+  const first = await startOn(dataDir, 'event-plugins');
+  await first.createInstance('slow', 'slow-audit', options);
+  const subscribed = await first.call('POST', '/v1/subscriptions', {
+    pattern: { source: ['test'] },
+    instance: 'slow',
+    handler: 'events',
+  });
+  expect(subscribed.status).toBe(201);
+  await first.close();
+
+  const log = await FileEventLog.open({ file: join(dataDir, 'events.ndjson') });
+  for (const [second, [id, count]] of Object.entries(starts).entries()) {
+    await log.appendEvent(at(id, second));
+    for (let i = 0; i < count; i++) await log.startAttempt(id);
+  }
+  await log.close();
+
+  const second = await startOn(dataDir, 'event-plugins');
+  // Published while the interrupted ones are delivered: it waits as well.
+  await second.platform.bus.publish([at('later', 30)]);
+  await second.platform.bus.idle();
+  const spans: Span[] = (await second.call('POST', '/v1/instances/slow/actions/spans', {})).body.result.spans;
+  return { second, subscription: subscribed.body.id as string, spans };
+}
+
 describe('the local bus after the process died in deliveries', () => {
   it('delivers the interrupted events one at a time before any other, and dead-letters one interrupted twice', async () => {
-    const dataDir = dataFolder();
-    const first = await startOn(dataDir, 'event-plugins');
-    await first.createInstance('slow', 'slow-audit', { delayMs: 150 });
-    const subscribed = await first.call('POST', '/v1/subscriptions', {
-      pattern: { source: ['test'] },
-      instance: 'slow',
-      handler: 'events',
-    });
-    expect(subscribed.status).toBe(201);
-    await first.close();
-
-    // The log as a process leaves it that died once with `s1` and `s2` in flight, and twice with `p`
-    // in flight: those listed first were merely waiting.
-    const log = await FileEventLog.open({ file: join(dataDir, 'events.ndjson') });
-    const starts = { i1: 0, i2: 0, i3: 0, s1: 1, p: 2, s2: 1 };
-    for (const [second, [id, count]] of Object.entries(starts).entries()) {
-      await log.appendEvent(at(id, second));
-      for (let i = 0; i < count; i++) await log.startDelivery(id);
-    }
-    await log.close();
-
-    const second = await startOn(dataDir, 'event-plugins');
-    // Published while the interrupted ones are delivered: it waits as well.
-    await second.platform.bus.publish([at('later', 30)]);
-    await second.platform.bus.idle();
-
-    const spans = new Map<string, Span>(
-      (await second.call('POST', '/v1/instances/slow/actions/spans', {})).body.result.spans.map(
-        (span: Span) => [span.id, span],
-      ),
-    );
+    // Died once with `s1` and `s2` in flight, and twice with `p` in flight.
+    const {
+      second,
+      subscription,
+      spans: recorded,
+    } = await restartedAfterDeath({ delayMs: 150 }, { i1: 0, i2: 0, i3: 0, s1: 1, p: 2, s2: 1 });
+    const spans = new Map(recorded.map((span) => [span.id, span]));
     expect([...spans.keys()].sort()).toEqual(['i1', 'i2', 'i3', 'later', 's1', 's2']);
     const [s1, s2] = [spans.get('s1')!, spans.get('s2')!];
     expect(s1.endedAt <= s2.startedAt || s2.endedAt <= s1.startedAt).toBe(true);
@@ -86,12 +97,12 @@ describe('the local bus after the process died in deliveries', () => {
       Math.max(...others.map((o) => o.startedAt)),
     );
 
-    const letterId = `p:${subscribed.body.id}`;
+    const letterId = `p:${subscription}`;
     const dlq = await second.call('GET', '/v1/dlq');
     expect(dlq.body.deadLetters).toEqual([
       expect.objectContaining({
         id: letterId,
-        target: subscribed.body.id,
+        target: subscription,
         attempts: 2,
         reason: expect.stringContaining('the platform process died during its delivery 2 times'),
         event: expect.objectContaining({ id: 'p' }),
@@ -104,6 +115,27 @@ describe('the local bus after the process died in deliveries', () => {
     await waitFor(async () => (await second.call('GET', '/v1/dlq')).body.deadLetters.length === 0);
     const redriven = (await second.call('POST', '/v1/instances/slow/actions/spans', {})).body.result.spans;
     expect(redriven).toContainEqual(expect.objectContaining({ id: 'p', attempt: 3 }));
+  }, 60_000);
+
+  it('delivers the rest while an interrupted event waits out its backoff, each of its attempts still alone', async () => {
+    // Died with `s1`, `s2` and `s3` in flight.
+    const { second, spans } = await restartedAfterDeath(
+      { delayMs: 100, failures: 1 },
+      { i1: 0, s1: 1, i2: 0, s2: 1, s3: 1 },
+    );
+    // Every event's first attempt failed, after which it waited out a backoff of a second.
+    expect(spans.map((span) => `${span.id}/${span.attempt}/${span.failed}`).sort()).toEqual(
+      ['i1', 'i2', 'later', 's1', 's2', 's3'].flatMap((id) => [`${id}/1/true`, `${id}/2/false`]),
+    );
+    const interrupted = spans.filter((span) => span.id.startsWith('s'));
+    for (const span of interrupted)
+      expect(spans.filter((other) => other !== span && overlap(span, other))).toEqual([]);
+    // The others did not wait for the interrupted events' backoffs to end.
+    const lastRetry = Math.max(...interrupted.filter((s) => s.attempt === 2).map((s) => s.startedAt));
+    for (const span of spans.filter((s) => !s.id.startsWith('s') && s.attempt === 1))
+      expect(span.startedAt).toBeLessThan(lastRetry);
+    expect((await second.call('GET', '/v1/dlq')).body.deadLetters).toEqual([]);
+    expect((await second.platform.eventStore.listPending()).items).toEqual([]);
   }, 60_000);
 
   it('does not count a delivery the platform stopped as interrupted', async () => {
@@ -128,7 +160,7 @@ describe('the local bus after the process died in deliveries', () => {
     ]);
     const log = await FileEventLog.open({ file: join(dataDir, 'events.ndjson') });
     expect((await log.listPending()).items.map((e) => e.id)).toEqual(['refused']);
-    expect(await log.interruptedDeliveries('refused')).toBe(0);
+    expect(await log.interruptedAttempts('refused')).toBe(0);
     await log.close();
   }, 60_000);
 });

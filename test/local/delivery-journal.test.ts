@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const event = (id: string, second: number): PlatformEvent =>
   loggedEvent(id, new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString());
 const counts = (log: FileEventLog, ids: readonly string[]) =>
-  Promise.all(ids.map((id) => log.interruptedDeliveries(id)));
+  Promise.all(ids.map((id) => log.interruptedAttempts(id)));
 const lineCount = (file: string) => readFileSync(file, 'utf8').trim().split('\n').length;
 
 describe('FileEventLog as the journal of deliveries', () => {
@@ -21,21 +21,21 @@ describe('FileEventLog as the journal of deliveries', () => {
     const file = join(dir, 'counts.ndjson');
     const log = await FileEventLog.open({ file });
     for (const [i, id] of ['twice', 'ended', 'done'].entries()) await log.appendEvent(event(id, i));
-    await log.startDelivery('twice');
-    await log.startDelivery('ended');
-    await log.endDelivery('ended');
-    await log.startDelivery('done');
+    await log.startAttempt('twice');
+    await log.startAttempt('ended');
+    await log.endAttempt('ended');
+    await log.startAttempt('done');
     await log.completeEvent('done');
     await log.close();
 
     const reopened = await FileEventLog.open({ file });
-    await reopened.startDelivery('twice');
+    await reopened.startAttempt('twice');
     expect(await counts(reopened, ['twice', 'ended', 'done'])).toEqual([2, 0, 0]);
     // Nothing to note: a completed event, one never logged, an end without a start.
     const lines = lineCount(file);
-    await reopened.startDelivery('done');
-    await reopened.startDelivery('unknown');
-    await reopened.endDelivery('ended');
+    await reopened.startAttempt('done');
+    await reopened.startAttempt('unknown');
+    await reopened.endAttempt('ended');
     expect(lineCount(file)).toBe(lines);
     await reopened.close();
     const again = await FileEventLog.open({ file });
@@ -47,7 +47,7 @@ describe('FileEventLog as the journal of deliveries', () => {
     const file = join(dir, 'group.ndjson');
     const log = await FileEventLog.open({ file });
     await log.appendEvent(event('e', 1));
-    const started = log.startDelivery('e');
+    const started = log.startAttempt('e');
     expect(lineCount(file)).toBe(1);
     await started;
     expect(readFileSync(file, 'utf8').trim().split('\n').at(-1)).toBe('{"op":"start","id":"e"}');
@@ -58,15 +58,15 @@ describe('FileEventLog as the journal of deliveries', () => {
     const file = join(dir, 'torn.ndjson');
     const log = await FileEventLog.open({ file });
     await log.appendEvent(event('e', 1));
-    await log.startDelivery('e');
+    await log.startAttempt('e');
     await log.close();
     appendFileSync(file, '{"op":"start","id":"e');
     const reopened = await FileEventLog.open({ file });
-    expect(await reopened.interruptedDeliveries('e')).toBe(1);
-    await reopened.startDelivery('e');
+    expect(await reopened.interruptedAttempts('e')).toBe(1);
+    await reopened.startAttempt('e');
     await reopened.close();
     const again = await FileEventLog.open({ file });
-    expect(await again.interruptedDeliveries('e')).toBe(2);
+    expect(await again.interruptedAttempts('e')).toBe(2);
     await again.close();
   });
 
@@ -74,21 +74,21 @@ describe('FileEventLog as the journal of deliveries', () => {
     const file = join(dir, 'compact.ndjson');
     const log = await FileEventLog.open({ file });
     await log.appendEvent(event('pending', 0));
-    await log.startDelivery('pending');
-    await log.startDelivery('pending');
+    await log.startAttempt('pending');
+    await log.startAttempt('pending');
     for (let i = 1; i <= 3; i++) {
       await log.appendEvent(event(`done${i}`, i));
-      await log.startDelivery(`done${i}`);
+      await log.startAttempt(`done${i}`);
       await log.completeEvent(`done${i}`);
     }
     await log.close();
     const compacted = await FileEventLog.open({ file, retain: 1 });
-    expect(await compacted.interruptedDeliveries('pending')).toBe(2);
+    expect(await compacted.interruptedAttempts('pending')).toBe(2);
     await compacted.close();
     // The pending event's append and its two starts, and the one completed event retained.
     expect(lineCount(file)).toBe(4);
     const reopened = await FileEventLog.open({ file, retain: 1 });
-    expect(await reopened.interruptedDeliveries('pending')).toBe(2);
+    expect(await reopened.interruptedAttempts('pending')).toBe(2);
     await reopened.close();
   });
 
@@ -119,10 +119,10 @@ describe('FileEventLog as the journal of deliveries', () => {
               pending.set(s.id, 0);
               logged.add(s.id);
             } else if (s.op === 'start') {
-              await log.startDelivery(s.id);
+              await log.startAttempt(s.id);
               if (pending.has(s.id)) pending.set(s.id, pending.get(s.id)! + 1);
             } else if (s.op === 'end') {
-              await log.endDelivery(s.id);
+              await log.endAttempt(s.id);
               if (pending.get(s.id)) pending.set(s.id, pending.get(s.id)! - 1);
             } else {
               await log.completeEvent(s.id);

@@ -4,9 +4,11 @@ import type { LogFn } from '../dispatcher/deps';
 import { FifoQueue } from '../fifo-queue';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { DeadLetter, DeliveryJournal, EventStore, SubscriptionRecord, TimeRange } from '../ports';
+import { AttemptGate } from './attempt-gate';
 import type { BuiltinTarget, DeliveryTarget } from './delivery-target';
 import { CHAIN_TOO_DEEP, chainTooDeep } from './event-chain';
 import { INTERRUPTION_LIMIT, interruptedReason } from './interrupted-delivery';
+import { NotedAttempts } from './noted-attempts';
 import { compilePattern, matches } from './pattern';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, type Sleep } from './retry-policy';
 import type { SubscriptionService } from './subscription-service';
@@ -34,8 +36,8 @@ export interface EventRouterProps {
    */
   readonly concurrency?: number;
   /**
-   * Where the deliveries this router starts of pending events are noted, so that `recover` finds
-   * those the process died in. @default none: a service that retries such a delivery itself (Lambda)
+   * Where the attempts this router starts at delivering pending events are noted, so that `recover`
+   * finds those the process died in. @default none: a service that retries such a delivery itself (Lambda)
    */
   readonly journal?: DeliveryJournal;
 }
@@ -59,8 +61,8 @@ export class EventRouter {
   /** Events dispatched but not started yet. */
   private readonly waiting = new FifoQueue<PlatformEvent>();
   private running = 0;
-  /** While recovery delivers the interrupted events one at a time, nothing else starts. */
-  private holding = false;
+  /** Lets an interrupted event's attempts run alone, and the rest side by side. */
+  private readonly gate = new AttemptGate();
 
   constructor(private readonly props: EventRouterProps) {
     this.attempts = props.retry?.attempts ?? DEFAULT_RETRY.attempts;
@@ -90,12 +92,7 @@ export class EventRouter {
   }
 
   private startWaiting(): void {
-    while (
-      !this.holding &&
-      this.running < this.concurrency &&
-      this.waiting.size > 0 &&
-      !this.stopping.signal.aborted
-    ) {
+    while (this.running < this.concurrency && this.waiting.size > 0 && !this.stopping.signal.aborted) {
       const event = this.waiting.take()!;
       this.running++;
       this.track(
@@ -109,29 +106,30 @@ export class EventRouter {
   }
 
   /** Every target in order, then the event is no longer pending. */
-  private async deliver(event: PlatformEvent): Promise<void> {
+  private async deliver(event: PlatformEvent, attempts: NotedAttempts): Promise<void> {
     const subscriptions = await this.props.subscriptions.match(event);
     if (subscriptions.length > 0 && chainTooDeep(event)) {
       await this.stopChain(event, subscriptions);
-      await this.deliverBuiltins(event);
+      await this.deliverInOrder(event, this.builtinsFor(event), attempts);
     } else {
-      await this.deliverInOrder(event, this.targetsOf(event, subscriptions));
+      await this.deliverInOrder(event, this.targetsOf(event, subscriptions), attempts);
     }
     await this.props.store.completeEvent(event.id);
   }
 
   /**
-   * `deliver`, noted in the journal first, so that a restart after the process died in it finds the
-   * delivery interrupted; one that ends otherwise with the event still pending is noted as ended.
+   * `deliver`, its attempts noted in the journal, so that a restart after the process died in one
+   * finds the event interrupted; alone for an event interrupted before.
    */
-  private async deliverNoted(event: PlatformEvent): Promise<void> {
-    const journal = this.props.journal;
-    await journal?.startDelivery(event.id);
+  private async deliverNoted(event: PlatformEvent, alone = false): Promise<void> {
+    const attempts = new NotedAttempts(this.gate, this.props.journal, event.id, alone);
     try {
-      await this.deliver(event);
+      if (!(await attempts.start(this.stopping.signal))) throw new Stopped();
+      await this.deliver(event, attempts);
+      attempts.completed();
     } catch (error) {
       // A journal that refuses the note is closed, so nothing more can be noted; the error says why.
-      await journal?.endDelivery(event.id).catch(() => undefined);
+      await attempts.end().catch(() => undefined);
       throw error;
     }
   }
@@ -184,13 +182,16 @@ export class EventRouter {
 
   /**
    * Starts delivery of every event logged but not fully delivered (after a crash or a stop). Those
-   * whose delivery the process died in go first, one at a time and before any other starts, so that
-   * a plugin aborting the process again does so with one event in flight: its second interruption
-   * (INTERRUPTION_LIMIT) is then its own, and it goes to the dead letters instead of aborting every
-   * start after. The rest wait, those published meanwhile too.
+   * whose attempts the process died in go first, each attempt alone and before any other starts, so
+   * that a plugin aborting the process again does so with one event in flight: its second
+   * interruption (INTERRUPTION_LIMIT) is then its own, and it goes to the dead letters instead of
+   * aborting every start after. While such an event waits out a backoff, the next one's attempt runs,
+   * then the rest side by side, those published meanwhile too.
    */
   async recover(): Promise<number> {
-    this.holding = true;
+    // Held alone while the log is read, so that no attempt starts before the interrupted events queue.
+    const turn = this.gate.enter(true);
+    if (turn) await turn;
     const interrupted: { event: PlatformEvent; interruptions: number }[] = [];
     let count = 0;
     let cursor: string | undefined;
@@ -198,7 +199,7 @@ export class EventRouter {
       do {
         const page = await this.props.store.listPending({ limit: 500, cursor });
         for (const event of page.items) {
-          const interruptions = (await this.props.journal?.interruptedDeliveries(event.id)) ?? 0;
+          const interruptions = (await this.props.journal?.interruptedAttempts(event.id)) ?? 0;
           if (interruptions === 0) this.dispatch(event);
           else if (!this.active.has(event.id)) {
             this.active.add(event.id);
@@ -209,31 +210,20 @@ export class EventRouter {
         cursor = page.nextCursor;
       } while (cursor);
     } finally {
-      this.track(
-        this.deliverInterrupted(interrupted).finally(() => {
-          this.holding = false;
-          this.startWaiting();
-        }),
-      );
+      for (const { event, interruptions } of interrupted)
+        this.track(this.deliverInterrupted(event, interruptions));
+      this.gate.leave(true);
     }
     return count;
   }
 
-  /** One at a time; an event interrupted INTERRUPTION_LIMIT times is dead-lettered for each target. */
-  private async deliverInterrupted(
-    interrupted: readonly { event: PlatformEvent; interruptions: number }[],
-  ): Promise<void> {
-    for (const { event, interruptions } of interrupted) {
-      if (this.stopping.signal.aborted) return;
-      try {
-        if (interruptions < INTERRUPTION_LIMIT) await this.deliverNoted(event);
-        else await this.deadLetterInterrupted(event, interruptions);
-      } catch (error) {
-        if (error instanceof Stopped) return;
-        this.report(error);
-      } finally {
-        this.active.delete(event.id);
-      }
+  /** Its attempts alone; an event interrupted INTERRUPTION_LIMIT times is dead-lettered for each target. */
+  private async deliverInterrupted(event: PlatformEvent, interruptions: number): Promise<void> {
+    try {
+      if (interruptions < INTERRUPTION_LIMIT) await this.deliverNoted(event, true);
+      else await this.deadLetterInterrupted(event, interruptions);
+    } finally {
+      this.active.delete(event.id);
     }
   }
 
@@ -336,12 +326,14 @@ export class EventRouter {
 
   /**
    * Attempts with backoff; after the last failure the event goes to the dead-letter store with the
-   * reason (a redriven letter is rewritten with its new count). True when delivered.
+   * reason (a redriven letter is rewritten with its new count). True when delivered. A pending
+   * event's delivery ends its noted attempt for each backoff, so that others run meanwhile.
    */
   private async deliverTo(
     target: DeliveryTarget,
     event: PlatformEvent,
     letter?: DeadLetter,
+    attempts?: NotedAttempts,
   ): Promise<boolean> {
     const idempotencyKey = `${event.id}:${target.id}`;
     const signal = this.stopping.signal;
@@ -356,9 +348,11 @@ export class EventRouter {
         this.props.log?.('warn', 'event delivery failed', { idempotencyKey, attempt, reason });
       }
       if (attempt < this.attempts) {
+        await attempts?.end();
         await this.props.sleep(backoffMs(this.props.retry ?? {}, attempt), signal).catch(() => {
           throw new Stopped();
         });
+        if (attempts && !(await attempts.start(signal))) throw new Stopped();
       }
     }
     if (signal.aborted) throw new Stopped();
@@ -390,8 +384,12 @@ export class EventRouter {
     ];
   }
 
-  private async deliverInOrder(event: PlatformEvent, targets: readonly DeliveryTarget[]): Promise<void> {
-    for (const target of targets) await this.deliverTo(target, event);
+  private async deliverInOrder(
+    event: PlatformEvent,
+    targets: readonly DeliveryTarget[],
+    attempts?: NotedAttempts,
+  ): Promise<void> {
+    for (const target of targets) await this.deliverTo(target, event, undefined, attempts);
   }
 
   /** The target a letter names; undefined for a subscription deleted since. */

@@ -39,7 +39,7 @@ export interface EventsPlatformProps {
    */
   readonly rules?: SubscriptionRules;
   /**
-   * Where a bus that delivers in process notes the deliveries it starts (see EventRouterProps).
+   * Where a bus that delivers in process notes the attempts it starts (see EventRouterProps).
    * @default none
    */
   readonly journal?: DeliveryJournal;

@@ -1,9 +1,9 @@
 /**
- * How many deliveries of one event the platform's process may die in (a plugin that aborts it, out
- * of memory) before the event is dead-lettered instead of delivered again. The first may be another
- * event's doing, since every delivery in flight when the process died was interrupted alike; the
- * second happened while the event was delivered alone after the restart, so it was this event's. As
- * on AWS, where a Lambda invocation whose runtime crashed is a failed attempt, each counts as one.
+ * How many attempts at delivering one event the platform's process may die in (a plugin that aborts
+ * it, out of memory) before the event is dead-lettered instead of delivered again. The first may be
+ * another event's doing, since every attempt in flight when the process died was interrupted alike;
+ * the second happened while the event's attempt ran alone after the restart, so it was this event's.
+ * As on AWS, where a Lambda invocation whose runtime crashed is a failed attempt, each counts as one.
  */
 export const INTERRUPTION_LIMIT = 2;
 

@@ -10,7 +10,8 @@ import { compareEntries, EventOrder, entryOf, type LogEntry } from './event-orde
 
 /**
  * An event logged, with `complete` when it had nothing to deliver; an event's delivery done; or one
- * delivery of a pending event started, or ended with the event still pending.
+ * attempt at a pending event started, or ended with the event still pending (older logs noted whole
+ * deliveries alike, and read the same).
  */
 type LogLine =
   | { op: 'append'; event: PlatformEvent; complete?: true }
@@ -39,13 +40,13 @@ const TAIL_WINDOW = 1024 * 1024;
  * operating system's hands, so an acknowledged event survives the process being killed; a line torn
  * by a kill mid-write is skipped when the log is read back. It exists because the log sits on every
  * invoke's path (Operation Succeeded|Failed) and a write through embedded DynamoDB costs milliseconds;
- * on AWS the same port is DynamoDbEventStore. It is the local bus's journal of deliveries too, since a
+ * on AWS the same port is DynamoDbEventStore. It is the local bus's journal of attempts too, since a
  * start must be as durable as the event it is of, and is read back with it.
  */
 export class FileEventLog implements DeliveryJournal {
   private readonly events = new Map<string, LogEntry>();
   private readonly pending = new Set<string>();
-  /** How many deliveries of each pending event started and have not ended; none is not kept. */
+  /** How many attempts at each pending event started and have not ended; none is not kept. */
   private readonly started = new Map<string, number>();
   private readonly logOrder = new EventOrder('log', (entry) => !entry.evicted);
   private readonly pendingOrder = new EventOrder(
@@ -98,17 +99,17 @@ export class FileEventLog implements DeliveryJournal {
    * A line of its own in the same group commit as the appends: a delivery waits one turn of the event
    * loop for it, and no fsync, as an append has none.
    */
-  async startDelivery(id: string): Promise<void> {
-    if (!this.countDelivery(id, 1)) return;
+  async startAttempt(id: string): Promise<void> {
+    if (!this.countAttempt(id, 1)) return;
     await this.write({ op: 'start', id });
   }
 
-  async endDelivery(id: string): Promise<void> {
-    if (!this.countDelivery(id, -1)) return;
+  async endAttempt(id: string): Promise<void> {
+    if (!this.countAttempt(id, -1)) return;
     await this.write({ op: 'end', id });
   }
 
-  async interruptedDeliveries(id: string): Promise<number> {
+  async interruptedAttempts(id: string): Promise<number> {
     return this.started.get(id) ?? 0;
   }
 
@@ -183,15 +184,15 @@ export class FileEventLog implements DeliveryJournal {
       this.pending.delete(line.id);
       this.started.delete(line.id);
     } else if (line.op === 'start' || line.op === 'end') {
-      this.countDelivery(line.id, line.op === 'start' ? 1 : -1);
+      this.countAttempt(line.id, line.op === 'start' ? 1 : -1);
     }
   }
 
   /**
-   * Counts a delivery of a pending event started (1) or ended (-1); false, counting nothing, for an
-   * event no longer pending or a delivery that never started.
+   * Counts an attempt at a pending event started (1) or ended (-1); false, counting nothing, for an
+   * event no longer pending or an attempt that never started.
    */
-  private countDelivery(id: string, change: 1 | -1): boolean {
+  private countAttempt(id: string, change: 1 | -1): boolean {
     const count = (this.started.get(id) ?? 0) + change;
     if (!this.pending.has(id) || count < 0) return false;
     if (count === 0) this.started.delete(id);
