@@ -45,7 +45,10 @@ export interface PluginContext<Options = Record<string, unknown>> extends CallCo
   readonly requestId: string;
   readonly plugin: string;
   readonly instance: string;
-  /** Instance options merged over the manifest's defaults. */
+  /**
+   * Instance options merged over the manifest's defaults; no secret option, which is a credential.
+   * Typed from the manifest in the handlers of a plugin made by definePlugin.
+   */
   readonly options: Options;
   /** Resolved by the runtime from the instance's credentials; never logged. */
   readonly credentials: Readonly<Record<string, string>>;

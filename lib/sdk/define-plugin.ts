@@ -7,6 +7,7 @@ import type {
   ActionParams,
   DeclaredAction,
   DeclaredTypes,
+  InstanceOptions,
   KeepsEntries,
   ManifestLiteral,
   WebhookActionNames,
@@ -15,37 +16,38 @@ import type {
 export type { ManifestLiteral } from './manifest-literal';
 
 type Awaitable<T> = T | Promise<T>;
-type Handler<I, O> = (ctx: PluginContext, input: I) => Awaitable<O>;
+/** A handler whose ctx is C: in definePlugin, a PluginContext with the manifest's options (PluginDefinitionInput). */
+type Handler<I, O, C> = (ctx: C, input: I) => Awaitable<O>;
 
-type ContractHandlers<T extends keyof typeof CONTRACTS> = {
+type ContractHandlers<T extends keyof typeof CONTRACTS, C> = {
   [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true }
     ? O
-    : never]: Handler<InputOf<T, O>, OutputOf<T, O>>;
+    : never]: Handler<InputOf<T, O>, OutputOf<T, O>, C>;
 } & {
   [O in keyof (typeof CONTRACTS)[T] as (typeof CONTRACTS)[T][O] extends { required: true }
     ? never
-    : O]?: Handler<InputOf<T, O>, OutputOf<T, O>>;
+    : O]?: Handler<InputOf<T, O>, OutputOf<T, O>, C>;
 };
 
 /** The handler group each plugin type brings. */
-export interface TypeHandlers {
-  configuration: ContractHandlers<'configuration'>;
-  logs: ContractHandlers<'logs'>;
-  identity: ContractHandlers<'identity'>;
-  deployment: ContractHandlers<'deployment'>;
-  lifecycle: ContractHandlers<'lifecycle'>;
-  webhook: Record<string, Handler<WebhookCall, unknown>>;
+export interface TypeHandlers<C = PluginContext> {
+  configuration: ContractHandlers<'configuration', C>;
+  logs: ContractHandlers<'logs', C>;
+  identity: ContractHandlers<'identity', C>;
+  deployment: ContractHandlers<'deployment', C>;
+  lifecycle: ContractHandlers<'lifecycle', C>;
+  webhook: Record<string, Handler<WebhookCall, unknown, C>>;
 }
 
 /**
  * A handler of an action. The runtime checks the params against the manifest before the call, so a
  * handler typed for its own action's params is one too: a method's parameters are compared both ways.
  */
-export type ActionHandler = {
-  handle(ctx: PluginContext, params: Record<string, unknown>): Awaitable<unknown>;
+export type ActionHandler<C = PluginContext> = {
+  handle(ctx: C, params: Record<string, unknown>): Awaitable<unknown>;
 }['handle'];
-export type HttpHandler = (ctx: PluginContext, request: Request) => Awaitable<Response>;
-export type EventHandler = (ctx: PluginContext, delivery: EventDelivery) => Awaitable<void>;
+export type HttpHandler<C = PluginContext> = Handler<Request, Response, C>;
+export type EventHandler<C = PluginContext> = Handler<EventDelivery, void, C>;
 
 /** What an authorizer or pre-hook sees of the call it guards. */
 export interface GuardedCall {
@@ -55,25 +57,25 @@ export interface GuardedCall {
   name: string;
   input: Record<string, unknown>;
 }
-export type AuthorizerHandler = (
-  ctx: PluginContext,
-  call: GuardedCall,
-) => Awaitable<{ allow: boolean; reason?: string }>;
-export type PreHookHandler = (
-  ctx: PluginContext,
-  call: GuardedCall,
-) => Awaitable<
+export type AuthorizerHandler<C = PluginContext> = Handler<
+  GuardedCall,
+  { allow: boolean; reason?: string },
+  C
+>;
+export type PreHookHandler<C = PluginContext> = Handler<
+  GuardedCall,
   // biome-ignore lint/suspicious/noConfusingVoidType: a pre-hook that lets the call through returns nothing
-  void | { veto: string }
+  void | { veto: string },
+  C
 >;
 
 /** Handlers any plugin may have, whatever its types. */
-export interface CommonHandlers {
-  actions?: Record<string, ActionHandler>;
-  http?: HttpHandler;
-  events?: EventHandler;
-  authorizer?: AuthorizerHandler;
-  preHook?: PreHookHandler;
+export interface CommonHandlers<C = PluginContext> {
+  actions?: Record<string, ActionHandler<C>>;
+  http?: HttpHandler<C>;
+  events?: EventHandler<C>;
+  authorizer?: AuthorizerHandler<C>;
+  preHook?: PreHookHandler<C>;
 }
 
 /**
@@ -82,39 +84,45 @@ export interface CommonHandlers {
  * handler parameters through the conditional, but not through a mapped type whose keys depend
  * on the manifest being inferred (the handlers' parameters would be implicitly `any`).
  */
-type Group<M, T extends PluginType> = [T] extends [DeclaredTypes<M>]
-  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M> : TypeHandlers[K] }
+type Group<M, T extends PluginType, C> = [T] extends [DeclaredTypes<M>]
+  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M, C> : TypeHandlers<C>[K] }
   : { [K in T]?: never };
 /** One handler per declared webhook action, no other (the loader refuses both). */
-type WebhookHandlers<M> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown> };
+type WebhookHandlers<M, C> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown, C> };
 
 /** The handlers a manifest literal declares: its types' groups and its actions', each typed, no other. */
-type DeclaredHandlers<M> = Group<M, 'configuration'> &
-  Group<M, 'logs'> &
-  Group<M, 'identity'> &
-  Group<M, 'deployment'> &
-  Group<M, 'lifecycle'> &
-  Group<M, 'webhook'> &
+type DeclaredHandlers<M, C> = Group<M, 'configuration', C> &
+  Group<M, 'logs', C> &
+  Group<M, 'identity', C> &
+  Group<M, 'deployment', C> &
+  Group<M, 'lifecycle', C> &
+  Group<M, 'webhook', C> &
   ([ActionNames<M>] extends [never]
     ? { actions?: Record<string, never> }
-    : { actions: { [A in ActionNames<M>]: Handler<ActionParams<DeclaredAction<M, A>>, unknown> } });
+    : { actions: { [A in ActionNames<M>]: Handler<ActionParams<DeclaredAction<M, A>>, unknown, C> } });
 
 /**
  * The handlers of a plugin whose manifest's type is not a literal, which says neither which types nor
  * which actions it declares: any group and any action handler, as on a plugin loaded at run time, for
  * the loader to check.
  */
-type LooseHandlers = Partial<TypeHandlers> & Pick<CommonHandlers, 'actions'>;
+type LooseHandlers<C> = Partial<TypeHandlers<C>> & Pick<CommonHandlers<C>, 'actions'>;
 /**
  * Decided once for the whole definition: the same conditional nested in each group cost TypeScript
  * some 40 times the type instantiations per plugin.
  */
-type ManifestHandlers<M> =
-  KeepsEntries<M, 'types' | 'actions'> extends true ? DeclaredHandlers<M> : LooseHandlers;
+type ManifestHandlers<M, C> =
+  KeepsEntries<M, 'types' | 'actions'> extends true ? DeclaredHandlers<M, C> : LooseHandlers<C>;
 
-/** The handlers definePlugin takes: those its manifest declares, typed, or any if it does not say. */
-export type PluginDefinitionInput<M extends ManifestLiteral> = { manifest: M } & ManifestHandlers<M> &
-  Omit<CommonHandlers, 'actions'>;
+/**
+ * The handlers definePlugin takes: those its manifest declares, typed, or any if it does not say.
+ * Each one's ctx has the options the manifest declares (any, if its type does not name them).
+ */
+export type PluginDefinitionInput<M extends ManifestLiteral> = DefinitionInput<
+  M,
+  PluginContext<InstanceOptions<M>>
+>;
+type DefinitionInput<M, C> = { manifest: M } & ManifestHandlers<M, C> & Omit<CommonHandlers<C>, 'actions'>;
 
 /** A plugin as the platform sees it: an unvalidated manifest plus its handlers. */
 export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> {

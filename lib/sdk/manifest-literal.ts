@@ -62,6 +62,7 @@ type ParamValue<P> = P extends { type: infer T extends keyof ParamTypeValues }
   : never;
 type ParamList<A, K extends 'requiredParams' | 'optionalParams'> = Entry<A, K>;
 // checkParams refuses a secret from a caller and has no default to fill one in: it never arrives.
+// A secret option is set with the credentials, and a handler reads it from ctx.credentials.
 type Arriving<P> = Exclude<P, { type: 'secret' }>;
 /** Required params, and optional ones checkParams fills in from their default. */
 type PresentParams<A> = Arriving<
@@ -75,26 +76,39 @@ type ParamName<P> = P extends { name: infer N extends string } ? N : never;
  */
 export type Flat<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
 /**
- * Params of an action whose params the manifest's type does not name (it is not a literal): any, as the
- * handlers of a plugin loaded at run time take them, for checkParams to check.
+ * Params P whose names the manifest's type does not keep (it is not a literal): any, as the handlers
+ * of a plugin loaded at run time take them, for checkParams to check.
  */
-type Unnamed<A, Named> =
-  string extends ParamName<ParamList<A, 'requiredParams'> | ParamList<A, 'optionalParams'>>
-    ? Record<string, unknown>
-    : Named;
-/** An action handler's params as checkParams hands them over: no other keys. */
-export type ActionParams<A> = Unnamed<
-  A,
+type Unnamed<P, Named> = string extends ParamName<P> ? Record<string, unknown> : Named;
+/** Params as checkParams hands them over: the Present ones, maybe the Absent ones, no other keys. */
+type CheckedParams<Present, Absent> = Unnamed<
+  Present | Absent,
   Flat<
-    { [P in PresentParams<A> as ParamName<P>]: ParamValue<P> } & {
-      [P in AbsentParams<A> as ParamName<P>]?: ParamValue<P>;
+    { [P in Present as ParamName<P>]: ParamValue<P> } & {
+      [P in Absent as ParamName<P>]?: ParamValue<P>;
     }
   >
+>;
+/** An action handler's params as checkParams hands them over: no other keys. */
+export type ActionParams<A> = CheckedParams<PresentParams<A>, AbsentParams<A>>;
+
+/**
+ * Required options, which an instance is refused without, and those with a default, which the
+ * runtime fills in on every call (effectiveOptions).
+ */
+type PresentOption = { required: true } | { default: unknown };
+/**
+ * A handler's ctx.options: the instance's options, which checkParams checked when the instance was
+ * written, over the manifest's defaults; no other keys.
+ */
+export type InstanceOptions<M> = CheckedParams<
+  Arriving<Extract<Entry<M, 'options'>, PresentOption>>,
+  Arriving<Exclude<Entry<M, 'options'>, PresentOption>>
 >;
 
 /** An action's params as a caller gives them: required ones required, no secret, no other keys. */
 export type CallerParams<A> = Unnamed<
-  A,
+  ParamList<A, 'requiredParams'> | ParamList<A, 'optionalParams'>,
   NoExtraKeys<
     { [P in Arriving<ParamList<A, 'requiredParams'>> as ParamName<P>]: ParamValue<P> } & {
       [P in Arriving<ParamList<A, 'optionalParams'>> as ParamName<P>]?: ParamValue<P>;

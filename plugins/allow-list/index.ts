@@ -1,7 +1,6 @@
 import { definePlugin } from 'plugboard/sdk';
 
-const listed = (list: unknown, value: string): boolean =>
-  typeof list === 'string' &&
+const listed = (list: string, value: string): boolean =>
   list
     .split(',')
     .map((entry) => entry.trim())

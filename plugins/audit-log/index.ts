@@ -61,7 +61,7 @@ export default definePlugin({
   },
   // Keyed by the idempotency key, so a redelivered event is recorded once.
   async events(ctx, delivery) {
-    if (ctx.options.reject === true) throw new UnavailableError('audit-log is set to reject events');
+    if (ctx.options.reject) throw new UnavailableError('audit-log is set to reject events');
     const { event, idempotencyKey, attempt } = delivery;
     await ctx.store.put(EVENT + idempotencyKey, {
       id: event.id,

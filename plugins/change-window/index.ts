@@ -21,10 +21,9 @@ export default definePlugin({
   preHook(ctx, call) {
     // Reads go through: only actions change things.
     if (call.kind !== 'action') return;
-    if (ctx.options.frozen === true) return { veto: 'changes are frozen' };
+    const { frozen, fromHour: from, toHour: to } = ctx.options;
+    if (frozen) return { veto: 'changes are frozen' };
     const hour = new Date().getUTCHours();
-    const from = ctx.options.fromHour as number;
-    const to = ctx.options.toHour as number;
     if (hour < from || hour >= to) return { veto: `changes are allowed from ${from}:00 to ${to}:00 UTC` };
   },
 });

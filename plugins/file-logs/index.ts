@@ -1,10 +1,8 @@
-import { definePlugin, type PluginContext } from 'plugboard/sdk';
+import { definePlugin } from 'plugboard/sdk';
 import { decodeCursor, encodeCursor, searchKey } from './cursor';
 import { histogram } from './histogram';
 import { compile, type Query } from './query';
 import { newestFirst, type ParsedEntry, readLog } from './read-log';
-
-const pathOf = (ctx: PluginContext): string => String(ctx.options.path);
 
 const typeName = (value: unknown): string =>
   Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
@@ -46,8 +44,8 @@ export default definePlugin({
   logs: {
     async search(ctx, { start, end, filters, limit, cursor }) {
       const query: Query = { start, end, filters };
-      const log = await readLog(pathOf(ctx));
-      const key = searchKey(log.fingerprint, pathOf(ctx), query);
+      const log = await readLog(ctx.options.path);
+      const key = searchKey(log.fingerprint, ctx.options.path, query);
       const after = cursor === undefined ? undefined : decodeCursor(cursor, key);
       const matches = compile(query);
       const page: ParsedEntry[] = [];
@@ -69,7 +67,7 @@ export default definePlugin({
     },
     async schema(ctx) {
       const types = new Map<string, Set<string>>();
-      for (const entry of (await readLog(pathOf(ctx))).entries) {
+      for (const entry of (await readLog(ctx.options.path)).entries) {
         for (const [name, value] of Object.entries(entry.fields)) {
           const seen = types.get(name) ?? new Set();
           seen.add(typeName(value));
@@ -90,7 +88,7 @@ export default definePlugin({
     },
     async histogram(ctx, { start, end, filters, bucketCount }) {
       const matches = compile({ start, end, filters });
-      const entries = (await readLog(pathOf(ctx))).entries.filter(matches);
+      const entries = (await readLog(ctx.options.path)).entries.filter(matches);
       return { buckets: histogram(entries, bucketCount, start, end) };
     },
   },

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type BinaryToTextEncoding, createHmac, timingSafeEqual } from 'node:crypto';
 import { CredentialsMissingError, definePlugin, type PluginContext } from 'plugboard/sdk';
 
 function signingKey(ctx: PluginContext): string {
@@ -7,9 +7,11 @@ function signingKey(ctx: PluginContext): string {
   return key;
 }
 
-function sign(ctx: PluginContext, payload: string): { signature: string; algorithm: string } {
-  const algorithm = String(ctx.options.algorithm);
-  const encoding = ctx.options.encoding === 'base64' ? 'base64' : 'hex';
+function sign(
+  ctx: PluginContext<{ algorithm: string; encoding: BinaryToTextEncoding }>,
+  payload: string,
+): { signature: string; algorithm: string } {
+  const { algorithm, encoding } = ctx.options;
   return {
     signature: createHmac(algorithm, signingKey(ctx)).update(payload, 'utf8').digest(encoding),
     algorithm,

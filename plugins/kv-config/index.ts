@@ -22,15 +22,18 @@ interface StoredValue {
   dataType: DataType;
 }
 
+/** The context of a kv-config handler, as far as its helpers read it. */
+type Context = PluginContext<{ prefix: string }>;
+
 /** Every key of an instance lives under its expanded prefix, so instances for different projects do not mix. */
-const prefixOf = (ctx: PluginContext): string => ctx.expand(String(ctx.options.prefix ?? ''));
+const prefixOf = (ctx: Context): string => ctx.expand(ctx.options.prefix);
 
 const describe = (key: string, item: StoredItem): ConfigKey & { value: unknown } => {
   const { value, dataType } = item.value as StoredValue;
   return { key, value, dataType, secret: dataType === 'secret', lastModified: item.updatedAt };
 };
 
-async function listAll(ctx: PluginContext): Promise<StoredItem[]> {
+async function listAll(ctx: Context): Promise<StoredItem[]> {
   const items: StoredItem[] = [];
   let cursor: string | undefined;
   do {

@@ -32,7 +32,7 @@ describe('definePlugin', () => {
       manifest: { slug: 'typed', name: 'Typed', version: '1.0.0', apiVersion: 1, types: ['configuration'] },
       configuration: {
         listKeys: async (ctx, input) => {
-          expectTypeOf(ctx.options).toEqualTypeOf<Record<string, unknown>>();
+          expectTypeOf(ctx.options).toEqualTypeOf<Record<never, never>>();
           expectTypeOf(input).toEqualTypeOf<Record<string, never>>();
           return [];
         },
