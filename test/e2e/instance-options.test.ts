@@ -92,7 +92,7 @@ describe('ctx.options on the platform', () => {
     expect(answer.text).toContain('/options/apiKey');
   });
 
-  it('fills in the default of an option that a later version of the plugin declares', async () => {
+  it('fills in the default of an option a later version declares, and refuses calls without a required one', async () => {
     const dir = join(root, 'upgraded');
     const dataDir = join(root, 'upgraded-data');
     writePlugin(dir, optioned('1.0.0'));
@@ -103,10 +103,34 @@ describe('ctx.options on the platform', () => {
     } finally {
       await first.close();
     }
-    writePlugin(dir, optioned('1.1.0', [{ name: 'region', label: 'Region', type: 'string', default: 'eu' }]));
+    writePlugin(
+      dir,
+      optioned('1.1.0', [
+        { name: 'region', label: 'Region', type: 'string', default: 'eu' },
+        { name: 'zone', label: 'Zone', type: 'string', required: true },
+      ]),
+    );
     const second = await startTestPlatform({ pluginsDir: dir, memory: false, dataDir });
     try {
-      expect((await seen('kept', second)).options).toEqual({ frozen: false, fromHour: 9, region: 'eu' });
+      // A required option the instance was made without: the handler would get less than its type says.
+      const refused = await second.call('POST', '/v1/instances/kept/actions/seen', {});
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'OptionsMissing' });
+      expect(refused.body.detail).toContain('zone');
+      expect(refused.body.detail).not.toContain('region');
+      const patched = await second.call(
+        'PATCH',
+        '/v1/instances/kept',
+        { options: { zone: 'a' } },
+        { 'if-match': '*' },
+      );
+      expect(patched.status).toBe(200);
+      expect((await seen('kept', second)).options).toEqual({
+        frozen: false,
+        fromHour: 9,
+        region: 'eu',
+        zone: 'a',
+      });
     } finally {
       await second.close();
     }

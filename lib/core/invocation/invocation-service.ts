@@ -14,7 +14,7 @@ import { mergeRecords } from '../merge-records';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
 import { zodFieldErrors } from '../zod-errors';
-import { effectiveOptions } from './effective-options';
+import { effectiveOptions, missingOptions } from './effective-options';
 
 /** What a call is made for: the request (or delivery) it serves, and by when that needs its answer. */
 export interface CallRequest {
@@ -130,6 +130,13 @@ export class InvocationService {
       throw new PlugboardError(
         'CredentialsMissing',
         `instance "${instance.name}" needs credentials ${missing.join(', ')}: PUT /v1/instances/${instance.name}/credentials`,
+      );
+    }
+    const unset = missingOptions(manifest, instance.options);
+    if (unset.length > 0) {
+      throw new PlugboardError(
+        'OptionsMissing',
+        `instance "${instance.name}" has no value for ${unset.join(', ')}, which plugin "${manifest.slug}" ${manifest.version} requires: PATCH /v1/instances/${instance.name} with them`,
       );
     }
     if (this.guard && (kind === 'operation' || kind === 'action')) {
