@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { DynamoDbEventStore } from '../aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../aws/dynamodb-registry';
@@ -30,7 +30,7 @@ import { FileCredentialStore } from './file-credential-store';
 import { closeGracefully } from './graceful-close';
 import { InvokerByPlugin } from './invoker-by-plugin';
 import { createLocalLogger, type LogSink } from './log';
-import { importPluginModule } from './plugin-module';
+import { importPluginModule, importPluginModules } from './plugin-module';
 import { PluginWatcher } from './plugin-watcher';
 import { ProcessInvoker } from './process/process-invoker';
 import { type ProcessLoadReport, serveProcessPlugins } from './process/process-plugins';
@@ -158,7 +158,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
 
     const modulesDir = join(dataDir, 'modules');
     const importModule = (entry: string) => importPluginModule(entry, modulesDir);
-    const report = await loadPlugins(pluginsDir, importModule);
+    const report = await loadPlugins(
+      pluginsDir,
+      importPluginModules(modulesDir, ({ modules, builds, ms }) =>
+        log.platform('info', 'plugin modules built', {
+          folders: [...modules]
+            .filter(([, built]) => 'file' in built)
+            .map(([entry]) => basename(dirname(entry))),
+          builds,
+          ms: Math.round(ms),
+        }),
+      ),
+    );
     await syncPlugins(registry, invoker, report, log);
     const processes = new ProcessInvoker({ onLog: log.plugin });
     closers.push(() => processes.close());
