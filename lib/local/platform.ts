@@ -33,7 +33,7 @@ import { createLocalLogger, type LogSink } from './log';
 import { importPluginModule, importPluginModules } from './plugin-module';
 import { PluginWatcher } from './plugin-watcher';
 import { ProcessInvoker } from './process/process-invoker';
-import { type ProcessLoadReport, serveProcessPlugins } from './process/process-plugins';
+import { type ProcessLoadReport, readProcessPlugins, serveProcessPlugins } from './process/process-plugins';
 import { bearerAuthenticator, loadOrCreateToken } from './token';
 import { hostFor } from './worker/host';
 import { WorkerInvoker } from './worker/worker-invoker';
@@ -123,6 +123,28 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     if (options.memory) await rm(dataDir, { recursive: true, force: true });
   };
 
+  // Read while the registry starts, as neither needs it: esbuild, which builds the plugins'
+  // modules, and the process plugins' `--manifest` commands each run in a process of their own.
+  const modulesDir = join(dataDir, 'modules');
+  const reading = {
+    report: loadPlugins(
+      pluginsDir,
+      importPluginModules(modulesDir, ({ modules, builds, ms }) =>
+        log.platform('info', 'plugin modules built', {
+          folders: [...modules]
+            .filter(([, built]) => 'file' in built)
+            .map(([entry]) => basename(dirname(entry))),
+          builds,
+          ms: Math.round(ms),
+        }),
+      ),
+    ),
+    processPlugins: options.processPluginsDir
+      ? readProcessPlugins(options.processPluginsDir)
+      : Promise.resolve([]),
+  };
+  // Each is awaited where it is used: failing before then, neither is an unhandled rejection.
+  for (const read of Object.values(reading)) read.catch(() => undefined);
   try {
     const { token, file: tokenFile } = await loadOrCreateToken(dataDir);
     const dynamo = await startDynalite({ path: options.memory ? undefined : join(dataDir, 'registry') });
@@ -156,30 +178,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     closers.push(() => invoker.close());
 
-    const modulesDir = join(dataDir, 'modules');
     const importModule = (entry: string) => importPluginModule(entry, modulesDir);
-    const report = await loadPlugins(
-      pluginsDir,
-      importPluginModules(modulesDir, ({ modules, builds, ms }) =>
-        log.platform('info', 'plugin modules built', {
-          folders: [...modules]
-            .filter(([, built]) => 'file' in built)
-            .map(([entry]) => basename(dirname(entry))),
-          builds,
-          ms: Math.round(ms),
-        }),
-      ),
-    );
+    const report = await reading.report;
     await syncPlugins(registry, invoker, report, log);
     const processes = new ProcessInvoker({ onLog: log.plugin });
     closers.push(() => processes.close());
-    const processPlugins = options.processPluginsDir
-      ? await serveProcessPlugins(options.processPluginsDir, {
-          registry,
-          invoker: processes,
-          taken: new Set(report.loaded.map((p) => p.slug)),
-        })
-      : { loaded: [], skipped: [], errors: [] };
+    const processPlugins = await serveProcessPlugins(await reading.processPlugins, {
+      registry,
+      invoker: processes,
+      taken: new Set(report.loaded.map((p) => p.slug)),
+    });
     const problems: LoadProblems = {
       skipped: [...report.skipped, ...processPlugins.skipped],
       errors: [...report.errors, ...processPlugins.errors],
@@ -269,6 +277,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       close,
     };
   } catch (error) {
+    // Nothing may be left writing into the data folder that close() removes.
+    await Promise.allSettled(Object.values(reading));
     await close();
     throw error;
   }

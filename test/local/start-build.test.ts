@@ -37,6 +37,13 @@ afterAll(async () => {
 });
 
 describe('starting the local platform', () => {
+  it('fails on a plugins folder that is not there, as the registry starts while plugins are read', async () => {
+    await expect(startTestPlatform({ pluginsDir: join(root, 'not-there') })).rejects.toMatchObject({
+      code: 'NotFound',
+      message: `plugin directory "${join(root, 'not-there')}" does not exist`,
+    });
+  });
+
   it("builds every loaded plugin's worker bundle in one build, and none of those that did not load", async () => {
     const builds = logged(pb, 'plugins built');
     expect(builds).toEqual([expect.objectContaining({ plugins: served, ms: expect.any(Number) })]);
