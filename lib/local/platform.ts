@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { DynamoDbEventStore } from '../aws/dynamodb-event-store';
 import { DynamoDbRegistry } from '../aws/dynamodb-registry';
@@ -30,10 +30,10 @@ import { FileCredentialStore } from './file-credential-store';
 import { closeGracefully } from './graceful-close';
 import { InvokerByPlugin } from './invoker-by-plugin';
 import { createLocalLogger, type LogSink } from './log';
-import { importPluginModule } from './plugin-module';
+import { importPluginModule, importPluginModules } from './plugin-module';
 import { PluginWatcher } from './plugin-watcher';
 import { ProcessInvoker } from './process/process-invoker';
-import { type ProcessLoadReport, serveProcessPlugins } from './process/process-plugins';
+import { type ProcessLoadReport, readProcessPlugins, serveProcessPlugins } from './process/process-plugins';
 import { bearerAuthenticator, loadOrCreateToken } from './token';
 import { hostFor } from './worker/host';
 import { WorkerInvoker } from './worker/worker-invoker';
@@ -123,6 +123,28 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     if (options.memory) await rm(dataDir, { recursive: true, force: true });
   };
 
+  // Read while the registry starts, as neither needs it: esbuild, which builds the plugins'
+  // modules, and the process plugins' `--manifest` commands each run in a process of their own.
+  const modulesDir = join(dataDir, 'modules');
+  const reading = {
+    report: loadPlugins(
+      pluginsDir,
+      importPluginModules(modulesDir, ({ modules, builds, ms }) =>
+        log.platform('info', 'plugin modules built', {
+          folders: [...modules]
+            .filter(([, built]) => 'file' in built)
+            .map(([entry]) => basename(dirname(entry))),
+          builds,
+          ms: Math.round(ms),
+        }),
+      ),
+    ),
+    processPlugins: options.processPluginsDir
+      ? readProcessPlugins(options.processPluginsDir)
+      : Promise.resolve([]),
+  };
+  // Each is awaited where it is used: failing before then, neither is an unhandled rejection.
+  for (const read of Object.values(reading)) read.catch(() => undefined);
   try {
     const { token, file: tokenFile } = await loadOrCreateToken(dataDir);
     const dynamo = await startDynalite({ path: options.memory ? undefined : join(dataDir, 'registry') });
@@ -156,19 +178,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     closers.push(() => invoker.close());
 
-    const modulesDir = join(dataDir, 'modules');
     const importModule = (entry: string) => importPluginModule(entry, modulesDir);
-    const report = await loadPlugins(pluginsDir, importModule);
+    const report = await reading.report;
     await syncPlugins(registry, invoker, report, log);
     const processes = new ProcessInvoker({ onLog: log.plugin });
     closers.push(() => processes.close());
-    const processPlugins = options.processPluginsDir
-      ? await serveProcessPlugins(options.processPluginsDir, {
-          registry,
-          invoker: processes,
-          taken: new Set(report.loaded.map((p) => p.slug)),
-        })
-      : { loaded: [], skipped: [], errors: [] };
+    const processPlugins = await serveProcessPlugins(await reading.processPlugins, {
+      registry,
+      invoker: processes,
+      taken: new Set(report.loaded.map((p) => p.slug)),
+    });
     const problems: LoadProblems = {
       skipped: [...report.skipped, ...processPlugins.skipped],
       errors: [...report.errors, ...processPlugins.errors],
@@ -258,6 +277,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       close,
     };
   } catch (error) {
+    // Nothing may be left writing into the data folder that close() removes.
+    await Promise.allSettled(Object.values(reading));
     await close();
     throw error;
   }

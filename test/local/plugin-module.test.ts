@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPlugin, loadPlugins } from '../../lib/core/loader';
-import { importPluginModule } from '../../lib/local/plugin-module';
+import { importPluginModule, importPluginModules } from '../../lib/local/plugin-module';
 
 const ROOT = join(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -49,9 +49,9 @@ export default definePlugin({
     write('tiny', plugin('1.0.0'));
     write('no-default', "export const plugin = 'not the default';\n");
     write('broken', 'export default {;\n');
-    const importModule = (entry: string) => importPluginModule(entry, out);
+    const importModules = importPluginModules(out);
 
-    const first = await loadPlugins(plugins, importModule);
+    const first = await loadPlugins(plugins, importModules);
     expect(first.loaded.map((p) => [p.slug, p.manifest.version])).toEqual([['tiny', '1.0.0']]);
     expect(first.errors).toEqual([
       // Build errors name the file from the plugins directory, never where that directory is.
@@ -68,7 +68,7 @@ export default definePlugin({
     ]);
 
     write('tiny', plugin('1.1.0'));
-    const second = await loadPlugins(plugins, importModule);
+    const second = await loadPlugins(plugins, importModules);
     expect(second.loaded.map((p) => [p.slug, p.manifest.version])).toEqual([['tiny', '1.1.0']]);
     // The first module is loaded already and never read again: only the newest stays on disk.
     expect(readdirSync(out).filter((name) => name.startsWith('tiny.module.'))).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../e2e/harness';
@@ -38,10 +38,19 @@ describe('file watching', () => {
   it('swaps only the changed plugin and keeps the previous build when a change breaks it', async () => {
     expect(await which('c')).toBe('v1');
     const steadyBundle = pb.platform.invoker.bundleFile('steady');
+    // Its files as written: a build that took in the steady plugin would write them again.
+    const steadyWritten = () =>
+      ['bundles', 'modules'].flatMap((folder) =>
+        readdirSync(join(pb.platform.dataDir, folder))
+          .filter((name) => name.startsWith('steady.'))
+          .map((name) => [name, statSync(join(pb.platform.dataDir, folder, name)).mtimeMs]),
+      );
+    const steadyBefore = steadyWritten();
 
     writePlugin('changing', pluginSource('changing', 'v2'));
     await waitFor(async () => (await which('c')) === 'v2', 15_000, 'the changed build');
     expect(pb.platform.invoker.bundleFile('steady')).toBe(steadyBundle);
+    expect(steadyWritten()).toEqual(steadyBefore);
     expect(await which('s')).toBe('steady-1');
 
     writePlugin('changing', 'export default definePlugin({ this is not valid');

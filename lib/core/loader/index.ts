@@ -1,6 +1,6 @@
 export { checkPlugin, issueText } from './check-plugin';
 export { formatLoadReport } from './format-report';
-export { type ImportModule, loadPlugins } from './load-plugins';
+export { type ImportModule, type ImportModules, loadPlugins } from './load-plugins';
 export type {
   CheckIssue,
   CheckResult,

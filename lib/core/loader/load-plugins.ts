@@ -11,6 +11,12 @@ const ENTRY = 'index.ts';
 /** Imports a plugin's entry file; the local platform compiles it first (see lib/local/plugin-module.ts). */
 export type ImportModule = (entry: string) => Promise<Record<string, unknown>>;
 
+/**
+ * `ImportModule` for the given entries, told them all before the first import, so that they can be
+ * compiled together (see lib/local/plugin-module.ts).
+ */
+export type ImportModules = (entries: readonly string[]) => ImportModule;
+
 const importByNode: ImportModule = (entry) => import(pathToFileURL(entry).href);
 
 async function importDefault(
@@ -91,7 +97,10 @@ export const loadOrder = (a: string, b: string): number => (a < b ? -1 : a > b ?
  * Imports every `<dir>/<folder>/index.ts` in sorted folder order and validates it. A broken plugin
  * lands in the report and never stops the others; of two plugins with one slug the first wins.
  */
-export async function loadPlugins(dir: string, importModule = importByNode): Promise<LoadReport> {
+export async function loadPlugins(
+  dir: string,
+  importModules: ImportModules = () => importByNode,
+): Promise<LoadReport> {
   const root = resolve(dir);
   if (!existsSync(root)) throw new NotFoundError(`plugin directory "${dir}" does not exist`);
   const folders = (await readdir(root, { withFileTypes: true }))
@@ -99,6 +108,7 @@ export async function loadPlugins(dir: string, importModule = importByNode): Pro
     .map((d) => d.name)
     .sort(loadOrder);
 
+  const importModule = importModules(folders.map((folder) => join(root, folder, ENTRY)));
   const report: LoadReport = { loaded: [], skipped: [], errors: [] };
   const owners = new Map<string, string>();
   for (const folder of folders) {

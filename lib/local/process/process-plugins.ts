@@ -33,26 +33,41 @@ export interface ProcessLoadReport {
   errors: PluginLoadError[];
 }
 
+/** A process plugin's folder and what its command's `--manifest` said, or why it said nothing usable. */
+export type ProcessPluginRead = { dir: string } & Awaited<ReturnType<typeof loadOne>>;
+
 /**
- * Finds every `<dir>/<folder>/plugboard.json`, asks its command for the manifest (`--manifest`, one
- * JSON object on stdout) and validates it with the same schema as a TypeScript plugin's. Like the
- * loader, a broken plugin lands in the report and never stops the others.
+ * Finds every `<dir>/<folder>/plugboard.json` and asks its command for the manifest (`--manifest`,
+ * one JSON object on stdout), in folder order. Needs nothing of the platform: a start runs it
+ * while it builds the TypeScript plugins, and checks the answers against their slugs after.
  */
-export async function loadProcessPlugins(
-  dir: string,
-  taken: ReadonlySet<string> = new Set(),
-): Promise<ProcessLoadReport> {
+export async function readProcessPlugins(dir: string): Promise<ProcessPluginRead[]> {
   const root = resolve(dir);
-  const report: ProcessLoadReport = { loaded: [], skipped: [], errors: [] };
-  if (!existsSync(root)) return report;
+  if (!existsSync(root)) return [];
   const folders = (await readdir(root, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && existsSync(join(root, d.name, PROCESS_PLUGIN_FILE)))
     .map((d) => d.name)
     .sort();
-  const owners = new Set(taken);
+  const read: ProcessPluginRead[] = [];
   for (const folder of folders) {
     const pluginDir = join(root, folder);
-    const loaded = await loadOne(pluginDir);
+    read.push({ dir: pluginDir, ...(await loadOne(pluginDir)) });
+  }
+  return read;
+}
+
+/**
+ * Validates what the commands said with the same schema as a TypeScript plugin's manifest; a slug
+ * in `taken` or an earlier folder's is refused. Like the loader, a broken plugin lands in the
+ * report and never stops the others.
+ */
+export function admitProcessPlugins(
+  read: readonly ProcessPluginRead[],
+  taken: ReadonlySet<string> = new Set(),
+): ProcessLoadReport {
+  const report: ProcessLoadReport = { loaded: [], skipped: [], errors: [] };
+  const owners = new Set(taken);
+  for (const { dir: pluginDir, ...loaded } of read) {
     if ('message' in loaded) {
       report.errors.push({ dir: pluginDir, ...loaded });
       continue;
@@ -79,6 +94,14 @@ export async function loadProcessPlugins(
     report.loaded.push({ slug: manifest.slug, manifest, dir: pluginDir, command: loaded.command });
   }
   return report;
+}
+
+/** `readProcessPlugins`, then `admitProcessPlugins`. */
+export async function loadProcessPlugins(
+  dir: string,
+  taken: ReadonlySet<string> = new Set(),
+): Promise<ProcessLoadReport> {
+  return admitProcessPlugins(await readProcessPlugins(dir), taken);
 }
 
 async function loadOne(
@@ -125,12 +148,12 @@ async function loadOne(
   return { manifest: manifest.data, command: file.command };
 }
 
-/** Loads the process plugins of `dir`, hands them to the invoker and records their manifests. */
+/** Admits the process plugins read, hands them to the invoker and records their manifests. */
 export async function serveProcessPlugins(
-  dir: string,
+  read: readonly ProcessPluginRead[],
   props: { registry: Registry; invoker: ProcessInvoker; taken: ReadonlySet<string> },
 ): Promise<ProcessLoadReport> {
-  const report = await loadProcessPlugins(dir, props.taken);
+  const report = admitProcessPlugins(read, props.taken);
   const now = new Date().toISOString();
   for (const spec of report.loaded) {
     props.invoker.register(spec);
