@@ -14,6 +14,7 @@ import { mergeRecords } from '../merge-records';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
 import { zodFieldErrors } from '../zod-errors';
+import { effectiveOptions } from './effective-options';
 
 /** What a call is made for: the request (or delivery) it serves, and by when that needs its answer. */
 export interface CallRequest {
@@ -60,24 +61,6 @@ export type CallGuard = (
 
 /** Less than this left before a request's deadline, a call is not started: it could only time out. */
 const MIN_CALL_MS = 100;
-
-/** A manifest's option defaults, made once per manifest: read on every call. */
-const optionDefaults = new WeakMap<Manifest, Record<string, unknown>>();
-
-/** Instance options as the handler sees them: stored values merged over the manifest's defaults. */
-export function effectiveOptions(
-  manifest: Manifest,
-  options: Record<string, unknown>,
-): Record<string, unknown> {
-  let defaults = optionDefaults.get(manifest);
-  if (!defaults) {
-    defaults = Object.fromEntries(
-      manifest.options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default]),
-    );
-    optionDefaults.set(manifest, defaults);
-  }
-  return mergeRecords(defaults, options);
-}
 
 /** Turns an API call into an envelope, runs it through the Invoker and the answer back into a result. */
 export class InvocationService {

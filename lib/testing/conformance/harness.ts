@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Answer, EnvelopeKind } from '../../core/envelope';
 import { checkEvent } from '../../core/events/event-schema';
-import { effectiveOptions } from '../../core/invocation/invocation-service';
+import { effectiveOptions } from '../../core/invocation/effective-options';
 import { runEnvelope } from '../../core/runtime/run-envelope';
 import type { LogRecord } from '../../core/runtime/services';
 import type { PluginDefinition } from '../../sdk/define-plugin';
