@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlugboardClient } from '../client';
-import { DEFAULT_DATA_DIR } from '../local/defaults';
-import { TOKEN_FILE } from '../local/token';
+import { DEFAULT_DATA_DIR, TOKEN_FILE } from '../local/defaults';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DEFAULT_ENDPOINT, type EndpointOptions } from './endpoint-option';
 

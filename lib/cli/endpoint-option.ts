@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_DATA_DIR, DEFAULT_PORT } from '../local/defaults';
-import { TOKEN_FILE } from '../local/token';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, TOKEN_FILE } from '../local/defaults';
 
 export const DEFAULT_ENDPOINT = `http://127.0.0.1:${DEFAULT_PORT}`;
 

@@ -23,6 +23,7 @@ const ACTION_MODULES = [
   'lib/client/client.ts',
   'lib/cli/dev/dev-session.ts',
   'lib/cli/scaffold/scaffold.ts',
+  'lib/cli/scaffold/types/index.ts',
   'lib/core/events/pattern.ts',
   'lib/core/loader/load-plugins.ts',
   'lib/local/platform.ts',
