@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
-import { isoTime } from '../sdk/contracts';
 import { ValidationError } from '../sdk/errors';
 
 export async function readStdin(): Promise<string> {
@@ -49,15 +48,5 @@ export function integer(option: string, min: number, max: number): (value: strin
         `${option} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`,
       );
     return number;
-  };
-}
-
-/** A commander parser for a time option: an ISO 8601 date-time, as milliseconds since the epoch. */
-export function isoTimeOption(option: string): (value: string) => number {
-  return (value) => {
-    const time = isoTime.safeParse(value).success ? Date.parse(value) : Number.NaN;
-    if (Number.isNaN(time))
-      throw new InvalidArgumentError(`${option} must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z`);
-    return time;
   };
 }

@@ -1,16 +1,12 @@
 import { relative } from 'node:path';
 import { formatLoadReport } from '../core/loader';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from '../local/defaults';
-import type { LocalPlatform, LocalPlatformOptions } from '../local/platform';
+import { applyServingHeapPolicy } from '../local/heap-policy';
+import { type LocalPlatform, type LocalPlatformOptions, startLocalPlatform } from '../local/platform';
 import { stopOnSignals } from './stop-signals';
 
 /** What `plugboard start` and `plugboard dev` share: starting the platform, its banner, stopping on a signal. */
 export async function startPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
-  // Loaded here, not at the top: the other commands need none of the platform's weight.
-  const [{ startLocalPlatform }, { applyServingHeapPolicy }] = await Promise.all([
-    import('../local/platform'),
-    import('../local/heap-policy'),
-  ]);
   applyServingHeapPolicy();
   return startLocalPlatform(options);
 }

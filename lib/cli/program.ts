@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { PlugboardApiError } from '../client';
+import { PlugboardApiError } from '../client/errors';
 import { PlugboardError } from '../sdk/errors';
 import { registerCredentialsCommand } from './commands/credentials';
 import { registerDevCommand } from './commands/dev';
@@ -18,7 +18,10 @@ import { registerValidateCommand } from './commands/validate';
 import { registerWebhooksCommand } from './commands/webhooks';
 import { EXIT_USAGE, errorExitCode, isQuestion } from './exit-codes';
 
-/** The `plugboard` CLI; each command lives in its own file under ./commands and registers itself here. */
+/**
+ * The `plugboard` CLI; each command lives in its own file under ./commands and registers itself here.
+ * A command's file only declares it: what it does is under ./actions, imported when it runs.
+ */
 export function buildProgram(): Command {
   const program = new Command('plugboard')
     .description('Plugboard: serverless plugin functions, deployed to AWS or run on one machine')

@@ -10,10 +10,11 @@ import { readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
  */
 
 /**
- * What a build was made of: its output, and every file whose content it depends on, stamped.
+ * What a build was made of: its files, and every file whose content they depend on, stamped.
  * @typedef {object} BuildRecord
  * @property {string} key what else the build depends on (its entry, the compiler's version)
- * @property {string} output the build's file, an absolute path
+ * @property {string} output the build's entry file, the one to import, an absolute path
+ * @property {string[]} chunks the files the entry imports, absolute paths
  * @property {Record<string, Stamp>} inputs absolute path to stamp
  */
 
@@ -25,8 +26,9 @@ const RACY_MS = 1_000;
 
 /**
  * The output of the recorded build when it is `key`'s and none of its inputs changed since, else
- * undefined. Its mtime is set to now, so that a start building other sources at this moment counts it
- * as fresh and leaves it (bin/run.mjs removes older builds only once a minute old).
+ * undefined, as when one of its files is gone. Their mtimes are set to now, so that a start building
+ * other sources at this moment counts them as fresh and leaves them (bin/run.mjs removes older builds
+ * only once a minute old).
  * @param {string} recordFile
  * @param {string} key
  * @returns {Promise<string | undefined>}
@@ -41,21 +43,25 @@ export async function reusableBuild(recordFile, key) {
       return undefined;
   }
   const claimed = new Date();
-  return utimes(record.output, claimed, claimed).then(
-    () => record.output,
-    () => undefined,
-  );
+  for (const file of [...record.chunks, record.output]) {
+    const kept = await utimes(file, claimed, claimed).then(
+      () => true,
+      () => false,
+    );
+    if (!kept) return undefined;
+  }
+  return record.output;
 }
 
 /**
- * Records the build just written to `output` from `inputs`, for the next start to reuse. Not recorded
- * when an input cannot be read or was written since `startedAt` (less RACY_MS): what the build read
- * of it is unknown, so the next start builds afresh. Written aside and renamed, as two starts at once
- * may record.
+ * Records the build just written to `output` and `chunks` from `inputs`, for the next start to reuse.
+ * Not recorded when an input cannot be read or was written since `startedAt` (less RACY_MS): what the
+ * build read of it is unknown, so the next start builds afresh. Written aside and renamed, as two
+ * starts at once may record.
  * @param {string} recordFile
- * @param {{ key: string, output: string, inputs: readonly string[], startedAt: number }} build
+ * @param {{ key: string, output: string, chunks: string[], inputs: readonly string[], startedAt: number }} build
  */
-export async function recordBuild(recordFile, { key, output, inputs, startedAt }) {
+export async function recordBuild(recordFile, { key, output, chunks, inputs, startedAt }) {
   /** @type {Record<string, Stamp>} */
   const stamps = {};
   for (const file of inputs) {
@@ -64,7 +70,7 @@ export async function recordBuild(recordFile, { key, output, inputs, startedAt }
     stamps[file] = stamp;
   }
   /** @type {BuildRecord} */
-  const record = { key, output, inputs: stamps };
+  const record = { key, output, chunks, inputs: stamps };
   const staging = `${recordFile}.${process.pid}.tmp`;
   await writeFile(staging, JSON.stringify(record));
   await rename(staging, recordFile);

@@ -3,8 +3,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { ALL_SCOPES, type Authenticate } from '../core/http/auth';
-
-export const TOKEN_FILE = 'token';
+import { TOKEN_FILE } from './defaults';
 
 /** Reads the local API token, creating it (mode 0600) on first start. */
 export async function loadOrCreateToken(

@@ -1,17 +1,10 @@
 import * as z from 'zod';
 import { operationSpec } from './contracts';
+import { PLUGIN_TYPES, type PluginType } from './plugin-types';
 import { templateProblem } from './templates';
 
-/** The plugin types a manifest may declare; each one brings a handler contract (see contracts.ts). */
-export const PLUGIN_TYPES = [
-  'configuration',
-  'logs',
-  'identity',
-  'deployment',
-  'lifecycle',
-  'webhook',
-] as const;
-export type PluginType = (typeof PLUGIN_TYPES)[number];
+// Apart, without zod, for the CLI's declarations (`plugboard new --type`).
+export { PLUGIN_TYPES, type PluginType };
 
 export const SUPPORTED_API_VERSION = 1;
 

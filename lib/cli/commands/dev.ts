@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { corsOriginsOf, withCorsOriginOption } from '../cors-option';
-import { startDevSession } from '../dev/dev-session';
-import { devTarget } from '../dev/dev-target';
+import { withCorsOriginOption } from '../cors-option';
 import { integer } from '../input';
-import { exitOnStopSignals } from '../local-platform';
-import { reportToSupervisor } from '../supervised';
+import { lazyAction } from '../lazy-action';
 
 export function registerDevCommand(program: Command): void {
   const dev = program
@@ -18,22 +15,5 @@ export function registerDevCommand(program: Command): void {
     )
     .option('--port <port>', 'port on 127.0.0.1 (default: a free one)', integer('--port', 0, 65_535), 0)
     .option('--data <dir>', 'keep the registry, credentials and token in this folder (default: in memory)');
-  withCorsOriginOption(dev).action(
-    async (dir: string | undefined, options: { port: number; data?: string; corsOrigin?: string[] }) => {
-      let stop = () => {};
-      const session = await startDevSession({
-        target: devTarget(dir),
-        port: options.port,
-        data: options.data,
-        corsOrigins: corsOriginsOf(options),
-        onServing: (close) => {
-          stop = exitOnStopSignals(close);
-        },
-      });
-      reportToSupervisor(
-        { port: session.port, persists: options.data !== undefined, scratch: session.scratch },
-        stop,
-      );
-    },
-  );
+  withCorsOriginOption(dev).action(lazyAction(() => import('../actions/dev'), 'dev'));
 }

@@ -1,13 +1,9 @@
 import { type Command, Option } from 'commander';
-import { clientFor, type EndpointOptions, withEndpoint } from '../api';
+import { withEndpoint } from '../endpoint-option';
 import { integer } from '../input';
-import { printJson, printTable } from '../output';
+import { lazyAction } from '../lazy-action';
 
-interface AttachOptions extends EndpointOptions {
-  role: 'authorizer' | 'preHook';
-  plugin: string[];
-  order?: number;
-}
+const actions = () => import('../actions/guards');
 
 export function registerGuardsCommand(program: Command): void {
   const guards = program
@@ -35,40 +31,19 @@ export function registerGuardsCommand(program: Command): void {
         'lower runs first (default: the instance order)',
         integer('--order', -1_000_000, 1_000_000),
       ),
-  ).action(async (instance: string, options: AttachOptions) => {
-    const guard = await clientFor(options).guards.attach({
-      instance,
-      role: options.role,
-      ...(options.plugin.length > 0 ? { plugins: options.plugin } : {}),
-      ...(options.order !== undefined ? { order: options.order } : {}),
-    });
-    console.log(
-      `attached ${guard.id} to ${guard.plugins.length > 0 ? guard.plugins.join(', ') : 'every plugin'}`,
-    );
-  });
+  ).action(lazyAction(actions, 'attachGuard'));
 
   withEndpoint(
     guards
       .command('list')
       .description('attached guards, in the order they run')
       .option('--json', 'print them as JSON'),
-  ).action(async (options: EndpointOptions & { json?: boolean }) => {
-    const { guards: all } = await clientFor(options).guards.list();
-    if (options.json) return printJson(all);
-    if (all.length === 0) return console.log('no guards');
-    printTable(
-      ['ID', 'ORDER', 'PLUGINS'],
-      all.map((g) => [g.id, String(g.order), g.plugins.join(', ') || '(every plugin)']),
-    );
-  });
+  ).action(lazyAction(actions, 'listGuards'));
 
   withEndpoint(
     guards
       .command('detach')
       .description('detach a guard')
       .argument('<id>', 'the guard id, <role>:<instance>'),
-  ).action(async (id: string, options: EndpointOptions) => {
-    await clientFor(options).guards.detach(id);
-    console.log(`detached ${id}`);
-  });
+  ).action(lazyAction(actions, 'detachGuard'));
 }

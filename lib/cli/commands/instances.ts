@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { clientFor, type EndpointOptions, withEndpoint } from '../api';
-import { etag, integer, jsonObject } from '../input';
-import { printJson, printTable } from '../output';
+import { withEndpoint } from '../endpoint-option';
+import { etag, integer } from '../input';
+import { lazyAction } from '../lazy-action';
+
+const actions = () => import('../actions/instances');
 
 export function registerInstancesCommand(program: Command): void {
   const instances = program
@@ -14,27 +16,14 @@ export function registerInstancesCommand(program: Command): void {
       .description('list instances, following every page')
       .option('--plugin <slug>', 'only instances of this plugin')
       .option('--json', 'print them as JSON'),
-  ).action(async (options: EndpointOptions & { plugin?: string; json?: boolean }) => {
-    const all = [];
-    for await (const instance of clientFor(options).instances.all({ plugin: options.plugin }))
-      all.push(instance);
-    if (options.json) return printJson(all);
-    if (all.length === 0) return console.log('no instances');
-    printTable(
-      ['NAME', 'PLUGIN'],
-      all.map((i) => [i.name, i.plugin]),
-    );
-  });
+  ).action(lazyAction(actions, 'listInstances'));
 
   withEndpoint(
     instances
       .command('get')
       .description('show an instance and its ETag as JSON')
       .argument('<name>', 'instance name'),
-  ).action(async (name: string, options: EndpointOptions) => {
-    const { instance, etag } = await clientFor(options).instances.get(name);
-    printJson({ ...instance, etag });
-  });
+  ).action(lazyAction(actions, 'getInstance'));
 
   withEndpoint(
     instances
@@ -44,20 +33,7 @@ export function registerInstancesCommand(program: Command): void {
       .requiredOption('--plugin <slug>', 'the plugin it is an instance of')
       .option('--options <json>', 'instance options as a JSON object')
       .option('--description <text>', 'what the instance is for'),
-  ).action(
-    async (
-      name: string,
-      options: EndpointOptions & { plugin: string; options?: string; description?: string },
-    ) => {
-      const created = await clientFor(options).instances.create({
-        name,
-        plugin: options.plugin,
-        ...(options.options ? { options: jsonObject(options.options, '--options') } : {}),
-        ...(options.description ? { description: options.description } : {}),
-      });
-      console.log(`created instance ${created.name} of ${created.plugin}`);
-    },
-  );
+  ).action(lazyAction(actions, 'createInstance'));
 
   withEndpoint(
     instances
@@ -73,30 +49,7 @@ export function registerInstancesCommand(program: Command): void {
         integer('--order', -1_000_000, 1_000_000),
       )
       .option('--if-match <etag>', 'only if the instance still has this ETag ("3", or 3)', etag, '*'),
-  ).action(
-    async (
-      name: string,
-      options: EndpointOptions & {
-        options?: string;
-        description?: string;
-        context?: string;
-        order?: number;
-        ifMatch: string;
-      },
-    ) => {
-      const updated = await clientFor(options).instances.patch(
-        name,
-        {
-          ...(options.options ? { options: jsonObject(options.options, '--options') } : {}),
-          ...(options.description !== undefined ? { description: options.description } : {}),
-          ...(options.context ? { context: jsonObject(options.context, '--context') } : {}),
-          ...(options.order !== undefined ? { order: options.order } : {}),
-        },
-        { ifMatch: options.ifMatch },
-      );
-      console.log(`updated instance ${updated.name} to version ${updated.version}`);
-    },
-  );
+  ).action(lazyAction(actions, 'updateInstance'));
 
   withEndpoint(
     instances
@@ -104,8 +57,5 @@ export function registerInstancesCommand(program: Command): void {
       .description('delete an instance and its credentials')
       .argument('<name>', 'instance name')
       .option('--if-match <etag>', 'only if the instance still has this ETag ("3", or 3)', etag),
-  ).action(async (name: string, options: EndpointOptions & { ifMatch?: string }) => {
-    await clientFor(options).instances.delete(name, { ifMatch: options.ifMatch });
-    console.log(`deleted instance ${name}`);
-  });
+  ).action(lazyAction(actions, 'deleteInstance'));
 }

@@ -1,33 +1,8 @@
 import { type Command, Option } from 'commander';
-import type { PluginDocs } from '../../client';
-import { issueText } from '../../core/loader';
-import { pluginDetail } from '../../core/loader/format-report';
-import { clientFor, type EndpointOptions, withEndpoint } from '../api';
-import { printJson, printTable } from '../output';
+import { withEndpoint } from '../endpoint-option';
+import { lazyAction } from '../lazy-action';
 
-type JsonOption = EndpointOptions & { json?: boolean };
-interface DocsOptions extends JsonOption {
-  topic?: string;
-  detail: 'summary' | 'full';
-}
-interface TopicView {
-  topic: string;
-  summary: string;
-  detail?: string;
-  examples?: string[];
-  subtopics: TopicView[];
-}
-
-/** Topics as an outline: each under its parent, its detail and examples indented below it. */
-function printTopics(topics: readonly TopicView[], depth = 0): void {
-  const indent = '  '.repeat(depth);
-  for (const topic of topics) {
-    console.log(`${indent}${topic.topic}: ${topic.summary}`);
-    for (const line of topic.detail?.split('\n') ?? []) console.log(`${indent}  ${line}`.trimEnd());
-    for (const example of topic.examples ?? []) console.log(`${indent}  example: ${example}`);
-    printTopics(topic.subtopics, depth + 1);
-  }
-}
+const actions = () => import('../actions/plugins');
 
 export function registerPluginsCommand(program: Command): void {
   const plugins = program
@@ -39,18 +14,7 @@ export function registerPluginsCommand(program: Command): void {
       .command('list')
       .description('the load report of the running platform: loaded plugins, skipped ones and errors')
       .option('--json', 'print the report as JSON'),
-  ).action(async (options: JsonOption) => {
-    const report = await clientFor(options).plugins.list();
-    if (options.json) return printJson(report);
-    printTable(
-      ['STATUS', 'SLUG', 'DETAIL'],
-      [
-        ...report.plugins.map((p) => [p.status, p.slug, pluginDetail(p)]),
-        ...report.skipped.map((s) => ['skipped', s.slug ?? '-', `${s.dir}: ${s.reason}`]),
-        ...report.errors.map((e) => ['error', e.slug ?? '-', `${e.dir}: ${issueText(e)}`]),
-      ],
-    );
-  });
+  ).action(lazyAction(actions, 'listPlugins'));
 
   withEndpoint(
     plugins
@@ -59,9 +23,7 @@ export function registerPluginsCommand(program: Command): void {
         "show a plugin's manifest, status, handlers and the JSON Schemas of its options and actions",
       )
       .argument('<slug>', 'plugin slug'),
-  ).action(async (slug: string, options: EndpointOptions) => {
-    printJson(await clientFor(options).plugins.get(slug));
-  });
+  ).action(lazyAction(actions, 'getPlugin'));
 
   withEndpoint(
     plugins
@@ -75,15 +37,7 @@ export function registerPluginsCommand(program: Command): void {
           .default('summary'),
       )
       .option('--json', 'print the topics as JSON'),
-  ).action(async (slug: string, options: DocsOptions) => {
-    const docs: PluginDocs = await clientFor(options).plugins.docs(slug, {
-      ...(options.topic !== undefined ? { topic: options.topic } : {}),
-      detail: options.detail,
-    });
-    if (options.json) return printJson(docs);
-    if (docs.topics.length === 0) return console.log(`plugin "${slug}" has no docs`);
-    printTopics(docs.topics as unknown as TopicView[]);
-  });
+  ).action(lazyAction(actions, 'pluginDocs'));
 
   withEndpoint(
     plugins
@@ -92,7 +46,5 @@ export function registerPluginsCommand(program: Command): void {
         'print a starter instance as JSON: the body of POST /v1/instances and of PUT its credentials',
       )
       .argument('<slug>', 'plugin slug'),
-  ).action(async (slug: string, options: EndpointOptions) => {
-    printJson(await clientFor(options).plugins.template(slug));
-  });
+  ).action(lazyAction(actions, 'pluginTemplate'));
 }

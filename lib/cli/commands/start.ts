@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   DEFAULT_DATA_DIR,
@@ -6,10 +5,9 @@ import {
   DEFAULT_PLUGINS_DIR,
   DEFAULT_PORT,
 } from '../../local/defaults';
-import { corsOriginsOf, withCorsOriginOption } from '../cors-option';
+import { withCorsOriginOption } from '../cors-option';
 import { integer } from '../input';
-import { exitOnStopSignals, near, platformBanner, startPlatform } from '../local-platform';
-import { reportToSupervisor } from '../supervised';
+import { lazyAction } from '../lazy-action';
 
 export function registerStartCommand(program: Command): void {
   const start = program
@@ -30,39 +28,5 @@ export function registerStartCommand(program: Command): void {
       'folder of plugins in other languages (a plugboard.json naming a command); skipped when absent',
       DEFAULT_EXTERNAL_PLUGINS_DIR,
     );
-  withCorsOriginOption(start).action(
-    async (options: {
-      memory?: boolean;
-      port: number;
-      watch: boolean;
-      plugins: string;
-      data: string;
-      external: string;
-      corsOrigin?: string[];
-    }) => {
-      const platform = await startPlatform({
-        memory: options.memory,
-        port: options.port,
-        watch: options.watch,
-        pluginsDir: options.plugins,
-        dataDir: options.data,
-        processPluginsDir: existsSync(options.external) ? options.external : undefined,
-        corsOrigins: corsOriginsOf(options),
-      });
-      // Before the banner: a Ctrl-C as soon as it shows must find the platform's handlers in place.
-      const stop = exitOnStopSignals(platform.close);
-      reportToSupervisor(
-        {
-          port: platform.port,
-          persists: !options.memory,
-          scratch: options.memory ? [platform.dataDir] : [],
-        },
-        stop,
-      );
-      const example = platform.report.loaded.some((p) => p.slug === 'echo')
-        ? `curl -s -H "Authorization: Bearer $(cat ${near(platform.tokenFile)})" ${platform.url}/v1/plugins`
-        : `curl -s ${platform.url}/v1/health`;
-      console.log(`${platformBanner(platform, options.memory ? '--memory' : undefined)}\n\nTry: ${example}`);
-    },
-  );
+  withCorsOriginOption(start).action(lazyAction(() => import('../actions/start'), 'start'));
 }

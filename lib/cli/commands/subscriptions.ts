@@ -1,17 +1,9 @@
 import type { Command } from 'commander';
-import type { Subscription } from '../../client';
-import { clientFor, type EndpointOptions, withEndpoint } from '../api';
-import { integer, jsonObject } from '../input';
-import { printJson, printTable } from '../output';
+import { withEndpoint } from '../endpoint-option';
+import { integer } from '../input';
+import { lazyAction } from '../lazy-action';
 
-interface CreateOptions extends EndpointOptions {
-  instance: string;
-  pattern: string;
-  handler: string;
-  params?: string;
-  order?: number;
-  json?: boolean;
-}
+const actions = () => import('../actions/subscriptions');
 
 export function registerSubscriptionsCommand(program: Command): void {
   const subscriptions = program
@@ -32,17 +24,7 @@ export function registerSubscriptionsCommand(program: Command): void {
         integer('--order', -1_000_000, 1_000_000),
       )
       .option('--json', 'print the subscription as JSON'),
-  ).action(async (options: CreateOptions) => {
-    const created = await clientFor(options).subscriptions.create({
-      instance: options.instance,
-      pattern: jsonObject(options.pattern, '--pattern'),
-      handler: options.handler,
-      ...(options.params ? { params: jsonObject(options.params, '--params') } : {}),
-      ...(options.order !== undefined ? { order: options.order } : {}),
-    });
-    if (options.json) return printJson(created);
-    console.log(`created subscription ${created.id} of ${created.instance} (${created.handler})`);
-  });
+  ).action(lazyAction(actions, 'createSubscription'));
 
   withEndpoint(
     subscriptions
@@ -50,32 +32,16 @@ export function registerSubscriptionsCommand(program: Command): void {
       .description('list subscriptions, following every page')
       .option('--instance <name>', 'only subscriptions of this instance')
       .option('--json', 'print them as JSON'),
-  ).action(async (options: EndpointOptions & { instance?: string; json?: boolean }) => {
-    const all: Subscription[] = [];
-    for await (const subscription of clientFor(options).subscriptions.all())
-      if (options.instance === undefined || subscription.instance === options.instance)
-        all.push(subscription);
-    if (options.json) return printJson(all);
-    if (all.length === 0) return console.log('no subscriptions');
-    printTable(
-      ['ID', 'INSTANCE', 'HANDLER', 'PATTERN'],
-      all.map((s) => [s.id, s.instance, s.handler, JSON.stringify(s.pattern)]),
-    );
-  });
+  ).action(lazyAction(actions, 'listSubscriptions'));
 
   withEndpoint(
     subscriptions
       .command('get')
       .description('show a subscription as JSON')
       .argument('<id>', 'subscription id'),
-  ).action(async (id: string, options: EndpointOptions) => {
-    printJson(await clientFor(options).subscriptions.get(id));
-  });
+  ).action(lazyAction(actions, 'getSubscription'));
 
   withEndpoint(
     subscriptions.command('delete').description('delete a subscription').argument('<id>', 'subscription id'),
-  ).action(async (id: string, options: EndpointOptions) => {
-    await clientFor(options).subscriptions.delete(id);
-    console.log(`deleted subscription ${id}`);
-  });
+  ).action(lazyAction(actions, 'deleteSubscription'));
 }

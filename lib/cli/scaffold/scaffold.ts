@@ -5,6 +5,7 @@ import { PlugboardError, ValidationError } from '../../sdk/errors';
 import { pluginSlug } from '../../sdk/manifest';
 import { instanceNameFor } from '../dev/dev-instance';
 import type { TypeTemplate } from './template';
+import { TYPE_NAMES, type TypeName } from './type-names';
 import { TYPE_TEMPLATES } from './types';
 
 const titleOf = (slug: string) =>
@@ -106,11 +107,9 @@ export async function scaffoldPlugin(
       `"${slug}" is not a valid slug: start with a-z, then a-z, 0-9 or "-", at most ${pluginSlug.maxLength} characters`,
     );
   }
-  const template = Object.hasOwn(TYPE_TEMPLATES, type) ? TYPE_TEMPLATES[type] : undefined;
+  const template = Object.hasOwn(TYPE_TEMPLATES, type) ? TYPE_TEMPLATES[type as TypeName] : undefined;
   if (!template) {
-    throw new ValidationError(
-      `unknown type "${type}"; choose one of ${Object.keys(TYPE_TEMPLATES).join(', ')}`,
-    );
+    throw new ValidationError(`unknown type "${type}"; choose one of ${TYPE_NAMES.join(', ')}`);
   }
   const dir = join(pluginsDir, slug);
   if (existsSync(dir)) throw new PlugboardError('NameTaken', `${dir} already exists; choose another slug`);

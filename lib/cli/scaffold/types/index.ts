@@ -1,4 +1,5 @@
 import type { TypeTemplate } from '../template';
+import type { TypeName } from '../type-names';
 import { actions } from './actions';
 import { configuration } from './configuration';
 import { deployment } from './deployment';
@@ -7,8 +8,8 @@ import { lifecycle } from './lifecycle';
 import { logs } from './logs';
 import { webhook } from './webhook';
 
-/** The plugin types `plugboard new --type` knows: each contract type, plus `actions` for a catalogue only. */
-export const TYPE_TEMPLATES: Record<string, TypeTemplate> = {
+/** The template of each plugin type `plugboard new --type` knows. */
+export const TYPE_TEMPLATES: Record<TypeName, TypeTemplate> = {
   configuration,
   logs,
   identity,

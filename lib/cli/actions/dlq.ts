@@ -1,0 +1,13 @@
+import { clientFor } from '../api';
+import type { EndpointOptions } from '../endpoint-option';
+
+export async function listDeadLetters(options: EndpointOptions & { limit: number }): Promise<void> {
+  const { deadLetters } = await clientFor(options).dlq.list({ limit: options.limit });
+  if (deadLetters.length === 0) console.log('the dead-letter queue is empty');
+  for (const letter of deadLetters) console.log(JSON.stringify(letter));
+}
+
+export async function redriveDeadLetters(ids: string[], options: EndpointOptions): Promise<void> {
+  const { redriving } = await clientFor(options).dlq.redrive(ids.length > 0 ? ids : undefined);
+  console.log(`redriving ${redriving} dead letter(s)`);
+}
