@@ -10,7 +10,7 @@ import { INTERRUPTION_LIMIT, interruptedReason } from '../../lib/core/events/int
 import type { Sleep } from '../../lib/core/events/retry-policy';
 import type { SubscriptionService } from '../../lib/core/events/subscription-service';
 import type { InvocationService } from '../../lib/core/invocation/invocation-service';
-import type { DeadLetter, EventStore } from '../../lib/core/ports';
+import type { DeadLetter, DeliveryJournal, EventStore } from '../../lib/core/ports';
 import { FileEventLog } from '../../lib/local/bus/file-event-log';
 import { loggedEvent } from '../fixtures/logged-event';
 
@@ -19,7 +19,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ATTEMPTS = 3;
 const BACKOFF_MS = 2;
-const hop = () => new Promise((resolve) => setImmediate(resolve));
 const event = (i: number) => loggedEvent(`e${i}`, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString());
 
 /**
@@ -64,6 +63,22 @@ async function live(file: string, world: World, first: boolean, killAt?: number)
   const inAttempt = new Set<string>();
   /** Failed an attempt with another to come, and not woken since. */
   const backingOff = new Set<string>();
+  /**
+   * Whose last attempt's end is written: the router awaits that before it sleeps, but a kill between
+   * the failure and the written end may count the attempt, as its end was never noted.
+   */
+  const endWritten = new Set<string>();
+  const journal: DeliveryJournal = {
+    startAttempt: (id) => {
+      endWritten.delete(id);
+      return log.startAttempt(id);
+    },
+    interruptedAttempts: (id) => log.interruptedAttempts(id),
+    async endAttempt(id) {
+      await log.endAttempt(id);
+      endWritten.add(id);
+    },
+  };
   const sleepers: (() => void)[] = [];
   let dead = false;
   let calls = 0;
@@ -96,9 +111,6 @@ async function live(file: string, world: World, first: boolean, killAt?: number)
       const asleep = [...backingOff];
       const count = await log.interruptedAttempts(id);
       if (count !== prior.get(id)! + 1) problems.push(`${id} counted ${count} in its attempt`);
-      // An attempt that failed before this one started has its end in the file after two turns.
-      await hop();
-      await hop();
       await wait(plan.ms);
       if (dead) return forever;
       const stillAsleep = asleep.filter((each) => backingOff.has(each));
@@ -112,7 +124,7 @@ async function live(file: string, world: World, first: boolean, killAt?: number)
         copyFileSync(file, copy);
         const expected = new Map<string, number>();
         for (const each of inAttempt) expected.set(each, prior.get(each)! + 1);
-        for (const each of stillAsleep) expected.set(each, prior.get(each)!);
+        for (const each of stillAsleep) if (endWritten.has(each)) expected.set(each, prior.get(each)!);
         died({ problems, killed: { file: copy, expected } });
         return forever;
       }
@@ -135,7 +147,7 @@ async function live(file: string, world: World, first: boolean, killAt?: number)
     builtins: [target],
     retry: { attempts: ATTEMPTS },
     sleep,
-    journal: log,
+    journal,
   });
   const publishes = first
     ? world.plans.flatMap(({ publishedAt }, i) =>
