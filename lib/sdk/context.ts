@@ -41,7 +41,8 @@ export interface PluginStore {
 }
 
 /** What every handler receives. */
-export interface PluginContext<Options = Record<string, unknown>> extends CallContext {
+export interface PluginContext<Options = Record<string, unknown>, Credentials = Record<string, string>>
+  extends CallContext {
   readonly requestId: string;
   readonly plugin: string;
   readonly instance: string;
@@ -50,8 +51,11 @@ export interface PluginContext<Options = Record<string, unknown>> extends CallCo
    * Typed from the manifest in the handlers of a plugin made by definePlugin.
    */
   readonly options: Options;
-  /** Resolved by the runtime from the instance's credentials; never logged. */
-  readonly credentials: Readonly<Record<string, string>>;
+  /**
+   * Resolved by the runtime from the instance's credentials and secret options; never logged. Typed
+   * from the manifest in the handlers of a plugin made by definePlugin.
+   */
+  readonly credentials: Readonly<Credentials>;
   readonly log: PluginLogger;
   /** Aborts at the deadline; pass it to fetch and other cancellable work. */
   readonly signal: AbortSignal;

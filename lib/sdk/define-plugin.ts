@@ -5,18 +5,23 @@ import type { PluginType } from './manifest';
 import type {
   ActionNames,
   ActionParams,
+  CheckedCredentials,
   DeclaredAction,
   DeclaredTypes,
   InstanceOptions,
   KeepsEntries,
   ManifestLiteral,
+  UncheckedCredentials,
   WebhookActionNames,
 } from './manifest-literal';
 
 export type { ManifestLiteral } from './manifest-literal';
 
 type Awaitable<T> = T | Promise<T>;
-/** A handler whose ctx is C: in definePlugin, a PluginContext with the manifest's options (PluginDefinitionInput). */
+/**
+ * A handler whose ctx is C: in definePlugin, a PluginContext with the manifest's options and
+ * credentials (PluginDefinitionInput).
+ */
 type Handler<I, O, C> = (ctx: C, input: I) => Awaitable<O>;
 
 type ContractHandlers<T extends keyof typeof CONTRACTS, C> = {
@@ -29,14 +34,18 @@ type ContractHandlers<T extends keyof typeof CONTRACTS, C> = {
     : O]?: Handler<InputOf<T, O>, OutputOf<T, O>, C>;
 };
 
-/** The handler group each plugin type brings. */
-export interface TypeHandlers<C = PluginContext> {
+/**
+ * The handler group each plugin type brings. C is the ctx of a caller's calls (operations), U of those
+ * the platform makes whether or not the instance's credentials are set (lifecycle hooks, webhook
+ * actions): see PluginDefinitionInput.
+ */
+export interface TypeHandlers<C = PluginContext, U = C> {
   configuration: ContractHandlers<'configuration', C>;
   logs: ContractHandlers<'logs', C>;
   identity: ContractHandlers<'identity', C>;
   deployment: ContractHandlers<'deployment', C>;
-  lifecycle: ContractHandlers<'lifecycle', C>;
-  webhook: Record<string, Handler<WebhookCall, unknown, C>>;
+  lifecycle: ContractHandlers<'lifecycle', U>;
+  webhook: Record<string, Handler<WebhookCall, unknown, U>>;
 }
 
 /**
@@ -69,13 +78,13 @@ export type PreHookHandler<C = PluginContext> = Handler<
   C
 >;
 
-/** Handlers any plugin may have, whatever its types. */
-export interface CommonHandlers<C = PluginContext> {
+/** Handlers any plugin may have, whatever its types; C and U as in TypeHandlers. */
+export interface CommonHandlers<C = PluginContext, U = C> {
   actions?: Record<string, ActionHandler<C>>;
   http?: HttpHandler<C>;
-  events?: EventHandler<C>;
-  authorizer?: AuthorizerHandler<C>;
-  preHook?: PreHookHandler<C>;
+  events?: EventHandler<U>;
+  authorizer?: AuthorizerHandler<U>;
+  preHook?: PreHookHandler<U>;
 }
 
 /**
@@ -84,19 +93,19 @@ export interface CommonHandlers<C = PluginContext> {
  * handler parameters through the conditional, but not through a mapped type whose keys depend
  * on the manifest being inferred (the handlers' parameters would be implicitly `any`).
  */
-type Group<M, T extends PluginType, C> = [T] extends [DeclaredTypes<M>]
-  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M, C> : TypeHandlers<C>[K] }
+type Group<M, T extends PluginType, C, U> = [T] extends [DeclaredTypes<M>]
+  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M, U> : TypeHandlers<C, U>[K] }
   : { [K in T]?: never };
 /** One handler per declared webhook action, no other (the loader refuses both). */
-type WebhookHandlers<M, C> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown, C> };
+type WebhookHandlers<M, U> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown, U> };
 
 /** The handlers a manifest literal declares: its types' groups and its actions', each typed, no other. */
-type DeclaredHandlers<M, C> = Group<M, 'configuration', C> &
-  Group<M, 'logs', C> &
-  Group<M, 'identity', C> &
-  Group<M, 'deployment', C> &
-  Group<M, 'lifecycle', C> &
-  Group<M, 'webhook', C> &
+type DeclaredHandlers<M, C, U> = Group<M, 'configuration', C, U> &
+  Group<M, 'logs', C, U> &
+  Group<M, 'identity', C, U> &
+  Group<M, 'deployment', C, U> &
+  Group<M, 'lifecycle', C, U> &
+  Group<M, 'webhook', C, U> &
   ([ActionNames<M>] extends [never]
     ? { actions?: Record<string, never> }
     : { actions: { [A in ActionNames<M>]: Handler<ActionParams<DeclaredAction<M, A>>, unknown, C> } });
@@ -106,23 +115,28 @@ type DeclaredHandlers<M, C> = Group<M, 'configuration', C> &
  * which actions it declares: any group and any action handler, as on a plugin loaded at run time, for
  * the loader to check.
  */
-type LooseHandlers<C> = Partial<TypeHandlers<C>> & Pick<CommonHandlers<C>, 'actions'>;
+type LooseHandlers<C, U> = Partial<TypeHandlers<C, U>> & Pick<CommonHandlers<C, U>, 'actions'>;
 /**
  * Decided once for the whole definition: the same conditional nested in each group cost TypeScript
  * some 40 times the type instantiations per plugin.
  */
-type ManifestHandlers<M, C> =
-  KeepsEntries<M, 'types' | 'actions'> extends true ? DeclaredHandlers<M, C> : LooseHandlers<C>;
+type ManifestHandlers<M, C, U> =
+  KeepsEntries<M, 'types' | 'actions'> extends true ? DeclaredHandlers<M, C, U> : LooseHandlers<C, U>;
 
 /**
  * The handlers definePlugin takes: those its manifest declares, typed, or any if it does not say.
- * Each one's ctx has the options the manifest declares (any, if its type does not name them).
+ * Each one's ctx has the options and credentials the manifest declares (any, if its type does not
+ * name them). The required credentials are there in a caller's calls (operations, actions, http),
+ * which the runtime answers CredentialsMissing without them (needsCredentials); the platform's own
+ * (lifecycle hooks, webhook actions, events, guards) run without that check, where each may be unset.
  */
 export type PluginDefinitionInput<M extends ManifestLiteral> = DefinitionInput<
   M,
-  PluginContext<InstanceOptions<M>>
+  PluginContext<InstanceOptions<M>, CheckedCredentials<M>>,
+  PluginContext<InstanceOptions<M>, UncheckedCredentials<M>>
 >;
-type DefinitionInput<M, C> = { manifest: M } & ManifestHandlers<M, C> & Omit<CommonHandlers<C>, 'actions'>;
+type DefinitionInput<M, C, U> = { manifest: M } & ManifestHandlers<M, C, U> &
+  Omit<CommonHandlers<C, U>, 'actions'>;
 
 /** A plugin as the platform sees it: an unvalidated manifest plus its handlers. */
 export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> {

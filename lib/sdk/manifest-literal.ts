@@ -47,19 +47,23 @@ export type WebhookActionNames<M> = EntryNames<M, 'webhookActions'>;
 export type DeclaredAction<M, N> =
   string extends ActionNames<M> ? Entry<M, 'actions'> : Extract<Entry<M, 'actions'>, { name: N }>;
 
-/** What a param of each type holds once checkParams has accepted it. */
+/** What a param of each type holds once checkParams has accepted it; a secret, in the credentials. */
 interface ParamTypeValues {
   string: string;
   integer: number;
   boolean: boolean;
   mapping: Record<string, string>;
+  secret: string;
 }
-/** A param's value: its choices' literals when the manifest literal keeps them, else its type's value. */
+/**
+ * A param's value: its choices' literals when the manifest literal keeps them, else its type's value.
+ * A credential field has no type: its value is a string, as a secret option's.
+ */
 type ParamValue<P> = P extends { type: infer T extends keyof ParamTypeValues }
   ? P extends { choices: readonly (infer C)[] }
     ? Extract<C, ParamTypeValues[T]>
     : ParamTypeValues[T]
-  : never;
+  : string;
 type ParamList<A, K extends 'requiredParams' | 'optionalParams'> = Entry<A, K>;
 // checkParams refuses a secret from a caller and has no default to fill one in: it never arrives.
 // A secret option is set with the credentials, and a handler reads it from ctx.credentials.
@@ -76,18 +80,19 @@ type ParamName<P> = P extends { name: infer N extends string } ? N : never;
  */
 export type Flat<T> = T extends unknown ? { [K in keyof T]: T[K] } : never;
 /**
- * Params P whose names the manifest's type does not keep (it is not a literal): any, as the handlers
- * of a plugin loaded at run time take them, for checkParams to check.
+ * Params P whose names the manifest's type does not keep (it is not a literal): any (Loose), as the
+ * handlers of a plugin loaded at run time take them, for checkParams to check.
  */
-type Unnamed<P, Named> = string extends ParamName<P> ? Record<string, unknown> : Named;
+type Unnamed<P, Named, Loose = Record<string, unknown>> = string extends ParamName<P> ? Loose : Named;
 /** Params as checkParams hands them over: the Present ones, maybe the Absent ones, no other keys. */
-type CheckedParams<Present, Absent> = Unnamed<
+type CheckedParams<Present, Absent, Loose = Record<string, unknown>> = Unnamed<
   Present | Absent,
   Flat<
     { [P in Present as ParamName<P>]: ParamValue<P> } & {
       [P in Absent as ParamName<P>]?: ParamValue<P>;
     }
-  >
+  >,
+  Loose
 >;
 /** An action handler's params as checkParams hands them over: no other keys. */
 export type ActionParams<A> = CheckedParams<PresentParams<A>, AbsentParams<A>>;
@@ -105,6 +110,33 @@ export type InstanceOptions<M> = CheckedParams<
   Arriving<Extract<Entry<M, 'options'>, PresentOption>>,
   Arriving<Exclude<Entry<M, 'options'>, PresentOption>>
 >;
+
+/**
+ * What an instance's credentials hold (credentialFields): the manifest's credentials and its secret
+ * options. A credential is required unless `required: false`, a secret option only if `required: true`.
+ */
+type Credential<M> = Entry<M, 'credentials'> | Extract<Entry<M, 'options'>, { type: 'secret' }>;
+type RequiredCredential<M> =
+  // With its name: a type of optional keys only matches no entry without one of them (a weak type).
+  | Extract<Entry<M, 'credentials'>, { name: string; required?: true }>
+  | Extract<Entry<M, 'options'>, { type: 'secret'; required: true }>;
+/** A manifest whose type is not a literal: any names, as the runtime resolves them. */
+type AnyCredentials = Record<string, string>;
+/**
+ * A handler's ctx.credentials where the runtime checks the required ones are set (needsCredentials:
+ * a caller's operation, action or http call), or answers CredentialsMissing: those present, the
+ * optional ones maybe; no other keys.
+ */
+export type CheckedCredentials<M> = CheckedParams<
+  RequiredCredential<M>,
+  Exclude<Credential<M>, RequiredCredential<M>>,
+  AnyCredentials
+>;
+/**
+ * ctx.credentials in the other handlers (lifecycle hooks, webhook actions, events, guards), which run
+ * whether or not the instance's credentials are set: each one maybe.
+ */
+export type UncheckedCredentials<M> = CheckedParams<never, Credential<M>, AnyCredentials>;
 
 /** An action's params as a caller gives them: required ones required, no secret, no other keys. */
 export type CallerParams<A> = Unnamed<

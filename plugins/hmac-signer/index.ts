@@ -1,19 +1,14 @@
 import { type BinaryToTextEncoding, createHmac, timingSafeEqual } from 'node:crypto';
-import { CredentialsMissingError, definePlugin, type PluginContext } from 'plugboard/sdk';
+import { definePlugin, type PluginContext } from 'plugboard/sdk';
 
-function signingKey(ctx: PluginContext): string {
-  const key = ctx.credentials.signingKey;
-  if (!key) throw new CredentialsMissingError('the signingKey credential is not set on this instance');
-  return key;
-}
-
+// Only actions sign, and the runtime answers an action CredentialsMissing until the key is set.
 function sign(
-  ctx: PluginContext<{ algorithm: string; encoding: BinaryToTextEncoding }>,
+  ctx: PluginContext<{ algorithm: string; encoding: BinaryToTextEncoding }, { signingKey: string }>,
   payload: string,
 ): { signature: string; algorithm: string } {
   const { algorithm, encoding } = ctx.options;
   return {
-    signature: createHmac(algorithm, signingKey(ctx)).update(payload, 'utf8').digest(encoding),
+    signature: createHmac(algorithm, ctx.credentials.signingKey).update(payload, 'utf8').digest(encoding),
     algorithm,
   };
 }

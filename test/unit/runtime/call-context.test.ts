@@ -92,6 +92,8 @@ describe("a handler's ctx", () => {
         version: '1.0.0',
         apiVersion: 1,
         types: [],
+        // Optional: `look` runs without it.
+        credentials: [{ name: 'token', label: 'Token', required: false }],
         actions: [
           { name: 'talk', label: 'Logs and publishes its credential' },
           { name: 'look', label: 'Describes its credentials' },

@@ -47,13 +47,15 @@ describe('createRedactor', () => {
 describe('a secret a plugin uses as a key', () => {
   // "/" and "~" are what a JSON pointer escapes, as base64 keys and tokens often hold.
   const secret = 'sk/live~abc+123';
-  let call: (ctx: PluginContext) => Promise<unknown> = async () => null;
+  let call: (ctx: PluginContext<Record<never, never>, { token: string }>) => Promise<unknown> = async () =>
+    null;
   const keyed = definePlugin({
     manifest: {
       slug: 'keyed',
       name: 'Keyed',
       version: '1.0.0',
       apiVersion: 1,
+      credentials: [{ name: 'token', label: 'Token' }],
       actions: [{ name: 'go', label: 'Makes the call in hand' }],
     },
     actions: { go: (ctx) => call(ctx) },
@@ -79,8 +81,8 @@ describe('a secret a plugin uses as a key', () => {
 
   it('is scrubbed from a refusal that names it in a JSON pointer, as "~0" and "~1"', async () => {
     const refusals = [
-      await answer((ctx) => ctx.store.put('k', { [ctx.credentials.token!]: { at: new Date(0) } })),
-      await answer((ctx) => ctx.publish('Keyed', { [ctx.credentials.token!]: new Map() })),
+      await answer((ctx) => ctx.store.put('k', { [ctx.credentials.token]: { at: new Date(0) } })),
+      await answer((ctx) => ctx.publish('Keyed', { [ctx.credentials.token]: new Map() })),
     ];
     for (const refused of refusals) {
       expect(refused.ok).toBe(false);

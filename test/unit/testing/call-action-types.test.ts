@@ -32,7 +32,7 @@ const greeter = definePlugin({
   },
   actions: {
     greet: async (ctx, params) => {
-      expectTypeOf(ctx).toEqualTypeOf<PluginContext<Record<never, never>>>();
+      expectTypeOf(ctx).toEqualTypeOf<PluginContext<Record<never, never>, Record<never, never>>>();
       expectTypeOf(params).toEqualTypeOf<{
         who: string;
         loud: boolean;

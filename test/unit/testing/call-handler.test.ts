@@ -60,7 +60,7 @@ const probe = definePlugin({
     },
   },
   identity: {
-    getUser: (ctx, { id }) => ({ id, username: ctx.credentials.apiKey ?? '' }),
+    getUser: (ctx, { id }) => ({ id, username: ctx.credentials.apiKey }),
     listUsers: () => ({ users: [{ id: '', username: 1 as unknown as string }] }),
   },
 });

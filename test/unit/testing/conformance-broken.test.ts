@@ -65,7 +65,7 @@ const leakySecret = definePlugin({
   actions: {
     whoami: (ctx) => {
       ctx.log.info('calling upstream', {
-        auth: Buffer.from(ctx.credentials.apiKey ?? '').toString('base64'),
+        auth: Buffer.from(ctx.credentials.apiKey).toString('base64'),
       });
       return { ok: true };
     },

@@ -1,0 +1,77 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CREDENTIALS,
+  OPTIONAL_CREDENTIALS,
+  REQUIRED_CREDENTIALS,
+  SECRET_OPTIONS,
+} from '../fixtures/instance-credentials';
+import { startTestPlatform, type TestPlatform } from './harness';
+
+// Inside the repository, so the plugin resolves `plugboard/sdk` like a real one.
+const root = join(import.meta.dirname, '../.tmp', `instance-credentials-${process.pid}`);
+
+/**
+ * Answers the names of its credentials: what definePlugin's types say of ctx.credentials in an
+ * action (test/unit/sdk/ctx-credentials-types.test.ts) is what a handler on the platform gets.
+ */
+const keyed = `import { definePlugin } from 'plugboard/sdk';
+export default definePlugin({
+  manifest: {
+    slug: 'keyed', name: 'Keyed', version: '1.0.0', apiVersion: 1, authType: 'api_token',
+    credentials: ${JSON.stringify(CREDENTIALS)},
+    options: ${JSON.stringify(SECRET_OPTIONS)},
+    actions: [{ name: 'seen', label: 'The names of its credentials' }],
+  },
+  actions: {
+    seen: (ctx) => {
+      const required: string[] = [ctx.credentials.token, ctx.credentials.apiKey];
+      return { names: Object.keys(ctx.credentials).sort(), required: required.every((value) => value.length > 0) };
+    },
+  },
+});
+`;
+
+let pb: TestPlatform;
+
+beforeAll(async () => {
+  mkdirSync(join(root, 'keyed'), { recursive: true });
+  writeFileSync(join(root, 'keyed', 'index.ts'), keyed);
+  pb = await startTestPlatform({ pluginsDir: root });
+});
+afterAll(async () => {
+  await pb?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const valuesOf = (names: readonly string[]) => Object.fromEntries(names.map((name) => [name, `${name}-v`]));
+
+describe('ctx.credentials on the platform', () => {
+  it('holds the required credentials and secret options, and the optional ones the instance sets', async () => {
+    let made = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.subarray([...OPTIONAL_CREDENTIALS]), async (optional) => {
+        const name = `keyed-${made++}`;
+        await pb.createInstance(name, 'keyed');
+        const set = [...REQUIRED_CREDENTIALS, ...optional];
+        const put = await pb.call('PUT', `/v1/instances/${name}/credentials`, { values: valuesOf(set) });
+        expect(put.status).toBeLessThan(300);
+        const answer = await pb.call('POST', `/v1/instances/${name}/actions/seen`, {});
+        expect(answer.status).toBe(200);
+        expect(answer.body.result).toEqual({ names: [...set].sort(), required: true });
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('refuses an action until the required ones are set, which its type says are there', async () => {
+    await pb.createInstance('keyed-bare', 'keyed');
+    const refused = await pb.call('POST', '/v1/instances/keyed-bare/actions/seen', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'CredentialsMissing' });
+    for (const name of REQUIRED_CREDENTIALS) expect(refused.body.detail).toContain(name);
+    for (const name of OPTIONAL_CREDENTIALS) expect(refused.body.detail).not.toContain(name);
+  });
+});
