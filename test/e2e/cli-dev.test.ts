@@ -2,12 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { servingUrl } from './child-platform-process';
 import { waitFor } from './wait-for';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HOOKS = new URL('../fixtures/module-log-hooks.mjs', import.meta.url).href;
 let work: string | undefined;
 let child: ChildProcess | undefined;
 const scratchParents: string[] = [];
@@ -28,6 +29,22 @@ afterAll(async () => {
   for (const dir of scratchParents) await rm(dir, { recursive: true, force: true });
 });
 
+/** What a child printed on stdout and stderr so far, and waits for a line of it. */
+function printedBy(dev: ChildProcess) {
+  let output = '';
+  const add = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  dev.stdout?.on('data', add);
+  dev.stderr?.on('data', add);
+  return {
+    text: () => output,
+    printed: (text: string, what: string) =>
+      waitFor(async () => output.includes(text), 60_000, `${what} in:\n${output}`),
+    times: (text: string) => output.split(text).length - 1,
+  };
+}
+
 describe('plugboard dev', () => {
   it('serves a plugin with a ready instance, reloads and re-checks it on a save, and stops on SIGTERM', async () => {
     // Inside the project, where `plugboard/sdk` resolves, as a plugin author's folder is.
@@ -43,26 +60,17 @@ describe('plugboard dev', () => {
       cwd: plugin,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    const { text, printed, times } = printedBy(child);
     const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
-    const printed = (text: string, what: string) =>
-      waitFor(async () => output.includes(text), 60_000, `${what} in:\n${output}`);
-    const times = (text: string) => output.split(text).length - 1;
 
     const url = await servingUrl(child, 60_000);
     await printed('Watching .: every save reloads and re-checks', 'the first round of checks');
-    expect(output).toMatch(/^loaded +echo +my-echo /m);
-    expect(output).toContain('State: in memory (--data <dir> keeps it); nothing persists');
-    expect(output).toContain('checks echo: 3 of 3 passed');
-    const tokenFile = /^API token: (\S+) /m.exec(output)?.[1];
+    expect(text()).toMatch(/^loaded +echo +my-echo /m);
+    expect(text()).toContain('State: in memory (--data <dir> keeps it); nothing persists');
+    expect(text()).toContain('checks echo: 3 of 3 passed');
+    const tokenFile = /^API token: (\S+) /m.exec(text())?.[1];
     const token = (await readFile(tokenFile!, 'utf8')).trim();
-    expect(output).toContain(
+    expect(text()).toContain(
       `echo-dev (echo): curl -s -H "Authorization: Bearer $(cat ${tokenFile})" -H 'content-type: application/json' -d '{"params":{}}' ${url}/v1/instances/echo-dev/actions/echo`,
     );
     const echo = async () => {
@@ -88,27 +96,68 @@ describe('plugboard dev', () => {
     const edit = (handler: string) =>
       writeFile(source, original.replace('echo: (_ctx, params) => params,', `echo: ${handler},`));
     await edit('(_ctx, params) => ({ ...params, edited: true })');
-    await waitFor(async () => times('checks echo: 3 of 3 passed') === 2, 60_000, `re-run checks:\n${output}`);
-    expect(output).toMatch(/"message":"plugin reloaded".*"slug":"echo"/);
+    await waitFor(async () => times('checks echo: 3 of 3 passed') === 2, 60_000, `re-run checks:\n${text()}`);
+    expect(text()).toMatch(/"message":"plugin reloaded".*"slug":"echo"/);
     expect(await echo()).toMatchObject({ status: 200, body: { result: { message: 'hi', edited: true } } });
     // Printed once: a reload that changes nothing of how it is called says nothing more of it.
     expect(times('echo-dev (echo): curl')).toBe(1);
 
     await edit('() => { throw new Error("broken") }');
     await printed('checks echo: 2 of 3 passed, 1 FAILED', 'the failed check');
-    expect(output).toContain('  FAIL action echo: answers a call with valid params');
+    expect(text()).toContain('  FAIL action echo: answers a call with valid params');
     expect((await echo()).status).toBe(502);
 
-    const scratch = /"dir":"([^"]+)[/\\]plugins[/\\]my-echo"/.exec(output)?.[1];
+    const scratch = /"dir":"([^"]+)[/\\]plugins[/\\]my-echo"/.exec(text())?.[1];
     expect(scratch && existsSync(scratch)).toBe(true);
     child.kill('SIGTERM');
     expect(
       await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000, 'still running'))]),
     ).toBe(0);
-    expect(output).toContain('Stopping: requests under way');
+    expect(text()).toContain('Stopping: requests under way');
     // Its links and modules go with it; the plugin's own folder stays.
     expect(existsSync(scratch!)).toBe(false);
     expect(existsSync(source)).toBe(true);
+  }, 180_000);
+
+  it('re-checks only the saved plugin when it serves a folder of plugins', async () => {
+    await mkdir(join(ROOT, 'test/.tmp'), { recursive: true });
+    const folder = await mkdtemp(join(ROOT, 'test/.tmp/cli-dev-folder-'));
+    scratchParents.push(folder);
+    const plugins = join(folder, 'plugins');
+    for (const name of ['echo', 'kv-config'])
+      await cp(join(ROOT, 'plugins', name), join(plugins, name), { recursive: true });
+    // Every process of the session logs the modules it loads, its checks' processes too.
+    const log = join(folder, 'modules.log');
+    const logModules = join(folder, 'log-modules.mjs');
+    await writeFile(
+      logModules,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(HOOKS)});\n`,
+    );
+    const dev = spawn(process.execPath, [join(ROOT, 'bin/plugboard.mjs'), 'dev', plugins], {
+      cwd: ROOT,
+      env: { ...process.env, MODULE_LOG: log, NODE_OPTIONS: `--import ${pathToFileURL(logModules).href}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = dev;
+    const { text, printed, times } = printedBy(dev);
+    const exited = new Promise<number | null>((done) => dev.once('exit', (code) => done(code)));
+    await printed('every save reloads and re-checks', 'the first round of checks');
+    expect(text()).toContain('checks echo: 3 of 3 passed');
+    expect(text()).toMatch(/checks kv-config: \d+ of \d+ passed/);
+    const before = (await readFile(log, 'utf8')).length;
+
+    const source = join(plugins, 'echo/index.ts');
+    await writeFile(source, `${await readFile(source, 'utf8')}\n// saved again\n`);
+    await waitFor(async () => times('checks echo: 3 of 3 passed') === 2, 60_000, `re-run checks:\n${text()}`);
+    const loadedSince = (await readFile(log, 'utf8')).slice(before);
+    expect(loadedSince).toContain(pathToFileURL(source).href);
+    expect(loadedSince).not.toContain(pathToFileURL(join(plugins, 'kv-config')).href);
+    expect(times('checks kv-config')).toBe(1);
+
+    dev.kill('SIGTERM');
+    expect(
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000, 'still running'))]),
+    ).toBe(0);
   }, 180_000);
 
   it('stops gracefully on a Ctrl-C during its first round of checks, leaving no scratch folder', async () => {

@@ -5,7 +5,7 @@ import { PlugboardClient } from '../../client';
 import type { ReloadedPlugin } from '../../local/platform';
 import { near, platformBanner, startPlatform } from '../local-platform';
 import { checksSummary } from './checks-summary';
-import { contractChecks } from './contract-checks';
+import { type ChecksOf, contractChecks } from './contract-checks';
 import { type DevPlugin, ensureDevInstance } from './dev-instance';
 import type { DevTarget } from './dev-target';
 import { LatestPerKey } from './latest-per-key';
@@ -83,13 +83,13 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
       printed.set(plugin.slug, line);
       return changed ? [line] : [];
     };
-    const checkLines = (slug?: string) =>
-      contractChecks(pluginsDir, slug, stopping.signal).then(
+    const checkLines = (of: ChecksOf) =>
+      contractChecks(of, stopping.signal).then(
         (reports) => reports.map(checksSummary),
         // Checks the stop ended failed nothing: there is no result to report.
         (error: Error) => (stopping.signal.aborted ? [] : [error.message]),
       );
-    const reload = async ({ slug }: ReloadedPlugin) => {
+    const reload = async ({ slug, dir }: ReloadedPlugin) => {
       // The platform has just built and registered the plugin: its record says what the instance
       // line needs, where building and importing the plugin again cost every save a second build.
       const record = await platform.registry.getPlugin(slug);
@@ -98,8 +98,9 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
         return;
       }
       const plugin = { slug, manifest: record.manifest, handlers: record.handlers ?? [] };
-      // One write per reload: the lines of two plugins reloading at once never interleave.
-      console.log([...(await instanceLine(plugin)), ...(await checkLines(slug))].join('\n'));
+      // One write per reload: the lines of two plugins reloading at once never interleave. Checks of
+      // its folder alone, where checks by slug would import every plugin of the folder to find it.
+      console.log([...(await instanceLine(plugin)), ...(await checkLines({ plugin: dir }))].join('\n'));
     };
     const tasks = new LatestPerKey((slug, error) =>
       console.error(`plugboard dev: ${slug}: ${error instanceof Error ? error.message : String(error)}`),
@@ -107,7 +108,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
     const { loaded } = platform.report;
     const lines = [''];
     for (const plugin of loaded) lines.push(...(await instanceLine(plugin)));
-    if (loaded.length > 0) lines.push(...(await checkLines()));
+    if (loaded.length > 0) lines.push(...(await checkLines({ plugins: pluginsDir })));
     console.log(lines.join('\n'));
     heard = (reloaded) => tasks.run(reloaded.slug, () => reload(reloaded));
     for (const reloaded of early.splice(0)) heard(reloaded);

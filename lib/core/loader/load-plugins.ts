@@ -6,7 +6,8 @@ import { NotFoundError } from '../../sdk/errors';
 import { checkPlugin } from './check-plugin';
 import type { LoadedPlugin, LoadReport, PluginLoadError, SkippedPlugin } from './types';
 
-const ENTRY = 'index.ts';
+/** The file that makes a folder a plugin's. */
+export const ENTRY = 'index.ts';
 
 /** Imports a plugin's entry file; the local platform compiles it first (see lib/local/plugin-module.ts). */
 export type ImportModule = (entry: string) => Promise<Record<string, unknown>>;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../lib/cli/program';
@@ -637,5 +638,75 @@ describe('plugboard test', () => {
       code: 1,
       stderr: expect.stringMatching(/^plugboard: no plugin "nope" in plugins; loaded: /),
     });
+  });
+
+  it('tests the plugin of a folder named by --plugin, as by its slug, and refuses a folder without one', async () => {
+    // The checks and their outcomes; a detail names keys and times of its own run.
+    const outcomes = async (...args: string[]) => {
+      const { code, stdout } = await plugboardAt(false, 'test', ...args, '--json');
+      const reports = JSON.parse(stdout) as { plugin: string; checks: { name: string; ok: boolean }[] }[];
+      return {
+        code,
+        reports: reports.map((r) => ({ ...r, checks: r.checks.map(({ name, ok }) => ({ name, ok })) })),
+      };
+    };
+    const bySlug = await outcomes('kv-config');
+    expect(bySlug).toMatchObject({ code: 0, reports: [{ plugin: 'kv-config', ok: true }] });
+    expect(await outcomes('--plugin', 'plugins/kv-config')).toEqual(bySlug);
+    const text = await plugboardAt(false, 'test', '--plugin', 'plugins/kv-config');
+    expect(text).toMatchObject({ code: 0, stderr: 'testing kv-config ...' });
+    expect(text.stdout).toContain('kv-config: conforms');
+
+    expect(await plugboardAt(false, 'test', '--plugin', 'plugins')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'plugboard: "plugins" is not a plugin\'s folder (with an index.ts); --plugins takes a folder of plugin folders',
+    });
+    // Usage errors, which commander writes itself.
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    expect((await plugboardAt(false, 'test', 'kv-config', '--plugin', 'plugins/kv-config')).code).toBe(2);
+    expect(written).toEqual([
+      'plugboard: a slug and --plugin both name the plugin to test: give one (see --help)\n',
+    ]);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect((await plugboardAt(false, 'test', '--plugin', 'plugins/echo', '--plugins', 'plugins')).code).toBe(
+      2,
+    );
+  });
+
+  it('says why the plugin of a folder named by --plugin does not load', async () => {
+    // Inside the project, where `plugboard/sdk` resolves, as a plugin author's folder is.
+    await mkdir(join(ROOT, 'test/.tmp'), { recursive: true });
+    const work = await mkdtemp(join(ROOT, 'test/.tmp/cli-test-plugin-'));
+    try {
+      const echo = await readFile(join(ROOT, 'plugins/echo/index.ts'), 'utf8');
+      const folder = async (name: string, source: string) => {
+        await cp(join(ROOT, 'plugins/echo'), join(work, name), { recursive: true });
+        await writeFile(join(work, name, 'index.ts'), source);
+        return relative(process.cwd(), join(work, name));
+      };
+      const invalid = await folder('invalid', echo.replace("version: '1.0.0'", "version: 'one'"));
+      expect(await plugboardAt(false, 'test', '--plugin', invalid, '--json')).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'plugboard: plugin "echo" does not load: version: must be a semantic version such as 1.2.0',
+      });
+      const throwing = await folder('throwing', `throw new Error('no plugin today');\n${echo}`);
+      expect(await plugboardAt(false, 'test', '--plugin', throwing)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `plugboard: the plugin in "${throwing}" does not load: import failed: no plugin today`,
+      });
+      const future = await folder('future', echo.replace('apiVersion: 1', 'apiVersion: 99'));
+      expect(await plugboardAt(false, 'test', '--plugin', future)).toMatchObject({
+        code: 1,
+        stderr:
+          'plugboard: plugin "echo" is skipped: apiVersion 99 is not supported (this platform runs apiVersion 1)',
+      });
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

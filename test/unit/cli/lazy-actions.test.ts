@@ -163,6 +163,24 @@ describe('plugboard test, as plugboard dev runs its checks', () => {
   }, 60_000);
 });
 
+describe('plugboard test --plugin, as plugboard dev re-checks a saved plugin', () => {
+  it('loads the plugin of that folder and none of the plugins beside it', async () => {
+    const plugins = join(tmp, 'beside');
+    for (const name of ['echo', 'kv-config'])
+      cpSync(join(ROOT, 'plugins', name), join(plugins, name), { recursive: true });
+    const { sources, stdout } = await loadedBy(
+      'bin/plugboard.mjs',
+      'test',
+      '--plugin',
+      join(plugins, 'echo'),
+      '--json',
+    );
+    expect(JSON.parse(stdout)).toMatchObject([{ plugin: 'echo', ok: true }]);
+    expect(sources).toContain(relative(ROOT, join(plugins, 'echo/index.ts')));
+    expect(sources).not.toContain(relative(ROOT, join(plugins, 'kv-config/index.ts')));
+  }, 60_000);
+});
+
 describe('plugboard --help', () => {
   it('lists every subcommand of every command', async () => {
     for (const [command, subcommands] of Object.entries(COMMANDS)) {
