@@ -16,7 +16,7 @@ import { createEventsPlatform, type EventsPlatform } from '../core/events/events
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
 import { issueText } from '../core/loader/check-plugin';
-import { duplicateSlug, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
+import { duplicateSlug, ENTRY, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
 import type { EventStore, GuardStore, Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
 import { withAwsCompat } from './aws-compat/aws-compat';
@@ -414,7 +414,7 @@ async function reloadFolder(
   deps: ReloadDeps,
 ): Promise<Reloaded | undefined> {
   const { registry, invoker, importModule, folders } = deps;
-  if (!existsSync(join(dir, 'index.ts'))) {
+  if (!existsSync(join(dir, ENTRY))) {
     if (served !== undefined) await release(served, dir, 'its folder or index.ts is gone', deps);
     return undefined;
   }

@@ -1,10 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ENTRY } from '../../core/loader/load-plugins';
 import { DEFAULT_PLUGINS_DIR } from '../../local/defaults';
 import { NotFoundError } from '../../sdk/errors';
-
-/** The file that makes a folder a plugin's, as the loader has it. */
-const ENTRY = 'index.ts';
 
 /** What `plugboard dev` serves: one plugin's folder, or a folder of plugin folders. */
 export interface DevTarget {
