@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { LambdaInvoker } from '../../lib/aws/lambda-invoker';
 import { LOCAL_STAGE } from '../../lib/local/platform';
 import { ProcessInvoker } from '../../lib/local/process/process-invoker';
-import { loadProcessPlugins } from '../../lib/local/process/process-plugins';
+import { admitProcessPlugins, readProcessPlugins } from '../../lib/local/process/process-plugins';
 import { CONTRACT_PROCESS_PLUGINS, standInConfig, startContractPlatform } from './aws-stand-ins';
 import { invokerContract } from './invoker-contract';
 
@@ -35,7 +35,7 @@ invokerContract('LambdaInvoker over HTTP to the local Lambda stand-in', async ()
 invokerContract(
   'ProcessInvoker',
   async () => {
-    const report = await loadProcessPlugins(CONTRACT_PROCESS_PLUGINS);
+    const report = await admitProcessPlugins(await readProcessPlugins(CONTRACT_PROCESS_PLUGINS));
     expect(report.errors).toEqual([]);
     const invoker = new ProcessInvoker({ onLog: () => undefined });
     for (const spec of report.loaded) invoker.register(spec);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProcessPlugins } from '../../lib/local/process/process-plugins';
+import { admitProcessPlugins, readProcessPlugins } from '../../lib/local/process/process-plugins';
 import { startTestPlatform, type TestPlatform } from './harness';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -114,7 +114,7 @@ describe.skipIf(!hasPython)('loading process plugins (needs python3)', () => {
   });
 
   it('reports each broken plugin and loads none of them', async () => {
-    const report = await loadProcessPlugins(dir, new Set(['echo']));
+    const report = await admitProcessPlugins(await readProcessPlugins(dir), new Set(['echo']));
     expect(report.loaded).toEqual([]);
     expect(report.errors.map((e) => [e.dir.split(/[\\/]/).pop(), e.message])).toEqual([
       ['a-bad-manifest', expect.stringContaining('the manifest is not valid')],
@@ -125,7 +125,7 @@ describe.skipIf(!hasPython)('loading process plugins (needs python3)', () => {
   });
 
   it('loads the Python example', async () => {
-    const report = await loadProcessPlugins(EXTERNAL);
+    const report = await admitProcessPlugins(await readProcessPlugins(EXTERNAL));
     expect(report.loaded.map((p) => p.slug)).toEqual(['py-echo']);
   });
 });

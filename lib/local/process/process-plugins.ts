@@ -96,14 +96,6 @@ export function admitProcessPlugins(
   return report;
 }
 
-/** `readProcessPlugins`, then `admitProcessPlugins`. */
-export async function loadProcessPlugins(
-  dir: string,
-  taken: ReadonlySet<string> = new Set(),
-): Promise<ProcessLoadReport> {
-  return admitProcessPlugins(await readProcessPlugins(dir), taken);
-}
-
 async function loadOne(
   dir: string,
 ): Promise<{ manifest: Manifest; command: string[] } | { message: string; path?: string }> {
