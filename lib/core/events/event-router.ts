@@ -404,14 +404,11 @@ export class EventRouter {
 
   private track(work: Promise<unknown>): void {
     const tracked = work.catch((error) => {
-      if (!(error instanceof Stopped)) this.report(error);
+      if (!(error instanceof Stopped))
+        this.props.log?.('error', 'event delivery stopped by an error', { error: describe(error) });
     });
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
-  }
-
-  private report(error: unknown): void {
-    this.props.log?.('error', 'event delivery stopped by an error', { error: describe(error) });
   }
 }
 
