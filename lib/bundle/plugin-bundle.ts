@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
+import { entryOutputs } from './entry-outputs';
 
 /**
  * How every plugin artifact is built, for its Lambda (lib/infra) and for its local worker alike, so
@@ -48,9 +49,6 @@ export interface BuiltBundle {
   ms: number;
 }
 
-/** A bundle's file name: the name it was built under, esbuild's `[hash]`, `.mjs` (its map ends `.map`). */
-const BUNDLE_FILE = /^(.+)\.[A-Z0-9]+\.mjs$/;
-
 /** A plugin to bundle, under the name its bundle's file starts with. */
 export interface PluginToBundle {
   name: string;
@@ -92,13 +90,9 @@ export async function bundlePlugins(options: {
     metafile: true,
   });
   const ms = performance.now() - started;
-  const built = new Map<string, BuiltBundle>();
-  for (const [output, meta] of Object.entries(result.metafile.outputs)) {
-    // By the name the file was given: the entry's path in the metafile may be its target's, past a symlink.
-    const name = BUNDLE_FILE.exec(basename(output))?.[1];
-    if (name !== undefined) built.set(name, { file: resolve(output), bytes: meta.bytes, ms });
-  }
-  return built;
+  // Its working directory is esbuild's default, the process's.
+  const outputs = entryOutputs(result.metafile, process.cwd());
+  return new Map([...outputs].map(([name, output]) => [name, { ...output, ms }]));
 }
 
 /** Bundles one plugin with the given glue into `outDir`. */

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type OnResolveArgs, type OnResolveResult, type Plugin, type PluginBuild } from 'esbuild';
+import { entryOutputs } from '../bundle/entry-outputs';
 import type { ImportModules } from '../core/loader';
 import { removeSupersededBuilds } from './superseded-builds';
 
@@ -115,9 +116,6 @@ function byPluginsDir(entries: readonly string[]): Map<string, string[]> {
   return groups;
 }
 
-/** A module's file name: its plugin's folder, `.module.`, esbuild's `[hash]`, `.mjs`. */
-const MODULE_FILE = /^(.+)\.module\.[A-Z0-9]+\.mjs$/;
-
 /** One esbuild build of the entries' modules, their files by entry; or its error. */
 async function buildModules(
   pluginsDir: string,
@@ -145,10 +143,9 @@ async function buildModules(
       logLevel: 'silent',
     });
     const files = new Map<string, string>();
-    for (const output of Object.keys(result.metafile.outputs)) {
-      // By the name the file was given: the entry's path in the metafile may be its target's, past a symlink.
-      const entry = byFolder.get(MODULE_FILE.exec(basename(output))?.[1] ?? '');
-      if (entry !== undefined) files.set(entry, resolve(pluginsDir, output));
+    for (const [folder, { file }] of entryOutputs(result.metafile, pluginsDir, '.module')) {
+      const entry = byFolder.get(folder);
+      if (entry !== undefined) files.set(entry, file);
     }
     return files;
   } catch (error) {
