@@ -5,11 +5,11 @@
 // process carries no TypeScript loader (tsx's loader thread alone is ~33 MB resident); plugins are
 // compiled by the platform itself (lib/local/plugin-module.ts, lib/bundle/plugin-bundle.ts).
 // A start whose sources are as the last build of the entry found them runs that build again.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { recordBuild, reusableBuild } from '../lib/cli/reusable-build.mjs';
+import { recordBuild, reusableBuild, writeWhole } from '../lib/cli/reusable-build.mjs';
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
@@ -54,13 +54,6 @@ const settings = [fileURLToPath(import.meta.url), join(root, 'tsconfig.json'), j
 const name = basename(entry, '.ts');
 const recordFile = join(outDir, `${name}.inputs.json`);
 
-/** Writes a file aside and renames it: two starts at once (tests do) must never import a half-written one. */
-async function writeWhole(file) {
-  const staging = `${file.path}.${process.pid}.tmp`;
-  await writeFile(staging, file.contents);
-  await rename(staging, file.path);
-}
-
 /**
  * Builds the entry, writes its files, records them for the next start and removes superseded builds.
  * What a dynamic `import()` of a project module reaches is a chunk of its own (a command's action,
@@ -98,8 +91,8 @@ async function compile() {
   const chunks = result.outputFiles.filter((file) => basename(file.path).startsWith(chunkPrefix));
   const [output] = result.outputFiles.filter((file) => !chunks.includes(file));
   // The chunks first: an entry that can be read finds every chunk it imports.
-  for (const chunk of chunks) await writeWhole(chunk);
-  await writeWhole(output);
+  for (const chunk of chunks) await writeWhole(chunk.path, chunk.contents);
+  await writeWhole(output.path, output.contents);
   // Builds of the entry from before a change are not needed again once they are a minute old: a
   // start of other code at this moment may not have imported its own yet, and a running one has
   // imported all it will (its lazy imports are its command's action, imported as it starts).

@@ -56,8 +56,7 @@ export async function reusableBuild(recordFile, key) {
 /**
  * Records the build just written to `output` and `chunks` from `inputs`, for the next start to reuse.
  * Not recorded when an input cannot be read or was written since `startedAt` (less RACY_MS): what the
- * build read of it is unknown, so the next start builds afresh. Written aside and renamed, as two
- * starts at once may record.
+ * build read of it is unknown, so the next start builds afresh.
  * @param {string} recordFile
  * @param {{ key: string, output: string, chunks: string[], inputs: readonly string[], startedAt: number }} build
  */
@@ -71,9 +70,18 @@ export async function recordBuild(recordFile, { key, output, chunks, inputs, sta
   }
   /** @type {BuildRecord} */
   const record = { key, output, chunks, inputs: stamps };
-  const staging = `${recordFile}.${process.pid}.tmp`;
-  await writeFile(staging, JSON.stringify(record));
-  await rename(staging, recordFile);
+  await writeWhole(recordFile, JSON.stringify(record));
+}
+
+/**
+ * Writes a file aside and renames it: two starts at once (tests do) must never read a half-written one.
+ * @param {string} file
+ * @param {string | Uint8Array} contents
+ */
+export async function writeWhole(file, contents) {
+  const staging = `${file}.${process.pid}.tmp`;
+  await writeFile(staging, contents);
+  await rename(staging, file);
 }
 
 /** @param {string} file @returns {Promise<Stamp | undefined>} */
