@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { issueText, type LoadedPlugin, loadPlugins } from '../../core/loader';
+import {
+  issueText,
+  type LoadedPlugin,
+  loadPlugins,
+  type PluginLoadError,
+  type SkippedPlugin,
+} from '../../core/loader';
 import { ENTRY, loadFolder } from '../../core/loader/load-plugins';
 import { NotFoundError } from '../../sdk/errors';
 import { formatConformanceReport, loadFixtures, runConformance } from '../../testing/conformance';
@@ -14,19 +20,30 @@ interface TestOptions {
   json?: boolean;
 }
 
+/** Why a plugin did not load, by slug or by folder alike: skipped, or every issue it has. */
+function notLoaded(what: string, skipped: SkippedPlugin | undefined, errors: readonly PluginLoadError[]) {
+  return new NotFoundError(
+    skipped
+      ? `${what} is skipped: ${skipped.reason}`
+      : `${what} does not load: ${errors.map(issueText).join('; ')}`,
+  );
+}
+
 /** The plugins a slug names (all of them without one), and whether any plugin of the folder failed to load. */
 async function bySlug(slug: string | undefined, plugins: string) {
   const report = await loadPlugins(plugins);
   const chosen = slug === undefined ? report.loaded : report.loaded.filter((p) => p.slug === slug);
-  if (chosen.length === 0) {
-    const broken = report.errors.find((e) => e.slug === slug);
-    throw new NotFoundError(
-      broken
-        ? `plugin "${slug}" does not load: ${issueText(broken)}`
-        : `no plugin "${slug}" in ${plugins}; loaded: ${report.loaded.map((p) => p.slug).join(', ') || 'none'}`,
-    );
+  if (chosen.length > 0) return { chosen, unloaded: slug === undefined && report.errors.length > 0 };
+  if (slug === undefined) {
+    const why = report.errors.map((e) => `${e.slug ?? basename(e.dir)}: ${issueText(e)}`);
+    throw new NotFoundError(`no plugin loads from ${plugins}${why.length > 0 ? `: ${why.join('; ')}` : ''}`);
   }
-  return { chosen, unloaded: slug === undefined && report.errors.length > 0 };
+  const skipped = report.skipped.find((s) => s.slug === slug);
+  const errors = report.errors.filter((e) => e.slug === slug);
+  if (skipped || errors.length > 0) throw notLoaded(`plugin "${slug}"`, skipped, errors);
+  throw new NotFoundError(
+    `no plugin "${slug}" in ${plugins}; loaded: ${report.loaded.map((p) => p.slug).join(', ') || 'none'}`,
+  );
 }
 
 /**
@@ -41,11 +58,10 @@ async function inFolder(dir: string): Promise<LoadedPlugin> {
   const found = await loadFolder(dir);
   if (found.loaded) return found.loaded;
   const named = found.skipped?.slug ?? found.errors[0]?.slug;
-  const what = named === undefined ? `the plugin in "${dir}"` : `plugin "${named}"`;
-  throw new NotFoundError(
-    found.skipped
-      ? `${what} is skipped: ${found.skipped.reason}`
-      : `${what} does not load: ${found.errors.map(issueText).join('; ')}`,
+  throw notLoaded(
+    named === undefined ? `the plugin in "${dir}"` : `plugin "${named}"`,
+    found.skipped,
+    found.errors,
   );
 }
 

@@ -676,7 +676,7 @@ describe('plugboard test', () => {
     );
   });
 
-  it('says why the plugin of a folder named by --plugin does not load', async () => {
+  it('says why a plugin does not load, the same by --plugin as by slug', async () => {
     // Inside the project, where `plugboard/sdk` resolves, as a plugin author's folder is.
     await mkdir(join(ROOT, 'test/.tmp'), { recursive: true });
     const work = await mkdtemp(join(ROOT, 'test/.tmp/cli-test-plugin-'));
@@ -684,26 +684,45 @@ describe('plugboard test', () => {
       const echo = await readFile(join(ROOT, 'plugins/echo/index.ts'), 'utf8');
       const folder = async (name: string, source: string) => {
         await cp(join(ROOT, 'plugins/echo'), join(work, name), { recursive: true });
-        await writeFile(join(work, name, 'index.ts'), source);
+        await writeFile(join(work, name, 'index.ts'), source.replace("slug: 'echo'", `slug: '${name}'`));
         return relative(process.cwd(), join(work, name));
       };
-      const invalid = await folder('invalid', echo.replace("version: '1.0.0'", "version: 'one'"));
-      expect(await plugboardAt(false, 'test', '--plugin', invalid, '--json')).toEqual({
+      const plugins = relative(process.cwd(), work);
+      const invalid = await folder(
+        'invalid',
+        echo.replace("version: '1.0.0'", "version: 'one'").replace("name: 'Echo'", "name: ''"),
+      );
+      const invalidWhy = {
         code: 1,
         stdout: '',
-        stderr: 'plugboard: plugin "echo" does not load: version: must be a semantic version such as 1.2.0',
-      });
+        stderr:
+          'plugboard: plugin "invalid" does not load: name: Too small: expected string to have >=1 characters; version: must be a semantic version such as 1.2.0',
+      };
+      expect(await plugboardAt(false, 'test', '--plugin', invalid, '--json')).toEqual(invalidWhy);
+      expect(await plugboardAt(false, 'test', 'invalid', '--plugins', plugins, '--json')).toEqual(invalidWhy);
+
       const throwing = await folder('throwing', `throw new Error('no plugin today');\n${echo}`);
       expect(await plugboardAt(false, 'test', '--plugin', throwing)).toEqual({
         code: 1,
         stdout: '',
         stderr: `plugboard: the plugin in "${throwing}" does not load: import failed: no plugin today`,
       });
+
       const future = await folder('future', echo.replace('apiVersion: 1', 'apiVersion: 99'));
-      expect(await plugboardAt(false, 'test', '--plugin', future)).toMatchObject({
+      const futureWhy = {
         code: 1,
+        stdout: '',
         stderr:
-          'plugboard: plugin "echo" is skipped: apiVersion 99 is not supported (this platform runs apiVersion 1)',
+          'plugboard: plugin "future" is skipped: apiVersion 99 is not supported (this platform runs apiVersion 1)',
+      };
+      expect(await plugboardAt(false, 'test', '--plugin', future)).toEqual(futureWhy);
+      expect(await plugboardAt(false, 'test', 'future', '--plugins', plugins)).toEqual(futureWhy);
+
+      // Without a slug, when none of the folder's plugins loads: each one's issues.
+      expect(await plugboardAt(false, 'test', '--plugins', plugins)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `plugboard: no plugin loads from ${plugins}: invalid: name: Too small: expected string to have >=1 characters; invalid: version: must be a semantic version such as 1.2.0; throwing: import failed: no plugin today`,
       });
     } finally {
       await rm(work, { recursive: true, force: true });
