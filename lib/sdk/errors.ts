@@ -11,7 +11,7 @@ export const ERROR_TABLE = {
   NotFound: { status: 404, title: 'Not found' },
   MethodNotAllowed: { status: 405, title: 'Method not allowed' },
   CredentialsMissing: { status: 409, title: 'Credentials are missing' },
-  OptionsMissing: { status: 409, title: 'Options are missing' },
+  OptionsOutdated: { status: 409, title: "Options do not fit the plugin's current version" },
   NameTaken: { status: 409, title: 'Name already taken' },
   InUse: { status: 409, title: 'Still in use' },
   CursorExpired: { status: 410, title: 'Cursor expired' },

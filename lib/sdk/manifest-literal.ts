@@ -99,12 +99,13 @@ export type ActionParams<A> = CheckedParams<PresentParams<A>, AbsentParams<A>>;
 
 /**
  * Required options, which an instance is refused without, and those with a default, which the
- * runtime fills in on every call (effectiveOptions).
+ * runtime fills in on every call (optionsFit).
  */
 type PresentOption = { required: true } | { default: unknown };
 /**
  * A handler's ctx.options: the instance's options, which checkParams checked when the instance was
- * written, over the manifest's defaults; no other keys.
+ * written and checks again on every call against the plugin's current version (optionsFit), over
+ * the manifest's defaults; no other keys.
  */
 export type InstanceOptions<M> = CheckedParams<
   Arriving<Extract<Entry<M, 'options'>, PresentOption>>,

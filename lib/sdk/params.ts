@@ -14,7 +14,7 @@ export interface ParamCheck {
 const byNameCache = new WeakMap<readonly Param[], Map<string, Param>>();
 
 /** The params by name, made once per list: a manifest's lists are made once and never changed. */
-function paramsByName(params: readonly Param[]): Map<string, Param> {
+export function paramsByName(params: readonly Param[]): Map<string, Param> {
   let byName = byNameCache.get(params);
   if (!byName) {
     byName = new Map(params.map((p) => [p.name, p]));

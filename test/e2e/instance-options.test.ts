@@ -11,13 +11,16 @@ const root = join(import.meta.dirname, '../.tmp', `instance-options-${process.pi
 /**
  * Answers its ctx.options and the names of its credentials: what definePlugin's types say of
  * ctx.options (test/unit/sdk/ctx-options-types.test.ts) is what a handler on the platform gets.
- * A later version may declare more options.
+ * A later version may declare other options.
  */
-const optioned = (version: string, added: object[] = []) => `import { definePlugin } from 'plugboard/sdk';
+const optioned = (
+  version: string,
+  options: readonly object[] = WINDOW_OPTIONS,
+) => `import { definePlugin } from 'plugboard/sdk';
 export default definePlugin({
   manifest: {
     slug: 'optioned', name: 'Optioned', version: '${version}', apiVersion: 1,
-    options: ${JSON.stringify([...WINDOW_OPTIONS, ...added])},
+    options: ${JSON.stringify(options)},
     actions: [{ name: 'seen', label: 'Its options and the names of its credentials' }],
   },
   actions: { seen: (ctx) => ({ options: ctx.options, credentials: Object.keys(ctx.credentials) }) },
@@ -38,6 +41,23 @@ afterAll(async () => {
   await pb?.close();
   rmSync(root, { recursive: true, force: true });
 });
+
+/** Starts a platform on `dataDir` with the plugin at `version`, declaring `options`, and closes it after `use`. */
+const withVersion = async (
+  dir: string,
+  dataDir: string,
+  version: string,
+  options: readonly object[],
+  use: (platform: TestPlatform) => Promise<void>,
+) => {
+  writePlugin(dir, optioned(version, options));
+  const platform = await startTestPlatform({ pluginsDir: dir, memory: false, dataDir });
+  try {
+    await use(platform);
+  } finally {
+    await platform.close();
+  }
+};
 
 const seen = async (instance: string, on = pb) => {
   const answer = await on.call('POST', `/v1/instances/${instance}/actions/seen`, {});
@@ -106,6 +126,7 @@ describe('ctx.options on the platform', () => {
     writePlugin(
       dir,
       optioned('1.1.0', [
+        ...WINDOW_OPTIONS,
         { name: 'region', label: 'Region', type: 'string', default: 'eu' },
         { name: 'zone', label: 'Zone', type: 'string', required: true },
       ]),
@@ -115,7 +136,7 @@ describe('ctx.options on the platform', () => {
       // A required option the instance was made without: the handler would get less than its type says.
       const refused = await second.call('POST', '/v1/instances/kept/actions/seen', {});
       expect(refused.status).toBe(409);
-      expect(refused.body).toMatchObject({ code: 'OptionsMissing' });
+      expect(refused.body).toMatchObject({ code: 'OptionsOutdated' });
       expect(refused.body.detail).toContain('zone');
       expect(refused.body.detail).not.toContain('region');
       const patched = await second.call(
@@ -134,5 +155,75 @@ describe('ctx.options on the platform', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('refuses calls while a stored option has the wrong type or is not among the choices, leaves out a dropped one, and lets PATCH fix them one at a time', async () => {
+    const dir = join(root, 'changed');
+    const dataDir = join(root, 'changed-data');
+    const legacy = { name: 'legacy', label: 'Legacy', type: 'string' };
+    await withVersion(dir, dataDir, '1.0.0', [...WINDOW_OPTIONS, legacy], async (first) => {
+      await first.createInstance('aged', 'optioned', { fromHour: 9, tone: 'dry', legacy: 'kept' });
+      await first.call('PUT', '/v1/instances/aged/credentials', { values: { apiKey: 'k' } });
+    });
+    // 2.0.0: fromHour becomes a string, tone loses "dry", legacy is dropped.
+    const changed = WINDOW_OPTIONS.filter((o) => o.name !== 'fromHour' && o.name !== 'tone');
+    const v2 = [
+      ...changed,
+      { name: 'fromHour', label: 'From hour', type: 'string', required: true },
+      { name: 'tone', label: 'Tone', type: 'string', choices: ['warm'] },
+    ];
+    await withVersion(dir, dataDir, '2.0.0', v2, async (second) => {
+      const pointers = (errors: { pointer: string }[]) => errors.map((e) => e.pointer).sort();
+      const refusedFor = async (expected: string[]) => {
+        const refused = await second.call('POST', '/v1/instances/aged/actions/seen', {});
+        expect(refused.status).toBe(409);
+        expect(refused.headers.get('content-type')).toContain('application/problem+json');
+        expect(refused.body).toMatchObject({ code: 'OptionsOutdated' });
+        expect(pointers(refused.body.errors)).toEqual(expected);
+      };
+      const outdated = async () => {
+        const read = await second.call('GET', '/v1/instances/aged');
+        expect(read.status).toBe(200);
+        return read.body;
+      };
+      const patch = (options: Record<string, unknown>) =>
+        second.call('PATCH', '/v1/instances/aged', { options }, { 'if-match': '*' });
+
+      // A dropped option is no reason to refuse: it is left out of ctx.options, and shown.
+      await refusedFor(['/options/fromHour', '/options/tone']);
+      const before = await outdated();
+      expect(pointers(before.outdatedOptions)).toEqual([
+        '/options/fromHour',
+        '/options/legacy',
+        '/options/tone',
+      ]);
+      expect(before.options).toEqual({ frozen: false, fromHour: 9, tone: 'dry', legacy: 'kept' });
+      const listed = await second.call('GET', '/v1/instances?plugin=optioned');
+      expect(
+        pointers(listed.body.instances.find((i: { name: string }) => i.name === 'aged').outdatedOptions),
+      ).toEqual(pointers(before.outdatedOptions));
+
+      // A patch is held to what it names, whatever else is stale.
+      const stillWrong = await patch({ tone: 'dry' });
+      expect(stillWrong.status).toBe(400);
+      expect(pointers(stillWrong.body.errors)).toEqual(['/options/tone']);
+      expect((await patch({ legacy: 'again' })).status).toBe(400);
+
+      // One at a time: what it leaves alone stays as stored.
+      const toned = await patch({ tone: 'warm' });
+      expect(toned.status).toBe(200);
+      expect(pointers(toned.body.outdatedOptions)).toEqual(['/options/fromHour', '/options/legacy']);
+      expect(toned.body.options).toEqual({ frozen: false, fromHour: 9, tone: 'warm', legacy: 'kept' });
+      await refusedFor(['/options/fromHour']);
+
+      expect((await patch({ fromHour: '9' })).status).toBe(200);
+      expect((await seen('aged', second)).options).toEqual({ frozen: false, fromHour: '9', tone: 'warm' });
+      expect(pointers((await outdated()).outdatedOptions)).toEqual(['/options/legacy']);
+
+      const removed = await patch({ legacy: null });
+      expect(removed.status).toBe(200);
+      expect(removed.body.outdatedOptions).toEqual([]);
+      expect(removed.body.options).toEqual({ frozen: false, fromHour: '9', tone: 'warm' });
+    });
   });
 });

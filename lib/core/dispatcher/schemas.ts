@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { CallContextSchema } from '../../sdk/context';
 import { INSTANCE_NAME, MAX_INSTANCE_NAME_LENGTH } from '../instances/instance-service';
 
+/** One thing wrong, located by a JSON pointer (RFC 6901). */
+const FieldErrorSchema = z.object({ pointer: z.string(), detail: z.string() });
+
 export const ProblemSchema = z
   .object({
     type: z.string(),
@@ -10,7 +13,7 @@ export const ProblemSchema = z
     detail: z.string(),
     code: z.string(),
     requestId: z.string(),
-    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+    errors: z.array(FieldErrorSchema).optional(),
     retryAt: z.string().optional(),
   })
   .meta({ id: 'Problem' });
@@ -100,6 +103,10 @@ export const InstanceSchema = z
     generation: z.string().optional().meta({
       description:
         "Which instance of the name this is, made when it was created: the plugin function's envelope names it to reach this instance's store. Absent from an instance created before generations.",
+    }),
+    outdatedOptions: z.array(FieldErrorSchema).meta({
+      description:
+        "What in `options` does not fit its plugin's current version, a later one than the instance was written for: a required option not set, or a value of another type, not among the choices or not declared any more. Calls answer 409 OptionsOutdated until a PATCH fixes all but the undeclared ones, which are left out of calls. Read against the plugin's version now: it can change while the ETag stays, when the plugin is upgraded. Empty while the plugin is not loaded.",
     }),
   })
   .meta({ id: 'Instance' });

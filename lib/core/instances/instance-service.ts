@@ -120,16 +120,7 @@ export class InstanceService {
     const current = await this.get(name, true);
     const plugin = await this.loadedPlugin(current.plugin);
     const changes: InstanceChanges = {};
-    if (patch.options !== undefined) {
-      const merged = { ...current.options };
-      for (const [key, value] of Object.entries(patch.options)) {
-        if (value === null) delete merged[key];
-        else merged[key] = value;
-      }
-      const options = checkParams(plugin.manifest.options, merged, '/options');
-      throwIfErrors(options.errors, `the options do not fit plugin "${plugin.slug}"`);
-      changes.options = options.values;
-    }
+    if (patch.options !== undefined) changes.options = patchedOptions(plugin, current.options, patch.options);
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.context !== undefined) changes.context = patch.context;
     if (patch.order !== undefined) changes.order = patch.order;
@@ -292,6 +283,34 @@ export class InstanceService {
       createdAt: instance.createdAt,
     });
   }
+}
+
+/**
+ * The stored options with a JSON merge patch applied (null removes one). Only what the patch names
+ * is checked: a stored option that no longer fits the plugin's current version (see optionsFit) and
+ * that the patch leaves alone is kept as it is, as Kubernetes ratchets the validation of unchanged
+ * fields. So a patch may fix one such option at a time, or change another meanwhile, and nothing
+ * stored is lost unasked: a dropped option stays until a patch removes it, for a version that
+ * declares it again. Calls are refused until every declared option fits.
+ */
+function patchedOptions(
+  plugin: PluginRecord,
+  stored: Readonly<Record<string, unknown>>,
+  patch: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const merged = { ...stored };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  const checked = checkParams(plugin.manifest.options, merged, '/options');
+  const named = new Set(Object.keys(patch).map((key) => `/options/${pointerSegment(key)}`));
+  throwIfErrors(
+    checked.errors.filter((error) => named.has(error.pointer)),
+    `the options do not fit plugin "${plugin.slug}"`,
+  );
+  // The checked values add the defaults of options not stored; the rest of `merged` is what was left alone.
+  return { ...merged, ...checked.values };
 }
 
 /** Runs a read-modify-write again when another write landed between its read and its write. */

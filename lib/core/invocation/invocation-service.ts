@@ -14,7 +14,7 @@ import { mergeRecords } from '../merge-records';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
 import { zodFieldErrors } from '../zod-errors';
-import { effectiveOptions, missingOptions } from './effective-options';
+import { optionsFit } from './outdated-options';
 
 /** What a call is made for: the request (or delivery) it serves, and by when that needs its answer. */
 export interface CallRequest {
@@ -132,11 +132,12 @@ export class InvocationService {
         `instance "${instance.name}" needs credentials ${missing.join(', ')}: PUT /v1/instances/${instance.name}/credentials`,
       );
     }
-    const unset = missingOptions(manifest, instance.options);
-    if (unset.length > 0) {
+    const fit = optionsFit(manifest, instance.options);
+    if (fit.refusing.length > 0) {
       throw new PlugboardError(
-        'OptionsMissing',
-        `instance "${instance.name}" has no value for ${unset.join(', ')}, which plugin "${manifest.slug}" ${manifest.version} requires: PATCH /v1/instances/${instance.name} with them`,
+        'OptionsOutdated',
+        `instance "${instance.name}" has options that do not fit plugin "${manifest.slug}" ${manifest.version} (${fit.refusing.map((e) => e.pointer).join(', ')}): PATCH /v1/instances/${instance.name} to fix them`,
+        { errors: [...fit.refusing] },
       );
     }
     if (this.guard && (kind === 'operation' || kind === 'action')) {
@@ -170,7 +171,8 @@ export class InvocationService {
       name,
       input,
       context: mergeRecords(instance.context, call.context),
-      options: effectiveOptions(manifest, instance.options),
+      // A copy: the fit is shared by every call of the instance, and a handler may change its ctx.options.
+      options: mergeRecords(fit.options),
       credentialsRef:
         instance.credentialsSet.length > 0
           ? credentialsRef(this.deps.stage, instance.plugin, instance.name)

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Answer, EnvelopeKind } from '../../core/envelope';
 import { checkEvent } from '../../core/events/event-schema';
-import { effectiveOptions } from '../../core/invocation/effective-options';
 import { runEnvelope } from '../../core/runtime/run-envelope';
 import type { LogRecord } from '../../core/runtime/services';
 import type { PluginDefinition } from '../../sdk/define-plugin';
@@ -34,8 +33,8 @@ export class ConformanceHarness {
     /** Credential values the runtime resolves for this instance; none means no credentialsRef. */
     readonly credentials: Record<string, string> = {},
   ) {
-    const checked = checkParams(manifest.options, fixtures.options ?? {}, '/options');
-    this.#options = effectiveOptions(manifest, checked.values);
+    // What a call of an instance with these options hands over: the valid ones over the defaults.
+    this.#options = checkParams(manifest.options, fixtures.options ?? {}, '/options').values;
     this.#store = new MemoryStore({ plugin: manifest.slug, instance: this.instance });
   }
 

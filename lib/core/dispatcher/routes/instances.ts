@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { missingCredentials } from '../../../sdk/credential-fields';
 import { versionMeeting } from '../../instances/if-match';
+import { optionsFit } from '../../invocation/outdated-options';
 import type { InstanceRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
 import { etagOf, noneMatchFails, readIfMatch } from '../etag';
@@ -64,7 +65,8 @@ const list = createRoute({
 const get = createRoute({
   method: 'get',
   path: '/v1/instances/{name}',
-  summary: 'An instance, with its ETag; If-None-Match answers 304 while it is unchanged',
+  summary:
+    'An instance, with its ETag and what in its options no longer fits its plugin; If-None-Match answers 304 while it is unchanged',
   request: {
     ...byName,
     headers: ifMatch.extend({
@@ -128,11 +130,22 @@ const deleteCredentials = createRoute({
 });
 
 export function registerInstanceRoutes(app: App, { deps, instances }: RouteContext): void {
+  /** The manifest of the instance's plugin, if it is loaded: what the instance is read against. */
+  const manifestOf = async (instance: InstanceRecord) =>
+    (await instances.loadedPlugin(instance.plugin).catch(() => undefined))?.manifest;
   const view = async (instance: InstanceRecord) => {
-    const { manifest } = await instances.loadedPlugin(instance.plugin).catch(() => ({ manifest: undefined }));
+    const manifest = await manifestOf(instance);
     return {
       set: instance.credentialsSet,
       missing: manifest ? missingCredentials(manifest, (name) => instance.credentialsSet.includes(name)) : [],
+    };
+  };
+  /** The instance as answered: with what its options lack to fit its plugin's current version. */
+  const shown = async (instance: InstanceRecord) => {
+    const manifest = await manifestOf(instance);
+    return {
+      ...instance,
+      outdatedOptions: manifest ? [...optionsFit(manifest, instance.options).outdated] : [],
     };
   };
 
@@ -140,12 +153,12 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     const created = await instances.create(c.req.valid('json'));
     c.header('etag', etagOf(created.version));
     c.header('location', `/v1/instances/${created.name}`);
-    return c.json(created, 201);
+    return c.json(await shown(created), 201);
   });
   app.openapi(list, async (c) => {
     const { plugin, limit, cursor } = c.req.valid('query');
     const page = await deps.registry.listInstances({ plugin, limit, cursor });
-    return c.json({ instances: page.items, nextCursor: page.nextCursor }, 200);
+    return c.json({ instances: await Promise.all(page.items.map(shown)), nextCursor: page.nextCursor }, 200);
   });
   app.openapi(get, async (c) => {
     const instance = await instances.get(c.req.valid('param').name);
@@ -154,13 +167,13 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     if (ifMatchHeader) versionMeeting(ifMatchHeader, instance.name, instance.version);
     c.header('etag', etagOf(instance.version));
     if (noneMatchFails(headers['if-none-match'], instance.version)) return c.body(null, 304);
-    return c.json(instance, 200);
+    return c.json(await shown(instance), 200);
   });
   app.openapi(patch, async (c) => {
     const ifMatch = readIfMatch(c.req.valid('header')['if-match'], true)!;
     const updated = await instances.update(c.req.valid('param').name, c.req.valid('json'), ifMatch);
     c.header('etag', etagOf(updated.version));
-    return c.json(updated, 200);
+    return c.json(await shown(updated), 200);
   });
   app.openapi(remove, async (c) => {
     await instances.delete(c.req.valid('param').name, readIfMatch(c.req.valid('header')['if-match'], false));
