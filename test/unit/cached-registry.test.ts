@@ -55,13 +55,23 @@ describe('CachedRegistry', () => {
   });
 
   it('serves a stale record for at most ttlMs when another process writes', async () => {
-    await inner.createInstance(newInstance('elsewhere'));
-    const cached = new CachedRegistry(inner, { ttlMs: 150 });
-    expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
-    await inner.updateInstance('elsewhere', { order: 1 }, 1);
-    expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await cached.getInstance('elsewhere'))?.order).toBe(1);
+    // The clock is moved past the TTL rather than waited for, and the TTL is long enough that no
+    // registry write on a loaded machine outlasts it.
+    const realNow = Date.now.bind(Date);
+    let ahead = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + ahead);
+    try {
+      await inner.createInstance(newInstance('elsewhere'));
+      const cached = new CachedRegistry(inner, { ttlMs: 10_000 });
+      expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
+      await inner.updateInstance('elsewhere', { order: 1 }, 1);
+      ahead = 5_000;
+      expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
+      ahead = 10_001;
+      expect((await cached.getInstance('elsewhere'))?.order).toBe(1);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('does not keep misses, and hands out records no caller can change', async () => {
