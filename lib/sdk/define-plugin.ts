@@ -35,9 +35,9 @@ type ContractHandlers<T extends keyof typeof CONTRACTS, C> = {
 };
 
 /**
- * The handler group each plugin type brings. C is the ctx of a caller's calls (operations), U of those
- * the platform makes whether or not the instance's credentials are set (lifecycle hooks, webhook
- * actions): see PluginDefinitionInput.
+ * The handler group each plugin type brings. C is the ctx of the calls that need the instance's
+ * credentials (operations, webhook actions), U of those the platform makes whether or not they are
+ * set (lifecycle hooks): see PluginDefinitionInput.
  */
 export interface TypeHandlers<C = PluginContext, U = C> {
   configuration: ContractHandlers<'configuration', C>;
@@ -45,7 +45,7 @@ export interface TypeHandlers<C = PluginContext, U = C> {
   identity: ContractHandlers<'identity', C>;
   deployment: ContractHandlers<'deployment', C>;
   lifecycle: ContractHandlers<'lifecycle', U>;
-  webhook: Record<string, Handler<WebhookCall, unknown, U>>;
+  webhook: Record<string, Handler<WebhookCall, unknown, C>>;
 }
 
 /**
@@ -94,10 +94,10 @@ export interface CommonHandlers<C = PluginContext, U = C> {
  * on the manifest being inferred (the handlers' parameters would be implicitly `any`).
  */
 type Group<M, T extends PluginType, C, U> = [T] extends [DeclaredTypes<M>]
-  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M, U> : TypeHandlers<C, U>[K] }
+  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M, C> : TypeHandlers<C, U>[K] }
   : { [K in T]?: never };
 /** One handler per declared webhook action, no other (the loader refuses both). */
-type WebhookHandlers<M, U> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown, U> };
+type WebhookHandlers<M, C> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown, C> };
 
 /** The handlers a manifest literal declares: its types' groups and its actions', each typed, no other. */
 type DeclaredHandlers<M, C, U> = Group<M, 'configuration', C, U> &
@@ -127,17 +127,18 @@ type ManifestHandlers<M, C, U> =
  * The handlers definePlugin takes: those its manifest declares, typed, or any if it does not say.
  * Each one's ctx has the options and credentials the manifest declares (any, if its type does not
  * name them). The required credentials are there in a caller's calls (operations, actions, http),
- * which the runtime answers CredentialsMissing without them (needsCredentials); the platform's own
- * (lifecycle hooks, webhook actions, events, guards) run without that check, where each may be unset.
+ * which the runtime answers CredentialsMissing without them, and in webhook actions, which a rule
+ * runs only for an instance with them (needsCredentials); the platform's other calls (lifecycle
+ * hooks, events, guards) run without that check, where each may be unset.
  */
 export type PluginDefinitionInput<M extends ManifestLiteral> = DefinitionInput<
   M,
   CheckedContext<M>,
   UncheckedContext<M>
 >;
-/** The ctx of a caller's calls (operations, actions, http): the required credentials are there. */
+/** The ctx of the calls that need the required credentials (operations, actions, http, webhook actions). */
 export type CheckedContext<M> = PluginContext<InstanceOptions<M>, CheckedCredentials<M>>;
-/** The ctx of the platform's own calls (lifecycle hooks, webhook actions, events, guards). */
+/** The ctx of the calls that run without them (lifecycle hooks, events, guards). */
 export type UncheckedContext<M> = PluginContext<InstanceOptions<M>, UncheckedCredentials<M>>;
 type DefinitionInput<M, C, U> = { manifest: M } & ManifestHandlers<M, C, U> &
   Omit<CommonHandlers<C, U>, 'actions'>;
@@ -231,7 +232,7 @@ type TypedGroups<M, R> = {
           | DirectHandlers<
               { [W in WebhookActionNames<M>]: WebhookCall },
               GroupResults<R, T>,
-              UncheckedContext<M>
+              CheckedContext<M>
             >
           | (KeepsEntries<M, 'types'> extends true ? never : undefined)
       : undefined;

@@ -128,8 +128,8 @@ export type RequiredCredentialName<M> = NameOf<RequiredCredential<M>>;
 type AnyCredentials = Record<string, string>;
 /**
  * A handler's ctx.credentials where the runtime checks the required ones are set (needsCredentials:
- * a caller's operation, action or http call), or answers CredentialsMissing: those present, the
- * optional ones maybe; no other keys.
+ * a caller's operation, action or http call, a webhook action), or answers CredentialsMissing: those
+ * present, the optional ones maybe; no other keys.
  */
 export type CheckedCredentials<M> = CheckedParams<
   RequiredCredential<M>,
@@ -137,7 +137,7 @@ export type CheckedCredentials<M> = CheckedParams<
   AnyCredentials
 >;
 /**
- * ctx.credentials in the other handlers (lifecycle hooks, webhook actions, events, guards), which run
+ * ctx.credentials in the other handlers (lifecycle hooks, events, guards), which run
  * whether or not the instance's credentials are set: each one maybe.
  */
 export type UncheckedCredentials<M> = CheckedParams<never, Credential<M>, AnyCredentials>;

@@ -45,10 +45,10 @@ type UnknownNames<M, C> = M extends ManifestLiteral
   : unknown;
 
 /**
- * A test context's credentials: the checked ones a caller's call gets if C holds every required one
- * (it may be passed to any handler), else the unchecked ones of the platform's own calls (it may be
- * passed to those handlers, and to callAction and callOperation, which answer CredentialsMissing as
- * the runtime does).
+ * A test context's credentials: the checked ones a caller's call or a webhook action gets if C holds
+ * every required one (it may be passed to any handler), else the unchecked ones of the platform's
+ * other calls (it may be passed to those handlers, and to callAction and callOperation, which answer
+ * CredentialsMissing as the runtime does).
  */
 export type TestCredentials<M, C> = [RequiredCredentialName<M>] extends [GivenName<C>]
   ? CheckedCredentials<M>

@@ -65,7 +65,7 @@ function instanceOptions(init: TestContextInit): Record<string, unknown> {
 /**
  * A test context for plugin M (given its manifest), typed as M's handlers take theirs: with the
  * credentials C, that of a caller's calls if C holds the required ones, else that of the platform's
- * own (TestCredentials). Without a manifest, untyped, and nothing checked.
+ * other calls (TestCredentials). Without a manifest, untyped, and nothing checked.
  */
 export function createTestContext<
   const M extends ManifestLiteral | undefined = undefined,

@@ -32,11 +32,12 @@ const manifest = {
 } as const;
 
 /**
- * In a caller's calls (operations, actions, http) the runtime answers CredentialsMissing unless the
- * required ones are set: a credential unless `required: false`, a secret option if `required: true`.
+ * In a caller's calls (operations, actions, http) and webhook actions the runtime answers
+ * CredentialsMissing unless the required ones are set: a credential unless `required: false`, a
+ * secret option if `required: true`.
  */
 type Checked = Readonly<{ token: string; apiKey: string; refreshToken?: string; signingSecret?: string }>;
-/** The platform's own calls (lifecycle hooks, webhook actions, events, guards) run without that check. */
+/** The platform's other calls (lifecycle hooks, events, guards) run without that check. */
 type Unchecked = Readonly<{ token?: string; apiKey?: string; refreshToken?: string; signingSecret?: string }>;
 
 const keyed = definePlugin({
@@ -63,8 +64,8 @@ const keyed = definePlugin({
   },
   webhook: {
     record: (ctx) => {
-      expectTypeOf(ctx.credentials).toEqualTypeOf<Unchecked>();
-      // @ts-expect-error the runtime does not check a webhook action's credentials
+      // A rule runs it only for an instance with them, and the runtime refuses it without them.
+      expectTypeOf(ctx.credentials).toEqualTypeOf<Checked>();
       const apiKey: string = ctx.credentials.apiKey;
       return apiKey;
     },

@@ -35,15 +35,15 @@ const manifest = {
 } as const;
 
 type Options = { region: 'eu' | 'us'; fromHour: number };
-/** What a caller's call gets (operations, actions, http): the runtime refuses it without the required ones. */
+/** What a caller's call (operations, actions, http) and a webhook action get: refused without the required ones. */
 type Checked = Readonly<{ token: string; apiKey: string; refreshToken?: string; signingSecret?: string }>;
-/** What the platform's own calls get (lifecycle hooks, webhook actions, events, guards). */
+/** What the platform's other calls get (lifecycle hooks, events, guards). */
 type Unchecked = Readonly<{ token?: string; apiKey?: string; refreshToken?: string; signingSecret?: string }>;
 
 const keyed = definePlugin({
   manifest,
   lifecycle: { onInstanceCreated: (ctx) => ({ set: Object.keys(ctx.credentials).sort() }) },
-  webhook: { record: (ctx) => ctx.options.region },
+  webhook: { record: (ctx) => `${ctx.options.region}:${ctx.credentials.token.length}` },
   actions: {
     // Reads what its type says is there: without it, a TypeError rather than CredentialsMissing.
     sign: (ctx) => `${ctx.options.region}:${ctx.credentials.token.length}:${ctx.credentials.apiKey.length}`,
@@ -66,9 +66,9 @@ describe('createTestContext given a manifest literal', () => {
     expect(ctx.options).toEqual({ region: 'eu', fromHour: 9 });
     expect(keyed.actions.sign(ctx, {})).toBe('eu:3:5');
     expect(await (await keyed.http?.(ctx, new Request('http://x/')))?.text()).toBe('tok');
-    // Every handler takes it: the platform's own calls too.
+    // Every handler takes it: the platform's other calls too.
     expect(await keyed.lifecycle.onInstanceCreated(ctx, created)).toEqual({ set: ['apiKey', 'token'] });
-    expect(keyed.webhook.record(ctx, call)).toBe('eu');
+    expect(keyed.webhook.record(ctx, call)).toBe('eu:3');
     expect(keyed.preHook?.(ctx, guarded)).toBeUndefined();
   });
 
@@ -88,9 +88,10 @@ describe('createTestContext given a manifest literal', () => {
       code: 'CredentialsMissing',
       message: expect.stringContaining('apiKey'),
     });
-    // The platform's own calls run without them.
+    // @ts-expect-error nor a webhook action, which a rule runs only for an instance with them
+    expect(() => keyed.webhook.record(bare, call)).toThrow(TypeError);
+    // The platform's other calls run without them.
     expect(await keyed.lifecycle.onInstanceCreated(bare, created)).toEqual({ set: [] });
-    expect(keyed.webhook.record(bare, call)).toBe('eu');
     expect(keyed.preHook?.(bare, guarded)).toBeUndefined();
   });
 
