@@ -12,10 +12,12 @@ import { definePlugin } from '../../../lib/sdk/define-plugin';
 import type { ManifestInput } from '../../../lib/sdk/manifest';
 import { callAction, callOperation, createTestContext } from '../../../lib/testing';
 import {
+  type CheckedKeys as Checked,
   CREDENTIALS,
   OPTIONAL_CREDENTIALS,
   REQUIRED_CREDENTIALS,
   SECRET_OPTIONS,
+  type UncheckedKeys as Unchecked,
 } from '../../fixtures/instance-credentials';
 
 const manifest = {
@@ -30,15 +32,6 @@ const manifest = {
   actions: [{ name: 'keys', label: 'The names of its credentials' }],
   webhookActions: [{ name: 'record', label: 'Record' }],
 } as const;
-
-/**
- * In a caller's calls (operations, actions, http) and webhook actions the runtime answers
- * CredentialsMissing unless the required ones are set: a credential unless `required: false`, a
- * secret option if `required: true`.
- */
-type Checked = Readonly<{ token: string; apiKey: string; refreshToken?: string; signingSecret?: string }>;
-/** The platform's other calls (lifecycle hooks, events, guards) run without that check. */
-type Unchecked = Readonly<{ token?: string; apiKey?: string; refreshToken?: string; signingSecret?: string }>;
 
 const keyed = definePlugin({
   manifest,

@@ -7,19 +7,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { definePlugin } from '../../../lib/sdk/define-plugin';
-import type { ManifestInput } from '../../../lib/sdk/manifest';
+import { definePlugin, type ManifestLiteral } from '../../../lib/sdk/define-plugin';
 import { callAction, createTestContext, type TestContext } from '../../../lib/testing';
 import {
+  type CheckedKeys as Checked,
   CREDENTIALS,
   OPTIONAL_CREDENTIALS,
   REQUIRED_CREDENTIALS,
   SECRET_OPTIONS,
+  type UncheckedKeys as Unchecked,
 } from '../../fixtures/instance-credentials';
 
 const manifest = {
-  slug: 'keyed',
-  name: 'Keyed',
+  slug: 'signer',
+  name: 'Signer',
   version: '1.0.0',
   apiVersion: 1,
   types: ['lifecycle', 'webhook'],
@@ -35,12 +36,8 @@ const manifest = {
 } as const;
 
 type Options = { region: 'eu' | 'us'; fromHour: number };
-/** What a caller's call (operations, actions, http) and a webhook action get: refused without the required ones. */
-type Checked = Readonly<{ token: string; apiKey: string; refreshToken?: string; signingSecret?: string }>;
-/** What the platform's other calls get (lifecycle hooks, events, guards). */
-type Unchecked = Readonly<{ token?: string; apiKey?: string; refreshToken?: string; signingSecret?: string }>;
 
-const keyed = definePlugin({
+const signer = definePlugin({
   manifest,
   lifecycle: { onInstanceCreated: (ctx) => ({ set: Object.keys(ctx.credentials).sort() }) },
   webhook: { record: (ctx) => `${ctx.options.region}:${ctx.credentials.token.length}` },
@@ -54,9 +51,9 @@ const keyed = definePlugin({
 
 const options = { fromHour: 9 };
 const keys = { token: 'tok', apiKey: 'key-1' };
-const created = { instance: 'i', plugin: 'keyed', options: {} };
+const created = { instance: 'i', plugin: 'signer', options: {} };
 const call = { payload: {}, headers: {}, actionConfig: {}, deliveryId: 'd-1', source: 's' };
-const guarded = { instance: 'i', plugin: 'keyed', kind: 'action', name: 'sign', input: {} } as const;
+const guarded = { instance: 'i', plugin: 'signer', kind: 'action', name: 'sign', input: {} } as const;
 
 describe('createTestContext given a manifest literal', () => {
   it('types its options and credentials as the handlers of a caller take theirs', async () => {
@@ -64,12 +61,12 @@ describe('createTestContext given a manifest literal', () => {
     expectTypeOf(ctx.options).toEqualTypeOf<Options>();
     expectTypeOf(ctx.credentials).toEqualTypeOf<Checked>();
     expect(ctx.options).toEqual({ region: 'eu', fromHour: 9 });
-    expect(keyed.actions.sign(ctx, {})).toBe('eu:3:5');
-    expect(await (await keyed.http?.(ctx, new Request('http://x/')))?.text()).toBe('tok');
+    expect(signer.actions.sign(ctx, {})).toBe('eu:3:5');
+    expect(await (await signer.http?.(ctx, new Request('http://x/')))?.text()).toBe('tok');
     // Every handler takes it: the platform's other calls too.
-    expect(await keyed.lifecycle.onInstanceCreated(ctx, created)).toEqual({ set: ['apiKey', 'token'] });
-    expect(keyed.webhook.record(ctx, call)).toBe('eu:3');
-    expect(keyed.preHook?.(ctx, guarded)).toBeUndefined();
+    expect(await signer.lifecycle.onInstanceCreated(ctx, created)).toEqual({ set: ['apiKey', 'token'] });
+    expect(signer.webhook.record(ctx, call)).toBe('eu:3');
+    expect(signer.preHook?.(ctx, guarded)).toBeUndefined();
   });
 
   it('is refused by a handler of a caller without a required credential, which the runtime refuses too', async () => {
@@ -78,21 +75,21 @@ describe('createTestContext given a manifest literal', () => {
     expectTypeOf(bare.credentials).toEqualTypeOf<Unchecked>();
     expectTypeOf(partial.credentials).toEqualTypeOf<Unchecked>();
     // @ts-expect-error the runtime answers an action without its token CredentialsMissing
-    expect(() => keyed.actions.sign(bare, {})).toThrow(TypeError);
+    expect(() => signer.actions.sign(bare, {})).toThrow(TypeError);
     // @ts-expect-error nor without its required secret option
-    expect(() => keyed.actions.sign(partial, {})).toThrow(TypeError);
+    expect(() => signer.actions.sign(partial, {})).toThrow(TypeError);
     // @ts-expect-error an http call, too
-    expect(() => keyed.http?.(partial, new Request('http://x/'))).not.toThrow();
+    expect(() => signer.http?.(partial, new Request('http://x/'))).not.toThrow();
     // Through the runtime, as the platform calls it: refused, naming what is missing.
-    await expect(callAction(keyed, partial, 'sign')).rejects.toMatchObject({
+    await expect(callAction(signer, partial, 'sign')).rejects.toMatchObject({
       code: 'CredentialsMissing',
       message: expect.stringContaining('apiKey'),
     });
     // @ts-expect-error nor a webhook action, which a rule runs only for an instance with them
-    expect(() => keyed.webhook.record(bare, call)).toThrow(TypeError);
+    expect(() => signer.webhook.record(bare, call)).toThrow(TypeError);
     // The platform's other calls run without them.
-    expect(await keyed.lifecycle.onInstanceCreated(bare, created)).toEqual({ set: [] });
-    expect(keyed.preHook?.(bare, guarded)).toBeUndefined();
+    expect(await signer.lifecycle.onInstanceCreated(bare, created)).toEqual({ set: [] });
+    expect(signer.preHook?.(bare, guarded)).toBeUndefined();
   });
 
   it('takes the options an instance may be given, and no other, as the platform checks them', () => {
@@ -152,7 +149,7 @@ describe('createTestContext without a manifest literal', () => {
     const ctx = createTestContext({ options, credentials: keys });
     expectTypeOf(ctx).toEqualTypeOf<TestContext>();
     // @ts-expect-error without the manifest nothing says the options are there, nor fills in region
-    expect(keyed.actions.sign(ctx, {})).toBe('undefined:3:5');
+    expect(signer.actions.sign(ctx, {})).toBe('undefined:3:5');
     const plain = definePlugin({
       manifest: {
         slug: 'plain',
@@ -168,13 +165,7 @@ describe('createTestContext without a manifest literal', () => {
 
   it('types the context loosely where the manifest is not a literal, for the run time to check', () => {
     // Annotated, so its type keeps no names.
-    const loose: ManifestInput = {
-      slug: 'loose',
-      name: 'Loose',
-      version: '1.0.0',
-      apiVersion: 1,
-      options: [{ name: 'fromHour', label: 'From hour', type: 'integer', required: true }],
-    };
+    const loose: ManifestLiteral = manifest;
     const ctx = createTestContext({ manifest: loose, options, credentials: { any: 'x' } });
     expectTypeOf(ctx).toEqualTypeOf<TestContext>();
   });
