@@ -20,13 +20,14 @@ export const ENVELOPE_KINDS = [
 export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
 
 /**
- * The calls that need an instance's required credentials: a caller's. Lifecycle hooks, event
- * deliveries and guards run without them (an instance is created before its credentials are set,
- * and deleted with them), and a hook that needs one says so itself; webhook rules skip an instance
- * without them, recording it as skipped (webhook-target.ts).
+ * The calls that need an instance's required credentials, whose handlers are typed with them: a
+ * caller's, and webhook actions, which a rule runs only for an instance with them (webhook-target.ts
+ * skips the others, recording each as skipped) and the runtime refuses to run without them.
+ * Lifecycle hooks, event deliveries and guards run without them (an instance is created before its
+ * credentials are set, and deleted with them), and a hook that needs one says so itself.
  */
 export const needsCredentials = (kind: EnvelopeKind): boolean =>
-  kind === 'operation' || kind === 'action' || kind === 'http';
+  kind === 'operation' || kind === 'action' || kind === 'http' || kind === 'webhook';
 
 export const EnvelopeSchema = z.object({
   v: z.literal(1),

@@ -35,9 +35,9 @@ type ContractHandlers<T extends keyof typeof CONTRACTS, C> = {
 };
 
 /**
- * The handler group each plugin type brings. C is the ctx of a caller's calls (operations), U of those
- * the platform makes whether or not the instance's credentials are set (lifecycle hooks, webhook
- * actions): see PluginDefinitionInput.
+ * The handler group each plugin type brings. C is the ctx of the calls that need the instance's
+ * credentials (operations, webhook actions), U of those the platform makes whether or not they are
+ * set (lifecycle hooks): see PluginDefinitionInput.
  */
 export interface TypeHandlers<C = PluginContext, U = C> {
   configuration: ContractHandlers<'configuration', C>;
@@ -45,7 +45,7 @@ export interface TypeHandlers<C = PluginContext, U = C> {
   identity: ContractHandlers<'identity', C>;
   deployment: ContractHandlers<'deployment', C>;
   lifecycle: ContractHandlers<'lifecycle', U>;
-  webhook: Record<string, Handler<WebhookCall, unknown, U>>;
+  webhook: Record<string, Handler<WebhookCall, unknown, C>>;
 }
 
 /**
@@ -94,10 +94,10 @@ export interface CommonHandlers<C = PluginContext, U = C> {
  * on the manifest being inferred (the handlers' parameters would be implicitly `any`).
  */
 type Group<M, T extends PluginType, C, U> = [T] extends [DeclaredTypes<M>]
-  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M, U> : TypeHandlers<C, U>[K] }
+  ? { [K in T]: K extends 'webhook' ? WebhookHandlers<M, C> : TypeHandlers<C, U>[K] }
   : { [K in T]?: never };
 /** One handler per declared webhook action, no other (the loader refuses both). */
-type WebhookHandlers<M, U> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown, U> };
+type WebhookHandlers<M, C> = { [W in WebhookActionNames<M>]: Handler<WebhookCall, unknown, C> };
 
 /** The handlers a manifest literal declares: its types' groups and its actions', each typed, no other. */
 type DeclaredHandlers<M, C, U> = Group<M, 'configuration', C, U> &
@@ -127,19 +127,28 @@ type ManifestHandlers<M, C, U> =
  * The handlers definePlugin takes: those its manifest declares, typed, or any if it does not say.
  * Each one's ctx has the options and credentials the manifest declares (any, if its type does not
  * name them). The required credentials are there in a caller's calls (operations, actions, http),
- * which the runtime answers CredentialsMissing without them (needsCredentials); the platform's own
- * (lifecycle hooks, webhook actions, events, guards) run without that check, where each may be unset.
+ * which the runtime answers CredentialsMissing without them, and in webhook actions, which a rule
+ * runs only for an instance with them (needsCredentials); the platform's other calls (lifecycle
+ * hooks, events, guards) run without that check, where each may be unset.
  */
 export type PluginDefinitionInput<M extends ManifestLiteral> = DefinitionInput<
   M,
-  PluginContext<InstanceOptions<M>, CheckedCredentials<M>>,
-  PluginContext<InstanceOptions<M>, UncheckedCredentials<M>>
+  CheckedContext<M>,
+  UncheckedContext<M>
 >;
+/** The ctx of the calls that need the required credentials (operations, actions, http, webhook actions). */
+export type CheckedContext<M> = PluginContext<InstanceOptions<M>, CheckedCredentials<M>>;
+/** The ctx of the calls that run without them (lifecycle hooks, events, guards). */
+export type UncheckedContext<M> = PluginContext<InstanceOptions<M>, UncheckedCredentials<M>>;
 type DefinitionInput<M, C, U> = { manifest: M } & ManifestHandlers<M, C, U> &
   Omit<CommonHandlers<C, U>, 'actions'>;
 
-/** A plugin as the platform sees it: an unvalidated manifest plus its handlers. */
-export interface PluginDefinition extends CommonHandlers, Partial<TypeHandlers> {
+/**
+ * A plugin as the platform sees it: an unvalidated manifest plus its handlers. Each handler's ctx is
+ * the one its manifest says, which the platform builds from it: a handler taking a typed plugin's
+ * ctx is one too (AnyContext).
+ */
+export interface PluginDefinition extends AnyContext<CommonHandlers & Partial<TypeHandlers>> {
   /** Readonly, so a typed plugin's manifest literal is one, and can be given to definePlugin again. */
   manifest: ManifestLiteral;
 }
@@ -155,30 +164,45 @@ declare const PLUGIN_TYPES: unique symbol;
  * (a direct call, the testing kit) are typed from the plugin.
  */
 export interface TypedPlugin<M extends ManifestLiteral, R>
-  extends Omit<PluginDefinition, 'manifest' | 'actions' | PluginType>,
+  extends Omit<PluginDefinition, 'manifest' | 'actions' | PluginType | keyof CommonHandlers>,
     TypedGroups<M, R> {
   manifest: M;
   actions: TypedActions<M, R>;
+  http?: Direct<CheckedContext<M>, Request, Awaitable<Response>>;
+  events?: Direct<UncheckedContext<M>, EventDelivery, Awaitable<void>>;
+  authorizer?: Direct<UncheckedContext<M>, GuardedCall, ReturnType<AuthorizerHandler>>;
+  preHook?: Direct<UncheckedContext<M>, GuardedCall, ReturnType<PreHookHandler>>;
   readonly [PLUGIN_TYPES]: { returns: R };
 }
 
 /**
- * Handlers as a direct call sees them: each one's input as the runtime hands it over (Inputs, by
- * name; a direct call skips the checks, so a param or field with a default is the caller's to give)
- * and its result as written (Results, by name).
+ * Handlers as a direct call sees them: each one's ctx as the platform gives it (C: a test context
+ * without what the handler's type says is there is refused), its input as the runtime hands it over
+ * (Inputs, by name; a direct call skips the checks, so a param or field with a default is the
+ * caller's to give) and its result as written (Results, by name).
  */
-type DirectHandlers<Inputs, Results> = {
-  [K in keyof Inputs]: (
-    ctx: PluginContext,
-    input: Inputs[K],
-  ) => K extends keyof Results ? Results[K] : unknown;
+type DirectHandlers<Inputs, Results, C> = {
+  [K in keyof Inputs]: Direct<C, Inputs[K], K extends keyof Results ? Results[K] : unknown>;
 };
+/** A handler taking ctx C, as a method's type: its parameters are compared both ways (AnyContext). */
+type Direct<C, I, O> = { handle(ctx: C, input: I): O }['handle'];
+/**
+ * Handlers H (a group, or groups of them) as method types, which take a PluginContext and any
+ * narrower one, as TypeScript compares a method's parameters both ways.
+ */
+type AnyContext<H> = H extends (ctx: infer C, input: infer I) => infer O
+  ? Direct<C, I, O>
+  : { [K in keyof H]: AnyContext<H[K]> };
 /** What the handlers of group G return, by name, as written. */
 export type GroupResults<R, G extends string> = G extends keyof R ? R[G] : Record<never, never>;
 
 type TypedActions<M, R> = [ActionNames<M>] extends [never]
   ? Record<string, never> | undefined
-  : DirectHandlers<{ [A in ActionNames<M>]: ActionParams<DeclaredAction<M, A>> }, GroupResults<R, 'actions'>>;
+  : DirectHandlers<
+      { [A in ActionNames<M>]: ActionParams<DeclaredAction<M, A>> },
+      GroupResults<R, 'actions'>,
+      CheckedContext<M>
+    >;
 
 /**
  * The operations of contract type T the plugin has a handler for, as written: the required ones
@@ -197,11 +221,19 @@ export type HandledOperations<R, T extends ContractType> = Extract<
 type TypedGroups<M, R> = {
   [T in PluginType]: T extends ContractType
     ? T extends keyof R
-      ? DirectHandlers<{ [O in HandledOperations<R, T>]: InputOf<T, O> }, R[T]>
+      ? DirectHandlers<
+          { [O in HandledOperations<R, T>]: InputOf<T, O> },
+          R[T],
+          T extends 'lifecycle' ? UncheckedContext<M> : CheckedContext<M>
+        >
       : undefined
     : [T] extends [DeclaredTypes<M>]
       ?
-          | DirectHandlers<{ [W in WebhookActionNames<M>]: WebhookCall }, GroupResults<R, T>>
+          | DirectHandlers<
+              { [W in WebhookActionNames<M>]: WebhookCall },
+              GroupResults<R, T>,
+              CheckedContext<M>
+            >
           | (KeepsEntries<M, 'types'> extends true ? never : undefined)
       : undefined;
 };

@@ -121,12 +121,16 @@ type RequiredCredential<M> =
   // With its name: a type of optional keys only matches no entry without one of them (a weak type).
   | Extract<Entry<M, 'credentials'>, { name: string; required?: true }>
   | Extract<Entry<M, 'options'>, { type: 'secret'; required: true }>;
+/** The names an instance's credentials may hold; any (`string`) where the manifest is not a literal. */
+export type CredentialName<M> = NameOf<Credential<M>>;
+/** Those a caller's call needs (needsCredentials). */
+export type RequiredCredentialName<M> = NameOf<RequiredCredential<M>>;
 /** A manifest whose type is not a literal: any names, as the runtime resolves them. */
 type AnyCredentials = Record<string, string>;
 /**
  * A handler's ctx.credentials where the runtime checks the required ones are set (needsCredentials:
- * a caller's operation, action or http call), or answers CredentialsMissing: those present, the
- * optional ones maybe; no other keys.
+ * a caller's operation, action or http call, a webhook action), or answers CredentialsMissing: those
+ * present, the optional ones maybe; no other keys.
  */
 export type CheckedCredentials<M> = CheckedParams<
   RequiredCredential<M>,
@@ -134,17 +138,27 @@ export type CheckedCredentials<M> = CheckedParams<
   AnyCredentials
 >;
 /**
- * ctx.credentials in the other handlers (lifecycle hooks, webhook actions, events, guards), which run
+ * ctx.credentials in the other handlers (lifecycle hooks, events, guards), which run
  * whether or not the instance's credentials are set: each one maybe.
  */
 export type UncheckedCredentials<M> = CheckedParams<never, Credential<M>, AnyCredentials>;
 
 /** An action's params as a caller gives them: required ones required, no secret, no other keys. */
-export type CallerParams<A> = Unnamed<
-  ParamList<A, 'requiredParams'> | ParamList<A, 'optionalParams'>,
+export type CallerParams<A> = GivenParams<ParamList<A, 'requiredParams'>, ParamList<A, 'optionalParams'>>;
+
+/**
+ * The options an instance may be given (checkParams checks them when it is written): a required one
+ * without a default required, the others optional, no secret (a credential), no other keys.
+ */
+export type OptionsInput<M> = GivenParams<NeededOption<M>, Exclude<Entry<M, 'options'>, NeededOption<M>>>;
+type NeededOption<M> = Exclude<Extract<Entry<M, 'options'>, { required: true }>, { default: unknown }>;
+
+/** Params as a caller gives them to checkParams: the Required ones, maybe the Optional ones, no secret. */
+type GivenParams<Required, Optional> = Unnamed<
+  Required | Optional,
   NoExtraKeys<
-    { [P in Arriving<ParamList<A, 'requiredParams'>> as ParamName<P>]: ParamValue<P> } & {
-      [P in Arriving<ParamList<A, 'optionalParams'>> as ParamName<P>]?: ParamValue<P>;
+    { [P in Arriving<Required> as ParamName<P>]: ParamValue<P> } & {
+      [P in Arriving<Optional> as ParamName<P>]?: ParamValue<P>;
     }
   >
 >;

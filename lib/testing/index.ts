@@ -15,5 +15,5 @@ export {
   type CapturedPublish,
   createTestContext,
   type TestContext,
-  type TestContextInit,
 } from './test-context';
+export type { TestContextInit, TestCredentials, TypedTestContext } from './test-context-init';

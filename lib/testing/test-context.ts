@@ -3,13 +3,14 @@ import { checkEvent } from '../core/events/event-schema';
 import { handlerStore } from '../core/runtime/handler-store';
 import { publisher } from '../core/runtime/publish';
 import { createRedactor } from '../core/runtime/redact';
-import type { CallContext, LogFields, PluginContext, PluginLogger, PluginStore } from '../sdk/context';
+import type { LogFields, PluginContext, PluginLogger, PluginStore } from '../sdk/context';
 import { ValidationError } from '../sdk/errors';
 import { ManifestSchema } from '../sdk/manifest';
 import type { ManifestLiteral } from '../sdk/manifest-literal';
 import { checkParams } from '../sdk/params';
 import { expandTemplate } from '../sdk/templates';
 import { MemoryStore } from './memory-store';
+import type { InitArgument, TestContextInit, TypedTestContext } from './test-context-init';
 
 /** Account and region of the events a test publishes; the platform stamps its own. */
 export const TEST_ORIGIN = { account: '000000000000', region: 'local' };
@@ -25,20 +26,6 @@ export interface CapturedPublish {
   detail: Record<string, unknown>;
 }
 
-export interface TestContextInit {
-  /** When given, `options` are checked against it and filled with its defaults, as the platform does. */
-  manifest?: ManifestLiteral;
-  options?: Record<string, unknown>;
-  credentials?: Record<string, string>;
-  context?: CallContext;
-  plugin?: string;
-  instance?: string;
-  /** @default 10_000 ms from now, or the manifest's timeoutSeconds */
-  timeoutMs?: number;
-  /** Share one store between contexts to keep state across calls, as an instance does. */
-  store?: MemoryStore;
-}
-
 /**
  * A real PluginContext whose store lives in memory and whose logs and publishes are captured. What a
  * handler logs or publishes through it is redacted of the credentials' values, and `publish` and
@@ -49,7 +36,8 @@ export interface TestContextInit {
  * data types marked, credentials redacted from the result, an untyped error answered as PluginFailed;
  * callAction and callOperation do all of it.
  */
-export interface TestContext extends PluginContext {
+export interface TestContext<Options = Record<string, unknown>, Credentials = Record<string, string>>
+  extends PluginContext<Options, Credentials> {
   /**
    * The runtime's `ctx.store` over this context's MemoryStore (the one given as `store`, or a new
    * one): a test seeds and reads the same items through it as the handler does, and what it refuses
@@ -74,7 +62,19 @@ function instanceOptions(init: TestContextInit): Record<string, unknown> {
   return checked.values;
 }
 
-export function createTestContext(init: TestContextInit = {}): TestContext {
+/**
+ * A test context for plugin M (given its manifest), typed as M's handlers take theirs: with the
+ * credentials C, that of a caller's calls if C holds the required ones, else that of the platform's
+ * other calls (TestCredentials). Without a manifest, untyped, and nothing checked.
+ */
+export function createTestContext<
+  const M extends ManifestLiteral | undefined = undefined,
+  const C extends Record<string, string> = Record<never, never>,
+>(...[init]: InitArgument<M, C>): TypedTestContext<M, C> {
+  return testContext(init ?? {}) as TypedTestContext<M, C>;
+}
+
+function testContext(init: TestContextInit): TestContext {
   const logs: CapturedLog[] = [];
   const published: CapturedPublish[] = [];
   const controller = new AbortController();

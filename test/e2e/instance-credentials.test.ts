@@ -9,31 +9,43 @@ import {
   SECRET_OPTIONS,
 } from '../fixtures/instance-credentials';
 import { startTestPlatform, type TestPlatform } from './harness';
+import { sendWebhook } from './send-webhook';
+import { waitFor } from './wait-for';
 
 // Inside the repository, so the plugin resolves `plugboard/sdk` like a real one.
 const root = join(import.meta.dirname, '../.tmp', `instance-credentials-${process.pid}`);
 
 /**
- * Answers the names of its credentials: what definePlugin's types say of ctx.credentials in an
- * action (test/unit/sdk/ctx-credentials-types.test.ts) is what a handler on the platform gets.
+ * Answers the names of its credentials, and keeps those its webhook action saw: what definePlugin's
+ * types say of ctx.credentials in an action and a webhook action
+ * (test/unit/sdk/ctx-credentials-types.test.ts) is what a handler on the platform gets.
  */
-const keyed = `import { definePlugin } from 'plugboard/sdk';
+const keyed = `import { definePlugin, type PluginContext } from 'plugboard/sdk';
+// Takes the required ones as strings: a handler whose ctx may lack them could not pass its own.
+const seen = (ctx: PluginContext<unknown, { token: string; apiKey: string }>) => {
+  const required: string[] = [ctx.credentials.token, ctx.credentials.apiKey];
+  return { names: Object.keys(ctx.credentials).sort(), required: required.every((value) => value.length > 0) };
+};
 export default definePlugin({
   manifest: {
-    slug: 'keyed', name: 'Keyed', version: '1.0.0', apiVersion: 1, authType: 'api_token',
+    slug: 'keyed', name: 'Keyed', version: '1.0.0', apiVersion: 1, authType: 'api_token', types: ['webhook'],
     credentials: ${JSON.stringify(CREDENTIALS)},
     options: ${JSON.stringify(SECRET_OPTIONS)},
-    actions: [{ name: 'seen', label: 'The names of its credentials' }],
+    actions: [
+      { name: 'seen', label: 'The names of its credentials' },
+      { name: 'webhooked', label: 'The names its webhook action saw' },
+    ],
+    webhookActions: [{ name: 'record', label: 'Keeps the names of its credentials' }],
   },
+  webhook: { record: async (ctx) => void (await ctx.store.put('seen', seen(ctx))) },
   actions: {
-    seen: (ctx) => {
-      const required: string[] = [ctx.credentials.token, ctx.credentials.apiKey];
-      return { names: Object.keys(ctx.credentials).sort(), required: required.every((value) => value.length > 0) };
-    },
+    seen,
+    webhooked: async (ctx) => (await ctx.store.get('seen'))?.value ?? null,
   },
 });
 `;
 
+const SECRET = 'webhook-secret-0123456789abcdef';
 let pb: TestPlatform;
 
 beforeAll(async () => {
@@ -73,5 +85,35 @@ describe('ctx.credentials on the platform', () => {
     expect(refused.body).toMatchObject({ code: 'CredentialsMissing' });
     for (const name of REQUIRED_CREDENTIALS) expect(refused.body.detail).toContain(name);
     for (const name of OPTIONAL_CREDENTIALS) expect(refused.body.detail).not.toContain(name);
+  });
+
+  it('runs a webhook action only for an instance with the required ones, which its type says are there', async () => {
+    await pb.createInstance('hooked-with', 'keyed');
+    await pb.createInstance('hooked-without', 'keyed');
+    const put = await pb.call('PUT', '/v1/instances/hooked-with/credentials', {
+      values: valuesOf(REQUIRED_CREDENTIALS),
+    });
+    expect(put.status).toBeLessThan(300);
+    expect((await pb.call('PUT', '/v1/webhook-sources/keys', { secret: SECRET })).status).toBe(201);
+    const rule = await pb.call('POST', '/v1/webhook-sources/keys/rules', { handler: 'keyed#record' });
+    expect(rule.status).toBe(201);
+    const sent = await sendWebhook(pb.platform.url, 'keys', {
+      secret: SECRET,
+      body: '{}',
+      deliveryId: 'd-1',
+    });
+    expect(sent.status).toBe(202);
+    const delivery = async () => (await pb.call('GET', '/v1/webhooks/keys/deliveries')).body.deliveries[0];
+    await waitFor(async () => (await delivery())?.status === 'processed');
+    const { outcomes } = await delivery();
+    expect(outcomes).toContainEqual({ rule: rule.body.id, instance: 'hooked-with', outcome: 'succeeded' });
+    expect(outcomes).toContainEqual({
+      rule: rule.body.id,
+      instance: 'hooked-without',
+      outcome: 'skipped',
+      reason: 'the instance has no credentials',
+    });
+    const seen = await pb.call('POST', '/v1/instances/hooked-with/actions/webhooked', {});
+    expect(seen.body.result).toEqual({ names: [...REQUIRED_CREDENTIALS].sort(), required: true });
   });
 });

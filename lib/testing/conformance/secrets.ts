@@ -41,9 +41,10 @@ export function secretsCheck(h: ConformanceHarness): Promise<ConformanceCheck> {
 }
 
 /**
- * A plugin that requires credentials is refused by the runtime when an instance has none. Only a
- * caller's calls are (actions and operations, see `needsCredentials`): webhook deliveries never
- * reach an instance without them, so a plugin with nothing else has nothing to check here.
+ * A plugin that requires credentials is refused by the runtime when an instance has none, in a
+ * caller's calls (actions and operations) and webhook actions (see `needsCredentials`): webhook
+ * deliveries never reach an instance without them, so a plugin with nothing else has nothing a
+ * caller sees answered CredentialsMissing.
  */
 export function credentialsRequiredCheck(h: ConformanceHarness): Promise<ConformanceCheck> {
   const name = 'secrets: a call without required credentials answers CredentialsMissing';

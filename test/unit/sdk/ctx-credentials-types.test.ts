@@ -12,10 +12,12 @@ import { definePlugin } from '../../../lib/sdk/define-plugin';
 import type { ManifestInput } from '../../../lib/sdk/manifest';
 import { callAction, callOperation, createTestContext } from '../../../lib/testing';
 import {
+  type CheckedKeys as Checked,
   CREDENTIALS,
   OPTIONAL_CREDENTIALS,
   REQUIRED_CREDENTIALS,
   SECRET_OPTIONS,
+  type UncheckedKeys as Unchecked,
 } from '../../fixtures/instance-credentials';
 
 const manifest = {
@@ -30,14 +32,6 @@ const manifest = {
   actions: [{ name: 'keys', label: 'The names of its credentials' }],
   webhookActions: [{ name: 'record', label: 'Record' }],
 } as const;
-
-/**
- * In a caller's calls (operations, actions, http) the runtime answers CredentialsMissing unless the
- * required ones are set: a credential unless `required: false`, a secret option if `required: true`.
- */
-type Checked = Readonly<{ token: string; apiKey: string; refreshToken?: string; signingSecret?: string }>;
-/** The platform's own calls (lifecycle hooks, webhook actions, events, guards) run without that check. */
-type Unchecked = Readonly<{ token?: string; apiKey?: string; refreshToken?: string; signingSecret?: string }>;
 
 const keyed = definePlugin({
   manifest,
@@ -63,8 +57,8 @@ const keyed = definePlugin({
   },
   webhook: {
     record: (ctx) => {
-      expectTypeOf(ctx.credentials).toEqualTypeOf<Unchecked>();
-      // @ts-expect-error the runtime does not check a webhook action's credentials
+      // A rule runs it only for an instance with them, and the runtime refuses it without them.
+      expectTypeOf(ctx.credentials).toEqualTypeOf<Checked>();
       const apiKey: string = ctx.credentials.apiKey;
       return apiKey;
     },

@@ -89,6 +89,7 @@ describe('ctx.options of a plugin made by definePlugin', () => {
       tone: 'dry',
       tags: { team: 'a' },
     });
+    // @ts-expect-error a secret option is a credential, which an instance is given apart
     expect(() => createTestContext({ manifest, options: { fromHour: 9, apiKey: 'k-1' } })).toThrow(
       'options are not valid',
     );
