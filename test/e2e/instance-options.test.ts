@@ -1,7 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../lib/cli/program';
 import { WINDOW_OPTIONS } from '../fixtures/window-options';
 import { startTestPlatform, type TestPlatform } from './harness';
 
@@ -202,6 +203,24 @@ describe('ctx.options on the platform', () => {
       expect(
         pointers(listed.body.instances.find((i: { name: string }) => i.name === 'aged').outdatedOptions),
       ).toEqual(pointers(before.outdatedOptions));
+      // As an operator lists them after an upgrade.
+      const printed: string[] = [];
+      vi.spyOn(console, 'log').mockImplementation((...line) => void printed.push(line.join(' ')));
+      const { url, token } = second.platform;
+      await runCli([
+        'node',
+        'plugboard',
+        'instances',
+        'list',
+        '--plugin',
+        'optioned',
+        '--endpoint',
+        url,
+        '--token',
+        token,
+      ]);
+      vi.restoreAllMocks();
+      expect(printed.join('\n')).toMatch(/^aged\s+optioned\s+outdated: fromHour, tone, legacy$/m);
 
       // A patch is held to what it names, whatever else is stale.
       const stillWrong = await patch({ tone: 'dry' });

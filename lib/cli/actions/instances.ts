@@ -20,9 +20,18 @@ export async function listInstances(
   if (options.json) return printJson(all);
   if (all.length === 0) return console.log('no instances');
   printTable(
-    ['NAME', 'PLUGIN'],
-    all.map((i) => [i.name, i.plugin]),
+    ['NAME', 'PLUGIN', 'OPTIONS'],
+    all.map((i) => [i.name, i.plugin, optionsState(i.outdatedOptions)]),
   );
+}
+
+/** Whether an instance's options fit its plugin's current version, or which do not, by name. */
+export function optionsState(outdated: readonly { pointer: string }[]): string {
+  if (outdated.length === 0) return 'ok';
+  const names = outdated.map(({ pointer }) =>
+    pointer.slice('/options/'.length).replaceAll('~1', '/').replaceAll('~0', '~'),
+  );
+  return `outdated: ${names.join(', ')}`;
 }
 
 export async function getInstance(name: string, options: EndpointOptions): Promise<void> {

@@ -74,7 +74,7 @@ describe('plugboard instances, credentials and invoke', () => {
       stdout: 'created instance cli-echo of echo',
     });
     const list = await plugboard('instances', 'list', '--plugin', 'echo');
-    expect(list.stdout).toMatch(/^NAME\s+PLUGIN\ncli-echo\s+echo$/m);
+    expect(list.stdout).toMatch(/^NAME\s+PLUGIN\s+OPTIONS\ncli-echo\s+echo\s+ok$/m);
     const shown = JSON.parse((await plugboard('instances', 'get', 'cli-echo')).stdout);
     expect(shown).toMatchObject({ name: 'cli-echo', plugin: 'echo', etag: '"1"' });
     expect(await plugboard('instances', 'delete', 'cli-echo', '--if-match', '"1"')).toMatchObject({
