@@ -30,8 +30,10 @@ export function readingUnreadBodies<F extends NodeFetch>(fetch: F): F {
 
 async function discardRest(request: Request, incoming: IncomingMessage): Promise<void> {
   if (Number(incoming.headers['content-length'] ?? 0) > MAX_UNREAD_BYTES) return;
-  const reader = request.body?.getReader();
-  if (!reader) return;
+  const body = request.body;
+  // Locked, it is being read already, and taking a reader would throw.
+  if (!body || body.locked) return;
+  const reader = body.getReader();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((answer) => {
     timer = setTimeout(answer, MAX_UNREAD_MS, 'late');
