@@ -35,6 +35,7 @@ import { PluginWatcher } from './plugin-watcher';
 import { ProcessInvoker } from './process/process-invoker';
 import { type ProcessLoadReport, readProcessPlugins, serveProcessPlugins } from './process/process-plugins';
 import { bearerAuthenticator, loadOrCreateToken } from './token';
+import { readingUnreadBodies } from './unread-body';
 import { hostFor } from './worker/host';
 import { WorkerInvoker } from './worker/worker-invoker';
 
@@ -216,10 +217,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     closers.push(() => bus.close());
     const app = createDispatcherApp(deps, { ...events.dispatcher, corsOrigins: options.corsOrigins });
     // Lambda's and EventBridge's APIs on the same port, for AWS tools pointed at the platform.
-    const fetch = withAwsCompat(app.fetch, {
-      ...deps,
-      busNames: ['default', eventBusName(LOCAL_STAGE)],
-    });
+    const fetch = readingUnreadBodies(
+      withAwsCompat(app.fetch, {
+        ...deps,
+        busNames: ['default', eventBusName(LOCAL_STAGE)],
+      }),
+    );
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? DEFAULT_PORT;
     const server = serve({ fetch, port, hostname: host });

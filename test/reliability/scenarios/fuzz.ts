@@ -120,6 +120,8 @@ interface Outcome {
   status: number;
   headers: Headers;
   text: string;
+  /** No answer came at all (a reset, a timeout): counted as 599, the worst status there is. */
+  unanswered?: true;
 }
 
 async function send(url: string, request: FuzzRequest): Promise<Outcome> {
@@ -133,17 +135,19 @@ async function send(url: string, request: FuzzRequest): Promise<Outcome> {
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (error) {
-    // A dropped connection or no answer at all counts as the worst status there is.
     return {
       status: 599,
       headers: new Headers(),
       text: `no answer: ${(error as Error).message} (${String((error as Error).cause)})`,
+      unanswered: true,
     };
   }
 }
 
 /** What is wrong with one answer: a 500, an error that is not problem+json, a stack or a path. */
 function check(request: FuzzRequest, outcome: Outcome, forbidden: string[]): string[] {
+  // One violation: an answer that never came has no content type or problem fields to miss.
+  if (outcome.unanswered) return [outcome.text.slice(0, 300)];
   const found: string[] = [];
   if (outcome.status >= 500) found.push(`status ${outcome.status}: ${outcome.text.slice(0, 300)}`);
   if (STACK_OR_PATH.test(outcome.text) || forbidden.some((path) => outcome.text.includes(path)))
