@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { CONTRACTS, type ContractType } from '../../sdk/contracts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { CONTRACTS, type ContractType, type WebhookCall } from '../../sdk/contracts';
 import { credentialFields } from '../../sdk/credential-fields';
 import type { Manifest } from '../../sdk/manifest';
 import { assert, check, skip } from './check';
@@ -42,34 +42,42 @@ export function secretsCheck(h: ConformanceHarness): Promise<ConformanceCheck> {
 
 /**
  * A plugin that requires credentials is refused by the runtime when an instance has none, in a
- * caller's calls (actions and operations) and webhook actions (see `needsCredentials`): webhook
- * deliveries never reach an instance without them, so a plugin with nothing else has nothing a
- * caller sees answered CredentialsMissing.
+ * caller's calls (actions and operations) and in webhook actions (see `needsCredentials`): the
+ * first of them is called without any. The runtime refuses before the handler runs, so the call's
+ * input need not be one the handler takes.
  */
 export function credentialsRequiredCheck(h: ConformanceHarness): Promise<ConformanceCheck> {
   const name = 'secrets: a call without required credentials answers CredentialsMissing';
-  const type = h.manifest.types.find((t): t is ContractType => t in CONTRACTS);
-  const action = h.manifest.actions[0];
-  const target = action
-    ? { kind: 'action' as const, name: action.name }
-    : type && { kind: 'operation' as const, name: `${type}.${Object.keys(CONTRACTS[type])[0]}` };
-  if (!target)
-    return Promise.resolve(
-      skip(
-        name,
-        'no action or operation to call; the platform skips webhook deliveries to an instance without its credentials',
-      ),
-    );
+  const target = firstNeedingCredentials(h.manifest);
+  if (!target) return Promise.resolve(skip(name, 'no action, operation or webhook action to call'));
   return check(name, async () => {
     const answer = await new ConformanceHarness(h.plugin, h.manifest, h.fixtures).call(
       target.kind,
       target.name,
-      {},
+      target.input,
     );
     assert(
       !answer.ok && answer.error.code === 'CredentialsMissing',
-      `answered ${answer.ok ? 'ok' : answer.error.code}`,
+      `${target.kind} ${target.name} answered ${answer.ok ? 'ok' : answer.error.code}`,
     );
-    return 'CredentialsMissing';
+    return `${target.kind} ${target.name}: CredentialsMissing`;
   });
+}
+
+function firstNeedingCredentials(manifest: Manifest) {
+  const action = manifest.actions[0];
+  if (action) return { kind: 'action' as const, name: action.name, input: {} };
+  const type = manifest.types.find((t): t is ContractType => t in CONTRACTS);
+  if (type)
+    return { kind: 'operation' as const, name: `${type}.${Object.keys(CONTRACTS[type])[0]}`, input: {} };
+  const webhook = manifest.webhookActions[0];
+  if (!webhook) return undefined;
+  const call: WebhookCall = {
+    payload: {},
+    headers: {},
+    actionConfig: {},
+    deliveryId: randomUUID(),
+    source: 'conformance',
+  };
+  return { kind: 'webhook' as const, name: webhook.name, input: call };
 }
