@@ -14,11 +14,13 @@ import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
+import { outdatedInstances } from '../core/instances/outdated-instances';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
 import { issueText } from '../core/loader/check-plugin';
 import { duplicateSlug, ENTRY, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
 import type { EventStore, GuardStore, Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
+import type { Manifest } from '../sdk/manifest';
 import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
@@ -334,6 +336,24 @@ async function syncPlugins(
       await registry.putPlugin({ ...stored, status: 'removed', updatedAt: now });
     }
   }
+  await Promise.all(report.loaded.map((plugin) => warnOfOutdated(registry, plugin.manifest, log)));
+}
+
+/** Logs the plugin's instances whose options no longer fit it, if any (see outdatedInstances). */
+async function warnOfOutdated(
+  registry: Registry,
+  manifest: Manifest,
+  log: ReturnType<typeof createLocalLogger>,
+): Promise<void> {
+  const { names, count } = await outdatedInstances(registry, manifest);
+  if (count === 0) return;
+  log.platform('warn', "instances' options do not fit their plugin; their calls answer 409 OptionsOutdated", {
+    plugin: manifest.slug,
+    version: manifest.version,
+    count,
+    instances: names,
+    fix: 'GET /v1/instances/<name> shows outdatedOptions; PATCH /v1/instances/<name> fixes them',
+  });
 }
 
 /** Which folder serves each slug, and what GET /v1/plugins reports of those that do not load. */
@@ -436,6 +456,7 @@ async function reloadFolder(
     updatedAt: new Date().toISOString(),
   });
   folders.owners.set(slug, dir);
+  await warnOfOutdated(registry, manifest, deps.log);
   if (served !== undefined && served !== slug)
     await release(served, dir, `its folder now has slug "${slug}"`, deps);
   return { loaded: found.loaded, ms: Math.round(built.ms) };

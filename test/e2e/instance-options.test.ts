@@ -190,6 +190,12 @@ describe('ctx.options on the platform', () => {
       const patch = (options: Record<string, unknown>) =>
         second.call('PATCH', '/v1/instances/aged', { options }, { 'if-match': '*' });
 
+      // Heard of when the version loads, before any caller is refused.
+      const warned = second.logLines
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.level === 'warn' && entry.plugin === 'optioned');
+      expect(warned).toMatchObject([{ version: '2.0.0', count: 1, instances: ['aged'] }]);
+      expect(warned[0].message).toContain('OptionsOutdated');
       // A dropped option is no reason to refuse: it is left out of ctx.options, and shown.
       await refusedFor(['/options/fromHour', '/options/tone']);
       const before = await outdated();
@@ -243,6 +249,11 @@ describe('ctx.options on the platform', () => {
       expect(removed.status).toBe(200);
       expect(removed.body.outdatedOptions).toEqual([]);
       expect(removed.body.options).toEqual({ frozen: false, fromHour: '9', tone: 'warm' });
+    });
+    // Fixed, the instance is no longer reported when the version loads.
+    await withVersion(dir, dataDir, '2.0.0', v2, async (third) => {
+      expect(third.logLines.filter((line) => line.includes('OptionsOutdated'))).toEqual([]);
+      expect((await third.call('POST', '/v1/instances/aged/actions/seen', {})).status).toBe(200);
     });
   });
 });

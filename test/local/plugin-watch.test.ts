@@ -18,6 +18,18 @@ const writePlugin = (slug: string, source: string) => {
   writeFileSync(join(root, slug, 'index.ts'), source);
 };
 
+/** A plugin with one option, `mode`, of the given type. */
+const tunedSource = (version: string, type: string) => `import { definePlugin } from 'plugboard/sdk';
+export default definePlugin({
+  manifest: {
+    slug: 'tuned', name: 'Tuned', version: '${version}', apiVersion: 1,
+    options: [{ name: 'mode', label: 'Mode', type: '${type}' }],
+    actions: [{ name: 'mode', label: 'Its mode' }],
+  },
+  actions: { mode: (ctx) => ({ mode: ctx.options.mode }) },
+});
+`;
+
 let pb: TestPlatform;
 const which = async (instance: string) =>
   (await pb.call('POST', `/v1/instances/${instance}/actions/which`, {})).body?.result?.build;
@@ -25,6 +37,7 @@ const which = async (instance: string) =>
 beforeAll(async () => {
   writePlugin('changing', pluginSource('changing', 'v1'));
   writePlugin('steady', pluginSource('steady', 'steady-1'));
+  writePlugin('tuned', tunedSource('1.0.0', 'string'));
   pb = await startTestPlatform({ pluginsDir: root, watch: true });
   await pb.call('POST', '/v1/instances', { name: 'c', plugin: 'changing' });
   await pb.call('POST', '/v1/instances', { name: 's', plugin: 'steady' });
@@ -69,5 +82,23 @@ describe('file watching', () => {
     await waitFor(async () => built('bundles', 'changing.').length === 1, 15_000, 'the first bundle to go');
     expect(built('bundles', 'changing.')).toEqual([basename(pb.platform.invoker.bundleFile('changing')!)]);
     expect(built('modules', 'changing.module.')).toHaveLength(1);
+  });
+
+  it('warns of instances whose options the reloaded version no longer takes', async () => {
+    expect(
+      (await pb.call('POST', '/v1/instances', { name: 't', plugin: 'tuned', options: { mode: 'fast' } }))
+        .status,
+    ).toBe(201);
+    const warned = () =>
+      pb.logLines
+        .map((line) => JSON.parse(line))
+        .filter((entry) => entry.level === 'warn' && entry.plugin === 'tuned');
+    expect(warned()).toEqual([]);
+    writePlugin('tuned', tunedSource('2.0.0', 'integer'));
+    await waitFor(async () => warned().length > 0, 15_000, 'the warning of the reloaded version');
+    expect(warned()).toMatchObject([{ version: '2.0.0', count: 1, instances: ['t'] }]);
+    expect((await pb.call('POST', '/v1/instances/t/actions/mode', {})).body).toMatchObject({
+      code: 'OptionsOutdated',
+    });
   });
 });
