@@ -6,6 +6,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { DynamoDbRegistry } from '../lib/aws/dynamodb-registry';
 import { syncPluginManifests } from '../lib/aws/registry-sync';
+import { OUTDATED_WARNING } from '../lib/core/instances/outdated-instances';
 import { OPTIONAL_HANDLERS } from '../lib/core/ports';
 import { REGISTRY_SYNC_PROPERTIES } from '../lib/infra/registry-sync-properties';
 import { ManifestSchema } from '../lib/sdk/manifest';
@@ -29,7 +30,13 @@ export const handler = middy(async (event: CloudFormationCustomResourceEvent) =>
     const handlers = Handlers.parse(
       JSON.parse(event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] ?? '{}'),
     );
-    logger.info('registry synced', { ...(await syncPluginManifests(registry, manifests, { handlers })) });
+    const { outdated, outdatedUnchecked, ...synced } = await syncPluginManifests(registry, manifests, {
+      handlers,
+    });
+    logger.info('registry synced', synced);
+    if (Object.keys(outdated).length > 0)
+      logger.warn(OUTDATED_WARNING.message, { outdated, fix: OUTDATED_WARNING.fix });
+    if (outdatedUnchecked) logger.warn(OUTDATED_WARNING.unchecked, { reason: outdatedUnchecked });
   }
   return { PhysicalResourceId: `plugboard-${process.env.PLUGBOARD_STAGE}-registry-sync` };
 }).use(injectLambdaContext(logger));

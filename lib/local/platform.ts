@@ -14,7 +14,7 @@ import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
-import { outdatedInstances } from '../core/instances/outdated-instances';
+import { OUTDATED_WARNING, outdatedInstances } from '../core/instances/outdated-instances';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
 import { issueText } from '../core/loader/check-plugin';
 import { duplicateSlug, ENTRY, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
@@ -345,14 +345,21 @@ async function warnOfOutdated(
   manifest: Manifest,
   log: ReturnType<typeof createLocalLogger>,
 ): Promise<void> {
-  const { names, count } = await outdatedInstances(registry, manifest);
-  if (count === 0) return;
-  log.platform('warn', "instances' options do not fit their plugin; their calls answer 409 OptionsOutdated", {
+  // A warning's input: a registry that cannot be listed now fails neither a start nor a reload.
+  const found = await outdatedInstances(registry, manifest).catch((error: Error) => {
+    log.platform('warn', OUTDATED_WARNING.unchecked, {
+      plugin: manifest.slug,
+      reason: error.message,
+    });
+  });
+  if (!found || found.count === 0) return;
+  const { names, count } = found;
+  log.platform('warn', OUTDATED_WARNING.message, {
     plugin: manifest.slug,
     version: manifest.version,
     count,
     instances: names,
-    fix: 'GET /v1/instances/<name> shows outdatedOptions; PATCH /v1/instances/<name> fixes them',
+    fix: OUTDATED_WARNING.fix,
   });
 }
 

@@ -5,6 +5,14 @@ import type { Registry } from '../ports';
 /** How many names a report lists; the count says how many there are in all. */
 const LISTED = 20;
 
+/** What the platform logs of them, locally when a plugin loads and on AWS when it is deployed. */
+export const OUTDATED_WARNING = {
+  message: "instances' options do not fit their plugin; their calls answer 409 OptionsOutdated",
+  fix: 'GET /v1/instances/<name> shows outdatedOptions; PATCH /v1/instances/<name> fixes them',
+  /** When the instances could not be read: the plugin is loaded or deployed all the same. */
+  unchecked: "instances' options not checked against the plugin's version",
+} as const;
+
 export interface OutdatedInstances {
   /** The first names, in the registry's order. */
   readonly names: readonly string[];
