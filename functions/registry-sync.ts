@@ -30,13 +30,13 @@ export const handler = middy(async (event: CloudFormationCustomResourceEvent) =>
     const handlers = Handlers.parse(
       JSON.parse(event.ResourceProperties[REGISTRY_SYNC_PROPERTIES.handlers] ?? '{}'),
     );
-    const { outdated, outdatedUnchecked, ...synced } = await syncPluginManifests(registry, manifests, {
+    const { outdated, unchecked, ...synced } = await syncPluginManifests(registry, manifests, {
       handlers,
     });
     logger.info('registry synced', synced);
     if (Object.keys(outdated).length > 0)
       logger.warn(OUTDATED_WARNING.message, { outdated, fix: OUTDATED_WARNING.fix });
-    if (outdatedUnchecked) logger.warn(OUTDATED_WARNING.unchecked, { reason: outdatedUnchecked });
+    if (unchecked) logger.warn(OUTDATED_WARNING.unchecked, { reason: unchecked });
   }
   return { PhysicalResourceId: `plugboard-${process.env.PLUGBOARD_STAGE}-registry-sync` };
 }).use(injectLambdaContext(logger));

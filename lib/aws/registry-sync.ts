@@ -1,14 +1,11 @@
-import { type OutdatedInstances, outdatedInstances } from '../core/instances/outdated-instances';
+import { type OutdatedByPlugin, outdatedByPlugin } from '../core/instances/outdated-instances';
 import type { OptionalHandler, Registry } from '../core/ports';
 import type { Manifest } from '../sdk/manifest';
 
-export interface RegistrySyncResult {
+/** And, by slug, each deployed plugin with instances whose options do not fit the version deployed. */
+export interface RegistrySyncResult extends OutdatedByPlugin {
   written: string[];
   removed: string[];
-  /** By slug, each deployed plugin with instances whose options do not fit the version deployed. */
-  outdated: Record<string, OutdatedInstances>;
-  /** Why the instances could not be read for `outdated`, which is then empty. */
-  outdatedUnchecked?: string;
 }
 
 /**
@@ -43,22 +40,5 @@ export async function syncPluginManifests(
     await registry.putPlugin({ ...record, status: 'removed', updatedAt });
     removed.push(record.slug);
   }
-  const checked = await outdatedByPlugin(registry, manifests).then(
-    (outdated) => ({ outdated }),
-    // A warning's input, not the sync's: instances that cannot be read now must not fail a deploy.
-    (error: Error) => ({ outdated: {}, outdatedUnchecked: error.message }),
-  );
-  return { written: [...deployed], removed, ...checked };
-}
-
-async function outdatedByPlugin(
-  registry: Registry,
-  manifests: readonly Manifest[],
-): Promise<Record<string, OutdatedInstances>> {
-  const outdated: Record<string, OutdatedInstances> = {};
-  for (const manifest of manifests) {
-    const found = await outdatedInstances(registry, manifest);
-    if (found.count > 0) outdated[manifest.slug] = found;
-  }
-  return outdated;
+  return { written: [...deployed], removed, ...(await outdatedByPlugin(registry, manifests)) };
 }

@@ -14,7 +14,7 @@ import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
-import { OUTDATED_WARNING, outdatedInstances } from '../core/instances/outdated-instances';
+import { OUTDATED_WARNING, outdatedByPlugin } from '../core/instances/outdated-instances';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
 import { issueText } from '../core/loader/check-plugin';
 import { duplicateSlug, ENTRY, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
@@ -336,31 +336,36 @@ async function syncPlugins(
       await registry.putPlugin({ ...stored, status: 'removed', updatedAt: now });
     }
   }
-  await Promise.all(report.loaded.map((plugin) => warnOfOutdated(registry, plugin.manifest, log)));
+  await warnOfOutdated(
+    registry,
+    report.loaded.map((plugin) => plugin.manifest),
+    log,
+  );
 }
 
-/** Logs the plugin's instances whose options no longer fit it, if any (see outdatedInstances). */
+/** Logs the plugins' instances whose options no longer fit them, if any (see outdatedByPlugin). */
 async function warnOfOutdated(
   registry: Registry,
-  manifest: Manifest,
+  manifests: readonly Manifest[],
   log: ReturnType<typeof createLocalLogger>,
 ): Promise<void> {
-  // A warning's input: a registry that cannot be listed now fails neither a start nor a reload.
-  const found = await outdatedInstances(registry, manifest).catch((error: Error) => {
+  const { outdated, unchecked } = await outdatedByPlugin(registry, manifests);
+  if (unchecked !== undefined)
     log.platform('warn', OUTDATED_WARNING.unchecked, {
-      plugin: manifest.slug,
-      reason: error.message,
+      plugins: manifests.map((m) => m.slug),
+      reason: unchecked,
     });
-  });
-  if (!found || found.count === 0) return;
-  const { names, count } = found;
-  log.platform('warn', OUTDATED_WARNING.message, {
-    plugin: manifest.slug,
-    version: manifest.version,
-    count,
-    instances: names,
-    fix: OUTDATED_WARNING.fix,
-  });
+  for (const { slug, version } of manifests) {
+    const found = outdated[slug];
+    if (!found) continue;
+    log.platform('warn', OUTDATED_WARNING.message, {
+      plugin: slug,
+      version,
+      count: found.count,
+      instances: found.names,
+      fix: OUTDATED_WARNING.fix,
+    });
+  }
 }
 
 /** Which folder serves each slug, and what GET /v1/plugins reports of those that do not load. */
@@ -463,7 +468,7 @@ async function reloadFolder(
     updatedAt: new Date().toISOString(),
   });
   folders.owners.set(slug, dir);
-  await warnOfOutdated(registry, manifest, deps.log);
+  await warnOfOutdated(registry, [manifest], deps.log);
   if (served !== undefined && served !== slug)
     await release(served, dir, `its folder now has slug "${slug}"`, deps);
   return { loaded: found.loaded, ms: Math.round(built.ms) };

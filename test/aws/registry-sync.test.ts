@@ -79,7 +79,7 @@ describe('syncPluginManifests against dynalite', () => {
     expect(await syncPluginManifests(unreadable, [tuned('3.0.0', 'boolean')])).toMatchObject({
       written: ['tuned'],
       outdated: {},
-      outdatedUnchecked: 'throttled',
+      unchecked: 'throttled',
     });
     expect((await registry.getPlugin('tuned'))?.manifest.version).toBe('3.0.0');
   });

@@ -9,7 +9,7 @@ const LISTED = 20;
 export const OUTDATED_WARNING = {
   message: "instances' options do not fit their plugin; their calls answer 409 OptionsOutdated",
   fix: 'GET /v1/instances/<name> shows outdatedOptions; PATCH /v1/instances/<name> fixes them',
-  /** When the instances could not be read: the plugin is loaded or deployed all the same. */
+  /** When the instances could not be read (see outdatedByPlugin). */
   unchecked: "instances' options not checked against the plugin's version",
 } as const;
 
@@ -38,4 +38,29 @@ export async function outdatedInstances(registry: Registry, manifest: Manifest):
     cursor = page.nextCursor;
   } while (cursor);
   return { names, count };
+}
+
+/** What `outdatedByPlugin` found: by slug, each plugin with outdated instances, or why none were read. */
+export interface OutdatedByPlugin {
+  readonly outdated: Record<string, OutdatedInstances>;
+  readonly unchecked?: string;
+}
+
+/**
+ * outdatedInstances of each manifest, as a warning's input: instances that cannot be read now fail
+ * neither a start, a reload nor a deploy; the plugins are loaded or deployed all the same.
+ */
+export async function outdatedByPlugin(
+  registry: Registry,
+  manifests: readonly Manifest[],
+): Promise<OutdatedByPlugin> {
+  try {
+    const found = await Promise.all(manifests.map((manifest) => outdatedInstances(registry, manifest)));
+    const outdated = Object.fromEntries(
+      manifests.flatMap((manifest, i) => (found[i]!.count > 0 ? [[manifest.slug, found[i]!]] : [])),
+    );
+    return { outdated };
+  } catch (error) {
+    return { outdated: {}, unchecked: (error as Error).message };
+  }
 }
