@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Answer, EnvelopeKind } from '../../core/envelope';
 import { checkEvent } from '../../core/events/event-schema';
+import { optionsFit } from '../../core/invocation/outdated-options';
+import { mergeRecords } from '../../core/merge-records';
 import { runEnvelope } from '../../core/runtime/run-envelope';
 import type { LogRecord } from '../../core/runtime/services';
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import type { PlatformEvent } from '../../sdk/events';
 import type { Manifest } from '../../sdk/manifest';
-import { checkParams } from '../../sdk/params';
 import { overTheWire } from '../call-handler';
 import { MemoryStore } from '../memory-store';
 import { TEST_ORIGIN } from '../test-context';
@@ -33,8 +34,9 @@ export class ConformanceHarness {
     /** Credential values the runtime resolves for this instance; none means no credentialsRef. */
     readonly credentials: Record<string, string> = {},
   ) {
-    // What a call of an instance with these options hands over: the valid ones over the defaults.
-    this.#options = checkParams(manifest.options, fixtures.options ?? {}, '/options').values;
+    // What a call of an instance with these options hands over, by the platform's own reading; a
+    // copy, as the platform makes, since the fit is shared by every harness of these fixtures.
+    this.#options = mergeRecords(optionsFit(manifest, fixtures.options ?? {}).options);
     this.#store = new MemoryStore({ plugin: manifest.slug, instance: this.instance });
   }
 
