@@ -33,8 +33,8 @@ export async function readJsonInput(file: string): Promise<Record<string, unknow
   return jsonObject(text, file === '-' ? 'stdin' : file);
 }
 
-/** A version typed at a shell loses its quotes (`--if-match "3"` arrives as 3): a bare number is that ETag. */
-export const etag = (value: string): string => (/^\d+$/.test(value) ? `"${value}"` : value);
+/** An ETag typed at a shell loses its quotes (`--if-match "3"` arrives as 3): a bare one is that ETag. */
+export const etag = (value: string): string => (/^\d+(\.[0-9a-f]{8})?$/.test(value) ? `"${value}"` : value);
 
 /**
  * A commander parser for a whole-number option from `min` to `max`: anything else is a usage error

@@ -162,10 +162,13 @@ describe('ctx.options on the platform', () => {
     const dir = join(root, 'changed');
     const dataDir = join(root, 'changed-data');
     const legacy = { name: 'legacy', label: 'Legacy', type: 'string' };
+    let readBefore = '';
     await withVersion(dir, dataDir, '1.0.0', [...WINDOW_OPTIONS, legacy], async (first) => {
       await first.createInstance('aged', 'optioned', { fromHour: 9, tone: 'dry', legacy: 'kept' });
       await first.call('PUT', '/v1/instances/aged/credentials', { values: { apiKey: 'k' } });
+      readBefore = (await first.call('GET', '/v1/instances/aged')).headers.get('etag') ?? '';
     });
+    expect(readBefore).toBe('"2"');
     // 2.0.0: fromHour becomes a string, tone loses "dry", legacy is dropped.
     const changed = WINDOW_OPTIONS.filter((o) => o.name !== 'fromHour' && o.name !== 'tone');
     const v2 = [
@@ -198,6 +201,16 @@ describe('ctx.options on the platform', () => {
       expect(warned[0].message).toContain('OptionsOutdated');
       // A dropped option is no reason to refuse: it is left out of ctx.options, and shown.
       await refusedFor(['/options/fromHour', '/options/tone']);
+      // The upgrade changed what a read answers with no write: a copy read before is not current.
+      const reread = await second.call('GET', '/v1/instances/aged', undefined, {
+        'if-none-match': readBefore,
+      });
+      expect(reread.status).toBe(200);
+      const upgradedTag = reread.headers.get('etag') ?? '';
+      expect(upgradedTag).toMatch(/^"2\.[0-9a-f]{8}"$/);
+      expect(
+        (await second.call('GET', '/v1/instances/aged', undefined, { 'if-none-match': upgradedTag })).status,
+      ).toBe(304);
       const before = await outdated();
       expect(pointers(before.outdatedOptions)).toEqual([
         '/options/fromHour',
@@ -234,9 +247,25 @@ describe('ctx.options on the platform', () => {
       expect(pointers(stillWrong.body.errors)).toEqual(['/options/tone']);
       expect((await patch({ legacy: 'again' })).status).toBe(400);
 
-      // One at a time: what it leaves alone stays as stored.
-      const toned = await patch({ tone: 'warm' });
+      // One at a time: what it leaves alone stays as stored. If-Match holds it to the version its tag names.
+      const toned = await second.call(
+        'PATCH',
+        '/v1/instances/aged',
+        { options: { tone: 'warm' } },
+        { 'if-match': upgradedTag },
+      );
       expect(toned.status).toBe(200);
+      expect(toned.headers.get('etag')).toMatch(/^"3\.[0-9a-f]{8}"$/);
+      expect(
+        (
+          await second.call(
+            'PATCH',
+            '/v1/instances/aged',
+            { options: { tone: 'warm' } },
+            { 'if-match': readBefore },
+          )
+        ).status,
+      ).toBe(412);
       expect(pointers(toned.body.outdatedOptions)).toEqual(['/options/fromHour', '/options/legacy']);
       expect(toned.body.options).toEqual({ frozen: false, fromHour: 9, tone: 'warm', legacy: 'kept' });
       await refusedFor(['/options/fromHour']);
@@ -247,6 +276,7 @@ describe('ctx.options on the platform', () => {
 
       const removed = await patch({ legacy: null });
       expect(removed.status).toBe(200);
+      expect(removed.headers.get('etag')).toBe('"5"');
       expect(removed.body.outdatedOptions).toEqual([]);
       expect(removed.body.options).toEqual({ frozen: false, fromHour: '9', tone: 'warm' });
     });

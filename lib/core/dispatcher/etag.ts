@@ -1,12 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { FieldError } from '../../sdk/errors';
 import { PlugboardError } from '../../sdk/errors';
 import type { IfMatch } from '../instances/if-match';
 
-export const etagOf = (version: number): string => `"${version}"`;
+/**
+ * An instance's ETag: its version, `"3"`, while its options fit its plugin. What the plugin's current
+ * version makes of them (outdatedOptions) is part of what a read answers, and it changes with no
+ * write to the instance when the plugin is upgraded; so while some do not fit, the tag also names
+ * which (`"3.5f0c2a9e"`), and a read cached before the upgrade is not answered 304.
+ */
+export function etagOf(version: number, outdated: readonly FieldError[] = []): string {
+  if (outdated.length === 0) return `"${version}"`;
+  const fingerprint = createHash('sha256').update(JSON.stringify(outdated)).digest('hex').slice(0, 8);
+  return `"${version}.${fingerprint}"`;
+}
 
-/** One entity tag of a list (RFC 9110 §8.8.3): `"3"`, or the weak `W/"3"`. */
-const ENTITY_TAG = /^(W\/)?"(\d{1,15})"$/;
+/** One entity tag of a list (RFC 9110 §8.8.3): `"3"`, `"3.5f0c2a9e"`, or either weak (`W/"3"`). */
+const ENTITY_TAG = /^(W\/)?"((\d{1,15})(?:\.[0-9a-f]{8})?)"$/;
 
 interface Tag {
+  /** What is between the quotes, compared by If-None-Match. */
+  opaque: string;
   version: number;
   weak: boolean;
 }
@@ -21,11 +35,15 @@ function readTags(header: string, field: string): '*' | Tag[] {
         'VersionConflict',
         `${field} ${JSON.stringify(header.slice(0, 40))} is not an ETag of this instance (such as "3")`,
       );
-    return { version: Number(match[2]), weak: match[1] !== undefined };
+    return { opaque: match[2]!, version: Number(match[3]), weak: match[1] !== undefined };
   });
 }
 
-/** Reads an If-Match header (`*`, or a comma-separated list of ETags); a malformed one is a 412. */
+/**
+ * Reads an If-Match header (`*`, or a comma-separated list of ETags); a malformed one is a 412. A
+ * write is held to the stored version the tag names: its outdatedOptions part is what the plugin
+ * makes of that version, which a plugin upgrade changes and the write does not.
+ */
 export function readIfMatch(header: string | undefined, required: boolean): IfMatch | undefined {
   if (header === undefined) {
     if (required)
@@ -48,14 +66,14 @@ export function readIfMatch(header: string | undefined, required: boolean): IfMa
 }
 
 /**
- * Whether an If-None-Match header names the current version: weakly compared, `*` naming any (RFC
- * 9110 §13.1.2). One that is not a list of ETags names none: a read is never refused for it.
+ * Whether an If-None-Match header names the current ETag: weakly compared, `*` naming any (RFC 9110
+ * §13.1.2). One that is not a list of ETags names none: a read is never refused for it.
  */
-export function noneMatchFails(header: string | undefined, version: number): boolean {
+export function noneMatchFails(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   try {
     const tags = readTags(header, 'If-None-Match');
-    return tags === '*' || tags.some((tag) => tag.version === version);
+    return tags === '*' || tags.some((tag) => `"${tag.opaque}"` === etag);
   } catch {
     return false;
   }

@@ -106,7 +106,7 @@ export const InstanceSchema = z
     }),
     outdatedOptions: z.array(FieldErrorSchema).meta({
       description:
-        "What in `options` does not fit its plugin's current version, a later one than the instance was written for: a required option not set, or a value of another type, not among the choices or not declared any more. Calls answer 409 OptionsOutdated until a PATCH fixes all but the undeclared ones, which are left out of calls. Read against the plugin's version now: it can change while the ETag stays, when the plugin is upgraded. Empty while the plugin is not loaded.",
+        "What in `options` does not fit its plugin's current version, a later one than the instance was written for: a required option not set, or a value of another type, not among the choices or not declared any more. Calls answer 409 OptionsOutdated until a PATCH fixes all but the undeclared ones, which are left out of calls. Read against the plugin's version now: when the plugin is upgraded it can change with no write, and the ETag with it. Empty while the plugin is not loaded.",
     }),
   })
   .meta({ id: 'Instance' });

@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { integer } from '../../../lib/cli/input';
+import { etag, integer } from '../../../lib/cli/input';
+import { etagOf } from '../../../lib/core/dispatcher/etag';
 
 describe('integer', () => {
   const parse = integer('--port', 0, 65_535);
@@ -30,5 +31,20 @@ describe('integer', () => {
     expect(() => parse('65536')).toThrow(InvalidArgumentError);
     expect(() => parse('1e3')).toThrow(InvalidArgumentError);
     expect(() => parse('')).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('etag', () => {
+  it('gives back the quotes a shell took from an ETag, and leaves a quoted one or a list as typed', () => {
+    const outdated = [{ pointer: '/options/tone', detail: 'must be one of: warm' }];
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.boolean(), (version, stale) => {
+        const tag = etagOf(version, stale ? outdated : []);
+        expect(etag(tag.slice(1, -1))).toBe(tag);
+        expect(etag(tag)).toBe(tag);
+        expect(etag(`${tag}, "1"`)).toBe(`${tag}, "1"`);
+      }),
+    );
+    expect(etag('*')).toBe('*');
   });
 });

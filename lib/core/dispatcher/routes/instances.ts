@@ -25,9 +25,13 @@ const ifMatch = z.object({
   }),
 });
 
-/** The instance's version as an ETag, for a later If-Match. */
+/** The instance's version as an ETag, for a later If-Match (see etagOf). */
 const etagHeader = {
-  ETag: { description: 'The version, for If-Match ("3")', schema: { type: 'string' as const } },
+  ETag: {
+    description:
+      'The version, for If-Match ("3"); while some options do not fit the plugin\'s current version, with a part naming which ("3.5f0c2a9e")',
+    schema: { type: 'string' as const },
+  },
 };
 
 const create = createRoute({
@@ -71,14 +75,13 @@ const get = createRoute({
     ...byName,
     headers: ifMatch.extend({
       'if-none-match': z.string().max(100).optional().meta({
-        description:
-          'ETags already read ("3"): answered 304 Not Modified while the instance is at one of them',
+        description: 'ETags already read ("3"): answered 304 Not Modified while the ETag is one of them',
       }),
     }),
   },
   responses: {
     200: { ...json(InstanceSchema, 'The instance'), headers: etagHeader },
-    304: { description: 'Not modified: still at the version If-None-Match names', headers: etagHeader },
+    304: { description: 'Not modified: the ETag is one If-None-Match names', headers: etagHeader },
     ...problems(404, 412),
   },
 });
@@ -150,10 +153,10 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
   };
 
   app.openapi(create, async (c) => {
-    const created = await instances.create(c.req.valid('json'));
-    c.header('etag', etagOf(created.version));
+    const created = await shown(await instances.create(c.req.valid('json')));
+    c.header('etag', etagOf(created.version, created.outdatedOptions));
     c.header('location', `/v1/instances/${created.name}`);
-    return c.json(await shown(created), 201);
+    return c.json(created, 201);
   });
   app.openapi(list, async (c) => {
     const { plugin, limit, cursor } = c.req.valid('query');
@@ -161,19 +164,22 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     return c.json({ instances: await Promise.all(page.items.map(shown)), nextCursor: page.nextCursor }, 200);
   });
   app.openapi(get, async (c) => {
-    const instance = await instances.get(c.req.valid('param').name);
+    const instance = await shown(await instances.get(c.req.valid('param').name));
     const headers = c.req.valid('header');
     const ifMatchHeader = readIfMatch(headers['if-match'], false);
     if (ifMatchHeader) versionMeeting(ifMatchHeader, instance.name, instance.version);
-    c.header('etag', etagOf(instance.version));
-    if (noneMatchFails(headers['if-none-match'], instance.version)) return c.body(null, 304);
-    return c.json(await shown(instance), 200);
+    const etag = etagOf(instance.version, instance.outdatedOptions);
+    c.header('etag', etag);
+    if (noneMatchFails(headers['if-none-match'], etag)) return c.body(null, 304);
+    return c.json(instance, 200);
   });
   app.openapi(patch, async (c) => {
     const ifMatch = readIfMatch(c.req.valid('header')['if-match'], true)!;
-    const updated = await instances.update(c.req.valid('param').name, c.req.valid('json'), ifMatch);
-    c.header('etag', etagOf(updated.version));
-    return c.json(await shown(updated), 200);
+    const updated = await shown(
+      await instances.update(c.req.valid('param').name, c.req.valid('json'), ifMatch),
+    );
+    c.header('etag', etagOf(updated.version, updated.outdatedOptions));
+    return c.json(updated, 200);
   });
   app.openapi(remove, async (c) => {
     await instances.delete(c.req.valid('param').name, readIfMatch(c.req.valid('header')['if-match'], false));
