@@ -172,16 +172,17 @@ class PluginProcess {
   }
 
   private log(onLog: ProcessInvokerOptions['onLog'], message: string): void {
-    const head = this.queue[0];
     const resolving = this.queue.map((pending) => pending.scope?.redact());
     this.logged = this.logged.then(async () => {
       await Promise.all(resolving);
+      // No instance or request: a line read while one envelope is handled may have been written
+      // while the one before it was.
       onLog({
         level: 'warn',
         message: this.redactor(message),
         plugin: this.spec.slug,
-        instance: head?.scope?.instance ?? '',
-        requestId: head?.requestId ?? '',
+        instance: '',
+        requestId: '',
       });
     });
   }
