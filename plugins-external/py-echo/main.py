@@ -9,11 +9,10 @@ Logs go to stderr, one line each; stdout carries answers and calls to the platfo
 
 import hashlib
 import hmac
-import json
 import sys
 import time
 
-from plugboard_host import Host, HostError
+from plugboard_host import serve
 
 MANIFEST = {
     "slug": "py-echo",
@@ -64,6 +63,7 @@ def handle(host, envelope):
     if envelope.get("plugin") != MANIFEST["slug"]:
         return fail("NotFound", 'this function runs plugin "%s"' % MANIFEST["slug"])
     kind, name, params = envelope.get("kind"), envelope.get("name"), envelope.get("input") or {}
+    sys.stderr.write("handling %s %s\n" % (kind, name))
     if kind != "action":
         return fail("NotFound", 'plugin "%s" has no %s "%s"' % (MANIFEST["slug"], kind, name))
     if name == "echo":
@@ -89,21 +89,5 @@ def handle(host, envelope):
     return fail("NotFound", 'plugin "%s" has no action "%s"' % (MANIFEST["slug"], name))
 
 
-def main():
-    if "--manifest" in sys.argv[1:]:
-        print(json.dumps(MANIFEST))
-        return
-    host = Host()
-    for line in host.envelopes():
-        try:
-            answer = handle(host, json.loads(line))
-        except ValueError:
-            answer = fail("Validation", "the envelope is not JSON")
-        except HostError as refused:
-            answer = fail(refused.code, refused.message)
-        sys.stderr.write("handled one envelope\n")
-        host.answer(answer)
-
-
 if __name__ == "__main__":
-    main()
+    serve(MANIFEST, handle)

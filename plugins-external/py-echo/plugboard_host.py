@@ -6,7 +6,7 @@ line on stdin, {"reply": {"v": 1, "id": 7, "ok": true, "result": ...}} or
 {"reply": {"v": 1, "id": 7, "ok": false, "error": {"code": ..., "message": ...}}}.
 A call reaches the credentials, the store and the events of the envelope being handled, never
 another's. The platform may send the next envelopes while a call waits for its reply: they are
-kept, in order, for `envelopes` to give next.
+kept, in order, for `envelopes` to give next. `serve` runs a plugin on all of it.
 """
 
 import collections
@@ -96,3 +96,22 @@ def _reply(line):
         return None
     reply = message.get("reply") if isinstance(message, dict) else None
     return reply if isinstance(reply, dict) else None
+
+
+def serve(manifest, handle):
+    """Prints the manifest when given --manifest; otherwise answers each envelope with
+    handle(host, envelope), in order. A refused call the handler lets through answers its error;
+    a handler that wrote its answer itself returns None."""
+    if "--manifest" in sys.argv[1:]:
+        print(json.dumps(manifest))
+        return
+    host = Host()
+    for line in host.envelopes():
+        try:
+            answer = handle(host, json.loads(line))
+        except ValueError:
+            answer = {"ok": False, "error": {"code": "Validation", "message": "the envelope is not JSON"}}
+        except HostError as refused:
+            answer = {"ok": False, "error": {"code": refused.code, "message": refused.message}}
+        if answer is not None:
+            host.answer(answer)
