@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED } from '../../lib/core/runtime/redact';
 import { MAX_LINE_BYTES } from '../../lib/local/process/process-invoker';
 import type { PlatformEvent } from '../../lib/sdk/events';
+import { standInConfig } from '../contract/aws-stand-ins';
 import { startTestPlatform, type TestPlatform } from './harness';
 import { waitFor } from './wait-for';
 
@@ -89,6 +91,43 @@ describe.skipIf(!hasPython)("a process plugin's calls to the platform (needs pyt
       expect((await events(from)).filter((e) => e['detail-type'] === 'Spoofed')).toEqual([]);
     },
   );
+
+  it("fail an envelope naming another plugin's credentials, whether the process answers or dies", async () => {
+    const lambda = new LambdaClient(standInConfig(pb.platform.url));
+    const invoke = async (name: string) => {
+      const envelope = {
+        v: 1,
+        kind: 'action',
+        plugin: 'py-leaky',
+        instance: 'leaky-1',
+        name,
+        input: {},
+        credentialsRef: 'plugboard/local/py-echo/leaky-1',
+        requestId: `foreign-${name}`,
+        deadline: Date.now() + 5_000,
+      };
+      const out = await lambda.send(
+        new InvokeCommand({
+          FunctionName: 'plugboard-local-py-leaky',
+          Payload: new TextEncoder().encode(JSON.stringify(envelope)),
+        }),
+      );
+      return JSON.parse(new TextDecoder().decode(out.Payload));
+    };
+    try {
+      expect(await invoke('leak')).toEqual({
+        ok: false,
+        error: { code: 'PluginFailed', message: "the instance's credentials could not be read" },
+      });
+      // Ended before it answers: nothing is left waiting on the refused credentials.
+      expect(await invoke('endless')).toMatchObject({
+        errorMessage: `the plugin wrote a line over ${MAX_LINE_BYTES} bytes to stdout`,
+      });
+      expect((await act('pid')).status).toBe(200);
+    } finally {
+      lambda.destroy();
+    }
+  });
 
   it('refuse a method the platform does not have', async () => {
     const res = await act('ask', { method: 'secrets.get' });

@@ -41,7 +41,6 @@ interface Pending {
   resolve(answer: Answer): void;
   timer: NodeJS.Timeout;
   kind: EnvelopeKind;
-  requestId: string;
   /**
    * What the calls the process makes while this envelope is handled may reach, and the credentials
    * scrubbed from its answer, logs and events; undefined for a payload that is not an envelope of
@@ -122,7 +121,6 @@ class PluginProcess {
         resolve,
         timer,
         kind: envelope.kind,
-        requestId: envelope.requestId,
         scope: this.scopeOf(envelope),
       };
       this.queue.push(pending);
@@ -157,6 +155,8 @@ class PluginProcess {
           return values ?? {};
         })
       : Promise.resolve({});
+    // Whether anything waits on them or not: the process may end before it asks or answers.
+    credentials.catch(() => undefined);
     // Read when the call publishes: by then a refused resolution has failed the credentials call.
     const redact = () =>
       credentials.then(
