@@ -53,8 +53,8 @@ const PARAMS = {
   'store.list': z.strictObject({ prefix: unchecked, limit: unchecked, cursor: unchecked }),
   publish: z.strictObject({ detailType: unchecked, detail: z.record(z.string(), z.unknown()) }),
 } as const;
-export type HostCallMethod = keyof typeof PARAMS;
-export const HOST_CALL_METHODS = Object.keys(PARAMS) as HostCallMethod[];
+type HostCallMethod = keyof typeof PARAMS;
+const HOST_CALL_METHODS = Object.keys(PARAMS) as HostCallMethod[];
 
 /** What the envelope being handled lets its calls reach. */
 export interface CallScope {
@@ -63,7 +63,10 @@ export interface CallScope {
   readonly chainDepth?: number | undefined;
   /** The instance's credentials, resolved by the envelope's ref when the host sent it. */
   readonly credentials: Promise<Record<string, string>>;
-  /** Scrubs those credentials, once resolved, from what the process publishes. */
+  /**
+   * Once those are resolved, what scrubs what the process publishes: of them, and of the other
+   * credentials the process was handed while it runs.
+   */
   redact(): Promise<Redactor>;
 }
 
