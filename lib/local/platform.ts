@@ -173,9 +173,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       eventLog,
     );
     const bus = new LocalEventBus(eventStore);
+    const pluginHost = (slug: string) => hostFor(slug, { registry, credentials, bus, stage: LOCAL_STAGE });
     const invoker = new WorkerInvoker({
       bundleDir: join(dataDir, 'bundles'),
-      hostFor: (slug) => hostFor(slug, { registry, credentials, bus, stage: LOCAL_STAGE }),
+      hostFor: pluginHost,
       onLog: log.plugin,
       ...LOCAL_ORIGIN,
     });
@@ -184,7 +185,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const importModule = (entry: string) => importPluginModule(entry, modulesDir);
     const report = await reading.report;
     await syncPlugins(registry, invoker, report, log);
-    const processes = new ProcessInvoker({ onLog: log.plugin });
+    const processes = new ProcessInvoker({ onLog: log.plugin, hostFor: pluginHost, ...LOCAL_ORIGIN });
     closers.push(() => processes.close());
     const processPlugins = await serveProcessPlugins(await reading.processPlugins, {
       registry,

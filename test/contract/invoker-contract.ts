@@ -3,6 +3,7 @@ import type { Answer, Envelope } from '../../lib/core/envelope';
 import { credentialsRef, type Invoker } from '../../lib/core/ports';
 import { MAX_JSON_DEPTH } from '../../lib/core/runtime/json-check';
 import { REDACTED } from '../../lib/core/runtime/redact';
+import type { PlatformEvent } from '../../lib/sdk/events';
 import { type CaseMarks, caseRunner } from './contract-cases';
 import { CANARY } from './credential-contract';
 
@@ -13,6 +14,8 @@ export interface InvokerUnderTest {
   stage: string;
   /** Sets credentials where the probe's function resolves them from a ref. */
   putCredentials?(ref: string, values: Record<string, string>): Promise<void>;
+  /** The events on the bus the probe's function publishes to, logged since `from` (an ISO time). */
+  events(from: string): Promise<PlatformEvent[]>;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,9 @@ export type InvokerCase =
   | 'oversized-answer'
   | 'too-deep-answer'
   | 'oversized-request'
-  | 'credentials';
+  | 'credentials'
+  | 'store'
+  | 'publish';
 
 /** A stack frame or a source path: what an answer must never carry. */
 const STACK_OR_PATH = /\bat .+:\d+:\d+|node:internal|node_modules|\.(?:[cm]?js|tsx?)\b/;
@@ -227,6 +232,83 @@ export function invokerContract(
           ok: true,
           result: { names: [] },
         });
+      },
+    );
+
+    run(
+      'store',
+      "the store is the instance's own, by name and generation, and what it refuses answers PluginFailed naming the rule",
+      async () => {
+        const first = { instance: 'contract', generation: 'g1' };
+        const value = { text: 'héllo ✓', list: [1, null, { n: true }] };
+        expect(
+          await subject.invoker.invoke('probe', envelope('store_put', { key: 'k1', value }, first)),
+        ).toEqual({ ok: true, result: { key: 'k1', value } });
+        const get = (at: Partial<Envelope>) =>
+          subject.invoker.invoke('probe', envelope('store_get', { key: 'k1' }, at));
+        expect(await get(first)).toEqual({ ok: true, result: value });
+        // A later instance of the name, and another instance, see nothing of it.
+        expect(await get({ instance: 'contract', generation: 'g2' })).toEqual({ ok: true, result: null });
+        expect(await get({ instance: 'other', generation: 'g1' })).toEqual({ ok: true, result: null });
+        expect(await subject.invoker.invoke('probe', envelope('store_list', { prefix: 'k' }, first))).toEqual(
+          {
+            ok: true,
+            result: ['k1'],
+          },
+        );
+        expect(await subject.invoker.invoke('probe', envelope('store_delete', { key: 'k1' }, first))).toEqual(
+          {
+            ok: true,
+            result: null,
+          },
+        );
+        expect(await get(first)).toEqual({ ok: true, result: null });
+        const refused = await subject.invoker.invoke(
+          'probe',
+          envelope('store_put', { key: '', value }, first),
+        );
+        expect(errorOf(refused)).toEqual({
+          code: 'PluginFailed',
+          message: expect.stringMatching(/^ctx\.store\.put was refused: .*must not be empty/),
+        });
+      },
+    );
+
+    run(
+      'publish',
+      "an event goes out under the plugin's source with the instance, scrubbed of the credentials, and what the bus refuses answers PluginFailed naming the rule",
+      async () => {
+        const from = new Date(Date.now() - 1_000).toISOString();
+        const ref = credentialsRef(subject.stage, 'probe', 'contract');
+        await subject.putCredentials?.(ref, { token: CANARY });
+        const detail = { n: 1, quoted: `token ${CANARY}`, text: 'héllo ✓' };
+        const published = await subject.invoker.invoke(
+          'probe',
+          envelope('publish', { detailType: 'Probed', detail }, { credentialsRef: ref, chainDepth: 2 }),
+        );
+        expect(published).toEqual({ ok: true, result: null });
+        const events = (await subject.events(from)).filter((e) => e['detail-type'] === 'Probed');
+        expect(events).toEqual([
+          expect.objectContaining({
+            source: 'plugboard.plugin.probe',
+            detail: {
+              n: 1,
+              quoted: `token ${REDACTED}`,
+              text: 'héllo ✓',
+              instance: 'contract',
+              chainDepth: 2,
+            },
+          }),
+        ]);
+        const refused = await subject.invoker.invoke(
+          'probe',
+          envelope('publish', { detailType: '', detail }, { credentialsRef: ref }),
+        );
+        expect(errorOf(refused)).toEqual({
+          code: 'PluginFailed',
+          message: expect.stringMatching(/^ctx\.publish was refused: .*detail-type/),
+        });
+        expect(JSON.stringify(refused)).not.toContain(CANARY);
       },
     );
   });

@@ -1,11 +1,18 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { expect } from 'vitest';
 import { LambdaInvoker } from '../../lib/aws/lambda-invoker';
-import { LOCAL_STAGE } from '../../lib/local/platform';
+import { FileCredentialStore } from '../../lib/local/file-credential-store';
+import { LOCAL_ORIGIN, LOCAL_STAGE } from '../../lib/local/platform';
 import { ProcessInvoker } from '../../lib/local/process/process-invoker';
 import { admitProcessPlugins, readProcessPlugins } from '../../lib/local/process/process-plugins';
+import { hostFor } from '../../lib/local/worker/host';
+import type { TestPlatform } from '../e2e/harness';
 import { CONTRACT_PROCESS_PLUGINS, standInConfig, startContractPlatform } from './aws-stand-ins';
 import { invokerContract } from './invoker-contract';
+
+/** The events the platform logged since `from`, read over its API as any caller reads them. */
+const loggedEvents = (pb: TestPlatform) => async (from: string) =>
+  (await pb.call('GET', `/v1/events/log?from=${encodeURIComponent(from)}&limit=1000`)).body.events;
 
 invokerContract('WorkerInvoker', async () => {
   const pb = await startContractPlatform();
@@ -13,6 +20,7 @@ invokerContract('WorkerInvoker', async () => {
     invoker: pb.platform.invoker,
     stage: LOCAL_STAGE,
     putCredentials: (ref, values) => pb.platform.deps.credentials.put(ref, values),
+    events: loggedEvents(pb),
     close: pb.close,
   };
 });
@@ -25,6 +33,7 @@ invokerContract('LambdaInvoker over HTTP to the local Lambda stand-in', async ()
     stage: LOCAL_STAGE,
     // The stand-in runs the probe in the platform's worker, which resolves refs from its store.
     putCredentials: (ref, values) => pb.platform.deps.credentials.put(ref, values),
+    events: loggedEvents(pb),
     close: async () => {
       client.destroy();
       await pb.close();
@@ -32,19 +41,29 @@ invokerContract('LambdaInvoker over HTTP to the local Lambda stand-in', async ()
   };
 });
 
-invokerContract(
-  'ProcessInvoker',
-  async () => {
-    const report = await admitProcessPlugins(await readProcessPlugins(CONTRACT_PROCESS_PLUGINS));
-    expect(report.errors).toEqual([]);
-    const invoker = new ProcessInvoker({ onLog: () => undefined });
-    for (const spec of report.loaded) invoker.register(spec);
-    return { invoker, stage: LOCAL_STAGE, close: () => invoker.close() };
-  },
-  {
-    skip: {
-      credentials:
-        'a process plugin resolves its own credentials from the ref; the ProcessInvoker has no resolver to hand it values through',
+invokerContract('ProcessInvoker', async () => {
+  const report = admitProcessPlugins(await readProcessPlugins(CONTRACT_PROCESS_PLUGINS));
+  expect(report.errors).toEqual([]);
+  // A platform for its credential store, registry and bus, which the process reaches through its calls.
+  const pb = await startContractPlatform();
+  const { registry, credentials, bus } = pb.platform.deps;
+  // The platform's own store, which its worker reaches as the resolver it also is.
+  if (!(credentials instanceof FileCredentialStore))
+    throw new Error('the local platform keeps credentials in files');
+  const invoker = new ProcessInvoker({
+    onLog: () => undefined,
+    hostFor: (slug) => hostFor(slug, { registry, credentials, bus, stage: LOCAL_STAGE }),
+    ...LOCAL_ORIGIN,
+  });
+  for (const spec of report.loaded) invoker.register(spec);
+  return {
+    invoker,
+    stage: LOCAL_STAGE,
+    putCredentials: (ref, values) => credentials.put(ref, values),
+    events: loggedEvents(pb),
+    close: async () => {
+      await invoker.close();
+      await pb.close();
     },
-  },
-);
+  };
+});

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,40 @@ describe.skipIf(!hasPython)('a plugin in Python, served through the process adap
     expect((await act('sleep')).status).toBe(504);
     expect(Date.now() - started).toBeLessThan(4_000);
     expect((await act('echo', { message: 'after' })).status).toBe(200);
+  });
+
+  it("signs with the instance's credential, which it reads through a host call", async () => {
+    expect((await act('sign', { message: 'm' })).body.code).toBe('CredentialsMissing');
+    const key = 'py-echo-key-0123456789';
+    expect((await pb.call('PUT', '/v1/instances/py-1/credentials', { values: { apiKey: key } })).status).toBe(
+      200,
+    );
+    const signed = await act('sign', { message: 'm' });
+    expect(signed.status).toBe(200);
+    expect(signed.body.result.signature).toBe(createHmac('sha256', key).update('m').digest('hex'));
+  });
+
+  it("keeps notes in the instance's store and publishes an event for each", async () => {
+    const from = new Date(Date.now() - 1_000).toISOString();
+    expect((await act('remember', { key: 'note/1', text: 'hello' })).body.result).toMatchObject({
+      key: 'note/1',
+      value: { text: 'hello' },
+    });
+    expect((await act('recall', { prefix: 'note/' })).body.result).toEqual({
+      notes: { 'note/1': { text: 'hello' } },
+    });
+    const log = await pb.call('GET', `/v1/events/log?from=${encodeURIComponent(from)}&limit=1000`);
+    expect(
+      log.body.events.filter((e: { source: string }) => e.source === 'plugboard.plugin.py-echo'),
+    ).toEqual([
+      expect.objectContaining({
+        'detail-type': 'Note Remembered',
+        detail: { key: 'note/1', instance: 'py-1' },
+      }),
+    ]);
+    const refused = await act('remember', { key: '', text: 'x' });
+    expect(refused.status).toBe(502);
+    expect(refused.body.detail).toMatch(/^ctx\.store\.put was refused: .*must not be empty/);
   });
 
   it('is a Lambda function to the AWS SDK too', async () => {

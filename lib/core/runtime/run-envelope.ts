@@ -10,7 +10,6 @@ import {
   type EnvelopeKind,
   EnvelopeSchema,
   needsCredentials,
-  type SerializedResponse,
 } from '../envelope';
 import { zodFieldErrors } from '../zod-errors';
 import { CallDeadline } from './call-deadline';
@@ -19,6 +18,7 @@ import { dispatchHandler } from './handlers';
 import { checkJson } from './json-check';
 import { publisher } from './publish';
 import { createRedactor } from './redact';
+import { redactResult } from './redact-result';
 import type { LogLevel, RuntimeServices } from './services';
 
 const manifests = new WeakMap<PluginDefinition, Manifest>();
@@ -199,12 +199,7 @@ export async function runEnvelope(
       envelope.kind,
       await deadline.race(dispatchHandler(plugin, manifest, envelope, ctx)),
     );
-    if (envelope.kind === 'http') {
-      // The passthrough's body travels as base64, where the text walk cannot see a secret.
-      const response = result as SerializedResponse;
-      response.body = redact.bytes(Buffer.from(response.body, 'base64')).toString('base64');
-    }
-    return { ok: true, result: redact(result) };
+    return { ok: true, result: redactResult(envelope.kind, result, redact) };
   } catch (error) {
     return errorAnswer(error, redact, log('error'));
   }
