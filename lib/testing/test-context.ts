@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { checkEvent } from '../core/events/event-schema';
+import { credentialErrors } from '../core/instances/credential-errors';
 import { handlerStore } from '../core/runtime/handler-store';
 import { publisher } from '../core/runtime/publish';
 import { createRedactor } from '../core/runtime/redact';
 import type { LogFields, PluginContext, PluginLogger, PluginStore } from '../sdk/context';
 import { ValidationError } from '../sdk/errors';
-import { ManifestSchema } from '../sdk/manifest';
+import { type Manifest, ManifestSchema } from '../sdk/manifest';
 import type { ManifestLiteral } from '../sdk/manifest-literal';
 import { checkParams } from '../sdk/params';
 import { expandTemplate } from '../sdk/templates';
@@ -54,12 +55,25 @@ export interface TestContext<Options = Record<string, unknown>, Credentials = Re
   abort(): void;
 }
 
-function instanceOptions(init: TestContextInit): Record<string, unknown> {
-  if (!init.manifest) return init.options ?? {};
-  const manifest = ManifestSchema.parse(init.manifest);
+/** The options with their defaults, checked as the platform checks an instance's. */
+function instanceOptions(manifest: Manifest | undefined, init: TestContextInit): Record<string, unknown> {
+  if (!manifest) return init.options ?? {};
   const checked = checkParams(manifest.options, init.options ?? {}, '/options');
   if (checked.errors.length > 0) throw new ValidationError('options are not valid', checked.errors);
   return checked.values;
+}
+
+/**
+ * Refuses what PUT .../credentials refuses, but for a required credential left out: a handler that
+ * does not read it (a lifecycle hook, an event handler) runs without it, and the context's type says so.
+ */
+function checkCredentials(manifest: Manifest | undefined, init: TestContextInit): void {
+  if (!manifest) return;
+  const refused = credentialErrors(manifest, init.credentials ?? {}, {
+    at: '/credentials',
+    requireAll: false,
+  });
+  if (refused.length > 0) throw new ValidationError('credentials are not valid', refused);
 }
 
 /**
@@ -75,6 +89,8 @@ export function createTestContext<
 }
 
 function testContext(init: TestContextInit): TestContext {
+  const manifest = init.manifest && ManifestSchema.parse(init.manifest);
+  checkCredentials(manifest, init);
   const logs: CapturedLog[] = [];
   const published: CapturedPublish[] = [];
   const controller = new AbortController();
@@ -97,7 +113,7 @@ function testContext(init: TestContextInit): TestContext {
     requestId: randomUUID(),
     plugin,
     instance,
-    options: instanceOptions(init),
+    options: instanceOptions(manifest, init),
     credentials: Object.freeze({ ...init.credentials }),
     log: { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
     signal: controller.signal,

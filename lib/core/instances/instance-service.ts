@@ -1,9 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CallContext } from '../../sdk/context';
-import { credentialFields } from '../../sdk/credential-fields';
 import { type FieldError, PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
-import type { Manifest } from '../../sdk/manifest';
 import { checkParams, pointerSegment } from '../../sdk/params';
 import type { DispatcherDeps } from '../dispatcher/deps';
 import { oversizedEntry } from '../events/event-schema';
@@ -16,6 +14,7 @@ import {
   type PluginRecord,
   type StoreOwner,
 } from '../ports';
+import { credentialErrors } from './credential-errors';
 import { type IfMatch, versionMeeting } from './if-match';
 
 /** The longest name an instance may have. */
@@ -326,29 +325,4 @@ async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
         throw error;
     }
   }
-}
-
-const MAX_CREDENTIAL_BYTES = 10_000;
-
-function credentialErrors(manifest: Manifest, values: Record<string, string>): FieldError[] {
-  const fields = new Map(credentialFields(manifest).map((field) => [field.name, field]));
-  const errors: FieldError[] = [];
-  for (const [name, value] of Object.entries(values)) {
-    const pointer = `/values/${pointerSegment(name)}`;
-    if (!fields.has(name)) {
-      errors.push({
-        pointer,
-        detail: `unknown credential; known: ${[...fields.keys()].join(', ') || 'none'}`,
-      });
-    } else if (typeof value !== 'string' || value.length === 0) {
-      errors.push({ pointer, detail: 'must be a non-empty string' });
-    } else if (Buffer.byteLength(value) > MAX_CREDENTIAL_BYTES) {
-      errors.push({ pointer, detail: `must be at most ${MAX_CREDENTIAL_BYTES} bytes` });
-    }
-  }
-  for (const [name, field] of fields) {
-    if (field.required && !Object.hasOwn(values, name))
-      errors.push({ pointer: `/values/${pointerSegment(name)}`, detail: 'is required' });
-  }
-  return errors;
 }

@@ -116,10 +116,15 @@ describe('createTestContext given a manifest literal', () => {
   it('takes the credentials the manifest declares, its secret options among them, and no other', () => {
     const ctx = createTestContext({ manifest, options, credentials: { ...keys, signingSecret: 's' } });
     expectTypeOf(ctx.credentials).toEqualTypeOf<Checked>();
+    // Refused at run time too, naming each, as PUT .../credentials refuses them.
     // @ts-expect-error only declared credentials
-    createTestContext({ manifest, options, credentials: { ...keys, tokn: 'x' } });
+    expect(() => createTestContext({ manifest, options, credentials: { ...keys, tokn: 'x' } })).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ pointer: '/credentials/tokn' })] }),
+    );
     // @ts-expect-error a credential is a string
-    createTestContext({ manifest, options, credentials: { ...keys, refreshToken: 1 } });
+    expect(() => createTestContext({ manifest, options, credentials: { ...keys, refreshToken: 1 } })).toThrow(
+      'credentials are not valid',
+    );
   });
 
   it('holds the options and credentials it is given, over the defaults, whichever are given', () => {
@@ -166,7 +171,10 @@ describe('createTestContext without a manifest literal', () => {
   it('types the context loosely where the manifest is not a literal, for the run time to check', () => {
     // Annotated, so its type keeps no names.
     const loose: ManifestLiteral = manifest;
-    const ctx = createTestContext({ manifest: loose, options, credentials: { any: 'x' } });
+    const ctx = createTestContext({ manifest: loose, options, credentials: keys });
     expectTypeOf(ctx).toEqualTypeOf<TestContext>();
+    expect(() => createTestContext({ manifest: loose, options, credentials: { any: 'x' } })).toThrow(
+      'credentials are not valid',
+    );
   });
 });
