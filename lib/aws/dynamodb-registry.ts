@@ -3,8 +3,11 @@ import type { DynamoDBDocumentClient, PutCommandInput, QueryCommandInput } from 
 import { newGeneration } from '../core/instances/generation';
 import { invalidCursor } from '../core/page-cursor-text';
 import type {
+  AnnouncingInstance,
+  HeldAnnouncement,
   InstanceChanges,
   InstanceRecord,
+  InstanceWriteOptions,
   NewInstance,
   Page,
   PageRequest,
@@ -18,6 +21,12 @@ import { type Connection, connection, documentSdk, dynamoDbSdk, isSdkError } fro
 import type { PageKey } from './page-cursor';
 import { queryPage } from './query-page';
 import {
+  ANNOUNCEMENTS_PARTITION,
+  ANNOUNCING_ATTRIBUTE,
+  announcementFromItem,
+  announcementItem,
+  announcementKey,
+  announcingOf,
   checkInstanceChanges,
   checkInstanceName,
   checkNewInstance,
@@ -92,7 +101,7 @@ export class DynamoDbRegistry implements Registry {
     return plugins;
   }
 
-  async createInstance(instance: NewInstance): Promise<InstanceRecord> {
+  async createInstance(instance: NewInstance, options: InstanceWriteOptions = {}): Promise<InstanceRecord> {
     const checked = checkNewInstance(instance);
     const now = new Date().toISOString();
     const item = instanceItem({
@@ -102,8 +111,10 @@ export class DynamoDbRegistry implements Registry {
       updatedAt: now,
       generation: newGeneration(),
     });
+    const announcing =
+      options.announcing === undefined ? {} : { [ANNOUNCING_ATTRIBUTE]: new Set([options.announcing]) };
     try {
-      await this.put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+      await this.put({ ...item, ...announcing }, { ConditionExpression: 'attribute_not_exists(pk)' });
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new PlugboardError('NameTaken', `an instance named ${checked.name} already exists`);
@@ -143,10 +154,15 @@ export class DynamoDbRegistry implements Registry {
     return { items: page.items.map(instanceFromItem), nextCursor: page.nextCursor };
   }
 
+  /**
+   * Sets the record's attributes one by one, not a put of the whole item: a put would drop the
+   * announcements other writes' items carry, which are released without a new version.
+   */
   async updateInstance(
     name: string,
     changes: InstanceChanges,
     expectedVersion: number,
+    options: InstanceWriteOptions = {},
   ): Promise<InstanceRecord> {
     const checked = checkInstanceChanges(changes);
     checkVersion(expectedVersion);
@@ -160,12 +176,32 @@ export class DynamoDbRegistry implements Registry {
       version: current.version + 1,
       updatedAt: new Date().toISOString(),
     });
+    const attributes = Object.entries(item).filter(([attribute]) => !TABLE_KEY.includes(attribute as 'pk'));
+    const names: Record<string, string> = { '#v': 'version' };
+    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    attributes.forEach(([attribute, value], i) => {
+      names[`#a${i}`] = attribute;
+      values[`:a${i}`] = value;
+    });
+    let expression = `SET ${attributes.map((_, i) => `#a${i} = :a${i}`).join(', ')}`;
+    if (options.announcing !== undefined) {
+      names['#announcing'] = ANNOUNCING_ATTRIBUTE;
+      values[':announcing'] = new Set([options.announcing]);
+      expression += ' ADD #announcing :announcing';
+    }
     try {
-      await this.put(item, {
-        ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
-        ExpressionAttributeNames: { '#v': 'version' },
-        ExpressionAttributeValues: { ':expected': expectedVersion },
-      });
+      await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.UpdateCommand({
+            TableName: this.table,
+            Key: instanceKey(current.name),
+            UpdateExpression: expression,
+            ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
     } catch (error) {
       if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
       throw error;
@@ -200,6 +236,54 @@ export class DynamoDbRegistry implements Registry {
       if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
       throw error;
     }
+  }
+
+  async holdAnnouncement(announcement: HeldAnnouncement): Promise<void> {
+    await this.put(announcementItem(announcement));
+  }
+
+  async listAnnouncements(heldBefore: string, request: PageRequest = {}): Promise<Page<HeldAnnouncement>> {
+    const page = await this.query(
+      {
+        KeyConditionExpression: 'pk = :p AND sk < :before',
+        ExpressionAttributeValues: { ':p': ANNOUNCEMENTS_PARTITION, ':before': heldBefore },
+      },
+      request,
+      TABLE_KEY,
+      (key) => key.pk === ANNOUNCEMENTS_PARTITION,
+    );
+    return { items: page.items.map(announcementFromItem), nextCursor: page.nextCursor };
+  }
+
+  async getAnnouncing(name: string): Promise<AnnouncingInstance | undefined> {
+    if (!instanceNameIsValid(name)) return undefined;
+    const item = await this.get(instanceKey(name));
+    return item && { record: instanceFromItem(item), announcing: announcingOf(item) };
+  }
+
+  async releaseAnnouncement(announcement: HeldAnnouncement): Promise<void> {
+    if (announcement.write !== 'delete' && instanceNameIsValid(announcement.instance)) {
+      try {
+        await this.attempt((db, sdk) =>
+          db.send(
+            new sdk.UpdateCommand({
+              TableName: this.table,
+              Key: instanceKey(announcement.instance),
+              UpdateExpression: 'DELETE #announcing :id',
+              // Never makes the item again: an update of a missing key would create it.
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#announcing': ANNOUNCING_ATTRIBUTE },
+              ExpressionAttributeValues: { ':id': new Set([announcement.event.id]) },
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    await this.attempt((db, sdk) =>
+      db.send(new sdk.DeleteCommand({ TableName: this.table, Key: announcementKey(announcement) })),
+    );
   }
 
   async storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined> {

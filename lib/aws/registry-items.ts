@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  type HeldAnnouncement,
   type InstanceChanges,
   type InstanceRecord,
   type NewInstance,
@@ -158,6 +159,14 @@ export const pluginKey = (slug: string) => ({ pk: `PLUGIN#${slug}`, sk: 'MANIFES
 export const instanceKey = (name: string) => ({ pk: `INSTANCE#${name}`, sk: 'INSTANCE' });
 export const storeKey = (owner: StoreOwner, key: string) => ({ pk: storePartition(owner), sk: key });
 export const PLUGINS_PARTITION = 'PLUGINS';
+/** Held announcements, sorted by when they were held. */
+export const ANNOUNCEMENTS_PARTITION = 'ANNOUNCEMENT';
+export const announcementKey = ({ heldAt, event }: Pick<HeldAnnouncement, 'heldAt' | 'event'>) => ({
+  pk: ANNOUNCEMENTS_PARTITION,
+  sk: `${heldAt}#${event.id}`,
+});
+/** The instance item's string set of the ids of its writes' announcements, not part of the record. */
+export const ANNOUNCING_ATTRIBUTE = 'announcing';
 export const INSTANCES_PARTITION = 'INSTANCES';
 /** Instances sort by plugin, then name, so one index lists all of them or one plugin's. */
 export const instancesOfPlugin = (plugin: string) => `${plugin}#`;
@@ -241,3 +250,31 @@ export function storedFromItem(item: Item): StoredItem {
     updatedAt: String(item.updatedAt),
   };
 }
+
+export function announcementItem(announcement: HeldAnnouncement): Item {
+  const item: Item = {
+    ...announcementKey(announcement),
+    event: toJson(announcement.event, 'the event'),
+    instance: checkInstanceName(announcement.instance),
+    write: check(z.enum(['create', 'update', 'delete']), announcement.write, 'the write'),
+    heldAt: announcement.heldAt,
+  };
+  if (announcement.generation !== undefined) item.generation = announcement.generation;
+  assertFits(item, `the announcement of ${announcement.instance}`);
+  return item;
+}
+
+export function announcementFromItem(item: Item): HeldAnnouncement {
+  const announcement: HeldAnnouncement = {
+    event: fromJson(item.event, 'announcement') as HeldAnnouncement['event'],
+    instance: String(item.instance),
+    write: item.write as HeldAnnouncement['write'],
+    heldAt: String(item.heldAt),
+  };
+  if (typeof item.generation === 'string') announcement.generation = item.generation;
+  return announcement;
+}
+
+/** The ids of the announcements an instance item carries: a string set, absent when empty. */
+export const announcingOf = (item: Item): string[] =>
+  item[ANNOUNCING_ATTRIBUTE] instanceof Set ? [...(item[ANNOUNCING_ATTRIBUTE] as Set<string>)].sort() : [];
