@@ -26,6 +26,7 @@ import {
   announcementFromItem,
   announcementItem,
   announcementKey,
+  announcementMark,
   announcingOf,
   checkInstanceChanges,
   checkInstanceName,
@@ -33,12 +34,15 @@ import {
   checkSlug,
   checkStoreKey,
   checkStoreOwner,
+  DELETING_ATTRIBUTE,
   INSTANCES_PARTITION,
   type Item,
   instanceFromItem,
   instanceItem,
   instanceKey,
   instancesOfPlugin,
+  LANDED_ATTRIBUTE,
+  marksOf,
   PLUGINS_PARTITION,
   pluginFromItem,
   pluginItem,
@@ -112,7 +116,9 @@ export class DynamoDbRegistry implements Registry {
       generation: newGeneration(),
     });
     const announcing =
-      options.announcing === undefined ? {} : { [ANNOUNCING_ATTRIBUTE]: new Set([options.announcing]) };
+      options.announcing === undefined
+        ? {}
+        : { [ANNOUNCING_ATTRIBUTE]: new Set([announcementMark(options.announcing)]) };
     try {
       await this.put({ ...item, ...announcing }, { ConditionExpression: 'attribute_not_exists(pk)' });
     } catch (error) {
@@ -186,7 +192,7 @@ export class DynamoDbRegistry implements Registry {
     let expression = `SET ${attributes.map((_, i) => `#a${i} = :a${i}`).join(', ')}`;
     if (options.announcing !== undefined) {
       names['#announcing'] = ANNOUNCING_ATTRIBUTE;
-      values[':announcing'] = new Set([options.announcing]);
+      values[':announcing'] = new Set([announcementMark(options.announcing)]);
       expression += ' ADD #announcing :announcing';
     }
     try {
@@ -209,33 +215,80 @@ export class DynamoDbRegistry implements Registry {
     return instanceFromItem(item);
   }
 
-  async deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord> {
+  /**
+   * Read, then deleted at the version read: the announcements the item carries are marked landed in
+   * between, and a write that lands meanwhile fails the delete (VersionConflict, or NotFound).
+   */
+  async deleteInstance(
+    name: string,
+    expectedVersion?: number,
+    options: InstanceWriteOptions = {},
+  ): Promise<InstanceRecord> {
     if (expectedVersion !== undefined) checkVersion(expectedVersion);
     if (!instanceNameIsValid(name)) throw notFound(name);
-    const versionCheck =
-      expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } };
+    const read = await this.get(instanceKey(name));
+    if (!read) throw notFound(name);
+    const version = Number(read.version);
+    if (expectedVersion !== undefined && version !== expectedVersion)
+      throw versionConflict(name, version, expectedVersion);
+    const own = options.announcing && announcementMark(options.announcing);
+    const item = own === undefined ? read : await this.claim(name, own, version);
+    if (own === undefined && item[DELETING_ATTRIBUTE] !== undefined) throw beingDeleted(name);
+    const record = instanceFromItem(item);
+    for (const mark of [...marksOf(item), ...(own === undefined ? [] : [own])])
+      await this.markLanded(mark, record.createdAt);
     try {
-      const { Attributes } = await this.attempt((db, sdk) =>
+      await this.attempt((db, sdk) =>
         db.send(
           new sdk.DeleteCommand({
             TableName: this.table,
             Key: instanceKey(name),
-            ConditionExpression:
-              expectedVersion === undefined
-                ? 'attribute_exists(pk)'
-                : 'attribute_exists(pk) AND #v = :expected',
-            ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' } }),
-            ...versionCheck,
-            ReturnValues: 'ALL_OLD',
+            ConditionExpression: `#v = :v AND ${own === undefined ? 'attribute_not_exists(#d)' : '#d = :own'}`,
+            ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
+            ExpressionAttributeValues: { ':v': version, ...(own === undefined ? {} : { ':own': own }) },
           }),
         ),
       );
-      if (!Attributes) throw notFound(name);
-      return instanceFromItem(Attributes);
     } catch (error) {
-      if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
+      if (isConditionFailure(error)) throw await this.whyNot(name, version);
       throw error;
     }
+    return record;
+  }
+
+  /** One delete at a time: the claim changes no version, and a write that does fails the delete. */
+  private async claim(name: string, mark: string, version: number): Promise<Item> {
+    try {
+      const { Attributes } = await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.UpdateCommand({
+            TableName: this.table,
+            Key: instanceKey(name),
+            UpdateExpression: 'SET #d = :mark',
+            ConditionExpression: 'attribute_exists(pk) AND #v = :v AND attribute_not_exists(#d)',
+            ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
+            ExpressionAttributeValues: { ':v': version, ':mark': mark },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return Attributes as Item;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.get(instanceKey(name));
+      if (current && Number(current.version) === version) throw beingDeleted(name);
+      throw await this.whyNot(name, version);
+    }
+  }
+
+  /** A held announcement released meanwhile was published: it is left alone. */
+  private async markLanded(mark: string, createdAt: string): Promise<void> {
+    await this.updateIfExists(
+      { pk: ANNOUNCEMENTS_PARTITION, sk: mark },
+      'SET #landed = :createdAt',
+      { '#landed': LANDED_ATTRIBUTE },
+      { ':createdAt': createdAt },
+    );
   }
 
   async holdAnnouncement(announcement: HeldAnnouncement): Promise<void> {
@@ -261,29 +314,63 @@ export class DynamoDbRegistry implements Registry {
     return item && { record: instanceFromItem(item), announcing: announcingOf(item) };
   }
 
+  /**
+   * A delete's `landed` mark goes before its claim: a claim left without it is settled as not
+   * landed, whoever deletes the instance later.
+   */
   async releaseAnnouncement(announcement: HeldAnnouncement): Promise<void> {
-    if (announcement.write !== 'delete' && instanceNameIsValid(announcement.instance)) {
-      try {
-        await this.attempt((db, sdk) =>
-          db.send(
-            new sdk.UpdateCommand({
-              TableName: this.table,
-              Key: instanceKey(announcement.instance),
-              UpdateExpression: 'DELETE #announcing :id',
-              // Never makes the item again: an update of a missing key would create it.
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#announcing': ANNOUNCING_ATTRIBUTE },
-              ExpressionAttributeValues: { ':id': new Set([announcement.event.id]) },
-            }),
-          ),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+    const mark = announcementMark(announcement);
+    const key = instanceKey(announcement.instance);
+    if (announcement.write === 'delete') {
+      await this.updateIfExists(announcementKey(announcement), 'REMOVE #landed', {
+        '#landed': LANDED_ATTRIBUTE,
+      });
+      await this.updateIfExists(
+        key,
+        'REMOVE #d',
+        { '#d': DELETING_ATTRIBUTE },
+        { ':mark': mark },
+        '#d = :mark',
+      );
+    } else {
+      await this.updateIfExists(
+        key,
+        'DELETE #a :marks',
+        { '#a': ANNOUNCING_ATTRIBUTE },
+        {
+          ':marks': new Set([mark]),
+        },
+      );
     }
     await this.attempt((db, sdk) =>
       db.send(new sdk.DeleteCommand({ TableName: this.table, Key: announcementKey(announcement) })),
     );
+  }
+
+  /** An update of an item that exists (one of a missing key would make it), and meets `condition`. */
+  private async updateIfExists(
+    key: Record<string, string>,
+    update: string,
+    names: Record<string, string>,
+    values?: Record<string, unknown>,
+    condition?: string,
+  ): Promise<void> {
+    try {
+      await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.UpdateCommand({
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: update,
+            ConditionExpression: ['attribute_exists(pk)', ...(condition ? [condition] : [])].join(' AND '),
+            ExpressionAttributeNames: names,
+            ...(values ? { ExpressionAttributeValues: values } : {}),
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined> {
@@ -396,6 +483,9 @@ function checkVersion(version: unknown): void {
 }
 
 const notFound = (name: string) => new PlugboardError('NotFound', `no instance named ${name}`);
+
+const beingDeleted = (name: string) =>
+  new PlugboardError('InUse', `instance ${name} is being deleted by another request; retry shortly`);
 
 const versionConflict = (name: string, current: number, expected: number | undefined) =>
   new PlugboardError('VersionConflict', `instance ${name} is at version ${current}, not ${expected}`, {

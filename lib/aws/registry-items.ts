@@ -165,8 +165,17 @@ export const announcementKey = ({ heldAt, event }: Pick<HeldAnnouncement, 'heldA
   pk: ANNOUNCEMENTS_PARTITION,
   sk: `${heldAt}#${event.id}`,
 });
-/** The instance item's string set of the ids of its writes' announcements, not part of the record. */
+/**
+ * What an instance item carries of the announcements of its writes, none of it part of the record:
+ * `announcing`, the string set of its creates' and updates' marks (each its held announcement's sort
+ * key), and `deleting`, the mark of the delete that claimed it.
+ */
 export const ANNOUNCING_ATTRIBUTE = 'announcing';
+export const DELETING_ATTRIBUTE = 'deleting';
+/** On a held announcement: the `createdAt` of the instance that a delete found carrying it. */
+export const LANDED_ATTRIBUTE = 'landed';
+export const announcementMark = (announcement: Pick<HeldAnnouncement, 'heldAt' | 'event'>): string =>
+  announcementKey(announcement).sk;
 export const INSTANCES_PARTITION = 'INSTANCES';
 /** Instances sort by plugin, then name, so one index lists all of them or one plugin's. */
 export const instancesOfPlugin = (plugin: string) => `${plugin}#`;
@@ -272,9 +281,16 @@ export function announcementFromItem(item: Item): HeldAnnouncement {
     heldAt: String(item.heldAt),
   };
   if (typeof item.generation === 'string') announcement.generation = item.generation;
+  if (typeof item[LANDED_ATTRIBUTE] === 'string') announcement.landed = { createdAt: item[LANDED_ATTRIBUTE] };
   return announcement;
 }
 
-/** The ids of the announcements an instance item carries: a string set, absent when empty. */
+/** The marks an instance item carries: a string set, absent when empty. */
+export const marksOf = (item: Item): string[] =>
+  item[ANNOUNCING_ATTRIBUTE] instanceof Set ? [...(item[ANNOUNCING_ATTRIBUTE] as Set<string>)] : [];
+
+/** The ids of the announcements an instance item carries (a mark ends with its event's id). */
 export const announcingOf = (item: Item): string[] =>
-  item[ANNOUNCING_ATTRIBUTE] instanceof Set ? [...(item[ANNOUNCING_ATTRIBUTE] as Set<string>)].sort() : [];
+  marksOf(item)
+    .map((mark) => mark.slice(mark.lastIndexOf('#') + 1))
+    .sort();

@@ -114,8 +114,12 @@ export class CachedRegistry implements Registry {
     );
   }
 
-  deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord> {
-    return this.writingInstance(name, () => this.inner.deleteInstance(name, expectedVersion));
+  deleteInstance(
+    name: string,
+    expectedVersion?: number,
+    options?: InstanceWriteOptions,
+  ): Promise<InstanceRecord> {
+    return this.writingInstance(name, () => this.inner.deleteInstance(name, expectedVersion, options));
   }
 
   holdAnnouncement(announcement: HeldAnnouncement): Promise<void> {

@@ -70,11 +70,12 @@ export interface InstanceReadOptions {
 
 export interface InstanceWriteOptions {
   /**
-   * The id of the announcement held for this write (holdAnnouncement): the instance carries it, in
-   * the same conditional write, until it is released, so recovery can tell whether the write landed.
-   * It never shows in the record. @default none
+   * The announcement held for this write (holdAnnouncement). A create or an update carries its id
+   * on the instance, in the same conditional write, until it is released; a delete claims the
+   * instance first (see deleteInstance). Either way recovery can tell whether the write landed. No
+   * record shows it. @default none
    */
-  readonly announcing?: string | undefined;
+  readonly announcing?: HeldAnnouncement | undefined;
 }
 
 /** What a write does to its instance: a create or an update carries its announcement, a delete removes it. */
@@ -95,6 +96,12 @@ export interface HeldAnnouncement {
   generation?: string | undefined;
   /** ISO time it was held; recovery takes those held long enough ago that no live write still runs. */
   heldAt: string;
+  /**
+   * Set when a delete of its instance found the instance carrying it (a create's or an update's:
+   * it landed), or by its own delete once that claimed the instance, before the instance went:
+   * with the instance's `createdAt`, as recovery can no longer read it there.
+   */
+  landed?: { createdAt: string } | undefined;
 }
 
 /** An instance as stored, with the ids of the announcements its writes carry, not yet released. */
@@ -123,8 +130,17 @@ export interface Registry {
     expectedVersion: number,
     options?: InstanceWriteOptions,
   ): Promise<InstanceRecord>;
-  /** Throws NotFound, or VersionConflict when `expectedVersion` is given and stale. */
-  deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord>;
+  /**
+   * Throws NotFound, or VersionConflict when `expectedVersion` is given and stale. The instance
+   * tells recovery which writes landed, so before it goes each announcement it carries is marked
+   * landed. With `announcing`, the delete first claims the instance, one delete at a time (another's
+   * claim answers InUse), and marks its own announcement landed once it holds the claim.
+   */
+  deleteInstance(
+    name: string,
+    expectedVersion?: number,
+    options?: InstanceWriteOptions,
+  ): Promise<InstanceRecord>;
 
   holdAnnouncement(announcement: HeldAnnouncement): Promise<void>;
   /** Announcements held before `heldBefore` (an ISO time), oldest first. */
@@ -132,8 +148,9 @@ export interface Registry {
   /** The instance as stored now, past any cache, with the announcements its writes carry. */
   getAnnouncing(name: string): Promise<AnnouncingInstance | undefined>;
   /**
-   * Takes the announcement's id off its instance, if that holds it (a deleted instance is never
-   * made again), then drops the held announcement. Releasing one released before is no error.
+   * Takes the announcement off its instance: a create's or an update's id, a delete's claim (its
+   * `landed` mark undone first), never making a deleted instance again; then drops the held
+   * announcement. Releasing one released before is no error.
    */
   releaseAnnouncement(announcement: HeldAnnouncement): Promise<void>;
 

@@ -22,18 +22,18 @@ export interface SettledAnnouncements {
 /**
  * Makes an instance write and publishes its event, the event held in the registry first and the
  * write carrying its id: a process that dies anywhere in between leaves it held, and
- * settleAnnouncements publishes it if the write landed. `write` gets the id to carry.
+ * settleAnnouncements publishes it if the write landed. `write` gets the announcement to carry.
  */
 export async function announcedWrite<T extends InstanceRecord>(
   deps: AnnouncementDeps,
   held: Omit<HeldAnnouncement, 'heldAt'>,
-  write: (announcing: string) => Promise<T>,
+  write: (announcing: HeldAnnouncement) => Promise<T>,
 ): Promise<T> {
   const announcement: HeldAnnouncement = { ...held, heldAt: new Date().toISOString() };
   await deps.registry.holdAnnouncement(announcement);
   let written: T;
   try {
-    written = await write(announcement.event.id);
+    written = await write(announcement);
   } catch (error) {
     // A write the registry refused did not land; any other failure may have, so recovery decides.
     if (refused(error)) await release(deps, announcement);
@@ -53,9 +53,10 @@ export async function announcedWrite<T extends InstanceRecord>(
 /**
  * Publishes the events of the instance writes that landed but whose process died before it
  * published them, and releases every announcement held more than `olderThanMs` ago: long enough
- * that no live write still holds it (0 when nothing else writes, at a local start). A write landed
- * when its instance carries the announcement's id, or, for a delete, when no instance of that
- * generation is left. An event published before its process died is published again, under the same
+ * that no live write still holds it (0 when nothing else writes, at a local start). A create or an
+ * update landed when its instance carries the announcement's id, or a delete found it there; a
+ * delete, when it claimed its instance (its `landed` mark) and no instance of that generation is
+ * left. An event published before its process died is published again, under the same
  * id: the local bus's idempotency key (`<event id>:<target>`) tells the copies apart.
  */
 export async function settleAnnouncements(
@@ -84,14 +85,15 @@ async function settle(
   const current = await deps.registry.getAnnouncing(announcement.instance);
   const landed =
     announcement.write === 'delete'
-      ? current === undefined || current.record.generation !== announcement.generation
-      : current?.announcing.includes(announcement.event.id) === true;
+      ? announcement.landed !== undefined &&
+        (current === undefined || current.record.generation !== announcement.generation)
+      : announcement.landed !== undefined || current?.announcing.includes(announcement.event.id) === true;
   if (!landed) {
     await deps.registry.releaseAnnouncement(announcement);
     return 'dropped';
   }
   try {
-    await deps.bus.publish([announcedEvent(announcement, current?.record)]);
+    await deps.bus.publish([announcedEvent(announcement, announcement.landed ?? current?.record)]);
   } catch (error) {
     const fields = { eventId: announcement.event.id, instance: announcement.instance, error: String(error) };
     if (!(error instanceof PlugboardError && error.code === 'Validation')) {
@@ -107,7 +109,10 @@ async function settle(
 }
 
 /** The event as published: a create's gets the `createdAt` its registry write gave the record. */
-function announcedEvent(announcement: HeldAnnouncement, record: InstanceRecord | undefined): PlatformEvent {
+function announcedEvent(
+  announcement: HeldAnnouncement,
+  record: Pick<InstanceRecord, 'createdAt'> | undefined,
+): PlatformEvent {
   const { event } = announcement;
   if (announcement.write !== 'create' || record === undefined) return event;
   return { ...event, detail: { ...event.detail, createdAt: record.createdAt } };

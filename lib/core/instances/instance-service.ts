@@ -139,7 +139,11 @@ export class InstanceService {
       ([field, value]) => !isDeepStrictEqual(value, current[field as keyof InstanceChanges]),
     );
     if (!changed) return current;
-    const announced = { ...current, version: current.version + 1, options: changes.options ?? current.options };
+    const announced = {
+      ...current,
+      version: current.version + 1,
+      options: changes.options ?? current.options,
+    };
     this.refuseUnannounceable(announced);
     return announcedWrite(
       this.deps,
@@ -172,8 +176,8 @@ export class InstanceService {
         write: 'delete',
         generation: current.generation,
       },
-      async () => {
-        const deleted = await this.deps.registry.deleteInstance(name, expected);
+      async (announcing) => {
+        const deleted = await this.deps.registry.deleteInstance(name, expected, { announcing });
         // The instance is gone from here on, so the delete answers as done whatever follows (a
         // retry would find no instance): what could not be removed is logged for the operator,
         // unreachable meanwhile (a new instance of the name has no credentials and a store of its own).
@@ -262,12 +266,9 @@ export class InstanceService {
       (announcing) =>
         retryingConflicts(async () => {
           const current = await this.get(name, true);
-          return this.deps.registry.updateInstance(
-            name,
-            { credentialsSet: names },
-            current.version,
-            { announcing },
-          );
+          return this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version, {
+            announcing,
+          });
         }),
     );
   }
