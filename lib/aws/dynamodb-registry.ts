@@ -226,14 +226,8 @@ export class DynamoDbRegistry implements Registry {
   ): Promise<InstanceRecord> {
     if (expectedVersion !== undefined) checkVersion(expectedVersion);
     if (!instanceNameIsValid(name)) throw notFound(name);
-    const read = await this.get(instanceKey(name));
-    if (!read) throw notFound(name);
-    const version = Number(read.version);
-    if (expectedVersion !== undefined && version !== expectedVersion)
-      throw versionConflict(name, version, expectedVersion);
     const own = options.announcing && announcementMark(options.announcing);
-    const item = own === undefined ? read : await this.claim(name, own, version);
-    if (own === undefined && item[DELETING_ATTRIBUTE] !== undefined) throw beingDeleted(name);
+    const { item, version } = await this.toDelete(name, expectedVersion, own);
     const record = instanceFromItem(item);
     for (const mark of [...marksOf(item), ...(own === undefined ? [] : [own])])
       await this.markLanded(mark, record.createdAt);
@@ -254,6 +248,25 @@ export class DynamoDbRegistry implements Registry {
       throw error;
     }
     return record;
+  }
+
+  /** The item as the delete finds it, claimed when the delete is announced. */
+  private async toDelete(
+    name: string,
+    expectedVersion: number | undefined,
+    own: string | undefined,
+  ): Promise<{ item: Item; version: number }> {
+    // A claim at the version expected reads the item as it writes it.
+    if (own !== undefined && expectedVersion !== undefined)
+      return { item: await this.claim(name, own, expectedVersion), version: expectedVersion };
+    const read = await this.get(instanceKey(name));
+    if (!read) throw notFound(name);
+    const version = Number(read.version);
+    if (expectedVersion !== undefined && version !== expectedVersion)
+      throw versionConflict(name, version, expectedVersion);
+    if (own !== undefined) return { item: await this.claim(name, own, version), version };
+    if (read[DELETING_ATTRIBUTE] !== undefined) throw beingDeleted(name);
+    return { item: read, version };
   }
 
   /** One delete at a time: the claim changes no version, and a write that does fails the delete. */
