@@ -1,18 +1,14 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { platformEvent } from '../../lib/core/platform-events';
 import type { AnnouncedWrite, HeldAnnouncement } from '../../lib/core/ports';
 import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+import { handlerContext } from '../fixtures/handler-context';
 
 const eventBridge = mockClient(EventBridgeClient);
 const BUS = 'plugboard-test';
-const context = {
-  functionName: 'announcement-settlement',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
+const context = handlerContext('announcement-settlement');
 
 /** An announcement held `minutesAgo`, of an event whose detail is what the service would hold. */
 const held = (instance: string, write: AnnouncedWrite, minutesAgo: number): HeldAnnouncement => {
