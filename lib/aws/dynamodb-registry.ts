@@ -3,8 +3,11 @@ import type { DynamoDBDocumentClient, PutCommandInput, QueryCommandInput } from 
 import { newGeneration } from '../core/instances/generation';
 import { invalidCursor } from '../core/page-cursor-text';
 import type {
+  AnnouncingInstance,
+  HeldAnnouncement,
   InstanceChanges,
   InstanceRecord,
+  InstanceWriteOptions,
   NewInstance,
   Page,
   PageRequest,
@@ -18,18 +21,28 @@ import { type Connection, connection, documentSdk, dynamoDbSdk, isSdkError } fro
 import type { PageKey } from './page-cursor';
 import { queryPage } from './query-page';
 import {
+  ANNOUNCEMENTS_PARTITION,
+  ANNOUNCING_ATTRIBUTE,
+  announcementFromItem,
+  announcementItem,
+  announcementKey,
+  announcementMark,
+  announcingOf,
   checkInstanceChanges,
   checkInstanceName,
   checkNewInstance,
   checkSlug,
   checkStoreKey,
   checkStoreOwner,
+  DELETING_ATTRIBUTE,
   INSTANCES_PARTITION,
   type Item,
   instanceFromItem,
   instanceItem,
   instanceKey,
   instancesOfPlugin,
+  LANDED_ATTRIBUTE,
+  marksOf,
   PLUGINS_PARTITION,
   pluginFromItem,
   pluginItem,
@@ -92,7 +105,7 @@ export class DynamoDbRegistry implements Registry {
     return plugins;
   }
 
-  async createInstance(instance: NewInstance): Promise<InstanceRecord> {
+  async createInstance(instance: NewInstance, options: InstanceWriteOptions = {}): Promise<InstanceRecord> {
     const checked = checkNewInstance(instance);
     const now = new Date().toISOString();
     const item = instanceItem({
@@ -102,8 +115,12 @@ export class DynamoDbRegistry implements Registry {
       updatedAt: now,
       generation: newGeneration(),
     });
+    const announcing =
+      options.announcing === undefined
+        ? {}
+        : { [ANNOUNCING_ATTRIBUTE]: new Set([announcementMark(options.announcing)]) };
     try {
-      await this.put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
+      await this.put({ ...item, ...announcing }, { ConditionExpression: 'attribute_not_exists(pk)' });
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new PlugboardError('NameTaken', `an instance named ${checked.name} already exists`);
@@ -143,10 +160,15 @@ export class DynamoDbRegistry implements Registry {
     return { items: page.items.map(instanceFromItem), nextCursor: page.nextCursor };
   }
 
+  /**
+   * Sets the record's attributes one by one, not a put of the whole item: a put would drop the
+   * announcements other writes' items carry, which are released without a new version.
+   */
   async updateInstance(
     name: string,
     changes: InstanceChanges,
     expectedVersion: number,
+    options: InstanceWriteOptions = {},
   ): Promise<InstanceRecord> {
     const checked = checkInstanceChanges(changes);
     checkVersion(expectedVersion);
@@ -160,12 +182,32 @@ export class DynamoDbRegistry implements Registry {
       version: current.version + 1,
       updatedAt: new Date().toISOString(),
     });
+    const attributes = Object.entries(item).filter(([attribute]) => !TABLE_KEY.includes(attribute as 'pk'));
+    const names: Record<string, string> = { '#v': 'version' };
+    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    attributes.forEach(([attribute, value], i) => {
+      names[`#a${i}`] = attribute;
+      values[`:a${i}`] = value;
+    });
+    let expression = `SET ${attributes.map((_, i) => `#a${i} = :a${i}`).join(', ')}`;
+    if (options.announcing !== undefined) {
+      names['#announcing'] = ANNOUNCING_ATTRIBUTE;
+      values[':announcing'] = new Set([announcementMark(options.announcing)]);
+      expression += ' ADD #announcing :announcing';
+    }
     try {
-      await this.put(item, {
-        ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
-        ExpressionAttributeNames: { '#v': 'version' },
-        ExpressionAttributeValues: { ':expected': expectedVersion },
-      });
+      await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.UpdateCommand({
+            TableName: this.table,
+            Key: instanceKey(current.name),
+            UpdateExpression: expression,
+            ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
     } catch (error) {
       if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
       throw error;
@@ -173,32 +215,174 @@ export class DynamoDbRegistry implements Registry {
     return instanceFromItem(item);
   }
 
-  async deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord> {
+  /**
+   * Read, then deleted at the version read: the announcements the item carries are marked landed in
+   * between, and a write that lands meanwhile fails the delete (VersionConflict, or NotFound).
+   */
+  async deleteInstance(
+    name: string,
+    expectedVersion?: number,
+    options: InstanceWriteOptions = {},
+  ): Promise<InstanceRecord> {
     if (expectedVersion !== undefined) checkVersion(expectedVersion);
     if (!instanceNameIsValid(name)) throw notFound(name);
-    const versionCheck =
-      expectedVersion === undefined ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } };
+    const own = options.announcing && announcementMark(options.announcing);
+    const { item, version } = await this.toDelete(name, expectedVersion, own);
+    const record = instanceFromItem(item);
+    for (const mark of [...marksOf(item), ...(own === undefined ? [] : [own])])
+      await this.markLanded(mark, record.createdAt);
     try {
-      const { Attributes } = await this.attempt((db, sdk) =>
+      await this.attempt((db, sdk) =>
         db.send(
           new sdk.DeleteCommand({
             TableName: this.table,
             Key: instanceKey(name),
-            ConditionExpression:
-              expectedVersion === undefined
-                ? 'attribute_exists(pk)'
-                : 'attribute_exists(pk) AND #v = :expected',
-            ...(expectedVersion === undefined ? {} : { ExpressionAttributeNames: { '#v': 'version' } }),
-            ...versionCheck,
-            ReturnValues: 'ALL_OLD',
+            ConditionExpression: `#v = :v AND ${own === undefined ? 'attribute_not_exists(#d)' : '#d = :own'}`,
+            ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
+            ExpressionAttributeValues: { ':v': version, ...(own === undefined ? {} : { ':own': own }) },
           }),
         ),
       );
-      if (!Attributes) throw notFound(name);
-      return instanceFromItem(Attributes);
     } catch (error) {
-      if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
+      if (isConditionFailure(error)) throw await this.whyNot(name, version);
       throw error;
+    }
+    return record;
+  }
+
+  /** The item as the delete finds it, claimed when the delete is announced. */
+  private async toDelete(
+    name: string,
+    expectedVersion: number | undefined,
+    own: string | undefined,
+  ): Promise<{ item: Item; version: number }> {
+    // A claim at the version expected reads the item as it writes it.
+    if (own !== undefined && expectedVersion !== undefined)
+      return { item: await this.claim(name, own, expectedVersion), version: expectedVersion };
+    const read = await this.get(instanceKey(name));
+    if (!read) throw notFound(name);
+    const version = Number(read.version);
+    if (expectedVersion !== undefined && version !== expectedVersion)
+      throw versionConflict(name, version, expectedVersion);
+    if (own !== undefined) return { item: await this.claim(name, own, version), version };
+    if (read[DELETING_ATTRIBUTE] !== undefined) throw beingDeleted(name);
+    return { item: read, version };
+  }
+
+  /** One delete at a time: the claim changes no version, and a write that does fails the delete. */
+  private async claim(name: string, mark: string, version: number): Promise<Item> {
+    try {
+      const { Attributes } = await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.UpdateCommand({
+            TableName: this.table,
+            Key: instanceKey(name),
+            UpdateExpression: 'SET #d = :mark',
+            ConditionExpression: 'attribute_exists(pk) AND #v = :v AND attribute_not_exists(#d)',
+            ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
+            ExpressionAttributeValues: { ':v': version, ':mark': mark },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return Attributes as Item;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = await this.get(instanceKey(name));
+      if (current && Number(current.version) === version) throw beingDeleted(name);
+      throw await this.whyNot(name, version);
+    }
+  }
+
+  /** A held announcement released meanwhile was published: it is left alone. */
+  private async markLanded(mark: string, createdAt: string): Promise<void> {
+    await this.updateIfExists(
+      { pk: ANNOUNCEMENTS_PARTITION, sk: mark },
+      'SET #landed = :createdAt',
+      { '#landed': LANDED_ATTRIBUTE },
+      { ':createdAt': createdAt },
+    );
+  }
+
+  async holdAnnouncement(announcement: HeldAnnouncement): Promise<void> {
+    await this.put(announcementItem(announcement));
+  }
+
+  async listAnnouncements(heldBefore: string, request: PageRequest = {}): Promise<Page<HeldAnnouncement>> {
+    const page = await this.query(
+      {
+        KeyConditionExpression: 'pk = :p AND sk < :before',
+        ExpressionAttributeValues: { ':p': ANNOUNCEMENTS_PARTITION, ':before': heldBefore },
+      },
+      request,
+      TABLE_KEY,
+      (key) => key.pk === ANNOUNCEMENTS_PARTITION,
+    );
+    return { items: page.items.map(announcementFromItem), nextCursor: page.nextCursor };
+  }
+
+  async getAnnouncing(name: string): Promise<AnnouncingInstance | undefined> {
+    if (!instanceNameIsValid(name)) return undefined;
+    const item = await this.get(instanceKey(name));
+    return item && { record: instanceFromItem(item), announcing: announcingOf(item) };
+  }
+
+  /**
+   * A delete's `landed` mark goes before its claim: a claim left without it is settled as not
+   * landed, whoever deletes the instance later.
+   */
+  async releaseAnnouncement(announcement: HeldAnnouncement): Promise<void> {
+    const mark = announcementMark(announcement);
+    const key = instanceKey(announcement.instance);
+    if (announcement.write === 'delete') {
+      await this.updateIfExists(announcementKey(announcement), 'REMOVE #landed', {
+        '#landed': LANDED_ATTRIBUTE,
+      });
+      await this.updateIfExists(
+        key,
+        'REMOVE #d',
+        { '#d': DELETING_ATTRIBUTE },
+        { ':mark': mark },
+        '#d = :mark',
+      );
+    } else {
+      await this.updateIfExists(
+        key,
+        'DELETE #a :marks',
+        { '#a': ANNOUNCING_ATTRIBUTE },
+        {
+          ':marks': new Set([mark]),
+        },
+      );
+    }
+    await this.attempt((db, sdk) =>
+      db.send(new sdk.DeleteCommand({ TableName: this.table, Key: announcementKey(announcement) })),
+    );
+  }
+
+  /** An update of an item that exists (one of a missing key would make it), and meets `condition`. */
+  private async updateIfExists(
+    key: Record<string, string>,
+    update: string,
+    names: Record<string, string>,
+    values?: Record<string, unknown>,
+    condition?: string,
+  ): Promise<void> {
+    try {
+      await this.attempt((db, sdk) =>
+        db.send(
+          new sdk.UpdateCommand({
+            TableName: this.table,
+            Key: key,
+            UpdateExpression: update,
+            ConditionExpression: ['attribute_exists(pk)', ...(condition ? [condition] : [])].join(' AND '),
+            ExpressionAttributeNames: names,
+            ...(values ? { ExpressionAttributeValues: values } : {}),
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -312,6 +496,9 @@ function checkVersion(version: unknown): void {
 }
 
 const notFound = (name: string) => new PlugboardError('NotFound', `no instance named ${name}`);
+
+const beingDeleted = (name: string) =>
+  new PlugboardError('InUse', `instance ${name} is being deleted by another request; retry shortly`);
 
 const versionConflict = (name: string, current: number, expected: number | undefined) =>
   new PlugboardError('VersionConflict', `instance ${name} is at version ${current}, not ${expected}`, {

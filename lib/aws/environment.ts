@@ -9,6 +9,11 @@ const EnvironmentSchema = z.object({
   PLUGBOARD_AUTH: z.enum(['iam', 'jwt']).default('iam'),
   /** Set for the dispatcher only, which writes subscription rules: the function they target. */
   PLUGBOARD_DELIVERY_FUNCTION_ARN: z.string().startsWith('arn:').optional(),
+  /**
+   * Set for the announcement settlement only: how long after it was held an announcement is
+   * settled, longer than any function that writes instances runs.
+   */
+  PLUGBOARD_SETTLE_AFTER_SECONDS: z.coerce.number().int().positive().optional(),
   /** Set for the dispatcher only: where its subscription rules send what they cannot deliver. */
   PLUGBOARD_DEAD_LETTER_QUEUE_ARN: z.string().startsWith('arn:').optional(),
   /**

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  type HeldAnnouncement,
   type InstanceChanges,
   type InstanceRecord,
   type NewInstance,
@@ -158,6 +159,23 @@ export const pluginKey = (slug: string) => ({ pk: `PLUGIN#${slug}`, sk: 'MANIFES
 export const instanceKey = (name: string) => ({ pk: `INSTANCE#${name}`, sk: 'INSTANCE' });
 export const storeKey = (owner: StoreOwner, key: string) => ({ pk: storePartition(owner), sk: key });
 export const PLUGINS_PARTITION = 'PLUGINS';
+/** Held announcements, sorted by when they were held. */
+export const ANNOUNCEMENTS_PARTITION = 'ANNOUNCEMENT';
+export const announcementKey = ({ heldAt, event }: Pick<HeldAnnouncement, 'heldAt' | 'event'>) => ({
+  pk: ANNOUNCEMENTS_PARTITION,
+  sk: `${heldAt}#${event.id}`,
+});
+/**
+ * What an instance item carries of the announcements of its writes, none of it part of the record:
+ * `announcing`, the string set of its creates' and updates' marks (each its held announcement's sort
+ * key), and `deleting`, the mark of the delete that claimed it.
+ */
+export const ANNOUNCING_ATTRIBUTE = 'announcing';
+export const DELETING_ATTRIBUTE = 'deleting';
+/** On a held announcement: the `createdAt` of the instance that a delete found carrying it. */
+export const LANDED_ATTRIBUTE = 'landed';
+export const announcementMark = (announcement: Pick<HeldAnnouncement, 'heldAt' | 'event'>): string =>
+  announcementKey(announcement).sk;
 export const INSTANCES_PARTITION = 'INSTANCES';
 /** Instances sort by plugin, then name, so one index lists all of them or one plugin's. */
 export const instancesOfPlugin = (plugin: string) => `${plugin}#`;
@@ -241,3 +259,38 @@ export function storedFromItem(item: Item): StoredItem {
     updatedAt: String(item.updatedAt),
   };
 }
+
+export function announcementItem(announcement: HeldAnnouncement): Item {
+  const item: Item = {
+    ...announcementKey(announcement),
+    event: toJson(announcement.event, 'the event'),
+    instance: checkInstanceName(announcement.instance),
+    write: check(z.enum(['create', 'update', 'delete']), announcement.write, 'the write'),
+    heldAt: announcement.heldAt,
+  };
+  if (announcement.generation !== undefined) item.generation = announcement.generation;
+  assertFits(item, `the announcement of ${announcement.instance}`);
+  return item;
+}
+
+export function announcementFromItem(item: Item): HeldAnnouncement {
+  const announcement: HeldAnnouncement = {
+    event: fromJson(item.event, 'announcement') as HeldAnnouncement['event'],
+    instance: String(item.instance),
+    write: item.write as HeldAnnouncement['write'],
+    heldAt: String(item.heldAt),
+  };
+  if (typeof item.generation === 'string') announcement.generation = item.generation;
+  if (typeof item[LANDED_ATTRIBUTE] === 'string') announcement.landed = { createdAt: item[LANDED_ATTRIBUTE] };
+  return announcement;
+}
+
+/** The marks an instance item carries: a string set, absent when empty. */
+export const marksOf = (item: Item): string[] =>
+  item[ANNOUNCING_ATTRIBUTE] instanceof Set ? [...(item[ANNOUNCING_ATTRIBUTE] as Set<string>)] : [];
+
+/** The ids of the announcements an instance item carries (a mark ends with its event's id). */
+export const announcingOf = (item: Item): string[] =>
+  marksOf(item)
+    .map((mark) => mark.slice(mark.lastIndexOf('#') + 1))
+    .sort();

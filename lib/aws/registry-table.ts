@@ -7,7 +7,9 @@ import type { StoreOwner } from '../core/ports';
  * Items (see DynamoDbRegistry):
  * - plugin:   pk `PLUGIN#<slug>`,               sk `MANIFEST`, gsi1pk `PLUGINS`,   gsi1sk `<slug>`
  * - instance: pk `INSTANCE#<name>`,             sk `INSTANCE`, gsi1pk `INSTANCES`, gsi1sk `<plugin>#<name>`
- *   (one index serves both "all instances" and "instances of a plugin", a begins_with on gsi1sk)
+ *   (one index serves both "all instances" and "instances of a plugin", a begins_with on gsi1sk);
+ *   its string set `announcing` holds the ids of the announcements its writes carry until released
+ * - held announcement: pk `ANNOUNCEMENT`, sk `<heldAt>#<event id>`, no index keys
  * - plugin-owned storage (`ctx.store`): pk `STORE#<plugin>#<instance>#<generation>`, sk `<key>`, no
  *   index keys; an instance created before generations has none, and its pk is
  *   `STORE#<plugin>#<instance>`, where its items were written (neither an instance name nor a

@@ -1,8 +1,11 @@
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import type {
+  AnnouncingInstance,
+  HeldAnnouncement,
   InstanceChanges,
   InstanceReadOptions,
   InstanceRecord,
+  InstanceWriteOptions,
   NewInstance,
   Page,
   PageRequest,
@@ -96,16 +99,45 @@ export class CachedRegistry implements Registry {
     }
   }
 
-  createInstance(instance: NewInstance): Promise<InstanceRecord> {
-    return this.writingInstance(instance.name, () => this.inner.createInstance(instance));
+  createInstance(instance: NewInstance, options?: InstanceWriteOptions): Promise<InstanceRecord> {
+    return this.writingInstance(instance.name, () => this.inner.createInstance(instance, options));
   }
 
-  updateInstance(name: string, changes: InstanceChanges, expectedVersion: number): Promise<InstanceRecord> {
-    return this.writingInstance(name, () => this.inner.updateInstance(name, changes, expectedVersion));
+  updateInstance(
+    name: string,
+    changes: InstanceChanges,
+    expectedVersion: number,
+    options?: InstanceWriteOptions,
+  ): Promise<InstanceRecord> {
+    return this.writingInstance(name, () =>
+      this.inner.updateInstance(name, changes, expectedVersion, options),
+    );
   }
 
-  deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord> {
-    return this.writingInstance(name, () => this.inner.deleteInstance(name, expectedVersion));
+  deleteInstance(
+    name: string,
+    expectedVersion?: number,
+    options?: InstanceWriteOptions,
+  ): Promise<InstanceRecord> {
+    return this.writingInstance(name, () => this.inner.deleteInstance(name, expectedVersion, options));
+  }
+
+  holdAnnouncement(announcement: HeldAnnouncement): Promise<void> {
+    return this.inner.holdAnnouncement(announcement);
+  }
+
+  listAnnouncements(heldBefore: string, request?: PageRequest): Promise<Page<HeldAnnouncement>> {
+    return this.inner.listAnnouncements(heldBefore, request);
+  }
+
+  /** Never cached: recovery decides from it whether a write landed. */
+  getAnnouncing(name: string): Promise<AnnouncingInstance | undefined> {
+    return this.inner.getAnnouncing(name);
+  }
+
+  /** Leaves the cache as it is: a release changes no record. */
+  releaseAnnouncement(announcement: HeldAnnouncement): Promise<void> {
+    return this.inner.releaseAnnouncement(announcement);
   }
 
   listPlugins(): Promise<PluginRecord[]> {

@@ -68,6 +68,48 @@ export interface InstanceReadOptions {
   readonly fresh?: boolean;
 }
 
+export interface InstanceWriteOptions {
+  /**
+   * The announcement held for this write (holdAnnouncement). A create or an update carries its id
+   * on the instance, in the same conditional write, until it is released; a delete claims the
+   * instance first (see deleteInstance). Either way recovery can tell whether the write landed. No
+   * record shows it. @default none
+   */
+  readonly announcing?: HeldAnnouncement | undefined;
+}
+
+/** What a write does to its instance: a create or an update carries its announcement, a delete removes it. */
+export type AnnouncedWrite = 'create' | 'update' | 'delete';
+
+/**
+ * An instance write's event, held in the registry before the write is made (a transactional outbox
+ * resting on single-item writes): a process that dies between the write and the publish leaves it
+ * held, and recovery (settleAnnouncements) publishes it if the write landed.
+ */
+export interface HeldAnnouncement {
+  /** The event, its id the announcement's; a create's has no `createdAt` yet: its record gives it. */
+  event: PlatformEvent;
+  /** The name of the instance written. */
+  instance: string;
+  write: AnnouncedWrite;
+  /** Which instance of the name a delete removes; absent for one created before generations. */
+  generation?: string | undefined;
+  /** ISO time it was held; recovery takes those held long enough ago that no live write still runs. */
+  heldAt: string;
+  /**
+   * Set when a delete of its instance found the instance carrying it (a create's or an update's:
+   * it landed), or by its own delete once that claimed the instance, before the instance went:
+   * with the instance's `createdAt`, as recovery can no longer read it there.
+   */
+  landed?: { createdAt: string } | undefined;
+}
+
+/** An instance as stored, with the ids of the announcements its writes carry, not yet released. */
+export interface AnnouncingInstance {
+  record: InstanceRecord;
+  announcing: string[];
+}
+
 /** Manifests, instances and plugin-owned storage. Writes are single-item and conditional. */
 export interface Registry {
   putPlugin(record: PluginRecord): Promise<void>;
@@ -78,13 +120,39 @@ export interface Registry {
    * Gives the instance a new generation (newGeneration), so it starts with a store of its own
    * whatever an earlier instance of the name left. Throws PlugboardError NameTaken when the name exists.
    */
-  createInstance(instance: NewInstance): Promise<InstanceRecord>;
+  createInstance(instance: NewInstance, options?: InstanceWriteOptions): Promise<InstanceRecord>;
   getInstance(name: string, options?: InstanceReadOptions): Promise<InstanceRecord | undefined>;
   listInstances(request?: PageRequest & { plugin?: string | undefined }): Promise<Page<InstanceRecord>>;
   /** Throws NotFound, or VersionConflict when `expectedVersion` is not the stored one. */
-  updateInstance(name: string, changes: InstanceChanges, expectedVersion: number): Promise<InstanceRecord>;
-  /** Throws NotFound, or VersionConflict when `expectedVersion` is given and stale. */
-  deleteInstance(name: string, expectedVersion?: number): Promise<InstanceRecord>;
+  updateInstance(
+    name: string,
+    changes: InstanceChanges,
+    expectedVersion: number,
+    options?: InstanceWriteOptions,
+  ): Promise<InstanceRecord>;
+  /**
+   * Throws NotFound, or VersionConflict when `expectedVersion` is given and stale. The instance
+   * tells recovery which writes landed, so before it goes each announcement it carries is marked
+   * landed. With `announcing`, the delete first claims the instance, one delete at a time (another's
+   * claim answers InUse), and marks its own announcement landed once it holds the claim.
+   */
+  deleteInstance(
+    name: string,
+    expectedVersion?: number,
+    options?: InstanceWriteOptions,
+  ): Promise<InstanceRecord>;
+
+  holdAnnouncement(announcement: HeldAnnouncement): Promise<void>;
+  /** Announcements held before `heldBefore` (an ISO time), oldest first. */
+  listAnnouncements(heldBefore: string, request?: PageRequest): Promise<Page<HeldAnnouncement>>;
+  /** The instance as stored now, past any cache, with the announcements its writes carry. */
+  getAnnouncing(name: string): Promise<AnnouncingInstance | undefined>;
+  /**
+   * Takes the announcement off its instance: a create's or an update's id, a delete's claim (its
+   * `landed` mark undone first), never making a deleted instance again; then drops the held
+   * announcement. Releasing one released before is no error.
+   */
+  releaseAnnouncement(announcement: HeldAnnouncement): Promise<void>;
 
   /** Owners that differ in plugin, name or generation never see each other's items. */
   storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined>;

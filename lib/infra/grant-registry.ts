@@ -3,10 +3,17 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import { REGISTRY_TABLE } from '../aws/registry-table';
 
 /**
- * What DynamoDbRegistry and DynamoDbEventStore send: single-item reads, conditional puts and
- * deletes, and queries (no update or transaction: versions are checked by conditional puts).
+ * What DynamoDbRegistry and DynamoDbEventStore send: single-item reads, conditional puts, updates
+ * and deletes, and queries (no transaction: versions are checked by conditional writes, and an
+ * instance's update sets its attributes so that the announcements it carries stay).
  */
-const REGISTRY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'];
+const REGISTRY_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+];
 
 /**
  * Read and write the registry table and its index, named one by one (no `index/*`): the index is how

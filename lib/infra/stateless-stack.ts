@@ -15,6 +15,7 @@ import {
   subscriptionRulePrefix,
   webhookSecretPrefix,
 } from '../aws/names';
+import { AnnouncementSettlement } from './announcement-settlement';
 import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 import { DeadLetterIntake } from './dead-letter-intake';
 import { grantRegistry } from './grant-registry';
@@ -46,11 +47,14 @@ export interface StatelessStackProps extends StackProps {
   readonly logRetention?: RetentionDays;
   /**
    * Folder of the Lambda entries (dispatcher.ts, event-delivery.ts, dead-letter-intake.ts,
-   * plugin-runtime.ts, registry-sync.ts).
+   * announcement-settlement.ts, plugin-runtime.ts, registry-sync.ts).
    * @default functions/ of this project
    */
   readonly functionsDir?: string;
 }
+
+/** API Gateway gives up on an integration after 30 s; plugins get at most 29. */
+const DISPATCHER_TIMEOUT = Duration.seconds(29);
 
 /** The catch-all rule's target retries as the subscription rules' targets do. */
 const TARGET_RETRY = {
@@ -67,6 +71,7 @@ export class StatelessStack extends Stack {
   readonly webhookReceiver: BundledFunction;
   readonly delivery: BundledFunction;
   readonly deadLetterIntake: DeadLetterIntake;
+  readonly announcementSettlement: AnnouncementSettlement;
   readonly pluginFunctions: ReadonlyMap<string, PluginFunction>;
   readonly api: PlatformApi;
 
@@ -108,8 +113,7 @@ export class StatelessStack extends Stack {
       serviceName: 'plugboard-dispatcher',
       description: 'Plugboard: the HTTP API',
       memorySize: 512,
-      // API Gateway gives up on an integration after 30 s; plugins get at most 29.
-      timeout: Duration.seconds(29),
+      timeout: DISPATCHER_TIMEOUT,
       environment: auth,
     });
     // The same app behind the one unsigned route, so that only this function may read webhook
@@ -148,6 +152,16 @@ export class StatelessStack extends Stack {
       queue: deadLetterQueue,
       table,
       bus,
+      logRetention: props.logRetention,
+    });
+
+    // Instance writes whose dispatcher died before it published their events are announced here.
+    this.announcementSettlement = new AnnouncementSettlement(this, 'AnnouncementSettlement', {
+      stage,
+      entry: join(functionsDir, 'announcement-settlement.ts'),
+      table,
+      bus,
+      liveWriteTimeout: DISPATCHER_TIMEOUT,
       logRetention: props.logRetention,
     });
 

@@ -14,6 +14,7 @@ import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
+import { settleAnnouncements } from '../core/instances/announcements';
 import { OUTDATED_WARNING, outdatedByPlugin } from '../core/instances/outdated-instances';
 import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
 import { issueText } from '../core/loader/check-plugin';
@@ -218,6 +219,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     // Closed before the workers: deliveries stop retrying rather than fail on closed workers.
     closers.push(() => bus.close());
+    // Before serving, nothing else writes: every announcement still held is one a killed process
+    // left, settled at once. Its event is logged now and delivered once the bus starts.
+    await settleAnnouncements({ ...deps, bus: events.dispatcher.announcements ?? bus }, 0);
     const app = createDispatcherApp(deps, { ...events.dispatcher, corsOrigins: options.corsOrigins });
     // Lambda's and EventBridge's APIs on the same port, for AWS tools pointed at the platform.
     const fetch = readingUnreadBodies(

@@ -4,17 +4,14 @@ import {
   ListRulesCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handlerContext } from '../fixtures/handler-context';
 
 const eventBridge = mockClient(EventBridgeClient);
 const RULE = 'plugboard-test-sub-0f8fad5bd9cb469fa16570867728950e';
-const context = {
-  functionName: 'subscription-rules-cleanup',
-  awsRequestId: 'req-1',
-  getRemainingTimeInMillis: () => 60_000,
-} as unknown as Context;
+const context = handlerContext('subscription-rules-cleanup');
 const cfnEvent = (RequestType: 'Create' | 'Update' | 'Delete') =>
   ({
     RequestType,

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstanceRecord, NewInstance, Registry, StoreOwner } from '../../lib/core/ports';
+import { platformEvent } from '../../lib/core/platform-events';
+import type {
+  AnnouncedWrite,
+  HeldAnnouncement,
+  InstanceRecord,
+  NewInstance,
+  Registry,
+  StoreOwner,
+} from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 import { ManifestSchema } from '../../lib/sdk/manifest';
 
@@ -42,6 +50,14 @@ async function drain<T>(list: (cursor?: string) => Promise<{ items: T[]; nextCur
   } while (cursor);
   return pages;
 }
+
+/** An announcement of a write to `name`, held at `heldAt`. */
+const held = (name: string, write: AnnouncedWrite, heldAt: string): HeldAnnouncement => ({
+  event: platformEvent({ account: '1', region: 'r' }, 'Instance Updated', { instance: name }),
+  instance: name,
+  write,
+  heldAt,
+});
 
 /** One registry contract, run against every Registry implementation. */
 export function registryContract(label: string, open: () => Promise<RegistryUnderTest>): void {
@@ -160,6 +176,117 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       const stored = await registry.getInstance('contended');
       expect(stored).toEqual((winners[0] as PromiseFulfilledResult<InstanceRecord>).value);
       expect(stored?.version).toBe(2);
+    });
+
+    it("carries a write's announcements without showing them, until each is released", async () => {
+      const [made, changed] = [
+        held('marked', 'create', '2026-01-01T00:00:00.000Z'),
+        held('marked', 'update', '2026-01-01T00:00:01.000Z'),
+      ];
+      await registry.holdAnnouncement(made);
+      const created = await registry.createInstance(instance('marked'), { announcing: made });
+      expect(created).not.toHaveProperty('announcing');
+      expect(await registry.getInstance('marked')).toEqual(created);
+      expect(await registry.getAnnouncing('marked')).toEqual({
+        record: created,
+        announcing: [made.event.id],
+      });
+
+      await registry.holdAnnouncement(changed);
+      const updated = await registry.updateInstance('marked', { order: 4 }, 1, {
+        announcing: changed,
+      });
+      expect(await registry.getAnnouncing('marked')).toEqual({
+        record: updated,
+        announcing: [made.event.id, changed.event.id].sort(),
+      });
+      // An update without an announcement, as another writer makes it, leaves the others' marks.
+      const later = await registry.updateInstance('marked', { order: 5 }, 2);
+      expect((await registry.getAnnouncing('marked'))?.announcing).toHaveLength(2);
+
+      await registry.releaseAnnouncement(made);
+      await registry.releaseAnnouncement(made);
+      // A release is no write of the record: no new version, no new updatedAt.
+      expect(await registry.getAnnouncing('marked')).toEqual({
+        record: later,
+        announcing: [changed.event.id],
+      });
+      expect(await registry.getInstance('marked')).toEqual(later);
+      await registry.releaseAnnouncement(changed);
+      expect(await registry.getAnnouncing('marked')).toEqual({ record: later, announcing: [] });
+      const listed = await registry.listAnnouncements('2026-01-02T00:00:00.000Z');
+      expect(listed.items.filter((a) => a.instance === 'marked')).toEqual([]);
+    });
+
+    it('releases the announcement of a deleted instance without making the instance again', async () => {
+      const made = held('released-gone', 'create', '2026-01-01T00:00:00.000Z');
+      await registry.holdAnnouncement(made);
+      await registry.createInstance(instance('released-gone'), { announcing: made });
+      await registry.deleteInstance('released-gone');
+      await registry.releaseAnnouncement(made);
+      expect(await registry.getInstance('released-gone')).toBeUndefined();
+      expect(await registry.getAnnouncing('released-gone')).toBeUndefined();
+      expect(await registry.listInstances({ plugin: 'kv-config', limit: 1000 })).not.toContainEqual(
+        expect.objectContaining({ name: 'released-gone' }),
+      );
+    });
+
+    it("marks landed, before an instance goes, the announcements it carries and the claiming delete's own", async () => {
+      const made = held('deleted-marked', 'create', '2026-02-01T00:00:00.000Z');
+      const removed = { ...held('deleted-marked', 'delete', '2026-02-01T00:00:01.000Z') };
+      await registry.holdAnnouncement(made);
+      const created = await registry.createInstance(instance('deleted-marked'), { announcing: made });
+      await registry.holdAnnouncement({ ...removed, generation: created.generation });
+      expect(await registry.deleteInstance('deleted-marked', 1, { announcing: removed })).toEqual(created);
+      const listed = (await registry.listAnnouncements('2026-02-02T00:00:00.000Z')).items;
+      const landed = { createdAt: created.createdAt };
+      expect(listed).toEqual([
+        { ...made, landed },
+        { ...removed, generation: created.generation, landed },
+      ]);
+      for (const announcement of listed) await registry.releaseAnnouncement(announcement);
+      expect((await registry.listAnnouncements('2026-02-02T00:00:00.000Z')).items).toEqual([]);
+      expect(await registry.getInstance('deleted-marked')).toBeUndefined();
+    });
+
+    it('lets one of several racing deletes claim an instance; only its announcement is marked landed', async () => {
+      await registry.createInstance(instance('claimed'));
+      const deletes = Array.from({ length: 4 }, (_, i) =>
+        held('claimed', 'delete', `2026-03-01T00:00:0${i}.000Z`),
+      );
+      for (const announcement of deletes) await registry.holdAnnouncement(announcement);
+      const outcomes = await Promise.allSettled(
+        deletes.map((announcement) => registry.deleteInstance('claimed', 1, { announcing: announcement })),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes)
+        if (o.status === 'rejected')
+          expect(['InUse', 'NotFound', 'VersionConflict']).toContain((o.reason as PlugboardError).code);
+      const listed = (await registry.listAnnouncements('2026-03-02T00:00:00.000Z')).items;
+      const won = outcomes.findIndex((o) => o.status === 'fulfilled');
+      expect(listed.map((announcement) => announcement.landed !== undefined)).toEqual(
+        deletes.map((_, i) => i === won),
+      );
+      for (const announcement of listed) await registry.releaseAnnouncement(announcement);
+    });
+
+    it('lists the announcements held before a time, oldest first, page by page', async () => {
+      const times = [
+        '2025-03-01T00:00:04.000Z',
+        '2025-03-01T00:00:01.000Z',
+        '2025-03-01T00:00:03.000Z',
+        '2025-03-01T00:00:02.000Z',
+      ];
+      const all = times.map((time, i) => ({ ...held(`listed-${i}`, 'delete', time), generation: `g${i}` }));
+      for (const announcement of all) await registry.holdAnnouncement(announcement);
+      const pages = await drain((cursor) =>
+        registry.listAnnouncements('2025-03-01T00:00:04.000Z', { limit: 2, cursor }),
+      );
+      const byTime = [...all].sort((a, b) => a.heldAt.localeCompare(b.heldAt));
+      expect(pages.flat()).toEqual(byTime.slice(0, 3));
+      expect(pages[0]).toHaveLength(2);
+      for (const announcement of all) await registry.releaseAnnouncement(announcement);
+      expect((await registry.listAnnouncements('2025-03-02T00:00:00.000Z')).items).toEqual([]);
     });
 
     it('pages through more instances than one page holds, filtered by plugin', async () => {

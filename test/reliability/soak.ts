@@ -39,7 +39,7 @@ try {
 
   const burst = await runKilledWriteBurst({ killAfter: BURST });
   console.log(
-    `persistence: ${burst.acknowledged} acknowledged creates before the SIGKILL, ${burst.lost} lost, ${burst.listed} listed after the restart, ${burst.unreadable} unreadable, ${burst.orphans} orphaned unacknowledged creates`,
+    `persistence: ${burst.acknowledged} acknowledged creates before the SIGKILL, ${burst.lost} lost, ${burst.listed} listed after the restart, ${burst.unreadable} unreadable, ${burst.orphans} orphaned unacknowledged creates, ${burst.unannounced} without their Instance Created, ${burst.phantoms} Instance Created of no instance, ${burst.announcedTwice} announced twice`,
   );
   for (const sample of burst.unreadableSamples) console.log(`  ${sample}`);
 
@@ -66,6 +66,9 @@ try {
     persistence_lost_writes: burst.lost,
     persistence_unreadable: burst.unreadable,
     persistence_orphaned_unacknowledged_creates: burst.orphans,
+    persistence_unannounced_instances: burst.unannounced,
+    persistence_phantom_announcements: burst.phantoms,
+    persistence_announced_twice: burst.announcedTwice,
     soak_seconds: Math.round((Date.now() - started) / 1000),
     measured_at: new Date().toISOString(),
   };
@@ -81,7 +84,10 @@ try {
     events.deadLetters === events.expectedDeadLetters &&
     burst.lost === 0 &&
     burst.unreadable === 0 &&
-    burst.orphans === 0;
+    burst.orphans === 0 &&
+    burst.unannounced === 0 &&
+    burst.phantoms === 0 &&
+    burst.announcedTwice === 0;
   process.exitCode = passed ? 0 : 1;
 } finally {
   await killAll();

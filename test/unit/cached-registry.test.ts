@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { CachedRegistry } from '../../lib/core/cached-registry';
+import { platformEvent } from '../../lib/core/platform-events';
 import { ManifestSchema } from '../../lib/sdk/manifest';
 import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
 
@@ -52,6 +53,18 @@ describe('CachedRegistry', () => {
     expect((await cached.getPlugin('cached'))?.status).toBe('loaded');
     await cached.putPlugin({ slug: 'cached', manifest, status: 'removed', updatedAt: 'b' });
     expect((await cached.getPlugin('cached'))?.status).toBe('removed');
+  });
+
+  it("reads an instance's announcements past the cache, as recovery must to tell whether a write landed", async () => {
+    const cached = new CachedRegistry(inner, { ttlMs: 60_000 });
+    await cached.createInstance(newInstance('announced'));
+    const seen = await cached.getInstance('announced');
+    // Another process's write, which this cache has not seen.
+    const event = platformEvent({ account: '1', region: 'r' }, 'Instance Updated', {});
+    const announcing = { event, instance: 'announced', write: 'update', heldAt: event.time } as const;
+    const updated = await inner.updateInstance('announced', { order: 2 }, 1, { announcing });
+    expect(await cached.getInstance('announced')).toEqual(seen);
+    expect(await cached.getAnnouncing('announced')).toEqual({ record: updated, announcing: [event.id] });
   });
 
   it('serves a stale record for at most ttlMs when another process writes', async () => {

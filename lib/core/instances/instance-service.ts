@@ -14,6 +14,7 @@ import {
   type PluginRecord,
   type StoreOwner,
 } from '../ports';
+import { announcedWrite } from './announcements';
 import { credentialErrors } from './credential-errors';
 import { type IfMatch, versionMeeting } from './if-match';
 
@@ -56,7 +57,9 @@ export type DependentsOf = (instance: string) => Promise<string[]>;
 
 type AnnouncedType = 'Instance Created' | 'Instance Updated' | 'Instance Deleted';
 /** What an instance's event says of it. */
-type Announced = Pick<InstanceRecord, 'name' | 'plugin' | 'version' | 'options' | 'createdAt'>;
+type Announced = Pick<InstanceRecord, 'name' | 'plugin' | 'version' | 'options'> & {
+  createdAt: string | undefined;
+};
 
 /** Dependents named in a refusal; the rest are counted. */
 const NAMED_DEPENDENTS = 5;
@@ -85,25 +88,31 @@ export class InstanceService {
     const plugin = await this.loadedPlugin(input.plugin);
     const options = checkParams(plugin.manifest.options, input.options ?? {}, '/options');
     throwIfErrors(options.errors, `the options do not fit plugin "${plugin.slug}"`);
+    const announced = { name: input.name, plugin: plugin.slug, version: 1, options: options.values };
     // The registry sets createdAt; an ISO time of now has the length the stored one will have.
-    this.refuseUnannounceable({
-      name: input.name,
-      plugin: plugin.slug,
-      version: 1,
-      options: options.values,
-      createdAt: new Date().toISOString(),
-    });
-    const created = await this.deps.registry.createInstance({
-      name: input.name,
-      plugin: plugin.slug,
-      description: input.description,
-      options: options.values,
-      context: input.context ?? {},
-      order: input.order ?? 0,
-      credentialsSet: [],
-    });
-    await this.announce('Instance Created', created);
-    return created;
+    this.refuseUnannounceable({ ...announced, createdAt: new Date().toISOString() });
+    return announcedWrite(
+      this.deps,
+      {
+        // Without createdAt until the write gives it.
+        event: this.announcement('Instance Created', { ...announced, createdAt: undefined }),
+        instance: input.name,
+        write: 'create',
+      },
+      (announcing) =>
+        this.deps.registry.createInstance(
+          {
+            name: input.name,
+            plugin: plugin.slug,
+            description: input.description,
+            options: options.values,
+            context: input.context ?? {},
+            order: input.order ?? 0,
+            credentialsSet: [],
+          },
+          { announcing },
+        ),
+    );
   }
 
   /**
@@ -130,41 +139,58 @@ export class InstanceService {
       ([field, value]) => !isDeepStrictEqual(value, current[field as keyof InstanceChanges]),
     );
     if (!changed) return current;
-    this.refuseUnannounceable({
+    const announced = {
       ...current,
       version: current.version + 1,
       options: changes.options ?? current.options,
-    });
-    const updated = await this.deps.registry.updateInstance(name, changes, expected);
-    await this.announce('Instance Updated', updated);
-    return updated;
+    };
+    this.refuseUnannounceable(announced);
+    return announcedWrite(
+      this.deps,
+      { event: this.announcement('Instance Updated', announced), instance: name, write: 'update' },
+      (announcing) => this.deps.registry.updateInstance(name, changes, expected, { announcing }),
+    );
   }
 
   /**
    * Deletes the instance, then what belonged to it: its credentials and its store, before `Instance
    * Deleted` is announced (the store may hold a kv-config's secret values). A new instance of the
-   * same name has a store of its own anyway, and no credentials until they are set.
+   * same name has a store of its own anyway, and no credentials until they are set. The instance is
+   * read first, and deleted only at the version read, so the event held before the delete says
+   * what it deletes; with no If-Match or `*`, a write that lands in between is read again.
    */
-  async delete(name: string, ifMatch?: IfMatch): Promise<void> {
-    const expected =
-      ifMatch === undefined || ifMatch === '*'
-        ? undefined
-        : ifMatch.length === 1
-          ? ifMatch[0]
-          : versionMeeting(ifMatch, name, (await this.get(name, true)).version);
+  delete(name: string, ifMatch: IfMatch = '*'): Promise<void> {
+    const once = () => this.deleteOnce(name, ifMatch);
+    return ifMatch === '*' ? retryingConflicts(once) : once();
+  }
+
+  private async deleteOnce(name: string, ifMatch: IfMatch): Promise<void> {
     await this.refuseIfDepended(name);
-    const deleted = await this.deps.registry.deleteInstance(name, expected);
-    // The instance is gone from here on, so the delete answers as done whatever follows (a retry
-    // would find no instance): what could not be removed is logged for the operator, unreachable
-    // meanwhile (a new instance of the name has no credentials and a store of its own).
-    await this.removeBelongings(deleted).catch((error: unknown) =>
-      this.deps.log?.('error', 'instance deleted, but its credentials or store were not all removed', {
-        instance: deleted.name,
-        plugin: deleted.plugin,
-        error: error instanceof PlugboardError ? error.code : String(error),
-      }),
+    const current = await this.get(name, true);
+    const expected = versionMeeting(ifMatch, name, current.version);
+    await announcedWrite(
+      this.deps,
+      {
+        event: this.announcement('Instance Deleted', current),
+        instance: name,
+        write: 'delete',
+        generation: current.generation,
+      },
+      async (announcing) => {
+        const deleted = await this.deps.registry.deleteInstance(name, expected, { announcing });
+        // The instance is gone from here on, so the delete answers as done whatever follows (a
+        // retry would find no instance): what could not be removed is logged for the operator,
+        // unreachable meanwhile (a new instance of the name has no credentials and a store of its own).
+        await this.removeBelongings(deleted).catch((error: unknown) =>
+          this.deps.log?.('error', 'instance deleted, but its credentials or store were not all removed', {
+            instance: deleted.name,
+            plugin: deleted.plugin,
+            error: error instanceof PlugboardError ? error.code : String(error),
+          }),
+        );
+        return deleted;
+      },
     );
-    await this.announce('Instance Deleted', deleted);
   }
 
   /**
@@ -218,36 +244,33 @@ export class InstanceService {
       `the credentials do not fit plugin "${instance.plugin}"`,
     );
     await this.deps.credentials.put(credentialsRef(this.deps.stage, instance.plugin, name), values);
-    const updated = await this.setCredentialNames(name, Object.keys(values).sort());
-    await this.deps.bus.publish([
-      platformEvent(this.deps.origin, 'Credentials Updated', {
-        instance: name,
-        plugin: instance.plugin,
-        names: updated.credentialsSet,
-      }),
-    ]);
-    return updated;
+    return this.setCredentialNames(instance, Object.keys(values).sort());
   }
 
   async deleteCredentials(name: string): Promise<InstanceRecord> {
     const instance = await this.get(name);
     await this.deps.credentials.delete(credentialsRef(this.deps.stage, instance.plugin, name));
-    const updated = await this.setCredentialNames(name, []);
-    await this.deps.bus.publish([
-      platformEvent(this.deps.origin, 'Credentials Updated', {
-        instance: name,
-        plugin: instance.plugin,
-        names: [],
-      }),
-    ]);
-    return updated;
+    return this.setCredentialNames(instance, []);
   }
 
-  private setCredentialNames(name: string, names: string[]): Promise<InstanceRecord> {
-    return retryingConflicts(async () => {
-      const current = await this.get(name, true);
-      return this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version);
-    });
+  /** The names are known before the write, so its event is held once for all its attempts. */
+  private setCredentialNames(instance: InstanceRecord, names: string[]): Promise<InstanceRecord> {
+    const { name, plugin } = instance;
+    return announcedWrite(
+      this.deps,
+      {
+        event: platformEvent(this.deps.origin, 'Credentials Updated', { instance: name, plugin, names }),
+        instance: name,
+        write: 'update',
+      },
+      (announcing) =>
+        retryingConflicts(async () => {
+          const current = await this.get(name, true);
+          return this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version, {
+            announcing,
+          });
+        }),
+    );
   }
 
   /**
@@ -265,10 +288,6 @@ export class InstanceService {
     throw invalidFields('the options are too large to announce on the event bus', [
       { pointer: '/options', detail },
     ]);
-  }
-
-  private async announce(detailType: AnnouncedType, instance: InstanceRecord): Promise<void> {
-    await this.deps.bus.publish([this.announcement(detailType, instance)]);
   }
 
   /** The event an instance write announces; the size check measures this very event. */

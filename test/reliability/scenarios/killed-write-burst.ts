@@ -18,11 +18,19 @@ export interface KilledWriteBurstResult {
   /** What the first few unreadable or orphaned instances answered. */
   unreadableSamples: string[];
   listed: number;
+  /** Instances read back whole after the restart with no `Instance Created` in the event log. */
+  unannounced: number;
+  /** `Instance Created` events in the log naming an instance that cannot be read after the restart. */
+  phantoms: number;
+  /** Instances with more than one `Instance Created` id in the log. */
+  announcedTwice: number;
 }
 
 /**
  * Creates instances eight at a time until `killAfter` are acknowledged, SIGKILLs the platform with
- * writes still in flight, restarts it on the same data dir and looks for every acknowledged one.
+ * writes still in flight, restarts it on the same data dir and looks for every acknowledged one, and
+ * for each instance's `Instance Created` in the event log: a create the kill caught between its
+ * registry write and its event is announced by the restart.
  */
 export async function runKilledWriteBurst(options: { killAfter: number }): Promise<KilledWriteBurstResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'plugboard-burst-'));
@@ -53,6 +61,7 @@ export async function runKilledWriteBurst(options: { killAfter: number }): Promi
       const read = await platform.call('GET', `/v1/instances/${name}`);
       if (read.status !== 200 || read.body.description !== name) lost++;
     }
+    const readable = new Set<string>();
     let unreadable = 0;
     let orphans = 0;
     const unreadableSamples: string[] = [];
@@ -67,7 +76,8 @@ export async function runKilledWriteBurst(options: { killAfter: number }): Promi
       for (const item of page.body.instances) {
         listed++;
         const read = await platform.call('GET', `/v1/instances/${item.name}`);
-        if (read.status !== 200 || read.body.description !== item.name) {
+        if (read.status === 200 && read.body.description === item.name) readable.add(item.name);
+        else {
           if (acknowledged.includes(item.name)) unreadable++;
           else orphans++;
           if (unreadableSamples.length < 5)
@@ -76,9 +86,40 @@ export async function runKilledWriteBurst(options: { killAfter: number }): Promi
       }
       cursor = page.body.nextCursor;
     } while (cursor);
-    return { acknowledged: acknowledged.length, lost, unreadable, orphans, unreadableSamples, listed };
+    const created = await createdEvents(platform);
+    return {
+      acknowledged: acknowledged.length,
+      lost,
+      unreadable,
+      orphans,
+      unreadableSamples,
+      listed,
+      unannounced: [...readable].filter((name) => !created.has(name)).length,
+      phantoms: [...created.keys()].filter((name) => !readable.has(name)).length,
+      announcedTwice: [...created.values()].filter((ids) => ids.size > 1).length,
+    };
   } finally {
     await platform?.kill();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The ids of the `Instance Created` events in the log, by the instance they name. */
+async function createdEvents(platform: ChildPlatform): Promise<Map<string, Set<string>>> {
+  const created = new Map<string, Set<string>>();
+  let cursor: string | undefined;
+  do {
+    const page = await platform.call(
+      'GET',
+      `/v1/events/log?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    if (page.status !== 200) throw new Error(`reading the event log after the restart: ${page.status}`);
+    for (const event of page.body.events) {
+      if (event['detail-type'] !== 'Instance Created') continue;
+      const ids = created.get(event.detail.instance) ?? new Set<string>();
+      created.set(event.detail.instance, ids.add(event.id));
+    }
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return created;
 }

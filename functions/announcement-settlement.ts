@@ -1,0 +1,26 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import middy from '@middy/core';
+import { DynamoDbRegistry } from '../lib/aws/dynamodb-registry';
+import { readEnvironment } from '../lib/aws/environment';
+import { EventBridgeBus } from '../lib/aws/eventbridge-bus';
+import type { LogFn } from '../lib/core/dispatcher/deps';
+import { settleAnnouncements } from '../lib/core/instances/announcements';
+
+const logger = new Logger();
+const env = readEnvironment();
+const settleAfterSeconds = env.PLUGBOARD_SETTLE_AFTER_SECONDS;
+if (settleAfterSeconds === undefined)
+  throw new Error('the function is missing PLUGBOARD_SETTLE_AFTER_SECONDS');
+const deps = {
+  registry: new DynamoDbRegistry({ client: new DynamoDBClient({}), tableName: env.PLUGBOARD_TABLE_NAME }),
+  bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: env.PLUGBOARD_BUS_NAME }),
+  log: ((level, message, fields) => logger[level](message, fields ?? {})) satisfies LogFn,
+};
+
+/** Scheduled: publishes the events of instance writes whose function died before it published them. */
+export const handler = middy(() => settleAnnouncements(deps, settleAfterSeconds * 1000)).use(
+  injectLambdaContext(logger),
+);

@@ -1,0 +1,136 @@
+import { PlugboardError } from '../../sdk/errors';
+import type { PlatformEvent } from '../../sdk/events';
+import type { LogFn } from '../dispatcher/deps';
+import type { EventBus, HeldAnnouncement, InstanceRecord, Registry } from '../ports';
+
+export interface AnnouncementDeps {
+  readonly registry: Registry;
+  readonly bus: EventBus;
+  readonly log?: LogFn | undefined;
+}
+
+/** What recovery did with the announcements it found held. */
+export interface SettledAnnouncements {
+  /** Their writes had landed: published, then released. */
+  published: number;
+  /** Their writes had not landed (or they were published before): released. */
+  dropped: number;
+  /** The bus could not take them now: left held for the next recovery. */
+  kept: number;
+}
+
+/**
+ * Makes an instance write and publishes its event, the event held in the registry first and the
+ * write carrying its id: a process that dies anywhere in between leaves it held, and
+ * settleAnnouncements publishes it if the write landed. `write` gets the announcement to carry.
+ */
+export async function announcedWrite<T extends InstanceRecord>(
+  deps: AnnouncementDeps,
+  held: Omit<HeldAnnouncement, 'heldAt'>,
+  write: (announcing: HeldAnnouncement) => Promise<T>,
+): Promise<T> {
+  const announcement: HeldAnnouncement = { ...held, heldAt: new Date().toISOString() };
+  await deps.registry.holdAnnouncement(announcement);
+  let written: T;
+  try {
+    written = await write(announcement);
+  } catch (error) {
+    // A write the registry refused did not land; any other failure may have, so recovery decides.
+    if (refused(error)) await release(deps, announcement);
+    throw error;
+  }
+  try {
+    await deps.bus.publish([announcedEvent(announcement, written)]);
+  } catch (error) {
+    // An event the bus refuses as not valid would be refused again; any other failure, recovery retries.
+    if (error instanceof PlugboardError && error.code === 'Validation') await release(deps, announcement);
+    throw error;
+  }
+  await release(deps, announcement);
+  return written;
+}
+
+/**
+ * Publishes the events of the instance writes that landed but whose process died before it
+ * published them, and releases every announcement held more than `olderThanMs` ago: long enough
+ * that no live write still holds it (0 when nothing else writes, at a local start). A create or an
+ * update landed when its instance carries the announcement's id, or a delete found it there; a
+ * delete, when it claimed its instance (its `landed` mark) and no instance of that generation is
+ * left. An event published before its process died is published again, under the same
+ * id: the local bus's idempotency key (`<event id>:<target>`) tells the copies apart.
+ */
+export async function settleAnnouncements(
+  deps: AnnouncementDeps,
+  olderThanMs: number,
+): Promise<SettledAnnouncements> {
+  const settled: SettledAnnouncements = { published: 0, dropped: 0, kept: 0 };
+  const heldBefore = new Date(Date.now() - olderThanMs).toISOString();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.registry.listAnnouncements(heldBefore, { limit: 100, cursor });
+    for (const announcement of page.items) settled[await settle(deps, announcement)]++;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  if (settled.published + settled.dropped + settled.kept > 0)
+    deps.log?.(settled.kept > 0 ? 'warn' : 'info', 'held announcements of instance writes settled', {
+      ...settled,
+    });
+  return settled;
+}
+
+async function settle(
+  deps: AnnouncementDeps,
+  announcement: HeldAnnouncement,
+): Promise<keyof SettledAnnouncements> {
+  const current = await deps.registry.getAnnouncing(announcement.instance);
+  const landed =
+    announcement.write === 'delete'
+      ? announcement.landed !== undefined &&
+        (current === undefined || current.record.generation !== announcement.generation)
+      : announcement.landed !== undefined || current?.announcing.includes(announcement.event.id) === true;
+  if (!landed) {
+    await deps.registry.releaseAnnouncement(announcement);
+    return 'dropped';
+  }
+  try {
+    await deps.bus.publish([announcedEvent(announcement, announcement.landed ?? current?.record)]);
+  } catch (error) {
+    const fields = { eventId: announcement.event.id, instance: announcement.instance, error: String(error) };
+    if (!(error instanceof PlugboardError && error.code === 'Validation')) {
+      deps.log?.('warn', 'held announcement not published: the bus did not take it', fields);
+      return 'kept';
+    }
+    deps.log?.('error', 'held announcement dropped: the bus refused it as not valid', fields);
+    await deps.registry.releaseAnnouncement(announcement);
+    return 'dropped';
+  }
+  await deps.registry.releaseAnnouncement(announcement);
+  return 'published';
+}
+
+/** The event as published: a create's gets the `createdAt` its registry write gave the record. */
+function announcedEvent(
+  announcement: HeldAnnouncement,
+  record: Pick<InstanceRecord, 'createdAt'> | undefined,
+): PlatformEvent {
+  const { event } = announcement;
+  if (announcement.write !== 'create' || record === undefined) return event;
+  return { ...event, detail: { ...event.detail, createdAt: record.createdAt } };
+}
+
+const refused = (error: unknown): boolean =>
+  error instanceof PlugboardError && error.code !== 'Unavailable' && error.code !== 'Internal';
+
+/**
+ * Once the write is answered, a failed release only leaves the announcement held: recovery then
+ * finds it published or not landed, and at worst publishes it again under the same id.
+ */
+async function release(deps: AnnouncementDeps, announcement: HeldAnnouncement): Promise<void> {
+  await deps.registry.releaseAnnouncement(announcement).catch((error: unknown) =>
+    deps.log?.('warn', 'held announcement not released; recovery will settle it', {
+      eventId: announcement.event.id,
+      instance: announcement.instance,
+      error: error instanceof PlugboardError ? error.code : String(error),
+    }),
+  );
+}
