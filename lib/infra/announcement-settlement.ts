@@ -28,6 +28,8 @@ export interface AnnouncementSettlementProps {
    */
   readonly settleAfter?: Duration;
   /**
+   * How often it runs: a write's event reaches the bus at most about `settleAfter` plus this after a
+   * crash kept it off.
    * @default Duration.minutes(5)
    */
   readonly every?: Duration;
