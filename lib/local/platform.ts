@@ -85,8 +85,8 @@ export interface LocalPlatformOptions {
    */
   readonly corsOrigins?: readonly string[];
   /**
-   * Told of each plugin rebuilt and serving again after its files changed (`plugboard dev` checks
-   * it then). Not told of a change that did not load: the previous build keeps serving. @default none
+   * Told of each plugin reloaded and serving again after its files changed (`plugboard dev` checks
+   * it then). Not told of a change that did not load: the previous version keeps serving. @default none
    */
   readonly onPluginReloaded?: (reloaded: ReloadedPlugin) => void;
 }

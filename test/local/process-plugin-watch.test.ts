@@ -168,13 +168,8 @@ describe('watching process plugins', () => {
 
   it("follows folders added and removed under the loader's rules on slugs", async () => {
     // Refused at start for the slug a-first has, as a restart refuses it.
-    expect(await folderErrors('b-waiter')).toEqual([
-      {
-        dir: 'b-waiter',
-        slug: 'shared',
-        path: 'slug',
-        message: 'duplicate slug "shared": already loaded from folder "a-first"',
-      },
+    expect(await folderErrors('b-waiter')).toMatchObject([
+      { slug: 'shared', message: 'duplicate slug "shared": already loaded from folder "a-first"' },
     ]);
     expect(await build('s')).toBe('a');
 
