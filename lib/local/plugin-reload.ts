@@ -62,7 +62,7 @@ export interface ReloadDeps {
  * file stops serving, and a slug given up is served by a folder refused it, as after a restart
  * (see `handOver`). A change that does not load leaves the previous version serving.
  */
-export async function reloadPlugin(dir: string, deps: ReloadDeps): Promise<void> {
+async function reloadPlugin(dir: string, deps: ReloadDeps): Promise<void> {
   const kind = deps.kinds.find((k) => k.root === dirname(dir));
   if (!kind) return;
   const served = [...deps.folders.owners].find(([, owner]) => owner === dir)?.[0];
