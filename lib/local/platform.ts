@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,13 +14,10 @@ import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
 import { settleAnnouncements } from '../core/instances/announcements';
-import { OUTDATED_WARNING, outdatedByPlugin } from '../core/instances/outdated-instances';
-import { type ImportModule, type LoadedPlugin, type LoadReport, loadPlugins } from '../core/loader';
-import { issueText } from '../core/loader/check-plugin';
-import { duplicateSlug, ENTRY, type FolderReport, loadFolder, loadOrder } from '../core/loader/load-plugins';
+import { type ImportModule, type LoadReport, loadPlugins } from '../core/loader';
+import { ENTRY, loadFolder } from '../core/loader/load-plugins';
 import type { EventStore, GuardStore, Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
-import type { Manifest } from '../sdk/manifest';
 import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
@@ -34,13 +30,21 @@ import { closeGracefully } from './graceful-close';
 import { InvokerByPlugin } from './invoker-by-plugin';
 import { createLocalLogger, type LogSink } from './log';
 import { importPluginModule, importPluginModules } from './plugin-module';
-import { PluginWatcher } from './plugin-watcher';
+import { type PluginFolderKind, type ReloadedPlugin, watchPluginFolders } from './plugin-reload';
 import { ProcessInvoker } from './process/process-invoker';
-import { type ProcessLoadReport, readProcessPlugins, serveProcessPlugins } from './process/process-plugins';
+import {
+  type ProcessLoadReport,
+  processFolders,
+  readProcessPlugins,
+  serveProcessPlugins,
+} from './process/process-plugins';
 import { bearerAuthenticator, loadOrCreateToken } from './token';
 import { readingUnreadBodies } from './unread-body';
+import { warnOfOutdated } from './warn-of-outdated';
 import { hostFor } from './worker/host';
 import { WorkerInvoker } from './worker/worker-invoker';
+
+export type { ReloadedPlugin } from './plugin-reload';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_ORIGIN = { account: '000000000000', region: 'local' };
@@ -56,7 +60,10 @@ export interface LocalPlatformOptions {
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
-  /** Rebuild and swap a plugin's worker when its files change. @default true */
+  /**
+   * Rebuild and swap a plugin's worker when its files change, and read a process plugin again and
+   * replace its process when its folder's files change. @default true
+   */
   readonly watch?: boolean;
   /** Where log lines go. @default stdout */
   readonly logSink?: LogSink;
@@ -78,17 +85,10 @@ export interface LocalPlatformOptions {
    */
   readonly corsOrigins?: readonly string[];
   /**
-   * Told of each plugin rebuilt and serving again after its files changed (`plugboard dev` checks
-   * it then). Not told of a change that did not load: the previous build keeps serving. @default none
+   * Told of each plugin reloaded and serving again after its files changed (`plugboard dev` checks
+   * it then). Not told of a change that did not load: the previous version keeps serving. @default none
    */
   readonly onPluginReloaded?: (reloaded: ReloadedPlugin) => void;
-}
-
-/** A plugin serving its changed files. */
-export interface ReloadedPlugin {
-  readonly slug: string;
-  /** The plugin's folder. */
-  readonly dir: string;
 }
 
 export interface LocalPlatform {
@@ -191,7 +191,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const processPlugins = await serveProcessPlugins(await reading.processPlugins, {
       registry,
       invoker: processes,
-      taken: new Set(report.loaded.map((p) => p.slug)),
+      taken: new Map(report.loaded.map((p) => [p.slug, p.dir])),
     });
     const problems: LoadProblems = {
       skipped: [...report.skipped, ...processPlugins.skipped],
@@ -246,25 +246,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await bus.start(events.router);
 
     if (options.watch ?? true) {
-      const folders: PluginFolders = {
-        owners: new Map([...report.loaded, ...processPlugins.loaded].map((p) => [p.slug, p.dir])),
-        problems,
-      };
-      let reloads = Promise.resolve();
-      const watcher = new PluginWatcher(pluginsDir, (dir) => {
-        // One folder at a time across folders too: which folder holds a slug is decided in turn.
-        const reload = reloads.then(() =>
-          reloadPlugin(dir, {
-            registry,
-            invoker,
-            importModule,
-            folders,
-            log,
-            onPluginReloaded: options.onPluginReloaded,
-          }),
-        );
-        reloads = reload.catch(() => undefined);
-        return reload;
+      const typescript = typescriptFolders(pluginsDir, invoker, importModule);
+      const watcher = watchPluginFolders({
+        registry,
+        kinds: options.processPluginsDir
+          ? [typescript, processFolders(resolve(options.processPluginsDir), processes)]
+          : [typescript],
+        folders: {
+          owners: new Map([...report.loaded, ...processPlugins.loaded].map((p) => [p.slug, p.dir])),
+          problems,
+        },
+        log: log.platform,
+        onPluginReloaded: options.onPluginReloaded,
       });
       closers.push(() => watcher.close());
     }
@@ -292,6 +285,29 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await close();
     throw error;
   }
+}
+
+/** The TypeScript plugins' folders: a changed one is read from a fresh module, bundled and its worker swapped. */
+function typescriptFolders(
+  root: string,
+  invoker: WorkerInvoker,
+  importModule: ImportModule,
+): PluginFolderKind {
+  return {
+    root,
+    entryFile: ENTRY,
+    read: async (dir) => {
+      const found = await loadFolder(dir, importModule);
+      if (!found.loaded) return found;
+      const { slug, manifest, handlers, entry } = found.loaded;
+      const start = async () => {
+        const built = await invoker.build(basename(dir), entry);
+        await invoker.start(slug, built.file, manifest.memoryMb);
+      };
+      return { loaded: { slug, manifest, handlers, start } };
+    },
+    unload: (slug) => invoker.unload(slug),
+  };
 }
 
 /** A port that cannot be had is the user's to fix: said in one line, with what to do. */
@@ -344,151 +360,6 @@ async function syncPlugins(
   await warnOfOutdated(
     registry,
     report.loaded.map((plugin) => plugin.manifest),
-    log,
+    log.platform,
   );
-}
-
-/** Logs the plugins' instances whose options no longer fit them, if any (see outdatedByPlugin). */
-async function warnOfOutdated(
-  registry: Registry,
-  manifests: readonly Manifest[],
-  log: ReturnType<typeof createLocalLogger>,
-): Promise<void> {
-  const { outdated, unchecked } = await outdatedByPlugin(registry, manifests);
-  if (unchecked !== undefined)
-    log.platform('warn', OUTDATED_WARNING.unchecked, {
-      plugins: manifests.map((m) => m.slug),
-      reason: unchecked,
-    });
-  for (const { slug, version } of manifests) {
-    const found = outdated[slug];
-    if (!found) continue;
-    log.platform('warn', OUTDATED_WARNING.message, {
-      plugin: slug,
-      version,
-      count: found.count,
-      instances: found.names,
-      fix: OUTDATED_WARNING.fix,
-    });
-  }
-}
-
-/** Which folder serves each slug, and what GET /v1/plugins reports of those that do not load. */
-interface PluginFolders {
-  owners: Map<string, string>;
-  problems: LoadProblems;
-}
-
-interface ReloadDeps {
-  registry: Registry;
-  invoker: WorkerInvoker;
-  importModule: ImportModule;
-  folders: PluginFolders;
-  log: ReturnType<typeof createLocalLogger>;
-  onPluginReloaded: LocalPlatformOptions['onPluginReloaded'];
-}
-
-/**
- * Brings one folder's plugin in line with its files after they changed, under the start-time
- * loader's rules: a slug stays with the folder that has it (of two plugins with one slug the first
- * wins), a folder whose slug changed gives up its old one, a folder that is gone or lost its
- * index.ts stops serving, and a slug given up is served by a folder refused it, as after a restart
- * (see `handOver`). The manifest is read from a fresh module of the changed source (see
- * `importPluginModule`); a change that does not load leaves the previous build serving.
- */
-async function reloadPlugin(dir: string, deps: ReloadDeps): Promise<void> {
-  const served = [...deps.folders.owners].find(([, owner]) => owner === dir)?.[0];
-  await applyReload(dir, served, deps);
-  if (served !== undefined && !deps.folders.owners.has(served)) await handOver(served, dir, deps);
-}
-
-/** Reloads the folder and reports the outcome: logged, and kept in the load problems if refused. */
-async function applyReload(dir: string, served: string | undefined, deps: ReloadDeps): Promise<void> {
-  const { folders, log } = deps;
-  const outcome = await reloadFolder(dir, served, deps).catch(
-    (error: Error): Reloaded => ({ errors: [{ dir, message: error.message }] }),
-  );
-  const { problems } = folders;
-  problems.skipped = problems.skipped.filter((p) => p.dir !== dir);
-  problems.errors = problems.errors.filter((p) => p.dir !== dir);
-  if (outcome === undefined) return;
-  if (!outcome.loaded) {
-    if (outcome.skipped) problems.skipped.push(outcome.skipped);
-    problems.errors.push(...outcome.errors);
-    const refused = [outcome.skipped?.reason ?? [], outcome.errors.map(issueText)].flat();
-    if (served === undefined) log.platform('error', 'plugin not loaded', { dir, errors: refused });
-    else
-      log.platform('error', 'plugin not reloaded; the previous build keeps serving', {
-        dir,
-        slug: served,
-        errors: refused,
-      });
-    return;
-  }
-  log.platform('info', 'plugin reloaded', { dir, slug: outcome.loaded.slug, ms: outcome.ms });
-  deps.onPluginReloaded?.({ slug: outcome.loaded.slug, dir });
-}
-
-/**
- * A slug a folder let go goes where a restart would put it: to the first, in load order, of the
- * folders refused it for being taken by that folder. Each is reloaded in turn, from its files as
- * they are now, so the others are refused again in the name of the new owner.
- */
-async function handOver(slug: string, from: string, deps: ReloadDeps): Promise<void> {
-  const refused = deps.folders.problems.errors
-    .filter((e) => e.slug === slug && e.message === duplicateSlug(e.dir, slug, from).message)
-    .map((e) => e.dir)
-    .sort((a, b) => loadOrder(basename(a), basename(b)));
-  for (const dir of refused) await reloadPlugin(dir, deps);
-}
-
-type Reloaded = { loaded: LoadedPlugin; ms: number } | Exclude<FolderReport, { loaded: LoadedPlugin }>;
-
-/**
- * The folder's new state, applied: undefined when it has no plugin (any slug it served released),
- * the plugin now served (with the build's milliseconds), or why it was refused.
- */
-async function reloadFolder(
-  dir: string,
-  served: string | undefined,
-  deps: ReloadDeps,
-): Promise<Reloaded | undefined> {
-  const { registry, invoker, importModule, folders } = deps;
-  if (!existsSync(join(dir, ENTRY))) {
-    if (served !== undefined) await release(served, dir, 'its folder or index.ts is gone', deps);
-    return undefined;
-  }
-  const found = await loadFolder(dir, importModule);
-  if (!found.loaded) return found;
-  const { slug, manifest, handlers, entry } = found.loaded;
-  const owner = folders.owners.get(slug);
-  if (owner !== undefined && owner !== dir) return { errors: [duplicateSlug(dir, slug, owner)] };
-  const built = await invoker.build(basename(dir), entry);
-  await invoker.start(slug, built.file, manifest.memoryMb);
-  await registry.putPlugin({
-    slug,
-    manifest,
-    handlers,
-    status: 'loaded',
-    updatedAt: new Date().toISOString(),
-  });
-  folders.owners.set(slug, dir);
-  await warnOfOutdated(registry, [manifest], deps.log);
-  if (served !== undefined && served !== slug)
-    await release(served, dir, `its folder now has slug "${slug}"`, deps);
-  return { loaded: found.loaded, ms: Math.round(built.ms) };
-}
-
-/** Stops serving a slug, as the start-time loader does with a plugin whose folder is gone. */
-async function release(
-  slug: string,
-  dir: string,
-  why: string,
-  { registry, invoker, folders, log }: ReloadDeps,
-) {
-  folders.owners.delete(slug);
-  invoker.unload(slug);
-  const stored = await registry.getPlugin(slug);
-  if (stored) await registry.putPlugin({ ...stored, status: 'removed', updatedAt: new Date().toISOString() });
-  log.platform('info', `plugin removed: ${why}`, { dir, slug });
 }

@@ -1,14 +1,17 @@
 import { relative, sep } from 'node:path';
 import { watch } from 'chokidar';
 
-/** Files that do not change what a plugin does. */
-const IGNORED = /(^|[/\\])(node_modules|\.git)([/\\]|$)|\.test\.ts$|\.md$/;
+/**
+ * Files that do not change what a plugin does; among them the bytecode Python writes when a process
+ * plugin's command runs, which would otherwise have each read of the plugin report another change.
+ */
+const IGNORED = /(^|[/\\])(node_modules|\.git|__pycache__)([/\\]|$)|\.test\.ts$|\.md$/;
 
 /**
- * Watches the plugins folder and reports, once per burst of changes, the folder of each plugin
- * that changed, so only that plugin's worker is rebuilt and swapped. One folder's reports wait for
- * each other: a change made while the plugin rebuilds is rebuilt after it, never beside it, so the
- * last build started is the one left serving.
+ * Watches a plugins folder, TypeScript or process plugins, and reports, once per burst of changes,
+ * the folder of each plugin that changed, so only that plugin is reloaded. One folder's reports
+ * wait for each other: a change made while the plugin reloads is reloaded after it, never beside
+ * it, so the last reload started is the one left serving.
  */
 export class PluginWatcher {
   private readonly watcher;

@@ -149,7 +149,10 @@ describe.skipIf(!hasPython)('loading process plugins (needs python3)', () => {
   });
 
   it('reports each broken plugin and loads none of them', async () => {
-    const report = await admitProcessPlugins(await readProcessPlugins(dir), new Set(['echo']));
+    const report = await admitProcessPlugins(
+      await readProcessPlugins(dir),
+      new Map([['echo', join(dir, 'echo')]]),
+    );
     expect(report.loaded).toEqual([]);
     expect(report.errors.map((e) => [e.dir.split(/[\\/]/).pop(), e.message])).toEqual([
       ['a-bad-manifest', expect.stringContaining('the manifest is not valid')],

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PluginWatcher } from '../../lib/local/plugin-watcher';
 import { waitFor } from '../e2e/wait-for';
@@ -50,5 +50,33 @@ describe('PluginWatcher', () => {
       await watcher.close();
     }
     expect(reports.at(-1)!.ended).toBeDefined();
+  });
+
+  it('reports no change of the bytecode Python writes beside a process plugin it runs', async () => {
+    const dir = join(root, 'python');
+    mkdirSync(join(dir, 'py', '__pycache__'), { recursive: true });
+    mkdirSync(join(dir, 'marker'));
+    const reported: string[] = [];
+    const watcher = new PluginWatcher(dir, async (pluginDir) => {
+      reported.push(basename(pluginDir));
+    });
+    try {
+      const until = Date.now() + 10_000;
+      for (let edits = 1; reported.length === 0; edits++) {
+        if (Date.now() > until) throw new Error('the watcher reported no change');
+        writeFileSync(join(dir, 'marker', 'index.ts'), `// ${edits}\n`);
+        await pause(150);
+      }
+      reported.length = 0;
+      writeFileSync(join(dir, 'py', '__pycache__', 'main.cpython-312.pyc'), 'bytecode');
+      writeFileSync(join(dir, 'marker', 'index.ts'), '// after the bytecode\n');
+      await waitFor(async () => reported.includes('marker'), 10_000, 'the marker');
+      // Reported after the bytecode's debounce too: had it been seen, its report came first.
+      writeFileSync(join(dir, 'marker', 'index.ts'), '// once more\n');
+      await waitFor(async () => reported.length >= 2, 10_000, 'the marker again');
+      expect(reported).toEqual(['marker', 'marker']);
+    } finally {
+      await watcher.close();
+    }
   });
 });

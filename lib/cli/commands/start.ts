@@ -20,7 +20,7 @@ export function registerStartCommand(program: Command): void {
       integer('--port', 0, 65_535),
       DEFAULT_PORT,
     )
-    .option('--no-watch', 'do not rebuild plugins when their files change')
+    .option('--no-watch', 'do not reload plugins when their files change')
     .option('--plugins <dir>', 'folder holding one folder per plugin', DEFAULT_PLUGINS_DIR)
     .option('--data <dir>', 'folder for the registry, credentials and token', DEFAULT_DATA_DIR)
     .option(

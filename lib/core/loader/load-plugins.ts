@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '../../sdk/errors';
 import { checkPlugin } from './check-plugin';
-import type { LoadedPlugin, LoadReport, PluginLoadError, SkippedPlugin } from './types';
+import type { LoadedPlugin, LoadReport, PluginLoadError, RefusedFolder } from './types';
 
 /** The file that makes a folder a plugin's. */
 export const ENTRY = 'index.ts';
@@ -46,9 +46,7 @@ function slugOf(value: unknown): string | undefined {
 }
 
 /** A folder's plugin, or why it did not load: the loader's view of one folder. */
-export type FolderReport =
-  | { loaded: LoadedPlugin }
-  | { loaded?: undefined; skipped?: SkippedPlugin; errors: PluginLoadError[] };
+export type FolderReport = { loaded: LoadedPlugin } | RefusedFolder;
 
 /** Imports and validates the plugin of one folder (`<pluginDir>/index.ts`). */
 export async function loadFolder(pluginDir: string, importModule = importByNode): Promise<FolderReport> {

@@ -28,6 +28,13 @@ export interface PluginLoadError {
   path?: string;
 }
 
+/** Why a folder's plugin did not load, in the load report's terms. */
+export interface RefusedFolder {
+  loaded?: undefined;
+  skipped?: SkippedPlugin;
+  errors: PluginLoadError[];
+}
+
 export interface LoadReport {
   loaded: LoadedPlugin[];
   skipped: SkippedPlugin[];

@@ -60,6 +60,13 @@ class PluginProcess {
   private readonly child: ChildProcess;
   private readonly queue: Pending[] = [];
   private ended = false;
+  /** Why it ends once the calls under way have their answers; set when it takes no more calls. */
+  private retiring: string | undefined;
+  private markFinished = () => {};
+  /** Resolves when the process has ended. */
+  readonly finished = new Promise<void>((resolve) => {
+    this.markFinished = resolve;
+  });
   /** Log lines wait for the credentials they are scrubbed of, and keep their order. */
   private logged = Promise.resolve();
   /**
@@ -137,6 +144,16 @@ class PluginProcess {
       resolve(functionFailure('PluginFailed', reason));
     }
     this.child.kill('SIGKILL');
+    this.markFinished();
+  }
+
+  /**
+   * Ends the process once the calls under way have their answers (each still bound by its
+   * deadline), for one that is no longer given calls.
+   */
+  retire(reason: string): void {
+    this.retiring = reason;
+    if (this.queue.length === 0) this.end(reason);
   }
 
   /**
@@ -224,6 +241,7 @@ class PluginProcess {
       return;
     }
     clearTimeout(pending.timer);
+    if (this.retiring !== undefined && this.queue.length === 0) this.end(this.retiring);
     if (bytes > MAX_PAYLOAD_BYTES) {
       pending.resolve(
         functionFailure('PluginFailed', "the plugin's answer is larger than Lambda's 6 MB limit"),
@@ -260,14 +278,24 @@ class PluginProcess {
 export class ProcessInvoker implements Invoker {
   private readonly specs = new Map<string, ProcessPluginSpec>();
   private readonly processes = new Map<string, PluginProcess>();
+  /** Processes no longer given calls, finishing those under way. */
+  private readonly retired = new Set<PluginProcess>();
 
   constructor(private readonly options: ProcessInvokerOptions) {}
 
-  /** Serves a plugin from now on; a process of a previous spec ends. */
+  /**
+   * Serves a plugin from now on: the next call starts a process of this spec, and a process of the
+   * previous one ends once the calls under way on it have their answers.
+   */
   register(spec: ProcessPluginSpec): void {
     this.specs.set(spec.slug, spec);
-    this.processes.get(spec.slug)?.end('the plugin was registered again');
-    this.processes.delete(spec.slug);
+    this.retire(spec.slug, 'the plugin was registered again');
+  }
+
+  /** Serves the plugin no more; its process ends once the calls under way have their answers. */
+  unregister(slug: string): void {
+    this.specs.delete(slug);
+    this.retire(slug, 'the plugin was unregistered');
   }
 
   has(slug: string): boolean {
@@ -296,7 +324,17 @@ export class ProcessInvoker implements Invoker {
   }
 
   async close(): Promise<void> {
-    for (const running of this.processes.values()) running.end('the platform is shutting down');
+    for (const running of [...this.processes.values(), ...this.retired])
+      running.end('the platform is shutting down');
     this.processes.clear();
+  }
+
+  private retire(slug: string, reason: string): void {
+    const running = this.processes.get(slug);
+    if (!running) return;
+    this.processes.delete(slug);
+    this.retired.add(running);
+    void running.finished.then(() => this.retired.delete(running));
+    running.retire(reason);
   }
 }

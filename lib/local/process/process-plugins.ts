@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
-import type { PluginLoadError, SkippedPlugin } from '../../core/loader/types';
+import { duplicateSlug, loadOrder } from '../../core/loader/load-plugins';
+import type { PluginLoadError, RefusedFolder, SkippedPlugin } from '../../core/loader/types';
 import type { Registry } from '../../core/ports';
 import { type Manifest, ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';
+import type { PluginFolderKind } from '../plugin-reload';
 import type { ProcessInvoker } from './process-invoker';
 
 /** The file that makes a folder a process plugin. */
@@ -33,67 +35,93 @@ export interface ProcessLoadReport {
   errors: PluginLoadError[];
 }
 
-/** A process plugin's folder and what its command's `--manifest` said, or why it said nothing usable. */
-export type ProcessPluginRead = { dir: string } & Awaited<ReturnType<typeof loadOne>>;
+/** A process plugin's folder read: its plugin, or why it is refused (as `loadFolder` reports a TypeScript one's). */
+export type ProcessFolderReport = { loaded: ProcessPluginSpec } | RefusedFolder;
 
 /**
- * Finds every `<dir>/<folder>/plugboard.json` and asks its command for the manifest (`--manifest`,
- * one JSON object on stdout), in folder order. Needs nothing of the platform: a start runs it
- * while it builds the TypeScript plugins, and checks the answers against their slugs after.
+ * Finds every `<dir>/<folder>/plugboard.json` and reads it (see `readProcessFolder`), in folder
+ * order. Needs nothing of the platform: a start runs it while it builds the TypeScript plugins, and
+ * checks the answers against their slugs after.
  */
-export async function readProcessPlugins(dir: string): Promise<ProcessPluginRead[]> {
+export async function readProcessPlugins(dir: string): Promise<ProcessFolderReport[]> {
   const root = resolve(dir);
   if (!existsSync(root)) return [];
   const folders = (await readdir(root, { withFileTypes: true }))
     .filter((d) => d.isDirectory() && existsSync(join(root, d.name, PROCESS_PLUGIN_FILE)))
     .map((d) => d.name)
-    .sort();
-  const read: ProcessPluginRead[] = [];
-  for (const folder of folders) {
-    const pluginDir = join(root, folder);
-    read.push({ dir: pluginDir, ...(await loadOne(pluginDir)) });
-  }
+    .sort(loadOrder);
+  const read: ProcessFolderReport[] = [];
+  for (const folder of folders) read.push(await readProcessFolder(join(root, folder)));
   return read;
 }
 
 /**
- * Validates what the commands said with the same schema as a TypeScript plugin's manifest; a slug
- * in `taken` or an earlier folder's is refused. Like the loader, a broken plugin lands in the
- * report and never stops the others.
+ * Asks the folder's command for its manifest (`--manifest`, one JSON object on stdout) and
+ * validates it with the same schema as a TypeScript plugin's manifest; one for another apiVersion
+ * is skipped.
  */
-export function admitProcessPlugins(
-  read: readonly ProcessPluginRead[],
-  taken: ReadonlySet<string> = new Set(),
-): ProcessLoadReport {
-  const report: ProcessLoadReport = { loaded: [], skipped: [], errors: [] };
-  const owners = new Set(taken);
-  for (const { dir: pluginDir, ...loaded } of read) {
-    if ('message' in loaded) {
-      report.errors.push({ dir: pluginDir, ...loaded });
-      continue;
-    }
-    const { manifest } = loaded;
-    if (manifest.apiVersion !== SUPPORTED_API_VERSION) {
-      report.skipped.push({
-        dir: pluginDir,
+export async function readProcessFolder(dir: string): Promise<ProcessFolderReport> {
+  const read = await loadOne(dir);
+  if ('message' in read) return { errors: [{ dir, ...read }] };
+  const { manifest, command } = read;
+  if (manifest.apiVersion !== SUPPORTED_API_VERSION)
+    return {
+      skipped: {
+        dir,
         slug: manifest.slug,
         reason: `apiVersion ${manifest.apiVersion} is not supported (this platform runs ${SUPPORTED_API_VERSION})`,
-      });
+      },
+      errors: [],
+    };
+  return { loaded: { slug: manifest.slug, manifest, dir, command } };
+}
+
+/**
+ * The plugins read, less those whose slug is in `taken` (slug to the folder that has it) or an
+ * earlier folder's. Like the loader, a broken plugin lands in the report and never stops the others.
+ */
+export function admitProcessPlugins(
+  read: readonly ProcessFolderReport[],
+  taken: ReadonlyMap<string, string> = new Map(),
+): ProcessLoadReport {
+  const report: ProcessLoadReport = { loaded: [], skipped: [], errors: [] };
+  const owners = new Map(taken);
+  for (const found of read) {
+    if (!found.loaded) {
+      if (found.skipped) report.skipped.push(found.skipped);
+      report.errors.push(...found.errors);
       continue;
     }
-    if (owners.has(manifest.slug)) {
-      report.errors.push({
-        dir: pluginDir,
-        slug: manifest.slug,
-        path: 'slug',
-        message: `duplicate slug "${manifest.slug}": another plugin already has it`,
-      });
+    const { slug, dir } = found.loaded;
+    const owner = owners.get(slug);
+    if (owner !== undefined) {
+      report.errors.push(duplicateSlug(dir, slug, owner));
       continue;
     }
-    owners.add(manifest.slug);
-    report.loaded.push({ slug: manifest.slug, manifest, dir: pluginDir, command: loaded.command });
+    owners.set(slug, dir);
+    report.loaded.push(found.loaded);
   }
   return report;
+}
+
+/**
+ * The process plugins' folders, for watching: a changed one is read again and, when it loads, its
+ * process is replaced; calls under way on the old one get their answers first.
+ */
+export function processFolders(root: string, invoker: ProcessInvoker): PluginFolderKind {
+  return {
+    root,
+    entryFile: PROCESS_PLUGIN_FILE,
+    read: async (dir) => {
+      const found = await readProcessFolder(dir);
+      if (!found.loaded) return found;
+      const spec = found.loaded;
+      return {
+        loaded: { slug: spec.slug, manifest: spec.manifest, start: async () => invoker.register(spec) },
+      };
+    },
+    unload: (slug) => invoker.unregister(slug),
+  };
 }
 
 async function loadOne(
@@ -142,8 +170,8 @@ async function loadOne(
 
 /** Admits the process plugins read, hands them to the invoker and records their manifests. */
 export async function serveProcessPlugins(
-  read: readonly ProcessPluginRead[],
-  props: { registry: Registry; invoker: ProcessInvoker; taken: ReadonlySet<string> },
+  read: readonly ProcessFolderReport[],
+  props: { registry: Registry; invoker: ProcessInvoker; taken: ReadonlyMap<string, string> },
 ): Promise<ProcessLoadReport> {
   const report = admitProcessPlugins(read, props.taken);
   const now = new Date().toISOString();
