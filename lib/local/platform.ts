@@ -193,6 +193,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       invoker: processes,
       taken: new Map(report.loaded.map((p) => [p.slug, p.dir])),
     });
+    await warnOfOutdated(
+      registry,
+      processPlugins.loaded.map((spec) => spec.manifest),
+      log.platform,
+    );
     const problems: LoadProblems = {
       skipped: [...report.skipped, ...processPlugins.skipped],
       errors: [...report.errors, ...processPlugins.errors],
