@@ -6,6 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ANNOUNCEMENTS_PARTITION, instanceKey } from '../aws/registry-items';
+import { ANNOUNCEMENT_SETTLEMENT } from '../core/instances/announcements';
 import { BundledFunction } from './bundled-function';
 
 export interface AnnouncementSettlementProps {
@@ -54,8 +55,8 @@ export class AnnouncementSettlement extends Construct {
 
   constructor(scope: Construct, id: string, props: AnnouncementSettlementProps) {
     super(scope, id);
-    const settleAfter = props.settleAfter ?? Duration.minutes(2);
-    const every = props.every ?? Duration.minutes(5);
+    const settleAfter = props.settleAfter ?? Duration.millis(ANNOUNCEMENT_SETTLEMENT.afterMs);
+    const every = props.every ?? Duration.millis(ANNOUNCEMENT_SETTLEMENT.everyMs);
     if (settleAfter.toSeconds() <= props.liveWriteTimeout.toSeconds())
       throw new Error(
         `announcements must be settled after the ${props.liveWriteTimeout.toSeconds()} s a live write may take, not ${settleAfter.toSeconds()} s`,

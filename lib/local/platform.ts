@@ -29,6 +29,7 @@ import { FileCredentialStore } from './file-credential-store';
 import { closeGracefully } from './graceful-close';
 import { InvokerByPlugin } from './invoker-by-plugin';
 import { createLocalLogger, type LogSink } from './log';
+import { type SettlementSchedule, settlingPeriodically } from './periodic-settlement';
 import { importPluginModule, importPluginModules } from './plugin-module';
 import { type PluginFolderKind, type ReloadedPlugin, watchPluginFolders } from './plugin-reload';
 import { ProcessInvoker } from './process/process-invoker';
@@ -89,6 +90,12 @@ export interface LocalPlatformOptions {
    * it then). Not told of a change that did not load: the previous version keeps serving. @default none
    */
   readonly onPluginReloaded?: (reloaded: ReloadedPlugin) => void;
+  /**
+   * How often, while it runs, the platform settles the announcements of instance writes that a
+   * failure left held, and how old they must be: as on AWS. Those a killed process left are settled
+   * at start, before it serves. @default ANNOUNCEMENT_SETTLEMENT (every 5 minutes, held over 2)
+   */
+  readonly announcementSettlement?: SettlementSchedule;
 }
 
 export interface LocalPlatform {
@@ -226,7 +233,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     closers.push(() => bus.close());
     // Before serving, nothing else writes: every announcement still held is one a killed process
     // left, settled at once. Its event is logged now and delivered once the bus starts.
-    await settleAnnouncements({ ...deps, bus: events.dispatcher.announcements ?? bus }, 0);
+    const announcing = { ...deps, bus: events.dispatcher.announcements ?? bus };
+    await settleAnnouncements(announcing, 0);
     const app = createDispatcherApp(deps, { ...events.dispatcher, corsOrigins: options.corsOrigins });
     // Lambda's and EventBridge's APIs on the same port, for AWS tools pointed at the platform.
     const fetch = readingUnreadBodies(
@@ -249,6 +257,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const { port: boundPort, address } = server.address() as AddressInfo;
     // Events logged before this point (or left undelivered by a killed process) are delivered now.
     await bus.start(events.router);
+    closers.push(settlingPeriodically(announcing, options.announcementSettlement));
 
     if (options.watch ?? true) {
       const typescript = typescriptFolders(pluginsDir, invoker, importModule);

@@ -9,6 +9,14 @@ export interface AnnouncementDeps {
   readonly log?: LogFn | undefined;
 }
 
+/**
+ * When held announcements are settled while the platform runs, on AWS and locally alike: every
+ * `everyMs`, those held more than `afterMs` ago, far longer than a live write takes (the
+ * dispatcher's function times out at 29 s). So an event a failure left held reaches the bus within
+ * about their sum, without waiting for a restart.
+ */
+export const ANNOUNCEMENT_SETTLEMENT = { everyMs: 5 * 60_000, afterMs: 2 * 60_000 } as const;
+
 /** What recovery did with the announcements it found held. */
 export interface SettledAnnouncements {
   /** Their writes had landed: published, then released. */
