@@ -9,7 +9,7 @@ import { DynamoDbRegistry } from '../aws/dynamodb-registry';
 import { eventBusName } from '../aws/names';
 import { CachedRegistry } from '../core/cached-registry';
 import { createDispatcherApp } from '../core/dispatcher/app';
-import type { DispatcherDeps, LoadProblems } from '../core/dispatcher/deps';
+import type { DispatcherDeps, LoadProblems, LogFn } from '../core/dispatcher/deps';
 import type { App } from '../core/dispatcher/env';
 import { createEventsPlatform, type EventsPlatform } from '../core/events/events-platform';
 import { type RetryPolicy, timerSleep } from '../core/events/retry-policy';
@@ -18,6 +18,7 @@ import { type ImportModule, type LoadReport, loadPlugins } from '../core/loader'
 import { ENTRY, loadFolder } from '../core/loader/load-plugins';
 import type { EventStore, GuardStore, Registry } from '../core/ports';
 import { UnavailableError } from '../sdk/errors';
+import type { Manifest } from '../sdk/manifest';
 import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
@@ -200,9 +201,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       invoker: processes,
       taken: new Map(report.loaded.map((p) => [p.slug, p.dir])),
     });
-    await warnOfOutdated(
+    await markRemovedAndWarn(
       registry,
-      processPlugins.loaded.map((spec) => spec.manifest),
+      [...report.loaded, ...processPlugins.loaded].map((plugin) => plugin.manifest),
       log.platform,
     );
     const problems: LoadProblems = {
@@ -335,10 +336,7 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   return error;
 }
 
-/**
- * Bundles the loaded plugins, all in one build, and readies their workers; writes their manifests
- * into the registry and marks plugins that are gone.
- */
+/** Bundles the loaded plugins, all in one build, and readies their workers; writes their manifests into the registry. */
 async function syncPlugins(
   registry: Registry,
   invoker: WorkerInvoker,
@@ -346,7 +344,7 @@ async function syncPlugins(
   log: ReturnType<typeof createLocalLogger>,
 ) {
   const now = new Date().toISOString();
-  const slugs = new Set(report.loaded.map((p) => p.slug));
+  const slugs = report.loaded.map((p) => p.slug);
   const [built] = await invoker.load(
     report.loaded.map((plugin) => ({
       slug: plugin.slug,
@@ -354,7 +352,7 @@ async function syncPlugins(
       memoryMb: plugin.manifest.memoryMb,
     })),
   );
-  if (built) log.platform('info', 'plugins built', { plugins: [...slugs], ms: Math.round(built.ms) });
+  if (built) log.platform('info', 'plugins built', { plugins: slugs, ms: Math.round(built.ms) });
   await Promise.all(
     report.loaded.map((plugin) =>
       registry.putPlugin({
@@ -366,14 +364,19 @@ async function syncPlugins(
       }),
     ),
   );
+}
+
+/**
+ * Once the plugins of every kind are served: marks those the registry holds and no folder serves
+ * now, and names the instances the served versions no longer fit.
+ */
+async function markRemovedAndWarn(registry: Registry, served: readonly Manifest[], log: LogFn) {
+  const slugs = new Set(served.map((manifest) => manifest.slug));
+  const now = new Date().toISOString();
   for (const stored of await registry.listPlugins()) {
     if (!slugs.has(stored.slug) && stored.status !== 'removed') {
       await registry.putPlugin({ ...stored, status: 'removed', updatedAt: now });
     }
   }
-  await warnOfOutdated(
-    registry,
-    report.loaded.map((plugin) => plugin.manifest),
-    log.platform,
-  );
+  await warnOfOutdated(registry, served, log);
 }
