@@ -18,7 +18,7 @@ import { dispatchHandler } from './handlers';
 import { checkJson } from './json-check';
 import { publisher } from './publish';
 import { createRedactor } from './redact';
-import { redactResult } from './redact-result';
+import { redactPassthroughBody } from './redact-passthrough-body';
 import type { LogLevel, RuntimeServices } from './services';
 
 const manifests = new WeakMap<PluginDefinition, Manifest>();
@@ -199,7 +199,7 @@ export async function runEnvelope(
       envelope.kind,
       await deadline.race(dispatchHandler(plugin, manifest, envelope, ctx)),
     );
-    return { ok: true, result: redactResult(envelope.kind, result, redact) };
+    return { ok: true, result: redactPassthroughBody(envelope.kind, redact(result), redact) };
   } catch (error) {
     return errorAnswer(error, redact, log('error'));
   }

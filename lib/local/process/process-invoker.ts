@@ -10,7 +10,7 @@ import {
 } from '../../core/envelope';
 import type { Invoker } from '../../core/ports';
 import { createRedactor, type Redactor } from '../../core/runtime/redact';
-import { redactResult } from '../../core/runtime/redact-result';
+import { redactPassthroughBody } from '../../core/runtime/redact-passthrough-body';
 import type { LogRecord } from '../../core/runtime/services';
 import { PlugboardError } from '../../sdk/errors';
 import { functionFailure } from '../function-failure';
@@ -266,7 +266,9 @@ class PluginProcess {
       return parseAnswer({ ok: false, error: { code, message } });
     }
     const answer = parseAnswer(this.redactor(raw));
-    return answer.ok ? { ok: true, result: redactResult(kind, answer.result, this.redactor) } : answer;
+    return answer.ok
+      ? { ok: true, result: redactPassthroughBody(kind, answer.result, this.redactor) }
+      : answer;
   }
 }
 

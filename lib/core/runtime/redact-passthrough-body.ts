@@ -2,11 +2,10 @@ import type { EnvelopeKind, SerializedResponse } from '../envelope';
 import type { Redactor } from './redact';
 
 /**
- * A call's result with its secrets scrubbed, the HTTP passthrough's body too: that travels as
- * base64, where the redactor's walk of the text cannot see a secret.
+ * A result the redactor has walked, with the HTTP passthrough's body scrubbed too: that travels as
+ * base64, where the walk of the text cannot see a secret.
  */
-export function redactResult(kind: EnvelopeKind, result: unknown, redact: Redactor): unknown {
-  const scrubbed = redact(result);
+export function redactPassthroughBody(kind: EnvelopeKind, scrubbed: unknown, redact: Redactor): unknown {
   const response = scrubbed as Partial<SerializedResponse> | null;
   if (kind === 'http' && typeof response?.body === 'string')
     response.body = redact.bytes(Buffer.from(response.body, 'base64')).toString('base64');
