@@ -6,10 +6,11 @@ import middy from '@middy/core';
 import { DynamoDbRegistry } from '../lib/aws/dynamodb-registry';
 import { readEnvironment } from '../lib/aws/environment';
 import { EventBridgeBus } from '../lib/aws/eventbridge-bus';
+import { platformMetrics, publishSettlement } from '../lib/aws/platform-metrics';
 import type { LogFn } from '../lib/core/dispatcher/deps';
 import { settleAnnouncements } from '../lib/core/instances/announcements';
 
-const logger = new Logger();
+const logger = new Logger({ serviceName: 'plugboard-announcement-settlement' });
 const env = readEnvironment();
 const settleAfterSeconds = env.PLUGBOARD_SETTLE_AFTER_SECONDS;
 if (settleAfterSeconds === undefined)
@@ -20,7 +21,11 @@ const deps = {
   log: ((level, message, fields) => logger[level](message, fields ?? {})) satisfies LogFn,
 };
 
+const metrics = platformMetrics(env.PLUGBOARD_STAGE);
+
 /** Scheduled: publishes the events of instance writes whose function died before it published them. */
-export const handler = middy(() => settleAnnouncements(deps, settleAfterSeconds * 1000)).use(
-  injectLambdaContext(logger),
-);
+export const handler = middy(async () => {
+  const settled = await settleAnnouncements(deps, settleAfterSeconds * 1000);
+  publishSettlement(metrics, settled);
+  return settled;
+}).use(injectLambdaContext(logger));

@@ -56,6 +56,11 @@ export interface DynamoDbEventStoreProps {
    * @default 30 days
    */
   readonly eventLogRetentionDays?: number;
+  /**
+   * Told of each dead letter once it is written (the platform's functions count them for an alarm).
+   * @default nothing
+   */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
 }
 
 const DEFAULT_EVENT_LOG_RETENTION_DAYS = 30;
@@ -74,11 +79,13 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
   private readonly db: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly logRetentionSeconds: number;
+  private readonly onDeadLetter: ((letter: DeadLetter) => void) | undefined;
 
   constructor(props: DynamoDbEventStoreProps) {
     this.db = DynamoDBDocumentClient.from(props.client);
     this.table = props.tableName;
     this.logRetentionSeconds = (props.eventLogRetentionDays ?? DEFAULT_EVENT_LOG_RETENTION_DAYS) * 86_400;
+    this.onDeadLetter = props.onDeadLetter;
   }
 
   putSubscription(record: SubscriptionRecord): Promise<void> {
@@ -191,14 +198,15 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     return { items: page.items.map((item) => recordOf<PlatformEvent>(item)), nextCursor: page.nextCursor };
   }
 
-  putDeadLetter(letter: DeadLetter): Promise<void> {
+  async putDeadLetter(letter: DeadLetter): Promise<void> {
     const id = keyPart(letter.id, 'the dead letter id');
-    return this.put(
+    await this.put(
       recordItem(deadLetterKey(id), letter, 'the dead letter', {
         gsi1pk: EVENT_PARTITIONS.deadLetters,
         gsi1sk: `${timeKey(letter.failedAt, 'failedAt')}#${id}`,
       }),
     );
+    this.onDeadLetter?.(letter);
   }
   getDeadLetter(id: string): Promise<DeadLetter | undefined> {
     return this.getRecord(deadLetterKey(keyPart(id, 'the dead letter id')));

@@ -62,6 +62,7 @@ export function buildPlatform(
     jwt: props.jwt,
     corsOrigins: props.corsOrigins,
     functionsDir: props.functionsDir,
+    alarmTopicArn: props.alarmTopicArn,
   });
   Tags.of(stateful).add('plugboard:stage', stage);
   Tags.of(stateless).add('plugboard:stage', stage);

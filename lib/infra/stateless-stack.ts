@@ -20,6 +20,7 @@ import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 import { DeadLetterIntake } from './dead-letter-intake';
 import { grantRegistry } from './grant-registry';
 import { nagArn } from './nag';
+import { PlatformAlarms } from './platform-alarms';
 import { type JwtAuthOptions, PlatformApi } from './platform-api';
 import { type DeployedPlugin, PluginFunction } from './plugin-function';
 import { PROJECT_ROOT } from './project-root';
@@ -51,6 +52,11 @@ export interface StatelessStackProps extends StackProps {
    * @default functions/ of this project
    */
   readonly functionsDir?: string;
+  /**
+   * The ARN of an SNS topic the platform's alarms notify (PlatformAlarms).
+   * @default - no action: the alarms only change state
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /** API Gateway gives up on an integration after 30 s; plugins get at most 29. */
@@ -72,6 +78,7 @@ export class StatelessStack extends Stack {
   readonly delivery: BundledFunction;
   readonly deadLetterIntake: DeadLetterIntake;
   readonly announcementSettlement: AnnouncementSettlement;
+  readonly alarms: PlatformAlarms;
   readonly pluginFunctions: ReadonlyMap<string, PluginFunction>;
   readonly api: PlatformApi;
 
@@ -164,6 +171,7 @@ export class StatelessStack extends Stack {
       liveWriteTimeout: DISPATCHER_TIMEOUT,
       logRetention: props.logRetention,
     });
+    this.alarms = new PlatformAlarms(this, 'Alarms', { stage, alarmTopicArn: props.alarmTopicArn });
 
     this.api = new PlatformApi(this, 'Api', {
       dispatcher: this.dispatcher.function,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { platformEvent } from '../../lib/core/platform-events';
 import type { AnnouncedWrite, HeldAnnouncement } from '../../lib/core/ports';
 import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+import { watchEmf } from '../fixtures/emf-lines';
 import { handlerContext } from '../fixtures/handler-context';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -92,11 +93,28 @@ describe('functions/announcement-settlement.ts against dynalite', () => {
       FailedEntryCount: 1,
       Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }],
     });
-    expect(await handler({}, context)).toEqual({ published: 0, dropped: 0, kept: 1 });
-    expect((await table.registry.listAnnouncements('9999')).items).toHaveLength(1);
+    const emf = watchEmf();
+    try {
+      expect(await handler({}, context)).toEqual({ published: 0, dropped: 0, kept: 1 });
+      expect((await table.registry.listAnnouncements('9999')).items).toHaveLength(1);
 
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-2' }] });
-    expect(await handler({}, context)).toEqual({ published: 1, dropped: 0, kept: 0 });
-    expect((await table.registry.listAnnouncements('9999')).items).toEqual([]);
+      eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-2' }] });
+      expect(await handler({}, context)).toEqual({ published: 1, dropped: 0, kept: 0 });
+      expect((await table.registry.listAnnouncements('9999')).items).toEqual([]);
+    } finally {
+      emf.restore();
+    }
+    // Each run is a point for the alarm on what the bus did not take.
+    expect(
+      emf.documents().map(({ HeldAnnouncementsPublished, HeldAnnouncementsKept, stage, service }) => ({
+        HeldAnnouncementsPublished,
+        HeldAnnouncementsKept,
+        stage,
+        service,
+      })),
+    ).toEqual([
+      { HeldAnnouncementsPublished: 0, HeldAnnouncementsKept: 1, stage: 'test', service: 'plugboard' },
+      { HeldAnnouncementsPublished: 1, HeldAnnouncementsKept: 0, stage: 'test', service: 'plugboard' },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import type { DeadLetter } from '../../lib/core/ports';
 import { batch, deadLetterRecord, eventOf } from '../fixtures/dead-letter-queue/records';
 import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+import { watchEmf } from '../fixtures/emf-lines';
 
 const STAGE = 'test';
 const SUBSCRIPTION = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -228,10 +229,19 @@ describe('functions/dead-letter-intake.ts', () => {
     } as unknown as Context;
     const good = deadLetterRecord('lambda-on-failure-subscription');
     const bad = { ...good, messageId: 'bad', body: 'not json' };
-    expect(await handler(batch(good, bad), context)).toEqual({
-      batchItemFailures: [{ itemIdentifier: 'bad' }],
-    });
+    const emf = watchEmf();
+    try {
+      expect(await handler(batch(good, bad), context)).toEqual({
+        batchItemFailures: [{ itemIdentifier: 'bad' }],
+      });
+    } finally {
+      emf.restore();
+    }
     const letter = await table.eventStore.getDeadLetter(`${COUNTER_EVENT}:${SUBSCRIPTION}`);
     expect(letter?.target).toBe(SUBSCRIPTION);
+    // The letter it wrote is counted for the platform's alarm; the message it could not read is not.
+    expect(
+      emf.documents().map(({ DeadLetters, deadLetter, stage }) => ({ DeadLetters, deadLetter, stage })),
+    ).toEqual([{ DeadLetters: 1, deadLetter: `${COUNTER_EVENT}:${SUBSCRIPTION}`, stage: 'test' }]);
   });
 });

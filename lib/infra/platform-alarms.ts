@@ -1,0 +1,66 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { PLATFORM_METRICS, platformMetricDimensions } from '../aws/metric-names';
+
+export interface PlatformAlarmsProps {
+  readonly stage: string;
+  /**
+   * The ARN of an SNS topic the alarms notify when they go off.
+   * @default - no action: the alarms only change state
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * How long the alarm on what the bus did not take looks back: a few settlement runs, so that one
+   * run's bad moment is seen without a long wait.
+   * @default Duration.minutes(15)
+   */
+  readonly settlementPeriod?: Duration;
+}
+
+/**
+ * Alarms on the metrics the platform's functions publish (lib/aws/platform-metrics.ts), so that an
+ * operator hears of what the platform could not do by itself: events that ended as dead letters,
+ * and lifecycle events the bus kept refusing. Each goes off at the first occurrence; no data is
+ * not a breach, since both count things that should not happen.
+ */
+export class PlatformAlarms extends Construct {
+  readonly deadLetters: Alarm;
+  readonly heldAnnouncements: Alarm;
+
+  constructor(scope: Construct, id: string, props: PlatformAlarmsProps) {
+    super(scope, id);
+    const metric = (metricName: string, period: Duration) =>
+      new Metric({
+        namespace: PLATFORM_METRICS.namespace,
+        metricName,
+        dimensionsMap: platformMetricDimensions(props.stage),
+        statistic: Stats.SUM,
+        period,
+      });
+    const atFirst = {
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    };
+    this.deadLetters = new Alarm(this, 'DeadLetters', {
+      ...atFirst,
+      alarmDescription:
+        'Events were not delivered to a target after every retry, or the bus did not take them: `GET /v1/dlq` (or `plugboard dlq list`) lists the dead letters with the reason of each. Fix the cause, then redrive them.',
+      metric: metric(PLATFORM_METRICS.deadLetters, Duration.minutes(5)),
+    });
+    this.heldAnnouncements = new Alarm(this, 'HeldAnnouncements', {
+      ...atFirst,
+      alarmDescription:
+        "The announcement settlement could not publish the lifecycle events of instance writes: the bus did not take them. They stay held and each run tries again; the settlement function's log names the bus's error.",
+      metric: metric(PLATFORM_METRICS.announcementsKept, props.settlementPeriod ?? Duration.minutes(15)),
+    });
+    if (props.alarmTopicArn !== undefined) {
+      const topic = new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
+      for (const alarm of [this.deadLetters, this.heldAnnouncements]) alarm.addAlarmAction(topic);
+    }
+  }
+}
