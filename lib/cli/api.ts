@@ -4,6 +4,7 @@ import { PlugboardClient } from '../client';
 import { DEFAULT_DATA_DIR, TOKEN_FILE } from '../local/defaults';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DEFAULT_ENDPOINT, type EndpointOptions } from './endpoint-option';
+import { executeApiRegion, sigv4Signer } from './sigv4';
 
 function localToken(): string | undefined {
   try {
@@ -13,18 +14,47 @@ function localToken(): string | undefined {
   }
 }
 
+/**
+ * The region to sign for, when requests are to be signed: asked with --sigv4, or an API Gateway URL
+ * given no bearer token (a stage deployed with IAM auth, the default). A token and --sigv4 together
+ * are refused: API Gateway reads one Authorization header.
+ */
+function signingRegion(
+  options: EndpointOptions,
+  endpoint: string,
+  token: string | undefined,
+): string | undefined {
+  if (options.sigv4 === undefined && (token !== undefined || executeApiRegion(endpoint) === undefined))
+    return undefined;
+  if (token !== undefined)
+    throw new ValidationError('pass either --token (a JWT) or --sigv4 (IAM), not both');
+  const region =
+    typeof options.sigv4 === 'string'
+      ? options.sigv4
+      : (executeApiRegion(endpoint) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
+  if (!region || !/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(region))
+    throw new ValidationError(
+      region
+        ? `--sigv4: "${region}" is not an AWS region (like eu-west-1)`
+        : '--sigv4 needs a region: give it (--sigv4 eu-west-1) or set AWS_REGION',
+    );
+  return region;
+}
+
 /** A client for the endpoint the options, the environment or the defaults name; an unreachable one is a one-line error. */
 export function clientFor(options: EndpointOptions): PlugboardClient {
   const endpoint = options.endpoint ?? process.env.PLUGBOARD_ENDPOINT ?? DEFAULT_ENDPOINT;
   // A token pasted or read from a file often ends in a line break, which no header may carry.
-  const token = (options.token ?? process.env.PLUGBOARD_TOKEN)?.trim() || localToken();
-  if (token !== undefined && !/^[\x21-\x7e]+$/.test(token))
+  const given = (options.token ?? process.env.PLUGBOARD_TOKEN)?.trim() || undefined;
+  if (given !== undefined && !/^[\x21-\x7e]+$/.test(given))
     throw new ValidationError(
       '--token (or PLUGBOARD_TOKEN) must be printable ASCII without spaces; it is not shown here',
     );
+  const region = signingRegion(options, endpoint, given);
   return new PlugboardClient({
     baseUrl: endpoint,
-    token,
+    token: region === undefined ? (given ?? localToken()) : undefined,
+    ...(region === undefined ? {} : { sign: sigv4Signer(region) }),
     fetch: async (input, init) => {
       try {
         return await fetch(input, init);

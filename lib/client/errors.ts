@@ -30,6 +30,23 @@ const isProblem = (body: unknown): body is Problem =>
   typeof (body as Problem).status === 'number' &&
   typeof (body as Problem).code === 'string';
 
+/**
+ * API Gateway's own refusals (`{"message": …}`: a signature or token it refused, its throttling,
+ * its timeout) named with the platform's codes for those statuses.
+ */
+const GATEWAY_CODES: Readonly<Record<number, string>> = {
+  401: 'Unauthenticated',
+  403: 'Forbidden',
+  429: 'RateLimited',
+  503: 'Unavailable',
+  504: 'Timeout',
+};
+
+const gatewayMessage = (body: unknown): string | undefined => {
+  const message = (body as { message?: unknown } | null)?.message;
+  return typeof body === 'object' && typeof message === 'string' ? message : undefined;
+};
+
 /** The error for a failed response; a body that is not a problem (a proxy's page, say) still gives one. */
 export function apiErrorFrom(
   status: number,
@@ -38,12 +55,14 @@ export function apiErrorFrom(
   requestId: string | null,
 ): PlugboardApiError {
   if (isProblem(body)) return new PlugboardApiError(body);
+  const message = gatewayMessage(body);
   return new PlugboardApiError({
     type: 'about:blank',
     title: `HTTP ${status}`,
     status,
-    code: `Http${status}`,
-    detail: text.slice(0, 200) || `the API answered ${status} without a problem document`,
+    code: (message !== undefined ? GATEWAY_CODES[status] : undefined) ?? `Http${status}`,
+    detail:
+      message?.slice(0, 200) || text.slice(0, 200) || `the API answered ${status} without a problem document`,
     requestId: requestId ?? '',
   });
 }

@@ -243,4 +243,22 @@ describe('plugboard/client against the local platform', () => {
     );
     expect(limited.retryAt).toEqual(new Date('2030-01-01T00:00:00.000Z'));
   });
+
+  it("names API Gateway's own refusals with the platform's codes and their message", () => {
+    const refusal = (status: number, message: string) =>
+      apiErrorFrom(status, { message }, JSON.stringify({ message }), null);
+    expect(refusal(403, 'The security token included in the request is invalid.')).toMatchObject({
+      code: 'Forbidden',
+      detail: 'The security token included in the request is invalid.',
+      message: 'Forbidden (403): The security token included in the request is invalid.',
+    });
+    expect(refusal(401, 'Unauthorized')).toMatchObject({ code: 'Unauthenticated', detail: 'Unauthorized' });
+    expect(refusal(429, 'Too Many Requests')).toMatchObject({ code: 'RateLimited' });
+    expect(refusal(504, 'Endpoint request timed out')).toMatchObject({ code: 'Timeout' });
+    // A status the table does not name keeps its number; the message is still the detail.
+    expect(refusal(500, 'Internal Server Error')).toMatchObject({
+      code: 'Http500',
+      detail: 'Internal Server Error',
+    });
+  });
 });
