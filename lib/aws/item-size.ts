@@ -4,7 +4,7 @@ import type { Item } from './query-page';
 const MAX_ITEM_BYTES = 400 * 1024;
 
 /** Approximate DynamoDB item size: attribute names plus values, numbers counted at their maximum. */
-export function itemBytes(item: Item): number {
+function itemBytes(item: Item): number {
   let bytes = 0;
   for (const [name, value] of Object.entries(item)) {
     bytes += Buffer.byteLength(name);
