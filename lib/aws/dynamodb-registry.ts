@@ -1,7 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient, PutCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { newGeneration } from '../core/instances/generation';
-import { invalidCursor } from '../core/page-cursor-text';
 import type {
   AnnouncingInstance,
   HeldAnnouncement,
@@ -17,9 +15,10 @@ import type {
 } from '../core/ports';
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import { PlugboardError } from '../sdk/errors';
-import { type Connection, connection, documentSdk, dynamoDbSdk, isSdkError } from './lazy-sdk';
-import type { PageKey } from './page-cursor';
-import { queryPage } from './query-page';
+import { DynamoDbPluginStorage } from './dynamodb-plugin-storage';
+import { checkInstanceName, checkSlug } from './item-checks';
+import type { Item } from './query-page';
+import { isConditionFailure } from './registry-errors';
 import {
   ANNOUNCEMENTS_PARTITION,
   ANNOUNCING_ATTRIBUTE,
@@ -29,14 +28,9 @@ import {
   announcementMark,
   announcingOf,
   checkInstanceChanges,
-  checkInstanceName,
   checkNewInstance,
-  checkSlug,
-  checkStoreKey,
-  checkStoreOwner,
   DELETING_ATTRIBUTE,
   INSTANCES_PARTITION,
-  type Item,
   instanceFromItem,
   instanceItem,
   instanceKey,
@@ -47,20 +41,11 @@ import {
   pluginFromItem,
   pluginItem,
   pluginKey,
-  storedFromItem,
-  storedItem,
-  storeKey,
 } from './registry-items';
-import { REGISTRY_TABLE, storePartition } from './registry-table';
-
-export interface DynamoDbRegistryProps {
-  /** @default a client made on first use, the SDK loaded then */
-  readonly client?: DynamoDBClient;
-  readonly tableName: string;
-}
+import { REGISTRY_TABLE, TABLE_KEY } from './registry-table';
+import { partitionIs, RegistryTableClient, type RegistryTableProps } from './registry-table-client';
 
 const INDEX = REGISTRY_TABLE.indexes[0];
-const TABLE_KEY = ['pk', 'sk'] as const;
 const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
 
 /**
@@ -69,23 +54,22 @@ const INDEX_KEY = ['pk', 'sk', INDEX.partitionKey, INDEX.sortKey] as const;
  * dynalite (the local table) has no transactions.
  */
 export class DynamoDbRegistry implements Registry {
-  private readonly table: string;
-  private readonly connection: Connection<DocumentSdk, DynamoDBDocumentClient>;
+  private readonly table: RegistryTableClient;
+  /** Plugin-owned storage, kept through the same client. */
+  private readonly storage: DynamoDbPluginStorage;
 
-  constructor(props: DynamoDbRegistryProps) {
-    this.table = props.tableName;
-    this.connection = connection(documentSdk, async (sdk) =>
-      sdk.DynamoDBDocumentClient.from(props.client ?? new (await dynamoDbSdk()).DynamoDBClient({})),
-    );
+  constructor(props: RegistryTableProps) {
+    this.table = new RegistryTableClient(props);
+    this.storage = new DynamoDbPluginStorage(this.table);
   }
 
   async putPlugin(record: PluginRecord): Promise<void> {
-    await this.put(pluginItem(record));
+    await this.table.put(pluginItem(record));
   }
 
   async getPlugin(slug: string): Promise<PluginRecord | undefined> {
     if (typeof slug !== 'string' || slug.includes('#')) return undefined;
-    const item = await this.get(pluginKey(slug));
+    const item = await this.table.get(pluginKey(slug));
     return item && pluginFromItem(item);
   }
 
@@ -93,7 +77,7 @@ export class DynamoDbRegistry implements Registry {
     const plugins: PluginRecord[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.query(
+      const page = await this.table.query(
         { IndexName: INDEX.name, ...partitionIs(INDEX.partitionKey, PLUGINS_PARTITION) },
         { limit: 1000, cursor },
         INDEX_KEY,
@@ -120,7 +104,7 @@ export class DynamoDbRegistry implements Registry {
         ? {}
         : { [ANNOUNCING_ATTRIBUTE]: new Set([announcementMark(options.announcing)]) };
     try {
-      await this.put({ ...item, ...announcing }, { ConditionExpression: 'attribute_not_exists(pk)' });
+      await this.table.put({ ...item, ...announcing }, { ConditionExpression: 'attribute_not_exists(pk)' });
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new PlugboardError('NameTaken', `an instance named ${checked.name} already exists`);
@@ -133,7 +117,7 @@ export class DynamoDbRegistry implements Registry {
   /** Every read is a consistent read, so one asked to be fresh is no different. */
   async getInstance(name: string): Promise<InstanceRecord | undefined> {
     if (!instanceNameIsValid(name)) return undefined;
-    const item = await this.get(instanceKey(name));
+    const item = await this.table.get(instanceKey(name));
     return item && instanceFromItem(item);
   }
 
@@ -149,7 +133,7 @@ export class DynamoDbRegistry implements Registry {
       input.ExpressionAttributeNames = { '#p': INDEX.partitionKey, '#s': INDEX.sortKey };
       input.ExpressionAttributeValues = { ':p': INSTANCES_PARTITION, ':prefix': instancesOfPlugin(plugin) };
     }
-    const page = await this.query(
+    const page = await this.table.query(
       input,
       request,
       INDEX_KEY,
@@ -196,10 +180,10 @@ export class DynamoDbRegistry implements Registry {
       expression += ' ADD #announcing :announcing';
     }
     try {
-      await this.attempt((db, sdk) =>
+      await this.table.attempt((db, sdk) =>
         db.send(
           new sdk.UpdateCommand({
-            TableName: this.table,
+            TableName: this.table.tableName,
             Key: instanceKey(current.name),
             UpdateExpression: expression,
             ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
@@ -232,10 +216,10 @@ export class DynamoDbRegistry implements Registry {
     for (const mark of [...marksOf(item), ...(own === undefined ? [] : [own])])
       await this.markLanded(mark, record.createdAt);
     try {
-      await this.attempt((db, sdk) =>
+      await this.table.attempt((db, sdk) =>
         db.send(
           new sdk.DeleteCommand({
-            TableName: this.table,
+            TableName: this.table.tableName,
             Key: instanceKey(name),
             ConditionExpression: `#v = :v AND ${own === undefined ? 'attribute_not_exists(#d)' : '#d = :own'}`,
             ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
@@ -259,7 +243,7 @@ export class DynamoDbRegistry implements Registry {
     // A claim at the version expected reads the item as it writes it.
     if (own !== undefined && expectedVersion !== undefined)
       return { item: await this.claim(name, own, expectedVersion), version: expectedVersion };
-    const read = await this.get(instanceKey(name));
+    const read = await this.table.get(instanceKey(name));
     if (!read) throw notFound(name);
     const version = Number(read.version);
     if (expectedVersion !== undefined && version !== expectedVersion)
@@ -272,10 +256,10 @@ export class DynamoDbRegistry implements Registry {
   /** One delete at a time: the claim changes no version, and a write that does fails the delete. */
   private async claim(name: string, mark: string, version: number): Promise<Item> {
     try {
-      const { Attributes } = await this.attempt((db, sdk) =>
+      const { Attributes } = await this.table.attempt((db, sdk) =>
         db.send(
           new sdk.UpdateCommand({
-            TableName: this.table,
+            TableName: this.table.tableName,
             Key: instanceKey(name),
             UpdateExpression: 'SET #d = :mark',
             ConditionExpression: 'attribute_exists(pk) AND #v = :v AND attribute_not_exists(#d)',
@@ -288,7 +272,7 @@ export class DynamoDbRegistry implements Registry {
       return Attributes as Item;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.get(instanceKey(name));
+      const current = await this.table.get(instanceKey(name));
       if (current && Number(current.version) === version) throw beingDeleted(name);
       throw await this.whyNot(name, version);
     }
@@ -305,11 +289,11 @@ export class DynamoDbRegistry implements Registry {
   }
 
   async holdAnnouncement(announcement: HeldAnnouncement): Promise<void> {
-    await this.put(announcementItem(announcement));
+    await this.table.put(announcementItem(announcement));
   }
 
   async listAnnouncements(heldBefore: string, request: PageRequest = {}): Promise<Page<HeldAnnouncement>> {
-    const page = await this.query(
+    const page = await this.table.query(
       {
         KeyConditionExpression: 'pk = :p AND sk < :before',
         ExpressionAttributeValues: { ':p': ANNOUNCEMENTS_PARTITION, ':before': heldBefore },
@@ -323,7 +307,7 @@ export class DynamoDbRegistry implements Registry {
 
   async getAnnouncing(name: string): Promise<AnnouncingInstance | undefined> {
     if (!instanceNameIsValid(name)) return undefined;
-    const item = await this.get(instanceKey(name));
+    const item = await this.table.get(instanceKey(name));
     return item && { record: instanceFromItem(item), announcing: announcingOf(item) };
   }
 
@@ -355,8 +339,8 @@ export class DynamoDbRegistry implements Registry {
         },
       );
     }
-    await this.attempt((db, sdk) =>
-      db.send(new sdk.DeleteCommand({ TableName: this.table, Key: announcementKey(announcement) })),
+    await this.table.attempt((db, sdk) =>
+      db.send(new sdk.DeleteCommand({ TableName: this.table.tableName, Key: announcementKey(announcement) })),
     );
   }
 
@@ -369,10 +353,10 @@ export class DynamoDbRegistry implements Registry {
     condition?: string,
   ): Promise<void> {
     try {
-      await this.attempt((db, sdk) =>
+      await this.table.attempt((db, sdk) =>
         db.send(
           new sdk.UpdateCommand({
-            TableName: this.table,
+            TableName: this.table.tableName,
             Key: key,
             UpdateExpression: update,
             ConditionExpression: ['attribute_exists(pk)', ...(condition ? [condition] : [])].join(' AND '),
@@ -386,41 +370,20 @@ export class DynamoDbRegistry implements Registry {
     }
   }
 
-  async storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined> {
-    const item = await this.get(checkedStoreKey(owner, key));
-    return item && storedFromItem(item);
+  storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined> {
+    return this.storage.storeGet(owner, key);
   }
 
-  async storePut(owner: StoreOwner, key: string, value: unknown): Promise<StoredItem> {
-    const item = storedItem(checkStoreOwner(owner), checkStoreKey(key), value, new Date().toISOString());
-    await this.attempt((db, sdk) => db.send(new sdk.PutCommand({ TableName: this.table, Item: item })));
-    return storedFromItem(item);
+  storePut(owner: StoreOwner, key: string, value: unknown): Promise<StoredItem> {
+    return this.storage.storePut(owner, key, value);
   }
 
-  async storeDelete(owner: StoreOwner, key: string): Promise<void> {
-    await this.attempt((db, sdk) =>
-      db.send(new sdk.DeleteCommand({ TableName: this.table, Key: checkedStoreKey(owner, key) })),
-    );
+  storeDelete(owner: StoreOwner, key: string): Promise<void> {
+    return this.storage.storeDelete(owner, key);
   }
 
-  async storeList(owner: StoreOwner, options: StoreListOptions = {}): Promise<Page<StoredItem>> {
-    const partition = storePartition(checkStoreOwner(owner));
-    const prefix = options.prefix ?? '';
-    if (prefix !== '') checkStoreKey(prefix);
-    const input: Partial<QueryCommandInput> =
-      prefix === ''
-        ? partitionIs('pk', partition)
-        : {
-            KeyConditionExpression: 'pk = :p AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':p': partition, ':prefix': prefix },
-          };
-    const page = await this.query(
-      input,
-      options,
-      TABLE_KEY,
-      (key) => key.pk === partition && (key.sk ?? '').startsWith(prefix),
-    );
-    return { items: page.items.map(storedFromItem), nextCursor: page.nextCursor };
+  storeList(owner: StoreOwner, options?: StoreListOptions): Promise<Page<StoredItem>> {
+    return this.storage.storeList(owner, options);
   }
 
   /** After a failed conditional write: was the instance gone, or at another version? */
@@ -429,53 +392,6 @@ export class DynamoDbRegistry implements Registry {
     if (!current) return notFound(name);
     return versionConflict(name, current.version, expectedVersion);
   }
-
-  /** Writes the whole item, on `condition` if one is given (its failure is left to the caller). */
-  private async put(item: Item, condition: Omit<PutCommandInput, 'TableName' | 'Item'> = {}): Promise<void> {
-    await this.attempt((db, sdk) =>
-      db.send(new sdk.PutCommand({ TableName: this.table, Item: item, ...condition })),
-    );
-  }
-
-  private async get(key: Record<string, string>): Promise<Item | undefined> {
-    const { Item } = await this.attempt((db, sdk) =>
-      db.send(new sdk.GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })),
-    );
-    return Item;
-  }
-
-  private query(
-    input: Partial<QueryCommandInput>,
-    request: PageRequest,
-    keyAttributes: readonly string[],
-    belongs: (key: PageKey) => boolean,
-  ): Promise<Page<Item>> {
-    return this.attempt((db) =>
-      queryPage(db, { TableName: this.table, ...input }, request, keyAttributes, belongs),
-    );
-  }
-
-  /** Runs a call with the document client, its errors in the platform's terms. */
-  private async attempt<T>(run: (db: DynamoDBDocumentClient, sdk: DocumentSdk) => Promise<T>): Promise<T> {
-    try {
-      const { sdk, client } = await this.connection();
-      return await run(client, sdk);
-    } catch (error) {
-      throw translate(error);
-    }
-  }
-}
-
-function partitionIs(attribute: string, value: string): Partial<QueryCommandInput> {
-  return {
-    KeyConditionExpression: '#p = :p',
-    ExpressionAttributeNames: { '#p': attribute },
-    ExpressionAttributeValues: { ':p': value },
-  };
-}
-
-function checkedStoreKey(owner: StoreOwner, key: string) {
-  return storeKey(checkStoreOwner(owner), checkStoreKey(key));
 }
 
 function instanceNameIsValid(name: unknown): name is string {
@@ -504,34 +420,3 @@ const versionConflict = (name: string, current: number, expected: number | undef
   new PlugboardError('VersionConflict', `instance ${name} is at version ${current}, not ${expected}`, {
     details: { currentVersion: current },
   });
-
-type DocumentSdk = typeof import('@aws-sdk/lib-dynamodb');
-
-const isConditionFailure = (error: unknown) => isSdkError(error, 'ConditionalCheckFailedException');
-
-/** DynamoDB's errors in the platform's terms; the conditional-check failure is left to the caller. */
-function translate(error: unknown): unknown {
-  if (!(error instanceof Error) || error instanceof PlugboardError) return error;
-  if (isConditionFailure(error)) return error;
-  switch (error.name) {
-    case 'ValidationException':
-      if (/item size/i.test(error.message)) {
-        return new PlugboardError(
-          'PayloadTooLarge',
-          'the item is larger than the 400 KB a registry item holds',
-        );
-      }
-      if (/starting key|exclusivestartkey/i.test(error.message)) {
-        return invalidCursor();
-      }
-      return error;
-    case 'ProvisionedThroughputExceededException':
-    case 'ThrottlingException':
-    case 'RequestLimitExceeded':
-      return new PlugboardError('Unavailable', 'the registry is busy; retry shortly');
-    case 'ResourceNotFoundException':
-      return new PlugboardError('Unavailable', 'the registry table does not exist');
-    default:
-      return error;
-  }
-}

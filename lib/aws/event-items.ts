@@ -1,6 +1,7 @@
 import { PlugboardError } from '../sdk/errors';
+import { toJson } from './item-json';
+import { assertFits } from './item-size';
 import type { Item } from './query-page';
-import { assertFits, toJson } from './registry-items';
 
 /**
  * Event persistence items in the registry table, each under its own pk prefix (none starts with

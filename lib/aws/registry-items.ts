@@ -6,39 +6,20 @@ import {
   type NewInstance,
   OPTIONAL_HANDLERS,
   type PluginRecord,
-  type StoreOwner,
 } from '../core/ports';
-import { zodFieldErrors } from '../core/zod-errors';
-import { CallContextSchema, type StoredItem } from '../sdk/context';
-import { PlugboardError } from '../sdk/errors';
-import { jsonValueFault } from './json-value-fault';
-import { storePartition } from './registry-table';
+import { CallContextSchema } from '../sdk/context';
+import { check, checkInstanceName, checkSlug, instanceName, slug } from './item-checks';
+import { fromJson, toJson } from './item-json';
+import { assertFits } from './item-size';
+import type { Item } from './query-page';
 
 /**
- * How registry records become DynamoDB items and back. Free-form values (options, context,
- * manifests, stored values) are kept as JSON strings: they round-trip exactly as JSON does over
- * HTTP, and an item's size is known before it is written.
+ * How the registry's records (plugins, instances, held announcements) become DynamoDB items and
+ * back; plugin-owned storage's items are store-items.ts's.
  */
 
-const MAX_ITEM_BYTES = 400 * 1024;
-const MAX_SORT_KEY_BYTES = 1024;
-
-const slug = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a plugin slug: a-z, 0-9 and "-", at most 64');
-/** No "#": it separates the parts of a key, so a name must never contain it. */
-export const instanceName = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-    'must be 1-128 of A-Z, a-z, 0-9, ".", "_", "-", starting alphanumeric',
-  );
-/** Part of a store partition's key, so no "#" either. */
-const generation = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_", "-"');
 /** Checked as JSON when the item is built (toJson), after undefined properties are dropped. */
 const jsonObject = z.record(z.string(), z.unknown());
-/** Built once: z.json() constructs its recursive schema anew on every call, ~80 µs each time. */
-const jsonValue = z.json();
 const order = z.number().int().min(-1_000_000).max(1_000_000);
 const credentialsSet = z.array(z.string().min(1).max(200)).max(100);
 const description = z.string().max(2000).optional();
@@ -59,105 +40,14 @@ const InstanceChangesSchema = z.strictObject({
   order: order.optional(),
   credentialsSet: credentialsSet.optional(),
 });
-const StoreKeySchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine(
-    (key) => Buffer.byteLength(key) <= MAX_SORT_KEY_BYTES,
-    `must be at most ${MAX_SORT_KEY_BYTES} bytes`,
-  );
 
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string, pointer = ''): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new PlugboardError('Validation', `${what} is not valid`, {
-      errors: zodFieldErrors(result.error, pointer, value),
-    });
-  }
-  return result.data;
-}
-
-export const checkSlug = (value: unknown): string => check(slug, value, 'the plugin slug');
-export const checkInstanceName = (value: unknown): string => check(instanceName, value, 'the instance name');
 export const checkNewInstance = (value: unknown): NewInstance =>
   check(NewInstanceSchema, value, 'the instance');
 export const checkInstanceChanges = (value: unknown): InstanceChanges =>
   check(InstanceChangesSchema, value, 'the instance changes');
-export const checkStoreKey = (value: unknown): string => check(StoreKeySchema, value, 'the store key');
-/** Only the owner's own fields, each checked: a local worker's store calls name the owner themselves. */
-export const checkStoreOwner = ({ plugin, name, generation: given }: StoreOwner): StoreOwner => ({
-  plugin: checkSlug(plugin),
-  name: checkInstanceName(name),
-  generation: given === undefined ? undefined : check(generation, given, 'the generation'),
-});
-
-/** Object properties set to undefined mean "absent" in JS, as they do in JSON; other undefineds are errors. */
-function withoutUndefined(value: unknown, depth = 0): unknown {
-  if (depth > 64 || typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => withoutUndefined(v, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, withoutUndefined(v, depth + 1)]),
-  );
-}
-
-/** JSON text of a value, or Validation when it has no faithful JSON form. */
-export function toJson(input: unknown, what: string, pointer = ''): string {
-  const value = withoutUndefined(input);
-  if (!jsonValue.safeParse(value).success) {
-    const fault = jsonValueFault(value, pointer);
-    if (fault) throw new PlugboardError('Validation', `${what} is not valid`, { errors: [fault] });
-    check(jsonValue, value, what, pointer);
-  }
-  try {
-    return JSON.stringify(value);
-  } catch {
-    throw new PlugboardError('Validation', `${what} cannot be written as JSON (is it circular?)`);
-  }
-}
-
-function fromJson(text: unknown, what: string): unknown {
-  if (typeof text !== 'string') throw corrupted(what);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw corrupted(what);
-  }
-}
-
-const corrupted = (what: string) => new PlugboardError('Internal', `the registry holds a corrupted ${what}`);
-
-export type Item = Record<string, unknown>;
-
-/** Approximate DynamoDB item size: attribute names plus values, numbers counted at their maximum. */
-export function itemBytes(item: Item): number {
-  let bytes = 0;
-  for (const [name, value] of Object.entries(item)) {
-    bytes += Buffer.byteLength(name);
-    if (typeof value === 'string') bytes += Buffer.byteLength(value);
-    else if (typeof value === 'number') bytes += 21;
-    else if (Array.isArray(value))
-      bytes += 3 + value.reduce((sum: number, v) => sum + 1 + Buffer.byteLength(String(v)), 0);
-    else bytes += Buffer.byteLength(JSON.stringify(value) ?? '');
-  }
-  return bytes;
-}
-
-export function assertFits(item: Item, what: string): void {
-  const bytes = itemBytes(item);
-  if (bytes > MAX_ITEM_BYTES) {
-    throw new PlugboardError(
-      'PayloadTooLarge',
-      `${what} is ${Math.ceil(bytes / 1024)} KB; a registry item holds at most ${MAX_ITEM_BYTES / 1024} KB`,
-    );
-  }
-}
 
 export const pluginKey = (slug: string) => ({ pk: `PLUGIN#${slug}`, sk: 'MANIFEST' });
 export const instanceKey = (name: string) => ({ pk: `INSTANCE#${name}`, sk: 'INSTANCE' });
-export const storeKey = (owner: StoreOwner, key: string) => ({ pk: storePartition(owner), sk: key });
 export const PLUGINS_PARTITION = 'PLUGINS';
 /** Held announcements, sorted by when they were held. */
 export const ANNOUNCEMENTS_PARTITION = 'ANNOUNCEMENT';
@@ -244,20 +134,6 @@ export function instanceFromItem(item: Item): InstanceRecord {
   if (typeof item.description === 'string') record.description = item.description;
   if (typeof item.generation === 'string') record.generation = item.generation;
   return record;
-}
-
-export function storedItem(owner: StoreOwner, key: string, value: unknown, updatedAt: string): Item {
-  const item = { ...storeKey(owner, key), value: toJson(value, 'the stored value'), updatedAt };
-  assertFits(item, 'the stored value');
-  return item;
-}
-
-export function storedFromItem(item: Item): StoredItem {
-  return {
-    key: String(item.sk),
-    value: fromJson(item.value, 'stored value'),
-    updatedAt: String(item.updatedAt),
-  };
 }
 
 export function announcementItem(announcement: HeldAnnouncement): Item {

@@ -27,6 +27,9 @@ export const REGISTRY_TABLE = {
   timeToLiveAttribute: 'expiresAt',
 } as const;
 
+/** The table's own key attributes, as a page cursor of a query of the table (not of an index) names them. */
+export const TABLE_KEY = [REGISTRY_TABLE.partitionKey, REGISTRY_TABLE.sortKey] as const;
+
 /**
  * An instance's store partition. One created before generations keeps the layout its items were
  * written in, so they stay readable; no item is moved, since its instance's calls may be writing.

@@ -1,20 +1,18 @@
-import type { Registry, StoreOwner } from '../core/ports';
+import type { PluginStorage, StoreOwner } from '../core/ports';
 import type { RuntimeServices } from '../core/runtime/services';
 import type { PluginStore } from '../sdk/context';
-import { DynamoDbRegistry } from './dynamodb-registry';
+import { DynamoDbPluginStorage } from './dynamodb-plugin-storage';
 import type { PlatformEnvironment } from './environment';
 import { EventBridgeBus } from './eventbridge-bus';
+import { RegistryTableClient } from './registry-table-client';
 import { SecretsManagerCredentialResolver } from './secrets-manager-credential-store';
 
-/** One instance's part of the registry's storage, as a plugin's Lambda gives it to the runtime. */
-export const registryStore = (
-  registry: Pick<Registry, 'storeGet' | 'storePut' | 'storeDelete' | 'storeList'>,
-  owner: StoreOwner,
-): PluginStore => ({
-  get: (key) => registry.storeGet(owner, key),
-  put: (key, value) => registry.storePut(owner, key, value),
-  delete: (key) => registry.storeDelete(owner, key),
-  list: (options) => registry.storeList(owner, options),
+/** One instance's part of plugin-owned storage, as a plugin's Lambda gives it to the runtime. */
+export const instanceStore = (storage: PluginStorage, owner: StoreOwner): PluginStore => ({
+  get: (key) => storage.storeGet(owner, key),
+  put: (key, value) => storage.storePut(owner, key, value),
+  delete: (key) => storage.storeDelete(owner, key),
+  list: (options) => storage.storeList(owner, options),
 });
 
 /**
@@ -24,11 +22,12 @@ export const registryStore = (
  * publishes nothing starts without them.
  */
 export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeServices['log']): RuntimeServices {
-  const registry = new DynamoDbRegistry({ tableName: env.PLUGBOARD_TABLE_NAME });
+  // The storage alone, not the registry: the bundle then leaves out instances, manifests and announcements.
+  const storage = new DynamoDbPluginStorage(new RegistryTableClient({ tableName: env.PLUGBOARD_TABLE_NAME }));
   const bus = new EventBridgeBus({ busName: env.PLUGBOARD_BUS_NAME });
   return {
     credentials: new SecretsManagerCredentialResolver(),
-    store: (owner) => registryStore(registry, owner),
+    store: (owner) => instanceStore(storage, owner),
     publish: async (event) => {
       await bus.publish([event]);
     },

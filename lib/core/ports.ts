@@ -110,8 +110,20 @@ export interface AnnouncingInstance {
   announcing: string[];
 }
 
+/**
+ * Plugin-owned storage (`ctx.store`), each owner's items apart. The registry keeps it; a plugin's
+ * function reaches it alone, without the rest of the registry.
+ */
+export interface PluginStorage {
+  /** Owners that differ in plugin, name or generation never see each other's items. */
+  storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined>;
+  storePut(owner: StoreOwner, key: string, value: unknown): Promise<StoredItem>;
+  storeDelete(owner: StoreOwner, key: string): Promise<void>;
+  storeList(owner: StoreOwner, options?: StoreListOptions): Promise<Page<StoredItem>>;
+}
+
 /** Manifests, instances and plugin-owned storage. Writes are single-item and conditional. */
-export interface Registry {
+export interface Registry extends PluginStorage {
   putPlugin(record: PluginRecord): Promise<void>;
   getPlugin(slug: string): Promise<PluginRecord | undefined>;
   listPlugins(): Promise<PluginRecord[]>;
@@ -153,12 +165,6 @@ export interface Registry {
    * announcement. Releasing one released before is no error.
    */
   releaseAnnouncement(announcement: HeldAnnouncement): Promise<void>;
-
-  /** Owners that differ in plugin, name or generation never see each other's items. */
-  storeGet(owner: StoreOwner, key: string): Promise<StoredItem | undefined>;
-  storePut(owner: StoreOwner, key: string, value: unknown): Promise<StoredItem>;
-  storeDelete(owner: StoreOwner, key: string): Promise<void>;
-  storeList(owner: StoreOwner, options?: StoreListOptions): Promise<Page<StoredItem>>;
 }
 
 export interface CredentialDescription {

@@ -1,12 +1,11 @@
 import { checkLimit, decodeCursor } from '../aws/page-cursor';
-import { checkStoreKey, checkStoreOwner, type Item, storedFromItem, storedItem } from '../aws/registry-items';
-import { REGISTRY_TABLE, storePartition } from '../aws/registry-table';
+import type { Item } from '../aws/query-page';
+import { storePartition, TABLE_KEY } from '../aws/registry-table';
+import { checkStoreKey, checkStoreOwner, storedFromItem, storedItem } from '../aws/store-items';
 import { newGeneration } from '../core/instances/generation';
 import { cursorText } from '../core/page-cursor-text';
 import type { StoreOwner } from '../core/ports';
 import type { PluginStore, StoredItem, StoreListOptions } from '../sdk/context';
-
-const TABLE_KEY = [REGISTRY_TABLE.partitionKey, REGISTRY_TABLE.sortKey];
 
 /** DynamoDB orders string sort keys by their UTF-8 bytes, not by UTF-16 code units as `sort()` does. */
 const byteOrder = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -26,7 +25,7 @@ export interface MemoryStoreScope {
 
 /**
  * An in-memory PluginStore with the registry's semantics: it keeps the very items the registry
- * writes (registry-items.ts), so a key, a value or an item the registry refuses is refused here with
+ * writes (store-items.ts), so a key, a value or an item the registry refuses is refused here with
  * the same error, a value reads back as its JSON, and keys list in the table's order, paged by the
  * registry's cursors. The scope names the partition, whose key counts toward an item's size.
  */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toJson } from '../../lib/aws/registry-items';
+import { toJson } from '../../lib/aws/item-json';
 import { PlugboardError } from '../../lib/sdk/errors';
 
 const refusal = (value: unknown) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkStoreOwner } from '../../lib/aws/registry-items';
 import { storePartition, storePartitionPattern } from '../../lib/aws/registry-table';
+import { checkStoreOwner } from '../../lib/aws/store-items';
 
 /** IAM's StringLike: `*` is any run of characters, `?` any one; nothing else is special. */
 const stringLike = (pattern: string) =>

@@ -27,3 +27,20 @@ export async function rejectionOf(call: Promise<unknown>): Promise<PlugboardErro
   if (!(outcome instanceof PlugboardError)) throw outcome;
   return outcome;
 }
+
+/** The code of the PlugboardError a call rejects with. */
+export const codeOf = async (call: Promise<unknown>): Promise<string> => (await rejectionOf(call)).code;
+
+/** Every page of a list, following its cursors to the last page. */
+export async function drain<T>(
+  list: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string | undefined }>,
+): Promise<T[][]> {
+  const pages: T[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    pages.push(page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return pages;
+}

@@ -7,10 +7,11 @@ import type {
   InstanceRecord,
   NewInstance,
   Registry,
-  StoreOwner,
 } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 import { ManifestSchema } from '../../lib/sdk/manifest';
+import { codeOf, drain } from './contract-cases';
+import { owner, pluginStorageCases } from './plugin-storage-contract';
 
 export interface RegistryUnderTest {
   registry: Registry;
@@ -26,30 +27,6 @@ const instance = (name: string, plugin = 'kv-config', extra: Partial<NewInstance
   credentialsSet: [],
   ...extra,
 });
-
-/** A store's owner as a call of an instance made now names it: with a generation. */
-const owner = (plugin: string, name: string): StoreOwner => ({ plugin, name, generation: 'g1' });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlugboardError);
-    return (error as PlugboardError).code;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function drain<T>(list: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string | undefined }>) {
-  const pages: T[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(cursor);
-    pages.push(page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return pages;
-}
 
 /** An announcement of a write to `name`, held at `heldAt`. */
 const held = (name: string, write: AnnouncedWrite, heldAt: string): HeldAnnouncement => ({
@@ -335,28 +312,9 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       }
     });
 
-    it('keeps each instance its own store', async () => {
-      await registry.storePut(owner('kv-config', 'one'), 'shared-key', { n: 1 });
-      await registry.storePut(owner('kv-config', 'one-two'), 'k', 'other instance');
-      await registry.storePut(owner('other', 'one'), 'shared-key', 'other plugin');
-      expect(await registry.storeGet(owner('kv-config', 'one'), 'shared-key')).toMatchObject({
-        key: 'shared-key',
-        value: { n: 1 },
-      });
-      expect((await registry.storeGet(owner('kv-config', 'two'), 'shared-key'))?.value).toBeUndefined();
-      expect((await registry.storeGet(owner('other', 'one'), 'shared-key'))?.value).toBe('other plugin');
-      expect((await registry.storeList(owner('kv-config', 'one'))).items.map((i) => i.key)).toEqual([
-        'shared-key',
-      ]);
-      expect(await codeOf(registry.storeGet(owner('kv-config#one', 'two'), 'k'))).toBe('Validation');
-      expect(await codeOf(registry.storePut(owner('kv-config', 'one#x'), 'k', 1))).toBe('Validation');
-      await registry.storeDelete(owner('kv-config', 'one'), 'shared-key');
-      await registry.storeDelete(owner('kv-config', 'one'), 'shared-key');
-      expect(await registry.storeGet(owner('kv-config', 'one'), 'shared-key')).toBeUndefined();
-    });
+    pluginStorageCases(() => registry);
 
-    it("gives each instance of a name a store of its own, apart from the name's store from before generations", async () => {
-      const keys = async (of: StoreOwner) => (await registry.storeList(of)).items.map((i) => i.key);
+    it("gives each instance of a name a generation of its own, its store's, kept by its updates", async () => {
       const first = await registry.createInstance(instance('reborn'));
       expect(first.generation).toEqual(expect.any(String));
       await registry.storePut(first, 'kept', 'first');
@@ -371,74 +329,12 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(second.generation).not.toBe(first.generation);
       expect(await registry.getInstance('reborn')).toEqual(second);
       expect(await registry.storeGet(second, 'kept')).toBeUndefined();
-      // What a call of the first still under way writes lands in the first's store, never the second's.
-      await registry.storePut(first, 'late', 'first');
-      await registry.storePut(second, 'own', 'second');
-      expect(await keys(first)).toEqual(['kept', 'late']);
-      expect(await keys(second)).toEqual(['own']);
-
-      // An instance created before generations has none: its items are where they were written, under
-      // its name alone, which no instance with a generation reaches.
-      const named = { plugin: 'kv-config', name: 'reborn' };
-      await registry.storePut(named, 'old', 'from before');
-      expect(await registry.storeGet(named, 'old')).toMatchObject({ value: 'from before' });
-      expect(await keys(named)).toEqual(['old']);
-      expect(await keys(second)).toEqual(['own']);
-      const { nextCursor } = await registry.storeList(first, { limit: 1 });
-      expect(await codeOf(registry.storeList(second, { cursor: nextCursor }))).toBe('Validation');
-      expect(await codeOf(registry.storeList(named, { cursor: nextCursor }))).toBe('Validation');
+      // What a call of the first still under way reads is still there.
+      expect(await registry.storeGet(first, 'kept')).toMatchObject({ value: 'first' });
     });
 
-    it('keys a store by any generation of its characters, and refuses any other', async () => {
-      const valid = /^[A-Za-z0-9_-]{1,64}$/;
-      const generations = fc.oneof(
-        fc.stringMatching(valid),
-        fc.string({ maxLength: 70 }),
-        fc.constantFrom('', 'a#b', 'x'.repeat(65), 'g1'),
-      );
-      await fc.assert(
-        fc.asyncProperty(generations, async (generation) => {
-          const of = { plugin: 'kv-config', name: 'generations', generation };
-          if (!valid.test(generation)) {
-            expect(await codeOf(registry.storePut(of, 'k', 1))).toBe('Validation');
-            expect(await codeOf(registry.storeList(of))).toBe('Validation');
-            return;
-          }
-          await registry.storePut(of, 'k', generation);
-          expect((await registry.storeGet(of, 'k'))?.value).toBe(generation);
-          expect(await registry.storeGet({ plugin: 'kv-config', name: 'generations' }, 'k')).toBeUndefined();
-          await registry.storeDelete(of, 'k');
-        }),
-        { numRuns: 40 },
-      );
-    });
-
-    it('lists a store by prefix over several pages', async () => {
-      const keys = Array.from({ length: 30 }, (_, i) => `cfg/${String(i).padStart(2, '0')}`);
-      await Promise.all(keys.map((k, i) => registry.storePut(owner('kv-config', 'paged-store'), k, i)));
-      await registry.storePut(owner('kv-config', 'paged-store'), 'zzz', 'outside the prefix');
-      const pages = await drain((cursor) =>
-        registry.storeList(owner('kv-config', 'paged-store'), { prefix: 'cfg/', limit: 7, cursor }),
-      );
-      expect(pages.map((p) => p.length)).toEqual([7, 7, 7, 7, 2]);
-      expect(pages.flat().map((i) => [i.key, i.value])).toEqual(keys.map((k, i) => [k, i]));
-    });
-
-    it('refuses oversized or unserialisable values before writing anything', async () => {
+    it('refuses an oversized instance before writing it', async () => {
       const big = 'x'.repeat(401 * 1024);
-      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k', big))).toBe('PayloadTooLarge');
-      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k', { f: () => 1 }))).toBe(
-        'Validation',
-      );
-      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k', Number.NaN))).toBe(
-        'Validation',
-      );
-      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), 'k'.repeat(1025), 1))).toBe(
-        'Validation',
-      );
-      expect(await codeOf(registry.storePut(owner('kv-config', 'sizes'), '', 1))).toBe('Validation');
-      expect(await registry.storeGet(owner('kv-config', 'sizes'), 'k')).toBeUndefined();
-      await registry.storePut(owner('kv-config', 'sizes'), 'k'.repeat(1024), 'x'.repeat(390 * 1024));
       expect(await codeOf(registry.createInstance(instance('huge', 'kv-config', { options: { big } })))).toBe(
         'PayloadTooLarge',
       );

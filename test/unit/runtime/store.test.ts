@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbPluginStorage } from '../../../lib/aws/dynamodb-plugin-storage';
 import { DynamoDbRegistry } from '../../../lib/aws/dynamodb-registry';
-import { registryStore } from '../../../lib/aws/runtime-services';
+import { RegistryTableClient } from '../../../lib/aws/registry-table-client';
+import { instanceStore } from '../../../lib/aws/runtime-services';
 import {
   createDynamoClient,
   LOCAL_REGISTRY_TABLE,
@@ -34,21 +36,25 @@ describe("the runtime's ctx.store, on each store", () => {
     await dynamo.close();
   });
 
-  /** The registry the platform keeps stores in (on the local platform's embedded DynamoDB), and the kit's. */
-  const stores = (): { name: string; store: PluginStore }[] => [
-    {
-      name: 'the registry',
-      store: registryStore(new DynamoDbRegistry({ client, tableName: LOCAL_REGISTRY_TABLE }), {
-        plugin: SLUG,
-        name: INSTANCE,
-        generation: GENERATION,
-      }),
-    },
-    {
-      name: "the testing kit's MemoryStore",
-      store: new MemoryStore({ plugin: SLUG, instance: INSTANCE, generation: GENERATION }),
-    },
-  ];
+  const owner = { plugin: SLUG, name: INSTANCE, generation: GENERATION };
+  /**
+   * The registry the platform keeps stores in (on the local platform's embedded DynamoDB), the storage
+   * alone as a plugin's Lambda keeps its store, and the kit's.
+   */
+  const stores = (): { name: string; store: PluginStore }[] => {
+    const table = { client, tableName: LOCAL_REGISTRY_TABLE };
+    return [
+      { name: 'the registry', store: instanceStore(new DynamoDbRegistry(table), owner) },
+      {
+        name: "a plugin's Lambda storage",
+        store: instanceStore(new DynamoDbPluginStorage(new RegistryTableClient(table)), owner),
+      },
+      {
+        name: "the testing kit's MemoryStore",
+        store: new MemoryStore({ plugin: SLUG, instance: INSTANCE, generation: GENERATION }),
+      },
+    ];
+  };
 
   async function holds(storeCase: StoreCase): Promise<void> {
     for (const { name, store } of stores()) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registryStore } from '../../../lib/aws/runtime-services';
+import { instanceStore } from '../../../lib/aws/runtime-services';
 import type { PluginStore } from '../../../lib/sdk/context';
 import { MemoryStore } from '../../../lib/testing';
 import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-table';
@@ -26,7 +26,7 @@ describe('MemoryStore answers as the registry does', () => {
   let registry: PluginStore;
   beforeAll(async () => {
     table = await startDynaliteTable();
-    registry = registryStore(table.registry, OWNER);
+    registry = instanceStore(table.registry, OWNER);
   });
   afterAll(() => table.close());
 
