@@ -1,4 +1,5 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DELETE_CLAIM_EXPIRY_MS } from '../core/instances/announcements';
 import { newGeneration } from '../core/instances/generation';
 import type {
   AnnouncingInstance,
@@ -11,6 +12,7 @@ import type {
   PageRequest,
   PluginRecord,
   Registry,
+  ReleaseOptions,
   StoreOwner,
 } from '../core/ports';
 import type { StoredItem, StoreListOptions } from '../sdk/context';
@@ -210,10 +212,13 @@ export class DynamoDbRegistry implements Registry {
   ): Promise<InstanceRecord> {
     if (expectedVersion !== undefined) checkVersion(expectedVersion);
     if (!instanceNameIsValid(name)) throw notFound(name);
-    const own = options.announcing && announcementMark(options.announcing);
+    const own: Claimant | undefined = options.announcing && {
+      mark: announcementMark(options.announcing),
+      generation: options.announcing.generation,
+    };
     const { item, version } = await this.toDelete(name, expectedVersion, own);
     const record = instanceFromItem(item);
-    for (const mark of [...marksOf(item), ...(own === undefined ? [] : [own])])
+    for (const mark of [...marksOf(item), ...(own === undefined ? [] : [own.mark])])
       await this.markLanded(mark, record.createdAt);
     try {
       await this.table.attempt((db, sdk) =>
@@ -223,7 +228,7 @@ export class DynamoDbRegistry implements Registry {
             Key: instanceKey(name),
             ConditionExpression: `#v = :v AND ${own === undefined ? 'attribute_not_exists(#d)' : '#d = :own'}`,
             ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
-            ExpressionAttributeValues: { ':v': version, ...(own === undefined ? {} : { ':own': own }) },
+            ExpressionAttributeValues: { ':v': version, ...(own === undefined ? {} : { ':own': own.mark }) },
           }),
         ),
       );
@@ -234,27 +239,53 @@ export class DynamoDbRegistry implements Registry {
     return record;
   }
 
-  /** The item as the delete finds it, claimed when the delete is announced. */
+  /**
+   * The item as the delete finds it, claimed when the delete is announced. A claim older than
+   * DELETE_CLAIM_EXPIRY_MS is released first, as recovery would release it: its delete died.
+   */
   private async toDelete(
     name: string,
     expectedVersion: number | undefined,
-    own: string | undefined,
+    own: Claimant | undefined,
   ): Promise<{ item: Item; version: number }> {
     // A claim at the version expected reads the item as it writes it.
-    if (own !== undefined && expectedVersion !== undefined)
-      return { item: await this.claim(name, own, expectedVersion), version: expectedVersion };
-    const read = await this.table.get(instanceKey(name));
-    if (!read) throw notFound(name);
-    const version = Number(read.version);
-    if (expectedVersion !== undefined && version !== expectedVersion)
-      throw versionConflict(name, version, expectedVersion);
-    if (own !== undefined) return { item: await this.claim(name, own, version), version };
-    if (read[DELETING_ATTRIBUTE] !== undefined) throw beingDeleted(name);
-    return { item: read, version };
+    let found =
+      own !== undefined && expectedVersion !== undefined
+        ? await this.claim(name, own, expectedVersion)
+        : { current: await this.table.get(instanceKey(name)) };
+    for (let attempt = 1; ; attempt++) {
+      if ('claimed' in found) return { item: found.claimed, version: Number(found.claimed.version) };
+      const { current } = found;
+      if (!current) throw notFound(name);
+      if (own !== undefined && current.generation !== own.generation) throw remade(name);
+      const version = Number(current.version);
+      if (expectedVersion !== undefined && version !== expectedVersion)
+        throw versionConflict(name, version, expectedVersion);
+      const claimant = current[DELETING_ATTRIBUTE];
+      if (typeof claimant === 'string') {
+        if (!abandoned(claimant) || attempt >= CLAIM_ATTEMPTS) throw beingDeleted(name);
+        await this.releaseClaim(name, claimant);
+        await this.dropAnnouncement(claimant);
+        found = { current: await this.table.get(instanceKey(name)) };
+      } else if (own === undefined) {
+        return { item: current, version };
+      } else {
+        if (attempt >= CLAIM_ATTEMPTS) throw beingDeleted(name);
+        found = await this.claim(name, own, version);
+      }
+    }
   }
 
-  /** One delete at a time: the claim changes no version, and a write that does fails the delete. */
-  private async claim(name: string, mark: string, version: number): Promise<Item> {
+  /**
+   * One delete at a time: the claim changes no version, and a write that does fails the delete.
+   * Refused, it answers the item as it is now, for the caller to tell why.
+   */
+  private async claim(
+    name: string,
+    own: Claimant,
+    version: number,
+  ): Promise<{ claimed: Item } | { current: Item | undefined }> {
+    const generation = own.generation === undefined ? 'attribute_not_exists(#g)' : '#g = :g';
     try {
       const { Attributes } = await this.table.attempt((db, sdk) =>
         db.send(
@@ -262,19 +293,21 @@ export class DynamoDbRegistry implements Registry {
             TableName: this.table.tableName,
             Key: instanceKey(name),
             UpdateExpression: 'SET #d = :mark',
-            ConditionExpression: 'attribute_exists(pk) AND #v = :v AND attribute_not_exists(#d)',
-            ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
-            ExpressionAttributeValues: { ':v': version, ':mark': mark },
+            ConditionExpression: `attribute_exists(pk) AND #v = :v AND ${generation} AND attribute_not_exists(#d)`,
+            ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE, '#g': 'generation' },
+            ExpressionAttributeValues: {
+              ':v': version,
+              ':mark': own.mark,
+              ...(own.generation === undefined ? {} : { ':g': own.generation }),
+            },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
-      return Attributes as Item;
+      return { claimed: Attributes as Item };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = await this.table.get(instanceKey(name));
-      if (current && Number(current.version) === version) throw beingDeleted(name);
-      throw await this.whyNot(name, version);
+      return { current: await this.table.get(instanceKey(name)) };
     }
   }
 
@@ -311,36 +344,53 @@ export class DynamoDbRegistry implements Registry {
     return item && { record: instanceFromItem(item), announcing: announcingOf(item) };
   }
 
+  async getAnnouncement(
+    announcement: Pick<HeldAnnouncement, 'heldAt' | 'event'>,
+  ): Promise<HeldAnnouncement | undefined> {
+    const item = await this.table.get(announcementKey(announcement));
+    return item && announcementFromItem(item);
+  }
+
+  async releaseAnnouncement(announcement: HeldAnnouncement, options: ReleaseOptions = {}): Promise<void> {
+    const mark = announcementMark(announcement);
+    if (announcement.write !== 'delete') {
+      await this.updateIfExists(
+        instanceKey(announcement.instance),
+        'DELETE #a :marks',
+        { '#a': ANNOUNCING_ATTRIBUTE },
+        { ':marks': new Set([mark]) },
+      );
+    } else if (!options.landed) {
+      await this.releaseClaim(announcement.instance, mark);
+    }
+    await this.dropAnnouncement(mark);
+  }
+
   /**
    * A delete's `landed` mark goes before its claim: a claim left without it is settled as not
    * landed, whoever deletes the instance later.
    */
-  async releaseAnnouncement(announcement: HeldAnnouncement): Promise<void> {
-    const mark = announcementMark(announcement);
-    const key = instanceKey(announcement.instance);
-    if (announcement.write === 'delete') {
-      await this.updateIfExists(announcementKey(announcement), 'REMOVE #landed', {
-        '#landed': LANDED_ATTRIBUTE,
-      });
-      await this.updateIfExists(
-        key,
-        'REMOVE #d',
-        { '#d': DELETING_ATTRIBUTE },
-        { ':mark': mark },
-        '#d = :mark',
-      );
-    } else {
-      await this.updateIfExists(
-        key,
-        'DELETE #a :marks',
-        { '#a': ANNOUNCING_ATTRIBUTE },
-        {
-          ':marks': new Set([mark]),
-        },
-      );
-    }
+  private async releaseClaim(instance: string, mark: string): Promise<void> {
+    await this.updateIfExists({ pk: ANNOUNCEMENTS_PARTITION, sk: mark }, 'REMOVE #landed', {
+      '#landed': LANDED_ATTRIBUTE,
+    });
+    await this.updateIfExists(
+      instanceKey(instance),
+      'REMOVE #d',
+      { '#d': DELETING_ATTRIBUTE },
+      { ':mark': mark },
+      '#d = :mark',
+    );
+  }
+
+  private async dropAnnouncement(mark: string): Promise<void> {
     await this.table.attempt((db, sdk) =>
-      db.send(new sdk.DeleteCommand({ TableName: this.table.tableName, Key: announcementKey(announcement) })),
+      db.send(
+        new sdk.DeleteCommand({
+          TableName: this.table.tableName,
+          Key: { pk: ANNOUNCEMENTS_PARTITION, sk: mark },
+        }),
+      ),
     );
   }
 
@@ -411,7 +461,26 @@ function checkVersion(version: unknown): void {
   }
 }
 
+/** Which delete claims an instance: its announcement's mark, and the generation it may delete. */
+interface Claimant {
+  mark: string;
+  generation: string | undefined;
+}
+
+/** Claims tried, each after a refusal that a claim released or made meanwhile explains, before InUse. */
+const CLAIM_ATTEMPTS = 3;
+
+/** A claim's age is its announcement's (a mark begins with its `heldAt`). */
+const abandoned = (mark: string): boolean =>
+  Date.now() - Date.parse(mark.slice(0, mark.lastIndexOf('#'))) > DELETE_CLAIM_EXPIRY_MS;
+
 const notFound = (name: string) => new PlugboardError('NotFound', `no instance named ${name}`);
+
+const remade = (name: string) =>
+  new PlugboardError(
+    'NotFound',
+    `instance ${name} was deleted meanwhile; the instance of that name now is another one`,
+  );
 
 const beingDeleted = (name: string) =>
   new PlugboardError('InUse', `instance ${name} is being deleted by another request; retry shortly`);

@@ -11,6 +11,7 @@ import type {
   PageRequest,
   PluginRecord,
   Registry,
+  ReleaseOptions,
   StoreOwner,
 } from './ports';
 
@@ -130,14 +131,20 @@ export class CachedRegistry implements Registry {
     return this.inner.listAnnouncements(heldBefore, request);
   }
 
+  getAnnouncement(
+    announcement: Pick<HeldAnnouncement, 'heldAt' | 'event'>,
+  ): Promise<HeldAnnouncement | undefined> {
+    return this.inner.getAnnouncement(announcement);
+  }
+
   /** Never cached: recovery decides from it whether a write landed. */
   getAnnouncing(name: string): Promise<AnnouncingInstance | undefined> {
     return this.inner.getAnnouncing(name);
   }
 
   /** Leaves the cache as it is: a release changes no record. */
-  releaseAnnouncement(announcement: HeldAnnouncement): Promise<void> {
-    return this.inner.releaseAnnouncement(announcement);
+  releaseAnnouncement(announcement: HeldAnnouncement, options?: ReleaseOptions): Promise<void> {
+    return this.inner.releaseAnnouncement(announcement, options);
   }
 
   listPlugins(): Promise<PluginRecord[]> {

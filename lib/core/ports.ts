@@ -92,7 +92,10 @@ export interface HeldAnnouncement {
   /** The name of the instance written. */
   instance: string;
   write: AnnouncedWrite;
-  /** Which instance of the name a delete removes; absent for one created before generations. */
+  /**
+   * Which instance of the name a delete removes, and the only one it may: absent for one created
+   * before generations.
+   */
   generation?: string | undefined;
   /** ISO time it was held; recovery takes those held long enough ago that no live write still runs. */
   heldAt: string;
@@ -102,6 +105,14 @@ export interface HeldAnnouncement {
    * with the instance's `createdAt`, as recovery can no longer read it there.
    */
   landed?: { createdAt: string } | undefined;
+}
+
+export interface ReleaseOptions {
+  /**
+   * The write is known to have landed: a delete's instance is gone with its claim, so only the held
+   * announcement is left to drop. @default false
+   */
+  readonly landed?: boolean;
 }
 
 /** An instance as stored, with the ids of the announcements its writes carry, not yet released. */
@@ -145,8 +156,12 @@ export interface Registry extends PluginStorage {
   /**
    * Throws NotFound, or VersionConflict when `expectedVersion` is given and stale. The instance
    * tells recovery which writes landed, so before it goes each announcement it carries is marked
-   * landed. With `announcing`, the delete first claims the instance, one delete at a time (another's
-   * claim answers InUse), and marks its own announcement landed once it holds the claim.
+   * landed. With `announcing`, the delete removes only the instance of the announcement's
+   * generation (another of the name made since: NotFound), and first claims it, one delete at a
+   * time, marking its own announcement landed once it holds the claim. Another delete's claim
+   * answers InUse while it is younger than DELETE_CLAIM_EXPIRY_MS (counted from its announcement's
+   * `heldAt`); an older one was left by a delete that died, and is released as recovery would
+   * release it (its delete did not land), its held announcement with it, then taken.
    */
   deleteInstance(
     name: string,
@@ -157,6 +172,10 @@ export interface Registry extends PluginStorage {
   holdAnnouncement(announcement: HeldAnnouncement): Promise<void>;
   /** Announcements held before `heldBefore` (an ISO time), oldest first. */
   listAnnouncements(heldBefore: string, request?: PageRequest): Promise<Page<HeldAnnouncement>>;
+  /** The announcement as held now, with its `landed` mark; undefined once released. */
+  getAnnouncement(
+    announcement: Pick<HeldAnnouncement, 'heldAt' | 'event'>,
+  ): Promise<HeldAnnouncement | undefined>;
   /** The instance as stored now, past any cache, with the announcements its writes carry. */
   getAnnouncing(name: string): Promise<AnnouncingInstance | undefined>;
   /**
@@ -164,7 +183,7 @@ export interface Registry extends PluginStorage {
    * `landed` mark undone first), never making a deleted instance again; then drops the held
    * announcement. Releasing one released before is no error.
    */
-  releaseAnnouncement(announcement: HeldAnnouncement): Promise<void>;
+  releaseAnnouncement(announcement: HeldAnnouncement, options?: ReleaseOptions): Promise<void>;
 }
 
 export interface CredentialDescription {

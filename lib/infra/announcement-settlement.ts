@@ -81,10 +81,10 @@ export class AnnouncementSettlement extends Construct {
     });
     const { role } = this.handler;
     const leadingKeys = (keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
-    // The held announcements: listed, their `landed` mark undone, dropped.
+    // The held announcements: listed, a delete's read again, their `landed` mark undone, dropped.
     role.addToPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.table.tableArn],
         conditions: leadingKeys([ANNOUNCEMENTS_PARTITION]),
       }),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELETE_CLAIM_EXPIRY_MS } from '../../lib/core/instances/announcements';
 import { platformEvent } from '../../lib/core/platform-events';
 import type {
   AnnouncedWrite,
@@ -15,6 +16,8 @@ import { owner, pluginStorageCases } from './plugin-storage-contract';
 
 export interface RegistryUnderTest {
   registry: Registry;
+  /** The registry as a process sees it that dies once its delete has claimed an instance. */
+  dying(): { registry: Registry; died: Promise<void>; close(): void };
   close(): Promise<void>;
 }
 
@@ -210,27 +213,35 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
 
     it("marks landed, before an instance goes, the announcements it carries and the claiming delete's own", async () => {
       const made = held('deleted-marked', 'create', '2026-02-01T00:00:00.000Z');
-      const removed = { ...held('deleted-marked', 'delete', '2026-02-01T00:00:01.000Z') };
       await registry.holdAnnouncement(made);
       const created = await registry.createInstance(instance('deleted-marked'), { announcing: made });
-      await registry.holdAnnouncement({ ...removed, generation: created.generation });
+      const removed = {
+        ...held('deleted-marked', 'delete', '2026-02-01T00:00:01.000Z'),
+        generation: created.generation,
+      };
+      await registry.holdAnnouncement(removed);
       expect(await registry.deleteInstance('deleted-marked', 1, { announcing: removed })).toEqual(created);
       const listed = (await registry.listAnnouncements('2026-02-02T00:00:00.000Z')).items;
       const landed = { createdAt: created.createdAt };
       expect(listed).toEqual([
         { ...made, landed },
-        { ...removed, generation: created.generation, landed },
+        { ...removed, landed },
       ]);
-      for (const announcement of listed) await registry.releaseAnnouncement(announcement);
+      expect(await registry.getAnnouncement(removed)).toEqual({ ...removed, landed });
+      // Its delete landed, so only the held announcement is left to drop.
+      await registry.releaseAnnouncement(removed, { landed: true });
+      await registry.releaseAnnouncement(made, { landed: true });
+      expect(await registry.getAnnouncement(removed)).toBeUndefined();
       expect((await registry.listAnnouncements('2026-02-02T00:00:00.000Z')).items).toEqual([]);
       expect(await registry.getInstance('deleted-marked')).toBeUndefined();
     });
 
     it('lets one of several racing deletes claim an instance; only its announcement is marked landed', async () => {
-      await registry.createInstance(instance('claimed'));
-      const deletes = Array.from({ length: 4 }, (_, i) =>
-        held('claimed', 'delete', `2026-03-01T00:00:0${i}.000Z`),
-      );
+      const { generation } = await registry.createInstance(instance('claimed'));
+      const deletes = Array.from({ length: 4 }, (_, i) => ({
+        ...held('claimed', 'delete', new Date(Date.now() - i).toISOString()),
+        generation,
+      }));
       for (const announcement of deletes) await registry.holdAnnouncement(announcement);
       const outcomes = await Promise.allSettled(
         deletes.map((announcement) => registry.deleteInstance('claimed', 1, { announcing: announcement })),
@@ -239,12 +250,69 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       for (const o of outcomes)
         if (o.status === 'rejected')
           expect(['InUse', 'NotFound', 'VersionConflict']).toContain((o.reason as PlugboardError).code);
-      const listed = (await registry.listAnnouncements('2026-03-02T00:00:00.000Z')).items;
       const won = outcomes.findIndex((o) => o.status === 'fulfilled');
-      expect(listed.map((announcement) => announcement.landed !== undefined)).toEqual(
-        deletes.map((_, i) => i === won),
+      for (const [i, announcement] of deletes.entries()) {
+        expect((await registry.getAnnouncement(announcement))?.landed !== undefined).toBe(i === won);
+        await registry.releaseAnnouncement(announcement);
+      }
+    });
+
+    it('lets a delete take over the claim of one that died once it is older than DELETE_CLAIM_EXPIRY_MS, and answers InUse before', async () => {
+      for (const died of ['long ago', 'just now'] as const) {
+        const name = died === 'long ago' ? 'claim-abandoned' : 'claim-held';
+        const created = await registry.createInstance(instance(name));
+        const age = died === 'long ago' ? DELETE_CLAIM_EXPIRY_MS + 1000 : 0;
+        const first = {
+          ...held(name, 'delete', new Date(Date.now() - age).toISOString()),
+          generation: created.generation,
+        };
+        await registry.holdAnnouncement(first);
+        const dying = subject.dying();
+        void dying.registry.deleteInstance(name, 1, { announcing: first });
+        await dying.died;
+        dying.close();
+        const landed = { createdAt: created.createdAt };
+        expect(await registry.getAnnouncement(first)).toEqual({ ...first, landed });
+
+        const second = { ...held(name, 'delete', new Date().toISOString()), generation: created.generation };
+        await registry.holdAnnouncement(second);
+        if (died === 'long ago') {
+          expect(await registry.deleteInstance(name, 1, { announcing: second })).toEqual(created);
+          // The first did not land: its announcement is released, never to be published.
+          expect(await registry.getAnnouncement(first)).toBeUndefined();
+          expect(await registry.getAnnouncement(second)).toEqual({ ...second, landed });
+          await registry.releaseAnnouncement(second, { landed: true });
+          expect(await registry.getInstance(name)).toBeUndefined();
+        } else {
+          expect(await codeOf(registry.deleteInstance(name, 1, { announcing: second }))).toBe('InUse');
+          expect(await codeOf(registry.deleteInstance(name))).toBe('InUse');
+          expect(await registry.getAnnouncement(first)).toEqual({ ...first, landed });
+          expect(await registry.getAnnouncement(second)).toEqual(second);
+          expect(await registry.getInstance(name)).toEqual(created);
+          // Recovery releases both; the instance is then free to delete.
+          await registry.releaseAnnouncement(first);
+          await registry.releaseAnnouncement(second);
+          expect(await registry.deleteInstance(name)).toEqual(created);
+        }
+      }
+    });
+
+    it('deletes, for an announced delete, only the instance of the generation the announcement names', async () => {
+      const created = await registry.createInstance(instance('regenerated'));
+      const other = { ...held('regenerated', 'delete', new Date().toISOString()), generation: 'another' };
+      await registry.holdAnnouncement(other);
+      expect(await codeOf(registry.deleteInstance('regenerated', 1, { announcing: other }))).toBe('NotFound');
+      expect(await codeOf(registry.deleteInstance('regenerated', undefined, { announcing: other }))).toBe(
+        'NotFound',
       );
-      for (const announcement of listed) await registry.releaseAnnouncement(announcement);
+      expect(await registry.getAnnouncement(other)).toEqual(other);
+      expect(await registry.getInstance('regenerated')).toEqual(created);
+      await registry.releaseAnnouncement(other);
+      // It left no claim: the delete that names the instance's generation goes through.
+      const own = { ...other, generation: created.generation };
+      await registry.holdAnnouncement(own);
+      expect(await registry.deleteInstance('regenerated', 1, { announcing: own })).toEqual(created);
+      await registry.releaseAnnouncement(own, { landed: true });
     });
 
     it('lists the announcements held before a time, oldest first, page by page', async () => {

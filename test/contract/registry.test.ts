@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbRegistry } from '../../lib/aws/dynamodb-registry';
 import { CachedRegistry } from '../../lib/core/cached-registry';
-import { functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+import { platformEvent } from '../../lib/core/platform-events';
+import type { HeldAnnouncement, Registry } from '../../lib/core/ports';
+import { dyingRegistry } from '../fixtures/dying-registry';
+import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
 import { itemsBeforeGenerations, putItems, WRITTEN_AT } from '../fixtures/items-before-generations';
+import { rejectionOf } from './contract-cases';
 import { registryContract } from './registry-contract';
 
 const dirs: string[] = [];
@@ -16,13 +20,23 @@ const tempDir = async () => {
 };
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-registryContract('DynamoDbRegistry on dynalite in memory', () => startDynaliteTable());
+const withDying = (table: DynaliteTable) => ({ ...table, dying: () => dyingRegistry(table) });
+const cached = (registry: Registry) => new CachedRegistry(registry, { ttlMs: 60_000 });
+
+registryContract('DynamoDbRegistry on dynalite in memory', async () => withDying(await startDynaliteTable()));
 registryContract('DynamoDbRegistry on dynalite on disk', async () =>
-  startDynaliteTable({ path: await tempDir() }),
+  withDying(await startDynaliteTable({ path: await tempDir() })),
 );
 registryContract('CachedRegistry over DynamoDbRegistry', async () => {
   const table = await startDynaliteTable();
-  return { ...table, registry: new CachedRegistry(table.registry, { ttlMs: 60_000 }) };
+  return {
+    ...table,
+    registry: cached(table.registry),
+    dying: () => {
+      const dying = dyingRegistry(table);
+      return { ...dying, registry: cached(dying.registry) };
+    },
+  };
 });
 
 describe('DynamoDbRegistry without a client', () => {
@@ -97,6 +111,20 @@ describe('DynamoDbRegistry over items written before generations', () => {
         'added',
         'kept',
       ]);
+      // An announced delete names no generation for it, and removes it.
+      const removal: HeldAnnouncement = {
+        event: platformEvent({ account: '1', region: 'r' }, 'Instance Deleted', { instance: 'old-style' }),
+        instance: 'old-style',
+        write: 'delete',
+        heldAt: new Date().toISOString(),
+      };
+      await under.registry.holdAnnouncement(removal);
+      expect(
+        await rejectionOf(
+          under.registry.deleteInstance('old-style', 2, { announcing: { ...removal, generation: 'g1' } }),
+        ),
+      ).toMatchObject({ code: 'NotFound' });
+      expect(await under.registry.deleteInstance('old-style', 2, { announcing: removal })).toEqual(updated);
     } finally {
       await under.close();
     }

@@ -64,7 +64,7 @@ describe('the announcement settlement (scheduled recovery of instance events)', 
       })),
     ).toEqual([
       {
-        actions: ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+        actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
         condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ANNOUNCEMENT'] } },
         count: 1,
       },

@@ -1,7 +1,7 @@
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import type { LogFn } from '../dispatcher/deps';
-import type { EventBus, HeldAnnouncement, InstanceRecord, Registry } from '../ports';
+import type { EventBus, HeldAnnouncement, InstanceRecord, Registry, ReleaseOptions } from '../ports';
 
 export interface AnnouncementDeps {
   readonly registry: Registry;
@@ -17,11 +17,23 @@ export interface AnnouncementDeps {
  */
 export const ANNOUNCEMENT_SETTLEMENT = { everyMs: 5 * 60_000, afterMs: 2 * 60_000 } as const;
 
+/**
+ * How old a delete's claim on its instance (Registry.deleteInstance) is when a new delete takes it
+ * over instead of answering InUse: its delete died, as one that lives is done within the dispatcher
+ * function's 29 s. Counted from when that delete held its announcement, which is after its
+ * invocation began, so past this it has been stopped; the rest (31 s) covers clocks that differ
+ * between hosts. Shorter than settlement's wait, which a delete need not sit out.
+ */
+export const DELETE_CLAIM_EXPIRY_MS = 60_000;
+
 /** What recovery did with the announcements it found held. */
 export interface SettledAnnouncements {
   /** Their writes had landed: published, then released. */
   published: number;
-  /** Their writes had not landed (or they were published before): released. */
+  /**
+   * Their writes had not landed (or they were published before): released, or found released
+   * meanwhile (a delete that took over a dead one's claim releases its announcement).
+   */
   dropped: number;
   /** The bus could not take them now: left held for the next recovery. */
   kept: number;
@@ -44,17 +56,18 @@ export async function announcedWrite<T extends InstanceRecord>(
     written = await write(announcement);
   } catch (error) {
     // A write the registry refused did not land; any other failure may have, so recovery decides.
-    if (refused(error)) await release(deps, announcement);
+    if (refused(error)) await release(deps, announcement, { landed: false });
     throw error;
   }
   try {
     await deps.bus.publish([announcedEvent(announcement, written)]);
   } catch (error) {
     // An event the bus refuses as not valid would be refused again; any other failure, recovery retries.
-    if (error instanceof PlugboardError && error.code === 'Validation') await release(deps, announcement);
+    if (error instanceof PlugboardError && error.code === 'Validation')
+      await release(deps, announcement, { landed: true });
     throw error;
   }
-  await release(deps, announcement);
+  await release(deps, announcement, { landed: true });
   return written;
 }
 
@@ -86,11 +99,12 @@ export async function settleAnnouncements(
   return settled;
 }
 
-async function settle(
-  deps: AnnouncementDeps,
-  announcement: HeldAnnouncement,
-): Promise<keyof SettledAnnouncements> {
-  const current = await deps.registry.getAnnouncing(announcement.instance);
+async function settle(deps: AnnouncementDeps, listed: HeldAnnouncement): Promise<keyof SettledAnnouncements> {
+  const current = await deps.registry.getAnnouncing(listed.instance);
+  // A delete's `landed` mark is read again, after its instance: a delete that takes over its claim
+  // undoes the mark before it removes the instance, possibly after the listing was read.
+  const announcement = listed.write === 'delete' ? await deps.registry.getAnnouncement(listed) : listed;
+  if (announcement === undefined) return 'dropped';
   const landed =
     announcement.write === 'delete'
       ? announcement.landed !== undefined &&
@@ -109,10 +123,10 @@ async function settle(
       return 'kept';
     }
     deps.log?.('error', 'held announcement dropped: the bus refused it as not valid', fields);
-    await deps.registry.releaseAnnouncement(announcement);
+    await deps.registry.releaseAnnouncement(announcement, { landed: true });
     return 'dropped';
   }
-  await deps.registry.releaseAnnouncement(announcement);
+  await deps.registry.releaseAnnouncement(announcement, { landed: true });
   return 'published';
 }
 
@@ -133,8 +147,12 @@ const refused = (error: unknown): boolean =>
  * Once the write is answered, a failed release only leaves the announcement held: recovery then
  * finds it published or not landed, and at worst publishes it again under the same id.
  */
-async function release(deps: AnnouncementDeps, announcement: HeldAnnouncement): Promise<void> {
-  await deps.registry.releaseAnnouncement(announcement).catch((error: unknown) =>
+async function release(
+  deps: AnnouncementDeps,
+  announcement: HeldAnnouncement,
+  options: ReleaseOptions,
+): Promise<void> {
+  await deps.registry.releaseAnnouncement(announcement, options).catch((error: unknown) =>
     deps.log?.('warn', 'held announcement not released; recovery will settle it', {
       eventId: announcement.event.id,
       instance: announcement.instance,

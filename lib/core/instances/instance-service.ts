@@ -156,8 +156,10 @@ export class InstanceService {
    * Deletes the instance, then what belonged to it: its credentials and its store, before `Instance
    * Deleted` is announced (the store may hold a kv-config's secret values). A new instance of the
    * same name has a store of its own anyway, and no credentials until they are set. The instance is
-   * read first, and deleted only at the version read, so the event held before the delete says
-   * what it deletes; with no If-Match or `*`, a write that lands in between is read again.
+   * read first, and deleted only at the version and generation read, so the event held before the
+   * delete says what it deletes; with no If-Match or `*`, a write that lands in between is read
+   * again, but an instance deleted and made again in between is not deleted (NotFound: the one read
+   * is gone). Another delete under way answers InUse, unless it died (DELETE_CLAIM_EXPIRY_MS).
    */
   delete(name: string, ifMatch: IfMatch = '*'): Promise<void> {
     const once = () => this.deleteOnce(name, ifMatch);

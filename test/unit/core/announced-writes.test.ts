@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatcherDeps } from '../../../lib/core/dispatcher/deps';
-import { settleAnnouncements } from '../../../lib/core/instances/announcements';
+import { DELETE_CLAIM_EXPIRY_MS, settleAnnouncements } from '../../../lib/core/instances/announcements';
 import type { IfMatch } from '../../../lib/core/instances/if-match';
 import { InstanceService } from '../../../lib/core/instances/instance-service';
 import type { EventBus, InstanceRecord, Registry } from '../../../lib/core/ports';
@@ -12,14 +12,16 @@ import { FileCredentialStore } from '../../../lib/local/file-credential-store';
 import { PlugboardError } from '../../../lib/sdk/errors';
 import type { PlatformEvent } from '../../../lib/sdk/events';
 import { ManifestSchema } from '../../../lib/sdk/manifest';
+import { dyingRegistry } from '../../fixtures/dying-registry';
 import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-table';
 
 /**
- * Where the process dies in an instance write: before the registry write, after it (landed or
- * refused), or after the event is published and before its announcement is released. A dead process
- * runs nothing more: the call it was making never returns.
+ * Where the process dies in an instance write: before the registry write, in a delete once it has
+ * claimed the instance and marked what landed, after the write (landed or refused), or after the
+ * event is published and before its announcement is released. A dead process runs nothing more: the
+ * call it was making never returns.
  */
-type Death = 'none' | 'beforeWrite' | 'afterWrite' | 'afterPublish';
+type Death = 'none' | 'beforeWrite' | 'afterClaim' | 'afterWrite' | 'afterPublish';
 
 type Op =
   | { kind: 'create'; name: string }
@@ -75,9 +77,14 @@ describe('instance writes whose process dies', () => {
 
   /**
    * A process over the shared registry and bus that dies at `death`: the registry write or the
-   * publish it makes then never returns, and `died` resolves.
+   * publish it makes then never returns, and `died` resolves. One that died `longAgo` held its
+   * announcements more than DELETE_CLAIM_EXPIRY_MS before what follows.
    */
-  function process(published: PlatformEvent[], death: Death, { inUse = false, raced = false } = {}) {
+  function process(
+    published: PlatformEvent[],
+    death: Death,
+    { inUse = false, raced = false, remade = false, longAgo = false } = {},
+  ) {
     let died!: () => void;
     const dead = new Promise<'died'>((resolve) => {
       died = () => resolve('died');
@@ -87,7 +94,9 @@ describe('instance writes whose process dies', () => {
       return new Promise<never>(() => undefined);
     };
     const run: Run = { held: [], landed: [] };
-    const inner = table.registry;
+    const dying = death === 'afterClaim' ? dyingRegistry(table) : undefined;
+    void dying?.died.then(() => died());
+    const inner = dying?.registry ?? table.registry;
     const registry = new Proxy(inner, {
       get(target, property: string) {
         const value = Reflect.get(target, property) as unknown;
@@ -95,6 +104,8 @@ describe('instance writes whose process dies', () => {
         const method = value.bind(target) as (...args: unknown[]) => Promise<unknown>;
         if (property === 'holdAnnouncement')
           return async (...args: Parameters<Registry['holdAnnouncement']>) => {
+            // The object the write carries too, so its claim is as old.
+            if (longAgo) args[0].heldAt = new Date(Date.now() - DELETE_CLAIM_EXPIRY_MS - 1000).toISOString();
             run.held.push(args[0].event);
             return method(...args);
           };
@@ -107,6 +118,14 @@ describe('instance writes whose process dies', () => {
               property === 'createInstance' ? (args[0] as InstanceRecord).name : (args[0] as string);
             const current = await inner.getInstance(name);
             if (current) await inner.updateInstance(name, { order: current.order + 1 }, current.version);
+          }
+          if (remade) {
+            // Another writer deletes the instance and makes it again, at the version the service read.
+            const { version, createdAt, updatedAt, generation, ...made } = (await inner.getInstance(
+              args[0] as string,
+            ))!;
+            await inner.deleteInstance(made.name);
+            await inner.createInstance(made);
           }
           let record: InstanceRecord;
           try {
@@ -158,7 +177,7 @@ describe('instance writes whose process dies', () => {
           return error.code;
         },
       );
-      return Promise.race([call, dead]);
+      return Promise.race([call, dead]).finally(() => dying?.close());
     };
     return { perform, run };
   }
@@ -222,6 +241,7 @@ describe('instance writes whose process dies', () => {
     ['an update another write raced', 'VersionConflict'],
     ['a delete another write raced', 'VersionConflict'],
     ['a delete of an instance in use', 'InUse'],
+    ['a delete of an instance deleted and made again, at the version read', 'NotFound'],
   ] as const)(
     'publishes nothing, after recovery, for a write refused for %s before its process died',
     async (what, code) => {
@@ -243,22 +263,82 @@ describe('instance writes whose process dies', () => {
       const { perform, run } = process(published, 'afterWrite', {
         inUse: code === 'InUse',
         raced: code === 'VersionConflict',
+        remade: code === 'NotFound',
       });
+      const read = await table.registry.getInstance(name);
       // Refused before the write, as an InUse delete is, it answers; refused by the write, it dies.
       expect(await perform(op)).toBe(code === 'InUse' ? code : 'died');
       expect(run.landed).toEqual([]);
       await settle(published);
       expect(published.slice(before)).toEqual([]);
-      expect(await table.registry.getInstance(name)).toMatchObject({
-        version: code === 'VersionConflict' ? 2 : 1,
-      });
+      const after = await table.registry.getInstance(name);
+      expect(after).toMatchObject({ version: code === 'VersionConflict' ? 2 : 1 });
+      // The one made again is left as it was made.
+      if (code === 'NotFound') expect(after?.generation).not.toBe(read?.generation);
     },
   );
 
+  const removal = (name: string): Op => ({ kind: 'delete', name, ifMatch: '*', inUse: false });
+
+  it.each([
+    ['long ago', 'done'],
+    ['just now', 'InUse'],
+  ] as const)(
+    'lets a delete take over the claim of one that died %s only once it is older than DELETE_CLAIM_EXPIRY_MS, publishing its own event alone',
+    async (when, answer) => {
+      const name = `taken-over-${seq++}`;
+      const published: PlatformEvent[] = [];
+      await process(published, 'none').perform({ kind: 'create', name });
+      const before = published.length;
+      const dead = process(published, 'afterClaim', { longAgo: when === 'long ago' });
+      expect(await dead.perform(removal(name))).toBe('died');
+      const live = process(published, 'none');
+      expect(await live.perform(removal(name))).toBe(answer);
+      await settle(published);
+      expect(published.slice(before)).toEqual(live.run.landed.map(expectedEvent));
+      expect(live.run.landed).toHaveLength(answer === 'done' ? 1 : 0);
+      // A claim refused meanwhile is released by recovery.
+      if (answer === 'InUse') expect(await process(published, 'none').perform(removal(name))).toBe('done');
+      expect(await table.registry.getInstance(name)).toBeUndefined();
+    },
+  );
+
+  it("publishes one event when a delete takes over a dead one's claim while recovery settles the dead one's announcement", async () => {
+    const name = `settled-meanwhile-${seq++}`;
+    const published: PlatformEvent[] = [];
+    await process(published, 'none').perform({ kind: 'create', name });
+    expect(await process(published, 'afterClaim', { longAgo: true }).perform(removal(name))).toBe('died');
+    const before = published.length;
+    const live = process(published, 'none');
+    // Recovery has listed the dead delete's announcement, marked landed, and not yet read its
+    // instance when the live delete takes the claim over and deletes the instance.
+    const registry = new Proxy(table.registry, {
+      get(target, property: string) {
+        const value = Reflect.get(target, property) as unknown;
+        if (typeof value !== 'function') return value;
+        const method = value.bind(target) as (name: string) => Promise<unknown>;
+        if (property !== 'getAnnouncing') return method;
+        return async (instance: string) => {
+          if (instance === name && live.run.landed.length === 0)
+            expect(await live.perform(removal(name))).toBe('done');
+          return method(instance);
+        };
+      },
+    });
+    await settleAnnouncements({ registry, bus: recordingBus(published) }, 0);
+    expect(live.run.landed).toHaveLength(1);
+    expect(published.slice(before)).toEqual(live.run.landed.map(expectedEvent));
+  });
+
   const create: Op = { kind: 'create', name: 'a' };
-  const remove: Op = { kind: 'delete', name: 'a', ifMatch: '*', inUse: false };
-  const lived = (op: Op) => ({ op, death: 'none' as Death, settleAfter: false });
-  const died = (op: Op, death: Death = 'afterWrite') => ({ op, death, settleAfter: false });
+  const remove = removal('a');
+  const lived = (op: Op) => ({ op, death: 'none' as Death, longAgo: false, settleAfter: false });
+  const died = (op: Op, death: Death = 'afterWrite', longAgo = false) => ({
+    op,
+    death,
+    longAgo,
+    settleAfter: false,
+  });
 
   it('publishes, after recovery, exactly one event id for every write that landed and none for one that did not, wherever processes died', async () => {
     const names = ['a', 'b'];
@@ -283,7 +363,9 @@ describe('instance writes whose process dies', () => {
     );
     const step = fc.record({
       op,
-      death: fc.constantFrom<Death>('none', 'beforeWrite', 'afterWrite', 'afterPublish'),
+      death: fc.constantFrom<Death>('none', 'beforeWrite', 'afterClaim', 'afterWrite', 'afterPublish'),
+      // Long enough before the next step that a delete takes its claim over.
+      longAgo: fc.boolean(),
       // Recovery runs between writes too, as a scheduled one does while others write.
       settleAfter: fc.constantFrom(false, false, false, true),
     });
@@ -292,10 +374,11 @@ describe('instance writes whose process dies', () => {
         const prefix = `r${seq++}-`;
         const published: PlatformEvent[] = [];
         const landed: Run['landed'] = [];
-        for (const { op: each, death, settleAfter } of steps) {
+        for (const { op: each, death, longAgo, settleAfter } of steps) {
           const named = { ...each, name: prefix + each.name } as Op;
           const { perform, run } = process(published, death, {
             inUse: named.kind === 'delete' && named.inUse,
+            longAgo: longAgo && death !== 'none',
           });
           await perform(named);
           landed.push(...run.landed);
@@ -316,6 +399,16 @@ describe('instance writes whose process dies', () => {
           [[died(create), lived(remove)]],
           [[lived(create), died(remove, 'beforeWrite'), lived(remove)]],
           [[lived(create), died(remove), lived(create), lived(remove)]],
+          [[lived(create), died(remove, 'afterClaim'), lived(remove)]],
+          [[lived(create), died(remove, 'afterClaim', true), lived(remove)]],
+          [
+            [
+              lived(create),
+              died(remove, 'afterClaim', true),
+              died(remove, 'afterClaim', true),
+              lived(remove),
+            ],
+          ],
         ],
       },
     );
