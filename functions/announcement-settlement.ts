@@ -7,6 +7,7 @@ import { DynamoDbRegistry } from '../lib/aws/dynamodb-registry';
 import { readEnvironment } from '../lib/aws/environment';
 import { EventBridgeBus } from '../lib/aws/eventbridge-bus';
 import { platformMetrics, publishSettlement } from '../lib/aws/platform-metrics';
+import { SecretsManagerCredentialStore } from '../lib/aws/secrets-manager-credential-store';
 import type { LogFn } from '../lib/core/dispatcher/deps';
 import { settleAnnouncements } from '../lib/core/instances/announcements';
 
@@ -18,6 +19,9 @@ if (settleAfterSeconds === undefined)
 const deps = {
   registry: new DynamoDbRegistry({ client: new DynamoDBClient({}), tableName: env.PLUGBOARD_TABLE_NAME }),
   bus: new EventBridgeBus({ client: new EventBridgeClient({}), busName: env.PLUGBOARD_BUS_NAME }),
+  // What a delete that died left behind is removed here: loaded only when there is some.
+  credentials: new SecretsManagerCredentialStore({}),
+  stage: env.PLUGBOARD_STAGE,
   log: ((level, message, fields) => logger[level](message, fields ?? {})) satisfies LogFn,
 };
 

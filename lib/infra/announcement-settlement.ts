@@ -1,13 +1,16 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { stageSecretPrefix } from '../aws/names';
 import { ANNOUNCEMENTS_PARTITION, instanceKey } from '../aws/registry-items';
+import { storePartitionPattern } from '../aws/registry-table';
 import { ANNOUNCEMENT_SETTLEMENT } from '../core/instances/announcements';
 import { BundledFunction } from './bundled-function';
+import { nagArn } from './nag';
 
 export interface AnnouncementSettlementProps {
   readonly stage: string;
@@ -97,6 +100,32 @@ export class AnnouncementSettlement extends Construct {
         conditions: leadingKeys([instanceKey('*').pk]),
       }),
     );
+    // What a delete that died left behind: its store's items (listed, deleted) and its credentials.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:DeleteItem'],
+        resources: [props.table.tableArn],
+        conditions: leadingKeys([storePartitionPattern('*')]),
+      }),
+    );
+    const secrets = `secret:${stageSecretPrefix(props.stage)}*`;
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:DeleteSecret'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${stageSecretPrefix(props.stage)}*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', secrets)}]`,
+      reason: `An instance's secret is named at runtime under ${stageSecretPrefix(props.stage)} with a random ARN suffix; the settlement deletes the one a delete that died left, and reads none.`,
+    });
     props.bus.grantPutEventsTo(role);
     this.handler.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.schedule = new Rule(this, 'Schedule', {

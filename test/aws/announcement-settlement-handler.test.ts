@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { platformEvent } from '../../lib/core/platform-events';
@@ -8,6 +9,7 @@ import { watchEmf } from '../fixtures/emf-lines';
 import { handlerContext } from '../fixtures/handler-context';
 
 const eventBridge = mockClient(EventBridgeClient);
+const secretsManager = mockClient(SecretsManagerClient);
 const BUS = 'plugboard-test';
 const context = handlerContext('announcement-settlement');
 
@@ -35,9 +37,12 @@ describe('functions/announcement-settlement.ts against dynalite', () => {
   afterAll(async () => {
     process.env = saved;
     eventBridge.restore();
+    secretsManager.restore();
     await table.close();
   });
   beforeEach(() => {
+    secretsManager.reset();
+    secretsManager.on(DeleteSecretCommand).resolves({});
     eventBridge.reset();
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-1' }] });
   });
@@ -115,6 +120,46 @@ describe('functions/announcement-settlement.ts against dynalite', () => {
     ).toEqual([
       { HeldAnnouncementsPublished: 0, HeldAnnouncementsKept: 1, stage: 'test', service: 'plugboard' },
       { HeldAnnouncementsPublished: 1, HeldAnnouncementsKept: 0, stage: 'test', service: 'plugboard' },
+    ]);
+  });
+  it('removes the secret and store a delete that died left, before publishing its event', async () => {
+    const { handler } = await import('../../functions/announcement-settlement');
+    const created = await table.registry.createInstance({
+      name: 'gone',
+      plugin: 'kv',
+      options: {},
+      context: {},
+      order: 0,
+      credentialsSet: ['apiKey'],
+    });
+    const owner = { plugin: 'kv', name: 'gone', generation: created.generation };
+    await table.registry.storePut(owner, 'config', 'a value');
+    const event = platformEvent({ account: '123456789012', region: 'eu-west-1' }, 'Instance Deleted', {
+      instance: 'gone',
+      plugin: 'kv',
+      version: 1,
+      options: {},
+      createdAt: created.createdAt,
+    });
+    const heldAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const deleting = {
+      event,
+      instance: 'gone',
+      write: 'delete' as const,
+      generation: created.generation,
+      heldAt,
+    };
+    await table.registry.holdAnnouncement(deleting);
+    // The delete lands, and its function dies before it removes anything or publishes.
+    await table.registry.deleteInstance('gone', undefined, { announcing: deleting });
+
+    expect(await handler({}, context)).toEqual({ published: 1, dropped: 0, kept: 0 });
+    expect(secretsManager.commandCalls(DeleteSecretCommand).map((call) => call.args[0].input)).toEqual([
+      { SecretId: 'plugboard/test/kv/gone', ForceDeleteWithoutRecovery: true },
+    ]);
+    expect((await table.registry.storeList(owner)).items).toEqual([]);
+    expect(eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries).toMatchObject([
+      { DetailType: 'Instance Deleted', Detail: JSON.stringify(event.detail) },
     ]);
   });
 });

@@ -53,7 +53,7 @@ describe('the announcement settlement (scheduled recovery of instance events)', 
     expect(settleAfter).toBeGreaterThan(dispatcher.Properties.Timeout as number);
   });
 
-  it('may read and write the held announcements and take marks off instances, and put events on the platform bus only', () => {
+  it("may read and write the held announcements, take marks off instances, remove a dead delete's store and secret, and put events on the platform bus only", () => {
     const table = (s: Statement) => render([s.Resource].flat()[0]);
     const dynamodb = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
     expect(
@@ -73,6 +73,11 @@ describe('the announcement settlement (scheduled recovery of instance events)', 
         condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INSTANCE#*'] } },
         count: 1,
       },
+      {
+        actions: ['dynamodb:DeleteItem', 'dynamodb:Query'],
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE#*#*'] } },
+        count: 1,
+      },
     ]);
     const tableArn = table(dynamodb[0]!);
     expect(tableArn).toMatch(/Registry/);
@@ -85,8 +90,12 @@ describe('the announcement settlement (scheduled recovery of instance events)', 
     expect(events).toHaveLength(1);
     expect(events[0]!.Action).toBe('events:PutEvents');
     expect(render([events[0]!.Resource].flat()[0])).toMatch(/Bus/);
+    // Deletes the secret a dead delete left, of this stage's instances; reads none.
+    const secrets = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+    expect(secrets.map((s) => [s.Action].flat())).toEqual([['secretsmanager:DeleteSecret']]);
+    expect(render([secrets[0]!.Resource].flat()[0])).toMatch(/:secret:plugboard\/test\/\*$/);
     const others = statements.filter((s) =>
-      [s.Action].flat().some((a) => !/^(dynamodb|events|logs):/.test(a)),
+      [s.Action].flat().some((a) => !/^(dynamodb|events|logs|secretsmanager):/.test(a)),
     );
     expect(others).toEqual([]);
     expect(statements.every((s) => !JSON.stringify(s.Resource).includes('"*"'))).toBe(true);

@@ -1,9 +1,17 @@
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import type { LogFn } from '../dispatcher/deps';
-import type { EventBus, HeldAnnouncement, InstanceRecord, Registry, ReleaseOptions } from '../ports';
+import type {
+  AnnouncingInstance,
+  EventBus,
+  HeldAnnouncement,
+  InstanceRecord,
+  Registry,
+  ReleaseOptions,
+} from '../ports';
+import { type BelongingsDeps, removeBelongings } from './belongings';
 
-export interface AnnouncementDeps {
+export interface AnnouncementDeps extends BelongingsDeps {
   readonly registry: Registry;
   readonly bus: EventBus;
   readonly log?: LogFn | undefined;
@@ -114,6 +122,7 @@ async function settle(deps: AnnouncementDeps, listed: HeldAnnouncement): Promise
     await deps.registry.releaseAnnouncement(announcement);
     return 'dropped';
   }
+  if (announcement.write === 'delete') await removeLeftBelongings(deps, announcement, current);
   try {
     await deps.bus.publish([announcedEvent(announcement, announcement.landed ?? current?.record)]);
   } catch (error) {
@@ -128,6 +137,27 @@ async function settle(deps: AnnouncementDeps, listed: HeldAnnouncement): Promise
   }
   await deps.registry.releaseAnnouncement(announcement, { landed: true });
   return 'published';
+}
+
+/**
+ * A delete whose process died after the instance went may have left its credentials and store;
+ * they go before its event, as the live delete removes them. Its generation's store is its own.
+ * What is named by the instance's name alone (its credentials, the store under its name) is removed
+ * only while no instance of the name exists: one made since holds them now. (One made in the
+ * moment between that read and the removal would lose its credentials: the one race left.)
+ */
+async function removeLeftBelongings(
+  deps: AnnouncementDeps,
+  announcement: HeldAnnouncement,
+  current: AnnouncingInstance | undefined,
+): Promise<void> {
+  const { plugin } = announcement.event.detail;
+  if (typeof plugin !== 'string') return;
+  await removeBelongings(
+    deps,
+    { plugin, name: announcement.instance, generation: announcement.generation },
+    { credentials: true, byName: current === undefined },
+  );
 }
 
 /** The event as published: a create's gets the `createdAt` its registry write gave the record. */

@@ -7,14 +7,9 @@ import type { DispatcherDeps } from '../dispatcher/deps';
 import { oversizedEntry } from '../events/event-schema';
 import { invalidFields } from '../field-errors';
 import { platformEvent } from '../platform-events';
-import {
-  credentialsRef,
-  type InstanceChanges,
-  type InstanceRecord,
-  type PluginRecord,
-  type StoreOwner,
-} from '../ports';
+import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginRecord } from '../ports';
 import { announcedWrite } from './announcements';
+import { removeBelongings } from './belongings';
 import { credentialErrors } from './credential-errors';
 import { type IfMatch, versionMeeting } from './if-match';
 
@@ -41,9 +36,6 @@ export interface InstancePatch {
 
 /** How many times a credentials change retries its read-modify-write when another write raced it. */
 const CONFLICT_RETRIES = 5;
-
-/** Store items deleted at once when an instance goes: one page of its listing (10,000 items: 100 rounds). */
-const STORE_CLEAR_PAGE = 100;
 
 function throwIfErrors(errors: FieldError[], what: string): void {
   if (errors.length > 0) throw invalidFields(what, errors);
@@ -180,16 +172,11 @@ export class InstanceService {
       },
       async (announcing) => {
         const deleted = await this.deps.registry.deleteInstance(name, expected, { announcing });
-        // The instance is gone from here on, so the delete answers as done whatever follows (a
-        // retry would find no instance): what could not be removed is logged for the operator,
-        // unreachable meanwhile (a new instance of the name has no credentials and a store of its own).
-        await this.removeBelongings(deleted).catch((error: unknown) =>
-          this.deps.log?.('error', 'instance deleted, but its credentials or store were not all removed', {
-            instance: deleted.name,
-            plugin: deleted.plugin,
-            error: error instanceof PlugboardError ? error.code : String(error),
-          }),
-        );
+        // No other instance of the name can exist yet: it was this one's until now.
+        await removeBelongings(this.deps, deleted, {
+          credentials: deleted.credentialsSet.length > 0,
+          byName: true,
+        });
         return deleted;
       },
     );
@@ -213,28 +200,6 @@ export class InstanceService {
       'InUse',
       `instance "${name}" is still in use by ${named}${more}: delete those subscriptions and detach those guards first`,
     );
-  }
-
-  private async removeBelongings(deleted: InstanceRecord): Promise<void> {
-    if (deleted.credentialsSet.length > 0) {
-      await this.deps.credentials.delete(credentialsRef(this.deps.stage, deleted.plugin, deleted.name));
-    }
-    await this.clearStore(deleted);
-    // A Lambda Invoke whose envelope leaves the generation out writes under the name alone; no
-    // instance created before generations can hold this name now, so that partition is this one's.
-    if (deleted.generation !== undefined)
-      await this.clearStore({ plugin: deleted.plugin, name: deleted.name });
-  }
-
-  /** One page at a time; the cursor stays valid when the items before it are gone. */
-  private async clearStore(owner: StoreOwner): Promise<void> {
-    const { registry } = this.deps;
-    let cursor: string | undefined;
-    do {
-      const page = await registry.storeList(owner, { limit: STORE_CLEAR_PAGE, cursor });
-      await Promise.all(page.items.map((item) => registry.storeDelete(owner, item.key)));
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
   }
 
   /** Replaces the instance's credentials. Values go only to the credential store. */

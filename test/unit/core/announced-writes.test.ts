@@ -7,7 +7,7 @@ import type { DispatcherDeps } from '../../../lib/core/dispatcher/deps';
 import { DELETE_CLAIM_EXPIRY_MS, settleAnnouncements } from '../../../lib/core/instances/announcements';
 import type { IfMatch } from '../../../lib/core/instances/if-match';
 import { InstanceService } from '../../../lib/core/instances/instance-service';
-import type { EventBus, InstanceRecord, Registry } from '../../../lib/core/ports';
+import { credentialsRef, type EventBus, type InstanceRecord, type Registry } from '../../../lib/core/ports';
 import { FileCredentialStore } from '../../../lib/local/file-credential-store';
 import { PlugboardError } from '../../../lib/sdk/errors';
 import type { PlatformEvent } from '../../../lib/sdk/events';
@@ -189,7 +189,56 @@ describe('instance writes whose process dies', () => {
       : event;
 
   const settle = (published: PlatformEvent[]) =>
-    settleAnnouncements({ registry: table.registry, bus: recordingBus(published) }, 0);
+    settleAnnouncements(
+      { registry: table.registry, bus: recordingBus(published), credentials, stage: 'test' },
+      0,
+    );
+
+  it.each([
+    ['no instance of its name is left', false],
+    ['the name has been taken by a new instance since', true],
+  ] as const)(
+    'removes, after recovery, the credentials and store a delete whose process died left, when %s',
+    async (_, remade) => {
+      const name = `left-${seq++}`;
+      const published: PlatformEvent[] = [];
+      await process(published, 'none').perform({ kind: 'create', name });
+      await process(published, 'none').perform({ kind: 'credentials', name, set: true });
+      const old = (await table.registry.getInstance(name))!;
+      const ref = credentialsRef('test', 'p', name);
+      const oldStore = { plugin: 'p', name, generation: old.generation };
+      const byName = { plugin: 'p', name };
+      await table.registry.storePut(oldStore, 'kept', 'a kv-config value');
+      await table.registry.storePut(byName, 'written', 'by an envelope without a generation');
+
+      expect(await process(published, 'afterWrite').perform(removal(name))).toBe('died');
+      // The process died after the instance went: nothing of it was removed yet.
+      expect(await table.registry.getInstance(name)).toBeUndefined();
+      expect(await credentials.resolve(ref)).toEqual({ token: 't' });
+
+      let current: InstanceRecord | undefined;
+      if (remade) {
+        await process(published, 'none').perform({ kind: 'create', name });
+        await process(published, 'none').perform({ kind: 'credentials', name, set: true });
+        current = await table.registry.getInstance(name);
+        await table.registry.storePut({ plugin: 'p', name, generation: current!.generation }, 'new', 1);
+      }
+      const before = published.length;
+      await settle(published);
+      expect(published.slice(before).map((event) => event['detail-type'])).toEqual(['Instance Deleted']);
+      expect((await table.registry.storeList(oldStore)).items).toEqual([]);
+      if (!remade) {
+        expect(await credentials.resolve(ref)).toBeUndefined();
+        expect((await table.registry.storeList(byName)).items).toEqual([]);
+      } else {
+        // What is named by the name alone is the new instance's now: left as it is.
+        expect(await credentials.resolve(ref)).toEqual({ token: 't' });
+        expect((await table.registry.storeList(byName)).items).toHaveLength(1);
+        const newStore = { plugin: 'p', name, generation: current!.generation };
+        expect((await table.registry.storeList(newStore)).items.map((item) => item.key)).toEqual(['new']);
+      }
+    },
+  );
 
   it.each([
     ['create', 'Instance Created'],
@@ -325,7 +374,7 @@ describe('instance writes whose process dies', () => {
         };
       },
     });
-    await settleAnnouncements({ registry, bus: recordingBus(published) }, 0);
+    await settleAnnouncements({ registry, bus: recordingBus(published), credentials, stage: 'test' }, 0);
     expect(live.run.landed).toHaveLength(1);
     expect(published.slice(before)).toEqual(live.run.landed.map(expectedEvent));
   });
