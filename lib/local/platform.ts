@@ -73,7 +73,8 @@ export interface LocalPlatformOptions {
   readonly retry?: RetryPolicy;
   /**
    * A folder of plugins in other languages: one folder each with a `plugboard.json` naming the
-   * command that speaks the envelope as JSON lines (see plugins-external/). @default none
+   * command that speaks the envelope as JSON lines (see plugins-external/). One that does not
+   * exist yet serves nothing; watched, it serves its plugins once created. @default none
    */
   readonly processPluginsDir?: string;
   /**
