@@ -28,6 +28,7 @@ export async function start(options: {
       port: platform.port,
       persists: !options.memory,
       scratch: options.memory ? [platform.dataDir] : [],
+      callsUnderWay: platform.callsUnderWayFile,
     },
     stop,
   );
