@@ -4,11 +4,15 @@ import { DEFAULT_SHUTDOWN_GRACE_MS } from '../local/defaults';
 import { applyServingHeapPolicy } from '../local/heap-policy';
 import { type LocalPlatform, type LocalPlatformOptions, startLocalPlatform } from '../local/platform';
 import { stopOnSignals } from './stop-signals';
+import { supervised } from './supervised';
 
-/** What `plugboard start` and `plugboard dev` share: starting the platform, its banner, stopping on a signal. */
+/**
+ * What `plugboard start` and `plugboard dev` share: starting the platform, its banner, stopping on a
+ * signal. Supervised, it keeps the calls under way for a while, for the supervisor to name if it dies.
+ */
 export async function startPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   applyServingHeapPolicy();
-  return startLocalPlatform(options);
+  return startLocalPlatform({ recordCallsUnderWay: supervised(), ...options });
 }
 
 /** A path as the user would type it: relative to the working directory when it is under it. */

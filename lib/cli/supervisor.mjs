@@ -2,7 +2,7 @@
 // JavaScript rather than TypeScript: the supervisor runs before any loader or build, so that its
 // process stays a bare node process; the platform's modules, tsx and esbuild load in the child only.
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { constants } from 'node:os';
 
 /** Set in the environment of the process a supervisor runs: it reports over its IPC channel. */
@@ -22,6 +22,18 @@ export const RESTART_WINDOW_MS = 5 * 60_000;
  * @property {number} port the port it listens on, which a restart takes again
  * @property {boolean} persists whether its state is on disk, to be found again by a restart
  * @property {string[]} scratch folders of its own that its stop removes, and so an abort leaves behind
+ * @property {string} [callsUnderWay] the file where it keeps the calls its plugins' workers have run
+ * for a while (lib/local/calls-under-way.ts), which names them when it dies
+ */
+
+/**
+ * A call that file names.
+ * @typedef {object} CallUnderWay
+ * @property {string} plugin
+ * @property {string} instance
+ * @property {string} kind
+ * @property {string} name
+ * @property {number} started epoch milliseconds
  */
 
 /**
@@ -77,13 +89,46 @@ export function exitCodeOf(code, signal) {
 }
 
 /**
+ * The calls a dead platform's process left named in its file (see `Serving`): none when it left no
+ * file, or one that cannot be read.
+ * @param {string | undefined} file
+ * @returns {{ everyMs: number, calls: CallUnderWay[] }}
+ */
+export function readCallsUnderWay(file) {
+  try {
+    const { everyMs, calls } = JSON.parse(readFileSync(file ?? '', 'utf8'));
+    if (typeof everyMs === 'number' && Array.isArray(calls)) return { everyMs, calls };
+  } catch {
+    // No file: no call had run for long.
+  }
+  return { everyMs: 0, calls: [] };
+}
+
+/**
+ * How a death's line names the calls under way when the process died, as last seen: each had run
+ * for `everyMs` or more, and was seen at most `everyMs` before the death. Empty when there were none.
+ * @param {{ everyMs: number, calls: readonly CallUnderWay[] }} seen
+ * @param {number} now when the death was noticed, in epoch milliseconds
+ */
+export function callsClause({ everyMs, calls }, now) {
+  if (calls.length === 0) return '';
+  const seconds = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
+  const named = calls.map(
+    (call) =>
+      `plugin ${JSON.stringify(call.plugin)} (instance ${JSON.stringify(call.instance)}, ${call.kind} ${JSON.stringify(call.name)}, running for ${seconds(now - call.started)})`,
+  );
+  return `; calls under way then (those running for ${everyMs} ms or more): ${named.join(', ')}`;
+}
+
+/**
  * The line a restart prints.
  * @param {number | null} code
  * @param {NodeJS.Signals | null} signal
  * @param {Serving} serving what the process that died said
  * @param {number} restart how many restarts this one makes within the window
+ * @param {string} [calls] the calls under way when it died (`callsClause`)
  */
-export function restartLine(code, signal, serving, restart) {
+export function restartLine(code, signal, serving, restart, calls = '') {
   const cause =
     signal === 'SIGABRT'
       ? ": a plugin's worker that runs out of memory can abort the whole process, where Node cannot contain it (nodejs/node#47224)"
@@ -91,7 +136,7 @@ export function restartLine(code, signal, serving, restart) {
   const state = serving.persists
     ? 'its state on disk is kept'
     : 'its state was in memory and is gone, its token too (the banner below names the new one)';
-  return `plugboard: the platform process ${howItEnded(code, signal)}${cause}; restarting it on port ${serving.port} (restart ${restart} of at most ${RESTART_LIMIT} in ${RESTART_WINDOW_MS / 60_000} minutes); ${state}`;
+  return `plugboard: the platform process ${howItEnded(code, signal)}${cause}${calls}; restarting it on port ${serving.port} (restart ${restart} of at most ${RESTART_LIMIT} in ${RESTART_WINDOW_MS / 60_000} minutes); ${state}`;
 }
 
 /** @param {unknown} message @returns {message is Serving} */
@@ -124,6 +169,8 @@ export function supervise(command) {
       if (isServing(message)) serving = message;
     });
     child.once('exit', (code, signal) => {
+      // Read before the scratch folders go: the file is in the data folder, which may be one of them.
+      const calls = callsClause(readCallsUnderWay(serving?.callsUnderWay), Date.now());
       for (const dir of serving?.scratch ?? []) rmSync(dir, { recursive: true, force: true });
       /** Ends as the child did: the exit code is set rather than exited with, so no output is cut short. */
       const end = (/** @type {string | undefined} */ line) => {
@@ -142,10 +189,10 @@ export function supervise(command) {
       const restart = nextRestart(restarts, now);
       if (restart === undefined)
         return end(
-          `plugboard: the platform process ${how} again, after ${RESTART_LIMIT} restarts in ${RESTART_WINDOW_MS / 60_000} minutes; not restarting it again`,
+          `plugboard: the platform process ${how} again, after ${RESTART_LIMIT} restarts in ${RESTART_WINDOW_MS / 60_000} minutes; not restarting it again${calls}`,
         );
       restarts.push(now);
-      console.error(restartLine(code, signal, serving, restart));
+      console.error(restartLine(code, signal, serving, restart, calls));
       run(withPort(command, serving.port));
     });
   };

@@ -23,6 +23,7 @@ import { withAwsCompat } from './aws-compat/aws-compat';
 import { FileEventLog } from './bus/file-event-log';
 import { LocalEventBus } from './bus/local-event-bus';
 import { LocalEventStore } from './bus/local-event-store';
+import { CALLS_UNDER_WAY_FILE, recordingCallsUnderWay } from './calls-under-way';
 import { answerClientErrors } from './client-errors';
 import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
@@ -73,7 +74,8 @@ export interface LocalPlatformOptions {
   readonly retry?: RetryPolicy;
   /**
    * A folder of plugins in other languages: one folder each with a `plugboard.json` naming the
-   * command that speaks the envelope as JSON lines (see plugins-external/). @default none
+   * command that speaks the envelope as JSON lines (see plugins-external/). One that does not
+   * exist yet serves nothing; watched, it serves its plugins once created. @default none
    */
   readonly processPluginsDir?: string;
   /**
@@ -97,6 +99,11 @@ export interface LocalPlatformOptions {
    * at start, before it serves. @default ANNOUNCEMENT_SETTLEMENT (every 5 minutes, held over 2)
    */
   readonly announcementSettlement?: SettlementSchedule;
+  /**
+   * Keep in the data folder the calls the plugins' workers have run for a while
+   * (see calls-under-way.ts), for a supervisor to name if the process dies. @default false
+   */
+  readonly recordCallsUnderWay?: boolean;
 }
 
 export interface LocalPlatform {
@@ -106,6 +113,8 @@ export interface LocalPlatform {
   readonly token: string;
   readonly tokenFile: string;
   readonly dataDir: string;
+  /** Where it keeps the calls under way for a while, when asked to (`recordCallsUnderWay`). */
+  readonly callsUnderWayFile: string | undefined;
   readonly report: LoadReport;
   readonly app: App;
   /** The ports the app runs on, for building the same app behind another adapter. */
@@ -190,6 +199,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       ...LOCAL_ORIGIN,
     });
     closers.push(() => invoker.close());
+    const callsUnderWayFile = options.recordCallsUnderWay ? join(dataDir, CALLS_UNDER_WAY_FILE) : undefined;
+    if (callsUnderWayFile)
+      closers.push(
+        recordingCallsUnderWay(callsUnderWayFile, (epochMs) => invoker.callsStartedBefore(epochMs)),
+      );
 
     const importModule = (entry: string) => importPluginModule(entry, modulesDir);
     const report = await reading.report;
@@ -283,6 +297,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       token,
       tokenFile,
       dataDir,
+      callsUnderWayFile,
       deps,
       report,
       app,

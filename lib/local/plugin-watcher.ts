@@ -11,7 +11,8 @@ const IGNORED = /(^|[/\\])(node_modules|\.git|__pycache__)([/\\]|$)|\.test\.ts$|
  * Watches a plugins folder, TypeScript or process plugins, and reports, once per burst of changes,
  * the folder of each plugin that changed, so only that plugin is reloaded. One folder's reports
  * wait for each other: a change made while the plugin reloads is reloaded after it, never beside
- * it, so the last reload started is the one left serving.
+ * it, so the last reload started is the one left serving. The folder may be missing, at start or
+ * later: its plugins are reported once it is created.
  */
 export class PluginWatcher {
   private readonly watcher;
@@ -25,7 +26,10 @@ export class PluginWatcher {
     debounceMs = 100,
   ) {
     this.watcher = watch(root, { ignoreInitial: true, ignored: (path) => IGNORED.test(path) });
-    this.watcher.on('all', (_event, path) => {
+    this.watcher.on('all', (event, path) => {
+      // Chokidar stops watching a folder it watched once it is deleted, but watches for a missing
+      // one to be created: added again, the folder is watched for.
+      if (event === 'unlinkDir' && path === this.root) this.watcher.add(this.root);
       const folder = relative(this.root, path).split(sep)[0];
       if (!folder || folder.startsWith('..')) return;
       const dir = `${this.root}${sep}${folder}`;

@@ -60,19 +60,19 @@ const ROOT = join(import.meta.dirname, '../..');
  * `npm start` (npm runs a shell, which runs `node bin/supervise.mjs`, which runs the platform's
  * process), or with `cli` `node bin/plugboard.mjs start` (the spawned process is the supervisor), in
  * its own process group so that a signal or a SIGKILL sent to the group reaches them all, as a
- * terminal's would. `url` resolves once it serves.
+ * terminal's would; with `watch`, watching its plugins' folders. `url` resolves once it serves.
  */
 export function spawnPlatform(
   dataDir: string,
   pluginsDir: string,
-  more: { args?: readonly string[]; env?: NodeJS.ProcessEnv; cli?: boolean } = {},
+  more: { args?: readonly string[]; env?: NodeJS.ProcessEnv; cli?: boolean; watch?: boolean } = {},
 ): { child: ChildProcess; url: Promise<string> } {
   const args = [
     '--port',
     '0',
     '--data',
     dataDir,
-    '--no-watch',
+    ...(more.watch ? [] : ['--no-watch']),
     '--plugins',
     pluginsDir,
     ...(more.args ?? []),

@@ -60,6 +60,10 @@ describe('a plugin that aborts the platform process', () => {
 
     expect(platform.output()).toContain(RESTART_LINE);
     expect(platform.output()).toContain('nodejs/node#47224');
+    // Named from what the process left behind: its hoarding ran for well over a look's 250 ms.
+    expect(platform.output()).toMatch(
+      /calls under way then \(those running for 250 ms or more\): plugin "hoarder" \(instance "h", action "leak", running for \d+\.\d s\); restarting/,
+    );
     expect((await platform.call('GET', '/v1/instances/e')).status).toBe(200);
     const echoed = await platform.call('POST', '/v1/instances/e/actions/echo', {
       params: { message: 'back' },
@@ -118,6 +122,7 @@ describe('a plugin that aborts the platform process', () => {
     await waitFor(async () => (await seen()).length === 3, 30_000, 'the bystanders to be delivered');
     expect((await seen()).map((e: { detail: { i: number } }) => e.detail.i).sort()).toEqual([0, 1, 3]);
     expect(platform.output().split(RESTART_LINE).length - 1).toBe(2);
+    expect(platform.output()).toContain('plugin "hoarder" (instance "h", event "events", running for');
     expect(platform.child.exitCode).toBeNull();
     expect(await answers(platform.url)).toBe(true);
   }, 180_000);

@@ -19,7 +19,12 @@ export async function dev(
     },
   });
   reportToSupervisor(
-    { port: session.port, persists: options.data !== undefined, scratch: session.scratch },
+    {
+      port: session.port,
+      persists: options.data !== undefined,
+      scratch: session.scratch,
+      callsUnderWay: session.callsUnderWay,
+    },
     stop,
   );
 }

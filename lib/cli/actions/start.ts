@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { corsOriginsOf } from '../cors-option';
 import { exitOnStopSignals, near, platformBanner, startPlatform } from '../local-platform';
 import { reportToSupervisor } from '../supervised';
@@ -18,7 +17,8 @@ export async function start(options: {
     watch: options.watch,
     pluginsDir: options.plugins,
     dataDir: options.data,
-    processPluginsDir: existsSync(options.external) ? options.external : undefined,
+    // Even when the folder does not exist yet: the watcher serves it once it is created.
+    processPluginsDir: options.external,
     corsOrigins: corsOriginsOf(options),
   });
   // Before the banner: a Ctrl-C as soon as it shows must find the platform's handlers in place.
@@ -28,6 +28,7 @@ export async function start(options: {
       port: platform.port,
       persists: !options.memory,
       scratch: options.memory ? [platform.dataDir] : [],
+      callsUnderWay: platform.callsUnderWayFile,
     },
     stop,
   );

@@ -25,7 +25,7 @@ export function registerStartCommand(program: Command): void {
     .option('--data <dir>', 'folder for the registry, credentials and token', DEFAULT_DATA_DIR)
     .option(
       '--external <dir>',
-      'folder of plugins in other languages (a plugboard.json naming a command); skipped when absent',
+      'folder of plugins in other languages (a plugboard.json naming a command); watched for when absent',
       DEFAULT_EXTERNAL_PLUGINS_DIR,
     );
   withCorsOriginOption(start).action(lazyAction(() => import('../actions/start'), 'start'));

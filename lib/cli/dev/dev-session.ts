@@ -31,6 +31,8 @@ export interface DevSession {
   port: number;
   /** Folders of the session's own, which its `close` removes. */
   scratch: string[];
+  /** Where the platform keeps the calls under way for a while, when it does. */
+  callsUnderWay: string | undefined;
 }
 
 /**
@@ -116,6 +118,7 @@ export async function startDevSession(options: DevOptions): Promise<DevSession> 
     return {
       port: platform.port,
       scratch: options.data === undefined ? [scratch, platform.dataDir] : [scratch],
+      callsUnderWay: platform.callsUnderWayFile,
     };
   } catch (error) {
     await close();

@@ -1,7 +1,8 @@
 import { isPluginDefinition } from '../../sdk/define-plugin';
-import { ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';
+import { ManifestSchema } from '../../sdk/manifest';
 import { OPTIONAL_HANDLERS } from '../ports';
 import { zodIssues } from '../zod-errors';
+import { unsupportedApiVersion } from './api-version';
 import { checkHandlers } from './check-handlers';
 import type { CheckIssue, CheckResult } from './types';
 
@@ -13,8 +14,8 @@ export function issueText(issue: CheckIssue): string {
 /**
  * Validates one plugin definition without any I/O: the manifest against the schema (issue paths
  * are relative to the manifest, `options.0.default`), then the handlers against the manifest
- * (paths relative to the definition, `configuration.getValues`). A manifest for another apiVersion is skipped, not failed: it may
- * be valid for a platform that does not exist yet.
+ * (paths relative to the definition, `configuration.getValues`). A manifest for another apiVersion is skipped
+ * (see `unsupportedApiVersion`).
  */
 export function checkPlugin(definition: unknown): CheckResult {
   if (!isPluginDefinition(definition)) {
@@ -28,14 +29,8 @@ export function checkPlugin(definition: unknown): CheckResult {
       ],
     };
   }
-  const apiVersion = (definition.manifest as { apiVersion?: unknown } | null)?.apiVersion;
-  if (typeof apiVersion === 'number' && apiVersion !== SUPPORTED_API_VERSION) {
-    return {
-      ok: false,
-      skipped: `apiVersion ${apiVersion} is not supported (this platform runs apiVersion ${SUPPORTED_API_VERSION})`,
-      errors: [],
-    };
-  }
+  const skipped = unsupportedApiVersion(definition.manifest);
+  if (skipped !== undefined) return { ok: false, skipped, errors: [] };
   const parsed = ManifestSchema.safeParse(definition.manifest);
   if (!parsed.success) {
     return {

@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
+import { unsupportedApiVersion } from '../../core/loader/api-version';
 import { duplicateSlug, loadOrder } from '../../core/loader/load-plugins';
 import type { PluginLoadError, RefusedFolder, SkippedPlugin } from '../../core/loader/types';
 import type { Registry } from '../../core/ports';
-import { type Manifest, ManifestSchema, SUPPORTED_API_VERSION } from '../../sdk/manifest';
+import { type Manifest, ManifestSchema } from '../../sdk/manifest';
 import type { PluginFolderKind } from '../plugin-reload';
 import type { ProcessInvoker } from './process-invoker';
 
@@ -57,22 +58,14 @@ export async function readProcessPlugins(dir: string): Promise<ProcessFolderRepo
 
 /**
  * Asks the folder's command for its manifest (`--manifest`, one JSON object on stdout) and
- * validates it with the same schema as a TypeScript plugin's manifest; one for another apiVersion
- * is skipped.
+ * validates it as a TypeScript plugin's is: one for another apiVersion is skipped, before the
+ * schema (see `unsupportedApiVersion`), and the others are checked with the same schema.
  */
 export async function readProcessFolder(dir: string): Promise<ProcessFolderReport> {
   const read = await loadOne(dir);
+  if ('skipped' in read) return { skipped: { dir, ...read.skipped }, errors: [] };
   if ('message' in read) return { errors: [{ dir, ...read }] };
   const { manifest, command } = read;
-  if (manifest.apiVersion !== SUPPORTED_API_VERSION)
-    return {
-      skipped: {
-        dir,
-        slug: manifest.slug,
-        reason: `apiVersion ${manifest.apiVersion} is not supported (this platform runs ${SUPPORTED_API_VERSION})`,
-      },
-      errors: [],
-    };
   return { loaded: { slug: manifest.slug, manifest, dir, command } };
 }
 
@@ -126,7 +119,11 @@ export function processFolders(root: string, invoker: ProcessInvoker): PluginFol
 
 async function loadOne(
   dir: string,
-): Promise<{ manifest: Manifest; command: string[] } | { message: string; path?: string }> {
+): Promise<
+  | { manifest: Manifest; command: string[] }
+  | { message: string; path?: string }
+  | { skipped: Omit<SkippedPlugin, 'dir'> }
+> {
   let file: z.infer<typeof ProcessPluginFileSchema>;
   try {
     const parsed = ProcessPluginFileSchema.safeParse(
@@ -159,6 +156,11 @@ async function loadOne(
     raw = JSON.parse(stdout);
   } catch {
     return { message: '--manifest did not print one JSON object' };
+  }
+  const skipped = unsupportedApiVersion(raw);
+  if (skipped !== undefined) {
+    const slug = (raw as { slug?: unknown }).slug;
+    return { skipped: { ...(typeof slug === 'string' ? { slug } : {}), reason: skipped } };
   }
   const manifest = ManifestSchema.safeParse(raw);
   if (!manifest.success) {

@@ -9,6 +9,7 @@ import {
 import { createRedactor } from '../../core/runtime/redact';
 import type { LogRecord } from '../../core/runtime/services';
 import { PlugboardError } from '../../sdk/errors';
+import type { CallUnderWay } from '../calls-under-way';
 import { functionFailure } from '../function-failure';
 import { type Batch, batchedSender, unbatch } from './message-batch';
 import type { FromWorker, HostMethod, HostMethods, ToWorker } from './protocol';
@@ -27,6 +28,10 @@ export interface PluginWorkerOptions {
 interface PendingCall {
   resolve(answer: Answer): void;
   timer: NodeJS.Timeout;
+  /** What a call under way for a while is named by (see calls-under-way.ts). */
+  envelope: Envelope;
+  /** Epoch milliseconds. */
+  started: number;
   requestId: string | undefined;
   credentialsRef: string | undefined;
   /**
@@ -95,16 +100,31 @@ export class PluginWorker {
     return this.pending.size;
   }
 
+  /** The calls waiting on this worker that started before `epochMs`. */
+  callsStartedBefore(epochMs: number): CallUnderWay[] {
+    const calls: CallUnderWay[] = [];
+    for (const { envelope, started } of this.pending.values()) {
+      if (started >= epochMs) continue;
+      // The Lambda endpoint passes any JSON as the envelope: only its strings are quoted.
+      const [instance = '-', kind = '-', name = '-'] = [envelope.instance, envelope.kind, envelope.name].map(
+        (field: unknown) => (typeof field === 'string' ? field : '-'),
+      );
+      calls.push({ plugin: this.options.slug, instance, kind, name, started });
+    }
+    return calls;
+  }
+
   invoke(envelope: Envelope): Promise<Answer> {
     if (this.ended)
       return Promise.resolve(functionFailure('PluginFailed', "the plugin's worker is not running"));
     // Before the call is registered: an envelope refused here leaves nothing waiting.
     const json = serializeEnvelope(envelope);
     const id = this.nextId++;
+    const started = Date.now();
     return new Promise<Answer>((resolve) => {
       // A payload that is not an envelope (the Lambda endpoint passes any JSON) has no deadline: the
       // runtime answers it at once, within the grace.
-      const remaining = Number.isFinite(envelope.deadline) ? envelope.deadline - Date.now() : 0;
+      const remaining = Number.isFinite(envelope.deadline) ? envelope.deadline - started : 0;
       const budget = Math.max(0, remaining) + HANG_GRACE_MS;
       const timer = setTimeout(() => {
         this.pending.delete(id);
@@ -119,6 +139,8 @@ export class PluginWorker {
       this.pending.set(id, {
         resolve,
         timer,
+        envelope,
+        started,
         requestId: envelope.requestId,
         credentialsRef: envelope.credentialsRef,
       });

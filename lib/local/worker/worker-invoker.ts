@@ -4,6 +4,7 @@ import { type BuiltBundle, bundlePlugins, type PluginToBundle } from '../../bund
 import type { Answer, Envelope } from '../../core/envelope';
 import type { Invoker } from '../../core/ports';
 import type { LogRecord } from '../../core/runtime/services';
+import type { CallUnderWay } from '../calls-under-way';
 import { functionFailure } from '../function-failure';
 import { removeSupersededBuilds } from '../superseded-builds';
 import { PluginWorker } from './plugin-worker';
@@ -125,6 +126,11 @@ export class WorkerInvoker implements Invoker {
 
   bundleFile(slug: string): string | undefined {
     return this.slots.get(slug)?.bundleFile;
+  }
+
+  /** The calls the plugins' current workers run that started before `epochMs`. */
+  callsStartedBefore(epochMs: number): CallUnderWay[] {
+    return [...this.slots.values()].flatMap((slot) => slot.worker?.callsStartedBefore(epochMs) ?? []);
   }
 
   async invoke(plugin: string, envelope: Envelope): Promise<Answer> {

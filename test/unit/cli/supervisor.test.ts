@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
+  callsClause,
   exitCodeOf,
   nextRestart,
   RESTART_LIMIT,
   RESTART_WINDOW_MS,
+  readCallsUnderWay,
   restartLine,
   withPort,
 } from '../../../lib/cli/supervisor.mjs';
@@ -80,5 +85,53 @@ describe('how the supervisor tells of a death', () => {
     expect(killed).not.toContain('nodejs/node');
     expect(killed).toContain('its state was in memory and is gone, its token too');
     expect(restartLine(1, null, serving, 3)).toContain('the platform process exited with code 1; restarting');
+  });
+});
+
+describe('naming the calls under way when the platform died', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plugboard-supervisor-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const now = Date.UTC(2026, 0, 1);
+  const call = fc.record({
+    plugin: fc.string(),
+    instance: fc.string(),
+    kind: fc.constantFrom('action', 'event', 'operation'),
+    name: fc.string(),
+    started: fc.integer({ min: now - 60_000, max: now }),
+  });
+
+  it('names each call the file left, quoted, with how long it had run, in the restart line', () => {
+    const file = join(dir, 'calls-under-way.json');
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 3 }), (calls) => {
+        writeFileSync(file, JSON.stringify({ everyMs: 250, calls }));
+        const clause = callsClause(readCallsUnderWay(file), now);
+        const line = restartLine(
+          null,
+          'SIGABRT',
+          { t: 'serving', port: 1, persists: true, scratch: [] },
+          1,
+          clause,
+        );
+        expect(line).toContain(
+          '(nodejs/node#47224); calls under way then (those running for 250 ms or more): ',
+        );
+        for (const each of calls)
+          expect(line).toContain(
+            `plugin ${JSON.stringify(each.plugin)} (instance ${JSON.stringify(each.instance)}, ${each.kind} ${JSON.stringify(each.name)}, running for ${((now - each.started) / 1000).toFixed(1)} s)`,
+          );
+        // One line, whatever the names hold.
+        expect(line).not.toMatch(/[\n\r]/);
+      }),
+    );
+  });
+
+  it('adds nothing when the file is missing, not JSON, or names no call', () => {
+    const none = join(dir, 'none.json');
+    writeFileSync(none, JSON.stringify({ everyMs: 250, calls: [] }));
+    const torn = join(dir, 'torn.json');
+    writeFileSync(torn, '{"everyMs":250,"calls":[{"plu');
+    for (const file of [undefined, join(dir, 'missing.json'), none, torn])
+      expect(callsClause(readCallsUnderWay(file), now)).toBe('');
   });
 });
