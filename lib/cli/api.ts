@@ -24,10 +24,10 @@ function signingRegion(
   endpoint: string,
   token: string | undefined,
 ): string | undefined {
-  if (options.sigv4 === undefined && (token !== undefined || executeApiRegion(endpoint) === undefined))
-    return undefined;
+  const asked = options.sigv4 !== undefined || options.profile !== undefined;
+  if (!asked && (token !== undefined || executeApiRegion(endpoint) === undefined)) return undefined;
   if (token !== undefined)
-    throw new ValidationError('pass either --token (a JWT) or --sigv4 (IAM), not both');
+    throw new ValidationError('pass either --token (a JWT) or --sigv4 or --profile (IAM), not both');
   const region =
     typeof options.sigv4 === 'string'
       ? options.sigv4
@@ -54,7 +54,7 @@ export function clientFor(options: EndpointOptions): PlugboardClient {
   return new PlugboardClient({
     baseUrl: endpoint,
     token: region === undefined ? (given ?? localToken()) : undefined,
-    ...(region === undefined ? {} : { sign: sigv4Signer(region) }),
+    ...(region === undefined ? {} : { sign: sigv4Signer(region, { profile: options.profile }) }),
     fetch: async (input, init) => {
       try {
         return await fetch(input, init);

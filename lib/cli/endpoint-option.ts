@@ -8,9 +8,11 @@ export interface EndpointOptions {
   token?: string;
   /** `true`, or the region to sign for. */
   sigv4?: string | true;
+  /** The AWS profile whose credentials sign (implies SigV4). */
+  profile?: string;
 }
 
-/** Adds --endpoint, --token and --sigv4 to a command that talks to a running platform. */
+/** Adds --endpoint, --token, --sigv4 and --profile to a command that talks to a running platform. */
 export function withEndpoint(command: Command): Command {
   return command
     .option('--endpoint <url>', `the platform's URL (env PLUGBOARD_ENDPOINT) (default: ${DEFAULT_ENDPOINT})`)
@@ -21,5 +23,6 @@ export function withEndpoint(command: Command): Command {
     .option(
       '--sigv4 [region]',
       "sign with AWS SigV4 for an API deployed with IAM auth, with the credentials the AWS CLI would find; the region defaults to the execute-api URL's, then AWS_REGION (on by default for an execute-api URL without --token)",
-    );
+    )
+    .option('--profile <name>', 'the AWS profile whose credentials sign (implies --sigv4; env AWS_PROFILE)');
 }

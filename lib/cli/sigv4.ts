@@ -2,8 +2,6 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import type { SignatureV4 } from '@smithy/signature-v4';
 import { PlugboardError } from '../sdk/errors';
 
-type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
-
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: SourceData): string | Uint8Array =>
   typeof data === 'string'
@@ -45,18 +43,20 @@ export function executeApiRegion(endpoint: string): string | undefined {
 
 /**
  * Signs each request as the HTTP API's IAM authorization checks it (SigV4, service `execute-api`),
- * with the credentials the AWS CLI would find (environment, profile, SSO), looked up once. The
+ * with the credentials the AWS CLI would find (environment, profile, SSO), or those of `profile`
+ * (the environment's keys then left aside, as the AWS CLI's `--profile` does), looked up once. The
  * signer and the credential chain load on the first request, so commands that talk to the local
  * platform never load them.
  */
 export function sigv4Signer(
   region: string,
-  credentials?: Credentials,
+  { profile }: { profile?: string | undefined } = {},
 ): (request: Request) => Promise<Request> {
   let signer: Promise<SignatureV4> | undefined;
   const load = async () => {
     const { SignatureV4 } = await import('@smithy/signature-v4');
-    const provider = credentials ?? (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+    const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+    const provider = defaultProvider(profile ? { profile } : {});
     return new SignatureV4({ service: 'execute-api', region, credentials: provider, sha256: NodeSha256 });
   };
   return async (request) => {
@@ -83,7 +83,7 @@ export function sigv4Signer(
       .catch((error: unknown) => {
         throw new PlugboardError(
           'Unauthenticated',
-          `--sigv4 found no AWS credentials to sign with (${error instanceof Error ? error.message : String(error)}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or sign in with \`aws sso login\``,
+          `found no AWS credentials to sign with${profile ? ` in profile ${JSON.stringify(profile)}` : ''} (${error instanceof Error ? error.message : String(error)}): set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or sign in with \`aws sso login\``,
         );
       });
     // fetch writes Host from the URL itself, the value signed.

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -103,11 +103,34 @@ describe('the CLI against an HTTP API with IAM auth (--sigv4)', () => {
     expect(gateway.refused).toEqual(['signature mismatch']);
   });
 
+  it("signs with a named profile's keys (--profile), leaving the environment's aside", async () => {
+    // The environment holds keys the gateway does not know: only the profile's can pass.
+    useCredentials({ accessKeyId: 'AKIDOFTHEENVIRONMENT', secretAccessKey: 'not-the-secret' });
+    await writeFile(
+      join(home, 'credentials'),
+      `[ops]\naws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\naws_session_token = ${KEYS.sessionToken}\n`,
+    );
+    try {
+      process.env.AWS_REGION = REGION;
+      const listed = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--profile', 'ops');
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      expect(gateway.refused).toEqual([]);
+      const unknown = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--profile', 'nobody');
+      expect(unknown.stderr).toMatch(
+        /^plugboard: found no AWS credentials to sign with in profile "nobody" \(/,
+      );
+    } finally {
+      await rm(join(home, 'credentials'), { force: true });
+    }
+  });
+
   it('names what is missing when no credentials are found, without a stack', async () => {
     useCredentials({});
     const answered = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4', REGION);
     expect(answered.code).not.toBe(0);
-    expect(answered.stderr).toMatch(/^plugboard: --sigv4 found no AWS credentials to sign with/);
+    expect(answered.stderr).toMatch(
+      /^plugboard: found no AWS credentials to sign with \(.*\): set AWS_PROFILE/,
+    );
     expect(answered.stderr).not.toMatch(/\n\s+at /);
     expect(gateway.refused).toEqual([]);
   });
@@ -115,7 +138,9 @@ describe('the CLI against an HTTP API with IAM auth (--sigv4)', () => {
   it('refuses a bearer token beside --sigv4, and a region it cannot tell', async () => {
     useCredentials(KEYS);
     const both = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4', '--token', 'jwt');
-    expect(both.stderr).toBe('plugboard: pass either --token (a JWT) or --sigv4 (IAM), not both');
+    expect(both.stderr).toBe(
+      'plugboard: pass either --token (a JWT) or --sigv4 or --profile (IAM), not both',
+    );
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
     const unknown = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4');
