@@ -38,6 +38,7 @@ import {
   instanceKey,
   instancesOfPlugin,
   LANDED_ATTRIBUTE,
+  markedAnnouncementKey,
   marksOf,
   PLUGINS_PARTITION,
   pluginFromItem,
@@ -314,7 +315,7 @@ export class DynamoDbRegistry implements Registry {
   /** A held announcement released meanwhile was published: it is left alone. */
   private async markLanded(mark: string, createdAt: string): Promise<void> {
     await this.updateIfExists(
-      { pk: ANNOUNCEMENTS_PARTITION, sk: mark },
+      markedAnnouncementKey(mark),
       'SET #landed = :createdAt',
       { '#landed': LANDED_ATTRIBUTE },
       { ':createdAt': createdAt },
@@ -371,7 +372,7 @@ export class DynamoDbRegistry implements Registry {
    * landed, whoever deletes the instance later.
    */
   private async releaseClaim(instance: string, mark: string): Promise<void> {
-    await this.updateIfExists({ pk: ANNOUNCEMENTS_PARTITION, sk: mark }, 'REMOVE #landed', {
+    await this.updateIfExists(markedAnnouncementKey(mark), 'REMOVE #landed', {
       '#landed': LANDED_ATTRIBUTE,
     });
     await this.updateIfExists(
@@ -388,7 +389,7 @@ export class DynamoDbRegistry implements Registry {
       db.send(
         new sdk.DeleteCommand({
           TableName: this.table.tableName,
-          Key: { pk: ANNOUNCEMENTS_PARTITION, sk: mark },
+          Key: markedAnnouncementKey(mark),
         }),
       ),
     );

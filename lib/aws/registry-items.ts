@@ -51,10 +51,10 @@ export const instanceKey = (name: string) => ({ pk: `INSTANCE#${name}`, sk: 'INS
 export const PLUGINS_PARTITION = 'PLUGINS';
 /** Held announcements, sorted by when they were held. */
 export const ANNOUNCEMENTS_PARTITION = 'ANNOUNCEMENT';
-export const announcementKey = ({ heldAt, event }: Pick<HeldAnnouncement, 'heldAt' | 'event'>) => ({
-  pk: ANNOUNCEMENTS_PARTITION,
-  sk: `${heldAt}#${event.id}`,
-});
+/** The held announcement a mark names (an instance's `announcing`, or its `deleting` claim). */
+export const markedAnnouncementKey = (mark: string) => ({ pk: ANNOUNCEMENTS_PARTITION, sk: mark });
+export const announcementKey = ({ heldAt, event }: Pick<HeldAnnouncement, 'heldAt' | 'event'>) =>
+  markedAnnouncementKey(`${heldAt}#${event.id}`);
 /**
  * What an instance item carries of the announcements of its writes, none of it part of the record:
  * `announcing`, the string set of its creates' and updates' marks (each its held announcement's sort

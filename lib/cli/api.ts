@@ -25,13 +25,14 @@ function signingRegion(
   token: string | undefined,
 ): string | undefined {
   const asked = options.sigv4 !== undefined || options.profile !== undefined;
-  if (!asked && (token !== undefined || executeApiRegion(endpoint) === undefined)) return undefined;
+  const urlRegion = executeApiRegion(endpoint);
+  if (!asked && (token !== undefined || urlRegion === undefined)) return undefined;
   if (token !== undefined)
     throw new ValidationError('pass either --token (a JWT) or --sigv4 or --profile (IAM), not both');
   const region =
     typeof options.sigv4 === 'string'
       ? options.sigv4
-      : (executeApiRegion(endpoint) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
+      : (urlRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
   if (!region || !/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(region))
     throw new ValidationError(
       region

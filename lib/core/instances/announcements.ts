@@ -1,6 +1,5 @@
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
-import type { LogFn } from '../dispatcher/deps';
 import type {
   AnnouncingInstance,
   EventBus,
@@ -14,7 +13,6 @@ import { type BelongingsDeps, removeBelongings } from './belongings';
 export interface AnnouncementDeps extends BelongingsDeps {
   readonly registry: Registry;
   readonly bus: EventBus;
-  readonly log?: LogFn | undefined;
 }
 
 /**
@@ -71,8 +69,7 @@ export async function announcedWrite<T extends InstanceRecord>(
     await deps.bus.publish([announcedEvent(announcement, written)]);
   } catch (error) {
     // An event the bus refuses as not valid would be refused again; any other failure, recovery retries.
-    if (error instanceof PlugboardError && error.code === 'Validation')
-      await release(deps, announcement, { landed: true });
+    if (refusedAsInvalid(error)) await release(deps, announcement, { landed: true });
     throw error;
   }
   await release(deps, announcement, { landed: true });
@@ -127,7 +124,7 @@ async function settle(deps: AnnouncementDeps, listed: HeldAnnouncement): Promise
     await deps.bus.publish([announcedEvent(announcement, announcement.landed ?? current?.record)]);
   } catch (error) {
     const fields = { eventId: announcement.event.id, instance: announcement.instance, error: String(error) };
-    if (!(error instanceof PlugboardError && error.code === 'Validation')) {
+    if (!refusedAsInvalid(error)) {
       deps.log?.('warn', 'held announcement not published: the bus did not take it', fields);
       return 'kept';
     }
@@ -172,6 +169,10 @@ function announcedEvent(
 
 const refused = (error: unknown): boolean =>
   error instanceof PlugboardError && error.code !== 'Unavailable' && error.code !== 'Internal';
+
+/** The bus refused the event as not valid: it would refuse it again. */
+const refusedAsInvalid = (error: unknown): boolean =>
+  error instanceof PlugboardError && error.code === 'Validation';
 
 /**
  * Once the write is answered, a failed release only leaves the announcement held: recovery then

@@ -1,11 +1,11 @@
 import { PlugboardError } from '../../sdk/errors';
 import type { LogFn } from '../dispatcher/deps';
-import type { CredentialStore, Registry, StoreOwner } from '../ports';
+import type { CredentialStore, PluginStorage, StoreOwner } from '../ports';
 import { credentialsRef } from '../ports';
 
 /** What removes what a deleted instance leaves: its credentials and its store. */
 export interface BelongingsDeps {
-  readonly registry: Pick<Registry, 'storeList' | 'storeDelete'>;
+  readonly registry: Pick<PluginStorage, 'storeList' | 'storeDelete'>;
   readonly credentials: Pick<CredentialStore, 'delete'>;
   readonly stage: string;
   readonly log?: LogFn | undefined;
