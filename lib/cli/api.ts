@@ -4,7 +4,7 @@ import { PlugboardClient } from '../client';
 import { DEFAULT_DATA_DIR, TOKEN_FILE } from '../local/defaults';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DEFAULT_ENDPOINT, type EndpointOptions } from './endpoint-option';
-import { executeApiRegion, sigv4Signer } from './sigv4';
+import { checkedRegion, executeApiRegion, sigv4Signer } from './sigv4';
 
 function localToken(): string | undefined {
   try {
@@ -15,31 +15,23 @@ function localToken(): string | undefined {
 }
 
 /**
- * The region to sign for, when requests are to be signed: asked with --sigv4, or an API Gateway URL
- * given no bearer token (a stage deployed with IAM auth, the default). A token and --sigv4 together
- * are refused: API Gateway reads one Authorization header.
+ * Whether requests are to be signed, and for which region if the command line, the URL or the
+ * environment tells it: asked with --sigv4 or --profile, or an API Gateway URL given no bearer token
+ * (a stage deployed with IAM auth, the default). A token and --sigv4 together are refused: API
+ * Gateway reads one Authorization header. Without a region here, the signer reads the profile's.
  */
-function signingRegion(
+function signing(
   options: EndpointOptions,
   endpoint: string,
   token: string | undefined,
-): string | undefined {
+): { region: string | undefined } | undefined {
   const asked = options.sigv4 !== undefined || options.profile !== undefined;
   const urlRegion = executeApiRegion(endpoint);
   if (!asked && (token !== undefined || urlRegion === undefined)) return undefined;
   if (token !== undefined)
     throw new ValidationError('pass either --token (a JWT) or --sigv4 or --profile (IAM), not both');
-  const region =
-    typeof options.sigv4 === 'string'
-      ? options.sigv4
-      : (urlRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION);
-  if (!region || !/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(region))
-    throw new ValidationError(
-      region
-        ? `--sigv4: "${region}" is not an AWS region (like eu-west-1)`
-        : '--sigv4 needs a region: give it (--sigv4 eu-west-1) or set AWS_REGION',
-    );
-  return region;
+  if (typeof options.sigv4 === 'string') return { region: checkedRegion(options.sigv4, '--sigv4') };
+  return { region: urlRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION };
 }
 
 /** A client for the endpoint the options, the environment or the defaults name; an unreachable one is a one-line error. */
@@ -51,11 +43,11 @@ export function clientFor(options: EndpointOptions): PlugboardClient {
     throw new ValidationError(
       '--token (or PLUGBOARD_TOKEN) must be printable ASCII without spaces; it is not shown here',
     );
-  const region = signingRegion(options, endpoint, given);
+  const signed = signing(options, endpoint, given);
   return new PlugboardClient({
     baseUrl: endpoint,
-    token: region === undefined ? (given ?? localToken()) : undefined,
-    ...(region === undefined ? {} : { sign: sigv4Signer(region, { profile: options.profile }) }),
+    token: signed === undefined ? (given ?? localToken()) : undefined,
+    ...(signed === undefined ? {} : { sign: sigv4Signer(signed.region, { profile: options.profile }) }),
     fetch: async (input, init) => {
       try {
         return await fetch(input, init);

@@ -22,7 +22,7 @@ export function withEndpoint(command: Command): Command {
     )
     .option(
       '--sigv4 [region]',
-      "sign with AWS SigV4 for an API deployed with IAM auth, with the credentials the AWS CLI would find; the region defaults to the execute-api URL's, then AWS_REGION (on by default for an execute-api URL without --token)",
+      "sign with AWS SigV4 for an API deployed with IAM auth, with the credentials the AWS CLI would find; the region defaults to the execute-api URL's, then AWS_REGION, then the signing profile's (on by default for an execute-api URL without --token)",
     )
     .option('--profile <name>', 'the AWS profile whose credentials sign (implies --sigv4; env AWS_PROFILE)');
 }

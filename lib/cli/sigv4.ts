@@ -1,6 +1,6 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import type { SignatureV4 } from '@smithy/signature-v4';
-import { PlugboardError } from '../sdk/errors';
+import { PlugboardError, ValidationError } from '../sdk/errors';
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: SourceData): string | Uint8Array =>
@@ -41,15 +41,39 @@ export function executeApiRegion(endpoint: string): string | undefined {
   return /^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1];
 }
 
+/** A region named by `source`, refused in one line when it is not one. */
+export function checkedRegion(region: string, source: string): string {
+  if (!/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(region))
+    throw new ValidationError(`${source}: "${region}" is not an AWS region (like eu-west-1)`);
+  return region;
+}
+
+/**
+ * The `region` of the profile that signs (`profile`, else AWS_PROFILE, else `default`) in the shared
+ * config and credentials files, as the AWS CLI and SDK read it when nothing else names one.
+ */
+async function profileRegion(profile: string | undefined): Promise<string> {
+  const { getProfileName, loadSharedConfigFiles } = await import('@smithy/core/config');
+  const name = getProfileName(profile ? { profile } : {});
+  // Read afresh: a process that made an earlier client may have read the files before they changed.
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
+  const region = credentialsFile[name]?.region ?? configFile[name]?.region;
+  if (region === undefined)
+    throw new ValidationError(
+      `--sigv4 needs a region: give it (--sigv4 eu-west-1), set AWS_REGION, or set region in profile ${JSON.stringify(name)} (aws configure)`,
+    );
+  return checkedRegion(region, `region of profile ${JSON.stringify(name)}`);
+}
+
 /**
  * Signs each request as the HTTP API's IAM authorization checks it (SigV4, service `execute-api`),
  * with the credentials the AWS CLI would find (environment, profile, SSO), or those of `profile`
- * (the environment's keys then left aside, as the AWS CLI's `--profile` does), looked up once. The
- * signer and the credential chain load on the first request, so commands that talk to the local
- * platform never load them.
+ * (the environment's keys then left aside, as the AWS CLI's `--profile` does), looked up once, for
+ * `region` or else the profile's. The signer and the credential chain load on the first request, so
+ * commands that talk to the local platform never load them.
  */
 export function sigv4Signer(
-  region: string,
+  region: string | undefined,
   { profile }: { profile?: string | undefined } = {},
 ): (request: Request) => Promise<Request> {
   let signer: Promise<SignatureV4> | undefined;
@@ -57,7 +81,12 @@ export function sigv4Signer(
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
     const provider = defaultProvider(profile ? { profile } : {});
-    return new SignatureV4({ service: 'execute-api', region, credentials: provider, sha256: NodeSha256 });
+    return new SignatureV4({
+      service: 'execute-api',
+      region: region === undefined ? await profileRegion(profile) : checkedRegion(region, '--sigv4'),
+      credentials: provider,
+      sha256: NodeSha256,
+    });
   };
   return async (request) => {
     signer ??= load();

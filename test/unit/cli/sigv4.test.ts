@@ -124,6 +124,40 @@ describe('the CLI against an HTTP API with IAM auth (--sigv4)', () => {
     }
   });
 
+  it("reads the region from the signing profile's config when nothing else names it", async () => {
+    // The gateway checks the region in the signature's scope: only eu-west-1 passes.
+    useCredentials(KEYS);
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    await writeFile(
+      join(home, 'config'),
+      `[default]\nregion = ${REGION}\n[profile ops]\nregion = ${REGION}\n[profile elsewhere]\nregion = us-east-1\n[profile odd]\nregion = Mars\n`,
+    );
+    const keys = `aws_access_key_id = ${KEYS.accessKeyId}\naws_secret_access_key = ${KEYS.secretAccessKey}\naws_session_token = ${KEYS.sessionToken}\n`;
+    await writeFile(join(home, 'credentials'), `[ops]\n${keys}[elsewhere]\n${keys}[odd]\n${keys}`);
+    try {
+      const byDefault = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4');
+      expect(byDefault).toMatchObject({ code: 0, stderr: '' });
+      const byProfile = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--profile', 'ops');
+      expect(byProfile).toMatchObject({ code: 0, stderr: '' });
+      expect(gateway.refused).toEqual([]);
+
+      process.env.AWS_PROFILE = 'elsewhere';
+      const otherRegion = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4');
+      expect(otherRegion.code).not.toBe(0);
+      expect(gateway.refused).toEqual(['scope us-east-1/execute-api']);
+
+      process.env.AWS_PROFILE = 'odd';
+      const odd = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4');
+      expect(odd.stderr).toBe(
+        'plugboard: region of profile "odd": "Mars" is not an AWS region (like eu-west-1)',
+      );
+    } finally {
+      await rm(join(home, 'config'), { force: true });
+      await rm(join(home, 'credentials'), { force: true });
+    }
+  });
+
   it('names what is missing when no credentials are found, without a stack', async () => {
     useCredentials({});
     const answered = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4', REGION);
@@ -145,8 +179,9 @@ describe('the CLI against an HTTP API with IAM auth (--sigv4)', () => {
     delete process.env.AWS_DEFAULT_REGION;
     const unknown = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4');
     expect(unknown.stderr).toBe(
-      'plugboard: --sigv4 needs a region: give it (--sigv4 eu-west-1) or set AWS_REGION',
+      'plugboard: --sigv4 needs a region: give it (--sigv4 eu-west-1), set AWS_REGION, or set region in profile "default" (aws configure)',
     );
+    expect(unknown.code).not.toBe(0);
     const wrong = await plugboard('plugins', 'list', '--endpoint', gateway.url, '--sigv4', 'Europe');
     expect(wrong.stderr).toBe('plugboard: --sigv4: "Europe" is not an AWS region (like eu-west-1)');
   });
