@@ -1,16 +1,17 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { stageSecretPrefix } from '../aws/names';
+import { pluginSecretPrefix, stageSecretPrefix, webhookSecretPrefix } from '../aws/names';
 import { ANNOUNCEMENTS_PARTITION, instanceKey } from '../aws/registry-items';
 import { storePartitionPattern } from '../aws/registry-table';
 import { ANNOUNCEMENT_SETTLEMENT } from '../core/instances/announcements';
 import { BundledFunction } from './bundled-function';
 import { nagArn } from './nag';
+import { secretArn } from './secret-arn';
 
 export interface AnnouncementSettlementProps {
   readonly stage: string;
@@ -108,23 +109,26 @@ export class AnnouncementSettlement extends Construct {
         conditions: leadingKeys([storePartitionPattern('*')]),
       }),
     );
-    const secrets = `secret:${stageSecretPrefix(props.stage)}*`;
+    const secrets = `${stageSecretPrefix(props.stage)}*`;
     role.addToPolicy(
       new PolicyStatement({
         actions: ['secretsmanager:DeleteSecret'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'secretsmanager',
-            resource: 'secret',
-            resourceName: `${stageSecretPrefix(props.stage)}*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
+        resources: [secretArn(this, secrets)],
+      }),
+    );
+    // The stage's prefix holds the webhook sources' HMAC secrets too, which the settlement never
+    // deletes; IAM's wildcards cannot leave them out (a slug starts with a letter, `_webhooks` with
+    // `_`), so they are denied by their own prefix.
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['secretsmanager:DeleteSecret'],
+        resources: [secretArn(this, `${webhookSecretPrefix(props.stage)}*`)],
       }),
     );
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', secrets)}]`,
-      reason: `An instance's secret is named at runtime under ${stageSecretPrefix(props.stage)} with a random ARN suffix; the settlement deletes the one a delete that died left, and reads none.`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${secrets}`)}]`,
+      reason: `An instance's secret is named at runtime under ${pluginSecretPrefix(props.stage, '<plugin>')} with a random ARN suffix; the settlement deletes the one a delete that died left, reads none, and is denied the webhook sources' secrets under ${webhookSecretPrefix(props.stage)}.`,
     });
     props.bus.grantPutEventsTo(role);
     this.handler.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });

@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { DELIVERY_RETRY } from '../aws/delivery-retry';
 import {
   pluginFunctionName,
+  pluginSecretPrefix,
   stageSecretPrefix,
   subscriptionRulePrefix,
   webhookSecretPrefix,
@@ -25,6 +26,7 @@ import { type JwtAuthOptions, PlatformApi } from './platform-api';
 import { type DeployedPlugin, PluginFunction } from './plugin-function';
 import { PROJECT_ROOT } from './project-root';
 import { RegistrySync } from './registry-sync';
+import { secretArn } from './secret-arn';
 import { subscriptionRules } from './subscription-rules';
 
 export interface StatelessStackProps extends StackProps {
@@ -274,7 +276,7 @@ export class StatelessStack extends Stack {
 
   /** Create, update and delete instance credentials and webhook secrets; never read them (no GetSecretValue). */
   private allowWritingSecrets(role: Role, stage: string): void {
-    const secrets = this.secretArn(`${stageSecretPrefix(stage)}*`);
+    const secrets = secretArn(this, `${stageSecretPrefix(stage)}*`);
     role.addToPolicy(
       new PolicyStatement({
         actions: [
@@ -289,28 +291,19 @@ export class StatelessStack extends Stack {
     );
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${stageSecretPrefix(stage)}*`)}]`,
-      reason: `Each instance's secret is created at runtime under plugboard/${stage}/ with a random ARN suffix; the dispatcher may write there but has no GetSecretValue.`,
+      reason: `Each instance's credentials (under ${pluginSecretPrefix(stage, '<plugin>')}) and each webhook source's HMAC secret (under ${webhookSecretPrefix(stage)}) are created at runtime with a random ARN suffix; the dispatcher writes both but has no GetSecretValue.`,
     });
   }
 
   /** Webhook HMAC secrets only: `_webhooks` cannot be a plugin slug, so no instance credentials match. */
   private allowReadingWebhookSecrets(role: Role, stage: string): void {
-    const secrets = this.secretArn(`${webhookSecretPrefix(stage)}*`);
+    const secrets = secretArn(this, `${webhookSecretPrefix(stage)}*`);
     role.addToPolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secrets] }),
     );
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${webhookSecretPrefix(stage)}*`)}]`,
       reason: `Webhook sources are created at runtime, each with its HMAC secret under ${webhookSecretPrefix(stage)}; the receiver reads those to verify signatures and nothing else.`,
-    });
-  }
-
-  private secretArn(namePattern: string): string {
-    return Stack.of(this).formatArn({
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName: namePattern,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
 }

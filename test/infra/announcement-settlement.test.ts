@@ -2,10 +2,12 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { credentialsRef, webhookSecretRef } from '../../lib/core/ports';
 import { AnnouncementSettlement } from '../../lib/infra/announcement-settlement';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
-import { allowingStatements, render, roleStatements, type Statement } from './iam';
+import { allowingStatements, permits, render, roleStatements, type Statement, secretArn } from './iam';
 import { buildFixturePlatform } from './platform-fixture';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -91,14 +93,44 @@ describe('the announcement settlement (scheduled recovery of instance events)', 
     expect(events[0]!.Action).toBe('events:PutEvents');
     expect(render([events[0]!.Resource].flat()[0])).toMatch(/Bus/);
     // Deletes the secret a dead delete left, of this stage's instances; reads none.
-    const secrets = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
-    expect(secrets.map((s) => [s.Action].flat())).toEqual([['secretsmanager:DeleteSecret']]);
-    expect(render([secrets[0]!.Resource].flat()[0])).toMatch(/:secret:plugboard\/test\/\*$/);
+    const secretActions = statements.flatMap((s) =>
+      [s.Action].flat().filter((a) => a.startsWith('secretsmanager:')),
+    );
+    expect([...new Set(secretActions)]).toEqual(['secretsmanager:DeleteSecret']);
+    expect(permits(statements, 'secretsmanager:DeleteSecret', secretArn('plugboard/prod/kv/prod'))).toBe(
+      false,
+    );
     const others = statements.filter((s) =>
       [s.Action].flat().some((a) => !/^(dynamodb|events|logs|secretsmanager):/.test(a)),
     );
     expect(others).toEqual([]);
     expect(statements.every((s) => !JSON.stringify(s.Resource).includes('"*"'))).toBe(true);
+  });
+
+  it("may not delete a webhook source's HMAC secret, which shares the stage's prefix with instance credentials", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/), (source) => {
+        const secret = secretArn(webhookSecretRef('test', source));
+        expect(allowingStatements(statements, 'secretsmanager:DeleteSecret', secret)).not.toEqual([]);
+        expect(permits(statements, 'secretsmanager:DeleteSecret', secret)).toBe(false);
+      }),
+    );
+    // While every instance's credentials stay deletable: a slug starts with a letter, never "_".
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,63}$/),
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/),
+        (slug, instance) => {
+          expect(
+            permits(
+              statements,
+              'secretsmanager:DeleteSecret',
+              secretArn(credentialsRef('test', slug, instance)),
+            ),
+          ).toBe(true);
+        },
+      ),
+    );
   });
 
   it('refuses to settle announcements a live write may still hold, or to run so often that runs overlap', () => {

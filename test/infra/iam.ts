@@ -1,6 +1,6 @@
 /**
  * Just enough IAM evaluation for template tests: renders CloudFormation ARN expressions with fixed
- * pseudo parameters and answers whether a policy's Allow statements cover an action on a resource
+ * pseudo parameters and answers whether a policy's statements allow or deny an action on a resource
  * (conditions are checked by the tests that care about them).
  */
 export const ACCOUNT = '123456789012';
@@ -42,14 +42,23 @@ export interface Statement {
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-export function allowingStatements(statements: Statement[], action: string, resource: string): Statement[] {
-  return statements.filter(
-    (s) =>
-      s.Effect === 'Allow' &&
-      list(s.Action).some((a) => glob(a, 'i').test(action)) &&
-      list(s.Resource).some((r) => glob(render(r)).test(resource)),
-  );
-}
+const statementsWith =
+  (effect: Statement['Effect']) =>
+  (statements: Statement[], action: string, resource: string): Statement[] =>
+    statements.filter(
+      (s) =>
+        s.Effect === effect &&
+        list(s.Action).some((a) => glob(a, 'i').test(action)) &&
+        list(s.Resource).some((r) => glob(render(r)).test(resource)),
+    );
+
+export const allowingStatements = statementsWith('Allow');
+export const denyingStatements = statementsWith('Deny');
+
+/** Whether the statements let the action on the resource: an Allow covers it and no Deny does. */
+export const permits = (statements: Statement[], action: string, resource: string): boolean =>
+  allowingStatements(statements, action, resource).length > 0 &&
+  denyingStatements(statements, action, resource).length === 0;
 
 export const secretArn = (name: string) =>
   `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
