@@ -20,6 +20,7 @@ import type {
   PluginDocs,
   PluginList,
   PutEventsEntry,
+  RedriveAnswer,
   Subscription,
   SubscriptionPage,
   WebhookDeliveryPage,
@@ -310,7 +311,7 @@ export class PlugboardClient {
     list: (query: { limit?: number; cursor?: string } = {}): Promise<DeadLetterPage> =>
       this.#body('get', '/v1/dlq', { query }),
     /** All dead letters, or the ids given. */
-    redrive: (ids?: string[]): Promise<{ redriving: number }> =>
+    redrive: (ids?: string[]): Promise<RedriveAnswer> =>
       this.#body('post', '/v1/dlq/redrive', { body: ids ? { ids } : {} }),
   };
 }

@@ -84,3 +84,4 @@ export interface DeadLetterPage {
   deadLetters: DeadLetter[];
   nextCursor?: string;
 }
+export type { NotRedriven, RedriveAnswer } from '../core/events/redrive-answer';

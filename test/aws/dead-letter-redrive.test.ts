@@ -159,7 +159,7 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
   const redrive = async (id: string) =>
     expect(await call('POST', '/v1/dlq/redrive', { ids: [id] })).toEqual({
       status: 202,
-      body: { redriving: 1 },
+      body: { redriving: 1, notRedriven: [] },
     });
 
   describe("a subscription's letter", () => {
@@ -211,7 +211,7 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
       expect(await recorded(audit, 'event/')).toEqual([]);
     });
 
-    it('is dropped by the redrive, delivered to no one, when its subscription was deleted meanwhile', async () => {
+    it('is dropped by the redrive, delivered to no one and named in its answer, when its subscription was deleted meanwhile', async () => {
       const audit = await auditLog();
       const subscription = await subscribe(audit, { source: ['plugboard.plugin.incrementer'] });
       const event = counterChanged();
@@ -219,10 +219,73 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
       expect((await call('DELETE', `/v1/subscriptions/${subscription}`)).status).toBe(204);
       const id = `${event.id}:${subscription}`;
 
-      await redrive(id);
+      expect(await call('POST', '/v1/dlq/redrive', { ids: [id] })).toEqual({
+        status: 202,
+        body: {
+          redriving: 0,
+          notRedriven: [
+            { id, reason: `subscription ${subscription} has been deleted: the letter is dropped` },
+          ],
+        },
+      });
       expect(await letter(id)).toBeUndefined();
       expect(await recorded(audit, 'event/')).toEqual([]);
     });
+  });
+
+  describe('a letter whose target is gone, the same on both platforms', () => {
+    const platforms = {
+      local: {
+        call: (method: string, path: string, body?: unknown) => pb.call(method, path, body),
+        store: () => pb.platform.eventStore,
+      },
+      aws: { call, store: () => table.eventStore },
+    };
+    const gone = (target: string): DeadLetter => {
+      const event = counterChanged();
+      return {
+        id: `${event.id}:${target}`,
+        event,
+        target,
+        attempts: 3,
+        reason: 'Unavailable: the plugin was down',
+        failedAt: new Date().toISOString(),
+      };
+    };
+
+    for (const [name, platform] of Object.entries(platforms)) {
+      it(`is named in the redrive's answer with the reason (${name}): dropped for a deleted subscription, kept for any other target`, async () => {
+        const store = platform.store();
+        const deleted = gone(randomUUID());
+        // A built-in reaction a later release renamed, or one that takes no such event.
+        const renamed = gone('renamed-reaction');
+        const unapplied = gone('lifecycle');
+        for (const l of [deleted, renamed, unapplied]) await store.putDeadLetter(l);
+
+        const answer = await platform.call('POST', '/v1/dlq/redrive', {
+          ids: [deleted.id, renamed.id, unapplied.id],
+        });
+        const kept = (target: string) =>
+          `no target "${target}" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept`;
+        expect({ status: answer.status, body: answer.body }).toEqual({
+          status: 202,
+          body: {
+            redriving: 0,
+            notRedriven: [
+              {
+                id: deleted.id,
+                reason: `subscription ${deleted.target} has been deleted: the letter is dropped`,
+              },
+              { id: renamed.id, reason: kept('renamed-reaction') },
+              { id: unapplied.id, reason: kept('lifecycle') },
+            ],
+          },
+        });
+        expect(await store.getDeadLetter(deleted.id)).toBeUndefined();
+        expect(await store.getDeadLetter(renamed.id)).toEqual(renamed);
+        expect(await store.getDeadLetter(unapplied.id)).toEqual(unapplied);
+      });
+    }
   });
 
   describe("the catch-all rule's letter", () => {

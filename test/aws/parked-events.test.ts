@@ -127,7 +127,7 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-1' }] });
     expect(await call('POST', '/v1/dlq/redrive', { ids: [letter!.id] })).toEqual({
       status: 202,
-      body: { redriving: 1 },
+      body: { redriving: 1, notRedriven: [] },
     });
     // The function settled the redrive before answering: nothing is left for a frozen sandbox.
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);

@@ -102,7 +102,7 @@ describe("the platform's own events when the bus refuses them", () => {
     expect(letters.length).toBe(4);
     refusing = false;
     const redrive = await call('POST', '/v1/dlq/redrive', { ids: letters.map((letter) => letter.id) });
-    expect(redrive).toEqual({ status: 202, body: { redriving: 4 } });
+    expect(redrive).toEqual({ status: 202, body: { redriving: 4, notRedriven: [] } });
     await waitFor(async () => (await parked()).length === 0);
     expect(published.map((event) => event.id).sort()).toEqual(
       letters.map((letter) => letter.event.id).sort(),

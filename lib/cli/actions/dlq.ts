@@ -8,6 +8,7 @@ export async function listDeadLetters(options: EndpointOptions & { limit: number
 }
 
 export async function redriveDeadLetters(ids: string[], options: EndpointOptions): Promise<void> {
-  const { redriving } = await clientFor(options).dlq.redrive(ids.length > 0 ? ids : undefined);
+  const { redriving, notRedriven } = await clientFor(options).dlq.redrive(ids.length > 0 ? ids : undefined);
   console.log(`redriving ${redriving} dead letter(s)`);
+  for (const { id, reason } of notRedriven) console.log(`not redriven ${id}: ${reason}`);
 }

@@ -10,8 +10,9 @@ import { CHAIN_TOO_DEEP, chainTooDeep } from './event-chain';
 import { INTERRUPTION_LIMIT, interruptedReason } from './interrupted-delivery';
 import { NotedAttempts } from './noted-attempts';
 import { compilePattern, matches } from './pattern';
+import type { NotRedriven, RedriveAnswer } from './redrive-answer';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy, type Sleep } from './retry-policy';
-import type { SubscriptionService } from './subscription-service';
+import { SUBSCRIPTION_ID, type SubscriptionService } from './subscription-service';
 import { subscriptionTarget } from './subscription-target';
 
 export interface EventRouterProps {
@@ -239,8 +240,12 @@ export class EventRouter {
     await this.props.store.completeEvent(event.id);
   }
 
-  /** Delivers dead letters again (all, or those named); a letter is removed only once delivered. */
-  async redrive(ids?: readonly string[]): Promise<number> {
+  /**
+   * Delivers dead letters again (all, or those named) in the background; a letter is removed only
+   * once delivered. Says which letters are not delivered again and why, those whose target is gone
+   * included: found before the answer, so the caller hears of them rather than a log alone.
+   */
+  async redrive(ids?: readonly string[]): Promise<RedriveAnswer> {
     const letters: DeadLetter[] = [];
     if (ids) {
       for (const id of ids) {
@@ -256,23 +261,48 @@ export class EventRouter {
         cursor = page.nextCursor;
       } while (cursor);
     }
-    for (const letter of letters) {
+    const subscriptions = new Map<string, Promise<SubscriptionRecord | undefined>>();
+    const subscription = (id: string) => {
+      if (!subscriptions.has(id)) subscriptions.set(id, this.props.store.getSubscription(id));
+      return subscriptions.get(id)!;
+    };
+    const targets: (DeliveryTarget | undefined)[] = [];
+    for (const letter of letters)
+      targets.push(await this.targetById(letter.target, letter.event, subscription));
+    letters.forEach((letter, i) => {
+      const target = targets[i];
       // A second redrive while the first still retries (a caller who saw the letters still listed)
       // would deliver each letter again: an action run twice, or a parked event published twice,
       // which on EventBridge even gets a new id, so no idempotency key tells the copies apart.
-      if (this.redriving.has(letter.id)) continue;
+      if (!target || this.redriving.has(letter.id)) return;
       this.redriving.add(letter.id);
       this.track(
         (async () => {
-          // A letter for a subscription deleted since is dropped, as its rule's late events are: no
-          // one wants it delivered, and kept it could never leave the queue.
-          const target = await this.targetById(letter.target, letter.event);
-          if (!target || (await this.deliverTo(target, letter.event, letter)))
+          if (await this.deliverTo(target, letter.event, letter))
             await this.props.store.deleteDeadLetter(letter.id);
         })().finally(() => this.redriving.delete(letter.id)),
       );
-    }
-    return letters.length;
+    });
+    const notRedriven: NotRedriven[] = [];
+    for (const [i, letter] of letters.entries())
+      if (!targets[i]) notRedriven.push(await this.targetGone(letter));
+    return { redriving: letters.length - notRedriven.length, notRedriven };
+  }
+
+  /**
+   * A letter whose target is gone. One for a subscription deleted since is dropped, as its rule's
+   * late events are: no one wants it delivered, and kept it could never leave the queue. Any other
+   * target (a reaction a later release renamed, or one that does not take the event) is kept, so
+   * that nothing a release could deliver is lost.
+   */
+  private async targetGone(letter: DeadLetter): Promise<NotRedriven> {
+    const subscription = SUBSCRIPTION_ID.test(letter.target);
+    if (subscription) await this.props.store.deleteDeadLetter(letter.id);
+    const reason = subscription
+      ? `subscription ${letter.target} has been deleted: the letter is dropped`
+      : `no target "${letter.target}" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept`;
+    this.props.log?.('warn', 'dead letter not redriven', { id: letter.id, reason });
+    return { id: letter.id, reason };
   }
 
   /** Delivers the logged events of a time range that match a subscription's pattern to it again. */
@@ -392,14 +422,19 @@ export class EventRouter {
     for (const target of targets) await this.deliverTo(target, event, undefined, attempts);
   }
 
-  /** The target a letter names; undefined for a subscription deleted since. */
-  private async targetById(id: string, event: PlatformEvent): Promise<DeliveryTarget | undefined> {
+  /** The target a letter names; undefined when there is none (see targetGone). */
+  private async targetById(
+    id: string,
+    event: PlatformEvent,
+    subscription: (id: string) => Promise<SubscriptionRecord | undefined>,
+  ): Promise<DeliveryTarget | undefined> {
     const named = this.props.letterTargets?.find((target) => target.id === id);
     if (named) return named;
     const builtin = this.props.builtins?.find((target) => target.id === id && target.applies(event));
     if (builtin) return builtin;
-    const subscription = await this.subscriptionOrDrop(id, event);
-    return subscription && subscriptionTarget(subscription, this.props.invocations);
+    if (!SUBSCRIPTION_ID.test(id)) return undefined;
+    const record = await subscription(id);
+    return record && subscriptionTarget(record, this.props.invocations);
   }
 
   private track(work: Promise<unknown>): void {

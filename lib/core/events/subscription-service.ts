@@ -24,6 +24,9 @@ export interface NewSubscription {
   order?: number | undefined;
 }
 
+/** A subscription's id: a UUID (`randomUUID`), so no other target's id can be taken for one. */
+export const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export const LIFECYCLE_HOOKS = ['onInstanceCreated', 'onInstanceUpdated', 'onInstanceDeleted'];
 
 const byOrder = (a: SubscriptionRecord, b: SubscriptionRecord) =>

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../lib/cli/program';
+import type { DeadLetter } from '../../../lib/core/ports';
 import { startTestPlatform, type TestPlatform } from '../../e2e/harness';
 import { sendWebhook } from '../../e2e/send-webhook';
 import { waitFor } from '../../e2e/wait-for';
@@ -395,6 +396,35 @@ describe('plugboard events and dlq', () => {
     expect(await plugboard('dlq', 'redrive')).toMatchObject({
       code: 0,
       stdout: 'redriving 0 dead letter(s)',
+    });
+  });
+
+  it('names each dead letter a redrive does not deliver, with the reason', async () => {
+    const letter: DeadLetter = {
+      id: 'cli-event:renamed-reaction',
+      event: {
+        version: '0',
+        id: 'cli-event',
+        'detail-type': 'Wanted',
+        source: 'cli.test',
+        account: '000000000000',
+        time: new Date().toISOString(),
+        region: 'local',
+        resources: [],
+        detail: {},
+      },
+      target: 'renamed-reaction',
+      attempts: 3,
+      reason: 'Unavailable: down',
+      failedAt: new Date().toISOString(),
+    };
+    await pb.platform.eventStore.putDeadLetter(letter);
+    expect(await plugboard('dlq', 'redrive', letter.id)).toMatchObject({
+      code: 0,
+      stdout: [
+        'redriving 0 dead letter(s)',
+        `not redriven ${letter.id}: no target "renamed-reaction" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept`,
+      ].join('\n'),
     });
   });
 });

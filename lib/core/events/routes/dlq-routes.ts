@@ -36,7 +36,7 @@ const redrive = createRoute({
   method: 'post',
   path: '/v1/dlq/redrive',
   summary:
-    'Deliver dead letters again (all, or the ids given); each leaves the queue once delivered, or dropped if its subscription was deleted',
+    'Deliver dead letters again (all, or the ids given); each leaves the queue once delivered. A letter whose target is gone is not delivered and is named with the reason: dropped if its subscription was deleted, kept otherwise',
   request: {
     body: {
       required: false,
@@ -48,7 +48,15 @@ const redrive = createRoute({
     },
   },
   responses: {
-    202: json(z.object({ redriving: z.number().int() }), 'Delivery started'),
+    202: json(
+      z.object({
+        redriving: z.number().int(),
+        notRedriven: z.array(z.object({ id: z.string(), reason: z.string() })).meta({
+          description: 'The letters whose target is gone, each with the reason',
+        }),
+      }),
+      'Delivery started',
+    ),
     ...problems(404, 413, 415),
   },
 });
@@ -64,7 +72,7 @@ export function dlqRoutes({ store, router }: EventsServices) {
     });
     app.openapi(redrive, async (c) => {
       const body = c.req.valid('json') ?? {};
-      return c.json({ redriving: await router.redrive(body.ids) }, 202);
+      return c.json(await router.redrive(body.ids), 202);
     });
   };
 }
