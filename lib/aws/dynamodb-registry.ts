@@ -1,8 +1,10 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DELETE_CLAIM_EXPIRY_MS } from '../core/instances/announcements';
 import { newGeneration } from '../core/instances/generation';
+import { versionConflict } from '../core/instances/version-conflict';
 import type {
   AnnouncingInstance,
+  ExpectedInstance,
   HeldAnnouncement,
   InstanceChanges,
   InstanceRecord,
@@ -149,19 +151,21 @@ export class DynamoDbRegistry implements Registry {
 
   /**
    * Sets the record's attributes one by one, not a put of the whole item: a put would drop the
-   * announcements other writes' items carry, which are released without a new version.
+   * announcements other writes' items carry, which are released without a new version. Conditioned
+   * on the generation as well as the version: an instance deleted and created again in between is
+   * at version 1 again, and must not take changes made from the one before.
    */
   async updateInstance(
     name: string,
     changes: InstanceChanges,
-    expectedVersion: number,
+    expected: ExpectedInstance,
     options: InstanceWriteOptions = {},
   ): Promise<InstanceRecord> {
     const checked = checkInstanceChanges(changes);
-    checkVersion(expectedVersion);
+    checkVersion(expected.version);
     const current = await this.getInstance(name);
     if (!current) throw notFound(name);
-    if (current.version !== expectedVersion) throw versionConflict(name, current.version, expectedVersion);
+    if (!isExpected(current, expected)) throw versionConflict(name, current, [expected]);
     const defined = Object.fromEntries(Object.entries(checked).filter(([, value]) => value !== undefined));
     const item = instanceItem({
       ...current,
@@ -170,8 +174,9 @@ export class DynamoDbRegistry implements Registry {
       updatedAt: new Date().toISOString(),
     });
     const attributes = Object.entries(item).filter(([attribute]) => !TABLE_KEY.includes(attribute as 'pk'));
-    const names: Record<string, string> = { '#v': 'version' };
-    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    const names: Record<string, string> = { '#v': 'version', '#g': 'generation' };
+    const values: Record<string, unknown> = { ':expected': expected.version };
+    if (expected.generation !== undefined) values[':g'] = expected.generation;
     attributes.forEach(([attribute, value], i) => {
       names[`#a${i}`] = attribute;
       values[`:a${i}`] = value;
@@ -189,14 +194,14 @@ export class DynamoDbRegistry implements Registry {
             TableName: this.table.tableName,
             Key: instanceKey(current.name),
             UpdateExpression: expression,
-            ConditionExpression: 'attribute_exists(pk) AND #v = :expected',
+            ConditionExpression: `attribute_exists(pk) AND #v = :expected AND ${generationIs(expected.generation)}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
         ),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw await this.whyNot(name, expectedVersion);
+      if (isConditionFailure(error)) throw await this.whyNot(name, expected);
       throw error;
     }
     return instanceFromItem(item);
@@ -234,7 +239,8 @@ export class DynamoDbRegistry implements Registry {
         ),
       );
     } catch (error) {
-      if (isConditionFailure(error)) throw await this.whyNot(name, version);
+      if (isConditionFailure(error))
+        throw await this.whyNot(name, { version, generation: record.generation });
       throw error;
     }
     return record;
@@ -261,7 +267,7 @@ export class DynamoDbRegistry implements Registry {
       if (own !== undefined && current.generation !== own.generation) throw remade(name);
       const version = Number(current.version);
       if (expectedVersion !== undefined && version !== expectedVersion)
-        throw versionConflict(name, version, expectedVersion);
+        throw versionConflict(name, { version }, [{ version: expectedVersion }]);
       const claimant = current[DELETING_ATTRIBUTE];
       if (typeof claimant === 'string') {
         if (!abandoned(claimant) || attempt >= CLAIM_ATTEMPTS) throw beingDeleted(name);
@@ -286,7 +292,6 @@ export class DynamoDbRegistry implements Registry {
     own: Claimant,
     version: number,
   ): Promise<{ claimed: Item } | { current: Item | undefined }> {
-    const generation = own.generation === undefined ? 'attribute_not_exists(#g)' : '#g = :g';
     try {
       const { Attributes } = await this.table.attempt((db, sdk) =>
         db.send(
@@ -294,7 +299,7 @@ export class DynamoDbRegistry implements Registry {
             TableName: this.table.tableName,
             Key: instanceKey(name),
             UpdateExpression: 'SET #d = :mark',
-            ConditionExpression: `attribute_exists(pk) AND #v = :v AND ${generation} AND attribute_not_exists(#d)`,
+            ConditionExpression: `attribute_exists(pk) AND #v = :v AND ${generationIs(own.generation)} AND attribute_not_exists(#d)`,
             ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE, '#g': 'generation' },
             ExpressionAttributeValues: {
               ':v': version,
@@ -437,11 +442,11 @@ export class DynamoDbRegistry implements Registry {
     return this.storage.storeList(owner, options);
   }
 
-  /** After a failed conditional write: was the instance gone, or at another version? */
-  private async whyNot(name: string, expectedVersion: number | undefined): Promise<PlugboardError> {
+  /** After a failed conditional write: was the instance gone, at another version, or another one? */
+  private async whyNot(name: string, expected: ExpectedInstance): Promise<PlugboardError> {
     const current = await this.getInstance(name);
     if (!current) return notFound(name);
-    return versionConflict(name, current.version, expectedVersion);
+    return versionConflict(name, current, [expected]);
   }
 }
 
@@ -486,7 +491,9 @@ const remade = (name: string) =>
 const beingDeleted = (name: string) =>
   new PlugboardError('InUse', `instance ${name} is being deleted by another request; retry shortly`);
 
-const versionConflict = (name: string, current: number, expected: number | undefined) =>
-  new PlugboardError('VersionConflict', `instance ${name} is at version ${current}, not ${expected}`, {
-    details: { currentVersion: current },
-  });
+const isExpected = (current: InstanceRecord, expected: ExpectedInstance): boolean =>
+  current.version === expected.version && current.generation === expected.generation;
+
+/** A condition on the item's generation (`#g`, the value `:g`): an instance's made before generations has none. */
+const generationIs = (generation: string | undefined): string =>
+  generation === undefined ? 'attribute_not_exists(#g)' : '#g = :g';

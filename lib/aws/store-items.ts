@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { GENERATION } from '../core/instances/generation';
 import type { StoreOwner } from '../core/ports';
 import type { StoredItem } from '../sdk/context';
 import { check, checkInstanceName, checkSlug } from './item-checks';
@@ -12,7 +13,7 @@ import { storePartition } from './registry-table';
 const MAX_SORT_KEY_BYTES = 1024;
 
 /** Part of a store partition's key, so no "#" either. */
-const generation = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z, a-z, 0-9, "_", "-"');
+const generation = z.string().regex(new RegExp(`^${GENERATION}$`), 'must be 1-64 of A-Z, a-z, 0-9, "_", "-"');
 const StoreKeySchema = z
   .string()
   .min(1, 'must not be empty')

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from 'commander';
+import { OPAQUE_TAG } from '../core/dispatcher/etag';
 import { ValidationError } from '../sdk/errors';
 
 export async function readStdin(): Promise<string> {
@@ -33,8 +34,13 @@ export async function readJsonInput(file: string): Promise<Record<string, unknow
   return jsonObject(text, file === '-' ? 'stdin' : file);
 }
 
-/** An ETag typed at a shell loses its quotes (`--if-match "3"` arrives as 3): a bare one is that ETag. */
-export const etag = (value: string): string => (/^\d+(\.[0-9a-f]{8})?$/.test(value) ? `"${value}"` : value);
+const UNQUOTED_TAG = new RegExp(`^${OPAQUE_TAG}$`);
+
+/**
+ * An ETag typed at a shell loses its quotes (`--if-match "3-qT0mIjq4Ck2x7dYxE5bWlA"` arrives without
+ * them): a bare one is that ETag.
+ */
+export const etag = (value: string): string => (UNQUOTED_TAG.test(value) ? `"${value}"` : value);
 
 /**
  * A commander parser for a whole-number option from `min` to `max`: anything else is a usage error

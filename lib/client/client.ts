@@ -28,6 +28,13 @@ import type {
   WebhookSource,
 } from './types';
 
+/**
+ * The ETag If-Match takes for an instance read, for an answer whose ETag a proxy dropped: its version
+ * and generation, all a write is held to (the dispatcher's etagOf, which the client cannot import).
+ */
+const ifMatchTagOf = ({ version, generation }: Instance): string =>
+  generation === undefined ? `"${version}"` : `"${version}-${generation}"`;
+
 export interface ClientOptions {
   /** Where the API is, e.g. `http://127.0.0.1:4680` or an API Gateway stage URL. */
   readonly baseUrl: string;
@@ -193,7 +200,7 @@ export class PlugboardClient {
     /** The instance and its ETag, for `patch(..., { ifMatch: etag })`. */
     get: async (name: string): Promise<{ instance: Instance; etag: string }> => {
       const response = await this.request<Instance>('get', `/v1/instances/${seg(name)}`);
-      return { instance: response.body, etag: response.headers.get('etag') ?? `"${response.body.version}"` };
+      return { instance: response.body, etag: response.headers.get('etag') ?? ifMatchTagOf(response.body) };
     },
     patch: (name: string, patch: InstancePatch, options: { ifMatch: string }): Promise<Instance> =>
       this.#body('patch', `/v1/instances/${seg(name)}`, {

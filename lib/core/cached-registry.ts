@@ -1,6 +1,7 @@
 import type { StoredItem, StoreListOptions } from '../sdk/context';
 import type {
   AnnouncingInstance,
+  ExpectedInstance,
   HeldAnnouncement,
   InstanceChanges,
   InstanceReadOptions,
@@ -107,12 +108,10 @@ export class CachedRegistry implements Registry {
   updateInstance(
     name: string,
     changes: InstanceChanges,
-    expectedVersion: number,
+    expected: ExpectedInstance,
     options?: InstanceWriteOptions,
   ): Promise<InstanceRecord> {
-    return this.writingInstance(name, () =>
-      this.inner.updateInstance(name, changes, expectedVersion, options),
-    );
+    return this.writingInstance(name, () => this.inner.updateInstance(name, changes, expected, options));
   }
 
   deleteInstance(

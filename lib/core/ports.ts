@@ -57,6 +57,12 @@ export interface InstanceRecord {
   generation?: string | undefined;
 }
 export type NewInstance = Omit<InstanceRecord, 'version' | 'createdAt' | 'updatedAt' | 'generation'>;
+/**
+ * The instance a write was made from, which the write must still find: at its version, and the same
+ * instance of the name (its generation; absent for one created before generations). A name deleted
+ * and created again starts at version 1 again, so the version alone does not tell them apart.
+ */
+export type ExpectedInstance = Pick<InstanceRecord, 'version' | 'generation'>;
 /** Whose store a store call reaches: an instance of a plugin, and which instance of its name. */
 export type StoreOwner = Pick<InstanceRecord, 'plugin' | 'name' | 'generation'>;
 export type InstanceChanges = Partial<
@@ -146,11 +152,14 @@ export interface Registry extends PluginStorage {
   createInstance(instance: NewInstance, options?: InstanceWriteOptions): Promise<InstanceRecord>;
   getInstance(name: string, options?: InstanceReadOptions): Promise<InstanceRecord | undefined>;
   listInstances(request?: PageRequest & { plugin?: string | undefined }): Promise<Page<InstanceRecord>>;
-  /** Throws NotFound, or VersionConflict when `expectedVersion` is not the stored one. */
+  /**
+   * Throws NotFound, or VersionConflict when the stored instance is not the one expected: another
+   * version, or another instance of the name (deleted and created again since it was read).
+   */
   updateInstance(
     name: string,
     changes: InstanceChanges,
-    expectedVersion: number,
+    expected: ExpectedInstance,
     options?: InstanceWriteOptions,
   ): Promise<InstanceRecord>;
   /**

@@ -11,13 +11,18 @@ import type {
 } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 import { ManifestSchema } from '../../lib/sdk/manifest';
-import { codeOf, drain } from './contract-cases';
+import { codeOf, drain, rejectionOf } from './contract-cases';
 import { owner, pluginStorageCases } from './plugin-storage-contract';
 
 export interface RegistryUnderTest {
   registry: Registry;
   /** The registry as a process sees it that dies once its delete has claimed an instance. */
   dying(): { registry: Registry; died: Promise<void>; close(): void };
+  /**
+   * The registry as a process sees it that is overtaken between the read and the write of its next
+   * instance update: `meanwhile` runs first, through `registry`.
+   */
+  interrupted(meanwhile: () => Promise<void>): { registry: Registry; close(): void };
   close(): Promise<void>;
 }
 
@@ -106,7 +111,11 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(created.createdAt).toBe(created.updatedAt);
       expect(await registry.getInstance('crud-1')).toEqual(created);
 
-      const updated = await registry.updateInstance('crud-1', { options: { prefix: '/b/' }, order: 3 }, 1);
+      const updated = await registry.updateInstance(
+        'crud-1',
+        { options: { prefix: '/b/' }, order: 3 },
+        created,
+      );
       expect(updated).toMatchObject({
         options: { prefix: '/b/' },
         order: 3,
@@ -116,7 +125,11 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(updated.createdAt).toBe(created.createdAt);
       expect(await registry.getInstance('crud-1')).toEqual(updated);
 
-      const absent = await registry.updateInstance('crud-1', { options: { kept: 1, dropped: undefined } }, 2);
+      const absent = await registry.updateInstance(
+        'crud-1',
+        { options: { kept: 1, dropped: undefined } },
+        updated,
+      );
       expect(absent.options).toEqual({ kept: 1 });
       expect(Object.keys(absent.options)).toEqual(['kept']);
 
@@ -134,19 +147,54 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
     });
 
     it('tells a version conflict from a missing instance', async () => {
-      await registry.createInstance(instance('versioned'));
-      expect(await codeOf(registry.updateInstance('versioned', { order: 1 }, 7))).toBe('VersionConflict');
+      const made = await registry.createInstance(instance('versioned'));
+      expect(await codeOf(registry.updateInstance('versioned', { order: 1 }, { ...made, version: 7 }))).toBe(
+        'VersionConflict',
+      );
       expect(await codeOf(registry.deleteInstance('versioned', 7))).toBe('VersionConflict');
-      expect(await codeOf(registry.updateInstance('missing', { order: 1 }, 1))).toBe('NotFound');
+      expect(await codeOf(registry.updateInstance('missing', { order: 1 }, made))).toBe('NotFound');
       expect(await codeOf(registry.deleteInstance('missing', 1))).toBe('NotFound');
       expect((await registry.getInstance('versioned'))?.version).toBe(1);
       expect(await registry.deleteInstance('versioned')).toMatchObject({ name: 'versioned', version: 1 });
     });
 
+    it('writes an update only to the instance it expects, not one of the name deleted and created again since', async () => {
+      const first = await registry.createInstance(instance('remade'));
+      let second: InstanceRecord | undefined;
+      const overtaken = subject.interrupted(async () => {
+        await registry.deleteInstance('remade');
+        second = await registry.createInstance(instance('remade'));
+      });
+      try {
+        // Both at version 1: only the generation tells them apart, in the write's own condition.
+        expect(
+          await rejectionOf(overtaken.registry.updateInstance('remade', { order: 9 }, first)),
+        ).toMatchObject({
+          code: 'VersionConflict',
+          message: expect.stringContaining('deleted and created again'),
+        });
+      } finally {
+        overtaken.close();
+      }
+      expect(second).toMatchObject({ version: 1 });
+      expect(await registry.getInstance('remade')).toEqual(second);
+      expect(await codeOf(registry.updateInstance('remade', { order: 9 }, first))).toBe('VersionConflict');
+      // A version that names no generation is no instance that has one.
+      expect(await codeOf(registry.updateInstance('remade', { order: 9 }, { version: 1 }))).toBe(
+        'VersionConflict',
+      );
+      expect(await registry.getInstance('remade')).toEqual(second);
+      expect(await registry.updateInstance('remade', { order: 9 }, second!)).toMatchObject({
+        order: 9,
+        version: 2,
+        generation: second?.generation,
+      });
+    });
+
     it('lets exactly one of several concurrent updates with the same version win', async () => {
-      await registry.createInstance(instance('contended'));
+      const made = await registry.createInstance(instance('contended'));
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => registry.updateInstance('contended', { order: i + 1 }, 1)),
+        Array.from({ length: 8 }, (_, i) => registry.updateInstance('contended', { order: i + 1 }, made)),
       );
       const winners = outcomes.filter((o) => o.status === 'fulfilled');
       expect(winners).toHaveLength(1);
@@ -173,7 +221,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       });
 
       await registry.holdAnnouncement(changed);
-      const updated = await registry.updateInstance('marked', { order: 4 }, 1, {
+      const updated = await registry.updateInstance('marked', { order: 4 }, created, {
         announcing: changed,
       });
       expect(await registry.getAnnouncing('marked')).toEqual({
@@ -181,7 +229,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
         announcing: [made.event.id, changed.event.id].sort(),
       });
       // An update without an announcement, as another writer makes it, leaves the others' marks.
-      const later = await registry.updateInstance('marked', { order: 5 }, 2);
+      const later = await registry.updateInstance('marked', { order: 5 }, updated);
       expect((await registry.getAnnouncing('marked'))?.announcing).toHaveLength(2);
 
       await registry.releaseAnnouncement(made);
@@ -386,10 +434,14 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       const first = await registry.createInstance(instance('reborn'));
       expect(first.generation).toEqual(expect.any(String));
       await registry.storePut(first, 'kept', 'first');
-      expect((await registry.updateInstance('reborn', { order: 1 }, 1)).generation).toBe(first.generation);
-      expect(await codeOf(registry.updateInstance('reborn', { generation: 'mine' } as never, 2))).toBe(
-        'Validation',
+      expect((await registry.updateInstance('reborn', { order: 1 }, first)).generation).toBe(
+        first.generation,
       );
+      expect(
+        await codeOf(
+          registry.updateInstance('reborn', { generation: 'mine' } as never, { ...first, version: 2 }),
+        ),
+      ).toBe('Validation');
       expect(await registry.deleteInstance('reborn')).toMatchObject({ generation: first.generation });
 
       const second = await registry.createInstance(instance('reborn'));
@@ -437,7 +489,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
         fc.asyncProperty(changes, fc.boolean(), async (change, staleVersion) => {
           const version = staleVersion ? expected.version + 1 : expected.version;
           try {
-            expected = await registry.updateInstance('property', change as never, version);
+            expected = await registry.updateInstance('property', change as never, { ...expected, version });
             outcomes.add('written');
           } catch (error) {
             expect(error).toBeInstanceOf(PlugboardError);
@@ -455,7 +507,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(outcomes).toContain('Validation');
       expect(expected.version).toBeGreaterThan(1);
       await expect(
-        registry.updateInstance('property', { name: 'renamed' } as never, expected.version),
+        registry.updateInstance('property', { name: 'renamed' } as never, expected),
       ).rejects.toMatchObject({ code: 'Validation' });
       expect(await registry.getInstance('property')).toEqual(expected);
       await fc.assert(

@@ -8,6 +8,7 @@ import { platformEvent } from '../../lib/core/platform-events';
 import type { HeldAnnouncement, Registry } from '../../lib/core/ports';
 import { dyingRegistry } from '../fixtures/dying-registry';
 import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
+import { interruptedRegistry } from '../fixtures/interrupted-registry';
 import { itemsBeforeGenerations, putItems, WRITTEN_AT } from '../fixtures/items-before-generations';
 import { rejectionOf } from './contract-cases';
 import { registryContract } from './registry-contract';
@@ -20,12 +21,19 @@ const tempDir = async () => {
 };
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
-const withDying = (table: DynaliteTable) => ({ ...table, dying: () => dyingRegistry(table) });
+/** The table's registry, and others over it as processes see it that die or are overtaken. */
+const withOthers = (table: DynaliteTable) => ({
+  ...table,
+  dying: () => dyingRegistry(table),
+  interrupted: (meanwhile: () => Promise<void>) => interruptedRegistry(table, meanwhile),
+});
 const cached = (registry: Registry) => new CachedRegistry(registry, { ttlMs: 60_000 });
 
-registryContract('DynamoDbRegistry on dynalite in memory', async () => withDying(await startDynaliteTable()));
+registryContract('DynamoDbRegistry on dynalite in memory', async () =>
+  withOthers(await startDynaliteTable()),
+);
 registryContract('DynamoDbRegistry on dynalite on disk', async () =>
-  withDying(await startDynaliteTable({ path: await tempDir() })),
+  withOthers(await startDynaliteTable({ path: await tempDir() })),
 );
 registryContract('CachedRegistry over DynamoDbRegistry', async () => {
   const table = await startDynaliteTable();
@@ -35,6 +43,10 @@ registryContract('CachedRegistry over DynamoDbRegistry', async () => {
     dying: () => {
       const dying = dyingRegistry(table);
       return { ...dying, registry: cached(dying.registry) };
+    },
+    interrupted: (meanwhile: () => Promise<void>) => {
+      const interrupted = interruptedRegistry(table, meanwhile);
+      return { ...interrupted, registry: cached(interrupted.registry) };
     },
   };
 });
@@ -75,7 +87,9 @@ describe('DynamoDbRegistry on disk', () => {
     try {
       expect(await second.registry.getInstance('durable')).toEqual(made);
       expect((await second.registry.storeGet(made, 'k'))?.value).toEqual({ kept: true });
-      expect(await second.registry.updateInstance('durable', { order: 2 }, 1)).toMatchObject({ version: 2 });
+      expect(await second.registry.updateInstance('durable', { order: 2 }, made)).toMatchObject({
+        version: 2,
+      });
     } finally {
       await second.close();
     }
@@ -99,8 +113,14 @@ describe('DynamoDbRegistry over items written before generations', () => {
         createdAt: WRITTEN_AT,
         updatedAt: WRITTEN_AT,
       });
-      const updated = await under.registry.updateInstance('old-style', { order: 2 }, 1);
+      const updated = await under.registry.updateInstance('old-style', { order: 2 }, { version: 1 });
       expect(updated).not.toHaveProperty('generation');
+      // An instance made since generations, at this version, is not this one.
+      expect(
+        await rejectionOf(
+          under.registry.updateInstance('old-style', { order: 3 }, { version: 2, generation: 'g1' }),
+        ),
+      ).toMatchObject({ code: 'VersionConflict' });
       expect(await under.registry.storeGet(updated, 'kept')).toEqual({
         key: 'kept',
         value: { n: 1 },

@@ -53,16 +53,46 @@ describe('plugboard/client against the local platform', () => {
     expect(page.nextCursor).toEqual(expect.any(String));
 
     const { instance, etag } = await client.instances.get('client-a');
-    expect(etag).toBe(`"${instance.version}"`);
+    expect(etag).toBe(`"${instance.version}-${instance.generation}"`);
     const patched = await client.instances.patch('client-a', { description: 'patched' }, { ifMatch: etag });
     expect(patched).toMatchObject({ description: 'patched', version: instance.version + 1 });
     const stale = await apiError(
       client.instances.patch('client-a', { description: 'again' }, { ifMatch: etag }),
     );
     expect(stale).toMatchObject({ status: 412, code: 'VersionConflict' });
-    await client.instances.delete('client-a', { ifMatch: `"${patched.version}"` });
+    await client.instances.delete('client-a', { ifMatch: `"${patched.version}-${patched.generation}"` });
     const gone = await apiError(client.instances.get('client-a'));
     expect(gone).toMatchObject({ status: 404, code: 'NotFound', requestId: expect.any(String) });
+  });
+
+  it('gives, for an answer whose ETag a proxy dropped, the tag If-Match holds a write to: version and generation', async () => {
+    const stripping = new PlugboardClient({
+      baseUrl: pb.platform.url,
+      token: pb.platform.token,
+      fetch: async (request) => {
+        const answer = await fetch(request);
+        const headers = new Headers(answer.headers);
+        headers.delete('etag');
+        return new Response(answer.body, { status: answer.status, headers });
+      },
+    });
+    const first = await client.instances.create({ name: 'client-stripped', plugin: 'echo' });
+    await client.instances.delete('client-stripped');
+    await client.instances.create({ name: 'client-stripped', plugin: 'echo' });
+    const { instance, etag } = await stripping.instances.get('client-stripped');
+    expect(etag).toBe(`"1-${instance.generation}"`);
+    expect(etag).toBe((await client.instances.get('client-stripped')).etag);
+    const fromFirst = `"1-${first.generation}"`;
+    expect(
+      await apiError(stripping.instances.patch('client-stripped', { order: 1 }, { ifMatch: fromFirst })),
+    ).toMatchObject({
+      status: 412,
+    });
+    expect(await stripping.instances.patch('client-stripped', { order: 1 }, { ifMatch: etag })).toMatchObject(
+      {
+        version: 2,
+      },
+    );
   });
 
   it('sets credentials without ever reading them back, and invokes actions and operations', async () => {

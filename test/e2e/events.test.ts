@@ -218,7 +218,7 @@ describe('events over loopback HTTP', () => {
       '/v1/instances/grumpy',
       { options: { reject: false } },
       {
-        'if-match': `"${grumpy.version}"`,
+        'if-match': `"${grumpy.version}-${grumpy.generation}"`,
       },
     );
     expect(patch.status).toBe(200);

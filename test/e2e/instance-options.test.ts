@@ -163,12 +163,17 @@ describe('ctx.options on the platform', () => {
     const dataDir = join(root, 'changed-data');
     const legacy = { name: 'legacy', label: 'Legacy', type: 'string' };
     let readBefore = '';
+    let generation = '';
     await withVersion(dir, dataDir, '1.0.0', [...WINDOW_OPTIONS, legacy], async (first) => {
-      await first.createInstance('aged', 'optioned', { fromHour: 9, tone: 'dry', legacy: 'kept' });
+      ({ generation } = await first.createInstance('aged', 'optioned', {
+        fromHour: 9,
+        tone: 'dry',
+        legacy: 'kept',
+      }));
       await first.call('PUT', '/v1/instances/aged/credentials', { values: { apiKey: 'k' } });
       readBefore = (await first.call('GET', '/v1/instances/aged')).headers.get('etag') ?? '';
     });
-    expect(readBefore).toBe('"2"');
+    expect(readBefore).toBe(`"2-${generation}"`);
     // 2.0.0: fromHour becomes a string, tone loses "dry", legacy is dropped.
     const changed = WINDOW_OPTIONS.filter((o) => o.name !== 'fromHour' && o.name !== 'tone');
     const v2 = [
@@ -207,7 +212,7 @@ describe('ctx.options on the platform', () => {
       });
       expect(reread.status).toBe(200);
       const upgradedTag = reread.headers.get('etag') ?? '';
-      expect(upgradedTag).toMatch(/^"2\.[0-9a-f]{8}"$/);
+      expect(upgradedTag).toMatch(new RegExp(`^"2-${generation}\\.[0-9a-f]{8}"$`));
       expect(
         (await second.call('GET', '/v1/instances/aged', undefined, { 'if-none-match': upgradedTag })).status,
       ).toBe(304);
@@ -255,7 +260,7 @@ describe('ctx.options on the platform', () => {
         { 'if-match': upgradedTag },
       );
       expect(toned.status).toBe(200);
-      expect(toned.headers.get('etag')).toMatch(/^"3\.[0-9a-f]{8}"$/);
+      expect(toned.headers.get('etag')).toMatch(new RegExp(`^"3-${generation}\\.[0-9a-f]{8}"$`));
       expect(
         (
           await second.call(
@@ -276,7 +281,7 @@ describe('ctx.options on the platform', () => {
 
       const removed = await patch({ legacy: null });
       expect(removed.status).toBe(200);
-      expect(removed.headers.get('etag')).toBe('"5"');
+      expect(removed.headers.get('etag')).toBe(`"5-${generation}"`);
       expect(removed.body.outdatedOptions).toEqual([]);
       expect(removed.body.options).toEqual({ frozen: false, fromHour: '9', tone: 'warm' });
     });

@@ -227,7 +227,7 @@ describe('/v1/openapi.json', () => {
       ['patch', '/v1/instances/{name}', patched],
     ] as const;
     for (const [method, path, answer] of answered) {
-      expect(answer.headers.get('etag'), `${method} answers an ETag`).toMatch(/^"\d+"$/);
+      expect(answer.headers.get('etag'), `${method} answers an ETag`).toMatch(/^"\d+-[A-Za-z0-9_-]{22}"$/);
       const declared = doc.paths[path][method].responses[String(answer.status)];
       expect(Object.keys(declared.headers ?? {}), `${method} declares it`).toContain('ETag');
     }

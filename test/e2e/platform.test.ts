@@ -308,7 +308,8 @@ describe('local platform over loopback HTTP', () => {
       expect(answer.body).toEqual(created.body);
     }
     // The precondition still holds for a patch that would change nothing.
-    expectProblem(await pb.call('PATCH', '/v1/instances/unchanged', {}, { 'if-match': '"7"' }), 412);
+    const otherVersion = etag.replace(/^"1-/, '"7-');
+    expectProblem(await pb.call('PATCH', '/v1/instances/unchanged', {}, { 'if-match': otherVersion }), 412);
     const changed = await pb.call('PATCH', '/v1/instances/unchanged', { order: 1 }, { 'if-match': etag });
     expect(changed.body.version).toBe(2);
     const log = await pb.call('GET', `/v1/events/log?from=${since}&limit=1000`);
@@ -342,42 +343,45 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await pb.call('PATCH', '/v1/instances/signer', { description: 'x' }), 428);
   });
 
-  it('takes If-Match as RFC 9110 has it: * for any current version, or a list of ETags', async () => {
+  it('takes If-Match as RFC 9110 has it: * for whatever instance is current, or a list of ETags', async () => {
     const create = await pb.call('POST', '/v1/instances', { name: 'tagged', plugin: 'echo' });
-    expect(create.headers.get('etag')).toBe('"1"');
+    /** The ETag of version `n` of this instance: its version and its generation. */
+    const at = (n: number) => `"${n}-${create.body.generation}"`;
+    expect(create.headers.get('etag')).toBe(at(1));
     const patch = (ifMatch: string, description: string) =>
       pb.call('PATCH', '/v1/instances/tagged', { description }, { 'if-match': ifMatch });
-    expect((await patch('*', 'any')).headers.get('etag')).toBe('"2"');
-    expect((await patch('"7", "2"', 'listed')).headers.get('etag')).toBe('"3"');
-    const stale = await patch('"1", W/"3"', 'stale');
+    expect((await patch('*', 'any')).headers.get('etag')).toBe(at(2));
+    expect((await patch(`${at(7)}, ${at(2)}`, 'listed')).headers.get('etag')).toBe(at(3));
+    const stale = await patch(`${at(1)}, W/${at(3)}`, 'stale');
     expectProblem(stale, 412);
-    // If-Match compares strongly: the weak W/"3" matches nothing, though version 3 is current.
+    // If-Match compares strongly: the weak W/"3-…" matches nothing, though version 3 is current.
     expect(stale.body.detail).toBe('instance tagged is at version 3, not 1');
-    expectProblem(await patch('W/"3"', 'weak'), 412);
-    expectProblem(await patch('3', 'not an ETag'), 412);
-    expectProblem(await patch('"3", junk', 'malformed'), 412);
+    expectProblem(await patch(`W/${at(3)}`, 'weak'), 412);
+    expectProblem(await patch(at(3).slice(1, -1), 'not an ETag'), 412);
+    expectProblem(await patch(`${at(3)}, junk`, 'malformed'), 412);
     const read = (headers: Record<string, string>) =>
       pb.call('GET', '/v1/instances/tagged', undefined, headers);
-    const unchanged = await read({ 'if-none-match': 'W/"3"' });
+    const unchanged = await read({ 'if-none-match': `W/${at(3)}` });
     expect(unchanged.status).toBe(304);
-    expect(unchanged.headers.get('etag')).toBe('"3"');
+    expect(unchanged.headers.get('etag')).toBe(at(3));
     expect(unchanged.text).toBe('');
-    expect((await read({ 'if-none-match': '"1", "2"' })).status).toBe(200);
+    expect((await read({ 'if-none-match': `${at(1)}, ${at(2)}` })).status).toBe(200);
     expect((await read({ 'if-none-match': '*' })).status).toBe(304);
     // An If-None-Match that is no list of ETags names nothing: the read is not refused for it.
-    expect((await read({ 'if-none-match': '3' })).status).toBe(200);
-    expectProblem(await read({ 'if-match': '"99"' }), 412);
-    expect((await read({ 'if-match': '"3"' })).status).toBe(200);
+    expect((await read({ 'if-none-match': at(3).slice(1, -1) })).status).toBe(200);
+    expectProblem(await read({ 'if-match': at(99) }), 412);
+    expect((await read({ 'if-match': at(3) })).status).toBe(200);
     expect((await pb.call('GET', '/v1/instances/tagged')).body).toMatchObject({
       version: 3,
       description: 'listed',
     });
     expectProblem(
-      await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '"1", "2"' }),
+      await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': `${at(1)}, ${at(2)}` }),
       412,
     );
     expect(
-      (await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '"2", "3"' })).status,
+      (await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': `${at(2)}, ${at(3)}` }))
+        .status,
     ).toBe(204);
     expectProblem(await pb.call('DELETE', '/v1/instances/tagged', undefined, { 'if-match': '*' }), 404);
   });
@@ -390,16 +394,21 @@ describe('local platform over loopback HTTP', () => {
       registry: new CachedRegistry(pb.platform.deps.registry, { ttlMs: 60_000 }),
     });
     const stale = () => elsewhere.get('shared');
+    const { generation } = await stale();
     expect((await stale()).version).toBe(1);
     const patchHere = (description: string, ifMatch: string) =>
       pb.call('PATCH', '/v1/instances/shared', { description }, { 'if-match': ifMatch });
-    expect((await patchHere('here', '"1"')).status).toBe(200);
+    expect((await patchHere('here', `"1-${generation}"`)).status).toBe(200);
     expect((await stale()).version).toBe(1);
     // The client read version 2 here and sends it there.
-    expect((await elsewhere.update('shared', { description: 'listed' }, [2])).version).toBe(3);
-    expect((await patchHere('here again', '"3"')).status).toBe(200);
+    expect(
+      (await elsewhere.update('shared', { description: 'listed' }, [{ version: 2, generation }])).version,
+    ).toBe(3);
+    expect((await patchHere('here again', `"3-${generation}"`)).status).toBe(200);
     expect((await elsewhere.update('shared', { description: 'any' }, '*')).version).toBe(5);
-    await expect(elsewhere.update('shared', { description: 'stale' }, [4])).rejects.toMatchObject({
+    await expect(
+      elsewhere.update('shared', { description: 'stale' }, [{ version: 4, generation }]),
+    ).rejects.toMatchObject({
       code: 'VersionConflict',
     });
     expect((await pb.call('GET', '/v1/instances/shared')).body).toMatchObject({

@@ -63,7 +63,12 @@ describe('a store belongs to one instance, not to its name', () => {
     const created = await pb.createInstance('shown', 'late-writer');
     expect(created.generation).toEqual((await pb.platform.registry.getInstance('shown'))?.generation);
     const read = await pb.call('GET', '/v1/instances/shown');
-    const patched = await pb.call('PATCH', '/v1/instances/shown', { order: 1 }, { 'if-match': '"1"' });
+    const patched = await pb.call(
+      'PATCH',
+      '/v1/instances/shown',
+      { order: 1 },
+      { 'if-match': `"1-${created.generation}"` },
+    );
     const listed = await pb.call('GET', '/v1/instances?plugin=late-writer');
     expect(patched.status).toBe(200);
     for (const shown of [
@@ -105,6 +110,7 @@ describe('an instance created before generations, on a platform started over its
     const table = await startDynaliteTable({ path: join(dataDir, 'registry') });
     try {
       await putItems(table, itemsBeforeGenerations('late-writer', 'old-style', { kept: 1 }));
+      await putItems(table, itemsBeforeGenerations('late-writer', 'old-tagged', {}));
     } finally {
       await table.close();
     }
@@ -113,6 +119,20 @@ describe('an instance created before generations, on a platform started over its
   afterAll(async () => {
     await pb?.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the ETag of its version alone, which If-Match takes; one naming a generation is not its', async () => {
+    const read = await pb.call('GET', '/v1/instances/old-tagged');
+    expect(read.headers.get('etag')).toBe('"1"');
+    const patch = (ifMatch: string) =>
+      pb.call('PATCH', '/v1/instances/old-tagged', { order: 1 }, { 'if-match': ifMatch });
+    expect((await patch('"1-qT0mIjq4Ck2x7dYxE5bWlA"')).status).toBe(412);
+    const patched = await patch('"1"');
+    expect(patched.status).toBe(200);
+    expect(patched.headers.get('etag')).toBe('"2"');
+    expect(
+      (await pb.call('GET', '/v1/instances/old-tagged', undefined, { 'if-none-match': '"2"' })).status,
+    ).toBe(304);
   });
 
   it('keeps its store where it was written: its calls read and write it there, and deleting it clears it', async () => {

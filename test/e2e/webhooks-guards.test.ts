@@ -133,7 +133,7 @@ describe('guards over loopback HTTP', () => {
       'PATCH',
       '/v1/instances/freeze',
       { options: { frozen: false } },
-      { 'if-match': `"${window.version}"` },
+      { 'if-match': `"${window.version}-${window.generation}"` },
     );
     const status = await pb.call('POST', '/v1/instances/guarded/actions/status', {});
     expect(status.status).toBe(200);

@@ -38,7 +38,7 @@ describe('CachedRegistry', () => {
     const cached = new CachedRegistry(inner, { ttlMs: 60_000 });
     const made = await cached.createInstance(newInstance('written'));
     expect(await cached.getInstance('written')).toEqual(made);
-    const updated = await cached.updateInstance('written', { order: 5 }, 1);
+    const updated = await cached.updateInstance('written', { order: 5 }, made);
     expect(await cached.getInstance('written')).toEqual(updated);
     await cached.deleteInstance('written');
     expect(await cached.getInstance('written')).toBeUndefined();
@@ -57,12 +57,12 @@ describe('CachedRegistry', () => {
 
   it("reads an instance's announcements past the cache, as recovery must to tell whether a write landed", async () => {
     const cached = new CachedRegistry(inner, { ttlMs: 60_000 });
-    await cached.createInstance(newInstance('announced'));
+    const made = await cached.createInstance(newInstance('announced'));
     const seen = await cached.getInstance('announced');
     // Another process's write, which this cache has not seen.
     const event = platformEvent({ account: '1', region: 'r' }, 'Instance Updated', {});
     const announcing = { event, instance: 'announced', write: 'update', heldAt: event.time } as const;
-    const updated = await inner.updateInstance('announced', { order: 2 }, 1, { announcing });
+    const updated = await inner.updateInstance('announced', { order: 2 }, made, { announcing });
     expect(await cached.getInstance('announced')).toEqual(seen);
     expect(await cached.getAnnouncing('announced')).toEqual({ record: updated, announcing: [event.id] });
   });
@@ -74,10 +74,10 @@ describe('CachedRegistry', () => {
     let ahead = 0;
     const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + ahead);
     try {
-      await inner.createInstance(newInstance('elsewhere'));
+      const made = await inner.createInstance(newInstance('elsewhere'));
       const cached = new CachedRegistry(inner, { ttlMs: 10_000 });
       expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
-      await inner.updateInstance('elsewhere', { order: 1 }, 1);
+      await inner.updateInstance('elsewhere', { order: 1 }, made);
       ahead = 5_000;
       expect((await cached.getInstance('elsewhere'))?.order).toBe(0);
       ahead = 10_001;

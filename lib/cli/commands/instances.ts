@@ -3,6 +3,13 @@ import { withEndpoint } from '../endpoint-option';
 import { etag, integer } from '../input';
 import { lazyAction } from '../lazy-action';
 
+/**
+ * The ETag names which instance of the name as well as its version: a version alone matches only
+ * an instance made before generations.
+ */
+const IF_MATCH =
+  'only if the instance is still the one with this ETag, as `instances get` shows it (quotes optional)';
+
 const actions = () => import('../actions/instances');
 
 export function registerInstancesCommand(program: Command): void {
@@ -48,7 +55,7 @@ export function registerInstancesCommand(program: Command): void {
         'where it runs among instances of its plugin',
         integer('--order', -1_000_000, 1_000_000),
       )
-      .option('--if-match <etag>', 'only if the instance still has this ETag ("3", or 3)', etag, '*'),
+      .option('--if-match <etag>', IF_MATCH, etag, '*'),
   ).action(lazyAction(actions, 'updateInstance'));
 
   withEndpoint(
@@ -56,6 +63,6 @@ export function registerInstancesCommand(program: Command): void {
       .command('delete')
       .description('delete an instance and its credentials')
       .argument('<name>', 'instance name')
-      .option('--if-match <etag>', 'only if the instance still has this ETag ("3", or 3)', etag),
+      .option('--if-match <etag>', IF_MATCH, etag),
   ).action(lazyAction(actions, 'deleteInstance'));
 }

@@ -6,3 +6,9 @@ import { randomBytes } from 'node:crypto';
  * instance's store.
  */
 export const newGeneration = (): string => randomBytes(16).toString('base64url');
+
+/**
+ * What a generation may be, as a pattern to match whole: newGeneration's, or any other a store's
+ * keys can hold (no "#", which separates their parts; no '"' or ".", so an ETag can name it).
+ */
+export const GENERATION = '[A-Za-z0-9_-]{1,64}';

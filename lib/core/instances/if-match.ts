@@ -1,17 +1,20 @@
-import { PlugboardError } from '../../sdk/errors';
-
-/** What an If-Match header allows (RFC 9110 §13.1.1): any current version, or one of those listed. */
-export type IfMatch = '*' | readonly number[];
+import type { ExpectedInstance, InstanceRecord } from '../ports';
+import { versionConflict } from './version-conflict';
 
 /**
- * The version a write must find, given what it read: the current one when If-Match allows it, so
- * the write still fails if another lands in between.
+ * What an If-Match header allows (RFC 9110 §13.1.1): whatever instance is current, or one of those
+ * its ETags name, each a version of one instance of the name (its generation).
  */
-export function versionMeeting(ifMatch: IfMatch, name: string, current: number): number {
-  if (ifMatch === '*' || ifMatch.includes(current)) return current;
-  throw new PlugboardError(
-    'VersionConflict',
-    `instance ${name} is at version ${current}, not ${ifMatch.join(' or ')}`,
-    { details: { currentVersion: current } },
-  );
+export type IfMatch = '*' | readonly ExpectedInstance[];
+
+/**
+ * The instance a write must find, given what it read: the current one when If-Match allows it, so
+ * the write still fails if another lands in between or the name is deleted and created again.
+ */
+export function instanceMeeting(ifMatch: IfMatch, name: string, current: InstanceRecord): ExpectedInstance {
+  const found = { version: current.version, generation: current.generation };
+  const named = (tag: ExpectedInstance) =>
+    tag.version === current.version && tag.generation === current.generation;
+  if (ifMatch === '*' || ifMatch.some(named)) return found;
+  throw versionConflict(name, found, ifMatch);
 }

@@ -11,7 +11,7 @@ import { credentialsRef, type InstanceChanges, type InstanceRecord, type PluginR
 import { announcedWrite } from './announcements';
 import { removeBelongings } from './belongings';
 import { credentialErrors } from './credential-errors';
-import { type IfMatch, versionMeeting } from './if-match';
+import { type IfMatch, instanceMeeting } from './if-match';
 
 /** The longest name an instance may have. */
 export const MAX_INSTANCE_NAME_LENGTH = 63;
@@ -108,8 +108,9 @@ export class InstanceService {
   }
 
   /**
-   * Applies the patch to the stored version, if `ifMatch` names it. With `*` a write another one
-   * raced is read and patched again: the caller asked for whatever version is current.
+   * Applies the patch to the stored instance, if `ifMatch` names it (its version, and which instance
+   * of the name it is), held to both through the write. With `*` a write another one raced is read
+   * and patched again: the caller asked for whatever instance is current.
    */
   update(name: string, patch: InstancePatch, ifMatch: IfMatch): Promise<InstanceRecord> {
     const once = () => this.updateOnce(name, patch, ifMatch);
@@ -124,7 +125,7 @@ export class InstanceService {
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.context !== undefined) changes.context = patch.context;
     if (patch.order !== undefined) changes.order = patch.order;
-    const expected = versionMeeting(ifMatch, name, current.version);
+    const expected = instanceMeeting(ifMatch, name, current);
     // A patch that leaves every field as it is (`{}`, or the values already there) is no change: no
     // new version or ETag, and no Instance Updated for subscribers to react to.
     const changed = Object.entries(changes).some(
@@ -161,7 +162,7 @@ export class InstanceService {
   private async deleteOnce(name: string, ifMatch: IfMatch): Promise<void> {
     await this.refuseIfDepended(name);
     const current = await this.get(name, true);
-    const expected = versionMeeting(ifMatch, name, current.version);
+    const expected = instanceMeeting(ifMatch, name, current);
     await announcedWrite(
       this.deps,
       {
@@ -171,7 +172,7 @@ export class InstanceService {
         generation: current.generation,
       },
       async (announcing) => {
-        const deleted = await this.deps.registry.deleteInstance(name, expected, { announcing });
+        const deleted = await this.deps.registry.deleteInstance(name, expected.version, { announcing });
         // No other instance of the name can exist yet: it was this one's until now.
         await removeBelongings(this.deps, deleted, {
           credentials: deleted.credentialsSet.length > 0,
@@ -233,7 +234,7 @@ export class InstanceService {
       (announcing) =>
         retryingConflicts(async () => {
           const current = await this.get(name, true);
-          return this.deps.registry.updateInstance(name, { credentialsSet: names }, current.version, {
+          return this.deps.registry.updateInstance(name, { credentialsSet: names }, current, {
             announcing,
           });
         }),

@@ -216,6 +216,8 @@ export function fuzzRequest(
           'if-match': fc.constantFrom(
             '"1"',
             '"2"',
+            '"1-qT0mIjq4Ck2x7dYxE5bWlA"',
+            '"2-qT0mIjq4Ck2x7dYxE5bWlA.5f0c2a9e"',
             'W/"1"',
             '*',
             'garbage',

@@ -77,8 +77,8 @@ describe('plugboard instances, credentials and invoke', () => {
     const list = await plugboard('instances', 'list', '--plugin', 'echo');
     expect(list.stdout).toMatch(/^NAME\s+PLUGIN\s+OPTIONS\ncli-echo\s+echo\s+ok$/m);
     const shown = JSON.parse((await plugboard('instances', 'get', 'cli-echo')).stdout);
-    expect(shown).toMatchObject({ name: 'cli-echo', plugin: 'echo', etag: '"1"' });
-    expect(await plugboard('instances', 'delete', 'cli-echo', '--if-match', '"1"')).toMatchObject({
+    expect(shown).toMatchObject({ name: 'cli-echo', plugin: 'echo', etag: `"1-${shown.generation}"` });
+    expect(await plugboard('instances', 'delete', 'cli-echo', '--if-match', shown.etag)).toMatchObject({
       code: 0,
     });
     expect(await plugboard('instances', 'get', 'cli-echo')).toMatchObject({
@@ -87,8 +87,11 @@ describe('plugboard instances, credentials and invoke', () => {
     });
   });
 
-  it('updates an instance, at whatever version is current unless --if-match names one', async () => {
+  it('updates an instance, whatever instance is current unless --if-match gives its ETag', async () => {
     await plugboard('instances', 'create', 'cli-changed', '--plugin', 'hmac-signer');
+    const { etag: first, generation } = JSON.parse(
+      (await plugboard('instances', 'get', 'cli-changed')).stdout,
+    );
     expect(
       await plugboard(
         'instances',
@@ -106,14 +109,21 @@ describe('plugboard instances, credentials and invoke', () => {
       description: 'signs',
       options: { encoding: 'base64' },
       order: -2,
-      etag: '"2"',
+      etag: `"2-${generation}"`,
     });
     expect(
-      await plugboard('instances', 'update', 'cli-changed', '--description', 'x', '--if-match', '"1"'),
+      await plugboard('instances', 'update', 'cli-changed', '--description', 'x', '--if-match', first),
     ).toEqual({
       code: 1,
       stdout: '',
       stderr: 'plugboard: VersionConflict (412): instance cli-changed is at version 2, not 1',
+    });
+    // A version alone names no generation: the 412 says to send the ETag as `instances get` shows it.
+    expect(
+      await plugboard('instances', 'update', 'cli-changed', '--description', 'x', '--if-match', '2'),
+    ).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('send the ETag as a read answered it, which names its generation too'),
     });
     expect(
       await plugboard(
@@ -123,8 +133,8 @@ describe('plugboard instances, credentials and invoke', () => {
         '--options',
         '{"encoding":null}',
         '--if-match',
-        // As a shell passes --if-match "2": without the quotes.
-        '2',
+        // As a shell passes --if-match "2-…": without the quotes.
+        `2-${generation}`,
       ),
     ).toMatchObject({
       code: 0,

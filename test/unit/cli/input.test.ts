@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { etag, integer } from '../../../lib/cli/input';
 import { etagOf } from '../../../lib/core/dispatcher/etag';
+import { GENERATION } from '../../../lib/core/instances/generation';
 
 describe('integer', () => {
   const parse = integer('--port', 0, 65_535);
@@ -37,9 +38,10 @@ describe('integer', () => {
 describe('etag', () => {
   it('gives back the quotes a shell took from an ETag, and leaves a quoted one or a list as typed', () => {
     const outdated = [{ pointer: '/options/tone', detail: 'must be one of: warm' }];
+    const generation = fc.option(fc.stringMatching(new RegExp(`^${GENERATION}$`)), { nil: undefined });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.boolean(), (version, stale) => {
-        const tag = etagOf(version, stale ? outdated : []);
+      fc.property(fc.integer({ min: 1, max: 1e9 }), generation, fc.boolean(), (version, made, stale) => {
+        const tag = etagOf({ version, generation: made }, stale ? outdated : []);
         expect(etag(tag.slice(1, -1))).toBe(tag);
         expect(etag(tag)).toBe(tag);
         expect(etag(`${tag}, "1"`)).toBe(`${tag}, "1"`);

@@ -23,10 +23,13 @@ import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-
  */
 type Death = 'none' | 'beforeWrite' | 'afterClaim' | 'afterWrite' | 'afterPublish';
 
+/** An If-Match as a client sends it that read, at each version listed, the instance of the name now. */
+type Versions = '*' | readonly number[];
+
 type Op =
   | { kind: 'create'; name: string }
-  | { kind: 'update'; name: string; ifMatch: IfMatch }
-  | { kind: 'delete'; name: string; ifMatch: IfMatch; inUse: boolean }
+  | { kind: 'update'; name: string; ifMatch: Versions }
+  | { kind: 'delete'; name: string; ifMatch: Versions; inUse: boolean }
   | { kind: 'credentials'; name: string; set: boolean };
 
 /** What one process did: the announcement it held last, and the writes of it that landed. */
@@ -117,7 +120,7 @@ describe('instance writes whose process dies', () => {
             const name =
               property === 'createInstance' ? (args[0] as InstanceRecord).name : (args[0] as string);
             const current = await inner.getInstance(name);
-            if (current) await inner.updateInstance(name, { order: current.order + 1 }, current.version);
+            if (current) await inner.updateInstance(name, { order: current.order + 1 }, current);
           }
           if (remade) {
             // Another writer deletes the instance and makes it again, at the version the service read.
@@ -155,6 +158,11 @@ describe('instance writes whose process dies', () => {
       origin: ORIGIN,
     };
     const service = new InstanceService(deps, async () => (inUse ? ['subscription s1'] : []));
+    const ifMatchOf = async (name: string, versions: Versions): Promise<IfMatch> => {
+      if (versions === '*') return '*';
+      const { generation } = (await table.registry.getInstance(name)) ?? {};
+      return versions.map((version) => ({ version, generation }));
+    };
     /** Runs the op to its answer, a refusal, or the process's death. */
     const perform = async (op: Op): Promise<string> => {
       const call = (async () => {
@@ -162,9 +170,13 @@ describe('instance writes whose process dies', () => {
           case 'create':
             return service.create({ name: op.name, plugin: 'p' });
           case 'update':
-            return service.update(op.name, { description: `d${seq++}` }, op.ifMatch);
+            return service.update(
+              op.name,
+              { description: `d${seq++}` },
+              await ifMatchOf(op.name, op.ifMatch),
+            );
           case 'delete':
-            return service.delete(op.name, op.ifMatch);
+            return service.delete(op.name, await ifMatchOf(op.name, op.ifMatch));
           case 'credentials':
             return op.set
               ? service.putCredentials(op.name, { token: 't' })
@@ -288,6 +300,7 @@ describe('instance writes whose process dies', () => {
   it.each([
     ['a taken name', 'NameTaken'],
     ['an update another write raced', 'VersionConflict'],
+    ['an update of an instance deleted and made again, at the version read', 'VersionConflict'],
     ['a delete another write raced', 'VersionConflict'],
     ['a delete of an instance in use', 'InUse'],
     ['a delete of an instance deleted and made again, at the version read', 'NotFound'],
@@ -301,7 +314,7 @@ describe('instance writes whose process dies', () => {
       const op: Op =
         what === 'a taken name'
           ? { kind: 'create', name }
-          : what === 'an update another write raced'
+          : what.startsWith('an update')
             ? { kind: 'update', name, ifMatch: [1] }
             : {
                 kind: 'delete',
@@ -309,11 +322,9 @@ describe('instance writes whose process dies', () => {
                 ifMatch: [1],
                 inUse: code === 'InUse',
               };
-      const { perform, run } = process(published, 'afterWrite', {
-        inUse: code === 'InUse',
-        raced: code === 'VersionConflict',
-        remade: code === 'NotFound',
-      });
+      const raced = what.endsWith('another write raced');
+      const remade = what.includes('deleted and made again');
+      const { perform, run } = process(published, 'afterWrite', { inUse: code === 'InUse', raced, remade });
       const read = await table.registry.getInstance(name);
       // Refused before the write, as an InUse delete is, it answers; refused by the write, it dies.
       expect(await perform(op)).toBe(code === 'InUse' ? code : 'died');
@@ -321,9 +332,12 @@ describe('instance writes whose process dies', () => {
       await settle(published);
       expect(published.slice(before)).toEqual([]);
       const after = await table.registry.getInstance(name);
-      expect(after).toMatchObject({ version: code === 'VersionConflict' ? 2 : 1 });
-      // The one made again is left as it was made.
-      if (code === 'NotFound') expect(after?.generation).not.toBe(read?.generation);
+      expect(after).toMatchObject({ version: raced ? 2 : 1 });
+      if (remade) {
+        // The one made again is left as it was made.
+        expect(after?.generation).not.toBe(read?.generation);
+        expect(after?.description).toBeUndefined();
+      }
     },
   );
 
@@ -396,12 +410,12 @@ describe('instance writes whose process dies', () => {
       fc.record({
         kind: fc.constant('update' as const),
         name: fc.constantFrom(...names),
-        ifMatch: fc.constantFrom<IfMatch>('*', [1], [2]),
+        ifMatch: fc.constantFrom<Versions>('*', [1], [2]),
       }),
       fc.record({
         kind: fc.constant('delete' as const),
         name: fc.constantFrom(...names),
-        ifMatch: fc.constantFrom<IfMatch>('*', [1], [3]),
+        ifMatch: fc.constantFrom<Versions>('*', [1], [3]),
         inUse: fc.boolean(),
       }),
       fc.record({

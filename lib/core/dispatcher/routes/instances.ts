@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { missingCredentials } from '../../../sdk/credential-fields';
-import { versionMeeting } from '../../instances/if-match';
+import { instanceMeeting } from '../../instances/if-match';
 import { optionsFit } from '../../invocation/outdated-options';
 import type { InstanceRecord } from '../../ports';
 import type { App, RouteContext } from '../env';
@@ -19,17 +19,21 @@ import {
 } from '../schemas';
 
 const byName = { params: z.object({ name: InstanceNameParam }) };
+/** Room for a list of a few ETags, each at most 93 characters (a generation is at most 64). */
+const MAX_TAGS_LENGTH = 400;
+
 const ifMatch = z.object({
-  'if-match': z.string().max(100).optional().meta({
-    description: 'ETags from a read ("3", or a list "3", "4"), or * for whatever version is current',
+  'if-match': z.string().max(MAX_TAGS_LENGTH).optional().meta({
+    description:
+      'ETags as a read answered them ("3-qT0mIjq4Ck2x7dYxE5bWlA", or a comma-separated list of them), or * for whatever instance is current. A version alone ("3") names no generation: it matches only an instance created before generations',
   }),
 });
 
-/** The instance's version as an ETag, for a later If-Match (see etagOf). */
+/** The instance's version and generation as an ETag, for a later If-Match (see etagOf). */
 const etagHeader = {
   ETag: {
     description:
-      'The version, for If-Match ("3"); while some options do not fit the plugin\'s current version, with a part naming which ("3.5f0c2a9e")',
+      'For If-Match: the version and the generation ("3-qT0mIjq4Ck2x7dYxE5bWlA", the version alone for an instance created before generations); while some options do not fit the plugin\'s current version, with a part naming which ("3-qT0mIjq4Ck2x7dYxE5bWlA.5f0c2a9e")',
     schema: { type: 'string' as const },
   },
 };
@@ -74,8 +78,9 @@ const get = createRoute({
   request: {
     ...byName,
     headers: ifMatch.extend({
-      'if-none-match': z.string().max(100).optional().meta({
-        description: 'ETags already read ("3"): answered 304 Not Modified while the ETag is one of them',
+      'if-none-match': z.string().max(MAX_TAGS_LENGTH).optional().meta({
+        description:
+          'ETags already read ("3-qT0mIjq4Ck2x7dYxE5bWlA"): answered 304 Not Modified while the ETag is one of them',
       }),
     }),
   },
@@ -154,7 +159,7 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
 
   app.openapi(create, async (c) => {
     const created = await shown(await instances.create(c.req.valid('json')));
-    c.header('etag', etagOf(created.version, created.outdatedOptions));
+    c.header('etag', etagOf(created, created.outdatedOptions));
     c.header('location', `/v1/instances/${created.name}`);
     return c.json(created, 201);
   });
@@ -167,8 +172,8 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     const instance = await shown(await instances.get(c.req.valid('param').name));
     const headers = c.req.valid('header');
     const ifMatchHeader = readIfMatch(headers['if-match'], false);
-    if (ifMatchHeader) versionMeeting(ifMatchHeader, instance.name, instance.version);
-    const etag = etagOf(instance.version, instance.outdatedOptions);
+    if (ifMatchHeader) instanceMeeting(ifMatchHeader, instance.name, instance);
+    const etag = etagOf(instance, instance.outdatedOptions);
     c.header('etag', etag);
     if (noneMatchFails(headers['if-none-match'], etag)) return c.body(null, 304);
     return c.json(instance, 200);
@@ -178,7 +183,7 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     const updated = await shown(
       await instances.update(c.req.valid('param').name, c.req.valid('json'), ifMatch),
     );
-    c.header('etag', etagOf(updated.version, updated.outdatedOptions));
+    c.header('etag', etagOf(updated, updated.outdatedOptions));
     return c.json(updated, 200);
   });
   app.openapi(remove, async (c) => {
