@@ -198,13 +198,26 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     return { items: page.items.map((item) => recordOf<PlatformEvent>(item)), nextCursor: page.nextCursor };
   }
 
-  async putDeadLetter(letter: DeadLetter): Promise<void> {
+  putDeadLetter(letter: DeadLetter): Promise<void> {
+    return this.writeDeadLetter(letter);
+  }
+  async replaceDeadLetter(letter: DeadLetter): Promise<boolean> {
+    try {
+      await this.writeDeadLetter(letter, 'attribute_exists(pk)');
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+  private async writeDeadLetter(letter: DeadLetter, condition?: string): Promise<void> {
     const id = keyPart(letter.id, 'the dead letter id');
     await this.put(
       recordItem(deadLetterKey(id), letter, 'the dead letter', {
         gsi1pk: EVENT_PARTITIONS.deadLetters,
         gsi1sk: `${timeKey(letter.failedAt, 'failedAt')}#${id}`,
       }),
+      condition,
     );
     this.onDeadLetter?.(letter);
   }
@@ -214,10 +227,8 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
   listDeadLetters(request: PageRequest = {}): Promise<Page<DeadLetter>> {
     return this.indexPage(EVENT_PARTITIONS.deadLetters, request);
   }
-  async deleteDeadLetter(id: string): Promise<void> {
-    await this.db.send(
-      new DeleteCommand({ TableName: this.table, Key: deadLetterKey(keyPart(id, 'the dead letter id')) }),
-    );
+  deleteDeadLetter(id: string): Promise<boolean> {
+    return this.deleteExisting(deadLetterKey(keyPart(id, 'the dead letter id')));
   }
 
   putWebhookSource(record: WebhookSourceRecord): Promise<void> {

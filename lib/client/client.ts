@@ -101,6 +101,7 @@ export const CLIENT_ROUTES = [
   ['delete', '/v1/guards/{id}'],
   ['get', '/v1/dlq'],
   ['post', '/v1/dlq/redrive'],
+  ['delete', '/v1/dlq/{id}'],
 ] as const;
 
 const seg = encodeURIComponent;
@@ -320,5 +321,9 @@ export class PlugboardClient {
     /** All dead letters, or the ids given. */
     redrive: (ids?: string[]): Promise<RedriveAnswer> =>
       this.#body('post', '/v1/dlq/redrive', { body: ids ? { ids } : {} }),
+    /** Removes the letter without delivering it; `id` is `<event id>:<target>`. */
+    delete: async (id: string): Promise<void> => {
+      await this.request('delete', `/v1/dlq/${seg(id)}`);
+    },
   };
 }

@@ -344,9 +344,15 @@ export interface EventStore {
   listEvents(range: TimeRange, request?: PageRequest): Promise<Page<PlatformEvent>>;
 
   putDeadLetter(letter: DeadLetter): Promise<void>;
+  /**
+   * Writes the letter over the one of its id, and only if that one is still there: false, writing
+   * nothing, when it was deleted meanwhile (an operator removed the letter a redrive was delivering).
+   */
+  replaceDeadLetter(letter: DeadLetter): Promise<boolean>;
   getDeadLetter(id: string): Promise<DeadLetter | undefined>;
   listDeadLetters(request?: PageRequest): Promise<Page<DeadLetter>>;
-  deleteDeadLetter(id: string): Promise<void>;
+  /** False when there was no such letter: an operator's delete of one is then a 404. */
+  deleteDeadLetter(id: string): Promise<boolean>;
 
   putWebhookSource(record: WebhookSourceRecord): Promise<void>;
   getWebhookSource(name: string): Promise<WebhookSourceRecord | undefined>;

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDbEventStore } from '../../lib/aws/dynamodb-event-store';
 import { readEnvironment } from '../../lib/aws/environment';
@@ -17,6 +18,7 @@ import { createEventDelivery } from '../../lib/aws/event-delivery';
 import { awsEventsProps } from '../../lib/aws/events-props';
 import { eventBusName, subscriptionRuleName } from '../../lib/aws/names';
 import { awsDispatcherDeps } from '../../lib/aws/platform-deps';
+import { DEAD_LETTER_ID, DEAD_LETTER_ID_RULE } from '../../lib/core/events/dead-letter-id';
 import type { DeadLetter } from '../../lib/core/ports';
 import { LOCAL_STAGE } from '../../lib/local/platform';
 import type { PlatformEvent } from '../../lib/sdk/events';
@@ -233,26 +235,27 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
     });
   });
 
-  describe('a letter whose target is gone, the same on both platforms', () => {
-    const platforms = {
-      local: {
-        call: (method: string, path: string, body?: unknown) => pb.call(method, path, body),
-        store: () => pb.platform.eventStore,
-      },
-      aws: { call, store: () => table.eventStore },
+  const platforms = {
+    local: {
+      call: (method: string, path: string, body?: unknown) => pb.call(method, path, body),
+      store: () => pb.platform.eventStore,
+    },
+    aws: { call, store: () => table.eventStore },
+  };
+  /** A letter of a target no redrive delivers to (see the redrive's notRedriven). */
+  const gone = (target: string): DeadLetter => {
+    const event = counterChanged();
+    return {
+      id: `${event.id}:${target}`,
+      event,
+      target,
+      attempts: 3,
+      reason: 'Unavailable: the plugin was down',
+      failedAt: new Date().toISOString(),
     };
-    const gone = (target: string): DeadLetter => {
-      const event = counterChanged();
-      return {
-        id: `${event.id}:${target}`,
-        event,
-        target,
-        attempts: 3,
-        reason: 'Unavailable: the plugin was down',
-        failedAt: new Date().toISOString(),
-      };
-    };
+  };
 
+  describe('a letter whose target is gone, the same on both platforms', () => {
     for (const [name, platform] of Object.entries(platforms)) {
       it(`is named in the redrive's answer with the reason (${name}): dropped for a deleted subscription, kept for any other target`, async () => {
         const store = platform.store();
@@ -266,7 +269,7 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
           ids: [deleted.id, renamed.id, unapplied.id],
         });
         const kept = (target: string) =>
-          `no target "${target}" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept`;
+          `no target "${target}" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept; DELETE /v1/dlq/{id} removes it`;
         expect({ status: answer.status, body: answer.body }).toEqual({
           status: 202,
           body: {
@@ -284,6 +287,98 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
         expect(await store.getDeadLetter(deleted.id)).toBeUndefined();
         expect(await store.getDeadLetter(renamed.id)).toEqual(renamed);
         expect(await store.getDeadLetter(unapplied.id)).toEqual(unapplied);
+        // What the reason says to do with a letter no one will deliver.
+        expect((await platform.call('DELETE', `/v1/dlq/${renamed.id}`)).status).toBe(204);
+        expect(await store.getDeadLetter(renamed.id)).toBeUndefined();
+      });
+    }
+  });
+
+  describe('a letter an operator deletes, the same on both platforms', () => {
+    const printable = fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code));
+    /** `<event id>:<target>` as the platform writes them: any event id, a target without a `:`. */
+    const wellFormed = fc
+      .tuple(
+        fc.string({ unit: printable, minLength: 1, maxLength: 128 }),
+        fc.string({ unit: printable.filter((c) => c !== ':'), minLength: 1, maxLength: 127 }),
+      )
+      .map(([event, target]) => `${event}:${target}`);
+    // "", "." and ".." name no letter's path: a client resolves the dots, and the route wants an id.
+    const anyText = fc.string({ unit: 'grapheme', maxLength: 300 }).filter((id) => !/^\.{0,2}$/.test(id));
+
+    // The dispatcher function's side, where the redrive can be held at will: parked-events.test.ts.
+    it('is not written back by a redrive that was delivering it and failed again, and no error is logged (local)', async () => {
+      const name = `grumpy-${randomUUID().slice(0, 8)}`;
+      await pb.createInstance(name, 'audit-log', { reject: true });
+      const subscription = await pb.call('POST', '/v1/subscriptions', {
+        pattern: { source: ['redrive.deleted'] },
+        instance: name,
+        handler: 'events',
+      });
+      const letter = gone(subscription.body.id);
+      await pb.platform.eventStore.putDeadLetter(letter);
+
+      const redrive = await pb.call('POST', '/v1/dlq/redrive', { ids: [letter.id] });
+      expect(redrive.body).toEqual({ redriving: 1, notRedriven: [] });
+      // Its first attempt fails at once; the last comes after the backoff's 1 + 2 seconds.
+      expect((await pb.call('DELETE', `/v1/dlq/${letter.id}`)).status).toBe(204);
+      await pb.platform.events.router.idle();
+      expect(await pb.platform.eventStore.getDeadLetter(letter.id)).toBeUndefined();
+      const logged = pb.logLines.map((line) => JSON.parse(line));
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          level: 'info',
+          message: 'dead letter deleted during its redrive: not written back',
+          id: letter.id,
+        }),
+      );
+      expect(logged.filter((line) => line.level === 'error')).toEqual([]);
+      expect((await pb.call('DELETE', `/v1/subscriptions/${subscription.body.id}`)).status).toBe(204);
+    });
+
+    for (const [name, platform] of Object.entries(platforms)) {
+      it(`is removed, its ":" as it is or encoded, and is unknown after (${name})`, async () => {
+        const store = platform.store();
+        const plain = gone('renamed-reaction');
+        const encoded = gone(randomUUID());
+        for (const l of [plain, encoded]) await store.putDeadLetter(l);
+
+        const removed = await platform.call('DELETE', `/v1/dlq/${plain.id}`);
+        expect({ status: removed.status, body: removed.body }).toEqual({ status: 204, body: undefined });
+        expect((await platform.call('DELETE', `/v1/dlq/${encodeURIComponent(encoded.id)}`)).status).toBe(204);
+        expect(await store.getDeadLetter(plain.id)).toBeUndefined();
+        expect(await store.getDeadLetter(encoded.id)).toBeUndefined();
+        const listed = (await platform.call('GET', '/v1/dlq?limit=1000')).body.deadLetters;
+        expect(listed.map((l: DeadLetter) => l.id)).not.toContain(plain.id);
+
+        const again = await platform.call('DELETE', `/v1/dlq/${plain.id}`);
+        expect({ status: again.status, body: again.body }).toMatchObject({
+          status: 404,
+          body: { code: 'NotFound', detail: `no dead letter "${plain.id}"` },
+        });
+        expect((await platform.call('POST', '/v1/dlq/redrive', { ids: [encoded.id] })).body).toMatchObject({
+          code: 'NotFound',
+          detail: `no dead letter "${encoded.id}"`,
+        });
+      });
+
+      it(`answers any id with a 404 naming it, or a 400 naming the parameter when it is not <event id>:<target>, never a 500 (${name})`, async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.oneof(wellFormed, anyText), async (id) => {
+            const answer = await platform.call('DELETE', `/v1/dlq/${encodeURIComponent(id)}`);
+            if (DEAD_LETTER_ID.test(id))
+              expect({ status: answer.status, body: answer.body }).toMatchObject({
+                status: 404,
+                body: { code: 'NotFound', detail: `no dead letter "${id}"` },
+              });
+            else
+              expect({ status: answer.status, body: answer.body }).toMatchObject({
+                status: 400,
+                body: { code: 'Validation', errors: [{ pointer: '/path/id', detail: DEAD_LETTER_ID_RULE }] },
+              });
+          }),
+          { numRuns: 60 },
+        );
       });
     }
   });

@@ -221,6 +221,53 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     expect(await parked()).toEqual([]);
   });
 
+  describe('deleted by an operator while a redrive is delivering it', () => {
+    /** A parked event whose redrive is under way, EventBridge holding its PutEvents until released. */
+    const redriveHeld = async (name: string, answer: () => Promise<unknown>) => {
+      eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
+      expect((await call('POST', '/v1/instances', { name, plugin: 'notes' })).status).toBe(201);
+      const letter = (await parked()).find((l) => l.event.detail.instance === name)!;
+      let release = () => {};
+      const held = new Promise<void>((done) => {
+        release = done;
+      });
+      eventBridge.reset();
+      eventBridge.on(PutEventsCommand).callsFake(async () => {
+        await held;
+        return answer();
+      });
+      const redrive = await call('POST', '/v1/dlq/redrive', { ids: [letter.id] }, {}, ANSWER_MARGIN_MS + 50);
+      expect(redrive.body).toEqual({ redriving: 1, notRedriven: [] });
+      expect((await call('DELETE', `/v1/dlq/${letter.id}`)).status).toBe(204);
+      release();
+      await router.idle();
+      return letter;
+    };
+
+    it('stays deleted when the redrive then fails again: not written back, and no error logged', async () => {
+      const letter = await redriveHeld('n-deleted-failing', async () => {
+        throw new Error('ServiceUnavailable');
+      });
+      expect(await parked()).toEqual([]);
+      expect(logged).toContainEqual({
+        level: 'info',
+        message: 'dead letter deleted during its redrive: not written back',
+        fields: { id: letter.id },
+      });
+      expect(logged.filter((line) => line.level === 'error')).toEqual([]);
+    });
+
+    it('is published by the redrive all the same, whose own delete then finds nothing, with no error logged', async () => {
+      await redriveHeld('n-deleted-published', async () => ({
+        FailedEntryCount: 0,
+        Entries: [{ EventId: 'eb-3' }],
+      }));
+      expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+      expect(await parked()).toEqual([]);
+      expect(logged.filter((line) => line.level === 'error')).toEqual([]);
+    });
+  });
+
   it("does not hold a later request's answer for a redrive an earlier one left unfinished", async () => {
     eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
     expect((await call('POST', '/v1/instances', { name: 'n2', plugin: 'notes' })).status).toBe(201);

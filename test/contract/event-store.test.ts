@@ -97,7 +97,7 @@ for (const mode of ['memory', 'disk'] as const) {
       expect(await store.getSubscription('a')).toBeUndefined();
     });
 
-    it('keeps dead letters until deleted', async () => {
+    it('keeps dead letters until deleted, and says whether there was one to delete', async () => {
       const letter = {
         id: 'e1:s1',
         event: event('e1', '2026-01-01T00:00:01.000Z'),
@@ -108,8 +108,34 @@ for (const mode of ['memory', 'disk'] as const) {
       };
       await store.putDeadLetter(letter);
       expect((await store.listDeadLetters()).items).toEqual([letter]);
-      await store.deleteDeadLetter('e1:s1');
+      expect(await store.deleteDeadLetter('e1:s1')).toBe(true);
       expect(await store.getDeadLetter('e1:s1')).toBeUndefined();
+      expect(await store.deleteDeadLetter('e1:s1')).toBe(false);
+    });
+
+    it('replaces a dead letter only while it is there', async () => {
+      const letter = {
+        id: 'e2:s1',
+        event: event('e2', '2026-01-01T00:00:02.000Z'),
+        target: 's1',
+        attempts: 3,
+        reason: 'PluginFailed: nope',
+        failedAt: '2026-01-01T00:01:00.000Z',
+      };
+      await store.putDeadLetter(letter);
+      const again = {
+        ...letter,
+        attempts: 6,
+        reason: 'PluginFailed: still',
+        failedAt: '2026-01-01T00:02:00.000Z',
+      };
+      expect(await store.replaceDeadLetter(again)).toBe(true);
+      expect(await store.getDeadLetter(letter.id)).toEqual(again);
+      expect((await store.listDeadLetters()).items).toEqual([again]);
+      expect(await store.deleteDeadLetter(letter.id)).toBe(true);
+      expect(await store.replaceDeadLetter(again)).toBe(false);
+      expect(await store.getDeadLetter(letter.id)).toBeUndefined();
+      expect((await store.listDeadLetters()).items).toEqual([]);
     });
 
     it('records a webhook delivery once and lists deliveries newest first', async () => {

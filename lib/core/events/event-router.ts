@@ -5,6 +5,7 @@ import { FifoQueue } from '../fifo-queue';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { DeadLetter, DeliveryJournal, EventStore, SubscriptionRecord, TimeRange } from '../ports';
 import { AttemptGate } from './attempt-gate';
+import { noDeadLetter } from './dead-letter-id';
 import type { BuiltinTarget, DeliveryTarget } from './delivery-target';
 import { CHAIN_TOO_DEEP, chainTooDeep } from './event-chain';
 import { INTERRUPTION_LIMIT, interruptedReason } from './interrupted-delivery';
@@ -250,7 +251,7 @@ export class EventRouter {
     if (ids) {
       for (const id of ids) {
         const letter = await this.props.store.getDeadLetter(id);
-        if (!letter) throw new PlugboardError('NotFound', `no dead letter "${id}"`);
+        if (!letter) throw noDeadLetter(id);
         letters.push(letter);
       }
     } else {
@@ -293,14 +294,14 @@ export class EventRouter {
    * A letter whose target is gone. One for a subscription deleted since is dropped, as its rule's
    * late events are: no one wants it delivered, and kept it could never leave the queue. Any other
    * target (a reaction a later release renamed, or one that does not take the event) is kept, so
-   * that nothing a release could deliver is lost.
+   * that nothing a release could deliver is lost, until an operator deletes it.
    */
   private async targetGone(letter: DeadLetter): Promise<NotRedriven> {
     const subscription = SUBSCRIPTION_ID.test(letter.target);
     if (subscription) await this.props.store.deleteDeadLetter(letter.id);
     const reason = subscription
       ? `subscription ${letter.target} has been deleted: the letter is dropped`
-      : `no target "${letter.target}" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept`;
+      : `no target "${letter.target}" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept; DELETE /v1/dlq/{id} removes it`;
     this.props.log?.('warn', 'dead letter not redriven', { id: letter.id, reason });
     return { id: letter.id, reason };
   }
@@ -386,20 +387,16 @@ export class EventRouter {
       }
     }
     if (signal.aborted) throw new Stopped();
-    await this.putLetter(event, target.id, (letter?.attempts ?? 0) + this.attempts, reason);
+    const failed = letterOf(event, target.id, (letter?.attempts ?? 0) + this.attempts, reason);
+    if (!letter) await this.props.store.putDeadLetter(failed);
+    // An operator who deleted the letter while it was redriven wants it gone, delivered or not.
+    else if (!(await this.props.store.replaceDeadLetter(failed)))
+      this.props.log?.('info', 'dead letter deleted during its redrive: not written back', { id: failed.id });
     return false;
   }
 
-  /** The letter of the event for one target, under the delivery's idempotency key. */
   private putLetter(event: PlatformEvent, target: string, attempts: number, reason: string): Promise<void> {
-    return this.props.store.putDeadLetter({
-      id: `${event.id}:${target}`,
-      event,
-      target,
-      attempts,
-      reason,
-      failedAt: new Date().toISOString(),
-    });
+    return this.props.store.putDeadLetter(letterOf(event, target, attempts, reason));
   }
 
   private builtinsFor(event: PlatformEvent): BuiltinTarget[] {
@@ -445,6 +442,18 @@ export class EventRouter {
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
+}
+
+/** The letter of the event for one target, under the delivery's idempotency key. */
+function letterOf(event: PlatformEvent, target: string, attempts: number, reason: string): DeadLetter {
+  return {
+    id: `${event.id}:${target}`,
+    event,
+    target,
+    attempts,
+    reason,
+    failedAt: new Date().toISOString(),
+  };
 }
 
 /** A reason safe to store and show: the error code and message, never a stack. */

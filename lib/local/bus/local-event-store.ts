@@ -22,6 +22,7 @@ export class LocalEventStore implements EventStore, GuardStore {
   listSubscriptions: EventStore['listSubscriptions'] = (request) => this.records.listSubscriptions(request);
   deleteSubscription: EventStore['deleteSubscription'] = (id) => this.records.deleteSubscription(id);
   putDeadLetter: EventStore['putDeadLetter'] = (letter) => this.records.putDeadLetter(letter);
+  replaceDeadLetter: EventStore['replaceDeadLetter'] = (letter) => this.records.replaceDeadLetter(letter);
   getDeadLetter: EventStore['getDeadLetter'] = (id) => this.records.getDeadLetter(id);
   listDeadLetters: EventStore['listDeadLetters'] = (request) => this.records.listDeadLetters(request);
   deleteDeadLetter: EventStore['deleteDeadLetter'] = (id) => this.records.deleteDeadLetter(id);

@@ -28,7 +28,7 @@ describe('a redrive', () => {
     const store = {
       getDeadLetter: async (id: string) => letters.get(id),
       listDeadLetters: async () => ({ items: [...letters.values()] }),
-      deleteDeadLetter: async (id: string) => void letters.delete(id),
+      deleteDeadLetter: async (id: string) => letters.delete(id),
       putDeadLetter: async (l: DeadLetter) => void letters.set(l.id, l),
     } as unknown as EventStore;
     let release: () => void = () => undefined;

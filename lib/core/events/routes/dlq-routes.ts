@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { App } from '../../dispatcher/env';
 import { createRoute } from '../../dispatcher/route-config';
 import { json, PageQuery, problems } from '../../dispatcher/schemas';
+import { DEAD_LETTER_ID, DEAD_LETTER_ID_RULE, noDeadLetter } from '../dead-letter-id';
 import type { EventsServices } from '../events-services';
 import { EventSchema } from './schemas';
 
@@ -60,6 +61,21 @@ const redrive = createRoute({
     ...problems(404, 413, 415),
   },
 });
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/dlq/{id}',
+  summary:
+    'Remove a dead letter without delivering it: an event no one wants delivered again. A redrive delivering it meanwhile does not write it back',
+  request: {
+    params: z.object({
+      id: z.string().regex(DEAD_LETTER_ID, DEAD_LETTER_ID_RULE).meta({
+        description: '`<event id>:<target>`, its `:` as it is or as `%3A`',
+        example: '6f1c2b1e-6f0b-4a8e-9d3c-2a7e1c9b8f10:lifecycle',
+      }),
+    }),
+  },
+  responses: { 204: { description: 'Removed' }, ...problems(404) },
+});
 
 export function dlqRoutes({ store, router }: EventsServices) {
   return (app: App): void => {
@@ -73,6 +89,11 @@ export function dlqRoutes({ store, router }: EventsServices) {
     app.openapi(redrive, async (c) => {
       const body = c.req.valid('json') ?? {};
       return c.json(await router.redrive(body.ids), 202);
+    });
+    app.openapi(remove, async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await store.deleteDeadLetter(id))) throw noDeadLetter(id);
+      return c.body(null, 204);
     });
   };
 }
