@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { App } from '../../dispatcher/env';
 import { createRoute } from '../../dispatcher/route-config';
 import { json, PageQuery, problems } from '../../dispatcher/schemas';
-import { DEAD_LETTER_ID, DEAD_LETTER_ID_RULE, noDeadLetter } from '../dead-letter-id';
+import { DEAD_LETTER_ID, noDeadLetter, notDeadLetterId } from '../dead-letter-id';
 import type { EventsServices } from '../events-services';
 import { EventSchema } from './schemas';
 
@@ -68,10 +68,13 @@ const remove = createRoute({
     'Remove a dead letter without delivering it: an event no one wants delivered again. A redrive delivering it meanwhile does not write it back',
   request: {
     params: z.object({
-      id: z.string().regex(DEAD_LETTER_ID, DEAD_LETTER_ID_RULE).meta({
-        description: '`<event id>:<target>`, its `:` as it is or as `%3A`',
-        example: '6f1c2b1e-6f0b-4a8e-9d3c-2a7e1c9b8f10:lifecycle',
-      }),
+      id: z
+        .string()
+        .regex(DEAD_LETTER_ID, { error: (issue) => notDeadLetterId(String(issue.input)) })
+        .meta({
+          description: '`<event id>:<target>`, its `:` as it is or as `%3A`',
+          example: '6f1c2b1e-6f0b-4a8e-9d3c-2a7e1c9b8f10:lifecycle',
+        }),
     }),
   },
   responses: { 204: { description: 'Removed' }, ...problems(404) },
