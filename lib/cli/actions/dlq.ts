@@ -12,3 +12,12 @@ export async function redriveDeadLetters(ids: string[], options: EndpointOptions
   console.log(`redriving ${redriving} dead letter(s)`);
   for (const { id, reason } of notRedriven) console.log(`not redriven ${id}: ${reason}`);
 }
+
+/** One line per letter removed; an unknown id stops there, the letters before it removed. */
+export async function deleteDeadLetters(ids: string[], options: EndpointOptions): Promise<void> {
+  const client = clientFor(options);
+  for (const id of ids) {
+    await client.dlq.delete(id);
+    console.log(`deleted dead letter ${id}`);
+  }
+}

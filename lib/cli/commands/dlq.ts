@@ -21,4 +21,11 @@ export function registerDlqCommand(program: Command): void {
       .description('deliver dead letters again: all of them, or the ids given')
       .argument('[ids...]', 'dead-letter ids (default: all)'),
   ).action(lazyAction(actions, 'redriveDeadLetters'));
+
+  withEndpoint(
+    dlq
+      .command('delete')
+      .description('remove dead letters without delivering them, in the order given')
+      .argument('<ids...>', 'dead-letter ids, <event id>:<target>'),
+  ).action(lazyAction(actions, 'deleteDeadLetters'));
 }

@@ -409,12 +409,13 @@ describe('plugboard events and dlq', () => {
     });
   });
 
-  it('names each dead letter a redrive does not deliver, with the reason', async () => {
+  /** A stored letter of a target no redrive delivers to. */
+  const keptLetter = async (eventId: string): Promise<DeadLetter> => {
     const letter: DeadLetter = {
-      id: 'cli-event:renamed-reaction',
+      id: `${eventId}:renamed-reaction`,
       event: {
         version: '0',
-        id: 'cli-event',
+        id: eventId,
         'detail-type': 'Wanted',
         source: 'cli.test',
         account: '000000000000',
@@ -429,12 +430,40 @@ describe('plugboard events and dlq', () => {
       failedAt: new Date().toISOString(),
     };
     await pb.platform.eventStore.putDeadLetter(letter);
+    return letter;
+  };
+
+  it('names each dead letter a redrive does not deliver, with the reason', async () => {
+    const letter = await keptLetter('cli-event');
     expect(await plugboard('dlq', 'redrive', letter.id)).toMatchObject({
       code: 0,
       stdout: [
         'redriving 0 dead letter(s)',
-        `not redriven ${letter.id}: no target "renamed-reaction" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept`,
+        `not redriven ${letter.id}: no target "renamed-reaction" takes this event (no subscription has that id, and no reaction of the platform's applies to the event): the letter is kept; DELETE /v1/dlq/{id} removes it`,
       ].join('\n'),
+    });
+  });
+
+  it('deletes dead letters, a line for each, and stops at an unknown one with a one-line error', async () => {
+    const [first, second] = [await keptLetter('cli-delete-1'), await keptLetter('cli-delete-2')];
+    expect(await plugboard('dlq', 'delete', first.id, second.id)).toEqual({
+      code: 0,
+      stdout: `deleted dead letter ${first.id}\ndeleted dead letter ${second.id}`,
+      stderr: '',
+    });
+    expect(await pb.platform.eventStore.getDeadLetter(first.id)).toBeUndefined();
+    expect(await pb.platform.eventStore.getDeadLetter(second.id)).toBeUndefined();
+
+    const third = await keptLetter('cli-delete-3');
+    expect(await plugboard('dlq', 'delete', third.id, first.id, 'not-a-letter')).toEqual({
+      code: 1,
+      stdout: `deleted dead letter ${third.id}`,
+      stderr: `plugboard: NotFound (404): no dead letter "${first.id}"`,
+    });
+    expect(await plugboard('dlq', 'delete', 'not-a-letter')).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `plugboard: Validation (400): the request is not valid: /path/id "not-a-letter" is not a dead letter id: <event id>:<target>, printable ASCII without spaces, at most 256 characters`,
     });
   });
 });

@@ -55,7 +55,7 @@ const COMMANDS: Record<string, string[]> = {
   subscriptions: ['create', 'list', 'get', 'delete'],
   guards: ['attach', 'list', 'detach'],
   webhooks: ['set-source', 'sources', 'delete-source', 'add-rule', 'rules', 'delete-rule', 'deliveries'],
-  dlq: ['list', 'redrive'],
+  dlq: ['list', 'redrive', 'delete'],
   help: [],
 };
 
