@@ -160,6 +160,32 @@ describe('plugboard/client against the local platform', () => {
     expect(Array.isArray((await client.dlq.list()).deadLetters)).toBe(true);
   });
 
+  it('deletes a dead letter by its id, and names an unknown one', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const { Entries } = await client.events.publish([
+      { Source: 'client.test', DetailType: 'Client Letter', Detail: '{}' },
+    ]);
+    const event = (await client.events.log({ from: since, limit: 1000 })).events.find(
+      (e) => e.id === Entries[0]!.EventId,
+    );
+    const letter = {
+      id: `${event!.id}:lifecycle`,
+      event: event!,
+      target: 'lifecycle',
+      attempts: 3,
+      reason: 'Unavailable: down',
+      failedAt: new Date().toISOString(),
+    };
+    await pb.platform.eventStore.putDeadLetter(letter);
+    await client.dlq.delete(letter.id);
+    expect(await pb.platform.eventStore.getDeadLetter(letter.id)).toBeUndefined();
+    expect(await apiError(client.dlq.delete(letter.id))).toMatchObject({
+      status: 404,
+      code: 'NotFound',
+      detail: `no dead letter "${letter.id}"`,
+    });
+  });
+
   it('subscribes an instance, pages through subscriptions, and tests patterns', async () => {
     await client.instances.create({ name: 'client-subscriber', plugin: 'echo' });
     const pattern = { source: ['client.subscribed'] };

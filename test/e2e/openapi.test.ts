@@ -266,6 +266,17 @@ describe('/v1/openapi.json', () => {
     expect(problem.headers.get('x-request-id')).toBe(problem.body.requestId);
   });
 
+  it("describes a dead letter's removal with its id in the path and the answers it gives", async () => {
+    const removal = doc.paths['/v1/dlq/{id}'].delete;
+    expect(removal.parameters).toContainEqual(
+      expect.objectContaining({ in: 'path', name: 'id', required: true }),
+    );
+    const declared = Object.keys(removal.responses);
+    expect(declared).toEqual(expect.arrayContaining(['204', '400', '401', '403', '404']));
+    for (const id of ['no-event:lifecycle', 'no-colon'])
+      expect(declared).toContain(String((await pb.call('DELETE', `/v1/dlq/${id}`)).status));
+  });
+
   it('has every route the typed client calls', () => {
     const documented = new Set(operations().map(([m, p]) => `${m} ${p}`));
     expect(CLIENT_ROUTES.map(([m, p]) => `${m} ${p}`).filter((r) => !documented.has(r))).toEqual([]);
