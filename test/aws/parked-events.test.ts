@@ -26,6 +26,7 @@ import type { DispatcherDeps } from '../../lib/core/dispatcher/deps';
 import type { EventRouter } from '../../lib/core/events/event-router';
 import { entrySize } from '../../lib/core/events/event-schema';
 import { createEventsPlatform } from '../../lib/core/events/events-platform';
+import type { DeadLetter } from '../../lib/core/ports';
 import { ManifestSchema } from '../../lib/sdk/manifest';
 import { httpApiEvent } from '../fixtures/apigw/http-api-event';
 import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
@@ -221,33 +222,46 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     expect(await parked()).toEqual([]);
   });
 
+  /**
+   * A parked event's redrive left under way when its function's time ran out, EventBridge holding
+   * its PutEvents until `meanwhile` is done; then EventBridge gives `answer` and the redrive ends.
+   */
+  const redriveHeld = async (
+    name: string,
+    answer: () => Promise<unknown>,
+    meanwhile: (letter: DeadLetter) => Promise<void>,
+  ): Promise<DeadLetter> => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
+    expect((await call('POST', '/v1/instances', { name, plugin: 'notes' })).status).toBe(201);
+    const letter = (await parked()).find((l) => l.event.detail.instance === name)!;
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake(async () => {
+      await held;
+      return answer();
+    });
+    const redrive = await call('POST', '/v1/dlq/redrive', { ids: [letter.id] }, {}, ANSWER_MARGIN_MS + 50);
+    expect(redrive).toEqual({ status: 202, body: { redriving: 1, notRedriven: [] } });
+    await meanwhile(letter);
+    release();
+    await router.idle();
+    return letter;
+  };
+  const published = async () => ({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-2' }] });
+
   describe('deleted by an operator while a redrive is delivering it', () => {
-    /** A parked event whose redrive is under way, EventBridge holding its PutEvents until released. */
-    const redriveHeld = async (name: string, answer: () => Promise<unknown>) => {
-      eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
-      expect((await call('POST', '/v1/instances', { name, plugin: 'notes' })).status).toBe(201);
-      const letter = (await parked()).find((l) => l.event.detail.instance === name)!;
-      let release = () => {};
-      const held = new Promise<void>((done) => {
-        release = done;
-      });
-      eventBridge.reset();
-      eventBridge.on(PutEventsCommand).callsFake(async () => {
-        await held;
-        return answer();
-      });
-      const redrive = await call('POST', '/v1/dlq/redrive', { ids: [letter.id] }, {}, ANSWER_MARGIN_MS + 50);
-      expect(redrive.body).toEqual({ redriving: 1, notRedriven: [] });
+    const deleted = async (letter: DeadLetter) => {
       expect((await call('DELETE', `/v1/dlq/${letter.id}`)).status).toBe(204);
-      release();
-      await router.idle();
-      return letter;
     };
 
     it('stays deleted when the redrive then fails again: not written back, and no error logged', async () => {
-      const letter = await redriveHeld('n-deleted-failing', async () => {
+      const unavailable = async () => {
         throw new Error('ServiceUnavailable');
-      });
+      };
+      const letter = await redriveHeld('n-deleted-failing', unavailable, deleted);
       expect(await parked()).toEqual([]);
       expect(logged).toContainEqual({
         level: 'info',
@@ -258,10 +272,7 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
     });
 
     it('is published by the redrive all the same, whose own delete then finds nothing, with no error logged', async () => {
-      await redriveHeld('n-deleted-published', async () => ({
-        FailedEntryCount: 0,
-        Entries: [{ EventId: 'eb-3' }],
-      }));
+      await redriveHeld('n-deleted-published', published, deleted);
       expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
       expect(await parked()).toEqual([]);
       expect(logged.filter((line) => line.level === 'error')).toEqual([]);
@@ -269,26 +280,11 @@ describe("the dispatcher function's events the bus refuses (dynalite, EventBridg
   });
 
   it("does not hold a later request's answer for a redrive an earlier one left unfinished", async () => {
-    eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable'));
-    expect((await call('POST', '/v1/instances', { name: 'n2', plugin: 'notes' })).status).toBe(201);
-    const [letter] = await parked();
-    let release = () => {};
-    const hanging = new Promise<void>((done) => {
-      release = done;
+    await redriveHeld('n2', published, async () => {
+      const started = Date.now();
+      expect((await call('GET', '/v1/health')).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2_000);
     });
-    eventBridge.reset();
-    eventBridge.on(PutEventsCommand).callsFake(async () => {
-      await hanging;
-      return { FailedEntryCount: 0, Entries: [{ EventId: 'eb-2' }] };
-    });
-    // Its time runs out before EventBridge answers: the redrive is left under way.
-    const redrive = await call('POST', '/v1/dlq/redrive', { ids: [letter!.id] }, {}, ANSWER_MARGIN_MS + 50);
-    expect(redrive.status).toBe(202);
-    const started = Date.now();
-    expect((await call('GET', '/v1/health')).status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(2_000);
-    release();
-    await router.idle();
     expect(await parked()).toEqual([]);
   });
 });

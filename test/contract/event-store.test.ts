@@ -97,15 +97,18 @@ for (const mode of ['memory', 'disk'] as const) {
       expect(await store.getSubscription('a')).toBeUndefined();
     });
 
+    /** The letter of event `eventId` for subscription s1, failed at one minute past. */
+    const deadLetter = (eventId: string, time: string) => ({
+      id: `${eventId}:s1`,
+      event: event(eventId, time),
+      target: 's1',
+      attempts: 3,
+      reason: 'PluginFailed: nope',
+      failedAt: '2026-01-01T00:01:00.000Z',
+    });
+
     it('keeps dead letters until deleted, and says whether there was one to delete', async () => {
-      const letter = {
-        id: 'e1:s1',
-        event: event('e1', '2026-01-01T00:00:01.000Z'),
-        target: 's1',
-        attempts: 3,
-        reason: 'PluginFailed: nope',
-        failedAt: '2026-01-01T00:01:00.000Z',
-      };
+      const letter = deadLetter('e1', '2026-01-01T00:00:01.000Z');
       await store.putDeadLetter(letter);
       expect((await store.listDeadLetters()).items).toEqual([letter]);
       expect(await store.deleteDeadLetter('e1:s1')).toBe(true);
@@ -114,14 +117,7 @@ for (const mode of ['memory', 'disk'] as const) {
     });
 
     it('replaces a dead letter only while it is there', async () => {
-      const letter = {
-        id: 'e2:s1',
-        event: event('e2', '2026-01-01T00:00:02.000Z'),
-        target: 's1',
-        attempts: 3,
-        reason: 'PluginFailed: nope',
-        failedAt: '2026-01-01T00:01:00.000Z',
-      };
+      const letter = deadLetter('e2', '2026-01-01T00:00:02.000Z');
       await store.putDeadLetter(letter);
       const again = {
         ...letter,
