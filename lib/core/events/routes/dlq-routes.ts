@@ -37,7 +37,7 @@ const redrive = createRoute({
   method: 'post',
   path: '/v1/dlq/redrive',
   summary:
-    'Deliver dead letters again (all, or the ids given); each leaves the queue once delivered. A letter whose target is gone is not delivered and is named with the reason: dropped if its subscription was deleted, kept otherwise',
+    'Deliver dead letters again (all, or the ids given); each leaves the queue once delivered. A letter whose target is gone is not delivered and is named with the reason: dropped if its subscription was deleted, kept otherwise (`DELETE /v1/dlq/{id}` removes it)',
   request: {
     body: {
       required: false,
@@ -65,7 +65,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/v1/dlq/{id}',
   summary:
-    'Remove a dead letter without delivering it: an event no one wants delivered again. A redrive delivering it meanwhile does not write it back',
+    'Remove a dead letter without delivering it: an event no one wants delivered again. A redrive delivering it meanwhile does not write it back should it fail again',
   request: {
     params: z.object({
       id: z
