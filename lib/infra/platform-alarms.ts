@@ -49,7 +49,7 @@ export class PlatformAlarms extends Construct {
     this.deadLetters = new Alarm(this, 'DeadLetters', {
       ...atFirst,
       alarmDescription:
-        'Events were not delivered to a target after every retry, or the bus did not take them: `GET /v1/dlq` (or `plugboard dlq list`) lists the dead letters with the reason of each. Fix the cause, then redrive them.',
+        'Events were not delivered to a target after every retry, or the bus did not take them: `GET /v1/dlq` (or `plugboard dlq list`) lists the dead letters with the reason of each. Fix the cause, then redrive them (`plugboard dlq redrive`); remove one no one wants delivered with `plugboard dlq delete <id>`.',
       metric: metric(PLATFORM_METRICS.deadLetters, Duration.minutes(5)),
     });
     this.heldAnnouncements = new Alarm(this, 'HeldAnnouncements', {
