@@ -68,6 +68,9 @@ export function withCallContext(
   return fields as PluginContext;
 }
 
+/** How the runtime's log record of an untyped error begins; its fields are `error` (the message) and `stack`. */
+export const HANDLER_THREW = 'the handler threw ';
+
 /**
  * A typed error answers with its code and message. An untyped one's message is the plugin's
  * internals (a file path, a library's wording), so the caller gets its name and the plugin's log
@@ -86,7 +89,7 @@ function errorAnswer(
     });
   }
   const name = error instanceof Error ? error.name : typeof error;
-  logError(`the handler threw ${name}`, {
+  logError(`${HANDLER_THREW}${name}`, {
     error: error instanceof Error ? error.message : String(error),
     ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
   });

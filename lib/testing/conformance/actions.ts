@@ -1,7 +1,7 @@
 import { actionParams } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
 import { assert, check, show } from './check';
-import { type ConformanceHarness, resultOf } from './harness';
+import type { ConformanceHarness } from './harness';
 import type { ConformanceCheck } from './types';
 
 /**
@@ -34,8 +34,7 @@ export async function actionChecks(h: ConformanceHarness): Promise<ConformanceCh
       await check(`action ${action.name}: answers a call with valid params`, async () => {
         const { values, errors } = checkParams(actionParams(action), given ?? {}, '/params');
         assert(errors.length === 0, `the fixture's params are not valid: ${show(errors)}`);
-        const answer = await h.call('action', action.name, values);
-        resultOf(answer, `action ${action.name}`);
+        await h.result('action', action.name, values, `action ${action.name}`);
         return given ? `called with ${show(Object.keys(given))}` : 'called with its defaults';
       }),
     );

@@ -3,7 +3,7 @@ import type { Answer, EnvelopeKind } from '../../core/envelope';
 import { checkEvent } from '../../core/events/event-schema';
 import { optionsFit } from '../../core/invocation/outdated-options';
 import { mergeRecords } from '../../core/merge-records';
-import { runEnvelope } from '../../core/runtime/run-envelope';
+import { HANDLER_THREW, runEnvelope } from '../../core/runtime/run-envelope';
 import type { LogRecord } from '../../core/runtime/services';
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import type { PlatformEvent } from '../../sdk/events';
@@ -11,6 +11,7 @@ import type { Manifest } from '../../sdk/manifest';
 import { overTheWire } from '../call-handler';
 import { MemoryStore } from '../memory-store';
 import { TEST_ORIGIN } from '../test-context';
+import { show } from './check';
 import type { ConformanceFixtures } from './types';
 
 const CREDENTIALS_REF = 'conformance';
@@ -26,6 +27,8 @@ export class ConformanceHarness {
   readonly instance = 'conformance';
   readonly #store: MemoryStore;
   readonly #options: Record<string, unknown>;
+  /** What the handler threw, by the answer that said only "its message is in the plugin's log". */
+  readonly #thrown = new WeakMap<Answer, string>();
 
   constructor(
     readonly plugin: PluginDefinition,
@@ -42,6 +45,7 @@ export class ConformanceHarness {
 
   /** Sends one envelope, as the dispatcher would after validating the call, and takes the answer as it would. */
   async call(kind: EnvelopeKind, name: string, input: unknown): Promise<Answer> {
+    const requestId = randomUUID();
     const answer = overTheWire(
       await runEnvelope(
         this.plugin,
@@ -55,7 +59,7 @@ export class ConformanceHarness {
           context: this.fixtures.context ?? {},
           options: this.#options,
           credentialsRef: Object.keys(this.credentials).length > 0 ? CREDENTIALS_REF : undefined,
-          requestId: randomUUID(),
+          requestId,
           deadline: Date.now() + this.manifest.timeoutSeconds * 1000,
         },
         {
@@ -75,19 +79,51 @@ export class ConformanceHarness {
       ),
     );
     this.answers.push(answer);
+    const threw =
+      !answer.ok && answer.error.code === 'PluginFailed' ? thrownText(this.logs, requestId) : undefined;
+    if (threw !== undefined) this.#thrown.set(answer, threw);
     return answer;
+  }
+
+  /** Makes a call and returns its result, or throws with the error the plugin answered. */
+  async result<T = unknown>(kind: EnvelopeKind, name: string, input: unknown, label = name): Promise<T> {
+    return this.#resultOf<T>(await this.call(kind, name, input), label);
   }
 
   /** Calls an operation and returns its result, or throws with the error the plugin answered. */
   async operation<T = unknown>(name: string, input: Record<string, unknown> = {}): Promise<T> {
-    return resultOf<T>(await this.call('operation', name, input), name);
+    return this.result<T>('operation', name, input);
   }
 
   /** Calls an operation that may rightly answer NotFound (an id the plugin was never given): undefined then. */
   async lookup<T = unknown>(name: string, input: Record<string, unknown>): Promise<T | undefined> {
     const answer = await this.call('operation', name, input);
-    return !answer.ok && answer.error.code === 'NotFound' ? undefined : resultOf<T>(answer, name);
+    return !answer.ok && answer.error.code === 'NotFound' ? undefined : this.#resultOf<T>(answer, name);
   }
+
+  // A check's report has no plugin log beside it, so a handler's throw is told with its failure.
+  #resultOf<T>(answer: Answer, name: string): T {
+    if (answer.ok) return answer.result as T;
+    const threw = this.#thrown.get(answer);
+    throw new AnswerError(
+      answer.error.code,
+      `${name} answered ${answer.error.code}: ${answer.error.message}${threw ? `: ${threw}` : ''}`,
+    );
+  }
+}
+
+/** What a handler threw, from the runtime's log record of it: the message's first line and the frame that threw it. */
+function thrownText(logs: readonly LogRecord[], requestId: string): string | undefined {
+  const record = logs.findLast(
+    (r) =>
+      r.requestId === requestId && r.message.startsWith(HANDLER_THREW) && typeof r.fields?.error === 'string',
+  );
+  if (!record) return undefined;
+  const message = (record.fields!.error as string).split('\n')[0]!;
+  const stack = record.fields!.stack;
+  const frame =
+    typeof stack === 'string' ? stack.split('\n').find((line) => /^\s+at /.test(line)) : undefined;
+  return `${show(message)}${frame ? ` ${frame.trim()}` : ''}`;
 }
 
 export class AnswerError extends Error {
@@ -97,9 +133,4 @@ export class AnswerError extends Error {
   ) {
     super(message);
   }
-}
-
-export function resultOf<T>(answer: Answer, name: string): T {
-  if (answer.ok) return answer.result as T;
-  throw new AnswerError(answer.error.code, `${name} answered ${answer.error.code}: ${answer.error.message}`);
 }

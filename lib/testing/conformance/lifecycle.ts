@@ -1,6 +1,6 @@
 import { CONTRACTS } from '../../sdk/contracts';
 import { check } from './check';
-import { ConformanceHarness, resultOf } from './harness';
+import { ConformanceHarness } from './harness';
 import type { ConformanceCheck } from './types';
 
 const HOOKS = Object.keys(CONTRACTS.lifecycle) as (keyof typeof CONTRACTS.lifecycle)[];
@@ -28,7 +28,7 @@ export async function lifecycleChecks(h: ConformanceHarness): Promise<Conformanc
           version: 1,
           options: h.fixtures.options ?? {},
         };
-        resultOf(await instance.call('lifecycle', hook, detail), `lifecycle ${hook}`);
+        await instance.result('lifecycle', hook, detail, `lifecycle ${hook}`);
         return `called with ${given ? "the fixture's detail" : `the detail of instance ${h.instance}`}`;
       }),
     );

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { zodFieldErrors } from '../../core/zod-errors';
 import type { WebhookCall } from '../../sdk/contracts';
 import { assert, check, show } from './check';
-import { type ConformanceHarness, resultOf } from './harness';
+import type { ConformanceHarness } from './harness';
 import type { ConformanceCheck } from './types';
 
 /** What a schema offers as a config: its first example, else its default. */
@@ -44,7 +44,7 @@ export async function webhookChecks(h: ConformanceHarness): Promise<ConformanceC
           deliveryId: randomUUID(),
           source: 'conformance',
         };
-        resultOf(await h.call('webhook', action.name, call), `webhook ${action.name}`);
+        await h.result('webhook', action.name, call, `webhook ${action.name}`);
         return `called with ${from}`;
       }),
     );

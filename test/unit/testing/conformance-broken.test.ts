@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { CursorExpiredError, definePlugin, NotFoundError } from 'plugboard/sdk';
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../../lib/testing';
@@ -135,6 +136,63 @@ describe('runConformance catches broken plugins', () => {
     });
     const invalid = await runConformance(greeter, { actions: { greet: { who: 42 } } });
     expect(invalid.checks.find((c) => !c.ok)?.detail).toContain('/params/who');
+  });
+});
+
+describe('a check failed by a handler that threw', () => {
+  // The runtime answers only the error's name and leaves its message to the plugin's log, which a
+  // report (`plugboard test`, `plugboard dev`, a failed assertion) does not show.
+  it("tells the thrown message's first line and where it was thrown", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !/[\r\n\u2028\u2029]/.test(s)),
+        fc.constantFrom(Error, TypeError, RangeError),
+        async (message, Kind) => {
+          const thrower = definePlugin({
+            manifest: {
+              slug: 'thrower',
+              name: 'Thrower',
+              version: '1.0.0',
+              apiVersion: 1,
+              actions: [{ name: 'go', label: 'Go' }],
+            },
+            actions: {
+              go: () => {
+                throw new Kind(`${message}\nsecond line`);
+              },
+            },
+          });
+          const failure = (await runConformance(thrower)).checks.find((c) => !c.ok);
+          expect(failure?.name).toBe('action go: answers a call with valid params');
+          expect(failure?.detail).toContain(`the plugin threw ${Kind.name}`);
+          expect(failure?.detail).toContain(JSON.stringify(message));
+          expect(failure?.detail).not.toContain('second line');
+          expect(failure?.detail).toMatch(/ at .*conformance-broken\.test\.ts:\d+:\d+/);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('tells a typed error as the plugin answered it, with nothing added', async () => {
+    const refuser = definePlugin({
+      manifest: {
+        slug: 'refuser',
+        name: 'Refuser',
+        version: '1.0.0',
+        apiVersion: 1,
+        actions: [{ name: 'go', label: 'Go' }],
+      },
+      actions: {
+        go: (ctx) => {
+          ctx.log.error('about to refuse', { error: 'logged by the plugin' });
+          throw new NotFoundError('nothing to go to');
+        },
+      },
+    });
+    expect((await runConformance(refuser)).checks.find((c) => !c.ok)?.detail).toBe(
+      'action go answered NotFound: nothing to go to',
+    );
   });
 });
 
