@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlugboardClient } from '../client';
+import { apiErrorFrom, jsonBody, PlugboardApiError } from '../client/errors';
 import { DEFAULT_DATA_DIR, TOKEN_FILE } from '../local/defaults';
 import { PlugboardError, ValidationError } from '../sdk/errors';
 import { DEFAULT_ENDPOINT, type EndpointOptions } from './endpoint-option';
@@ -34,6 +35,41 @@ function signing(
   return { region: urlRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION };
 }
 
+/**
+ * The bearer token to send, and what a refusal says of it: a platform started with --data or
+ * --memory, or by `plugboard dev`, keeps its token elsewhere than the folder the CLI looks in.
+ */
+function bearerToken(options: EndpointOptions, given: string | undefined): { token?: string; sent: string } {
+  if (given !== undefined)
+    return {
+      token: given,
+      sent: `the token sent was the one ${options.token !== undefined ? 'given with --token' : 'in PLUGBOARD_TOKEN'}`,
+    };
+  const file = `${DEFAULT_DATA_DIR}/${TOKEN_FILE}`;
+  const banner = 'pass --token "$(cat <file>)", <file> being what the platform printed after "API token:"';
+  const token = localToken();
+  return token === undefined
+    ? {
+        sent: `no token was sent: none was given with --token or PLUGBOARD_TOKEN, and there is no ${file} here; ${banner}`,
+      }
+    : {
+        token,
+        sent: `the token sent was the one in ${file}; a platform started with --data or --memory, or by plugboard dev, keeps its own: ${banner}`,
+      };
+}
+
+/** A refusal of the token sent, its problem kept and the CLI's word on which token that was added. */
+async function tokenRefused(response: Response, sent: string): Promise<PlugboardApiError> {
+  const text = await response.text();
+  const { problem } = apiErrorFrom(
+    response.status,
+    jsonBody(text),
+    text,
+    response.headers.get('x-request-id'),
+  );
+  return new PlugboardApiError({ ...problem, detail: `${problem.detail}; ${sent}` });
+}
+
 /** A client for the endpoint the options, the environment or the defaults name; an unreachable one is a one-line error. */
 export function clientFor(options: EndpointOptions): PlugboardClient {
   const endpoint = options.endpoint ?? process.env.PLUGBOARD_ENDPOINT ?? DEFAULT_ENDPOINT;
@@ -44,13 +80,15 @@ export function clientFor(options: EndpointOptions): PlugboardClient {
       '--token (or PLUGBOARD_TOKEN) must be printable ASCII without spaces; it is not shown here',
     );
   const signed = signing(options, endpoint, given);
+  const bearer = signed === undefined ? bearerToken(options, given) : undefined;
   return new PlugboardClient({
     baseUrl: endpoint,
-    token: signed === undefined ? (given ?? localToken()) : undefined,
+    token: bearer?.token,
     ...(signed === undefined ? {} : { sign: sigv4Signer(signed.region, { profile: options.profile }) }),
     fetch: async (input, init) => {
+      let response: Response;
       try {
-        return await fetch(input, init);
+        response = await fetch(input, init);
       } catch (error) {
         const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
         const reason = cause?.code ?? cause?.errors?.[0]?.code ?? (error as Error).message;
@@ -59,6 +97,8 @@ export function clientFor(options: EndpointOptions): PlugboardClient {
           `cannot reach ${endpoint} (${reason}); start the platform with \`npm start\` or pass --endpoint`,
         );
       }
+      if (response.status === 401 && bearer !== undefined) throw await tokenRefused(response, bearer.sent);
+      return response;
     },
   });
 }

@@ -1,4 +1,4 @@
-import { apiErrorFrom } from './errors';
+import { apiErrorFrom, jsonBody } from './errors';
 import type {
   CallContext,
   CallResult,
@@ -159,12 +159,7 @@ export class PlugboardClient {
     if (this.#options.sign) request = await this.#options.sign(request);
     const response = await (this.#options.fetch ?? fetch)(request);
     const text = await response.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
+    const body = jsonBody(text);
     if (!response.ok) throw apiErrorFrom(response.status, body, text, response.headers.get('x-request-id'));
     return { status: response.status, headers: response.headers, body: body as T };
   }

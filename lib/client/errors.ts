@@ -66,3 +66,12 @@ export function apiErrorFrom(
     requestId: requestId ?? '',
   });
 }
+
+/** A response's body as JSON, or undefined when it has none or it is not JSON (a proxy's page, say). */
+export function jsonBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedRegistry } from '../../lib/core/cached-registry';
 import { InstanceService } from '../../lib/core/instances/instance-service';
@@ -77,6 +78,35 @@ describe('local platform over loopback HTTP', () => {
       `Bearer ${token} extra`,
     ])
       expect(await status(wrong)).toBe(401);
+  });
+
+  it('tells a token that was sent and refused from one that was not sent', async () => {
+    const { token } = pb.platform;
+    const tokens = fc.oneof(
+      fc.stringMatching(/^[\x21-\x7e]{1,64}$/),
+      fc.constant(`${token}x`),
+      fc.constant(token.slice(1)),
+    );
+    await fc.assert(
+      fc.asyncProperty(tokens, async (sent) => {
+        fc.pre(sent !== token);
+        const refused = await fetch(`${pb.platform.url}/v1/plugins`, {
+          headers: { authorization: `Bearer ${sent}` },
+        });
+        expect(refused.status).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toBe(
+          'Bearer realm="plugboard", error="invalid_token"',
+        );
+        const problem = (await refused.json()) as { detail: string };
+        expect(problem.detail).toBe(
+          "the Authorization header was not accepted: send Authorization: Bearer <token> with this platform's token",
+        );
+      }),
+      { numRuns: 20 },
+    );
+    const none = await fetch(`${pb.platform.url}/v1/plugins`);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="plugboard"');
+    expect(((await none.json()) as { detail: string }).detail).toBe('send Authorization: Bearer <token>');
   });
 
   it('lists every example plugin as loaded', async () => {

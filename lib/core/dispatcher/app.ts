@@ -60,7 +60,14 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
   const authorize = async (c: Context<AppEnv>) => {
     if (isOpenPath(c.req.path)) return;
     const principal = await deps.authenticate(c);
-    if (!principal) throw new PlugboardError('Unauthenticated', 'send Authorization: Bearer <token>');
+    if (!principal) {
+      throw new PlugboardError(
+        'Unauthenticated',
+        c.req.header('authorization') === undefined
+          ? 'send Authorization: Bearer <token>'
+          : "the Authorization header was not accepted: send Authorization: Bearer <token> with this platform's token",
+      );
+    }
     const scope = requiredScope(c.req.method, c.req.path);
     if (scope && !principal.scopes.has(scope)) {
       throw new PlugboardError('Forbidden', `this call needs the "${scope}" scope`);
@@ -137,9 +144,12 @@ export function createDispatcherApp(deps: DispatcherDeps, options: DispatcherOpt
     response.headers.set('x-request-id', problem.requestId);
     if (error instanceof MethodNotAllowedError) response.headers.set('allow', error.allowed.join(', '));
     // The challenge RFC 9110 §11.6.1 requires of a 401, where a token is what was missing: a
-    // webhook is refused for its signature, which no Authorization header would mend.
-    if (problem.status === 401 && !isOpenPath(c.req.path))
-      response.headers.set('www-authenticate', 'Bearer realm="plugboard"');
+    // webhook is refused for its signature, which no Authorization header would mend. A token that
+    // was sent and refused is named so (RFC 6750 §3.1); a request that sent none gets no error code.
+    if (problem.status === 401 && !isOpenPath(c.req.path)) {
+      const refused = c.req.header('authorization') === undefined ? '' : ', error="invalid_token"';
+      response.headers.set('www-authenticate', `Bearer realm="plugboard"${refused}`);
+    }
     // A body refused unread would be left on a kept-alive connection, and the server drops the
     // connection under the client's next request: tell the client to use a new one instead.
     if (c.req.raw.body && !c.req.raw.bodyUsed) response.headers.set('connection', 'close');

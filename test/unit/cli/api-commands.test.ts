@@ -51,10 +51,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The real bin with stdin, for credentials read from a pipe. */
-function spawned(args: string[], stdin: string) {
+/** The real bin with stdin, for credentials read from a pipe, run in the project's root or in `cwd`. */
+function spawned(args: string[], stdin: string, cwd = ROOT) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ['bin/plugboard.mjs', ...args], { cwd: ROOT, timeout: 60_000 });
+    const { PLUGBOARD_TOKEN: _token, PLUGBOARD_ENDPOINT: _endpoint, ...env } = process.env;
+    const child = spawn(process.execPath, [join(ROOT, 'bin/plugboard.mjs'), ...args], {
+      cwd,
+      env,
+      timeout: 60_000,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => {
@@ -226,8 +231,33 @@ describe('plugboard instances, credentials and invoke', () => {
       '--token',
       'wrong',
     ]);
-    expect(out).toEqual([expect.stringMatching(/^plugboard: Unauthenticated \(401\)/)]);
+    expect(out).toEqual([
+      "plugboard: Unauthenticated (401): the Authorization header was not accepted: send Authorization: Bearer <token> with this platform's token; the token sent was the one given with --token",
+    ]);
   });
+
+  it("names the token it sent when it is refused: none, or the default folder's, which another platform's start left", async () => {
+    const work = await mkdtemp(join(ROOT, 'test/.tmp/cli-token-'));
+    try {
+      const none = await spawned(['plugins', 'list', '--endpoint', pb.platform.url], '', work);
+      expect(none).toMatchObject({ code: 1, stdout: '' });
+      expect(none.stderr.trim()).toBe(
+        'plugboard: Unauthenticated (401): send Authorization: Bearer <token>; no token was sent: none was given with --token or PLUGBOARD_TOKEN, and there is no .plugboard/token here; pass --token "$(cat <file>)", <file> being what the platform printed after "API token:"',
+      );
+      await mkdir(join(work, '.plugboard'));
+      await writeFile(join(work, '.plugboard/token'), 'a-stopped-platforms-token\n');
+      const stale = await spawned(['plugins', 'list', '--endpoint', pb.platform.url], '', work);
+      expect(stale).toMatchObject({ code: 1, stdout: '' });
+      expect(stale.stderr).toContain(
+        'the token sent was the one in .plugboard/token; a platform started with --data or --memory, or by plugboard dev, keeps its own',
+      );
+      expect(stale.stderr).not.toContain('a-stopped-platforms-token');
+      await writeFile(join(work, '.plugboard/token'), pb.platform.token);
+      expect((await spawned(['plugins', 'list', '--endpoint', pb.platform.url], '', work)).code).toBe(0);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('takes a token with a trailing line break, and never prints one no header can carry', async () => {
     const listed = await plugboardAt(
