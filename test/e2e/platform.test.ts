@@ -467,6 +467,30 @@ describe('local platform over loopback HTTP', () => {
     expectProblem(await pb.call('GET', '/v1/instances/echo-1/nothing-here'), 404);
   });
 
+  it('names what a plugin has when a call names an operation or action it has not', async () => {
+    await pb.createInstance('typo-config', 'kv-config');
+    await pb.createInstance('typo-signer', 'hmac-signer');
+    const detail = async (path: string) => {
+      const res = await pb.call('POST', path, {});
+      expectProblem(res, 404);
+      return res.body.detail;
+    };
+    expect(await detail('/v1/instances/typo-config/operations/configuration.getValue')).toBe(
+      'plugin "kv-config" has no operation "configuration.getValue"; known: configuration.listKeys, configuration.getValues, configuration.setValue, configuration.deleteKey',
+    );
+    // An action asked for as an operation, as `plugboard invoke` asks for a name that is no action.
+    expect(await detail('/v1/instances/typo-signer/operations/sing')).toBe(
+      'plugin "hmac-signer" has no operation "sing"; known: none; its actions are called at /actions/<name>: sign, verify',
+    );
+    // An operation asked for as an action.
+    expect(await detail('/v1/instances/typo-config/actions/set_value')).toBe(
+      'plugin "kv-config" has no action "set_value"; known: none; its operations are called at /operations/<name>: configuration.listKeys, configuration.getValues, configuration.setValue, configuration.deleteKey',
+    );
+    expect(await detail('/v1/instances/typo-signer/actions/sing')).toBe(
+      'plugin "hmac-signer" has no action "sing"; known: sign, verify',
+    );
+  });
+
   it('answers 405 with Allow for a known path asked with a method it does not take', async () => {
     for (const [method, path, allow] of [
       ['GET', '/v1/events', 'POST'],

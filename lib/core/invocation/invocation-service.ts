@@ -15,6 +15,7 @@ import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
 import { zodFieldErrors } from '../zod-errors';
 import { optionsFit } from './outdated-options';
+import { unknownAction, unknownOperation } from './unknown-target';
 
 /** What a call is made for: the request (or delivery) it serves, and by when that needs its answer. */
 export interface CallRequest {
@@ -86,13 +87,7 @@ export class InvocationService {
     const fullName = Object.hasOwn(manifest.aliases, operation) ? manifest.aliases[operation]! : operation;
     const spec = operationSpec(fullName);
     const type = fullName.split('.')[0];
-    if (!spec || !manifest.types.includes(type as never)) {
-      const known = manifest.types.length > 0 ? `; its types are ${manifest.types.join(', ')}` : '';
-      throw new PlugboardError(
-        'NotFound',
-        `plugin "${manifest.slug}" has no operation "${operation}"${known}`,
-      );
-    }
+    if (!spec || !manifest.types.includes(type as never)) throw unknownOperation(manifest, operation);
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
       throw new ValidationError(
@@ -106,13 +101,7 @@ export class InvocationService {
   async action(name: string, action: string, params: unknown, request: CallRequest) {
     const { instance, manifest } = await this.resolve(name);
     const declared = manifest.actions.find((a) => a.name === action);
-    if (!declared) {
-      const known = manifest.actions.map((a) => a.name).join(', ') || 'none';
-      throw new PlugboardError(
-        'NotFound',
-        `plugin "${manifest.slug}" has no action "${action}"; known: ${known}`,
-      );
-    }
+    if (!declared) throw unknownAction(manifest, action);
     const checked = checkParams(actionParams(declared), params ?? {}, '/params');
     if (checked.errors.length > 0) {
       throw new ValidationError(`the params of action "${action}" are not valid`, checked.errors);
