@@ -728,4 +728,29 @@ describe('the load report over the API', () => {
     expect(res.text).not.toContain(import.meta.dirname.split('/test/')[0]);
     expect(res.text).not.toContain('file://');
   });
+
+  it('says why a plugin an instance names is not served: its load error, its skip, or what is loaded', async () => {
+    const created = async (plugin: string) => {
+      const res = await broken.call('POST', '/v1/instances', { name: 'why-not', plugin });
+      expect(res.status).toBe(404);
+      return res.body.detail as string;
+    };
+    expect(await created('bad-manifest')).toBe(
+      'plugin "bad-manifest" did not load (folder "bad-manifest"): options.0.default: default does not fit type integer',
+    );
+    expect(await created('future-api-version')).toMatch(
+      /^plugin "future-api-version" is not served: folder "future-api-version" was skipped \(.*apiVersion/,
+    );
+    const loaded = (await broken.call('GET', '/v1/plugins')).body.plugins.map(
+      (p: { slug: string }) => p.slug,
+    );
+    expect(await created('a-goood')).toBe(
+      `no plugin "a-goood" is loaded; loaded: ${loaded.sort().join(', ')}`,
+    );
+    const reason = await created('throws-on-import');
+    expect(reason).toMatch(
+      /^plugin "throws-on-import" did not load \(folder "throws-on-import"\): import failed: /,
+    );
+    expect(reason).not.toContain(import.meta.dirname.split('/test/')[0]);
+  });
 });

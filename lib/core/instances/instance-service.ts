@@ -12,6 +12,7 @@ import { announcedWrite } from './announcements';
 import { removeBelongings } from './belongings';
 import { credentialErrors } from './credential-errors';
 import { type IfMatch, instanceMeeting } from './if-match';
+import { pluginNotLoaded } from './plugin-not-loaded';
 
 /** The longest name an instance may have. */
 export const MAX_INSTANCE_NAME_LENGTH = 63;
@@ -65,7 +66,7 @@ export class InstanceService {
 
   async loadedPlugin(slug: string): Promise<PluginRecord> {
     const plugin = await this.deps.registry.getPlugin(slug);
-    if (plugin?.status !== 'loaded') throw new PlugboardError('NotFound', `no plugin "${slug}" is loaded`);
+    if (plugin?.status !== 'loaded') throw await pluginNotLoaded(this.deps, slug, plugin);
     return plugin;
   }
 
