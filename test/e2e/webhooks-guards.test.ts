@@ -51,6 +51,21 @@ describe('webhooks over loopback HTTP', () => {
     });
     expect(badConfig.status).toBe(400);
     expect(badConfig.body.errors[0].pointer).toBe('/actionConfig/label');
+    const handlerError = async (handler: string) => {
+      const res = await pb.call('POST', '/v1/webhook-sources/gh/rules', { handler });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors[0].pointer).toBe('/handler');
+      expect(res.body.detail).toBe(`the handler is not valid: ${res.body.errors[0].detail}`);
+      return res.body.errors[0].detail;
+    };
+    expect(await handlerError('audit-log#recrod')).toBe(
+      'plugin "audit-log" has no webhook action "recrod"; known: record',
+    );
+    for (const handler of ['audit-log.record', 'audit-log', '#record', 'audit-log#', 'audit-log#record#x'])
+      expect(await handlerError(handler)).toBe(
+        'must be slug#action naming a webhook action, such as audit-log#record',
+      );
     const rule = await pb.call('POST', '/v1/webhook-sources/gh/rules', {
       filter: { headers: { 'x-event': ['push'] } },
       identifierSelector: '/repository/id',

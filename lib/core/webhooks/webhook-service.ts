@@ -105,14 +105,17 @@ export class WebhookService {
         { pointer: '/identifierSelector', detail: 'must be a JSON pointer such as /repository/id' },
       ]);
     }
-    const [slug = '', action = ''] = input.handler.split('#');
+    const invalidHandler = (why: string) =>
+      new ValidationError(`the handler is not valid: ${why}`, [{ pointer: '/handler', detail: why }]);
+    const [slug = '', action = '', ...rest] = input.handler.split('#');
+    // Without its `#` the whole handler would be looked up as a plugin and refused as unknown.
+    if (!slug || !action || rest.length > 0)
+      throw invalidHandler('must be slug#action naming a webhook action, such as audit-log#record');
     const { manifest } = await this.instances.loadedPlugin(slug);
     const declared = manifest.webhookActions.find((a) => a.name === action);
     if (!declared) {
       const known = manifest.webhookActions.map((a) => a.name).join(', ') || 'none';
-      throw new ValidationError(`plugin "${slug}" has no webhook action "${action}"; known: ${known}`, [
-        { pointer: '/handler', detail: 'must be slug#action naming a webhook action' },
-      ]);
+      throw invalidHandler(`plugin "${slug}" has no webhook action "${action}"; known: ${known}`);
     }
     const actionConfig = input.actionConfig ?? {};
     const checked = z.fromJSONSchema(declared.configSchema as never).safeParse(actionConfig);
