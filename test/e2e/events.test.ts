@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PatternIndex } from '../../lib/core/events/pattern';
 import { ENTRY_LIMIT, padTo } from '../fixtures/entry-size';
@@ -129,6 +130,32 @@ describe('events over loopback HTTP', () => {
     expect(reserved.status).toBe(400);
     expect(reserved.body.errors[0]).toMatchObject({ pointer: '/Entries/0/Source' });
     expect(reserved.body.detail).toContain('plugboard.plugin.incrementer');
+  });
+
+  it('says to send a Detail as JSON text when it is sent as an object, and that a missing one is required', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.object(), fc.array(fc.integer()), fc.integer(), fc.boolean()),
+        async (detail) => {
+          const put = await pb.call('POST', '/v1/events', {
+            Entries: [{ Source: 'shop', DetailType: 'Order Placed', Detail: detail }],
+          });
+          expect(put.status).toBe(400);
+          expect(put.body.errors).toEqual([
+            {
+              pointer: '/Entries/0/Detail',
+              detail:
+                'must be a string: the detail object as JSON text (JSON.stringify it), as PutEvents takes it',
+            },
+          ]);
+        },
+      ),
+      { numRuns: 15 },
+    );
+    const missing = await pb.call('POST', '/v1/events', { Entries: [{ Source: 'shop', DetailType: 'x' }] });
+    expect(missing.body.errors).toEqual([
+      { pointer: '/Entries/0/Detail', detail: 'Required: expected string' },
+    ]);
   });
 
   it('takes a caller entry of exactly 256 KB as EventBridge counts it, and refuses one a byte over by name', async () => {

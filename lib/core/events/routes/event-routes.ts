@@ -15,7 +15,14 @@ const PutEventsSchema = z
         z.strictObject({
           Source: z.string().min(1).max(256),
           DetailType: z.string().min(1).max(128),
-          Detail: z.string(),
+          // As PutEvents has it; an object sent as it is (the shape the log and subscribers show) is
+          // the likeliest mistake, so the refusal says what to send instead.
+          Detail: z.string({
+            error: (issue) =>
+              issue.input === undefined
+                ? undefined
+                : 'must be a string: the detail object as JSON text (JSON.stringify it), as PutEvents takes it',
+          }),
           Resources: z.array(z.string().max(2048)).max(100).optional(),
           Time: isoTime.optional(),
         }),
