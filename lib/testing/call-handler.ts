@@ -7,6 +7,7 @@ import { actionParams, ManifestSchema } from '../sdk/manifest';
 import { checkParams } from '../sdk/params';
 import type { Call, NameArgument } from '../sdk/plugin-calls';
 import { TEST_ORIGIN } from './test-context';
+import { thrownBy } from './thrown';
 
 /** A call's input: it may be left out when none of it is required. */
 // biome-ignore lint/complexity/noBannedTypes: `{} extends P` is how a type says P requires no key
@@ -47,6 +48,7 @@ async function run(
   const context = Object.fromEntries(
     CALL_CONTEXT_FIELDS.filter((field) => ctx[field] !== undefined).map((field) => [field, ctx[field]]),
   );
+  let thrown: Error | undefined;
   const answer = await runEnvelope(
     definition,
     {
@@ -70,17 +72,23 @@ async function run(
       // The runtime adds the instance to every detail; the context publishes what the handler gave.
       publish: async ({ 'detail-type': detailType, detail: { instance: _, ...detail } }) =>
         ctx.publish(detailType, detail),
-      log: ({ level, message, fields }) => ctx.log[level](message, fields),
+      log: (record) => {
+        thrown = thrownBy(record) ?? thrown;
+        ctx.log[record.level](record.message, record.fields);
+      },
       ...TEST_ORIGIN,
     },
   );
   const received = overTheWire(answer);
   if (received.ok) return received.result;
   const { code, message, retryAt, details } = received.error;
-  throw new PlugboardError(code, message, {
+  const error = new PlugboardError(code, message, {
     retryAt: retryAt === undefined ? undefined : new Date(retryAt),
     errors: details?.errors as FieldError[] | undefined,
   });
+  // The answer names only the error's type; a test runner shows the cause, with the handler's frames.
+  if (code === 'PluginFailed' && thrown) error.cause = thrown;
+  throw error;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Answer, EnvelopeKind } from '../../core/envelope';
 import { checkEvent } from '../../core/events/event-schema';
 import { optionsFit } from '../../core/invocation/outdated-options';
 import { mergeRecords } from '../../core/merge-records';
-import { HANDLER_THREW, runEnvelope } from '../../core/runtime/run-envelope';
+import { runEnvelope } from '../../core/runtime/run-envelope';
 import type { LogRecord } from '../../core/runtime/services';
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import type { PlatformEvent } from '../../sdk/events';
@@ -11,6 +11,7 @@ import type { Manifest } from '../../sdk/manifest';
 import { overTheWire } from '../call-handler';
 import { MemoryStore } from '../memory-store';
 import { TEST_ORIGIN } from '../test-context';
+import { thrownBy } from '../thrown';
 import { show } from './check';
 import type { ConformanceFixtures } from './types';
 
@@ -114,16 +115,13 @@ export class ConformanceHarness {
 
 /** What a handler threw, from the runtime's log record of it: the message's first line and the frame that threw it. */
 function thrownText(logs: readonly LogRecord[], requestId: string): string | undefined {
-  const record = logs.findLast(
-    (r) =>
-      r.requestId === requestId && r.message.startsWith(HANDLER_THREW) && typeof r.fields?.error === 'string',
-  );
-  if (!record) return undefined;
-  const message = (record.fields!.error as string).split('\n')[0]!;
-  const stack = record.fields!.stack;
-  const frame =
-    typeof stack === 'string' ? stack.split('\n').find((line) => /^\s+at /.test(line)) : undefined;
-  return `${show(message)}${frame ? ` ${frame.trim()}` : ''}`;
+  const thrown = logs
+    .filter((r) => r.requestId === requestId)
+    .map(thrownBy)
+    .findLast((e) => e !== undefined);
+  if (!thrown) return undefined;
+  const frame = thrown.stack?.split('\n').find((line) => /^\s+at /.test(line));
+  return `${show(thrown.message.split('\n')[0])}${frame ? ` ${frame.trim()}` : ''}`;
 }
 
 export class AnswerError extends Error {

@@ -101,6 +101,49 @@ describe('callAction and callOperation run the handler through the plugin runtim
     expect(ctx.logs).toMatchObject([{ level: 'error', fields: { error: `bad ${REDACTED}` } }]);
   });
 
+  it("carry what the handler threw as the failure's cause, redacted, for the test runner to show", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ maxLength: 60 }),
+        fc.constantFrom(Error, TypeError, RangeError),
+        async (text, Kind) => {
+          const thrower = definePlugin({
+            manifest: {
+              slug: 'thrower',
+              name: 'Thrower',
+              version: '1.0.0',
+              apiVersion: 1,
+              credentials: [{ name: 'apiKey', label: 'API key' }],
+              actions: [{ name: 'go', label: 'Go' }],
+            },
+            actions: {
+              go: (ctx) => {
+                throw new Kind(`${text} with ${ctx.credentials.apiKey}`);
+              },
+            },
+          });
+          const ctx = createTestContext({ manifest: thrower.manifest, credentials: { apiKey: SECRET } });
+          const failure = await callAction(thrower, ctx, 'go').catch((error: unknown) => error);
+          expect(failure).toMatchObject({
+            code: 'PluginFailed',
+            message: expect.stringContaining(Kind.name),
+          });
+          const cause = (failure as Error).cause as Error;
+          expect(cause).toBeInstanceOf(Error);
+          expect(cause.name).toBe(Kind.name);
+          expect(cause.message).toBe(`${text.replaceAll(SECRET, REDACTED)} with ${REDACTED}`);
+          expect(cause.stack).toMatch(/call-handler\.test\.ts:\d+:\d+/);
+          expect(cause.stack).not.toContain(SECRET);
+        },
+      ),
+      { numRuns: 25 },
+    );
+    // A typed error is the plugin's answer itself, with no cause to add.
+    await expect(callAction(probe, context(), 'store')).rejects.toSatisfy(
+      (error: Error) => error.cause === undefined,
+    );
+  });
+
   it('answer JSON, as a client receives it', async () => {
     expect(await callAction(probe, context(), 'when')).toEqual({ at: new Date(0).toISOString() });
     await expect(callAction(probe, context(), 'big')).rejects.toMatchObject({ code: 'PluginFailed' });
