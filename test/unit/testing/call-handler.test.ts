@@ -3,6 +3,7 @@ import { definePlugin } from 'plugboard/sdk';
 import { describe, expect, it } from 'vitest';
 import { REDACTED } from '../../../lib/core/runtime/redact';
 import { callAction, callOperation, createTestContext, type TestContext } from '../../../lib/testing';
+import { throwerPlugin } from '../../fixtures/thrower';
 import { INSTANCE, PUBLISH_CASES, publisherPlugin, publishing } from '../runtime/publish-cases';
 import {
   STORE_CASES,
@@ -107,21 +108,7 @@ describe('callAction and callOperation run the handler through the plugin runtim
         fc.string({ maxLength: 60 }),
         fc.constantFrom(Error, TypeError, RangeError),
         async (text, Kind) => {
-          const thrower = definePlugin({
-            manifest: {
-              slug: 'thrower',
-              name: 'Thrower',
-              version: '1.0.0',
-              apiVersion: 1,
-              credentials: [{ name: 'apiKey', label: 'API key' }],
-              actions: [{ name: 'go', label: 'Go' }],
-            },
-            actions: {
-              go: (ctx) => {
-                throw new Kind(`${text} with ${ctx.credentials.apiKey}`);
-              },
-            },
-          });
+          const thrower = throwerPlugin((apiKey) => new Kind(`${text} with ${apiKey}`));
           const ctx = createTestContext({ manifest: thrower.manifest, credentials: { apiKey: SECRET } });
           const failure = await callAction(thrower, ctx, 'go').catch((error: unknown) => error);
           expect(failure).toMatchObject({

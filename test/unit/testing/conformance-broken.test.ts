@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { CursorExpiredError, definePlugin, NotFoundError } from 'plugboard/sdk';
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../../lib/testing';
+import { throwerPlugin } from '../../fixtures/thrower';
 
 /** A configuration plugin with two contract bugs: missing keys come back as null, and a second delete fails. */
 const values = new Map<string, string>();
@@ -148,20 +149,7 @@ describe('a check failed by a handler that threw', () => {
         fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !/[\r\n\u2028\u2029]/.test(s)),
         fc.constantFrom(Error, TypeError, RangeError),
         async (message, Kind) => {
-          const thrower = definePlugin({
-            manifest: {
-              slug: 'thrower',
-              name: 'Thrower',
-              version: '1.0.0',
-              apiVersion: 1,
-              actions: [{ name: 'go', label: 'Go' }],
-            },
-            actions: {
-              go: () => {
-                throw new Kind(`${message}\nsecond line`);
-              },
-            },
-          });
+          const thrower = throwerPlugin(() => new Kind(`${message}\nsecond line`));
           const failure = (await runConformance(thrower)).checks.find((c) => !c.ok);
           expect(failure?.name).toBe('action go: answers a call with valid params');
           expect(failure?.detail).toContain(`the plugin threw ${Kind.name}`);
