@@ -129,7 +129,19 @@ describe('runConformance catches broken plugins', () => {
         },
       },
     });
-    expect((await runConformance(greeter, { actions: { greet: { who: 'Ada' } } })).ok).toBe(true);
+    // Without its params the action is not called, and the report says so rather than leave it out.
+    const unfed = await runConformance(greeter);
+    expect(unfed.ok).toBe(true);
+    expect(unfed.checks).toContainEqual({
+      name: 'action greet: answers a call with valid params',
+      ok: true,
+      skipped: true,
+      detail:
+        "not called: it has required params; give them in the fixtures' actions.greet (conformance.fixtures.ts beside index.ts, for plugboard test)",
+    });
+    const fed = await runConformance(greeter, { actions: { greet: { who: 'Ada' } } });
+    expect(fed.ok).toBe(true);
+    expect(fed.checks.filter((c) => c.skipped)).toEqual([]);
     const report = await runConformance(greeter, { actions: { greet: { who: 'nobody' } } });
     expect(report.checks.find((c) => !c.ok)).toMatchObject({
       name: 'action greet: answers a call with valid params',
