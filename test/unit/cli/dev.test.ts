@@ -107,6 +107,17 @@ describe('checksSummary', () => {
       }),
     ).toBe('checks p: 1 of 3 passed, 2 FAILED\n  FAIL b (threw)\n  FAIL c');
   });
+
+  it('counts a skipped check apart from those that passed, and names it with why', () => {
+    const check = (name: string, ok: boolean, detail = '') => ({ name, ok, detail });
+    const skipped = { ...check('s', true, 'not called: it has required params'), skipped: true as const };
+    expect(checksSummary({ plugin: 'p', ok: true, checks: [check('a', true), skipped] })).toBe(
+      'checks p: 1 of 2 passed, 1 skipped\n  skip s (not called: it has required params)',
+    );
+    expect(checksSummary({ plugin: 'p', ok: false, checks: [skipped, check('b', false, 'threw')] })).toBe(
+      'checks p: 0 of 2 passed, 1 skipped, 1 FAILED\n  FAIL b (threw)\n  skip s (not called: it has required params)',
+    );
+  });
 });
 
 describe('LatestPerKey', () => {
