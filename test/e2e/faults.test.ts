@@ -34,6 +34,20 @@ describe('plugin faults through the HTTP API', () => {
     const res = await act('hang');
     expect(res.status).toBe(504);
     expect(Date.now() - started).toBeLessThan(2_000);
+    expect(res.body.detail).toMatch(
+      /^the plugin did not answer before its deadline.*: plugin "faulty" gives a call 1 s \(timeoutSeconds in its manifest, 1 to 29\)$/,
+    );
+    const asleep = await act('sleep');
+    expect(asleep.status).toBe(504);
+    expect(asleep.body.detail).toBe(
+      'the plugin did not answer before its deadline: plugin "faulty" gives a call 1 s (timeoutSeconds in its manifest, 1 to 29)',
+    );
+    // A plugin's own Timeout (an upstream it gave up on) long before its deadline is its word alone.
+    const own = await pb.call('POST', '/v1/instances/f/actions/answer', {
+      params: { text: '{"ok":false,"error":{"code":"Timeout","message":"the upstream took too long"}}' },
+    });
+    expect(own.status).toBe(504);
+    expect(own.body.detail).toBe('the upstream took too long');
     expect((await act('ok')).status).toBe(200);
   });
 

@@ -62,6 +62,8 @@ export type CallGuard = (
 
 /** Less than this left before a request's deadline, a call is not started: it could only time out. */
 const MIN_CALL_MS = 100;
+/** A timer may fire a little before the clock reads its time: a Timeout this close to the deadline is the deadline's. */
+const DEADLINE_SLACK_MS = 50;
 
 /** Turns an API call into an envelope, runs it through the Invoker and the answer back into a result. */
 export class InvocationService {
@@ -175,7 +177,14 @@ export class InvocationService {
     if (kind === 'operation' || kind === 'action')
       await this.report(envelope, answer, performance.now() - started, cause);
     if (answer.ok) return answer.result;
-    const { code, message, retryAt, details } = answer.error;
+    const { code, retryAt, details } = answer.error;
+    // A call cut at the plugin's own timeout says which setting that is: the default 10 s is
+    // easily outrun by a handler calling a slow upstream, and nothing else names the knob.
+    const cutAtTimeout =
+      code === 'Timeout' && deadline === timeoutAt && Date.now() >= deadline - DEADLINE_SLACK_MS;
+    const message = cutAtTimeout
+      ? `${answer.error.message}: plugin "${manifest.slug}" gives a call ${manifest.timeoutSeconds} s (timeoutSeconds in its manifest, 1 to 29)`
+      : answer.error.message;
     throw new PlugboardError(code, message, {
       retryAt: retryAt ? new Date(retryAt) : undefined,
       errors: Array.isArray(details?.errors) ? details.errors : undefined,
