@@ -76,24 +76,19 @@ afterAll(async () => {
 const served = async (slug: string) => (await call('GET', `/v1/plugins/${slug}`)).status === 200;
 const build = async (instance: string) =>
   (await call('POST', `/v1/instances/${instance}/actions/which`, {})).body?.result?.build;
-/**
- * Writes until the platform serves what was written: a folder created in the moment the watcher
- * starts watching its parent is seen, but not what it held then.
- */
-async function writeUntil(write: () => void, check: () => Promise<boolean>, what: string) {
-  const until = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}:\n${output.slice(-3000)}`);
-    write();
-    await waitFor(check, 3_000, what).catch(() => undefined);
-  }
+/** Writes once, and waits for the platform to serve what was written, with no restart. */
+async function writeThenWait(write: () => void, check: () => Promise<boolean>, what: string) {
+  write();
+  await waitFor(check, 20_000, what).catch((error: Error) => {
+    throw new Error(`${error.message}:\n${output.slice(-3000)}`);
+  });
 }
 
 describe('plugin folders that `plugboard start` did not find', () => {
   it('serves a plugins-external/ created after start, without a restart', async () => {
     expect(await served('steady')).toBe(true);
     expect(await served('late')).toBe(false);
-    await writeUntil(
+    await writeThenWait(
       () => writeProcess('v1'),
       () => served('late'),
       'the new plugins-external/',
@@ -105,7 +100,7 @@ describe('plugin folders that `plugboard start` did not find', () => {
   it('follows plugins-external/ removed and created again', async () => {
     rmSync(external, { recursive: true });
     await waitFor(async () => !(await served('late')), 15_000, 'the removed folder to stop serving');
-    await writeUntil(
+    await writeThenWait(
       () => writeProcess('v2'),
       async () => (await build('l')) === 'v2',
       'the recreated folder',
@@ -115,6 +110,6 @@ describe('plugin folders that `plugboard start` did not find', () => {
   it('follows plugins/ removed and created again', async () => {
     rmSync(plugins, { recursive: true });
     await waitFor(async () => !(await served('steady')), 15_000, 'the removed folder to stop serving');
-    await writeUntil(writeTypescript, () => served('steady'), 'the recreated plugins/');
+    await writeThenWait(writeTypescript, () => served('steady'), 'the recreated plugins/');
   }, 60_000);
 });

@@ -79,4 +79,32 @@ describe('PluginWatcher', () => {
       await watcher.close();
     }
   });
+
+  it('reports every plugin of a folder deleted and made again at once, and of one made after it started', async () => {
+    const dir = join(root, 'remade');
+    const plugin = (name: string) => {
+      mkdirSync(join(dir, name), { recursive: true });
+      writeFileSync(join(dir, name, 'index.ts'), `// ${name}\n`);
+    };
+    const reported = new Set<string>();
+    // Missing when the watcher starts: made with its plugins already in it.
+    const watcher = new PluginWatcher(dir, async (pluginDir) => {
+      reported.add(basename(pluginDir));
+    });
+    try {
+      plugin('first');
+      plugin('second');
+      await waitFor(async () => reported.has('first') && reported.has('second'), 10_000, 'the new folder');
+      reported.clear();
+      // Deleted and made again in one go: no event of chokidar's tells the watched folder is another.
+      rmSync(dir, { recursive: true });
+      plugin('third');
+      await waitFor(async () => reported.has('third'), 10_000, 'the folder made again');
+      reported.clear();
+      writeFileSync(join(dir, 'third', 'index.ts'), '// changed\n');
+      await waitFor(async () => reported.has('third'), 10_000, "the new folder's change");
+    } finally {
+      await watcher.close();
+    }
+  });
 });
