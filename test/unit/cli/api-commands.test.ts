@@ -237,6 +237,8 @@ describe('plugboard instances, credentials and invoke', () => {
   });
 
   it("names the token it sent when it is refused: none, or the default folder's, which another platform's start left", async () => {
+    // Inside the repository, to run the bin as a checkout does; test/.tmp is ignored, so a fresh clone has none.
+    await mkdir(join(ROOT, 'test/.tmp'), { recursive: true });
     const work = await mkdtemp(join(ROOT, 'test/.tmp/cli-token-'));
     try {
       const none = await spawned(['plugins', 'list', '--endpoint', pb.platform.url], '', work);
