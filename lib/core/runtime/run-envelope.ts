@@ -1,4 +1,4 @@
-import type { CallContext, PluginContext, PluginLogger, PluginStore } from '../../sdk/context';
+import type { CallContext, PluginContext } from '../../sdk/context';
 import { missingCredentials } from '../../sdk/credential-fields';
 import type { PluginDefinition } from '../../sdk/define-plugin';
 import { PlugboardError } from '../../sdk/errors';
@@ -16,6 +16,7 @@ import { CallDeadline } from './call-deadline';
 import { handlerStore } from './handler-store';
 import { dispatchHandler } from './handlers';
 import { checkJson } from './json-check';
+import { defineLazy, lendLazyFields } from './lazy-context-fields';
 import { publisher } from './publish';
 import { createRedactor } from './redact';
 import { redactPassthroughBody } from './redact-passthrough-body';
@@ -152,50 +153,39 @@ export async function runEnvelope(
 
   const deadline = new CallDeadline(envelope.deadline);
   const callContext: CallContext = envelope.context;
-  let store: PluginStore | undefined;
-  let logger: PluginLogger | undefined;
-  let publish: PluginContext['publish'] | undefined;
-  const ctx = withCallContext(
-    {
-      requestId: envelope.requestId,
-      plugin: envelope.plugin,
-      instance: envelope.instance,
-      options: envelope.options,
-      credentials: envelope.credentialsRef ? Object.freeze({ ...credentials }) : NO_CREDENTIALS,
-      get signal() {
-        return deadline.signal;
-      },
-      deadline: envelope.deadline,
-      // The store, the logger and publish are made when a handler first reads them, as the signal
-      // is: most calls touch none of them, and their closures were a plugin worker's time each call.
-      get store() {
-        store ??= handlerStore(
-          services.store({
-            plugin: envelope.plugin,
-            name: envelope.instance,
-            generation: envelope.generation,
-          }),
-        );
-        return store;
-      },
-      get log() {
-        logger ??= { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-        return logger;
-      },
-      expand: (template) => expandTemplate(template, callContext),
-      get publish() {
-        publish ??= publisher({
-          slug: manifest.slug,
-          instance: envelope.instance,
-          chainDepth: envelope.chainDepth,
-          redact,
-          services,
-        });
-        return publish;
-      },
-    },
-    callContext,
-  );
+  // The signal, the store, the logger and publish are made when a handler first reads them: most
+  // calls touch none of them, and the signal's timer and the others' closures were a plugin worker's
+  // time each call. Their getters are defined in place, in the order a literal would have them.
+  const fields = {
+    requestId: envelope.requestId,
+    plugin: envelope.plugin,
+    instance: envelope.instance,
+    options: envelope.options,
+    credentials: envelope.credentialsRef ? Object.freeze({ ...credentials }) : NO_CREDENTIALS,
+  } as { -readonly [K in keyof PluginContext]?: PluginContext[K] };
+  lendLazyFields(fields, {
+    signal: () => deadline.signal,
+    store: () =>
+      handlerStore(
+        services.store({ plugin: envelope.plugin, name: envelope.instance, generation: envelope.generation }),
+      ),
+    log: () => ({ debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }),
+    publish: () =>
+      publisher({
+        slug: manifest.slug,
+        instance: envelope.instance,
+        chainDepth: envelope.chainDepth,
+        redact,
+        services,
+      }),
+  });
+  defineLazy(fields, 'signal');
+  fields.deadline = envelope.deadline;
+  defineLazy(fields, 'store');
+  defineLazy(fields, 'log');
+  fields.expand = (template: string) => expandTemplate(template, callContext);
+  defineLazy(fields, 'publish');
+  const ctx = withCallContext(fields as Omit<PluginContext, keyof CallContext>, callContext);
 
   try {
     const result = answerable(
