@@ -362,20 +362,27 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
         });
       });
 
-      it(`answers any id with a 404 naming it, or a 400 naming it when it is not <event id>:<target>, never a 500 (${name})`, async () => {
+      it(`answers any id, deleted or redriven, with a 404 naming it, or a 400 naming it when it is not <event id>:<target>, never a 500 (${name})`, async () => {
         await fc.assert(
           fc.asyncProperty(fc.oneof(wellFormed, anyText), async (id) => {
             const answer = await platform.call('DELETE', `/v1/dlq/${encodeURIComponent(id)}`);
+            // A redrive that names it is held to the same rule, at its place in the list.
+            const redriven = await platform.call('POST', '/v1/dlq/redrive', { ids: [id] });
             if (DEAD_LETTER_ID.test(id))
-              expect({ status: answer.status, body: answer.body }).toMatchObject({
-                status: 404,
-                body: { code: 'NotFound', detail: `no dead letter "${id}"` },
-              });
+              for (const { status, body } of [answer, redriven])
+                expect({ status, body }).toMatchObject({
+                  status: 404,
+                  body: { code: 'NotFound', detail: `no dead letter "${id}"` },
+                });
             else
-              expect({ status: answer.status, body: answer.body }).toMatchObject({
-                status: 400,
-                body: { code: 'Validation', errors: [{ pointer: '/path/id', detail: notDeadLetterId(id) }] },
-              });
+              for (const [{ status, body }, pointer] of [
+                [answer, '/path/id'],
+                [redriven, '/ids/0'],
+              ] as const)
+                expect({ status, body }).toMatchObject({
+                  status: 400,
+                  body: { code: 'Validation', errors: [{ pointer, detail: notDeadLetterId(id) }] },
+                });
           }),
           { numRuns: 60 },
         );

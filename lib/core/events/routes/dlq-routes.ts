@@ -6,6 +6,11 @@ import { DEAD_LETTER_ID, noDeadLetter, notDeadLetterId } from '../dead-letter-id
 import type { EventsServices } from '../events-services';
 import { EventSchema } from './schemas';
 
+/** A letter's id as a route takes it: one the store could never hold is a 400 naming it, not a 404. */
+const DeadLetterId = z
+  .string()
+  .regex(DEAD_LETTER_ID, { error: (issue) => notDeadLetterId(String(issue.input)) });
+
 const DeadLetterSchema = z
   .object({
     id: z.string().meta({ description: '`<event id>:<target>`' }),
@@ -43,7 +48,7 @@ const redrive = createRoute({
       required: false,
       content: {
         'application/json': {
-          schema: z.strictObject({ ids: z.array(z.string().min(1).max(600)).max(1000).optional() }),
+          schema: z.strictObject({ ids: z.array(DeadLetterId).max(1000).optional() }),
         },
       },
     },
@@ -68,13 +73,10 @@ const remove = createRoute({
     'Remove a dead letter without delivering it: an event no one wants delivered again. A redrive delivering it meanwhile does not write it back should it fail again',
   request: {
     params: z.object({
-      id: z
-        .string()
-        .regex(DEAD_LETTER_ID, { error: (issue) => notDeadLetterId(String(issue.input)) })
-        .meta({
-          description: '`<event id>:<target>`, its `:` as it is or as `%3A`',
-          example: '6f1c2b1e-6f0b-4a8e-9d3c-2a7e1c9b8f10:lifecycle',
-        }),
+      id: DeadLetterId.meta({
+        description: '`<event id>:<target>`, its `:` as it is or as `%3A`',
+        example: '6f1c2b1e-6f0b-4a8e-9d3c-2a7e1c9b8f10:lifecycle',
+      }),
     }),
   },
   responses: { 204: { description: 'Removed' }, ...problems(404) },
