@@ -9,9 +9,11 @@ import type { ExpectedInstance } from '../ports';
  * What is between an instance's ETag's quotes: its version, then which instance of the name it is
  * (its generation, after "-"; none for an instance created before generations), then, while some
  * options do not fit the plugin's current version, which (after "."). A version is all digits and a
- * generation has no ".", so the "-" and the "." each end a part: a tag reads back one way only.
+ * generation has no ".", so the "-" and the "." each end a part: a tag reads back one way only. A
+ * version has no leading zero, as etagOf writes none: If-Match compares tags as strings (RFC 9110), so
+ * `"03"` is no tag of version 3.
  */
-export const OPAQUE_TAG = `(\\d{1,15})(?:-(${GENERATION}))?(?:\\.[0-9a-f]{8})?`;
+export const OPAQUE_TAG = `([1-9]\\d{0,14})(?:-(${GENERATION}))?(?:\\.[0-9a-f]{8})?`;
 
 /**
  * An instance's ETag: its version and generation, `"3-qT0mIjq4Ck2x7dYxE5bWlA"`, while its options

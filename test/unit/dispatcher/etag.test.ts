@@ -133,6 +133,19 @@ describe('instance ETags', () => {
     );
   });
 
+  it('are compared as written: a version with a leading zero names no instance', () => {
+    fc.assert(
+      fc.property(tagged, fc.integer({ min: 1, max: 3 }), (instance, zeros) => {
+        const tag = etagOf(instance).replace('"', `"${'0'.repeat(zeros)}`);
+        expect(catching(() => readIfMatch(tag, true))).toMatchObject({
+          code: 'VersionConflict',
+          status: 412,
+        });
+        expect(noneMatchFails(tag, etagOf(instance))).toBe(false);
+      }),
+    );
+  });
+
   it('tell apart two sets of outdated options at one version', () => {
     fc.assert(
       fc.property(tagged, outdated, outdated, (instance, a, b) => {
