@@ -1,6 +1,7 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DELETE_CLAIM_EXPIRY_MS } from '../core/instances/announcements';
 import { newGeneration } from '../core/instances/generation';
+import { sameInstance } from '../core/instances/if-match';
 import { versionConflict } from '../core/instances/version-conflict';
 import type {
   AnnouncingInstance,
@@ -165,7 +166,7 @@ export class DynamoDbRegistry implements Registry {
     checkVersion(expected.version);
     const current = await this.getInstance(name);
     if (!current) throw notFound(name);
-    if (!isExpected(current, expected)) throw versionConflict(name, current, [expected]);
+    if (!sameInstance(current, expected)) throw versionConflict(name, current, [expected]);
     const defined = Object.fromEntries(Object.entries(checked).filter(([, value]) => value !== undefined));
     const item = instanceItem({
       ...current,
@@ -490,9 +491,6 @@ const remade = (name: string) =>
 
 const beingDeleted = (name: string) =>
   new PlugboardError('InUse', `instance ${name} is being deleted by another request; retry shortly`);
-
-const isExpected = (current: InstanceRecord, expected: ExpectedInstance): boolean =>
-  current.version === expected.version && current.generation === expected.generation;
 
 /** A condition on the item's generation (`#g`, the value `:g`): an instance's made before generations has none. */
 const generationIs = (generation: string | undefined): string =>

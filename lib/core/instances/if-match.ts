@@ -13,8 +13,10 @@ export type IfMatch = '*' | readonly ExpectedInstance[];
  */
 export function instanceMeeting(ifMatch: IfMatch, name: string, current: InstanceRecord): ExpectedInstance {
   const found = { version: current.version, generation: current.generation };
-  const named = (tag: ExpectedInstance) =>
-    tag.version === current.version && tag.generation === current.generation;
-  if (ifMatch === '*' || ifMatch.some(named)) return found;
+  if (ifMatch === '*' || ifMatch.some((tag) => sameInstance(tag, found))) return found;
   throw versionConflict(name, found, ifMatch);
 }
+
+/** Whether both name one instance of a name at one version; one from before generations has none. */
+export const sameInstance = (a: ExpectedInstance, b: ExpectedInstance): boolean =>
+  a.version === b.version && a.generation === b.generation;
