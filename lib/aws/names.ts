@@ -1,4 +1,4 @@
-import { credentialsRef, webhookSecretRef } from '../core/ports';
+import { webhookSecretRef } from '../core/ports';
 
 /**
  * A stage is lower-case letters and digits only. Plugin slugs may hold "-", so a "-" in the stage
@@ -25,15 +25,8 @@ export function checkStage(stage: string): string {
  */
 export const pluginFunctionName = (stage: string, slug: string): string => `plugboard-${stage}-${slug}`;
 
-/** The Secrets Manager name of an instance's credentials (the same shape as `credentialsRef`). */
-export const secretName = (stage: string, slug: string, instance: string): string =>
-  credentialsRef(stage, slug, instance);
-
 /** Prefix under which every secret of a stage lives; the dispatcher may write below it. */
 export const stageSecretPrefix = (stage: string): string => `plugboard/${stage}/`;
-
-/** Prefix under which one plugin's secrets live; only that plugin's role may read below it. */
-export const pluginSecretPrefix = (stage: string, slug: string): string => `plugboard/${stage}/${slug}/`;
 
 /** Prefix of the webhook sources' HMAC secrets (see webhookSecretRef); `_` starts no plugin slug. */
 export const webhookSecretPrefix = (stage: string): string => webhookSecretRef(stage, '');

@@ -226,9 +226,19 @@ export interface EventBus {
   publish(events: PlatformEvent[]): Promise<string[]>;
 }
 
-/** Name of the secret holding an instance's credentials: the plugin role may read only its own prefix. */
-export const credentialsRef = (stage: string, plugin: string, instance: string): string =>
-  `plugboard/${stage}/${plugin}/${instance}`;
+/** Prefix under which one plugin's instances' secrets live: the plugin may read only below it. */
+export const credentialsPrefix = (stage: string, plugin: string): string => `plugboard/${stage}/${plugin}/`;
+
+/**
+ * Name of the secret holding an instance's credentials. It names the instance's generation, so a
+ * secret written for an instance since deleted (by a write that raced the delete) is never read as
+ * the credentials of another instance of the name; an instance from before generations keeps its
+ * secret under its name alone.
+ */
+export const credentialsRef = (stage: string, instance: StoreOwner): string =>
+  instance.generation === undefined
+    ? `${credentialsPrefix(stage, instance.plugin)}${instance.name}`
+    : `${credentialsPrefix(stage, instance.plugin)}${instance.name}/${instance.generation}`;
 
 /**
  * What a subscription calls: the plugin's `events` handler, one of its lifecycle hooks

@@ -5,10 +5,11 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { pluginSecretPrefix, stageSecretPrefix, webhookSecretPrefix } from '../aws/names';
+import { stageSecretPrefix, webhookSecretPrefix } from '../aws/names';
 import { ANNOUNCEMENTS_PARTITION, instanceKey } from '../aws/registry-items';
 import { storePartitionPattern } from '../aws/registry-table';
 import { ANNOUNCEMENT_SETTLEMENT } from '../core/instances/announcements';
+import { credentialsPrefix } from '../core/ports';
 import { BundledFunction } from './bundled-function';
 import { nagArn } from './nag';
 import { secretArn } from './secret-arn';
@@ -128,7 +129,7 @@ export class AnnouncementSettlement extends Construct {
     );
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${secrets}`)}]`,
-      reason: `An instance's secret is named at runtime under ${pluginSecretPrefix(props.stage, '<plugin>')} with a random ARN suffix; the settlement deletes the one a delete that died left, reads none, and is denied the webhook sources' secrets under ${webhookSecretPrefix(props.stage)}.`,
+      reason: `An instance's secret is named at runtime under ${credentialsPrefix(props.stage, '<plugin>')} with a random ARN suffix; the settlement deletes the one a delete that died left, reads none, and is denied the webhook sources' secrets under ${webhookSecretPrefix(props.stage)}.`,
     });
     props.bus.grantPutEventsTo(role);
     this.handler.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });

@@ -7,10 +7,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { pluginFunctionName, pluginSecretPrefix } from '../aws/names';
+import { pluginFunctionName } from '../aws/names';
 import { storePartitionPattern } from '../aws/registry-table';
 import { pluginEntrySource } from '../bundle/plugin-bundle';
-import type { OptionalHandler } from '../core/ports';
+import { credentialsPrefix, type OptionalHandler } from '../core/ports';
 import { pluginSource } from '../sdk/events';
 import type { Manifest } from '../sdk/manifest';
 import { BundledFunction } from './bundled-function';
@@ -96,7 +96,7 @@ export class PluginFunction extends Construct {
     const secrets = Stack.of(this).formatArn({
       service: 'secretsmanager',
       resource: 'secret',
-      resourceName: `${pluginSecretPrefix(props.stage, slug)}*`,
+      resourceName: `${credentialsPrefix(props.stage, slug)}*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     role.addToPolicy(
@@ -118,7 +118,7 @@ export class PluginFunction extends Construct {
       }),
     );
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${pluginSecretPrefix(props.stage, slug)}*`)}]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${credentialsPrefix(props.stage, slug)}*`)}]`,
       reason: `Secrets are created per instance at runtime and their ARNs end in a random suffix, so the grant names the prefix plugboard/${props.stage}/${slug}/ that holds only this plugin's instances.`,
     });
   }

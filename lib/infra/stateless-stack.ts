@@ -11,11 +11,11 @@ import type { Construct } from 'constructs';
 import { DELIVERY_RETRY } from '../aws/delivery-retry';
 import {
   pluginFunctionName,
-  pluginSecretPrefix,
   stageSecretPrefix,
   subscriptionRulePrefix,
   webhookSecretPrefix,
 } from '../aws/names';
+import { credentialsPrefix } from '../core/ports';
 import { AnnouncementSettlement } from './announcement-settlement';
 import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 import { DeadLetterIntake } from './dead-letter-intake';
@@ -291,7 +291,7 @@ export class StatelessStack extends Stack {
     );
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${nagArn('secretsmanager', `secret:${stageSecretPrefix(stage)}*`)}]`,
-      reason: `Each instance's credentials (under ${pluginSecretPrefix(stage, '<plugin>')}) and each webhook source's HMAC secret (under ${webhookSecretPrefix(stage)}) are created at runtime with a random ARN suffix; the dispatcher writes both but has no GetSecretValue.`,
+      reason: `Each instance's credentials (under ${credentialsPrefix(stage, '<plugin>')}) and each webhook source's HMAC secret (under ${webhookSecretPrefix(stage)}) are created at runtime with a random ARN suffix; the dispatcher writes both but has no GetSecretValue.`,
     });
   }
 

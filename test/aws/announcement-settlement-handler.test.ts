@@ -155,7 +155,7 @@ describe('functions/announcement-settlement.ts against dynalite', () => {
 
     expect(await handler({}, context)).toEqual({ published: 1, dropped: 0, kept: 0 });
     expect(secretsManager.commandCalls(DeleteSecretCommand).map((call) => call.args[0].input)).toEqual([
-      { SecretId: 'plugboard/test/kv/gone', ForceDeleteWithoutRecovery: true },
+      { SecretId: `plugboard/test/kv/gone/${created.generation}`, ForceDeleteWithoutRecovery: true },
     ]);
     expect((await table.registry.storeList(owner)).items).toEqual([]);
     expect(eventBridge.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries).toMatchObject([

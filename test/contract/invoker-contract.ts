@@ -210,7 +210,7 @@ export function invokerContract(
       'credentials',
       'credentials travel by ref, reach the handler, and never appear in an answer',
       async () => {
-        const ref = credentialsRef(subject.stage, 'probe', 'contract');
+        const ref = credentialsRef(subject.stage, { plugin: 'probe', name: 'contract' });
         await subject.putCredentials?.(ref, { token: CANARY });
         const answer = await subject.invoker.invoke(
           'probe',
@@ -279,7 +279,7 @@ export function invokerContract(
       "an event goes out under the plugin's source with the instance, scrubbed of the credentials, and what the bus refuses answers PluginFailed naming the rule",
       async () => {
         const from = new Date(Date.now() - 1_000).toISOString();
-        const ref = credentialsRef(subject.stage, 'probe', 'contract');
+        const ref = credentialsRef(subject.stage, { plugin: 'probe', name: 'contract' });
         await subject.putCredentials?.(ref, { token: CANARY });
         const detail = { n: 1, quoted: `token ${CANARY}`, text: 'héllo ✓' };
         const published = await subject.invoker.invoke(

@@ -4,6 +4,7 @@ import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GENERATION } from '../../lib/core/instances/generation';
 import { credentialsRef, webhookSecretRef } from '../../lib/core/ports';
 import { AnnouncementSettlement } from '../../lib/infra/announcement-settlement';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
@@ -120,12 +121,13 @@ describe('the announcement settlement (scheduled recovery of instance events)', 
       fc.property(
         fc.stringMatching(/^[a-z][a-z0-9-]{0,63}$/),
         fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/),
-        (slug, instance) => {
+        fc.option(fc.stringMatching(new RegExp(`^${GENERATION}$`)), { nil: undefined }),
+        (plugin, name, generation) => {
           expect(
             permits(
               statements,
               'secretsmanager:DeleteSecret',
-              secretArn(credentialsRef('test', slug, instance)),
+              secretArn(credentialsRef('test', { plugin, name, generation })),
             ),
           ).toBe(true);
         },

@@ -161,6 +161,7 @@ describe('the platform stacks (IAM auth)', () => {
     const kv = roleStatements('PluginkvBundled');
     const read = (name: string) => allowingStatements(kv, 'secretsmanager:GetSecretValue', secretArn(name));
     expect(read('plugboard/test/kv/prod')).toHaveLength(1);
+    expect(read('plugboard/test/kv/prod/qT0mIjq4Ck2x7dYxE5bWlA')).toHaveLength(1);
     expect(read('plugboard/test/kv-extra/prod')).toHaveLength(0);
     expect(read('plugboard/test/kvx/prod')).toHaveLength(0);
     expect(read('plugboard/prod/kv/prod')).toHaveLength(0);

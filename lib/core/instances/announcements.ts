@@ -138,10 +138,10 @@ async function settle(deps: AnnouncementDeps, listed: HeldAnnouncement): Promise
 
 /**
  * A delete whose process died after the instance went may have left its credentials and store;
- * they go before its event, as the live delete removes them. Its generation's store is its own.
- * What is named by the instance's name alone (its credentials, the store under its name) is removed
- * only while no instance of the name exists: one made since holds them now. (One made in the
- * moment between that read and the removal would lose its credentials: the one race left.)
+ * they go before its event, as the live delete removes them. Its generation's store and credentials
+ * are its own. What is named by the instance's name alone (the store under its name, the credentials
+ * of an instance from before generations) is removed only while no instance of the name exists: one
+ * made since holds them now.
  */
 async function removeLeftBelongings(
   deps: AnnouncementDeps,

@@ -25,10 +25,11 @@ async function clearStore(registry: BelongingsDeps['registry'], owner: StoreOwne
 }
 
 /**
- * Removes a deleted instance's store and, when `credentials` says so, its credentials. The store of
- * its generation is its own; the partition under its name alone (where a Lambda Invoke envelope that
- * leaves the generation out writes) and its credentials, both named by the instance's name, are
- * removed only when the caller knows no other instance of the name holds them (`byName`). The
+ * Removes a deleted instance's store and, when `credentials` says so, its credentials. The store and
+ * the credentials of its generation are its own; the partition under its name alone (where a Lambda
+ * Invoke envelope that leaves the generation out writes), and the credentials of an instance from
+ * before generations, both named by the instance's name, are removed only when the caller knows no
+ * other instance of the name holds them (`byName`). The
  * instance is gone by then, so its delete stands whatever this does: what could not be removed is
  * logged for the operator, unreachable meanwhile (a new instance of the name has no credentials
  * until they are set, and a store of its own).
@@ -39,8 +40,8 @@ export async function removeBelongings(
   { credentials, byName }: { credentials: boolean; byName: boolean },
 ): Promise<void> {
   try {
-    if (credentials && byName)
-      await deps.credentials.delete(credentialsRef(deps.stage, instance.plugin, instance.name));
+    if (credentials && (instance.generation !== undefined || byName))
+      await deps.credentials.delete(credentialsRef(deps.stage, instance));
     if (instance.generation !== undefined) await clearStore(deps.registry, instance);
     if (byName) await clearStore(deps.registry, { plugin: instance.plugin, name: instance.name });
   } catch (error) {

@@ -204,25 +204,41 @@ export class InstanceService {
     );
   }
 
-  /** Replaces the instance's credentials. Values go only to the credential store. */
+  /**
+   * Replaces the instance's credentials. Values go only to the credential store, under the
+   * instance's generation: if the instance is deleted before its record says they are set, the
+   * secret written is no other instance's (one made since under the name has a generation of its
+   * own), and it is removed again.
+   */
   async putCredentials(name: string, values: Record<string, string>): Promise<InstanceRecord> {
-    const instance = await this.get(name);
+    const instance = await this.get(name, true);
     const { manifest } = await this.loadedPlugin(instance.plugin);
     throwIfErrors(
       credentialErrors(manifest, values),
       `the credentials do not fit plugin "${instance.plugin}"`,
     );
-    await this.deps.credentials.put(credentialsRef(this.deps.stage, instance.plugin, name), values);
-    return this.setCredentialNames(instance, Object.keys(values).sort());
+    const ref = credentialsRef(this.deps.stage, instance);
+    await this.deps.credentials.put(ref, values);
+    try {
+      return await this.setCredentialNames(instance, Object.keys(values).sort());
+    } catch (error) {
+      if (error instanceof PlugboardError && error.code === 'NotFound')
+        await this.deps.credentials.delete(ref);
+      throw error;
+    }
   }
 
   async deleteCredentials(name: string): Promise<InstanceRecord> {
-    const instance = await this.get(name);
-    await this.deps.credentials.delete(credentialsRef(this.deps.stage, instance.plugin, name));
+    const instance = await this.get(name, true);
+    await this.deps.credentials.delete(credentialsRef(this.deps.stage, instance));
     return this.setCredentialNames(instance, []);
   }
 
-  /** The names are known before the write, so its event is held once for all its attempts. */
+  /**
+   * The names are known before the write, so its event is held once for all its attempts. The write
+   * is held to the instance whose secret was written: a name deleted and created again meanwhile is
+   * another instance, whose record says nothing of that secret.
+   */
   private setCredentialNames(instance: InstanceRecord, names: string[]): Promise<InstanceRecord> {
     const { name, plugin } = instance;
     return announcedWrite(
@@ -235,6 +251,11 @@ export class InstanceService {
       (announcing) =>
         retryingConflicts(async () => {
           const current = await this.get(name, true);
+          if (current.generation !== instance.generation)
+            throw new PlugboardError(
+              'NotFound',
+              `instance "${name}" was deleted while its credentials were written; the instance named so now is another one, and its credentials were left as they were`,
+            );
           return this.deps.registry.updateInstance(name, { credentialsSet: names }, current, {
             announcing,
           });

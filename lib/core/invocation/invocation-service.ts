@@ -165,9 +165,7 @@ export class InvocationService {
       // A copy: the fit is shared by every call of the instance, and a handler may change its ctx.options.
       options: mergeRecords(fit.options),
       credentialsRef:
-        instance.credentialsSet.length > 0
-          ? credentialsRef(this.deps.stage, instance.plugin, instance.name)
-          : undefined,
+        instance.credentialsSet.length > 0 ? credentialsRef(this.deps.stage, instance) : undefined,
       requestId,
       deadline,
       chainDepth: cause?.chainDepth,

@@ -1,6 +1,6 @@
 import {
   type CredentialResolver,
-  credentialsRef,
+  credentialsPrefix,
   type EventBus,
   type Registry,
   type StoreOwner,
@@ -31,7 +31,7 @@ export interface HostServices {
  * holds its Lambda on AWS: its own secrets prefix, its own storage partition, its own event source.
  */
 export function hostFor(slug: string, services: HostServices): HostMethods {
-  const secretPrefix = credentialsRef(services.stage, slug, '');
+  const secretPrefix = credentialsPrefix(services.stage, slug);
   return {
     resolveCredentials: async (ref) => {
       if (typeof ref !== 'string' || !ref.startsWith(secretPrefix)) {
