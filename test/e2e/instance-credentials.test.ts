@@ -85,6 +85,15 @@ describe('ctx.credentials on the platform', () => {
     expect(refused.body).toMatchObject({ code: 'CredentialsMissing' });
     for (const name of REQUIRED_CREDENTIALS) expect(refused.body.detail).toContain(name);
     for (const name of OPTIONAL_CREDENTIALS) expect(refused.body.detail).not.toContain(name);
+    // How to set them, from the CLI as over HTTP.
+    const command = /`(plugboard credentials set keyed-bare[^`]*)`/.exec(refused.body.detail)?.[1];
+    expect(
+      command
+        ?.match(/--value (\w+)=<value>/g)
+        ?.map((flag) => flag.slice(8, -8))
+        .sort(),
+    ).toEqual([...REQUIRED_CREDENTIALS].sort());
+    expect(refused.body.detail).toContain('PUT /v1/instances/keyed-bare/credentials');
   });
 
   it('runs a webhook action only for an instance with the required ones, which its type says are there', async () => {

@@ -120,7 +120,7 @@ export class InvocationService {
     if (missing.length > 0) {
       throw new PlugboardError(
         'CredentialsMissing',
-        `instance "${instance.name}" needs credentials ${missing.join(', ')}: PUT /v1/instances/${instance.name}/credentials`,
+        `instance "${instance.name}" needs credentials ${missing.join(', ')}: set them with \`plugboard credentials set ${instance.name} ${missing.map((name) => `--value ${name}=<value>`).join(' ')}\` or PUT /v1/instances/${instance.name}/credentials`,
       );
     }
     const fit = optionsFit(manifest, instance.options);
