@@ -489,6 +489,20 @@ describe('local platform over loopback HTTP', () => {
     expect(await detail('/v1/instances/typo-signer/actions/sing')).toBe(
       'plugin "hmac-signer" has no action "sing"; known: sign, verify',
     );
+    // An operation's own name at the actions path is no action name at all: refused before any
+    // plugin is looked up, and told where it is called.
+    const misplaced = await pb.call('POST', '/v1/instances/typo-config/actions/configuration.setValue', {});
+    expectProblem(misplaced, 400);
+    expect(misplaced.body.errors).toEqual([
+      {
+        pointer: '/path/action',
+        detail:
+          'an action name is a-z, 0-9 and "_"; "configuration.setValue" has the form of an operation, which is called at /v1/instances/<name>/operations/configuration.setValue',
+      },
+    ]);
+    expect((await pb.call('POST', '/v1/instances/typo-config/actions/set%20value', {})).body.errors).toEqual([
+      { pointer: '/path/action', detail: 'an action name is a-z, 0-9 and "_"' },
+    ]);
   });
 
   it('answers 405 with Allow for a known path asked with a method it does not take', async () => {

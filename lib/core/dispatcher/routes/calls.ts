@@ -5,6 +5,18 @@ import { createRoute } from '../route-config';
 import { ActionCallSchema, CallSchema, InstanceNameParam, json, problems, ResultSchema } from '../schemas';
 
 const CALL_ERRORS = [404, 409, 410, 413, 415, 424, 429, 502, 503, 504];
+const OPERATION_NAME = /^[A-Za-z][A-Za-z0-9_.]*$/;
+
+/**
+ * An operation's name sent to the actions path (`configuration.setValue`, `getValues`) is refused
+ * here, before the plugin is looked up: it is told where operations are called, as the unknown-target
+ * refusals tell each kind of the other.
+ */
+function actionNameRule(input: unknown): string {
+  const rule = 'an action name is a-z, 0-9 and "_"';
+  if (typeof input !== 'string' || input.length > 100 || !OPERATION_NAME.test(input)) return rule;
+  return `${rule}; "${input}" has the form of an operation, which is called at /v1/instances/<name>/operations/${input}`;
+}
 
 const operation = createRoute({
   method: 'post',
@@ -13,10 +25,7 @@ const operation = createRoute({
   request: {
     params: z.object({
       name: InstanceNameParam,
-      operation: z
-        .string()
-        .max(100)
-        .regex(/^[A-Za-z][A-Za-z0-9_.]*$/, 'an operation is type.operation or an alias'),
+      operation: z.string().max(100).regex(OPERATION_NAME, 'an operation is type.operation or an alias'),
     }),
     body: { required: false, content: { 'application/json': { schema: CallSchema } } },
   },
@@ -32,7 +41,7 @@ const action = createRoute({
       action: z
         .string()
         .max(64)
-        .regex(/^[a-z][a-z0-9_]*$/, 'an action name is a-z, 0-9 and "_"'),
+        .regex(/^[a-z][a-z0-9_]*$/, { error: (issue) => actionNameRule(issue.input) }),
     }),
     body: { required: false, content: { 'application/json': { schema: ActionCallSchema } } },
   },
