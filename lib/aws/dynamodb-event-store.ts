@@ -18,6 +18,7 @@ import type {
   SubscriptionRecord,
   TimeRange,
   WebhookDeliveryRecord,
+  WebhookOutcomeRecord,
   WebhookRuleRecord,
   WebhookSourceRecord,
 } from '../core/ports';
@@ -37,6 +38,8 @@ import {
   subscriptionKey,
   timeKey,
   webhookDeliveryKey,
+  webhookOutcomeKey,
+  webhookOutcomePartition,
   webhookPartition,
   webhookRuleKey,
   webhookSourceKey,
@@ -304,6 +307,30 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
     );
   }
 
+  async noteWebhookOutcome(source: string, deliveryId: string, outcome: WebhookOutcomeRecord): Promise<void> {
+    const key = webhookOutcomeKey(
+      keyPart(source, 'the webhook source'),
+      keyPart(deliveryId, 'the delivery id'),
+      keyPart(outcome.rule, 'the rule id'),
+      keyPart(outcome.instance, 'the instance name'),
+    );
+    return this.put(recordItem(key, outcome, 'the webhook outcome'));
+  }
+  async listWebhookOutcomes(source: string, deliveryId: string): Promise<WebhookOutcomeRecord[]> {
+    return (await queryAll(this.db, this.outcomeQuery(source, deliveryId))).map((item) =>
+      recordOf<WebhookOutcomeRecord>(item),
+    );
+  }
+  async clearWebhookOutcomes(source: string, deliveryId: string): Promise<void> {
+    const items = await queryAll(this.db, {
+      ...this.outcomeQuery(source, deliveryId),
+      ProjectionExpression: 'pk, sk',
+    });
+    await Promise.all(
+      items.map((item) => this.deleteExisting({ pk: item.pk as string, sk: item.sk as string })),
+    );
+  }
+
   putGuard(record: GuardRecord): Promise<void> {
     const id = keyPart(record.id, 'the guard id');
     return this.put(
@@ -326,6 +353,20 @@ export class DynamoDbEventStore implements EventStore, GuardStore {
       gsi1pk: EVENT_PARTITIONS.webhookDeliveries(source),
       gsi1sk: `${timeKey(record.receivedAt, 'receivedAt')}#${deliveryId}`,
     });
+  }
+
+  private outcomeQuery(source: string, deliveryId: string): QueryCommandInput {
+    return {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: {
+        ':p': webhookOutcomePartition(
+          keyPart(source, 'the webhook source'),
+          keyPart(deliveryId, 'the delivery id'),
+        ),
+      },
+      ConsistentRead: true,
+    };
   }
 
   private indexQuery(partition: string, forward = true): QueryCommandInput {

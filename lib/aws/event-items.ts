@@ -85,6 +85,17 @@ export const webhookDeliveryKey = (source: string, deliveryId: string) => ({
   pk: webhookPartition(source),
   sk: `DELIVERY#${deliveryId}`,
 });
+/**
+ * A delivery's outcome notes, apart from its record, so that noting one writes a small item, not the
+ * whole payload again. The delivery id comes last in the partition (it may hold "#"; a source name
+ * and a rule id do not), and a rule id and an instance name hold no "#".
+ */
+export const webhookOutcomePartition = (source: string, deliveryId: string) =>
+  `WEBHOOKOUTCOME#${source}#${deliveryId}`;
+export const webhookOutcomeKey = (source: string, deliveryId: string, rule: string, instance: string) => ({
+  pk: webhookOutcomePartition(source, deliveryId),
+  sk: `${rule}#${instance}`,
+});
 export const guardKey = (id: string) => ({ pk: `GUARD#${id}`, sk: 'GUARD' });
 
 /** A key part must be a non-empty string of printable characters, at most 256. */

@@ -323,7 +323,15 @@ export interface WebhookDeliveryRecord {
   headers: Record<string, string>;
   payload: unknown;
   status: 'received' | 'processed';
-  outcomes: { rule: string; instance: string; outcome: WebhookOutcome; reason?: string | undefined }[];
+  outcomes: WebhookOutcomeRecord[];
+}
+
+/** What one rule did for one instance of its plugin, in a webhook delivery. */
+export interface WebhookOutcomeRecord {
+  rule: string;
+  instance: string;
+  outcome: WebhookOutcome;
+  reason?: string | undefined;
 }
 
 export interface AppendOptions {
@@ -379,6 +387,15 @@ export interface EventStore {
   getWebhookDelivery(source: string, deliveryId: string): Promise<WebhookDeliveryRecord | undefined>;
   /** Newest first. */
   listWebhookDeliveries(source: string, request?: PageRequest): Promise<Page<WebhookDeliveryRecord>>;
+  /**
+   * Notes the outcome of an action a delivery ran, as soon as it is known, so that a delivery run
+   * again (its process died, or a redrive) runs only what has none; one per rule and instance.
+   */
+  noteWebhookOutcome(source: string, deliveryId: string, outcome: WebhookOutcomeRecord): Promise<void>;
+  /** The outcomes noted for a delivery, in no particular order. */
+  listWebhookOutcomes(source: string, deliveryId: string): Promise<WebhookOutcomeRecord[]>;
+  /** Removes a delivery's notes, once its record holds every outcome. */
+  clearWebhookOutcomes(source: string, deliveryId: string): Promise<void>;
 }
 
 /**

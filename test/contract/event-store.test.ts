@@ -175,6 +175,40 @@ for (const mode of ['memory', 'disk'] as const) {
       expect(await store.listWebhookRules('gh')).toEqual([]);
     });
 
+    it("notes a delivery's outcomes apart, one per rule and instance, until they are cleared", async () => {
+      const outcome = (rule: string, instance: string, result: 'succeeded' | 'failed') => ({
+        rule,
+        instance,
+        outcome: result,
+        ...(result === 'failed' ? { reason: 'PluginFailed: no' } : {}),
+      });
+      // Delivery ids may hold "#", and one may begin another: each sees its own notes alone.
+      const ids = ['n1', 'n1#r1', 'n10'];
+      for (const id of ids)
+        await store.noteWebhookOutcome('gh', id, outcome('r1', `i-${id.length}`, 'failed'));
+      await store.noteWebhookOutcome('gh', 'n1', outcome('r1', 'i-2', 'succeeded'));
+      // Noted again, the last one stands.
+      await store.noteWebhookOutcome('gh', 'n1', outcome('r1', 'i-2', 'failed'));
+      const sorted = (id: string) =>
+        store
+          .listWebhookOutcomes('gh', id)
+          .then((all) => all.sort((a, b) => a.instance.localeCompare(b.instance)));
+      expect(await sorted('n1')).toEqual([outcome('r1', 'i-2', 'failed')]);
+      expect(await sorted('n1#r1')).toEqual([outcome('r1', 'i-5', 'failed')]);
+      expect(await sorted('n10')).toEqual([outcome('r1', 'i-3', 'failed')]);
+      await store.clearWebhookOutcomes('gh', 'n1');
+      expect(await store.listWebhookOutcomes('gh', 'n1')).toEqual([]);
+      expect(await store.listWebhookOutcomes('gh', 'n1#r1')).toHaveLength(1);
+      expect(await store.listWebhookOutcomes('gh', 'n10')).toHaveLength(1);
+      // Notes are no deliveries.
+      expect((await store.listWebhookDeliveries('gh')).items.map((d) => d.deliveryId)).not.toContain('n1');
+      await expect(
+        store.noteWebhookOutcome('gh', 'bad id', outcome('r1', 'i', 'failed')),
+      ).rejects.toMatchObject({
+        code: 'Validation',
+      });
+    });
+
     it('keeps guards', async () => {
       const guard = {
         id: 'preHook:cw',

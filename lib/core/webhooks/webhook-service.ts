@@ -75,14 +75,18 @@ export class WebhookService {
    */
   async deleteSource(name: string): Promise<void> {
     await this.source(name);
-    const deliveryIds: string[] = [];
+    const deliveries: WebhookDeliveryRecord[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.store.listWebhookDeliveries(name, { limit: 1000, cursor });
-      deliveryIds.push(...page.items.map((delivery) => delivery.deliveryId));
+      deliveries.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-    for (const id of deliveryIds) await this.store.deleteWebhookDelivery(name, id);
+    for (const { deliveryId, status } of deliveries) {
+      // A delivery not yet processed may have outcomes noted, which a new one of its id would take for its own.
+      if (status === 'received') await this.store.clearWebhookOutcomes(name, deliveryId);
+      await this.store.deleteWebhookDelivery(name, deliveryId);
+    }
     for (const rule of await this.store.listWebhookRules(name))
       await this.store.deleteWebhookRule(name, rule.id);
     await this.deps.credentials.delete(webhookSecretRef(this.deps.stage, name));

@@ -10,21 +10,25 @@ import type {
   InstanceRecord,
   Registry,
   WebhookDeliveryRecord,
+  WebhookOutcomeRecord,
   WebhookRuleRecord,
 } from '../ports';
 import { resolvePointer } from './json-pointer';
 
-type Outcome = WebhookDeliveryRecord['outcomes'][number];
+/** What runs a rule's action: the invocation service's `run`. */
+type ActionRunner = Pick<InvocationService, 'run'>;
 
 /**
  * Processes a recorded webhook delivery when its `Webhook Received` event comes off the bus: every
  * matching rule in order, every instance of the rule's plugin, each outcome recorded. A delivery
- * already processed is left alone, so a redelivered event does not run the actions twice.
+ * already processed is left alone, so a redelivered event does not run the actions twice; and each
+ * action's outcome is noted as soon as it is known, so a delivery run again after its process died
+ * partway (a Lambda timeout, a SIGKILL), or redriven, runs only the actions that have none.
  */
 export function webhookTarget(
   store: EventStore,
   registry: Registry,
-  invocations: InvocationService,
+  invocations: ActionRunner,
 ): BuiltinTarget {
   return {
     id: 'webhooks',
@@ -37,24 +41,42 @@ export function webhookTarget(
       const rules = (await store.listWebhookRules(source)).sort(
         (a, b) => a.order - b.order || a.createdAt.localeCompare(b.createdAt),
       );
-      const outcomes: Outcome[] = [];
+      const noted = new Map(
+        (await store.listWebhookOutcomes(source, deliveryId)).map((outcome) => [noteKey(outcome), outcome]),
+      );
+      const note = async (outcome: WebhookOutcomeRecord) => {
+        await store.noteWebhookOutcome(source, deliveryId, outcome);
+        noted.set(noteKey(outcome), outcome);
+      };
+      const outcomes: WebhookOutcomeRecord[] = [];
       for (const rule of rules) {
         const everything = Object.keys(rule.filter).length === 0;
         const message = { headers: delivery.headers, payload: delivery.payload };
         if (!everything && !matches(compilePattern(rule.filter), message)) continue;
-        outcomes.push(...(await runRule(rule, delivery, registry, invocations)));
+        outcomes.push(...(await runRule(rule, delivery, registry, invocations, { noted, note })));
       }
       await store.updateWebhookDelivery({ ...delivery, status: 'processed', outcomes });
+      if (noted.size > 0) await store.clearWebhookOutcomes(source, deliveryId);
     },
   };
+}
+
+const noteKey = (outcome: Pick<WebhookOutcomeRecord, 'rule' | 'instance'>) =>
+  `${outcome.rule}#${outcome.instance}`;
+
+/** The outcomes of actions run already, by rule and instance, and how to note another. */
+interface Notes {
+  readonly noted: ReadonlyMap<string, WebhookOutcomeRecord>;
+  note(outcome: WebhookOutcomeRecord): Promise<void>;
 }
 
 async function runRule(
   rule: WebhookRuleRecord,
   delivery: WebhookDeliveryRecord,
   registry: Registry,
-  invocations: InvocationService,
-): Promise<Outcome[]> {
+  invocations: ActionRunner,
+  { noted, note }: Notes,
+): Promise<WebhookOutcomeRecord[]> {
   const [slug = '', action = ''] = rule.handler.split('#');
   const plugin = await registry.getPlugin(slug);
   if (plugin?.status !== 'loaded')
@@ -72,8 +94,13 @@ async function runRule(
     source: delivery.source,
   };
   const isSet = (instance: InstanceRecord) => (name: string) => instance.credentialsSet.includes(name);
-  const outcomes: Outcome[] = [];
+  const outcomes: WebhookOutcomeRecord[] = [];
   for (const instance of await instancesOf(registry, slug)) {
+    const before = noted.get(noteKey({ rule: rule.id, instance: instance.name }));
+    if (before) {
+      outcomes.push(before);
+      continue;
+    }
     if (missingCredentials(plugin.manifest, isSet(instance)).length > 0) {
       outcomes.push({
         rule: rule.id,
@@ -83,6 +110,7 @@ async function runRule(
       });
       continue;
     }
+    let outcome: WebhookOutcomeRecord;
     try {
       await invocations.run(
         { instance, manifest: plugin.manifest, requestId: `${delivery.source}:${delivery.deliveryId}` },
@@ -90,12 +118,14 @@ async function runRule(
         action,
         call,
       );
-      outcomes.push({ rule: rule.id, instance: instance.name, outcome: 'succeeded' });
+      outcome = { rule: rule.id, instance: instance.name, outcome: 'succeeded' };
     } catch (error) {
       const reason =
         error instanceof PlugboardError ? `${error.code}: ${error.message}` : 'the action failed';
-      outcomes.push({ rule: rule.id, instance: instance.name, outcome: 'failed', reason });
+      outcome = { rule: rule.id, instance: instance.name, outcome: 'failed', reason };
     }
+    await note(outcome);
+    outcomes.push(outcome);
   }
   return outcomes;
 }

@@ -44,6 +44,12 @@ export class LocalEventStore implements EventStore, GuardStore {
     this.records.getWebhookDelivery(source, id);
   listWebhookDeliveries: EventStore['listWebhookDeliveries'] = (source, request) =>
     this.records.listWebhookDeliveries(source, request);
+  noteWebhookOutcome: EventStore['noteWebhookOutcome'] = (source, id, outcome) =>
+    this.records.noteWebhookOutcome(source, id, outcome);
+  listWebhookOutcomes: EventStore['listWebhookOutcomes'] = (source, id) =>
+    this.records.listWebhookOutcomes(source, id);
+  clearWebhookOutcomes: EventStore['clearWebhookOutcomes'] = (source, id) =>
+    this.records.clearWebhookOutcomes(source, id);
   putGuard: GuardStore['putGuard'] = (record) => this.records.putGuard(record);
   listGuards: GuardStore['listGuards'] = () => this.records.listGuards();
   deleteGuard: GuardStore['deleteGuard'] = (id) => this.records.deleteGuard(id);
