@@ -15,6 +15,7 @@ import { nagArn } from './nag';
 import { secretArn } from './secret-arn';
 
 export interface AnnouncementSettlementProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
   /** The Lambda entry (functions/announcement-settlement.ts). */
   readonly entry: string;

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from './project-root';
 export interface BundledFunctionProps {
   /** Absolute path of the TypeScript entry that exports `handler`. */
   readonly entry: string;
+  /** The stage, set as PLUGBOARD_STAGE in the function's environment. */
   readonly stage: string;
   /** POWERTOOLS_SERVICE_NAME of the function's logs and metrics. */
   readonly serviceName: string;

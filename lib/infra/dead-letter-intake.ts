@@ -10,6 +10,7 @@ import { BundledFunction } from './bundled-function';
 import { grantRegistryPuts } from './grant-registry';
 
 export interface DeadLetterIntakeProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
   /** The Lambda entry (functions/dead-letter-intake.ts). */
   readonly entry: string;

@@ -10,7 +10,9 @@ export interface HandledCustomResourceProps {
   readonly handler: BundledFunction;
   /** The handler as the relay's cdk-nag acknowledgement names it: "the <handlerName> handler". */
   readonly handlerName: string;
+  /** The custom resource's type, `Custom::<name>`. */
   readonly resourceType: string;
+  /** What the handler gets as ResourceProperties; a change of them runs its Update. */
   readonly properties: Record<string, unknown>;
   /**
    * @default RetentionDays.ONE_MONTH

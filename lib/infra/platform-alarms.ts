@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { PLATFORM_METRICS, platformMetricDimensions } from '../aws/metric-names';
 
 export interface PlatformAlarmsProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
   /**
    * The ARN of an SNS topic the alarms notify when they go off.

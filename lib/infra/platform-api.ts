@@ -35,6 +35,7 @@ export interface JwtAuthOptions {
 }
 
 export interface PlatformApiProps {
+  /** Serves every route but the webhook receiver's (`$default` included). */
   readonly dispatcher: IFunction;
   /** Serves `POST /v1/webhooks/{source}`, the one route without an authorizer. */
   readonly webhookReceiver: IFunction;

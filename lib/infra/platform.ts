@@ -9,6 +9,7 @@ import { StatelessStack } from './stateless-stack';
 export interface PlatformProps {
   /** Lower-case letters and digits, 1-16 (see STAGE_PATTERN); it goes into every name. */
   readonly stage: string;
+  /** The plugins to deploy, each as a function of its own (the loader's `loaded` plugins, as bin/app.ts passes them). */
   readonly plugins: readonly DeployedPlugin[];
   /**
    * @default - IAM (SigV4) authorization

@@ -31,9 +31,13 @@ export interface DeployedPlugin {
 }
 
 export interface PluginFunctionProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
+  /** The plugin this function serves: its manifest and the module that exports it. */
   readonly plugin: DeployedPlugin;
+  /** The registry table, of which the plugin may touch only its own storage partitions. */
   readonly table: ITableV2;
+  /** The platform bus, where the plugin may publish only under its own source. */
   readonly bus: IEventBus;
   /**
    * The Lambda glue: a module exporting `serve(plugin)`, which returns the handler.

@@ -11,7 +11,9 @@ import { handledCustomResource } from './handled-custom-resource';
 import { REGISTRY_SYNC_PROPERTIES } from './registry-sync-properties';
 
 export interface RegistrySyncProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
+  /** The registry table, where the manifests are written. */
   readonly table: ITableV2;
   /** The custom resource handler (functions/registry-sync.ts). */
   readonly entry: string;

@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from './project-root';
 import { SubscriptionRulesCleanup } from './subscription-rules-cleanup';
 
 export interface StatefulStackProps extends StackProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
   /**
    * @default RetentionDays.ONE_MONTH

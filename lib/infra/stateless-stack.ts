@@ -30,10 +30,15 @@ import { secretArn } from './secret-arn';
 import { subscriptionRules } from './subscription-rules';
 
 export interface StatelessStackProps extends StackProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
+  /** The plugins to deploy, each as a function of its own. */
   readonly plugins: readonly DeployedPlugin[];
+  /** The registry table, from the stateful stack. */
   readonly table: ITableV2;
+  /** The platform bus, from the stateful stack. */
   readonly bus: IEventBus;
+  /** The dead-letter queue of the subscription rules and the delivery function, from the stateful stack. */
   readonly deadLetterQueue: IQueue;
   /**
    * @default - IAM (SigV4) authorization

@@ -9,6 +9,7 @@ import { handledCustomResource } from './handled-custom-resource';
 import { subscriptionRules } from './subscription-rules';
 
 export interface SubscriptionRulesCleanupProps {
+  /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
   /** The stage's bus, which holds the subscription rules. */
   readonly bus: IEventBus;
