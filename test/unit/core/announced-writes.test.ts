@@ -11,9 +11,9 @@ import { credentialsRef, type EventBus, type InstanceRecord, type Registry } fro
 import { FileCredentialStore } from '../../../lib/local/file-credential-store';
 import { PlugboardError } from '../../../lib/sdk/errors';
 import type { PlatformEvent } from '../../../lib/sdk/events';
-import { ManifestSchema } from '../../../lib/sdk/manifest';
 import { dyingRegistry } from '../../fixtures/dying-registry';
 import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-table';
+import { putTokenPlugin } from '../../fixtures/token-plugin';
 
 /**
  * Where the process dies in an instance write: before the registry write, in a delete once it has
@@ -52,18 +52,7 @@ describe('instance writes whose process dies', () => {
     table = await startDynaliteTable();
     dir = await mkdtemp(join(tmpdir(), 'plugboard-announced-'));
     credentials = new FileCredentialStore({ dir });
-    await table.registry.putPlugin({
-      slug: 'p',
-      manifest: ManifestSchema.parse({
-        slug: 'p',
-        name: 'P',
-        version: '1.0.0',
-        apiVersion: 1,
-        credentials: [{ name: 'token', label: 'Token', required: false }],
-      }),
-      status: 'loaded',
-      updatedAt: new Date().toISOString(),
-    });
+    await putTokenPlugin(table.registry);
   });
   afterAll(async () => {
     await table?.close();

@@ -6,8 +6,8 @@ import { InstanceService } from '../../../lib/core/instances/instance-service';
 import { type CredentialStore, credentialsRef } from '../../../lib/core/ports';
 import { FileCredentialStore } from '../../../lib/local/file-credential-store';
 import type { PlatformEvent } from '../../../lib/sdk/events';
-import { ManifestSchema } from '../../../lib/sdk/manifest';
 import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-table';
+import { putTokenPlugin } from '../../fixtures/token-plugin';
 
 type Moment = 'before' | 'after';
 
@@ -73,18 +73,7 @@ describe('a credentials write that races a delete and a create of the name', () 
     await mkdir('test/.tmp', { recursive: true });
     dir = await mkdtemp(join('test/.tmp', 'credentials-race-'));
     store = new FileCredentialStore({ dir });
-    await table.registry.putPlugin({
-      slug: 'p',
-      manifest: ManifestSchema.parse({
-        slug: 'p',
-        name: 'P',
-        version: '1.0.0',
-        apiVersion: 1,
-        credentials: [{ name: 'token', label: 'Token', required: false }],
-      }),
-      status: 'loaded',
-      updatedAt: new Date().toISOString(),
-    });
+    await putTokenPlugin(table.registry);
   });
   afterAll(async () => {
     await table?.close();
