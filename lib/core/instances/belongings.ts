@@ -29,10 +29,10 @@ async function clearStore(registry: BelongingsDeps['registry'], owner: StoreOwne
  * the credentials of its generation are its own; the partition under its name alone (where a Lambda
  * Invoke envelope that leaves the generation out writes), and the credentials of an instance from
  * before generations, both named by the instance's name, are removed only when the caller knows no
- * other instance of the name holds them (`byName`). The
- * instance is gone by then, so its delete stands whatever this does: what could not be removed is
- * logged for the operator, unreachable meanwhile (a new instance of the name has no credentials
- * until they are set, and a store of its own).
+ * other instance of the name holds them (`byName`). The instance is gone by then, so its delete
+ * stands whatever this does: what could not be removed is logged for the operator, unreachable
+ * meanwhile (a new instance of the name has no credentials until they are set, and a store of its
+ * own).
  */
 export async function removeBelongings(
   deps: BelongingsDeps,

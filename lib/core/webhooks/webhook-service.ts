@@ -75,11 +75,11 @@ export class WebhookService {
    */
   async deleteSource(name: string): Promise<void> {
     await this.source(name);
-    const deliveries: WebhookDeliveryRecord[] = [];
+    const deliveries: Pick<WebhookDeliveryRecord, 'deliveryId' | 'status'>[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.store.listWebhookDeliveries(name, { limit: 1000, cursor });
-      deliveries.push(...page.items);
+      deliveries.push(...page.items.map(({ deliveryId, status }) => ({ deliveryId, status })));
       cursor = page.nextCursor;
     } while (cursor);
     for (const { deliveryId, status } of deliveries) {
