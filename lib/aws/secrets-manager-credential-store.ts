@@ -1,12 +1,12 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { checkCredentialsRef, checkCredentialValues, parseCredentialValues } from '../core/credential-values';
-import type { CredentialDescription, CredentialResolver, CredentialStore } from '../core/ports';
+import type { CredentialResolver, CredentialStore } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 import { type Connection, connection, isSdkError, secretsManagerSdk } from './lazy-sdk';
 
 /**
- * Tag holding the field names (space separated), so describe never needs the secret's value;
- * checkCredentialValues keeps them within a tag value's length.
+ * Tag holding the field names (space separated), so an operator sees in the console which fields a
+ * secret holds without reading its value; checkCredentialValues keeps them within a tag value's length.
  */
 export const FIELDS_TAG = 'plugboard:fields';
 
@@ -23,9 +23,9 @@ const connect = (client: SecretsManagerClient | undefined): SecretsManager =>
   connection(secretsManagerSdk, (sdk) => client ?? new sdk.SecretsManagerClient({}));
 
 /**
- * The dispatcher's side of Secrets Manager: create, put, describe and delete; it never reads a value
- * (its role has no GetSecretValue). Needs CreateSecret, PutSecretValue, TagResource, DescribeSecret
- * and DeleteSecret on `plugboard/<stage>/*`.
+ * The dispatcher's side of Secrets Manager: create, put and delete; it never reads a value (its role
+ * has no GetSecretValue, nor DescribeSecret). Needs CreateSecret, PutSecretValue, TagResource and
+ * DeleteSecret on `plugboard/<stage>/*`.
  */
 export class SecretsManagerCredentialStore implements CredentialStore {
   private readonly connection: SecretsManager;
@@ -71,23 +71,6 @@ export class SecretsManagerCredentialStore implements CredentialStore {
       );
     } catch (error) {
       if (!isSdkError(error, 'ResourceNotFoundException')) throw translate(error);
-    }
-  }
-
-  async describe(ref: string): Promise<CredentialDescription | undefined> {
-    const secretId = checkCredentialsRef(ref);
-    const { sdk, client } = await this.connection();
-    try {
-      const secret = await client.send(new sdk.DescribeSecretCommand({ SecretId: secretId }));
-      if (secret.DeletedDate) return undefined;
-      const fields = secret.Tags?.find((tag) => tag.Key === FIELDS_TAG)?.Value ?? '';
-      return {
-        names: fields.split(' ').filter(Boolean),
-        updatedAt: (secret.LastChangedDate ?? secret.CreatedDate ?? new Date(0)).toISOString(),
-      };
-    } catch (error) {
-      if (isSdkError(error, 'ResourceNotFoundException')) return undefined;
-      throw translate(error);
     }
   }
 }

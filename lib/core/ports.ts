@@ -195,16 +195,13 @@ export interface Registry extends PluginStorage {
   releaseAnnouncement(announcement: HeldAnnouncement, options?: ReleaseOptions): Promise<void>;
 }
 
-export interface CredentialDescription {
-  names: string[];
-  updatedAt: string;
-}
-
-/** The dispatcher's side of credentials: it can write and describe, never read values. */
+/**
+ * The dispatcher's side of credentials: it can write them, never read them. Which are set is the
+ * instance record's `credentialsSet`, so the dispatcher never asks the store.
+ */
 export interface CredentialStore {
   put(ref: string, values: Record<string, string>): Promise<void>;
   delete(ref: string): Promise<void>;
-  describe(ref: string): Promise<CredentialDescription | undefined>;
 }
 
 /** The plugin function's side: it reads its own instance's values. */

@@ -288,7 +288,6 @@ export class StatelessStack extends Stack {
           'secretsmanager:CreateSecret',
           'secretsmanager:PutSecretValue',
           'secretsmanager:DeleteSecret',
-          'secretsmanager:DescribeSecret',
           'secretsmanager:TagResource',
         ],
         resources: [secrets],

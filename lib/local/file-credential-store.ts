@@ -3,7 +3,7 @@ import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { checkCredentialsRef, checkCredentialValues, parseCredentialValues } from '../core/credential-values';
-import type { CredentialDescription, CredentialResolver, CredentialStore } from '../core/ports';
+import type { CredentialResolver, CredentialStore } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 
 export interface FileCredentialStoreProps {
@@ -25,11 +25,10 @@ const EntrySchema = z.strictObject({
 });
 const FileSchema = z.strictObject({ version: z.literal(1), entries: z.record(z.string(), EntrySchema) });
 type CredentialsFile = z.infer<typeof FileSchema>;
-type Entry = z.infer<typeof EntrySchema>;
 
 /**
- * Credentials on one machine: AES-256-GCM, one file. Field names stay readable (describe needs no
- * key); each ref's values are one ciphertext whose associated data is the ref and its names, so an
+ * Credentials on one machine: AES-256-GCM, one file. Field names stay readable, as the secret's tag
+ * keeps them on AWS; each ref's values are one ciphertext whose associated data is the ref and its names, so an
  * entry moved to another ref or renamed fails to decrypt. The key lives beside it, mode 0600.
  * Every write replaces the file atomically (temp file, fsync, rename).
  */
@@ -76,11 +75,6 @@ export class FileCredentialStore implements CredentialStore, CredentialResolver 
     });
   }
 
-  async describe(ref: string): Promise<CredentialDescription | undefined> {
-    const entry = await this.entry(checkCredentialsRef(ref));
-    return entry && { names: [...entry.names], updatedAt: entry.updatedAt };
-  }
-
   async resolve(ref: string): Promise<Record<string, string> | undefined> {
     const checkedRef = checkCredentialsRef(ref);
     const file = await this.readFile();
@@ -102,11 +96,6 @@ export class FileCredentialStore implements CredentialStore, CredentialResolver 
     } catch {
       throw unreadable;
     }
-  }
-
-  private async entry(ref: string): Promise<Entry | undefined> {
-    const file = await this.readFile();
-    return Object.hasOwn(file.entries, ref) ? file.entries[ref] : undefined;
   }
 
   private write(change: (file: CredentialsFile) => Promise<boolean>): Promise<void> {

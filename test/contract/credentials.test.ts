@@ -34,7 +34,9 @@ describe('SecretsManagerCredentialStore', () => {
     const store = new SecretsManagerCredentialStore({ client });
     await store.put('plugboard/dev/kv/a', { token: CANARY });
     await store.put('plugboard/dev/kv/a', { token: CANARY, user: 'u' });
-    expect((await store.describe('plugboard/dev/kv/a'))?.names).toEqual(['token', 'user']);
+    expect(secrets.get('plugboard/dev/kv/a')?.tags).toEqual([
+      { Key: 'plugboard:fields', Value: 'token user' },
+    ]);
     await store.delete('plugboard/dev/kv/a');
     expect(mock.commandCalls(GetSecretValueCommand)).toHaveLength(0);
     expect(secrets.size).toBe(0);
@@ -54,13 +56,7 @@ describe('SecretsManagerCredentialStore', () => {
 
   it('reports a secret that is not a credentials object without quoting it', async () => {
     const { client, secrets } = fakeSecretsManager();
-    const now = new Date();
-    secrets.set('plugboard/dev/kv/odd', {
-      value: `not json ${CANARY}`,
-      tags: [],
-      createdDate: now,
-      lastChangedDate: now,
-    });
+    secrets.set('plugboard/dev/kv/odd', { value: `not json ${CANARY}`, tags: [] });
     const resolver = new SecretsManagerCredentialResolver({ client });
     await expect(resolver.resolve('plugboard/dev/kv/odd')).rejects.toThrow(
       /not a JSON object of string values/,

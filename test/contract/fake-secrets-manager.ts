@@ -3,8 +3,6 @@ import {
   type CreateSecretCommandInput,
   DeleteSecretCommand,
   type DeleteSecretCommandInput,
-  DescribeSecretCommand,
-  type DescribeSecretCommandInput,
   GetSecretValueCommand,
   type GetSecretValueCommandInput,
   PutSecretValueCommand,
@@ -21,8 +19,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 interface Secret {
   value: string;
   tags: Tag[];
-  createdDate: Date;
-  lastChangedDate: Date;
 }
 
 /**
@@ -55,13 +51,7 @@ export function fakeSecretsManager() {
         $metadata: {},
       });
     }
-    const now = new Date();
-    secrets.set(name, {
-      value: input.SecretString ?? '',
-      tags: [...(input.Tags ?? [])],
-      createdDate: now,
-      lastChangedDate: now,
-    });
+    secrets.set(name, { value: input.SecretString ?? '', tags: [...(input.Tags ?? [])] });
     return {
       ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`,
       Name: name,
@@ -71,7 +61,6 @@ export function fakeSecretsManager() {
   mock.on(PutSecretValueCommand).callsFake((input: PutSecretValueCommandInput) => {
     const secret = find(input.SecretId);
     secret.value = input.SecretString ?? '';
-    secret.lastChangedDate = new Date();
     return { Name: input.SecretId, VersionId: 'v2' };
   });
   mock.on(TagResourceCommand).callsFake((input: TagResourceCommandInput) => {
@@ -86,15 +75,6 @@ export function fakeSecretsManager() {
     if (!input.ForceDeleteWithoutRecovery) throw new Error('the fake only models forced deletion');
     secrets.delete(input.SecretId ?? '');
     return { Name: input.SecretId, DeletionDate: new Date() };
-  });
-  mock.on(DescribeSecretCommand).callsFake((input: DescribeSecretCommandInput) => {
-    const secret = find(input.SecretId);
-    return {
-      Name: input.SecretId,
-      Tags: secret.tags,
-      CreatedDate: secret.createdDate,
-      LastChangedDate: secret.lastChangedDate,
-    };
   });
   mock.on(GetSecretValueCommand).callsFake((input: GetSecretValueCommandInput) => {
     const secret = find(input.SecretId);

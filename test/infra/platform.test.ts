@@ -194,15 +194,11 @@ describe('the platform stacks (IAM auth)', () => {
   it('lets the dispatcher write secrets under its stage but never read one', () => {
     const dispatcher = roleStatements('Dispatcher');
     const secret = secretArn('plugboard/test/kv/prod');
-    for (const action of [
-      'CreateSecret',
-      'PutSecretValue',
-      'DeleteSecret',
-      'DescribeSecret',
-      'TagResource',
-    ]) {
+    for (const action of ['CreateSecret', 'PutSecretValue', 'DeleteSecret', 'TagResource']) {
       expect(allowingStatements(dispatcher, `secretsmanager:${action}`, secret)).toHaveLength(1);
     }
+    // Which credentials are set is the instance record's: it never asks Secrets Manager.
+    expect(allowingStatements(dispatcher, 'secretsmanager:DescribeSecret', secret)).toEqual([]);
     expect(
       allowingStatements(dispatcher, 'secretsmanager:CreateSecret', secretArn('plugboard/prod/kv/x')),
     ).toHaveLength(0);

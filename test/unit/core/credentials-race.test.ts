@@ -63,7 +63,6 @@ describe('a credentials write that races a delete and a create of the name', () 
     const credentials: CredentialStore = {
       put: around((ref: string, values: Record<string, string>) => store.put(ref, values)),
       delete: around((ref: string) => store.delete(ref)),
-      describe: (ref) => store.describe(ref),
     };
     return new InstanceService(depsWith(credentials), async () => []);
   };

@@ -117,7 +117,6 @@ describe('a webhook delivery run again after its process died partway', () => {
       credentials: {
         put: async () => undefined,
         delete: async () => undefined,
-        describe: async () => undefined,
       },
       invoker: { invoke: () => Promise.reject(new Error('no plugin is called here')) },
       bus: { publish: async (events) => events.map((event) => event.id) },
