@@ -25,6 +25,7 @@ import { LocalEventBus } from './bus/local-event-bus';
 import { LocalEventStore } from './bus/local-event-store';
 import { CALLS_UNDER_WAY_FILE, recordingCallsUnderWay } from './calls-under-way';
 import { answerClientErrors } from './client-errors';
+import { moveCredentialsToGenerations } from './credentials-by-generation';
 import { DEFAULT_DATA_DIR, DEFAULT_PLUGINS_DIR, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS } from './defaults';
 import { createDynamoClient, LOCAL_REGISTRY_TABLE, startDynalite } from './dynalite';
 import { FileCredentialStore } from './file-credential-store';
@@ -246,6 +247,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     // Closed before the workers: deliveries stop retrying rather than fail on closed workers.
     closers.push(() => bus.close());
+    await moveCredentialsToGenerations(registry, credentials, LOCAL_STAGE, log.platform);
     // Before serving, nothing else writes: every announcement still held is one a killed process
     // left, settled at once. Its event is logged now and delivered once the bus starts.
     const announcing = { ...deps, bus: events.dispatcher.announcements ?? bus };
