@@ -167,6 +167,8 @@ const deliveries = createRoute({
   method: 'get',
   path: '/v1/webhooks/{source}/deliveries',
   summary: 'Deliveries of a source, newest first, with each rule-and-instance outcome',
+  description:
+    'A delivery still `received` (being processed, or whose processing stopped partway and will run again) lists the outcomes of the actions that have ended so far.',
   request: {
     ...bySource,
     query: z.object(PageQuery),
@@ -221,9 +223,7 @@ export function webhookRoutes(webhooks: WebhookService, store: EventStore) {
         : c.json({ status: 'duplicate' as const, deliveryId: outcome.deliveryId }, 200);
     });
     app.openapi(deliveries, async (c) => {
-      const { source } = c.req.valid('param');
-      await webhooks.source(source);
-      const page = await store.listWebhookDeliveries(source, c.req.valid('query'));
+      const page = await webhooks.deliveries(c.req.valid('param').source, c.req.valid('query'));
       return c.json(
         { deliveries: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
         200,

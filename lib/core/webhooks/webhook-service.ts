@@ -9,6 +9,8 @@ import { platformEvent } from '../platform-events';
 import {
   type CredentialResolver,
   type EventStore,
+  type Page,
+  type PageRequest,
   type WebhookDeliveryRecord,
   type WebhookRuleRecord,
   type WebhookSourceRecord,
@@ -60,6 +62,23 @@ export class WebhookService {
     await this.deps.credentials.put(webhookSecretRef(this.deps.stage, input.name), { secret: input.secret });
     await this.store.putWebhookSource(source);
     return { source, created: !existing };
+  }
+
+  /**
+   * A page of the source's deliveries; one not yet processed shows the outcomes noted so far, so an
+   * operator sees how far a delivery that stopped partway got before it runs again.
+   */
+  async deliveries(name: string, request: PageRequest): Promise<Page<WebhookDeliveryRecord>> {
+    await this.source(name);
+    const page = await this.store.listWebhookDeliveries(name, request);
+    const items = await Promise.all(
+      page.items.map(async (delivery) =>
+        delivery.status === 'received'
+          ? { ...delivery, outcomes: await this.store.listWebhookOutcomes(name, delivery.deliveryId) }
+          : delivery,
+      ),
+    );
+    return { ...page, items };
   }
 
   async source(name: string): Promise<WebhookSourceRecord> {

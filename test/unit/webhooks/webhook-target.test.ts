@@ -107,11 +107,8 @@ describe('a webhook delivery run again after its process died partway', () => {
     return { source, deliveryId };
   }
 
-  const EVERY_ACTION = ['r1/a', 'r1/b', 'r2/a', 'r2/b'];
-
-  it('runs every action of a delivery whose id a deleted source had, once the source is made again', async () => {
-    const { source, deliveryId } = await received();
-    expect(await deliverWith(source, deliveryId, [], { 'r2/a': 'die' })).toBe('died');
+  /** The webhook service over the same store, for what an operator does and reads. */
+  const webhookService = () => {
     const deps: DispatcherDeps = {
       registry: table.registry,
       credentials: {
@@ -125,9 +122,15 @@ describe('a webhook delivery run again after its process died partway', () => {
       origin: { account: '000000000000', region: 'local' },
     };
     const noSecrets = { resolve: async () => undefined };
-    await new WebhookService(deps, table.eventStore, noSecrets, new InstanceService(deps)).deleteSource(
-      source,
-    );
+    return new WebhookService(deps, table.eventStore, noSecrets, new InstanceService(deps));
+  };
+
+  const EVERY_ACTION = ['r1/a', 'r1/b', 'r2/a', 'r2/b'];
+
+  it('runs every action of a delivery whose id a deleted source had, once the source is made again', async () => {
+    const { source, deliveryId } = await received();
+    expect(await deliverWith(source, deliveryId, [], { 'r2/a': 'die' })).toBe('died');
+    await webhookService().deleteSource(source);
     expect(await table.eventStore.listWebhookOutcomes(source, deliveryId)).toEqual([]);
     await received(source, deliveryId);
     const ran: string[] = [];
@@ -147,6 +150,12 @@ describe('a webhook delivery run again after its process died partway', () => {
         }),
       ).toBe('died');
       expect(first).toEqual(EVERY_ACTION.slice(0, EVERY_ACTION.indexOf(dying) + 1));
+      // Until it runs again, its listing shows how far it got.
+      const [listed] = (await webhookService().deliveries(source, {})).items;
+      expect(listed).toMatchObject({ deliveryId, status: 'received' });
+      expect(listed?.outcomes.map(({ rule, instance }) => `${rule}/${instance}`).sort()).toEqual(
+        EVERY_ACTION.slice(0, EVERY_ACTION.indexOf(dying)),
+      );
 
       const again: string[] = [];
       expect(await deliverWith(source, deliveryId, again, {})).toBe('done');
