@@ -49,12 +49,18 @@ export function webhookTarget(
         noted.set(noteKey(outcome), outcome);
       };
       const outcomes: WebhookOutcomeRecord[] = [];
+      const later: string[] = [];
       for (const rule of rules) {
         const everything = Object.keys(rule.filter).length === 0;
         const message = { headers: delivery.headers, payload: delivery.payload };
         if (!everything && !matches(compilePattern(rule.filter), message)) continue;
-        outcomes.push(...(await runRule(rule, delivery, registry, invocations, { noted, note })));
+        outcomes.push(...(await runRule(rule, delivery, registry, invocations, { noted, note, later })));
       }
+      if (later.length > 0)
+        throw new PlugboardError(
+          'Unavailable',
+          `${later.length} webhook action(s) could not run now and run again: ${later.slice(0, 5).join('; ')}`,
+        );
       await store.updateWebhookDelivery({ ...delivery, status: 'processed', outcomes });
       if (noted.size > 0) await store.clearWebhookOutcomes(source, deliveryId);
     },
@@ -64,10 +70,22 @@ export function webhookTarget(
 const noteKey = (outcome: Pick<WebhookOutcomeRecord, 'rule' | 'instance'>) =>
   `${outcome.rule}#${outcome.instance}`;
 
-/** The outcomes of actions run already, by rule and instance, and how to note another. */
+/**
+ * Failures that say an action did not run, or is to run later: the plugin's function at its
+ * concurrency limit or out of reach, or the plugin's own UnavailableError or RateLimitedError. Such
+ * an action gets no outcome; the delivery fails once the others have run, so that the bus tries it
+ * again (its retries, then the dead-letter queue and a redrive), and only such actions run then.
+ */
+const RUN_LATER: ReadonlySet<string> = new Set(['Unavailable', 'RateLimited']);
+
+/**
+ * The outcomes of actions run already, by rule and instance, and how to note another; and the
+ * actions to run again later.
+ */
 interface Notes {
   readonly noted: ReadonlyMap<string, WebhookOutcomeRecord>;
   note(outcome: WebhookOutcomeRecord): Promise<void>;
+  readonly later: string[];
 }
 
 async function runRule(
@@ -75,7 +93,7 @@ async function runRule(
   delivery: WebhookDeliveryRecord,
   registry: Registry,
   invocations: ActionRunner,
-  { noted, note }: Notes,
+  { noted, note, later }: Notes,
 ): Promise<WebhookOutcomeRecord[]> {
   const [slug = '', action = ''] = rule.handler.split('#');
   const plugin = await registry.getPlugin(slug);
@@ -122,6 +140,10 @@ async function runRule(
     } catch (error) {
       const reason =
         error instanceof PlugboardError ? `${error.code}: ${error.message}` : 'the action failed';
+      if (error instanceof PlugboardError && RUN_LATER.has(error.code)) {
+        later.push(`rule ${rule.id} on ${instance.name}: ${reason}`);
+        continue;
+      }
       outcome = { rule: rule.id, instance: instance.name, outcome: 'failed', reason };
     }
     await note(outcome);

@@ -9,7 +9,7 @@ import { PlugboardError } from '../../../lib/sdk/errors';
 import { ManifestSchema } from '../../../lib/sdk/manifest';
 import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-table';
 
-type Step = 'succeed' | 'fail' | 'die';
+type Step = 'succeed' | 'fail' | 'die' | 'unavailable';
 
 /**
  * A webhook delivery whose process dies partway through its actions (a Lambda timeout, a SIGKILL)
@@ -58,6 +58,7 @@ describe('a webhook delivery run again after its process died partway', () => {
           return new Promise<never>(() => undefined);
         }
         if (steps[at] === 'fail') throw new PlugboardError('PluginFailed', `${at} failed`);
+        if (steps[at] === 'unavailable') throw new PlugboardError('Unavailable', `${at} is at its limit`);
         return {};
       },
     };
@@ -176,4 +177,24 @@ describe('a webhook delivery run again after its process died partway', () => {
       expect(third).toEqual([]);
     },
   );
+  it('fails the delivery for an action that could not run now, after the others, and runs only that one again', async () => {
+    const { source, deliveryId } = await received();
+    const first: string[] = [];
+    await expect(
+      deliverWith(source, deliveryId, first, { 'r1/b': 'unavailable', 'r2/a': 'fail' }),
+    ).rejects.toMatchObject({
+      code: 'Unavailable',
+      message:
+        '1 webhook action(s) could not run now and run again: rule r1 on b: Unavailable: r1/b is at its limit',
+    });
+    expect(first).toEqual(EVERY_ACTION);
+    // The bus tries it again (its retries, then the dead-letter queue and a redrive).
+    const again: string[] = [];
+    expect(await deliverWith(source, deliveryId, again, {})).toBe('done');
+    expect(again).toEqual(['r1/b']);
+    const delivery = await table.eventStore.getWebhookDelivery(source, deliveryId);
+    expect(delivery?.outcomes.map(({ rule, instance, outcome }) => `${rule}/${instance} ${outcome}`)).toEqual(
+      ['r1/a succeeded', 'r1/b succeeded', 'r2/a failed', 'r2/b succeeded'],
+    );
+  });
 });
