@@ -169,8 +169,11 @@ export function registerInstanceRoutes(app: App, { deps, instances }: RouteConte
     return c.json({ instances: await Promise.all(page.items.map(shown)), nextCursor: page.nextCursor }, 200);
   });
   app.openapi(get, async (c) => {
-    const instance = await shown(await instances.get(c.req.valid('param').name));
     const headers = c.req.valid('header');
+    // A precondition is held to the stored instance: another dispatcher's write may be newer than
+    // this one's cached read, and a 304 or a 412 from it would answer for an instance that is gone.
+    const conditional = headers['if-match'] !== undefined || headers['if-none-match'] !== undefined;
+    const instance = await shown(await instances.get(c.req.valid('param').name, conditional));
     const ifMatchHeader = readIfMatch(headers['if-match'], false);
     if (ifMatchHeader) instanceMeeting(ifMatchHeader, instance.name, instance);
     const etag = etagOf(instance, instance.outdatedOptions);
