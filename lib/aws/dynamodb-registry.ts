@@ -214,16 +214,16 @@ export class DynamoDbRegistry implements Registry {
    */
   async deleteInstance(
     name: string,
-    expectedVersion?: number,
+    expected?: ExpectedInstance,
     options: InstanceWriteOptions = {},
   ): Promise<InstanceRecord> {
-    if (expectedVersion !== undefined) checkVersion(expectedVersion);
+    if (expected !== undefined) checkVersion(expected.version);
     if (!instanceNameIsValid(name)) throw notFound(name);
     const own: Claimant | undefined = options.announcing && {
       mark: announcementMark(options.announcing),
       generation: options.announcing.generation,
     };
-    const { item, version } = await this.toDelete(name, expectedVersion, own);
+    const { item, version } = await this.toDelete(name, expected, own);
     const record = instanceFromItem(item);
     for (const mark of [...marksOf(item), ...(own === undefined ? [] : [own.mark])])
       await this.markLanded(mark, record.createdAt);
@@ -233,9 +233,14 @@ export class DynamoDbRegistry implements Registry {
           new sdk.DeleteCommand({
             TableName: this.table.tableName,
             Key: instanceKey(name),
-            ConditionExpression: `#v = :v AND ${own === undefined ? 'attribute_not_exists(#d)' : '#d = :own'}`,
-            ExpressionAttributeNames: { '#v': 'version', '#d': DELETING_ATTRIBUTE },
-            ExpressionAttributeValues: { ':v': version, ...(own === undefined ? {} : { ':own': own.mark }) },
+            // The generation read too: a name deleted and created again meanwhile is at version 1 again.
+            ConditionExpression: `#v = :v AND ${generationIs(record.generation)} AND ${own === undefined ? 'attribute_not_exists(#d)' : '#d = :own'}`,
+            ExpressionAttributeNames: { '#v': 'version', '#g': 'generation', '#d': DELETING_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ':v': version,
+              ...(record.generation === undefined ? {} : { ':g': record.generation }),
+              ...(own === undefined ? {} : { ':own': own.mark }),
+            },
           }),
         ),
       );
@@ -253,13 +258,13 @@ export class DynamoDbRegistry implements Registry {
    */
   private async toDelete(
     name: string,
-    expectedVersion: number | undefined,
+    expected: ExpectedInstance | undefined,
     own: Claimant | undefined,
   ): Promise<{ item: Item; version: number }> {
-    // A claim at the version expected reads the item as it writes it.
+    // A claim at the version expected reads the item as it writes it (the claim holds the generation).
     let found =
-      own !== undefined && expectedVersion !== undefined
-        ? await this.claim(name, own, expectedVersion)
+      own !== undefined && expected !== undefined && expected.generation === own.generation
+        ? await this.claim(name, own, expected.version)
         : { current: await this.table.get(instanceKey(name)) };
     for (let attempt = 1; ; attempt++) {
       if ('claimed' in found) return { item: found.claimed, version: Number(found.claimed.version) };
@@ -267,8 +272,9 @@ export class DynamoDbRegistry implements Registry {
       if (!current) throw notFound(name);
       if (own !== undefined && current.generation !== own.generation) throw remade(name);
       const version = Number(current.version);
-      if (expectedVersion !== undefined && version !== expectedVersion)
-        throw versionConflict(name, { version }, [{ version: expectedVersion }]);
+      const generation = typeof current.generation === 'string' ? current.generation : undefined;
+      if (expected !== undefined && !sameInstance({ version, generation }, expected))
+        throw versionConflict(name, { version, generation }, [expected]);
       const claimant = current[DELETING_ATTRIBUTE];
       if (typeof claimant === 'string') {
         if (!abandoned(claimant) || attempt >= CLAIM_ATTEMPTS) throw beingDeleted(name);

@@ -116,10 +116,10 @@ export class CachedRegistry implements Registry {
 
   deleteInstance(
     name: string,
-    expectedVersion?: number,
+    expected?: ExpectedInstance,
     options?: InstanceWriteOptions,
   ): Promise<InstanceRecord> {
-    return this.writingInstance(name, () => this.inner.deleteInstance(name, expectedVersion, options));
+    return this.writingInstance(name, () => this.inner.deleteInstance(name, expected, options));
   }
 
   holdAnnouncement(announcement: HeldAnnouncement): Promise<void> {

@@ -163,7 +163,8 @@ export interface Registry extends PluginStorage {
     options?: InstanceWriteOptions,
   ): Promise<InstanceRecord>;
   /**
-   * Throws NotFound, or VersionConflict when `expectedVersion` is given and stale. The instance
+   * Throws NotFound, or VersionConflict when `expected` is given and the stored instance is not at
+   * its version or not the instance of the name it names (its generation). The instance
    * tells recovery which writes landed, so before it goes each announcement it carries is marked
    * landed. With `announcing`, the delete removes only the instance of the announcement's
    * generation (another of the name made since: NotFound), and first claims it, one delete at a
@@ -174,7 +175,7 @@ export interface Registry extends PluginStorage {
    */
   deleteInstance(
     name: string,
-    expectedVersion?: number,
+    expected?: ExpectedInstance,
     options?: InstanceWriteOptions,
   ): Promise<InstanceRecord>;
 

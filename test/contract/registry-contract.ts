@@ -133,7 +133,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(absent.options).toEqual({ kept: 1 });
       expect(Object.keys(absent.options)).toEqual(['kept']);
 
-      expect(await registry.deleteInstance('crud-1', 3)).toEqual(absent);
+      expect(await registry.deleteInstance('crud-1', absent)).toEqual(absent);
       expect(await registry.getInstance('crud-1')).toBeUndefined();
       expect(await codeOf(registry.deleteInstance('crud-1'))).toBe('NotFound');
     });
@@ -151,11 +151,23 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       expect(await codeOf(registry.updateInstance('versioned', { order: 1 }, { ...made, version: 7 }))).toBe(
         'VersionConflict',
       );
-      expect(await codeOf(registry.deleteInstance('versioned', 7))).toBe('VersionConflict');
+      expect(await codeOf(registry.deleteInstance('versioned', { ...made, version: 7 }))).toBe(
+        'VersionConflict',
+      );
       expect(await codeOf(registry.updateInstance('missing', { order: 1 }, made))).toBe('NotFound');
-      expect(await codeOf(registry.deleteInstance('missing', 1))).toBe('NotFound');
+      expect(await codeOf(registry.deleteInstance('missing', made))).toBe('NotFound');
       expect((await registry.getInstance('versioned'))?.version).toBe(1);
       expect(await registry.deleteInstance('versioned')).toMatchObject({ name: 'versioned', version: 1 });
+    });
+
+    it('deletes only the instance of the generation expected, at any version the same', async () => {
+      const first = await registry.createInstance(instance('regenerate-delete'));
+      await registry.deleteInstance('regenerate-delete', first);
+      const second = await registry.createInstance(instance('regenerate-delete'));
+      // The name made again is at version 1 again: the version alone would take it for the first.
+      expect(await codeOf(registry.deleteInstance('regenerate-delete', first))).toBe('VersionConflict');
+      expect(await registry.getInstance('regenerate-delete')).toEqual(second);
+      expect(await registry.deleteInstance('regenerate-delete', second)).toEqual(second);
     });
 
     it('writes an update only to the instance it expects, not one of the name deleted and created again since', async () => {
@@ -268,7 +280,9 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
         generation: created.generation,
       };
       await registry.holdAnnouncement(removed);
-      expect(await registry.deleteInstance('deleted-marked', 1, { announcing: removed })).toEqual(created);
+      expect(await registry.deleteInstance('deleted-marked', created, { announcing: removed })).toEqual(
+        created,
+      );
       const listed = (await registry.listAnnouncements('2026-02-02T00:00:00.000Z')).items;
       const landed = { createdAt: created.createdAt };
       expect(listed).toEqual([
@@ -292,7 +306,9 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       }));
       for (const announcement of deletes) await registry.holdAnnouncement(announcement);
       const outcomes = await Promise.allSettled(
-        deletes.map((announcement) => registry.deleteInstance('claimed', 1, { announcing: announcement })),
+        deletes.map((announcement) =>
+          registry.deleteInstance('claimed', { version: 1, generation }, { announcing: announcement }),
+        ),
       );
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       for (const o of outcomes)
@@ -316,7 +332,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
         };
         await registry.holdAnnouncement(first);
         const dying = subject.dying();
-        void dying.registry.deleteInstance(name, 1, { announcing: first });
+        void dying.registry.deleteInstance(name, created, { announcing: first });
         await dying.died;
         dying.close();
         const landed = { createdAt: created.createdAt };
@@ -325,14 +341,14 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
         const second = { ...held(name, 'delete', new Date().toISOString()), generation: created.generation };
         await registry.holdAnnouncement(second);
         if (died === 'long ago') {
-          expect(await registry.deleteInstance(name, 1, { announcing: second })).toEqual(created);
+          expect(await registry.deleteInstance(name, created, { announcing: second })).toEqual(created);
           // The first did not land: its announcement is released, never to be published.
           expect(await registry.getAnnouncement(first)).toBeUndefined();
           expect(await registry.getAnnouncement(second)).toEqual({ ...second, landed });
           await registry.releaseAnnouncement(second, { landed: true });
           expect(await registry.getInstance(name)).toBeUndefined();
         } else {
-          expect(await codeOf(registry.deleteInstance(name, 1, { announcing: second }))).toBe('InUse');
+          expect(await codeOf(registry.deleteInstance(name, created, { announcing: second }))).toBe('InUse');
           expect(await codeOf(registry.deleteInstance(name))).toBe('InUse');
           expect(await registry.getAnnouncement(first)).toEqual({ ...first, landed });
           expect(await registry.getAnnouncement(second)).toEqual(second);
@@ -349,7 +365,9 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       const created = await registry.createInstance(instance('regenerated'));
       const other = { ...held('regenerated', 'delete', new Date().toISOString()), generation: 'another' };
       await registry.holdAnnouncement(other);
-      expect(await codeOf(registry.deleteInstance('regenerated', 1, { announcing: other }))).toBe('NotFound');
+      expect(await codeOf(registry.deleteInstance('regenerated', created, { announcing: other }))).toBe(
+        'NotFound',
+      );
       expect(await codeOf(registry.deleteInstance('regenerated', undefined, { announcing: other }))).toBe(
         'NotFound',
       );
@@ -359,7 +377,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
       // It left no claim: the delete that names the instance's generation goes through.
       const own = { ...other, generation: created.generation };
       await registry.holdAnnouncement(own);
-      expect(await registry.deleteInstance('regenerated', 1, { announcing: own })).toEqual(created);
+      expect(await registry.deleteInstance('regenerated', created, { announcing: own })).toEqual(created);
       await registry.releaseAnnouncement(own, { landed: true });
     });
 
@@ -517,7 +535,7 @@ export function registryContract(label: string, open: () => Promise<RegistryUnde
             try {
               const made = await registry.createInstance({ ...instance('x'), ...n } as NewInstance);
               expect(await registry.getInstance(made.name)).toEqual(made);
-              await registry.deleteInstance(made.name, made.version);
+              await registry.deleteInstance(made.name, made);
             } catch (error) {
               expect(['Validation', 'NameTaken', 'PayloadTooLarge']).toContain(
                 (error as PlugboardError).code,

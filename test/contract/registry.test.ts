@@ -141,10 +141,16 @@ describe('DynamoDbRegistry over items written before generations', () => {
       await under.registry.holdAnnouncement(removal);
       expect(
         await rejectionOf(
-          under.registry.deleteInstance('old-style', 2, { announcing: { ...removal, generation: 'g1' } }),
+          under.registry.deleteInstance(
+            'old-style',
+            { version: 2 },
+            { announcing: { ...removal, generation: 'g1' } },
+          ),
         ),
       ).toMatchObject({ code: 'NotFound' });
-      expect(await under.registry.deleteInstance('old-style', 2, { announcing: removal })).toEqual(updated);
+      expect(
+        await under.registry.deleteInstance('old-style', { version: 2 }, { announcing: removal }),
+      ).toEqual(updated);
     } finally {
       await under.close();
     }

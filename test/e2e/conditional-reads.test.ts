@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CachedRegistry } from '../../lib/core/cached-registry';
 import { createDispatcherApp } from '../../lib/core/dispatcher/app';
 import { startTestPlatform, type TestPlatform } from './harness';
+import { type ServedApp, serveOnLoopback } from './second-dispatcher';
 
 /**
  * Two dispatchers over one registry, as Lambdas are on AWS: each caches what it read. A read with a
@@ -11,24 +10,20 @@ import { startTestPlatform, type TestPlatform } from './harness';
  */
 describe('a conditional read at a dispatcher whose cached read another one has overtaken', () => {
   let pb: TestPlatform;
-  let server: ServerType;
-  let url: string;
+  let served: ServedApp;
 
   beforeAll(async () => {
     pb = await startTestPlatform();
     const registry = new CachedRegistry(pb.platform.deps.registry, { ttlMs: 60_000 });
-    const app = createDispatcherApp({ ...pb.platform.deps, registry });
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((ready) => server.once('listening', ready));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveOnLoopback(createDispatcherApp({ ...pb.platform.deps, registry }));
   });
   afterAll(async () => {
-    await new Promise((done) => server?.close(done));
+    await served?.close();
     await pb?.close();
   });
 
   const getThere = (headers: Record<string, string> = {}) =>
-    fetch(`${url}/v1/instances/cond`, {
+    fetch(`${served.url}/v1/instances/cond`, {
       headers: { authorization: `Bearer ${pb.platform.token}`, ...headers },
     });
 

@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcherApp } from '../../lib/core/dispatcher/app';
 import { createEventsPlatform } from '../../lib/core/events/events-platform';
@@ -7,6 +5,7 @@ import type { EventBus } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 import type { PlatformEvent } from '../../lib/sdk/events';
 import { startTestPlatform, type TestPlatform } from './harness';
+import { type ServedApp, serveOnLoopback } from './second-dispatcher';
 import { waitFor } from './wait-for';
 
 /**
@@ -14,8 +13,7 @@ import { waitFor } from './wait-for';
  * while `refusing` is set, as EventBridge does when it is unavailable past the SDK's retries.
  */
 let pb: TestPlatform;
-let server: ServerType;
-let url: string;
+let served: ServedApp;
 let refusing = true;
 const published: PlatformEvent[] = [];
 
@@ -38,18 +36,15 @@ beforeAll(async () => {
     sleep: async () => undefined,
     retry: { attempts: 1 },
   });
-  const app = createDispatcherApp(deps, events.dispatcher);
-  server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((ready) => server.once('listening', ready));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveOnLoopback(createDispatcherApp(deps, events.dispatcher));
 });
 afterAll(async () => {
-  await new Promise((done) => server?.close(done));
+  await served?.close();
   await pb?.close();
 });
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, {
+  const res = await fetch(`${served.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${pb.platform.token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

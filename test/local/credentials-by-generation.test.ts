@@ -1,34 +1,26 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogFn } from '../../lib/core/dispatcher/deps';
 import { credentialsRef, type InstanceRecord } from '../../lib/core/ports';
 import { moveCredentialsToGenerations } from '../../lib/local/credentials-by-generation';
-import { FileCredentialStore } from '../../lib/local/file-credential-store';
-import { type DynaliteTable, startDynaliteTable } from '../fixtures/dynalite-table';
-import { putTokenPlugin } from '../fixtures/token-plugin';
+import type { FileCredentialStore } from '../../lib/local/file-credential-store';
+import type { DynaliteTable } from '../fixtures/dynalite-table';
+import { startTokenPluginTable, type TokenPluginTable } from '../fixtures/token-plugin';
 
 /** A data folder kept across the upgrade that keeps credentials by generation loses none of them. */
 describe('credentials written under an instance name alone, before they were kept by generation', () => {
   let table: DynaliteTable;
-  let dir: string;
   let store: FileCredentialStore;
   const logged: Parameters<LogFn>[] = [];
   const log: LogFn = (...args) => {
     logged.push(args);
   };
 
+  let started: TokenPluginTable;
   beforeAll(async () => {
-    table = await startDynaliteTable();
-    await mkdir('test/.tmp', { recursive: true });
-    dir = await mkdtemp(join('test/.tmp', 'credentials-by-generation-'));
-    store = new FileCredentialStore({ dir });
-    await putTokenPlugin(table.registry);
+    started = await startTokenPluginTable();
+    ({ table, credentials: store } = started);
   });
-  afterAll(async () => {
-    await table?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   const create = (name: string, credentialsSet: string[]): Promise<InstanceRecord> =>
     table.registry.createInstance({ name, plugin: 'p', options: {}, context: {}, order: 0, credentialsSet });

@@ -173,7 +173,7 @@ export class InstanceService {
         generation: current.generation,
       },
       async (announcing) => {
-        const deleted = await this.deps.registry.deleteInstance(name, expected.version, { announcing });
+        const deleted = await this.deps.registry.deleteInstance(name, expected, { announcing });
         // No other instance of the name can exist yet: it was this one's until now.
         await removeBelongings(this.deps, deleted, {
           credentials: deleted.credentialsSet.length > 0,

@@ -1,13 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatcherDeps } from '../../../lib/core/dispatcher/deps';
 import { InstanceService } from '../../../lib/core/instances/instance-service';
 import { type CredentialStore, credentialsRef } from '../../../lib/core/ports';
-import { FileCredentialStore } from '../../../lib/local/file-credential-store';
+import type { FileCredentialStore } from '../../../lib/local/file-credential-store';
 import type { PlatformEvent } from '../../../lib/sdk/events';
-import { type DynaliteTable, startDynaliteTable } from '../../fixtures/dynalite-table';
-import { putTokenPlugin } from '../../fixtures/token-plugin';
+import type { DynaliteTable } from '../../fixtures/dynalite-table';
+import { startTokenPluginTable, type TokenPluginTable } from '../../fixtures/token-plugin';
 
 type Moment = 'before' | 'after';
 
@@ -18,7 +16,6 @@ type Moment = 'before' | 'after';
  */
 describe('a credentials write that races a delete and a create of the name', () => {
   let table: DynaliteTable;
-  let dir: string;
   let store: FileCredentialStore;
   let seq = 0;
   const published: PlatformEvent[] = [];
@@ -67,17 +64,12 @@ describe('a credentials write that races a delete and a create of the name', () 
     return new InstanceService(depsWith(credentials), async () => []);
   };
 
+  let started: TokenPluginTable;
   beforeAll(async () => {
-    table = await startDynaliteTable();
-    await mkdir('test/.tmp', { recursive: true });
-    dir = await mkdtemp(join('test/.tmp', 'credentials-race-'));
-    store = new FileCredentialStore({ dir });
-    await putTokenPlugin(table.registry);
+    started = await startTokenPluginTable();
+    ({ table, credentials: store } = started);
   });
-  afterAll(async () => {
-    await table?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => started?.close());
 
   it.each(['before', 'after'] as const)(
     'gives a set made again %s the secret is written no credentials of the old one, and removes that secret',
