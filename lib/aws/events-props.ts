@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { EventsPlatformProps } from '../core/events/events-platform';
 import { timerSleep } from '../core/events/retry-policy';
 import { DynamoDbEventStore } from './dynamodb-event-store';
@@ -10,7 +9,8 @@ import { SecretsManagerCredentialResolver } from './secrets-manager-credential-s
 /**
  * The events platform's ports on AWS; each dead letter written is counted for the platform's alarm
  * (platform-metrics.ts). The webhook-secret resolver is only called when a webhook
- * arrives, which only the webhook receiver function serves: the dispatcher's role cannot read secrets.
+ * arrives, which only the webhook receiver function serves: the dispatcher's role cannot read secrets,
+ * so the resolver loads Secrets Manager on first use (loading it at init cost the dispatcher ~50 ms).
  */
 export function awsEventsProps(
   env: PlatformEnvironment,
@@ -23,7 +23,7 @@ export function awsEventsProps(
   return {
     store,
     guards: store,
-    webhookSecrets: new SecretsManagerCredentialResolver({ client: new SecretsManagerClient({}) }),
+    webhookSecrets: new SecretsManagerCredentialResolver(),
     sleep: timerSleep,
   };
 }
