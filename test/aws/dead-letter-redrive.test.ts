@@ -23,7 +23,7 @@ import type { DeadLetter } from '../../lib/core/ports';
 import { LOCAL_STAGE } from '../../lib/local/platform';
 import type { PlatformEvent } from '../../lib/sdk/events';
 import { startTestPlatform, type TestPlatform } from '../e2e/harness';
-import { httpApiEvent } from '../fixtures/apigw/http-api-event';
+import { dispatcherCall } from '../fixtures/apigw/dispatcher-call';
 import { batch, deadLetterRecord, eventOf } from '../fixtures/dead-letter-queue/records';
 import { type DynaliteTable, functionSettings, startDynaliteTable } from '../fixtures/dynalite-table';
 
@@ -82,17 +82,8 @@ describe('a dead letter taken in from the queue and redriven through the dispatc
     eventBridge.on(DeleteRuleCommand).resolves({});
   });
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const event = httpApiEvent({
-      method,
-      path,
-      headers: { 'content-type': 'application/json', 'if-match': '*' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      routeKey: '$default',
-    }) as never;
-    const raw = await dispatcher(event, context);
-    return { status: raw.statusCode, body: raw.body ? JSON.parse(raw.body) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) =>
+    dispatcherCall(dispatcher, context)(method, path, body);
   const letter = (id: string): Promise<DeadLetter | undefined> => table.eventStore.getDeadLetter(id);
 
   /** A new audit-log instance, which records what reaches it in its store. */
