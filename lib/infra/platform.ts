@@ -12,6 +12,7 @@ export interface PlatformProps {
   /** The plugins to deploy, each as a function of its own (the loader's `loaded` plugins, as bin/app.ts passes them). */
   readonly plugins: readonly DeployedPlugin[];
   /**
+   * JWT authorization by an identity provider's tokens, in place of IAM.
    * @default - IAM (SigV4) authorization
    */
   readonly jwt?: JwtAuthOptions;
@@ -21,6 +22,7 @@ export interface PlatformProps {
    */
   readonly corsOrigins?: readonly string[];
   /**
+   * The account and region of both stacks.
    * @default - environment-agnostic stacks (account and region come from the deploying credentials)
    */
   readonly env?: Environment;
@@ -104,4 +106,23 @@ export function jwtFromContext(app: App): JwtAuthOptions | undefined {
     audience: audience.split(',').map((value) => value.trim()),
     scopePrefix: typeof scopePrefix === 'string' ? scopePrefix : undefined,
   };
+}
+
+// An SNS topic's ARN: partition, region, twelve-digit account, then the topic's name.
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/**
+ * `-c alarmTopicArn=<arn>` has the alarms notify that SNS topic. A topic's bare name or another
+ * service's ARN is refused here, naming the key: CloudFormation would refuse it only minutes into
+ * the deploy, after the stateful stack is done.
+ */
+export function alarmTopicArnFromContext(app: App): string | undefined {
+  const arn = app.node.tryGetContext('alarmTopicArn');
+  if (arn === undefined) return undefined;
+  if (typeof arn !== 'string' || !SNS_TOPIC_ARN.test(arn)) {
+    throw new Error(
+      `-c alarmTopicArn takes an SNS topic's ARN, arn:aws:sns:<region>:<account>:<topic>; got ${JSON.stringify(arn)}`,
+    );
+  }
+  return arn;
 }

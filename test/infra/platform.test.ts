@@ -7,11 +7,12 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_RETRY } from '../../lib/aws/delivery-retry';
 import { readEnvironment } from '../../lib/aws/environment';
 import { pluginFunctionName, subscriptionRuleName } from '../../lib/aws/names';
-import { buildPlatform, stageFromContext } from '../../lib/infra/platform';
+import { alarmTopicArnFromContext, buildPlatform, stageFromContext } from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
 import {
   allowingStatements,
@@ -588,6 +589,68 @@ describe('stage names', () => {
       expect(() => stageFromContext(stageApp(stage)), stage).toThrow(
         /must be 1-16 lower-case letters and digits/,
       );
+    }
+  });
+});
+
+describe('-c alarmTopicArn', () => {
+  const contextApp = (alarmTopicArn: unknown) =>
+    new App({ context: { 'aws:cdk:bundling-stacks': [], alarmTopicArn } });
+
+  it("takes an SNS topic's ARN, in any partition, and nothing when not given", () => {
+    expect(alarmTopicArnFromContext(new App())).toBeUndefined();
+    for (const arn of [
+      'arn:aws:sns:eu-west-1:123456789012:ops-alerts',
+      'arn:aws-cn:sns:cn-north-1:123456789012:ops_alerts',
+      'arn:aws-us-gov:sns:us-gov-west-1:123456789012:Ops',
+    ]) {
+      expect(alarmTopicArnFromContext(contextApp(arn))).toBe(arn);
+    }
+  });
+
+  it('refuses anything else at synth, naming the key and the value given', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            'ops-alerts',
+            'arn:aws:sqs:eu-west-1:123456789012:ops-alerts',
+            'arn:aws:sns:eu-west-1:ops-alerts',
+            'arn:aws:sns:eu-west-1:12345:ops-alerts',
+          ),
+        ),
+        (value) => {
+          fc.pre(!/^arn:aws[a-z-]*:sns:/.test(value));
+          expect(() => alarmTopicArnFromContext(contextApp(value))).toThrow(
+            `-c alarmTopicArn takes an SNS topic's ARN, arn:aws:sns:<region>:<account>:<topic>; got ${JSON.stringify(value)}`,
+          );
+        },
+      ),
+    );
+  });
+
+  it('stops the CDK app before it builds anything, where CloudFormation would refuse it mid-deploy', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'plugboard-synth-'));
+    try {
+      const run = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({
+            alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:ops-alerts',
+            'aws:cdk:bundling-stacks': [],
+          }),
+        },
+      });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(/-c alarmTopicArn takes an SNS topic's ARN/);
+      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
     }
   });
 });
