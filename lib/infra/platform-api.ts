@@ -40,10 +40,12 @@ export interface PlatformApiProps {
   /** Serves `POST /v1/webhooks/{source}`, the one route without an authorizer. */
   readonly webhookReceiver: IFunction;
   /**
+   * JWT authorization by an identity provider's tokens, in place of IAM.
    * @default - IAM (SigV4) on every route but the open ones
    */
   readonly jwt?: JwtAuthOptions;
   /**
+   * How long the API's access log keeps its lines.
    * @default RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: RetentionDays;

@@ -1,4 +1,5 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { checkStage } from '../aws/names';
 import { corsOriginList } from '../core/http/cors';
 import type { JwtAuthOptions } from './platform-api';
@@ -32,6 +33,11 @@ export interface PlatformProps {
    */
   readonly functionsDir?: string;
   /**
+   * How long every log group of both stacks keeps its logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+  /**
    * The ARN of an SNS topic the platform's alarms notify.
    * @default - no action: the alarms only change state
    */
@@ -52,6 +58,7 @@ export function buildPlatform(
     env: props.env,
     description: `Plugboard ${stage}: registry table, event bus, dead-letter queue`,
     functionsDir: props.functionsDir,
+    logRetention: props.logRetention,
     alarmTopicArn: props.alarmTopicArn,
   });
   const stateless = new StatelessStack(app, `PlugboardStateless-${stage}`, {
@@ -65,6 +72,7 @@ export function buildPlatform(
     jwt: props.jwt,
     corsOrigins: props.corsOrigins,
     functionsDir: props.functionsDir,
+    logRetention: props.logRetention,
     alarmTopicArn: props.alarmTopicArn,
   });
   Tags.of(stateful).add('plugboard:stage', stage);

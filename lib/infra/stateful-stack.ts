@@ -18,6 +18,7 @@ export interface StatefulStackProps extends StackProps {
   /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
   /**
+   * How long the stack (the subscription rules' clean-up) keeps its logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;

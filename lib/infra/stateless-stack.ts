@@ -41,6 +41,7 @@ export interface StatelessStackProps extends StackProps {
   /** The dead-letter queue of the subscription rules and the delivery function, from the stateful stack. */
   readonly deadLetterQueue: IQueue;
   /**
+   * JWT authorization by an identity provider's tokens, in place of IAM.
    * @default - IAM (SigV4) authorization
    */
   readonly jwt?: JwtAuthOptions;
@@ -50,6 +51,7 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly corsOrigins?: readonly string[];
   /**
+   * How long every log group of the stack keeps its logs: each function's and the API's access log.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
@@ -185,6 +187,7 @@ export class StatelessStack extends Stack {
       webhookReceiver: this.webhookReceiver.function,
       jwt: props.jwt,
       corsOrigins: props.corsOrigins,
+      accessLogRetention: props.logRetention,
     });
     if (this.api.corsOrigins.length > 0) {
       // Both run the dispatcher app: what reaches them (a preflight from an origin not listed, a

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import fc from 'fast-check';
@@ -589,6 +590,18 @@ describe('stage names', () => {
       expect(() => stageFromContext(stageApp(stage)), stage).toThrow(
         /must be 1-16 lower-case letters and digits/,
       );
+    }
+  });
+});
+
+describe('logRetention', () => {
+  it('keeps the logs of every log group of both stacks that long, the API access log included', () => {
+    const { stateful, stateless } = buildFixturePlatform({ logRetention: RetentionDays.ONE_WEEK });
+    for (const stack of [stateful, stateless]) {
+      const logGroups = Template.fromStack(stack).findResources('AWS::Logs::LogGroup');
+      expect(Object.keys(logGroups).length, stack.stackName).toBeGreaterThan(0);
+      for (const [id, logGroup] of Object.entries(logGroups))
+        expect(logGroup.Properties.RetentionInDays, `${stack.stackName} ${id}`).toBe(7);
     }
   });
 });
