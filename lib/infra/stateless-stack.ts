@@ -180,7 +180,11 @@ export class StatelessStack extends Stack {
       liveWriteTimeout: DISPATCHER_TIMEOUT,
       logRetention: props.logRetention,
     });
-    this.alarms = new PlatformAlarms(this, 'Alarms', { stage, alarmTopicArn: props.alarmTopicArn });
+    this.alarms = new PlatformAlarms(this, 'Alarms', {
+      stage,
+      settlementLogs: this.announcementSettlement.handler.logGroup,
+      alarmTopicArn: props.alarmTopicArn,
+    });
 
     this.api = new PlatformApi(this, 'Api', {
       dispatcher: this.dispatcher.function,
