@@ -214,6 +214,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'BusName', { value: bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    // CloudFormation names the log groups: the two an operator reads first are named here.
+    new CfnOutput(this, 'DispatcherLogGroup', { value: this.dispatcher.logGroup.logGroupName });
+    new CfnOutput(this, 'AccessLogGroup', { value: this.api.accessLogs.logGroupName });
   }
 
   /**

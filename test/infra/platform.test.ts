@@ -500,8 +500,19 @@ describe('the platform stacks (IAM auth)', () => {
     });
   });
 
-  it('outputs the API URL, the bus name and the table name', () => {
-    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['ApiUrl', 'BusName', 'TableName']);
+  it("outputs the API URL, the bus name, the table name, and the dispatcher's and the API's log groups", () => {
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual([
+      'AccessLogGroup',
+      'ApiUrl',
+      'BusName',
+      'DispatcherLogGroup',
+      'TableName',
+    ]);
+    const logGroupOf = (output: string) =>
+      (stateless.findOutputs(output)[output]?.Value as { Ref?: string } | undefined)?.Ref ?? '';
+    expect(resources[logGroupOf('DispatcherLogGroup')]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroupOf('DispatcherLogGroup')).toMatch(/^DispatcherLogs/);
+    expect(logGroupOf('AccessLogGroup')).toMatch(/^ApiAccessLogs/);
     expect(Object.keys(stateful.findOutputs('*'))).toEqual(expect.arrayContaining(['BusName', 'TableName']));
   });
 
