@@ -3,6 +3,7 @@ import type {
   CallContext,
   CallResult,
   CredentialsView,
+  DeadLetter,
   DeadLetterPage,
   EventLogPage,
   Guard,
@@ -311,8 +312,14 @@ export class PlugboardClient {
   };
 
   readonly dlq = {
+    /** One page, oldest first; `all` follows the cursors. */
     list: (query: { limit?: number; cursor?: string } = {}): Promise<DeadLetterPage> =>
       this.#body('get', '/v1/dlq', { query }),
+    all: (query: { pageSize?: number } = {}): AsyncIterable<DeadLetter> =>
+      everyItem(
+        (cursor) => this.dlq.list({ limit: query.pageSize, cursor }),
+        (page) => page.deadLetters,
+      ),
     /** All dead letters, or the ids given. */
     redrive: (ids?: string[]): Promise<RedriveAnswer> =>
       this.#body('post', '/v1/dlq/redrive', { body: ids ? { ids } : {} }),

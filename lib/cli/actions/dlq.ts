@@ -1,10 +1,23 @@
 import { clientFor } from '../api';
 import type { EndpointOptions } from '../endpoint-option';
 
-export async function listDeadLetters(options: EndpointOptions & { limit: number }): Promise<void> {
-  const { deadLetters } = await clientFor(options).dlq.list({ limit: options.limit });
-  if (deadLetters.length === 0) console.log('the dead-letter queue is empty');
-  for (const letter of deadLetters) console.log(JSON.stringify(letter));
+/**
+ * Every letter, or the first `limit`: an operator who was shown a page alone took it for the whole
+ * queue, so a list cut short says so on stderr.
+ */
+export async function listDeadLetters(options: EndpointOptions & { limit?: number }): Promise<void> {
+  let shown = 0;
+  for await (const letter of clientFor(options).dlq.all()) {
+    if (shown === options.limit) {
+      console.error(
+        `plugboard: the first ${shown} dead letters shown; more remain (leave out --limit for all)`,
+      );
+      return;
+    }
+    console.log(JSON.stringify(letter));
+    shown += 1;
+  }
+  if (shown === 0) console.log('the dead-letter queue is empty');
 }
 
 export async function redriveDeadLetters(ids: string[], options: EndpointOptions): Promise<void> {

@@ -478,6 +478,29 @@ describe('plugboard events and dlq', () => {
     });
   });
 
+  it("lists every dead letter past the API's first page, and says so when --limit cuts the list short", async () => {
+    // Over the API's page of 100: the list must follow the cursor to show them all.
+    const stored = new Set<string>();
+    for (let n = 0; n < 105; n++) stored.add((await keptLetter(`cli-list-${n}`)).id);
+    const endpoint = ['--endpoint', pb.platform.url, '--token', pb.platform.token];
+    const every = await spawned(['dlq', 'list', ...endpoint], '');
+    expect(every).toMatchObject({ code: 0, stderr: '' });
+    const listed = every.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as DeadLetter).id);
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(listed.filter((id) => stored.has(id))).toHaveLength(stored.size);
+
+    const cut = await spawned(['dlq', 'list', '--limit', '2', ...endpoint], '');
+    expect(cut.code).toBe(0);
+    expect(cut.stdout.trim().split('\n')).toHaveLength(2);
+    expect(cut.stderr.trim()).toBe(
+      'plugboard: the first 2 dead letters shown; more remain (leave out --limit for all)',
+    );
+    for (const id of stored) await pb.platform.eventStore.deleteDeadLetter(id);
+  });
+
   it('deletes dead letters, a line for each, and stops at an unknown one with a one-line error', async () => {
     const [first, second] = [await keptLetter('cli-delete-1'), await keptLetter('cli-delete-2')];
     expect(await plugboard('dlq', 'delete', first.id, second.id)).toEqual({
