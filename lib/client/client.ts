@@ -24,6 +24,7 @@ import type {
   RedriveAnswer,
   Subscription,
   SubscriptionPage,
+  WebhookDelivery,
   WebhookDeliveryPage,
   WebhookRule,
   WebhookSource,
@@ -298,6 +299,12 @@ export class PlugboardClient {
       source: string,
       query: { limit?: number; cursor?: string } = {},
     ): Promise<WebhookDeliveryPage> => this.#body('get', `/v1/webhooks/${seg(source)}/deliveries`, { query }),
+    /** Every delivery to the source, newest first, following the cursors. */
+    everyDelivery: (source: string, query: { pageSize?: number } = {}): AsyncIterable<WebhookDelivery> =>
+      everyItem(
+        (cursor) => this.webhookSources.deliveries(source, { limit: query.pageSize, cursor }),
+        (page) => page.deliveries,
+      ),
   };
 
   readonly guards = {

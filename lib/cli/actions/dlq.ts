@@ -1,22 +1,10 @@
 import { clientFor } from '../api';
 import type { EndpointOptions } from '../endpoint-option';
+import { printAtMost } from '../print-at-most';
 
-/**
- * Every letter, or the first `limit`: an operator who was shown a page alone took it for the whole
- * queue, so a list cut short says so on stderr.
- */
 export async function listDeadLetters(options: EndpointOptions & { limit?: number }): Promise<void> {
-  let shown = 0;
-  for await (const letter of clientFor(options).dlq.all()) {
-    if (shown === options.limit) {
-      console.error(
-        `plugboard: the first ${shown} dead letters shown; more remain (leave out --limit for all)`,
-      );
-      return;
-    }
-    console.log(JSON.stringify(letter));
-    shown += 1;
-  }
+  const letters = clientFor(options).dlq.all();
+  const shown = await printAtMost(letters, options.limit, 'dead letters', 'leave out --limit for all');
   if (shown === 0) console.log('the dead-letter queue is empty');
 }
 

@@ -752,6 +752,33 @@ describe('plugboard webhooks', () => {
     const empty = await spawned(['webhooks', 'set-source', 'cli-hooks', ...endpoint], '');
     expect(empty).toMatchObject({ code: 1, stderr: expect.stringContaining('secret on stdin') });
   }, 60_000);
+
+  it('lists the newest deliveries, and says so when --limit leaves older ones out', async () => {
+    const secret = 'cli-webhook-secret-for-the-list';
+    const endpoint = ['--endpoint', pb.platform.url, '--token', pb.platform.token];
+    expect((await spawned(['webhooks', 'set-source', 'cli-list-hooks', ...endpoint], secret)).code).toBe(0);
+    for (const deliveryId of ['cli-list-1', 'cli-list-2', 'cli-list-3']) {
+      const body = '{"kind":"push"}';
+      expect(
+        (await sendWebhook(pb.platform.url, 'cli-list-hooks', { secret, body, deliveryId })).status,
+      ).toBe(202);
+    }
+    const ids = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).deliveryId);
+    const every = await spawned(['webhooks', 'deliveries', 'cli-list-hooks', ...endpoint], '');
+    expect(every).toMatchObject({ code: 0, stderr: '' });
+    expect(ids(every.stdout).sort()).toEqual(['cli-list-1', 'cli-list-2', 'cli-list-3']);
+    const cut = await spawned(['webhooks', 'deliveries', 'cli-list-hooks', '--limit', '2', ...endpoint], '');
+    expect(cut.code).toBe(0);
+    expect(ids(cut.stdout)).toEqual(ids(every.stdout).slice(0, 2));
+    expect(cut.stderr.trim()).toBe(
+      'plugboard: the first 2 deliveries shown; more remain (raise --limit for more)',
+    );
+    await plugboard('webhooks', 'delete-source', 'cli-list-hooks');
+  }, 60_000);
 });
 
 describe('plugboard test', () => {
