@@ -653,30 +653,6 @@ describe('-c alarmTopicArn', () => {
       ),
     );
   });
-
-  it('stops the CDK app before it builds anything, where CloudFormation would refuse it mid-deploy', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'plugboard-synth-'));
-    try {
-      const run = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          CDK_OUTDIR: outdir,
-          CDK_CONTEXT_JSON: JSON.stringify({
-            alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:ops-alerts',
-            'aws:cdk:bundling-stacks': [],
-          }),
-        },
-      });
-      expect(run.status).not.toBe(0);
-      expect(run.stderr).toMatch(/-c alarmTopicArn takes an SNS topic's ARN/);
-      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-  });
 });
 
 describe('cdk-nag during synth', () => {
@@ -690,7 +666,8 @@ describe('cdk-nag during synth', () => {
 });
 
 describe('bin/app.ts', () => {
-  it('fails synth with the loader report naming a plugin that does not load', () => {
+  /** The CDK app run as `cdk synth` runs it, with this context: its exit status, stderr and templates. */
+  const synthApp = (context: Record<string, unknown>) => {
     const outdir = mkdtempSync(join(tmpdir(), 'plugboard-synth-'));
     try {
       const run = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
@@ -700,18 +677,28 @@ describe('bin/app.ts', () => {
         env: {
           ...process.env,
           CDK_OUTDIR: outdir,
-          CDK_CONTEXT_JSON: JSON.stringify({
-            pluginsDir: 'test/fixtures/plugins-broken',
-            'aws:cdk:bundling-stacks': [],
-          }),
+          CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'aws:cdk:bundling-stacks': [] }),
         },
       });
-      expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/plugin\(s\) failed to load/);
-      expect(run.stderr).toMatch(/bad-manifest/);
-      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+      const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+      return { status: run.status, stderr: run.stderr, templates };
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  };
+
+  it('fails synth with the loader report naming a plugin that does not load', () => {
+    const run = synthApp({ pluginsDir: 'test/fixtures/plugins-broken' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/plugin\(s\) failed to load/);
+    expect(run.stderr).toMatch(/bad-manifest/);
+    expect(run.templates).toEqual([]);
+  });
+
+  it('stops at an -c alarmTopicArn that is not an SNS topic, where CloudFormation would refuse it mid-deploy', () => {
+    const run = synthApp({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:ops-alerts' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/-c alarmTopicArn takes an SNS topic's ARN/);
+    expect(run.templates).toEqual([]);
   });
 });
