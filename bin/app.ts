@@ -3,6 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { formatLoadReport, loadPlugins } from '../lib/core/loader';
 import {
+  alarmTopicArnFromContext,
   buildPlatform,
   corsOriginsFromContext,
   jwtFromContext,
@@ -23,7 +24,6 @@ buildPlatform(app, {
   plugins: report.loaded,
   jwt: jwtFromContext(app),
   corsOrigins: corsOriginsFromContext(app),
-  // `-c alarmTopicArn=arn:aws:sns:...` sends the platform's alarms to that topic.
-  alarmTopicArn: app.node.tryGetContext('alarmTopicArn'),
+  alarmTopicArn: alarmTopicArnFromContext(app),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

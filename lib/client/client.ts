@@ -3,6 +3,7 @@ import type {
   CallContext,
   CallResult,
   CredentialsView,
+  DeadLetter,
   DeadLetterPage,
   EventLogPage,
   Guard,
@@ -23,6 +24,7 @@ import type {
   RedriveAnswer,
   Subscription,
   SubscriptionPage,
+  WebhookDelivery,
   WebhookDeliveryPage,
   WebhookRule,
   WebhookSource,
@@ -297,6 +299,12 @@ export class PlugboardClient {
       source: string,
       query: { limit?: number; cursor?: string } = {},
     ): Promise<WebhookDeliveryPage> => this.#body('get', `/v1/webhooks/${seg(source)}/deliveries`, { query }),
+    /** Every delivery to the source, newest first, following the cursors. */
+    everyDelivery: (source: string, query: { pageSize?: number } = {}): AsyncIterable<WebhookDelivery> =>
+      everyItem(
+        (cursor) => this.webhookSources.deliveries(source, { limit: query.pageSize, cursor }),
+        (page) => page.deliveries,
+      ),
   };
 
   readonly guards = {
@@ -311,8 +319,14 @@ export class PlugboardClient {
   };
 
   readonly dlq = {
+    /** One page, oldest first; `all` follows the cursors. */
     list: (query: { limit?: number; cursor?: string } = {}): Promise<DeadLetterPage> =>
       this.#body('get', '/v1/dlq', { query }),
+    all: (query: { pageSize?: number } = {}): AsyncIterable<DeadLetter> =>
+      everyItem(
+        (cursor) => this.dlq.list({ limit: query.pageSize, cursor }),
+        (page) => page.deadLetters,
+      ),
     /** All dead letters, or the ids given. */
     redrive: (ids?: string[]): Promise<RedriveAnswer> =>
       this.#body('post', '/v1/dlq/redrive', { body: ids ? { ids } : {} }),

@@ -41,6 +41,7 @@ export interface AnnouncementSettlementProps {
    */
   readonly every?: Duration;
   /**
+   * How long the settlement function keeps its logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;

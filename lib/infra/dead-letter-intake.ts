@@ -21,6 +21,7 @@ export interface DeadLetterIntakeProps {
   /** Only its name is used: every platform function's settings name the bus (readEnvironment). */
   readonly bus: IEventBus;
   /**
+   * How long the intake function keeps its logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;

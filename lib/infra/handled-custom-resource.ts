@@ -15,6 +15,7 @@ export interface HandledCustomResourceProps {
   /** What the handler gets as ResourceProperties; a change of them runs its Update. */
   readonly properties: Record<string, unknown>;
   /**
+   * How long the handler and the Provider framework keep their logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays | undefined;

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PLATFORM_METRICS, platformMetricDimensions } from '../aws/metric-names';
@@ -8,6 +9,8 @@ import { PLATFORM_METRICS, platformMetricDimensions } from '../aws/metric-names'
 export interface PlatformAlarmsProps {
   /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
+  /** The announcement settlement's log group, which the alarm on what the bus did not take names. */
+  readonly settlementLogs: ILogGroup;
   /**
    * The ARN of an SNS topic the alarms notify when they go off.
    * @default - no action: the alarms only change state
@@ -55,8 +58,8 @@ export class PlatformAlarms extends Construct {
     });
     this.heldAnnouncements = new Alarm(this, 'HeldAnnouncements', {
       ...atFirst,
-      alarmDescription:
-        "The announcement settlement could not publish the lifecycle events of instance writes: the bus did not take them. They stay held and each run tries again; the settlement function's log names the bus's error.",
+      // The log group's name is CloudFormation's, so the description names it for the operator.
+      alarmDescription: `The announcement settlement could not publish the lifecycle events of instance writes: the bus did not take them. They stay held and every run tries again. The settlement's log (log group ${props.settlementLogs.logGroupName}) names the bus's error: fix that (the bus deleted, the settlement's role denied on it, EventBridge throttling), and the next run publishes them and the alarm clears.`,
       metric: metric(PLATFORM_METRICS.announcementsKept, props.settlementPeriod ?? Duration.minutes(15)),
     });
     if (props.alarmTopicArn !== undefined) {

@@ -40,10 +40,12 @@ export interface PlatformApiProps {
   /** Serves `POST /v1/webhooks/{source}`, the one route without an authorizer. */
   readonly webhookReceiver: IFunction;
   /**
+   * JWT authorization by an identity provider's tokens, in place of IAM.
    * @default - IAM (SigV4) on every route but the open ones
    */
   readonly jwt?: JwtAuthOptions;
   /**
+   * How long the API's access log keeps its lines.
    * @default RetentionDays.ONE_MONTH
    */
   readonly accessLogRetention?: RetentionDays;
@@ -63,6 +65,8 @@ const WEBHOOK_PATH = '/v1/webhooks/{source}';
 export class PlatformApi extends Construct {
   readonly api: HttpApi;
   readonly url: string;
+  /** The access log: a line per request, with API Gateway's request id (the answer's x-request-id). */
+  readonly accessLogs: LogGroup;
   /** The allowed origins as browsers send them (see corsOrigin); empty when CORS is off. */
   readonly corsOrigins: readonly string[];
 
@@ -109,6 +113,7 @@ export class PlatformApi extends Construct {
       retention: props.accessLogRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.accessLogs = accessLogs;
     const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',

@@ -1,4 +1,5 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { checkStage } from '../aws/names';
 import { corsOriginList } from '../core/http/cors';
 import type { JwtAuthOptions } from './platform-api';
@@ -12,6 +13,7 @@ export interface PlatformProps {
   /** The plugins to deploy, each as a function of its own (the loader's `loaded` plugins, as bin/app.ts passes them). */
   readonly plugins: readonly DeployedPlugin[];
   /**
+   * JWT authorization by an identity provider's tokens, in place of IAM.
    * @default - IAM (SigV4) authorization
    */
   readonly jwt?: JwtAuthOptions;
@@ -21,6 +23,7 @@ export interface PlatformProps {
    */
   readonly corsOrigins?: readonly string[];
   /**
+   * The account and region of both stacks.
    * @default - environment-agnostic stacks (account and region come from the deploying credentials)
    */
   readonly env?: Environment;
@@ -29,6 +32,11 @@ export interface PlatformProps {
    * @default functions/ of this project
    */
   readonly functionsDir?: string;
+  /**
+   * How long every log group of both stacks keeps its logs.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
   /**
    * The ARN of an SNS topic the platform's alarms notify.
    * @default - no action: the alarms only change state
@@ -50,6 +58,7 @@ export function buildPlatform(
     env: props.env,
     description: `Plugboard ${stage}: registry table, event bus, dead-letter queue`,
     functionsDir: props.functionsDir,
+    logRetention: props.logRetention,
     alarmTopicArn: props.alarmTopicArn,
   });
   const stateless = new StatelessStack(app, `PlugboardStateless-${stage}`, {
@@ -63,6 +72,7 @@ export function buildPlatform(
     jwt: props.jwt,
     corsOrigins: props.corsOrigins,
     functionsDir: props.functionsDir,
+    logRetention: props.logRetention,
     alarmTopicArn: props.alarmTopicArn,
   });
   Tags.of(stateful).add('plugboard:stage', stage);
@@ -104,4 +114,23 @@ export function jwtFromContext(app: App): JwtAuthOptions | undefined {
     audience: audience.split(',').map((value) => value.trim()),
     scopePrefix: typeof scopePrefix === 'string' ? scopePrefix : undefined,
   };
+}
+
+// An SNS topic's ARN: partition, region, twelve-digit account, then the topic's name.
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/**
+ * `-c alarmTopicArn=<arn>` has the alarms notify that SNS topic. A topic's bare name or another
+ * service's ARN is refused here, naming the key: CloudFormation would refuse it only minutes into
+ * the deploy, after the stateful stack is done.
+ */
+export function alarmTopicArnFromContext(app: App): string | undefined {
+  const arn = app.node.tryGetContext('alarmTopicArn');
+  if (arn === undefined) return undefined;
+  if (typeof arn !== 'string' || !SNS_TOPIC_ARN.test(arn)) {
+    throw new Error(
+      `-c alarmTopicArn takes an SNS topic's ARN, arn:aws:sns:<region>:<account>:<topic>; got ${JSON.stringify(arn)}`,
+    );
+  }
+  return arn;
 }

@@ -50,6 +50,7 @@ export interface PluginFunctionProps {
    */
   readonly entriesDir?: string;
   /**
+   * How long the plugin's function keeps its logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;

@@ -25,6 +25,7 @@ export interface RegistrySyncProps {
    */
   readonly handlers?: Readonly<Record<string, readonly OptionalHandler[]>>;
   /**
+   * How long the custom resource (its handler and the Provider framework) keeps its logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;

@@ -18,6 +18,7 @@ export interface StatefulStackProps extends StackProps {
   /** The stage (see STAGE_PATTERN): it goes into the names of what this makes. */
   readonly stage: string;
   /**
+   * How long the stack (the subscription rules' clean-up) keeps its logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
@@ -78,15 +79,15 @@ export class StatefulStack extends Stack {
     // visibility timeout; after a few it is parked here, where it waits to be read by hand and an
     // alarm says so. (On the queue itself an age alarm would miss it: SQS leaves a message received
     // three times or more out of ApproximateAgeOfOldestMessage.)
+    const unreadableRetention = Duration.days(14);
     this.unreadableDeadLetters = new Queue(this, 'UnreadableDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: unreadableRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const unreadable = new Alarm(this, 'UnreadableDeadLettersAlarm', {
-      alarmDescription:
-        'A dead-letter queue message the intake could not read into the registry (its logs say why) is parked in the UnreadableDeadLetters queue: read it before SQS retention drops it.',
+      alarmDescription: `A dead-letter queue message the dead-letter intake could not read into the registry (the intake's log says why) is parked in the queue ${this.unreadableDeadLetters.queueName}: read it in the SQS console (Send and receive messages, Poll for messages) before its ${unreadableRetention.toDays()}-day retention drops it, and delete it there once dealt with, which clears the alarm.`,
       metric: this.unreadableDeadLetters.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: Stats.MAXIMUM,

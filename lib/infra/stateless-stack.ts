@@ -41,6 +41,7 @@ export interface StatelessStackProps extends StackProps {
   /** The dead-letter queue of the subscription rules and the delivery function, from the stateful stack. */
   readonly deadLetterQueue: IQueue;
   /**
+   * JWT authorization by an identity provider's tokens, in place of IAM.
    * @default - IAM (SigV4) authorization
    */
   readonly jwt?: JwtAuthOptions;
@@ -50,6 +51,7 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly corsOrigins?: readonly string[];
   /**
+   * How long every log group of the stack keeps its logs: each function's and the API's access log.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
@@ -178,13 +180,18 @@ export class StatelessStack extends Stack {
       liveWriteTimeout: DISPATCHER_TIMEOUT,
       logRetention: props.logRetention,
     });
-    this.alarms = new PlatformAlarms(this, 'Alarms', { stage, alarmTopicArn: props.alarmTopicArn });
+    this.alarms = new PlatformAlarms(this, 'Alarms', {
+      stage,
+      settlementLogs: this.announcementSettlement.handler.logGroup,
+      alarmTopicArn: props.alarmTopicArn,
+    });
 
     this.api = new PlatformApi(this, 'Api', {
       dispatcher: this.dispatcher.function,
       webhookReceiver: this.webhookReceiver.function,
       jwt: props.jwt,
       corsOrigins: props.corsOrigins,
+      accessLogRetention: props.logRetention,
     });
     if (this.api.corsOrigins.length > 0) {
       // Both run the dispatcher app: what reaches them (a preflight from an origin not listed, a
@@ -207,6 +214,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'BusName', { value: bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    // CloudFormation names the log groups: the two an operator reads first are named here.
+    new CfnOutput(this, 'DispatcherLogGroup', { value: this.dispatcher.logGroup.logGroupName });
+    new CfnOutput(this, 'AccessLogGroup', { value: this.api.accessLogs.logGroupName });
   }
 
   /**

@@ -16,6 +16,7 @@ export interface SubscriptionRulesCleanupProps {
   /** The custom resource handler (functions/subscription-rules-cleanup.ts). */
   readonly entry: string;
   /**
+   * How long the clean-up (its handler and the Provider framework) keeps its logs.
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;

@@ -35,6 +35,18 @@ function constructProps(): Prop[] {
   return props;
 }
 
+/** Whether a doc comment says anything besides its tags: a `@default` alone does not say what a prop is. */
+const saysWhatItIs = (doc: string): boolean =>
+  doc
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^\s*(\/\*\*|\*\/|\*)?/, '')
+        .replace(/\*\/\s*$/, '')
+        .trim(),
+    )
+    .some((line) => line !== '' && !line.startsWith('@'));
+
 describe('construct props (the aws-cdk design guidelines)', () => {
   const props = constructProps();
 
@@ -50,6 +62,7 @@ describe('construct props (the aws-cdk design guidelines)', () => {
       const found: string[] = [];
       if (!declaration.startsWith('readonly ')) found.push('is not readonly');
       if (!doc.includes('*/')) found.push('has no doc comment');
+      else if (!saysWhatItIs(doc)) found.push('has a doc comment with nothing but its @default');
       if (/^readonly \w+\?:/.test(declaration) && !doc.includes('@default'))
         found.push('is optional without @default');
       return found.map((fault) => `${where}: ${declaration} ${fault}`);

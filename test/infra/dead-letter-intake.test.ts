@@ -118,6 +118,17 @@ describe('the dead-letter intake (SQS dead-letter queue into the registry)', () 
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [parkedId, 'QueueName'] } }],
+      // CloudFormation names the queue: the alarm names it for the operator, and the days left to read it.
+      AlarmDescription: {
+        'Fn::Join': [
+          '',
+          [
+            Match.stringLikeRegexp('parked in the queue $'),
+            { 'Fn::GetAtt': [parkedId, 'QueueName'] },
+            Match.stringLikeRegexp('before its 14-day retention drops it, and delete it there'),
+          ],
+        ],
+      },
     });
     // The queue's alarm is the stateful stack's alone (the stateless one alarms on the platform's metrics).
     expect(

@@ -81,6 +81,20 @@ describe("the platform's alarms on the metrics its functions publish", () => {
     expect(alarmOn('DeadLetters')).toMatchObject({ ...atFirst, Period: 300 });
     expect(alarmOn('HeldAnnouncementsKept')).toMatchObject({ ...atFirst, Period: 900 });
     expect(alarmOn('DeadLetters').AlarmDescription).toMatch(/GET \/v1\/dlq/);
+    // The settlement's log group has a name CloudFormation makes: the alarm names it, and what clears it.
+    const settlementLogs = Object.keys(
+      Template.fromStack(buildFixturePlatform().stateless).findResources('AWS::Logs::LogGroup'),
+    ).find((id) => id.startsWith('AnnouncementSettlementHandlerLogs'));
+    expect(alarmOn('HeldAnnouncementsKept').AlarmDescription).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          expect.stringMatching(/\(log group $/),
+          { Ref: settlementLogs },
+          expect.stringMatching(/fix that .* the next run publishes them and the alarm clears\.$/),
+        ],
+      ],
+    });
     // No topic given: they change state and notify no one.
     for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildPlatform } from '../../lib/infra/platform';
 import type { JwtAuthOptions } from '../../lib/infra/platform-api';
@@ -21,7 +22,12 @@ export const STAGE = 'test';
 
 /** The platform as bin/app.ts builds it, cdk-nag included, without bundling (no esbuild runs). */
 export function buildFixturePlatform(
-  options: { jwt?: JwtAuthOptions; corsOrigins?: readonly string[]; alarmTopicArn?: string } = {},
+  options: {
+    jwt?: JwtAuthOptions;
+    corsOrigins?: readonly string[];
+    alarmTopicArn?: string;
+    logRetention?: RetentionDays;
+  } = {},
 ) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stacks = buildPlatform(app, { stage: STAGE, plugins: FIXTURE_PLUGINS, ...options });

@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_RETRY } from '../../lib/aws/delivery-retry';
 import { readEnvironment } from '../../lib/aws/environment';
 import { pluginFunctionName, subscriptionRuleName } from '../../lib/aws/names';
-import { buildPlatform, stageFromContext } from '../../lib/infra/platform';
+import { alarmTopicArnFromContext, buildPlatform, stageFromContext } from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
 import {
   allowingStatements,
@@ -498,8 +500,19 @@ describe('the platform stacks (IAM auth)', () => {
     });
   });
 
-  it('outputs the API URL, the bus name and the table name', () => {
-    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual(['ApiUrl', 'BusName', 'TableName']);
+  it("outputs the API URL, the bus name, the table name, and the dispatcher's and the API's log groups", () => {
+    expect(Object.keys(stateless.findOutputs('*')).sort()).toEqual([
+      'AccessLogGroup',
+      'ApiUrl',
+      'BusName',
+      'DispatcherLogGroup',
+      'TableName',
+    ]);
+    const logGroupOf = (output: string) =>
+      (stateless.findOutputs(output)[output]?.Value as { Ref?: string } | undefined)?.Ref ?? '';
+    expect(resources[logGroupOf('DispatcherLogGroup')]?.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroupOf('DispatcherLogGroup')).toMatch(/^DispatcherLogs/);
+    expect(logGroupOf('AccessLogGroup')).toMatch(/^ApiAccessLogs/);
     expect(Object.keys(stateful.findOutputs('*'))).toEqual(expect.arrayContaining(['BusName', 'TableName']));
   });
 
@@ -592,6 +605,56 @@ describe('stage names', () => {
   });
 });
 
+describe('logRetention', () => {
+  it('keeps the logs of every log group of both stacks that long, the API access log included', () => {
+    const { stateful, stateless } = buildFixturePlatform({ logRetention: RetentionDays.ONE_WEEK });
+    for (const stack of [stateful, stateless]) {
+      const logGroups = Template.fromStack(stack).findResources('AWS::Logs::LogGroup');
+      expect(Object.keys(logGroups).length, stack.stackName).toBeGreaterThan(0);
+      for (const [id, logGroup] of Object.entries(logGroups))
+        expect(logGroup.Properties.RetentionInDays, `${stack.stackName} ${id}`).toBe(7);
+    }
+  });
+});
+
+describe('-c alarmTopicArn', () => {
+  const contextApp = (alarmTopicArn: unknown) =>
+    new App({ context: { 'aws:cdk:bundling-stacks': [], alarmTopicArn } });
+
+  it("takes an SNS topic's ARN, in any partition, and nothing when not given", () => {
+    expect(alarmTopicArnFromContext(new App())).toBeUndefined();
+    for (const arn of [
+      'arn:aws:sns:eu-west-1:123456789012:ops-alerts',
+      'arn:aws-cn:sns:cn-north-1:123456789012:ops_alerts',
+      'arn:aws-us-gov:sns:us-gov-west-1:123456789012:Ops',
+    ]) {
+      expect(alarmTopicArnFromContext(contextApp(arn))).toBe(arn);
+    }
+  });
+
+  it('refuses anything else at synth, naming the key and the value given', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            'ops-alerts',
+            'arn:aws:sqs:eu-west-1:123456789012:ops-alerts',
+            'arn:aws:sns:eu-west-1:ops-alerts',
+            'arn:aws:sns:eu-west-1:12345:ops-alerts',
+          ),
+        ),
+        (value) => {
+          fc.pre(!/^arn:aws[a-z-]*:sns:/.test(value));
+          expect(() => alarmTopicArnFromContext(contextApp(value))).toThrow(
+            `-c alarmTopicArn takes an SNS topic's ARN, arn:aws:sns:<region>:<account>:<topic>; got ${JSON.stringify(value)}`,
+          );
+        },
+      ),
+    );
+  });
+});
+
 describe('cdk-nag during synth', () => {
   it('stops synth on a finding nobody acknowledged (so the clean result above means something)', () => {
     const app = new App();
@@ -603,7 +666,8 @@ describe('cdk-nag during synth', () => {
 });
 
 describe('bin/app.ts', () => {
-  it('fails synth with the loader report naming a plugin that does not load', () => {
+  /** The CDK app run as `cdk synth` runs it, with this context: its exit status, stderr and templates. */
+  const synthApp = (context: Record<string, unknown>) => {
     const outdir = mkdtempSync(join(tmpdir(), 'plugboard-synth-'));
     try {
       const run = spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
@@ -613,18 +677,28 @@ describe('bin/app.ts', () => {
         env: {
           ...process.env,
           CDK_OUTDIR: outdir,
-          CDK_CONTEXT_JSON: JSON.stringify({
-            pluginsDir: 'test/fixtures/plugins-broken',
-            'aws:cdk:bundling-stacks': [],
-          }),
+          CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'aws:cdk:bundling-stacks': [] }),
         },
       });
-      expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/plugin\(s\) failed to load/);
-      expect(run.stderr).toMatch(/bad-manifest/);
-      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([]);
+      const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+      return { status: run.status, stderr: run.stderr, templates };
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  };
+
+  it('fails synth with the loader report naming a plugin that does not load', () => {
+    const run = synthApp({ pluginsDir: 'test/fixtures/plugins-broken' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/plugin\(s\) failed to load/);
+    expect(run.stderr).toMatch(/bad-manifest/);
+    expect(run.templates).toEqual([]);
+  });
+
+  it('stops at an -c alarmTopicArn that is not an SNS topic, where CloudFormation would refuse it mid-deploy', () => {
+    const run = synthApp({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:ops-alerts' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/-c alarmTopicArn takes an SNS topic's ARN/);
+    expect(run.templates).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { clientFor } from '../api';
 import type { EndpointOptions } from '../endpoint-option';
+import { printAtMost } from '../print-at-most';
 
-export async function listDeadLetters(options: EndpointOptions & { limit: number }): Promise<void> {
-  const { deadLetters } = await clientFor(options).dlq.list({ limit: options.limit });
-  if (deadLetters.length === 0) console.log('the dead-letter queue is empty');
-  for (const letter of deadLetters) console.log(JSON.stringify(letter));
+export async function listDeadLetters(options: EndpointOptions & { limit?: number }): Promise<void> {
+  const letters = clientFor(options).dlq.all();
+  const shown = await printAtMost(letters, options.limit, 'dead letters', 'leave out --limit for all');
+  if (shown === 0) console.log('the dead-letter queue is empty');
 }
 
 export async function redriveDeadLetters(ids: string[], options: EndpointOptions): Promise<void> {

@@ -3,6 +3,7 @@ import { clientFor } from '../api';
 import type { EndpointOptions } from '../endpoint-option';
 import { jsonObject, readStdin } from '../input';
 import { printJson } from '../output';
+import { printAtMost } from '../print-at-most';
 
 interface SourceOptions extends EndpointOptions {
   signatureHeader?: string;
@@ -64,7 +65,7 @@ export async function listDeliveries(
   source: string,
   options: EndpointOptions & { limit: number },
 ): Promise<void> {
-  const { deliveries } = await clientFor(options).webhookSources.deliveries(source, { limit: options.limit });
-  if (deliveries.length === 0) console.log(`no deliveries to ${source}`);
-  for (const delivery of deliveries) console.log(JSON.stringify(delivery));
+  const deliveries = clientFor(options).webhookSources.everyDelivery(source);
+  const shown = await printAtMost(deliveries, options.limit, 'deliveries', 'raise --limit for more');
+  if (shown === 0) console.log(`no deliveries to ${source}`);
 }

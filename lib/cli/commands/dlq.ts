@@ -11,8 +11,8 @@ export function registerDlqCommand(program: Command): void {
   withEndpoint(
     dlq
       .command('list')
-      .description('dead letters, oldest first, one JSON line each')
-      .option('--limit <n>', 'at most this many', integer('--limit', 1, 1000), 100),
+      .description('dead letters, oldest first, one JSON line each, following every page')
+      .option('--limit <n>', 'at most this many (default: all)', integer('--limit', 1, 1_000_000)),
   ).action(lazyAction(actions, 'listDeadLetters'));
 
   withEndpoint(

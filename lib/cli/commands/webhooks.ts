@@ -65,6 +65,6 @@ export function registerWebhooksCommand(program: Command): void {
       .command('deliveries')
       .description("a source's deliveries, newest first, one JSON line each, with each rule's outcome")
       .argument('<source>', 'source name')
-      .option('--limit <n>', 'at most this many', integer('--limit', 1, 1000), 20),
+      .option('--limit <n>', 'at most this many, following every page', integer('--limit', 1, 1_000_000), 20),
   ).action(lazyAction(actions, 'listDeliveries'));
 }

@@ -478,6 +478,29 @@ describe('plugboard events and dlq', () => {
     });
   });
 
+  it("lists every dead letter past the API's first page, and says so when --limit cuts the list short", async () => {
+    // Over the API's page of 100: the list must follow the cursor to show them all.
+    const stored = new Set<string>();
+    for (let n = 0; n < 105; n++) stored.add((await keptLetter(`cli-list-${n}`)).id);
+    const endpoint = ['--endpoint', pb.platform.url, '--token', pb.platform.token];
+    const every = await spawned(['dlq', 'list', ...endpoint], '');
+    expect(every).toMatchObject({ code: 0, stderr: '' });
+    const listed = every.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as DeadLetter).id);
+    expect(new Set(listed).size).toBe(listed.length);
+    expect(listed.filter((id) => stored.has(id))).toHaveLength(stored.size);
+
+    const cut = await spawned(['dlq', 'list', '--limit', '2', ...endpoint], '');
+    expect(cut.code).toBe(0);
+    expect(cut.stdout.trim().split('\n')).toHaveLength(2);
+    expect(cut.stderr.trim()).toBe(
+      'plugboard: the first 2 dead letters shown; more remain (leave out --limit for all)',
+    );
+    for (const id of stored) await pb.platform.eventStore.deleteDeadLetter(id);
+  });
+
   it('deletes dead letters, a line for each, and stops at an unknown one with a one-line error', async () => {
     const [first, second] = [await keptLetter('cli-delete-1'), await keptLetter('cli-delete-2')];
     expect(await plugboard('dlq', 'delete', first.id, second.id)).toEqual({
@@ -728,6 +751,33 @@ describe('plugboard webhooks', () => {
     });
     const empty = await spawned(['webhooks', 'set-source', 'cli-hooks', ...endpoint], '');
     expect(empty).toMatchObject({ code: 1, stderr: expect.stringContaining('secret on stdin') });
+  }, 60_000);
+
+  it('lists the newest deliveries, and says so when --limit leaves older ones out', async () => {
+    const secret = 'cli-webhook-secret-for-the-list';
+    const endpoint = ['--endpoint', pb.platform.url, '--token', pb.platform.token];
+    expect((await spawned(['webhooks', 'set-source', 'cli-list-hooks', ...endpoint], secret)).code).toBe(0);
+    for (const deliveryId of ['cli-list-1', 'cli-list-2', 'cli-list-3']) {
+      const body = '{"kind":"push"}';
+      expect(
+        (await sendWebhook(pb.platform.url, 'cli-list-hooks', { secret, body, deliveryId })).status,
+      ).toBe(202);
+    }
+    const ids = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).deliveryId);
+    const every = await spawned(['webhooks', 'deliveries', 'cli-list-hooks', ...endpoint], '');
+    expect(every).toMatchObject({ code: 0, stderr: '' });
+    expect(ids(every.stdout).sort()).toEqual(['cli-list-1', 'cli-list-2', 'cli-list-3']);
+    const cut = await spawned(['webhooks', 'deliveries', 'cli-list-hooks', '--limit', '2', ...endpoint], '');
+    expect(cut.code).toBe(0);
+    expect(ids(cut.stdout)).toEqual(ids(every.stdout).slice(0, 2));
+    expect(cut.stderr.trim()).toBe(
+      'plugboard: the first 2 deliveries shown; more remain (raise --limit for more)',
+    );
+    await plugboard('webhooks', 'delete-source', 'cli-list-hooks');
   }, 60_000);
 });
 
