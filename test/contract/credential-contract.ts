@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CREDENTIAL_JSON_BYTES } from '../../lib/core/credential-values';
-import type { CredentialResolver, CredentialStore } from '../../lib/core/ports';
+import { GENERATION } from '../../lib/core/instances/generation';
+import { type CredentialResolver, type CredentialStore, credentialsRef } from '../../lib/core/ports';
 import { PlugboardError } from '../../lib/sdk/errors';
 
 export interface CredentialsUnderTest {
@@ -76,6 +78,33 @@ export function credentialContract(label: string, open: () => Promise<Credential
       expect(await resolver.resolve('plugboard/test/kv/keep')).toEqual({ token: 'keep' });
       await store.put('plugboard/test/kv/drop', { token: 'again' });
       expect(await resolver.resolve('plugboard/test/kv/drop')).toEqual({ token: 'again' });
+    });
+
+    it("never gives one instance of a name another's credentials, nor removes them", async () => {
+      const { store, resolver } = subject;
+      // undefined: an instance from before generations, whose secret is named by its name alone.
+      const generation = fc.option(fc.stringMatching(new RegExp(`^${GENERATION}$`)), { nil: undefined });
+      await fc.assert(
+        // Under the longest stage, slugs, names and generations up to their longest make names Secrets Manager takes.
+        fc.asyncProperty(
+          fc.stringMatching(/^[a-z][a-z0-9-]{0,63}$/),
+          fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/),
+          fc.uniqueArray(generation, { minLength: 2, maxLength: 3 }),
+          async (plugin, name, generations) => {
+            const refs = generations.map((g) =>
+              credentialsRef('longeststagename', { plugin, name, generation: g }),
+            );
+            await Promise.all(refs.map((ref, i) => store.put(ref, { token: `instance ${i}` })));
+            const [removed, ...kept] = refs;
+            await store.delete(removed!);
+            expect(await resolver.resolve(removed!)).toBeUndefined();
+            for (const [i, ref] of kept.entries())
+              expect(await resolver.resolve(ref)).toEqual({ token: `instance ${i + 1}` });
+            await Promise.all(kept.map((ref) => store.delete(ref)));
+          },
+        ),
+        { numRuns: 15 },
+      );
     });
 
     it('keeps every one of many concurrent writes to different refs', async () => {
