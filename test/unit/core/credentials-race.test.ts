@@ -5,6 +5,7 @@ import { type CredentialStore, credentialsRef } from '../../../lib/core/ports';
 import type { FileCredentialStore } from '../../../lib/local/file-credential-store';
 import type { PlatformEvent } from '../../../lib/sdk/events';
 import type { DynaliteTable } from '../../fixtures/dynalite-table';
+import { interruptedRegistry } from '../../fixtures/interrupted-registry';
 import { startTokenPluginTable, type TokenPluginTable } from '../../fixtures/token-plugin';
 
 type Moment = 'before' | 'after';
@@ -20,8 +21,8 @@ describe('a credentials write that races a delete and a create of the name', () 
   let seq = 0;
   const published: PlatformEvent[] = [];
 
-  const depsWith = (credentials: CredentialStore): DispatcherDeps => ({
-    registry: table.registry,
+  const depsWith = (credentials: CredentialStore, registry = table.registry): DispatcherDeps => ({
+    registry,
     credentials,
     invoker: { invoke: () => Promise.reject(new Error('no plugin is called here')) },
     bus: {
@@ -107,4 +108,26 @@ describe('a credentials write that races a delete and a create of the name', () 
       expect(await store.resolve(credentialsRef('test', current))).toEqual({ token: 'the new instance' });
     },
   );
+
+  it('gives an instance made again between a credentials PUT and its registry write no credentials', async () => {
+    const name = `interrupted-${seq++}`;
+    const old = await other().create({ name, plugin: 'p' });
+    const interrupted = interruptedRegistry(table, async () => {
+      await other().delete(name);
+      await other().create({ name, plugin: 'p', description: 'made again' });
+    });
+    try {
+      const service = new InstanceService(depsWith(store, interrupted.registry), async () => []);
+      await expect(service.putCredentials(name, { token: 'the old instance' })).rejects.toMatchObject({
+        code: 'NotFound',
+      });
+    } finally {
+      interrupted.close();
+    }
+    const current = (await table.registry.getInstance(name))!;
+    expect(current.generation).not.toBe(old.generation);
+    expect(current).toMatchObject({ description: 'made again', credentialsSet: [] });
+    expect(await store.resolve(credentialsRef('test', current))).toBeUndefined();
+    expect(await store.resolve(credentialsRef('test', old))).toBeUndefined();
+  });
 });
