@@ -7,7 +7,13 @@ import type { DispatcherDeps } from '../../../lib/core/dispatcher/deps';
 import { DELETE_CLAIM_EXPIRY_MS, settleAnnouncements } from '../../../lib/core/instances/announcements';
 import type { IfMatch } from '../../../lib/core/instances/if-match';
 import { InstanceService } from '../../../lib/core/instances/instance-service';
-import { credentialsRef, type EventBus, type InstanceRecord, type Registry } from '../../../lib/core/ports';
+import {
+  type CredentialStore,
+  credentialsRef,
+  type EventBus,
+  type InstanceRecord,
+  type Registry,
+} from '../../../lib/core/ports';
 import { FileCredentialStore } from '../../../lib/local/file-credential-store';
 import { PlugboardError } from '../../../lib/sdk/errors';
 import type { PlatformEvent } from '../../../lib/sdk/events';
@@ -241,6 +247,49 @@ describe('instance writes whose process dies', () => {
       }
     },
   );
+
+  it('leaves the credentials of an instance made again while recovery removes what a dead delete left', async () => {
+    const name = `left-${seq++}`;
+    const published: PlatformEvent[] = [];
+    await process(published, 'none').perform({ kind: 'create', name });
+    await process(published, 'none').perform({ kind: 'credentials', name, set: true });
+    const old = (await table.registry.getInstance(name))!;
+    expect(await process(published, 'afterWrite').perform(removal(name))).toBe('died');
+
+    // Recovery has read that no instance of the name is left; before it removes the credentials,
+    // the name is created again and given credentials of its own.
+    let remade: Promise<unknown> | undefined;
+    const remadeBeforeRemoval: CredentialStore = {
+      put: (ref, values) => credentials.put(ref, values),
+      delete: async (ref) => {
+        remade ??= (async () => {
+          await process(published, 'none').perform({ kind: 'create', name });
+          await process(published, 'none').perform({ kind: 'credentials', name, set: true });
+        })();
+        await remade;
+        await credentials.delete(ref);
+      },
+    };
+    await settleAnnouncements(
+      {
+        registry: table.registry,
+        bus: recordingBus(published),
+        credentials: remadeBeforeRemoval,
+        stage: 'test',
+      },
+      0,
+    );
+    expect(remade).toBeDefined();
+    expect(published.at(-1)).toMatchObject({
+      'detail-type': 'Instance Deleted',
+      detail: { instance: name },
+    });
+    const current = (await table.registry.getInstance(name))!;
+    expect(current.generation).not.toBe(old.generation);
+    expect(current.credentialsSet).toEqual(['token']);
+    expect(await credentials.resolve(credentialsRef('test', current))).toEqual({ token: 't' });
+    expect(await credentials.resolve(credentialsRef('test', old))).toBeUndefined();
+  });
 
   it.each([
     ['create', 'Instance Created'],
