@@ -13,6 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_RETRY } from '../../lib/aws/delivery-retry';
 import { readEnvironment } from '../../lib/aws/environment';
 import { pluginFunctionName, subscriptionRuleName } from '../../lib/aws/names';
+import { GENERATION } from '../../lib/core/instances/generation';
+import { credentialsRef } from '../../lib/core/ports';
 import { alarmTopicArnFromContext, buildPlatform, stageFromContext } from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
 import {
@@ -162,11 +164,21 @@ describe('the platform stacks (IAM auth)', () => {
   it('lets a plugin read only the secrets under its own prefix', () => {
     const kv = roleStatements('PluginkvBundled');
     const read = (name: string) => allowingStatements(kv, 'secretsmanager:GetSecretValue', secretArn(name));
-    expect(read('plugboard/test/kv/prod')).toHaveLength(1);
-    expect(read('plugboard/test/kv/prod/qT0mIjq4Ck2x7dYxE5bWlA')).toHaveLength(1);
-    expect(read('plugboard/test/kv-extra/prod')).toHaveLength(0);
-    expect(read('plugboard/test/kvx/prod')).toHaveLength(0);
-    expect(read('plugboard/prod/kv/prod')).toHaveLength(0);
+    // Each of its instances' secrets, of any generation or from before generations; no other plugin's.
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,62}$/),
+        fc.option(fc.stringMatching(new RegExp(`^${GENERATION}$`)), { nil: undefined }),
+        (name, generation) => {
+          const of = (plugin: string, stage = 'test') =>
+            read(credentialsRef(stage, { plugin, name, generation }));
+          expect(of('kv')).toHaveLength(1);
+          expect(of('kv-extra')).toHaveLength(0);
+          expect(of('kvx')).toHaveLength(0);
+          expect(of('kv', 'prod')).toHaveLength(0);
+        },
+      ),
+    );
     const extra = roleStatements('PluginkvextraBundled');
     expect(
       allowingStatements(extra, 'secretsmanager:GetSecretValue', secretArn('plugboard/test/kv/prod')),
@@ -196,8 +208,12 @@ describe('the platform stacks (IAM auth)', () => {
   it('lets the dispatcher write secrets under its stage but never read one', () => {
     const dispatcher = roleStatements('Dispatcher');
     const secret = secretArn('plugboard/test/kv/prod');
+    const ofGeneration = secretArn(
+      credentialsRef('test', { plugin: 'kv', name: 'prod', generation: 'qT0m-jq4Ck2x7dYxE5b_lA' }),
+    );
     for (const action of ['CreateSecret', 'PutSecretValue', 'DeleteSecret', 'TagResource']) {
       expect(allowingStatements(dispatcher, `secretsmanager:${action}`, secret)).toHaveLength(1);
+      expect(allowingStatements(dispatcher, `secretsmanager:${action}`, ofGeneration)).toHaveLength(1);
     }
     // Which credentials are set is the instance record's: it never asks Secrets Manager.
     expect(allowingStatements(dispatcher, 'secretsmanager:DescribeSecret', secret)).toEqual([]);
