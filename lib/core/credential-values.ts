@@ -4,7 +4,7 @@ import { PlugboardError, ValidationError } from '../sdk/errors';
 /**
  * What every CredentialStore accepts, so the local file and Secrets Manager refuse the same input.
  * The values are kept as one JSON object, which must fit one Secrets Manager SecretString; the names,
- * joined by spaces, must fit one Secrets Manager tag value (describe reads them from it); refs fit a
+ * joined by spaces, must fit one Secrets Manager tag value (the secret's `plugboard:fields` tag); refs fit a
  * secret's name. Messages describe the shape and sizes only: a zod message could quote a value.
  */
 
