@@ -1,4 +1,5 @@
 import type { LogFn } from '../core/dispatcher/deps';
+import { everyItem } from '../core/every-item';
 import { type CredentialResolver, type CredentialStore, credentialsRef, type Registry } from '../core/ports';
 
 /**
@@ -14,29 +15,24 @@ export async function moveCredentialsToGenerations(
   log: LogFn,
 ): Promise<number> {
   let moved = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await registry.listInstances({ limit: 1000, cursor });
-    for (const instance of page.items) {
-      if (instance.generation === undefined || instance.credentialsSet.length === 0) continue;
-      const byName = credentialsRef(stage, { plugin: instance.plugin, name: instance.name });
-      try {
-        const values = await credentials.resolve(byName);
-        if (!values) continue;
-        const byGeneration = credentialsRef(stage, instance);
-        if (!(await credentials.resolve(byGeneration))) await credentials.put(byGeneration, values);
-        await credentials.delete(byName);
-        moved++;
-      } catch (error) {
-        log('error', "an instance's credentials could not be moved to its generation: set them again", {
-          instance: instance.name,
-          plugin: instance.plugin,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      }
+  for await (const instance of everyItem((cursor) => registry.listInstances({ limit: 1000, cursor }))) {
+    if (instance.generation === undefined || instance.credentialsSet.length === 0) continue;
+    const byName = credentialsRef(stage, { plugin: instance.plugin, name: instance.name });
+    try {
+      const values = await credentials.resolve(byName);
+      if (!values) continue;
+      const byGeneration = credentialsRef(stage, instance);
+      if (!(await credentials.resolve(byGeneration))) await credentials.put(byGeneration, values);
+      await credentials.delete(byName);
+      moved++;
+    } catch (error) {
+      log('error', "an instance's credentials could not be moved to its generation: set them again", {
+        instance: instance.name,
+        plugin: instance.plugin,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
-    cursor = page.nextCursor;
-  } while (cursor);
+  }
   if (moved > 0) log('info', 'credentials moved to the generations of their instances', { instances: moved });
   return moved;
 }

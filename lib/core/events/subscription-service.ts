@@ -3,6 +3,7 @@ import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import { actionParams } from '../../sdk/manifest';
 import { checkParams } from '../../sdk/params';
+import { everyItem } from '../every-item';
 import { invalidFields } from '../field-errors';
 import type { InstanceService } from '../instances/instance-service';
 import type {
@@ -144,13 +145,8 @@ export class SubscriptionService {
     this.changes++;
   }
 
-  private async *stored(): AsyncGenerator<SubscriptionRecord> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.listSubscriptions({ limit: 1000, cursor });
-      yield* page.items;
-      cursor = page.nextCursor;
-    } while (cursor);
+  private stored(): AsyncGenerator<SubscriptionRecord> {
+    return everyItem((cursor) => this.store.listSubscriptions({ limit: 1000, cursor }));
   }
 
   private load(): Promise<void> {

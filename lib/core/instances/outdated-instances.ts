@@ -1,4 +1,5 @@
 import type { Manifest } from '../../sdk/manifest';
+import { everyItem } from '../every-item';
 import { optionsFit } from '../invocation/outdated-options';
 import type { Registry } from '../ports';
 
@@ -27,16 +28,14 @@ export interface OutdatedInstances {
 export async function outdatedInstances(registry: Registry, manifest: Manifest): Promise<OutdatedInstances> {
   const names: string[] = [];
   let count = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await registry.listInstances({ plugin: manifest.slug, limit: 1000, cursor });
-    for (const instance of page.items) {
-      if (optionsFit(manifest, instance.options).outdated.length === 0) continue;
-      count++;
-      if (names.length < LISTED) names.push(instance.name);
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  const listed = everyItem((cursor) =>
+    registry.listInstances({ plugin: manifest.slug, limit: 1000, cursor }),
+  );
+  for await (const instance of listed) {
+    if (optionsFit(manifest, instance.options).outdated.length === 0) continue;
+    count++;
+    if (names.length < LISTED) names.push(instance.name);
+  }
   return { names, count };
 }
 

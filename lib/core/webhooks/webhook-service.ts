@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import type { DispatcherDeps } from '../dispatcher/deps';
 import { validatePattern } from '../events/pattern';
+import { everyItem } from '../every-item';
 import { invalidFields } from '../field-errors';
 import type { InstanceService } from '../instances/instance-service';
 import { platformEvent } from '../platform-events';
@@ -95,12 +96,8 @@ export class WebhookService {
   async deleteSource(name: string): Promise<void> {
     await this.source(name);
     const deliveries: Pick<WebhookDeliveryRecord, 'deliveryId' | 'status'>[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.listWebhookDeliveries(name, { limit: 1000, cursor });
-      deliveries.push(...page.items.map(({ deliveryId, status }) => ({ deliveryId, status })));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const listed = everyItem((cursor) => this.store.listWebhookDeliveries(name, { limit: 1000, cursor }));
+    for await (const { deliveryId, status } of listed) deliveries.push({ deliveryId, status });
     for (const { deliveryId, status } of deliveries) {
       // A delivery not yet processed may have outcomes noted, which a new one of its id would take for its own.
       if (status === 'received') await this.store.clearWebhookOutcomes(name, deliveryId);

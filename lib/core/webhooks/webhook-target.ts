@@ -4,6 +4,7 @@ import { PlugboardError } from '../../sdk/errors';
 import { PLATFORM_SOURCE, type PlatformEvent } from '../../sdk/events';
 import type { BuiltinTarget } from '../events/delivery-target';
 import { compilePattern, matches } from '../events/pattern';
+import { everyItem } from '../every-item';
 import type { InvocationService } from '../invocation/invocation-service';
 import type {
   EventStore,
@@ -154,11 +155,7 @@ async function runRule(
 
 async function instancesOf(registry: Registry, plugin: string): Promise<InstanceRecord[]> {
   const instances: InstanceRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await registry.listInstances({ plugin, limit: 1000, cursor });
-    instances.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const instance of everyItem((cursor) => registry.listInstances({ plugin, limit: 1000, cursor })))
+    instances.push(instance);
   return instances.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
 }
