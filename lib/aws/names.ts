@@ -25,9 +25,6 @@ export function checkStage(stage: string): string {
  */
 export const pluginFunctionName = (stage: string, slug: string): string => `plugboard-${stage}-${slug}`;
 
-/** Prefix under which every secret of a stage lives; the dispatcher may write below it. */
-export const stageSecretPrefix = (stage: string): string => `plugboard/${stage}/`;
-
 /** Prefix of the webhook sources' HMAC secrets (see webhookSecretRef); `_` starts no plugin slug. */
 export const webhookSecretPrefix = (stage: string): string => webhookSecretRef(stage, '');
 

@@ -224,8 +224,12 @@ export interface EventBus {
   publish(events: PlatformEvent[]): Promise<string[]>;
 }
 
+/** Prefix under which every secret of a stage lives; the dispatcher may write below it. */
+export const stageSecretPrefix = (stage: string): string => `plugboard/${stage}/`;
+
 /** Prefix under which one plugin's instances' secrets live: the plugin may read only below it. */
-export const credentialsPrefix = (stage: string, plugin: string): string => `plugboard/${stage}/${plugin}/`;
+export const credentialsPrefix = (stage: string, plugin: string): string =>
+  `${stageSecretPrefix(stage)}${plugin}/`;
 
 /**
  * Name of the secret holding an instance's credentials. It names the instance's generation, so a
@@ -437,4 +441,4 @@ export interface GuardStore {
 
 /** Where a webhook source's HMAC secret is kept: `_` cannot start a plugin slug, so no plugin role can read it. */
 export const webhookSecretRef = (stage: string, source: string): string =>
-  `plugboard/${stage}/_webhooks/${source}`;
+  `${stageSecretPrefix(stage)}_webhooks/${source}`;

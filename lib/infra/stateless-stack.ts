@@ -9,13 +9,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DELIVERY_RETRY } from '../aws/delivery-retry';
-import {
-  pluginFunctionName,
-  stageSecretPrefix,
-  subscriptionRulePrefix,
-  webhookSecretPrefix,
-} from '../aws/names';
-import { credentialsPrefix } from '../core/ports';
+import { pluginFunctionName, subscriptionRulePrefix, webhookSecretPrefix } from '../aws/names';
+import { credentialsPrefix, stageSecretPrefix } from '../core/ports';
 import { AnnouncementSettlement } from './announcement-settlement';
 import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 import { DeadLetterIntake } from './dead-letter-intake';
