@@ -46,7 +46,7 @@ function bearerToken(options: EndpointOptions, given: string | undefined): { tok
       sent: `the token sent was the one ${options.token !== undefined ? 'given with --token' : 'in PLUGBOARD_TOKEN'}`,
     };
   const file = `${DEFAULT_DATA_DIR}/${TOKEN_FILE}`;
-  const banner = 'pass --token "$(cat <file>)", <file> being what the platform printed after "API token:"';
+  const banner = 'pass --token <token>, <token> being what the platform printed after "API token:"';
   const token = localToken();
   return token === undefined
     ? {

@@ -22,13 +22,16 @@ export function near(path: string): string {
 }
 
 /**
- * Where the platform serves, where its token is and its load report. `inMemory` says how the
- * state is kept when it does not persist (how to make it persist, say); otherwise its folder shows.
+ * Where the platform serves, its token (and the file that keeps it) and its load report. The token is
+ * the one local principal's, for whoever runs the platform in this terminal, so it is printed: a
+ * platform in memory or in another data folder keeps it where the CLI does not look. `inMemory` says
+ * how the state is kept when it does not persist (how to make it persist, say); otherwise its folder
+ * shows.
  */
 export function platformBanner(platform: LocalPlatform, inMemory: string | undefined): string {
   return [
     `Plugboard is serving on ${platform.url}`,
-    `API token: ${near(platform.tokenFile)} (send it as "Authorization: Bearer <token>")`,
+    `API token: ${platform.token} (kept in ${near(platform.tokenFile)}; send it as "Authorization: Bearer <token>")`,
     inMemory ? `State: in memory (${inMemory}); nothing persists` : `State: ${near(platform.dataDir)}`,
     '',
     formatLoadReport({

@@ -68,8 +68,8 @@ describe('plugboard dev', () => {
     expect(text()).toMatch(/^loaded +echo +my-echo /m);
     expect(text()).toContain('State: in memory (--data <dir> keeps it); nothing persists');
     expect(text()).toContain('checks echo: 3 of 3 passed');
-    const tokenFile = /^API token: (\S+) /m.exec(text())?.[1];
-    const token = (await readFile(tokenFile!, 'utf8')).trim();
+    const [, token, tokenFile] = /^API token: (\S+) \(kept in (\S+);/m.exec(text()) ?? [];
+    expect((await readFile(tokenFile!, 'utf8')).trim()).toBe(token);
     expect(text()).toContain(
       `echo-dev (echo): curl -s -H "Authorization: Bearer $(cat ${tokenFile})" -H 'content-type: application/json' -d '{"params":{}}' ${url}/v1/instances/echo-dev/actions/echo`,
     );

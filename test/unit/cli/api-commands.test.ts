@@ -244,7 +244,7 @@ describe('plugboard instances, credentials and invoke', () => {
       const none = await spawned(['plugins', 'list', '--endpoint', pb.platform.url], '', work);
       expect(none).toMatchObject({ code: 1, stdout: '' });
       expect(none.stderr.trim()).toBe(
-        'plugboard: Unauthenticated (401): send Authorization: Bearer <token>; no token was sent: none was given with --token or PLUGBOARD_TOKEN, and there is no .plugboard/token here; pass --token "$(cat <file>)", <file> being what the platform printed after "API token:"',
+        'plugboard: Unauthenticated (401): send Authorization: Bearer <token>; no token was sent: none was given with --token or PLUGBOARD_TOKEN, and there is no .plugboard/token here; pass --token <token>, <token> being what the platform printed after "API token:"',
       );
       await mkdir(join(work, '.plugboard'));
       await writeFile(join(work, '.plugboard/token'), 'a-stopped-platforms-token\n');
