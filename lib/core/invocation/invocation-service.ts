@@ -14,7 +14,7 @@ import { mergeRecords } from '../merge-records';
 import { platformEvent } from '../platform-events';
 import { credentialsRef, type InstanceRecord } from '../ports';
 import { zodFieldErrors } from '../zod-errors';
-import { optionsFit } from './outdated-options';
+import { type OptionsFit, optionsFit } from './outdated-options';
 import { unknownAction, unknownOperation } from './unknown-target';
 
 /** What a call is made for: the request (or delivery) it serves, and by when that needs its answer. */
@@ -113,24 +113,16 @@ export class InvocationService {
 
   /** Builds the envelope for any kind of call, checks credentials and guards, invokes, and reports the outcome. */
   async run(call: Invocation, kind: EnvelopeKind, name: string, input: unknown): Promise<unknown> {
+    let admitted = admit(kind, call.instance, call.manifest);
+    if (admitted instanceof PlugboardError) {
+      const newer = await this.newerRecord(call.instance);
+      const again = newer && admit(kind, newer, call.manifest);
+      if (!again || again instanceof PlugboardError) throw admitted;
+      call = { ...call, instance: newer };
+      admitted = again;
+    }
     const { instance, manifest, requestId } = call;
-    const missing = needsCredentials(kind)
-      ? missingCredentials(manifest, (name) => instance.credentialsSet.includes(name))
-      : [];
-    if (missing.length > 0) {
-      throw new PlugboardError(
-        'CredentialsMissing',
-        `instance "${instance.name}" needs credentials ${missing.join(', ')}: set them with \`plugboard credentials set ${instance.name} ${missing.map((name) => `--value ${name}=<value>`).join(' ')}\` or PUT /v1/instances/${instance.name}/credentials`,
-      );
-    }
-    const fit = optionsFit(manifest, instance.options);
-    if (fit.refusing.length > 0) {
-      throw new PlugboardError(
-        'OptionsOutdated',
-        `instance "${instance.name}" has options that do not fit plugin "${manifest.slug}" ${manifest.version} (${fit.refusing.map((e) => e.pointer).join(', ')}): PATCH /v1/instances/${instance.name} to fix them`,
-        { errors: [...fit.refusing] },
-      );
-    }
+    const fit = admitted;
     if (this.guard && (kind === 'operation' || kind === 'action')) {
       const guarding = this.guard(
         {
@@ -189,6 +181,20 @@ export class InvocationService {
     });
   }
 
+  /**
+   * The instance as stored now, when a write has come after the record this call read: a cached copy
+   * (on AWS each dispatcher serves reads from its own cache for 5 s) may lack the credentials another
+   * dispatcher has just set, or hold options it has just fixed. Read again only for a call about to be
+   * refused, so a refusal is never one the stored instance no longer earns. Another generation under
+   * the name is another instance, and none at all a deleted one: neither is this call's.
+   */
+  private async newerRecord(read: InstanceRecord): Promise<InstanceRecord | undefined> {
+    const stored = await this.deps.registry.getInstance(read.name, { fresh: true });
+    return stored && stored.generation === read.generation && stored.version > read.version
+      ? stored
+      : undefined;
+  }
+
   /** Operation Succeeded|Failed, with what happened but never the inputs, which may hold secrets. */
   private async report(
     envelope: Envelope,
@@ -210,4 +216,33 @@ export class InvocationService {
       platformEvent(this.deps.origin, answer.ok ? 'Operation Succeeded' : 'Operation Failed', detail),
     ]);
   }
+}
+
+/**
+ * What a call of `kind` gets from the instance's stored options, or why the instance cannot be
+ * called as read: credentials the plugin requires not set, or options its current version refuses.
+ */
+function admit(
+  kind: EnvelopeKind,
+  instance: InstanceRecord,
+  manifest: Manifest,
+): OptionsFit | PlugboardError {
+  const missing = needsCredentials(kind)
+    ? missingCredentials(manifest, (name) => instance.credentialsSet.includes(name))
+    : [];
+  if (missing.length > 0) {
+    return new PlugboardError(
+      'CredentialsMissing',
+      `instance "${instance.name}" needs credentials ${missing.join(', ')}: set them with \`plugboard credentials set ${instance.name} ${missing.map((name) => `--value ${name}=<value>`).join(' ')}\` or PUT /v1/instances/${instance.name}/credentials`,
+    );
+  }
+  const fit = optionsFit(manifest, instance.options);
+  if (fit.refusing.length > 0) {
+    return new PlugboardError(
+      'OptionsOutdated',
+      `instance "${instance.name}" has options that do not fit plugin "${manifest.slug}" ${manifest.version} (${fit.refusing.map((e) => e.pointer).join(', ')}): PATCH /v1/instances/${instance.name} to fix them`,
+      { errors: [...fit.refusing] },
+    );
+  }
+  return fit;
 }
