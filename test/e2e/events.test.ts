@@ -239,6 +239,16 @@ describe('events over loopback HTTP', () => {
       reason: expect.stringContaining('audit-log is set to reject events'),
     });
     expect((await seen('grumpy')).events).toEqual([]);
+    // The log says so once, at the error level, as AWS raises its DeadLetters alarm.
+    const logged = pb.logLines.map((line) => JSON.parse(line)).filter((line) => line.id === letters[0]?.id);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: 'event dead-lettered: every attempt failed',
+        attempts: 3,
+        reason: letters[0]?.reason,
+      }),
+    ]);
 
     const patch = await pb.call(
       'PATCH',

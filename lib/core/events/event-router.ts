@@ -388,9 +388,16 @@ export class EventRouter {
     }
     if (signal.aborted) throw new Stopped();
     const failed = letterOf(event, target.id, (letter?.attempts ?? 0) + this.attempts, reason);
-    if (!letter) await this.props.store.putDeadLetter(failed);
+    const noted = { id: failed.id, attempts: failed.attempts, reason };
+    if (!letter) {
+      await this.props.store.putDeadLetter(failed);
+      // The line an operator watching the local platform's log has where AWS has the DeadLetters alarm.
+      this.props.log?.('error', 'event dead-lettered: every attempt failed', noted);
+    }
     // An operator who deleted the letter while it was redriven wants it gone, delivered or not.
-    else if (!(await this.props.store.replaceDeadLetter(failed)))
+    else if (await this.props.store.replaceDeadLetter(failed))
+      this.props.log?.('warn', 'redriven dead letter failed again: kept', noted);
+    else
       this.props.log?.('info', 'dead letter deleted during its redrive: not written back', { id: failed.id });
     return false;
   }
