@@ -7,6 +7,7 @@ import {
   buildPlatform,
   corsOriginsFromContext,
   jwtFromContext,
+  logRetentionFromContext,
   stageFromContext,
 } from '../lib/infra/platform';
 import { PROJECT_ROOT } from '../lib/infra/project-root';
@@ -25,5 +26,6 @@ buildPlatform(app, {
   jwt: jwtFromContext(app),
   corsOrigins: corsOriginsFromContext(app),
   alarmTopicArn: alarmTopicArnFromContext(app),
+  logRetention: logRetentionFromContext(app),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,5 +1,5 @@
 import { type App, type Environment, Tags } from 'aws-cdk-lib';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { checkStage } from '../aws/names';
 import { corsOriginList } from '../core/http/cors';
 import type { JwtAuthOptions } from './platform-api';
@@ -133,4 +133,31 @@ export function alarmTopicArnFromContext(app: App): string | undefined {
     );
   }
   return arn;
+}
+
+// The day counts CloudWatch Logs keeps logs for; INFINITE is CDK's stand-in for "never expire", no count.
+const RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE,
+);
+
+/**
+ * `-c logRetention=<days>` keeps every log group's logs that many days, `-c logRetention=infinite`
+ * for ever. A count CloudWatch Logs does not take is refused here, naming the key: CloudFormation
+ * would refuse it only mid-deploy.
+ */
+export function logRetentionFromContext(app: App): RetentionDays | undefined {
+  const value = app.node.tryGetContext('logRetention');
+  if (value === undefined) return undefined;
+  if (value === 'infinite') return RetentionDays.INFINITE;
+  // The CLI hands `-c` values over as strings, cdk.json as numbers.
+  const days =
+    typeof value === 'string' || typeof value === 'number'
+      ? RETENTION_DAYS.find((allowed) => String(allowed) === String(value))
+      : undefined;
+  if (days === undefined) {
+    throw new Error(
+      `-c logRetention takes one of ${RETENTION_DAYS.join(', ')} (days) or infinite; got ${JSON.stringify(value)}`,
+    );
+  }
+  return days;
 }

@@ -497,6 +497,17 @@ describe('local platform over loopback HTTP', () => {
       {
         pointer: '/path/action',
         detail:
+          'an action name is a-z, 0-9 and "_"; "configuration.setValue" has the form of an operation, which is called at /v1/instances/typo-config/operations/configuration.setValue',
+      },
+    ]);
+    // An instance name that is refused itself is not echoed back as a path to call.
+    const badName = await pb.call('POST', '/v1/instances/Typo%3Cb%3E/actions/configuration.setValue', {});
+    expectProblem(badName, 400);
+    expect(badName.body.errors).toEqual([
+      { pointer: '/path/name', detail: expect.stringMatching(/^an instance name is a-z/) },
+      {
+        pointer: '/path/action',
+        detail:
           'an action name is a-z, 0-9 and "_"; "configuration.setValue" has the form of an operation, which is called at /v1/instances/<name>/operations/configuration.setValue',
       },
     ]);

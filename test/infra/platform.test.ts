@@ -15,7 +15,12 @@ import { readEnvironment } from '../../lib/aws/environment';
 import { pluginFunctionName, subscriptionRuleName } from '../../lib/aws/names';
 import { GENERATION } from '../../lib/core/instances/generation';
 import { credentialsRef } from '../../lib/core/ports';
-import { alarmTopicArnFromContext, buildPlatform, stageFromContext } from '../../lib/infra/platform';
+import {
+  alarmTopicArnFromContext,
+  buildPlatform,
+  logRetentionFromContext,
+  stageFromContext,
+} from '../../lib/infra/platform';
 import { PROJECT_ROOT } from '../../lib/infra/project-root';
 import {
   allowingStatements,
@@ -622,14 +627,25 @@ describe('stage names', () => {
 });
 
 describe('logRetention', () => {
+  /** The RetentionInDays of every log group of both stacks, by stack and log group. */
+  const retentionsWith = (logRetention: RetentionDays) => {
+    const { stateful, stateless } = buildFixturePlatform({ logRetention });
+    return [stateful, stateless].flatMap((stack) => {
+      const logGroups = Object.entries(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'));
+      expect(logGroups.length, stack.stackName).toBeGreaterThan(0);
+      return logGroups.map(([id, logGroup]) => [
+        `${stack.stackName} ${id}`,
+        logGroup.Properties?.RetentionInDays,
+      ]);
+    });
+  };
+
   it('keeps the logs of every log group of both stacks that long, the API access log included', () => {
-    const { stateful, stateless } = buildFixturePlatform({ logRetention: RetentionDays.ONE_WEEK });
-    for (const stack of [stateful, stateless]) {
-      const logGroups = Template.fromStack(stack).findResources('AWS::Logs::LogGroup');
-      expect(Object.keys(logGroups).length, stack.stackName).toBeGreaterThan(0);
-      for (const [id, logGroup] of Object.entries(logGroups))
-        expect(logGroup.Properties.RetentionInDays, `${stack.stackName} ${id}`).toBe(7);
-    }
+    for (const [id, days] of retentionsWith(RetentionDays.ONE_WEEK)) expect(days, id).toBe(7);
+  });
+
+  it('keeps them for ever with RetentionDays.INFINITE (-c logRetention=infinite): no log group has a retention', () => {
+    for (const [id, days] of retentionsWith(RetentionDays.INFINITE)) expect(days, id).toBeUndefined();
   });
 });
 
@@ -671,6 +687,55 @@ describe('-c alarmTopicArn', () => {
   });
 });
 
+describe('-c logRetention', () => {
+  const contextApp = (logRetention: unknown) =>
+    new App({ context: { 'aws:cdk:bundling-stacks': [], logRetention } });
+  const allowed = Object.values(RetentionDays).filter(
+    (days): days is number => typeof days === 'number' && days !== RetentionDays.INFINITE,
+  );
+
+  it('takes the day counts CloudWatch Logs keeps logs for, from the CLI or cdk.json, infinite, and nothing when not given', () => {
+    expect(logRetentionFromContext(new App())).toBeUndefined();
+    expect(allowed).toEqual(expect.arrayContaining([1, 3, 5, 7, 14, 30, 60, 90, 365, 400, 3653]));
+    for (const days of allowed) {
+      expect(logRetentionFromContext(contextApp(String(days)))).toBe(days);
+      expect(logRetentionFromContext(contextApp(days))).toBe(days);
+    }
+    expect(logRetentionFromContext(contextApp('infinite'))).toBe(RetentionDays.INFINITE);
+  });
+
+  it('refuses anything else at synth, naming the key, the value given and the values it takes', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.integer(),
+          fc.constantFrom(
+            '31',
+            '0',
+            '-7',
+            '07',
+            '7.5',
+            ' 7',
+            'Infinite',
+            'INFINITE',
+            '9999',
+            9999,
+            true,
+            [7],
+          ),
+        ),
+        (value) => {
+          fc.pre(value !== 'infinite' && !allowed.some((days) => String(days) === String(value)));
+          expect(() => logRetentionFromContext(contextApp(value))).toThrow(
+            `-c logRetention takes one of ${allowed.join(', ')} (days) or infinite; got ${JSON.stringify(value)}`,
+          );
+        },
+      ),
+    );
+  });
+});
+
 describe('cdk-nag during synth', () => {
   it('stops synth on a finding nobody acknowledged (so the clean result above means something)', () => {
     const app = new App();
@@ -696,7 +761,11 @@ describe('bin/app.ts', () => {
           CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'aws:cdk:bundling-stacks': [] }),
         },
       });
-      const templates = readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+      const templates = readdirSync(outdir)
+        .filter((f) => f.endsWith('.template.json'))
+        .map(
+          (f) => JSON.parse(readFileSync(join(outdir, f), 'utf8')) as { Resources: Record<string, Resource> },
+        );
       return { status: run.status, stderr: run.stderr, templates };
     } finally {
       rmSync(outdir, { recursive: true, force: true });
@@ -708,6 +777,25 @@ describe('bin/app.ts', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/plugin\(s\) failed to load/);
     expect(run.stderr).toMatch(/bad-manifest/);
+    expect(run.templates).toEqual([]);
+  });
+
+  // A whole synth of both stacks: on a busy machine it needs the spawn's own limit.
+  it('keeps every log group of both stacks -c logRetention days', () => {
+    const run = synthApp({ logRetention: '7' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.templates).toHaveLength(2);
+    for (const { Resources } of run.templates) {
+      const logGroups = Object.values(Resources).filter((r) => r.Type === 'AWS::Logs::LogGroup');
+      expect(logGroups.length).toBeGreaterThan(0);
+      for (const logGroup of logGroups) expect(logGroup.Properties.RetentionInDays).toBe(7);
+    }
+  }, 60_000);
+
+  it('stops at an -c logRetention CloudWatch Logs does not take', () => {
+    const run = synthApp({ logRetention: '31' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/-c logRetention takes one of 1, 3, 5, 7, .* \(days\) or infinite; got "31"/);
     expect(run.templates).toEqual([]);
   });
 

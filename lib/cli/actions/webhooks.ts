@@ -65,7 +65,9 @@ export async function listDeliveries(
   source: string,
   options: EndpointOptions & { limit: number },
 ): Promise<void> {
-  const deliveries = clientFor(options).webhookSources.everyDelivery(source);
+  const client = clientFor(options);
+  const deliveries = (pageSize: number | undefined) =>
+    client.webhookSources.everyDelivery(source, { pageSize });
   const shown = await printAtMost(deliveries, options.limit, 'deliveries', 'raise --limit for more');
   if (shown === 0) console.log(`no deliveries to ${source}`);
 }

@@ -41,6 +41,18 @@ async function plugboardAt(remote: boolean, ...args: string[]) {
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
+/** What `run` answers, and the `?limit=` of each request to `path` the CLI sent meanwhile ('' for none). */
+async function limitsAsked<T>(path: string, run: () => Promise<T>): Promise<{ limits: string[]; result: T }> {
+  const limits: string[] = [];
+  const send = globalThis.fetch;
+  vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.pathname === path) limits.push(url.searchParams.get('limit') ?? '');
+    return send(input, init);
+  });
+  return { limits, result: await run() };
+}
+
 /** A loopback port nothing listens on. */
 function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -498,6 +510,16 @@ describe('plugboard events and dlq', () => {
     expect(cut.stderr.trim()).toBe(
       'plugboard: the first 2 dead letters shown; more remain (leave out --limit for all)',
     );
+
+    // One page of one more than --limit tells whether more remain, where pages of 100 were read.
+    const short = await limitsAsked('/v1/dlq', () => plugboard('dlq', 'list', '--limit', '2'));
+    expect(short).toEqual({
+      limits: ['3'],
+      result: { code: 0, stdout: cut.stdout.trim(), stderr: cut.stderr.trim() },
+    });
+    // The API's largest page is 1000: a --limit as large asks for that, and takes all there are.
+    const whole = await limitsAsked('/v1/dlq', () => plugboard('dlq', 'list', '--limit', '1000'));
+    expect(whole).toEqual({ limits: ['1000'], result: { code: 0, stdout: every.stdout.trim(), stderr: '' } });
     for (const id of stored) await pb.platform.eventStore.deleteDeadLetter(id);
   });
 
@@ -777,6 +799,15 @@ describe('plugboard webhooks', () => {
     expect(cut.stderr.trim()).toBe(
       'plugboard: the first 2 deliveries shown; more remain (raise --limit for more)',
     );
+    const path = '/v1/webhooks/cli-list-hooks/deliveries';
+    const short = await limitsAsked(path, () =>
+      plugboard('webhooks', 'deliveries', 'cli-list-hooks', '--limit', '2'),
+    );
+    expect(short.limits).toEqual(['3']);
+    expect(short.result.stdout).toBe(cut.stdout.trim());
+    // --limit is 20 unless given.
+    const usual = await limitsAsked(path, () => plugboard('webhooks', 'deliveries', 'cli-list-hooks'));
+    expect(usual.limits).toEqual(['21']);
     await plugboard('webhooks', 'delete-source', 'cli-list-hooks');
   }, 60_000);
 });

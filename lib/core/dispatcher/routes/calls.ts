@@ -7,15 +7,28 @@ import { ActionCallSchema, CallSchema, InstanceNameParam, json, problems, Result
 const CALL_ERRORS = [404, 409, 410, 413, 415, 424, 429, 502, 503, 504];
 const OPERATION_NAME = /^[A-Za-z][A-Za-z0-9_.]*$/;
 
+const ACTION_NAME_RULE = 'an action name is a-z, 0-9 and "_"';
+
 /**
  * An operation's name sent to the actions path (`configuration.setValue`, `getValues`) is refused
- * here, before the plugin is looked up: it is told where operations are called, as the unknown-target
- * refusals tell each kind of the other.
+ * here, before the plugin is looked up: it is told where operations are called on the instance the
+ * request names, as the unknown-target refusals tell each kind of the other. The check of the path as
+ * a whole words it, as the action's own check does not see the name; a name refused itself is not
+ * echoed.
  */
-function actionNameRule(input: unknown): string {
-  const rule = 'an action name is a-z, 0-9 and "_"';
-  if (typeof input !== 'string' || input.length > 100 || !OPERATION_NAME.test(input)) return rule;
-  return `${rule}; "${input}" has the form of an operation, which is called at /v1/instances/<name>/operations/${input}`;
+function pointToOperations(ctx: z.core.ParsePayload<{ name: string; action: string }>): void {
+  const { name, action } = ctx.value;
+  const refused = ctx.issues.findIndex(
+    (issue) => issue.path?.[0] === 'action' && issue.code === 'invalid_format',
+  );
+  if (refused === -1 || action.length > 100 || !OPERATION_NAME.test(action)) return;
+  const instance = ctx.issues.some((issue) => issue.path?.[0] === 'name') ? '<name>' : name;
+  ctx.issues[refused] = {
+    code: 'custom',
+    path: ['action'],
+    input: action,
+    message: `${ACTION_NAME_RULE}; "${action}" has the form of an operation, which is called at /v1/instances/${instance}/operations/${action}`,
+  };
 }
 
 const operation = createRoute({
@@ -36,13 +49,15 @@ const action = createRoute({
   path: '/v1/instances/{name}/actions/{action}',
   summary: "Run an action from the plugin's catalogue; required params enforced, optional filled",
   request: {
-    params: z.object({
-      name: InstanceNameParam,
-      action: z
-        .string()
-        .max(64)
-        .regex(/^[a-z][a-z0-9_]*$/, { error: (issue) => actionNameRule(issue.input) }),
-    }),
+    params: z
+      .object({
+        name: InstanceNameParam,
+        action: z
+          .string()
+          .max(64)
+          .regex(/^[a-z][a-z0-9_]*$/, ACTION_NAME_RULE),
+      })
+      .check(pointToOperations),
     body: { required: false, content: { 'application/json': { schema: ActionCallSchema } } },
   },
   responses: { 200: json(ResultSchema, "The action's result"), ...problems(...CALL_ERRORS) },
