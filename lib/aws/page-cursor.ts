@@ -1,13 +1,11 @@
 import { cursorPosition, invalidCursor } from '../core/page-cursor-text';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../core/ports';
 import { PlugboardError } from '../sdk/errors';
 
 /**
  * Opaque page cursors: base64url JSON of DynamoDB's LastEvaluatedKey. A cursor is only accepted back
  * for the query that made it: same key attributes, all strings, checked by the caller's `belongs`.
  */
-
-export const DEFAULT_PAGE_LIMIT = 100;
-export const MAX_PAGE_LIMIT = 1000;
 
 export type PageKey = Record<string, string>;
 

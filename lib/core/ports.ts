@@ -12,9 +12,13 @@ export interface Page<T> {
   nextCursor?: string | undefined;
 }
 export interface PageRequest {
+  /** 1 to MAX_PAGE_LIMIT. @default DEFAULT_PAGE_LIMIT */
   limit?: number | undefined;
   cursor?: string | undefined;
 }
+/** The items a page of any list holds unless asked for another number, and the most it holds. */
+export const DEFAULT_PAGE_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 1000;
 
 export type PluginStatus = 'loaded' | 'removed';
 /** Handlers a plugin may have that its manifest does not declare. */

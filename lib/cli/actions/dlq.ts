@@ -4,7 +4,7 @@ import { printAtMost } from '../print-at-most';
 
 export async function listDeadLetters(options: EndpointOptions & { limit?: number }): Promise<void> {
   const client = clientFor(options);
-  const letters = (pageSize: number | undefined) => client.dlq.all({ pageSize });
+  const letters = (pageSize: number) => client.dlq.all({ pageSize });
   const shown = await printAtMost(letters, options.limit, 'dead letters', 'leave out --limit for all');
   if (shown === 0) console.log('the dead-letter queue is empty');
 }

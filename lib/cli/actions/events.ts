@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { PlatformEventRecord } from '../../client';
 import { type CompiledPattern, compilePattern, matches } from '../../core/events/pattern';
+import { MAX_PAGE_LIMIT } from '../../core/ports';
 import { isoTime } from '../../sdk/contracts';
 import { PlugboardError, ValidationError } from '../../sdk/errors';
 import { clientFor } from '../api';
@@ -62,7 +63,7 @@ export async function tailEvents(options: TailOptions, command: Command): Promis
   let latest = since;
   let printed = 0;
   while (printed < max) {
-    const query = { from: new Date(Math.max(since, latest - LATE_MS)).toISOString(), limit: 1000 };
+    const query = { from: new Date(Math.max(since, latest - LATE_MS)).toISOString(), limit: MAX_PAGE_LIMIT };
     let cursor: string | undefined;
     do {
       const page = await client.events.log({ ...query, cursor });

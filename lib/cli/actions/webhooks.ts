@@ -66,8 +66,7 @@ export async function listDeliveries(
   options: EndpointOptions & { limit: number },
 ): Promise<void> {
   const client = clientFor(options);
-  const deliveries = (pageSize: number | undefined) =>
-    client.webhookSources.everyDelivery(source, { pageSize });
+  const deliveries = (pageSize: number) => client.webhookSources.everyDelivery(source, { pageSize });
   const shown = await printAtMost(deliveries, options.limit, 'deliveries', 'raise --limit for more');
   if (shown === 0) console.log(`no deliveries to ${source}`);
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CallContextSchema } from '../../sdk/context';
 import { INSTANCE_NAME, MAX_INSTANCE_NAME_LENGTH } from '../instances/instance-service';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../ports';
 
 /** One thing wrong, located by a JSON pointer (RFC 6901). */
 const FieldErrorSchema = z.object({ pointer: z.string(), detail: z.string() });
@@ -57,7 +58,7 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
-const PAGE_LIMIT_ERROR = 'must be a whole number from 1 to 1000';
+const PAGE_LIMIT_ERROR = `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`;
 
 /**
  * `?limit=` of every paginated list: one message for each way it can be wrong, where zod would say
@@ -67,9 +68,9 @@ export const PageLimit = z.coerce
   .number({ error: PAGE_LIMIT_ERROR })
   .int({ error: PAGE_LIMIT_ERROR })
   .min(1, { error: PAGE_LIMIT_ERROR })
-  .max(1000, { error: PAGE_LIMIT_ERROR })
-  .default(100)
-  .meta({ description: 'Items per page, 1 to 1000; default 100' });
+  .max(MAX_PAGE_LIMIT, { error: PAGE_LIMIT_ERROR })
+  .default(DEFAULT_PAGE_LIMIT)
+  .meta({ description: `Items per page, 1 to ${MAX_PAGE_LIMIT}; default ${DEFAULT_PAGE_LIMIT}` });
 
 /** The query of a paginated list: its size and the cursor a previous page answered. */
 export const PageQuery = {

@@ -1,5 +1,5 @@
 import { cursorPosition, cursorText, invalidCursor } from '../../core/page-cursor-text';
-import type { Page, PageRequest } from '../../core/ports';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type Page, type PageRequest } from '../../core/ports';
 import type { PlatformEvent } from '../../sdk/events';
 
 /**
@@ -39,7 +39,6 @@ export function compareEntries(a: Position, b: Position): number {
   return a.ms - b.ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const MAX_PAGE = 1000;
 /** Appends held unsorted at most, so a list never read does not keep every event it was given. */
 const MAX_ADDED = 1024;
 
@@ -77,7 +76,7 @@ export class EventOrder {
     // of it before the next page is read.
     if (after && after.ms >= range.to) throw invalidCursor();
     this.settle();
-    const limit = Math.min(Math.max(request.limit ?? 100, 1), MAX_PAGE);
+    const limit = Math.min(Math.max(request.limit ?? DEFAULT_PAGE_LIMIT, 1), MAX_PAGE_LIMIT);
     const entries = this.sorted;
     let start = firstWhere(entries, (e) => e.ms >= range.from);
     if (after)

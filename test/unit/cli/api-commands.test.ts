@@ -520,6 +520,9 @@ describe('plugboard events and dlq', () => {
     // The API's largest page is 1000: a --limit as large asks for that, and takes all there are.
     const whole = await limitsAsked('/v1/dlq', () => plugboard('dlq', 'list', '--limit', '1000'));
     expect(whole).toEqual({ limits: ['1000'], result: { code: 0, stdout: every.stdout.trim(), stderr: '' } });
+    // Without --limit, the whole list in the API's largest pages, not its default 100.
+    const all = await limitsAsked('/v1/dlq', () => plugboard('dlq', 'list'));
+    expect(all).toEqual({ limits: ['1000'], result: { code: 0, stdout: every.stdout.trim(), stderr: '' } });
     for (const id of stored) await pb.platform.eventStore.deleteDeadLetter(id);
   });
 
