@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -20,7 +21,20 @@ export const FIXTURE_PLUGINS: readonly DeployedPlugin[] = [
 
 export const STAGE = 'test';
 
-/** The platform as bin/app.ts builds it, cdk-nag included, without bundling (no esbuild runs). */
+/**
+ * The feature flags cdk.json gives every `cdk synth` and `cdk deploy`: the CLI hands them to the app,
+ * a test's App reads only what it is given, so the templates tested are the ones deployed.
+ */
+const DEPLOYED_FLAGS: Record<string, unknown> = Object.fromEntries(
+  Object.entries(
+    JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
+      string,
+      unknown
+    >,
+  ).filter(([key]) => key.startsWith('@aws-cdk')),
+);
+
+/** The platform as bin/app.ts builds it, with cdk.json's flags and cdk-nag, without bundling (no esbuild runs). */
 export function buildFixturePlatform(
   options: {
     jwt?: JwtAuthOptions;
@@ -29,7 +43,7 @@ export function buildFixturePlatform(
     logRetention?: RetentionDays;
   } = {},
 ) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...DEPLOYED_FLAGS, 'aws:cdk:bundling-stacks': [] } });
   const stacks = buildPlatform(app, { stage: STAGE, plugins: FIXTURE_PLUGINS, ...options });
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
