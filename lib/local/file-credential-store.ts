@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { checkCredentialsRef, checkCredentialValues, parseCredentialValues } from '../core/credential-values';
@@ -39,6 +39,13 @@ export class FileCredentialStore implements CredentialStore, CredentialResolver 
   private key: Promise<Buffer> | undefined;
   /** Writes in this process run one after another; each reads the file fresh. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The file as last read, still encrypted, with what `stat` said of it then. A call's credentials are
+   * resolved on every call of an instance that has them, and reading and checking the whole file each
+   * time cost 0.7 ms with 200 instances' credentials in it and 13 ms with 2,000. Every write replaces
+   * the file by a rename, so a file written since, by this process or another, is another inode.
+   */
+  private lastRead: { readonly version: string; readonly file: CredentialsFile } | undefined;
 
   constructor(props: FileCredentialStoreProps) {
     this.dir = props.dir;
@@ -77,7 +84,7 @@ export class FileCredentialStore implements CredentialStore, CredentialResolver 
 
   async resolve(ref: string): Promise<Record<string, string> | undefined> {
     const checkedRef = checkCredentialsRef(ref);
-    const file = await this.readFile();
+    const file = await this.readUnchanged();
     const entry = Object.hasOwn(file.entries, checkedRef) ? file.entries[checkedRef] : undefined;
     if (!entry) return undefined;
     const unreadable = new PlugboardError(
@@ -105,6 +112,25 @@ export class FileCredentialStore implements CredentialStore, CredentialResolver 
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The file as last read while it has not changed since, else read again. Never to be changed in place. */
+  private async readUnchanged(): Promise<CredentialsFile> {
+    const version = await this.fileVersion();
+    if (version !== undefined && this.lastRead?.version === version) return this.lastRead.file;
+    const file = await this.readFile();
+    // Read after the stat: a write landing between the two is read again by the next call.
+    this.lastRead = version === undefined ? undefined : { version, file };
+    return file;
+  }
+
+  private async fileVersion(): Promise<string | undefined> {
+    try {
+      const { ino, size, mtimeMs } = await stat(this.dataFile);
+      return `${ino}:${size}:${mtimeMs}`;
+    } catch {
+      return undefined;
+    }
   }
 
   private async readFile(): Promise<CredentialsFile> {

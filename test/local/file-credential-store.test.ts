@@ -74,6 +74,24 @@ describe('FileCredentialStore', () => {
     expect((await failure(() => store.put('plugboard/local/kv/b', { token: CANARY }))).code).toBe('Internal');
   });
 
+  it('reads the file again whenever it changed since it was last read, by another store or by hand', async () => {
+    await store.put('plugboard/local/kv/a', { token: 'first' });
+    expect(await store.resolve('plugboard/local/kv/a')).toEqual({ token: 'first' });
+    // Another process on the same folder (a second store shares nothing in memory with this one).
+    const other = new FileCredentialStore({ dir });
+    await other.put('plugboard/local/kv/a', { token: 'second' });
+    await other.put('plugboard/local/kv/b', { token: 'another' });
+    expect(await store.resolve('plugboard/local/kv/a')).toEqual({ token: 'second' });
+    expect(await store.resolve('plugboard/local/kv/b')).toEqual({ token: 'another' });
+    await other.delete('plugboard/local/kv/a');
+    expect(await store.resolve('plugboard/local/kv/a')).toBeUndefined();
+    // Written in place, not renamed over: the same file, changed.
+    await writeFile(join(dir, 'credentials.json'), `{"version": 1, "entries": ${CANARY}`);
+    expect((await failure(() => store.resolve('plugboard/local/kv/b'))).message).toMatch(
+      /credentials\.json is corrupted/,
+    );
+  });
+
   it('refuses to make a new key while values encrypted under the old one exist', async () => {
     await store.put('plugboard/local/kv/a', { token: CANARY });
     await rm(join(dir, 'credentials.key'));
