@@ -5,6 +5,7 @@ import { DynamoDbPluginStorage } from './dynamodb-plugin-storage';
 import type { PlatformEnvironment } from './environment';
 import { EventBridgeBus } from './eventbridge-bus';
 import { RegistryTableClient } from './registry-table-client';
+import { ReusedCredentials } from './reused-credentials';
 import { SecretsManagerCredentialResolver } from './secrets-manager-credential-store';
 
 /** One instance's part of plugin-owned storage, as a plugin's Lambda gives it to the runtime. */
@@ -26,7 +27,7 @@ export function awsRuntimeServices(env: PlatformEnvironment, log: RuntimeService
   const storage = new DynamoDbPluginStorage(new RegistryTableClient({ tableName: env.PLUGBOARD_TABLE_NAME }));
   const bus = new EventBridgeBus({ busName: env.PLUGBOARD_BUS_NAME });
   return {
-    credentials: new SecretsManagerCredentialResolver(),
+    credentials: new ReusedCredentials(new SecretsManagerCredentialResolver()),
     store: (owner) => instanceStore(storage, owner),
     publish: async (event) => {
       await bus.publish([event]);

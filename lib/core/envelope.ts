@@ -46,6 +46,8 @@ export const EnvelopeSchema = z.object({
   options: z.record(z.string(), z.unknown()).default({}),
   /** Where the runtime finds this instance's credentials; absent when none are set. */
   credentialsRef: z.string().optional(),
+  /** The instance's version the call was made for, beside a credentialsRef (CredentialResolver.resolve). */
+  credentialsVersion: z.number().int().optional(),
   requestId: z.string(),
   /** Epoch milliseconds. */
   deadline: z.number(),

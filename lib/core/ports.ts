@@ -211,7 +211,12 @@ export interface CredentialStore {
 
 /** The plugin function's side: it reads its own instance's values. */
 export interface CredentialResolver {
-  resolve(ref: string): Promise<Record<string, string> | undefined>;
+  /**
+   * `version` is the instance's version the call is for, when it is known: every credentials write
+   * makes a new version, so a resolver may answer a ref and version with what it resolved for them
+   * before.
+   */
+  resolve(ref: string, version?: number): Promise<Record<string, string> | undefined>;
 }
 
 /** Runs an envelope in a plugin's function (a Lambda on AWS, a worker thread locally). */

@@ -158,6 +158,7 @@ export class InvocationService {
       options: mergeRecords(fit.options),
       credentialsRef:
         instance.credentialsSet.length > 0 ? credentialsRef(this.deps.stage, instance) : undefined,
+      credentialsVersion: instance.credentialsSet.length > 0 ? instance.version : undefined,
       requestId,
       deadline,
       chainDepth: cause?.chainDepth,

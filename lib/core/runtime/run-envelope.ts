@@ -136,7 +136,8 @@ export async function runEnvelope(
     });
   try {
     if (envelope.credentialsRef)
-      credentials = (await services.credentials.resolve(envelope.credentialsRef)) ?? {};
+      credentials =
+        (await services.credentials.resolve(envelope.credentialsRef, envelope.credentialsVersion)) ?? {};
     redact = createRedactor(Object.values(credentials));
     const missing = needsCredentials(envelope.kind)
       ? missingCredentials(manifest, (name) => Object.hasOwn(credentials, name) && Boolean(credentials[name]))
