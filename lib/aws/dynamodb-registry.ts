@@ -1,4 +1,5 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { everyItem } from '../core/every-item';
 import { DELETE_CLAIM_EXPIRY_MS } from '../core/instances/announcements';
 import { newGeneration } from '../core/instances/generation';
 import { sameInstance } from '../core/instances/if-match';
@@ -81,17 +82,15 @@ export class DynamoDbRegistry implements Registry {
 
   async listPlugins(): Promise<PluginRecord[]> {
     const plugins: PluginRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.table.query(
+    const items = everyItem((page) =>
+      this.table.query(
         { IndexName: INDEX.name, ...partitionIs(INDEX.partitionKey, PLUGINS_PARTITION) },
-        { limit: 1000, cursor },
+        page,
         INDEX_KEY,
         (key) => key.gsi1pk === PLUGINS_PARTITION,
-      );
-      plugins.push(...page.items.map(pluginFromItem));
-      cursor = page.nextCursor;
-    } while (cursor);
+      ),
+    );
+    for await (const item of items) plugins.push(pluginFromItem(item));
     return plugins;
   }
 

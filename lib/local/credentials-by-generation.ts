@@ -15,7 +15,7 @@ export async function moveCredentialsToGenerations(
   log: LogFn,
 ): Promise<number> {
   let moved = 0;
-  for await (const instance of everyItem((cursor) => registry.listInstances({ limit: 1000, cursor }))) {
+  for await (const instance of everyItem((page) => registry.listInstances(page))) {
     if (instance.generation === undefined || instance.credentialsSet.length === 0) continue;
     const byName = credentialsRef(stage, { plugin: instance.plugin, name: instance.name });
     try {

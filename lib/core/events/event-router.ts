@@ -1,6 +1,7 @@
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
 import type { LogFn } from '../dispatcher/deps';
+import { everyItem } from '../every-item';
 import { FifoQueue } from '../fifo-queue';
 import type { InvocationService } from '../invocation/invocation-service';
 import type { DeadLetter, DeliveryJournal, EventStore, SubscriptionRecord, TimeRange } from '../ports';
@@ -255,12 +256,8 @@ export class EventRouter {
         letters.push(letter);
       }
     } else {
-      let cursor: string | undefined;
-      do {
-        const page = await this.props.store.listDeadLetters({ limit: 1000, cursor });
-        letters.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor);
+      for await (const letter of everyItem((page) => this.props.store.listDeadLetters(page)))
+        letters.push(letter);
     }
     const subscriptions = new Map<string, Promise<SubscriptionRecord | undefined>>();
     const subscription = (id: string) => {
@@ -312,12 +309,8 @@ export class EventRouter {
     const pattern = compilePattern(subscription.pattern);
     const target = subscriptionTarget(subscription, this.props.invocations);
     const events: PlatformEvent[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.props.store.listEvents(range, { limit: 1000, cursor });
-      events.push(...page.items.filter((event) => matches(pattern, event)));
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const event of everyItem((page) => this.props.store.listEvents(range, page)))
+      if (matches(pattern, event)) events.push(event);
     this.track(
       (async () => {
         for (const event of events) await this.deliverTo(target, event);

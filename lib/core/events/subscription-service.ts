@@ -146,7 +146,7 @@ export class SubscriptionService {
   }
 
   private stored(): AsyncGenerator<SubscriptionRecord> {
-    return everyItem((cursor) => this.store.listSubscriptions({ limit: 1000, cursor }));
+    return everyItem((page) => this.store.listSubscriptions(page));
   }
 
   private load(): Promise<void> {

@@ -1,5 +1,6 @@
 import { PlugboardError } from '../../sdk/errors';
 import type { PlatformEvent } from '../../sdk/events';
+import { everyItem } from '../every-item';
 import type {
   AnnouncingInstance,
   EventBus,
@@ -91,12 +92,8 @@ export async function settleAnnouncements(
 ): Promise<SettledAnnouncements> {
   const settled: SettledAnnouncements = { published: 0, dropped: 0, kept: 0 };
   const heldBefore = new Date(Date.now() - olderThanMs).toISOString();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.registry.listAnnouncements(heldBefore, { limit: 100, cursor });
-    for (const announcement of page.items) settled[await settle(deps, announcement)]++;
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
+  const held = everyItem((page) => deps.registry.listAnnouncements(heldBefore, page), 100);
+  for await (const announcement of held) settled[await settle(deps, announcement)]++;
   if (settled.published + settled.dropped + settled.kept > 0)
     deps.log?.(settled.kept > 0 ? 'warn' : 'info', 'held announcements of instance writes settled', {
       ...settled,

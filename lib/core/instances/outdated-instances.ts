@@ -28,9 +28,7 @@ export interface OutdatedInstances {
 export async function outdatedInstances(registry: Registry, manifest: Manifest): Promise<OutdatedInstances> {
   const names: string[] = [];
   let count = 0;
-  const listed = everyItem((cursor) =>
-    registry.listInstances({ plugin: manifest.slug, limit: 1000, cursor }),
-  );
+  const listed = everyItem((page) => registry.listInstances({ plugin: manifest.slug, ...page }));
   for await (const instance of listed) {
     if (optionsFit(manifest, instance.options).outdated.length === 0) continue;
     count++;

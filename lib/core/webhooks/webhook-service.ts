@@ -96,7 +96,7 @@ export class WebhookService {
   async deleteSource(name: string): Promise<void> {
     await this.source(name);
     const deliveries: Pick<WebhookDeliveryRecord, 'deliveryId' | 'status'>[] = [];
-    const listed = everyItem((cursor) => this.store.listWebhookDeliveries(name, { limit: 1000, cursor }));
+    const listed = everyItem((page) => this.store.listWebhookDeliveries(name, page));
     for await (const { deliveryId, status } of listed) deliveries.push({ deliveryId, status });
     for (const { deliveryId, status } of deliveries) {
       // A delivery not yet processed may have outcomes noted, which a new one of its id would take for its own.

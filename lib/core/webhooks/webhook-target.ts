@@ -155,7 +155,7 @@ async function runRule(
 
 async function instancesOf(registry: Registry, plugin: string): Promise<InstanceRecord[]> {
   const instances: InstanceRecord[] = [];
-  for await (const instance of everyItem((cursor) => registry.listInstances({ plugin, limit: 1000, cursor })))
+  for await (const instance of everyItem((page) => registry.listInstances({ plugin, ...page })))
     instances.push(instance);
   return instances.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
 }
