@@ -1,4 +1,5 @@
 import type { CredentialResolver } from '../core/ports';
+import { ReadCache } from '../core/read-cache';
 
 /**
  * How long a plugin's Lambda environment reuses credentials it resolved for an instance version.
@@ -18,26 +19,17 @@ const KEPT = 256;
  * values of the calls under way.
  */
 export class ReusedCredentials implements CredentialResolver {
-  private readonly kept = new Map<
-    string,
-    { readonly values: Record<string, string>; readonly until: number }
-  >();
+  private readonly kept: ReadCache<Record<string, string>>;
 
   constructor(
     private readonly resolver: CredentialResolver,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.kept = new ReadCache(CREDENTIALS_REUSE_MS, KEPT, now);
+  }
 
-  async resolve(ref: string, version?: number): Promise<Record<string, string> | undefined> {
+  resolve(ref: string, version?: number): Promise<Record<string, string> | undefined> {
     if (version === undefined) return this.resolver.resolve(ref);
-    const key = `${version}\u0000${ref}`;
-    const hit = this.kept.get(key);
-    if (hit && hit.until > this.now()) return hit.values;
-    const values = await this.resolver.resolve(ref);
-    this.kept.delete(key);
-    if (values === undefined) return undefined;
-    this.kept.set(key, { values, until: this.now() + CREDENTIALS_REUSE_MS });
-    if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
-    return values;
+    return this.kept.read(`${version}\u0000${ref}`, () => this.resolver.resolve(ref));
   }
 }

@@ -145,6 +145,7 @@ export class InvocationService {
         `no time was left to call instance "${instance.name}" before the request's own deadline`,
       );
     const cause = call.cause && causeOf(call.cause);
+    const withCredentials = instance.credentialsSet.length > 0;
     const envelope: Envelope = {
       v: 1,
       kind,
@@ -156,9 +157,8 @@ export class InvocationService {
       context: mergeRecords(instance.context, call.context),
       // A copy: the fit is shared by every call of the instance, and a handler may change its ctx.options.
       options: mergeRecords(fit.options),
-      credentialsRef:
-        instance.credentialsSet.length > 0 ? credentialsRef(this.deps.stage, instance) : undefined,
-      credentialsVersion: instance.credentialsSet.length > 0 ? instance.version : undefined,
+      credentialsRef: withCredentials ? credentialsRef(this.deps.stage, instance) : undefined,
+      credentialsVersion: withCredentials ? instance.version : undefined,
       requestId,
       deadline,
       chainDepth: cause?.chainDepth,
