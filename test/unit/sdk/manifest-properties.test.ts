@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ManifestSchema, OPTION_TYPES, PLUGIN_TYPES } from '../../../lib/sdk/manifest';
+import { TEMPLATE_VARIABLES } from '../../../lib/sdk/templates';
 
 /** What every failed parse must look like: a ZodError whose issues each carry a path. */
 function expectValidationFailure(error: unknown): z.core.$ZodIssue[] {
@@ -19,13 +20,22 @@ function expectValidationFailure(error: unknown): z.core.$ZodIssue[] {
 const name = fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,15}$/);
 const label = fc.string({ minLength: 1, maxLength: 30 });
 
+/**
+ * A string default: any text without a `${`, or a template of the whitelisted variables (a default
+ * naming another is refused, so fc.string()'s occasional `${}` made a manifest that is not valid).
+ */
+const stringDefault = fc.oneof(
+  fc.string().filter((text) => !text.includes('${')),
+  fc.constantFrom(...TEMPLATE_VARIABLES).map((variable) => `/\${${variable}}/`),
+);
+
 /** A param whose default, when it has one, fits its type. */
 const param = fc.oneof(
   fc.record({
     name,
     label,
     type: fc.constant('string' as const),
-    default: fc.option(fc.string(), { nil: undefined }),
+    default: fc.option(stringDefault, { nil: undefined }),
   }),
   fc.record({
     name,
